@@ -1,0 +1,1 @@
+//! The `check` stage: findings about a composed issue (overset, photo resolution, QR).

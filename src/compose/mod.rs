@@ -1,0 +1,3 @@
+//! The `compose` stage: page geometry, columns and frames; produces the display list.
+
+pub mod display;

@@ -1,0 +1,62 @@
+//! Lengths and rectangles shared by every stage.
+//!
+//! All lengths inside rotative are PostScript points (1/72 in) stored as `f32`; millimetres
+//! appear only at the edges (YAML input, messages). Coordinates on a page have their origin at
+//! the top-left corner of the trim box with y growing downwards, as a layout person reads a
+//! page; the PDF renderer flips them.
+
+/// Points per millimetre (72 / 25.4).
+pub const PT_PER_MM: f32 = 72.0 / 25.4;
+
+/// Converts millimetres to points.
+pub fn mm(value: f32) -> f32 {
+    value * PT_PER_MM
+}
+
+/// Converts points to millimetres.
+pub fn to_mm(points: f32) -> f32 {
+    points / PT_PER_MM
+}
+
+/// An axis-aligned rectangle in points, origin top-left, y downwards.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Rect {
+    /// Left edge.
+    pub x: f32,
+    /// Top edge.
+    pub y: f32,
+    /// Width.
+    pub width: f32,
+    /// Height.
+    pub height: f32,
+}
+
+impl Rect {
+    /// Creates a rectangle from its top-left corner and size.
+    pub fn new(x: f32, y: f32, width: f32, height: f32) -> Self {
+        Self { x, y, width, height }
+    }
+
+    /// Right edge.
+    pub fn right(&self) -> f32 {
+        self.x + self.width
+    }
+
+    /// Bottom edge.
+    pub fn bottom(&self) -> f32 {
+        self.y + self.height
+    }
+
+    /// The rectangle grown by `by` on every side.
+    pub fn outset(&self, by: f32) -> Rect {
+        Rect::new(self.x - by, self.y - by, self.width + 2.0 * by, self.height + 2.0 * by)
+    }
+
+    /// Whether the two rectangles share any area.
+    pub fn intersects(&self, other: &Rect) -> bool {
+        self.x < other.right()
+            && other.x < self.right()
+            && self.y < other.bottom()
+            && other.y < self.bottom()
+    }
+}

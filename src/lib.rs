@@ -1,0 +1,20 @@
+//! rotative: a typesetter for the print edition of a newspaper.
+//!
+//! The pipeline, one module per stage, with plain data between them:
+//!
+//! ```text
+//! load ──> text ──> compose ──> render ──> check
+//! files    lines    pages       PDF/X      findings
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod check;
+pub mod color;
+pub mod compose;
+pub mod diag;
+pub mod geom;
+pub mod load;
+pub mod qr;
+pub mod render;
+pub mod text;

@@ -1,0 +1,3 @@
+//! The `load` stage: `issue.yaml` and article files to a validated [`model::Issue`].
+
+pub mod model;

@@ -1,0 +1,94 @@
+//! The `text` stage: language rules, shaping, hyphenation and line breaking.
+//!
+//! In: inline spans (from `load`) and a [`ParagraphStyle`]. Out: [`Line`]s of positioned
+//! glyph runs, justified to the measure. Knows nothing of pages or PDF.
+
+pub mod fonts;
+
+use crate::diag::Diagnostic;
+use crate::load::model::{Align, Emphasis, Lang};
+use fonts::{FamilyIds, FontId};
+
+/// How to set one paragraph.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParagraphStyle {
+    /// The family to use; spans pick bold/italic faces from it.
+    pub family: FamilyIds,
+    /// Emphasis applied to the whole paragraph (combined with each span's).
+    pub emphasis: Emphasis,
+    /// Font size, points.
+    pub size: f32,
+    /// Alignment.
+    pub align: Align,
+    /// Indent of the first line, points.
+    pub first_indent: f32,
+    /// Language: rules, hyphenation dictionary, shaping language.
+    pub lang: Lang,
+    /// Whether words may be hyphenated.
+    pub hyphenate: bool,
+    /// Lines to add (positive) or remove (negative) relative to the optimum, when that stays
+    /// within tolerance (TeX's `\looseness`).
+    pub looseness: i32,
+    /// Set in capitals.
+    pub uppercase: bool,
+    /// Extra letter spacing in em (tracking), may be negative.
+    pub tracking: f32,
+}
+
+/// A shaped glyph placed on a line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Glyph {
+    /// Glyph id in the run's font.
+    pub id: u16,
+    /// Horizontal position of the glyph origin relative to the run's `x`, points.
+    pub x: f32,
+    /// Vertical offset from the baseline (positive = up), points.
+    pub y_offset: f32,
+    /// Advance width as shaped, points.
+    pub advance: f32,
+    /// Byte offset into the run's `text` of the cluster this glyph starts.
+    pub text_start: u32,
+    /// Byte length of the source text this glyph stands for; 0 for the second and later
+    /// glyphs of one cluster. A ligature "fi" has length 2, so text extraction gives "fi".
+    pub text_len: u32,
+}
+
+/// Glyphs of one font and size, on one line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GlyphRun {
+    /// Font.
+    pub font: FontId,
+    /// Size in points.
+    pub size: f32,
+    /// Position of the run's start relative to the line's left edge, points.
+    pub x: f32,
+    /// The source text (after language rules) the glyphs map back to.
+    pub text: String,
+    /// The glyphs, in visual order.
+    pub glyphs: Vec<Glyph>,
+}
+
+/// One set line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    /// Width taken by the ink, from the left edge to the end of the last glyph, points.
+    pub width: f32,
+    /// Glyph runs, left to right.
+    pub runs: Vec<GlyphRun>,
+    /// Whether the line ends with an inserted hyphen.
+    pub hyphenated: bool,
+    /// Whether the line is the last of its paragraph.
+    pub last: bool,
+    /// Adjustment ratio TeX-style: 0 = natural, 1 = fully stretched, -1 = fully shrunk.
+    pub ratio: f32,
+}
+
+/// A set paragraph.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetParagraph {
+    /// Its lines, top to bottom.
+    pub lines: Vec<Line>,
+    /// Findings (missing glyphs, overfull lines, suspicious spacing); they carry no file:
+    /// the caller knows which article and line the paragraph came from.
+    pub warnings: Vec<Diagnostic>,
+}
