@@ -473,7 +473,8 @@ pub struct Article {
     pub updated: Option<Date>,
     /// Access label.
     pub access: Option<Access>,
-    /// Canonical URL, validated and normalised (absolute http/https).
+    /// Canonical URL as typed; `qr::url` validates and normalises it (with `url_line` for
+    /// messages).
     pub url: Option<String>,
     /// Line of the `url` field in the file, for later messages.
     pub url_line: Option<usize>,
