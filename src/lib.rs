@@ -9,11 +9,14 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod batch;
 pub mod check;
+pub mod cli;
 pub mod color;
 pub mod compose;
 pub mod diag;
 pub mod geom;
+pub mod init;
 pub mod load;
 pub mod qr;
 pub mod render;

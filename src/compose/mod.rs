@@ -1,3 +1,271 @@
 //! The `compose` stage: page geometry, columns and frames; produces the display list.
+//!
+//! Articles are set in parallel ([`article::prepare`]), then placed one after the other
+//! ([`compose`]): an article starts under the previous one when enough of the page is left,
+//! otherwise on a new page; its head spans the type area, its lead (photo, standfirst) the
+//! first columns, and its body flows through the columns ([`flow`]) onto further pages, the
+//! last one balanced.
 
+pub mod article;
 pub mod display;
+pub mod flow;
+pub mod labels;
+
+use crate::geom::Rect;
+use crate::load::model::{IssueConfig, Span};
+use crate::text::TextEngine;
+use article::{PreparedArticle, Setter, snap_up};
+use display::{Item, Page};
+use flow::{ColumnSlot, Cursor, Flowed, balance, flow, line_items, offset};
+
+/// The column grid of a page.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Grid {
+    /// Trim size (width, height).
+    pub trim: (f32, f32),
+    /// The type area.
+    pub area: Rect,
+    /// Number of columns.
+    pub columns: u32,
+    /// Width of one column.
+    pub column_width: f32,
+    /// Gap between columns.
+    pub gutter: f32,
+    /// Baseline grid increment.
+    pub baseline: f32,
+}
+
+impl Grid {
+    /// The grid of the issue's page format.
+    pub fn new(config: &IssueConfig) -> Grid {
+        let page = &config.page;
+        let area = Rect::new(
+            page.margin_inner,
+            page.margin_top,
+            page.width - page.margin_inner - page.margin_outer,
+            page.height - page.margin_top - page.margin_bottom,
+        );
+        let columns = page.columns.max(1);
+        let column_width = (area.width - page.gutter * (columns - 1) as f32) / columns as f32;
+        Grid {
+            trim: (page.width, page.height),
+            area,
+            columns,
+            column_width,
+            gutter: page.gutter,
+            baseline: page.baseline,
+        }
+    }
+
+    /// Left edge of column `i` (0-based).
+    pub fn column_x(&self, i: u32) -> f32 {
+        self.area.x + i as f32 * (self.column_width + self.gutter)
+    }
+
+    /// Width of `n` columns with the gutters between them.
+    pub fn span(&self, n: u32) -> f32 {
+        let n = n.clamp(1, self.columns);
+        n as f32 * self.column_width + (n - 1) as f32 * self.gutter
+    }
+}
+
+/// Where an article landed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticlePlacement {
+    /// Page numbers it occupies (issue numbering), in order.
+    pub pages: Vec<u32>,
+    /// Whether a column had to hold more than fits (text overset into the margin).
+    pub overset: bool,
+    /// Empty space left at the foot of its last page, points (underset).
+    pub underset: f32,
+}
+
+/// The pages of an issue and where each article went.
+#[derive(Debug, Clone)]
+pub struct Composition {
+    /// The pages, in order.
+    pub pages: Vec<Page>,
+    /// One entry per prepared article, in order.
+    pub articles: Vec<ArticlePlacement>,
+}
+
+/// Space above an article that starts under another one (includes the separating rule).
+fn article_gap(grid: &Grid) -> f32 {
+    2.0 * grid.baseline
+}
+
+/// Places prepared articles on pages numbered from `first_page`.
+pub fn compose(
+    engine: &TextEngine,
+    config: &IssueConfig,
+    articles: &[&PreparedArticle],
+    first_page: u32,
+) -> Composition {
+    let grid = Grid::new(config);
+    let mut pages: Vec<Page> = Vec::new();
+    let mut placements = Vec::new();
+    let mut page = new_page(engine, config, &grid, first_page);
+    let mut y = page_content_top(config, &grid, first_page);
+
+    for article in articles {
+        let content_top = page_content_top(config, &grid, page.number);
+        let head_height = article.head.height.max(article.qr_head.as_ref().map_or(0.0, |q| q.height));
+        let lead_height = article.lead.as_ref().map_or(0.0, |l| l.height);
+        let needed = head_height + lead_height.min(grid.area.height * 0.4) + 6.0 * grid.baseline;
+        let bottom = grid.area.bottom();
+        if y > content_top + 0.5 {
+            if bottom - (y + article_gap(&grid)) < needed.max(0.3 * grid.area.height) {
+                pages.push(std::mem::replace(
+                    &mut page,
+                    new_page(engine, config, &grid, pages.len() as u32 + first_page + 1),
+                ));
+                y = page_content_top(config, &grid, page.number);
+            } else {
+                let rule_y = y + grid.baseline;
+                page.items.push(Item::Rule {
+                    from: (grid.area.x, rule_y),
+                    to: (grid.area.right(), rule_y),
+                    width: 1.0,
+                    color: config.styles.rule_color,
+                });
+                y = snap(content_top, y + article_gap(&grid), grid.baseline);
+            }
+        }
+        let mut placement = ArticlePlacement { pages: vec![page.number], overset: false, underset: 0.0 };
+
+        // Head, with the QR block at its top right.
+        page.items.extend(article.head.items.iter().map(|i| offset(i, grid.area.x, y)));
+        if let Some(qr) = &article.qr_head {
+            let x = grid.area.right() - grid.column_width;
+            page.items.extend(qr.items.iter().map(|i| offset(i, x, y)));
+        }
+        y = snap(content_top, y + head_height, grid.baseline);
+        page.items.push(Item::Rule {
+            from: (grid.area.x, y - 0.5 * grid.baseline),
+            to: (grid.area.right(), y - 0.5 * grid.baseline),
+            width: 0.5,
+            color: config.styles.rule_color,
+        });
+
+        // Lead over the first columns; the other columns start at the top of the body.
+        let mut columns: Vec<ColumnSlot> = (0..grid.columns)
+            .map(|i| ColumnSlot {
+                x: grid.column_x(i),
+                width: grid.column_width,
+                top: y,
+                floor: bottom,
+            })
+            .collect();
+        if let Some(lead) = &article.lead {
+            page.items.extend(lead.items.iter().map(|i| offset(i, grid.area.x, y)));
+            for column in columns.iter_mut().take(article.lead_columns as usize) {
+                column.top = y + lead.height;
+            }
+        }
+        if let Some(corner) = &article.qr_corner {
+            let last = columns.last_mut().expect("a grid has at least one column");
+            let top = bottom - corner.height;
+            page.items.extend(corner.items.iter().map(|i| offset(i, last.x, top)));
+            last.floor = top - grid.baseline;
+        }
+
+        let mut cursor = Cursor::default();
+        let pieces = &article.pieces;
+        loop {
+            if let Some(done) = balance(pieces, cursor, &columns, bottom, grid.baseline) {
+                placement.overset |= done.overfull;
+                page.items.extend(done.items(pieces));
+                let lead_bottom = columns.iter().map(|c| c.top).fold(y, f32::max);
+                y = done.bottom.max(lead_bottom);
+                placement.underset = bottom - y;
+                break;
+            }
+            let part: Flowed = flow(pieces, cursor, &columns, bottom);
+            placement.overset |= part.overfull;
+            page.items.extend(part.items(pieces));
+            cursor = part.next;
+            pages.push(std::mem::replace(
+                &mut page,
+                new_page(engine, config, &grid, pages.len() as u32 + first_page + 1),
+            ));
+            placement.pages.push(page.number);
+            let top = page_content_top(config, &grid, page.number);
+            columns = (0..grid.columns)
+                .map(|i| ColumnSlot {
+                    x: grid.column_x(i),
+                    width: grid.column_width,
+                    top,
+                    floor: bottom,
+                })
+                .collect();
+            y = top;
+        }
+        placements.push(placement);
+    }
+    pages.push(page);
+    Composition { pages, articles: placements }
+}
+
+/// Snaps `y` to the baseline grid that starts at `top`.
+fn snap(top: f32, y: f32, baseline: f32) -> f32 {
+    top + snap_up(y - top, baseline)
+}
+
+/// Height of the band at the top of a page: the masthead on page 1, the folio elsewhere.
+fn band_height(config: &IssueConfig, grid: &Grid, number: u32) -> f32 {
+    if number == 1 {
+        snap_up(config.styles.masthead.leading + grid.baseline, grid.baseline)
+    } else {
+        snap_up(config.styles.folio.leading + grid.baseline, grid.baseline)
+    }
+}
+
+/// Top of the text on a page, under its masthead or folio band.
+fn page_content_top(config: &IssueConfig, grid: &Grid, number: u32) -> f32 {
+    grid.area.y + band_height(config, grid, number)
+}
+
+/// A new page with its furniture: the masthead on page 1, the folio line on the others.
+fn new_page(engine: &TextEngine, config: &IssueConfig, grid: &Grid, number: u32) -> Page {
+    let mut setter = Setter::new(engine, config, grid, config.lang, std::path::Path::new("issue.yaml"));
+    let styles = &config.styles;
+    let labels = labels::labels(config, config.lang);
+    let mut items = Vec::new();
+    let mut facts = Vec::new();
+    if let Some(number) = &config.number {
+        facts.push(format!("{} {number}", labels.number));
+    }
+    if let Some(date) = config.date {
+        facts.push(labels::long_date(date, config.lang));
+    }
+    facts.push(format!("{} {number}", labels.page));
+    let band = band_height(config, grid, number);
+    let wide = grid.area.width;
+    let folio = styles.folio.clone();
+
+    let (left, left_style) = if number == 1 {
+        (config.publication.clone(), styles.masthead.clone())
+    } else {
+        (config.publication.clone(), folio.clone())
+    };
+    let right = facts.join(" · ");
+    let left_lines = setter.set(&[Span::plain(left)], &left_style, wide / 2.0);
+    let right_lines = setter.set(&[Span::plain(right)], &folio, wide / 2.0);
+    let rule_y = grid.area.y + band - 0.5 * grid.baseline;
+    items.push(Item::Rule {
+        from: (grid.area.x, rule_y),
+        to: (grid.area.right(), rule_y),
+        width: if number == 1 { 1.5 } else { 0.5 },
+        color: config.styles.rule_color,
+    });
+    // Publication on the left, issue facts and page number on the right, on one baseline
+    // just above the rule.
+    let baseline = rule_y - 3.0;
+    if let Some(line) = left_lines.first() {
+        items.extend(line_items(line, grid.area.x, baseline, left_style.color));
+    }
+    if let Some(line) = right_lines.first() {
+        items.extend(line_items(line, grid.area.right() - line.width, baseline, folio.color));
+    }
+    Page { width: grid.trim.0, height: grid.trim.1, number, items }
+}

@@ -1,0 +1,158 @@
+//! Benchmark of a whole weekly issue: generates a synthetic issue of 40 articles of about
+//! 700 words with a photo each, builds it in this process as `rotative build` does, and
+//! prints wall time, pages per second and peak memory.
+//!
+//! ```text
+//! cargo run --release --example bench_issue -- [ARTICLES] [--photo cmyk|grey|rgb] [--runs N]
+//! ```
+//!
+//! The photo kind matters: CMYK and grey JPEGs are embedded as they are, RGB ones go through
+//! colour management.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use rotative::batch::{self, Options, Split};
+
+/// Sentences written for this benchmark, in the register of a local news page.
+const SENTENCES: &[&str] = &[
+    "Le conseil municipal a adopté mardi soir le budget de l’année prochaine, après plus de quatre heures de débats.",
+    "La majorité défend un effort sans précédent pour la rénovation des écoles et des équipements sportifs.",
+    "L’opposition dénonce une hausse de 3,5 % de la taxe foncière, qu’elle juge « injustifiable » en période d’inflation.",
+    "Selon l’adjoint aux finances, la dette de la commune reste maîtrisée : elle représente moins de six années d’épargne brute.",
+    "Les associations de quartier ont obtenu le maintien des subventions, après une mobilisation remarquée devant la mairie.",
+    "Le chantier du nouveau pont doit débuter au printemps et durer dix-huit mois, pour un coût estimé à 12 millions d’euros.",
+    "Les commerçants du centre-ville s’inquiètent des travaux, qui fermeront la rue principale pendant une partie de l’été.",
+    "Une réunion publique est prévue le 14 novembre à la salle des fêtes pour présenter le calendrier aux riverains.",
+    "Dans les villages voisins, la question de l’eau potable revient avec insistance après deux étés de sécheresse.",
+    "Le syndicat intercommunal annonce l’interconnexion de trois réseaux, afin de sécuriser l’approvisionnement de 40 000 habitants.",
+    "Les agriculteurs, eux, demandent des règles plus claires sur l’irrigation et un accompagnement financier durable.",
+    "À l’hôpital, la direction confirme l’ouverture d’un service d’urgences pédiatriques, attendu depuis longtemps par les familles.",
+    "Le recrutement de médecins reste pourtant difficile, malgré les aides au logement proposées par la communauté de communes.",
+    "Les élus régionaux ont voté une enveloppe supplémentaire pour les lignes ferroviaires du quotidien, très fréquentées le matin.",
+    "Faut-il rouvrir la petite gare fermée en 1992 ? Les habitants, consultés par questionnaire, répondent oui à 71 %.",
+    "Le club de football local, promu cet été, a signé sa première victoire à domicile devant plus de mille spectateurs.",
+];
+
+fn paragraph(seed: &mut u64, sentences: usize) -> String {
+    let mut text = String::new();
+    for _ in 0..sentences {
+        // A small linear congruential generator: deterministic and good enough to shuffle.
+        *seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let s = SENTENCES[(*seed >> 33) as usize % SENTENCES.len()];
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(s);
+    }
+    text
+}
+
+fn generate(dir: &Path, articles: usize, photo: &str) -> std::io::Result<()> {
+    let example = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("issues/liberte-actus-1719/photos");
+    let source = match photo {
+        "rgb" => example.join("dune-rgb.jpg"),
+        "grey" => example.join("wood-grey.jpg"),
+        _ => example.join("storm-cmyk.jpg"),
+    };
+    std::fs::create_dir_all(dir.join("articles"))?;
+    std::fs::create_dir_all(dir.join("photos"))?;
+    std::fs::write(
+        dir.join("issue.yaml"),
+        "publication: Le Banc d’essai\nnumber: \"40\"\ndate: 2025-11-20\nwebsite: https://banc.example\noutput:\n  tac: 330\n",
+    )?;
+    let mut seed = 7u64;
+    for i in 1..=articles {
+        let photo_name = format!("photo-{i:02}.jpg");
+        std::fs::copy(&source, dir.join("photos").join(&photo_name))?;
+        let mut body = String::new();
+        for p in 0..9 {
+            if p == 4 {
+                body.push_str("## Un calendrier serré\n\n");
+            }
+            body.push_str(&paragraph(&mut seed, 4));
+            body.push_str("\n\n");
+        }
+        let front = format!(
+            "---\nkicker: Vie locale\ntitle: Article numéro {i} du banc d’essai\nstandfirst: {}\nurl: https://banc.example/{i}\nkeywords: [Budget, Travaux]\nphoto:\n  file: ../photos/{photo_name}\n  credit: Banc d’essai\n---\n\n",
+            paragraph(&mut seed, 1)
+        );
+        std::fs::write(dir.join("articles").join(format!("{i:02}.md")), front + &body)?;
+    }
+    Ok(())
+}
+
+fn peak_memory_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+fn options(dir: &Path) -> Options {
+    Options {
+        output: Some(dir.join("out")),
+        split: Split::Issue,
+        standard: None,
+        marks: None,
+        strict: false,
+        allow_outside: false,
+        write: true,
+        progress: false,
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    // One build in a fresh process, as `rotative build` runs: fonts parsed, patterns loaded,
+    // everything from cold. The parent times it from outside.
+    if let Some(dir) = args.iter().position(|a| a == "--child").and_then(|i| args.get(i + 1)) {
+        let outcome = batch::run(Path::new(dir), &options(Path::new(dir)));
+        assert_eq!(outcome.exit_code, 0, "{:#?}", outcome.report.issue);
+        println!("{} {:.1}", outcome.report.summary.pages, peak_memory_mb().unwrap_or(f64::NAN));
+        return;
+    }
+    let articles = args.first().and_then(|a| a.parse().ok()).unwrap_or(40);
+    let photo = args
+        .iter()
+        .position(|a| a == "--photo")
+        .and_then(|i| args.get(i + 1))
+        .map_or("cmyk", String::as_str);
+    let runs: usize = args
+        .iter()
+        .position(|a| a == "--runs")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(5);
+    let dir = std::env::temp_dir().join(format!("rotative-bench-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    generate(&dir, articles, photo).expect("writes the synthetic issue");
+    let exe = std::env::current_exe().expect("knows its own path");
+    let mut times = Vec::new();
+    let (mut pages, mut peak) = (0usize, 0f64);
+    for run in 0..runs {
+        // Remove the previous output so every run writes its file.
+        let _ = std::fs::remove_dir_all(dir.join("out"));
+        let started = Instant::now();
+        let child = std::process::Command::new(&exe)
+            .arg("--child")
+            .arg(&dir)
+            .output()
+            .expect("runs the build");
+        let elapsed = started.elapsed().as_secs_f64();
+        assert!(child.status.success(), "{}", String::from_utf8_lossy(&child.stderr));
+        let line = String::from_utf8_lossy(&child.stdout).into_owned();
+        let mut fields = line.split_whitespace();
+        pages = fields.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+        peak = peak.max(fields.next().and_then(|p| p.parse().ok()).unwrap_or(f64::NAN));
+        println!("run {}: {elapsed:.3} s", run + 1);
+        times.push(elapsed);
+    }
+    times.sort_by(f64::total_cmp);
+    let median = times[times.len() / 2];
+    println!(
+        "{articles} articles ({photo} photos), {pages} pages: median {median:.3} s wall, {:.0} pages/s, peak memory {peak:.0} MB",
+        pages as f64 / median
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

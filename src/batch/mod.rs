@@ -1,0 +1,482 @@
+//! One command for a whole weekly issue: loads it, sets the articles in parallel, composes
+//! the pages, checks them, renders and writes the outputs, and reports what happened.
+//!
+//! An article that fails is reported and left out; the others are still built. Outputs go
+//! through [`output::write_atomic`], so no run ever leaves a half-written PDF.
+
+pub mod output;
+pub mod report;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::compose::article::{self, PreparedArticle, QrInput};
+use crate::compose::display::{Item, Page};
+use crate::compose::{self, Grid};
+use crate::diag::{Diagnostic, Severity};
+use crate::geom::to_mm;
+use crate::load::model::{Article, Issue, Marks, QrPlacement, Standard};
+use crate::load::{self, LoadOptions};
+use crate::qr;
+use crate::render::{self, RenderOptions};
+use crate::text::TextEngine;
+use crate::text::fonts::FontBook;
+use report::{ArticleReport, OutputReport, PhotoReport, QrReport, Report, Summary};
+
+/// How outputs are cut into files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Split {
+    /// The whole issue in one PDF.
+    Issue,
+    /// One PDF per page, named by the issue's pattern.
+    Pages,
+    /// One PDF per article.
+    Articles,
+}
+
+/// What to do, as chosen on the command line.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Output folder; default `out/` beside the input.
+    pub output: Option<PathBuf>,
+    /// How to cut the output.
+    pub split: Split,
+    /// Override of `output.standard`.
+    pub standard: Option<Standard>,
+    /// Override of `output.marks`.
+    pub marks: Option<Marks>,
+    /// Treat warnings as failures.
+    pub strict: bool,
+    /// Allow photos outside the issue folder.
+    pub allow_outside: bool,
+    /// Write files (`build`) or only check (`check`).
+    pub write: bool,
+    /// Show a progress bar on stderr (when it is a terminal).
+    pub progress: bool,
+}
+
+/// The result of a run: the report and the process exit code (0 success, 1 content errors).
+#[derive(Debug)]
+pub struct Outcome {
+    /// What happened.
+    pub report: Report,
+    /// 0 when everything was produced, 1 otherwise.
+    pub exit_code: i32,
+}
+
+/// Ink spread simulated by the QR self-check: a quarter of a coldset dot, per edge.
+const QR_SPREAD_MM: f32 = 0.08;
+/// Resolution of the QR self-check raster.
+const QR_CHECK_DPI: f32 = 150.0;
+
+/// An article after the text stage, or why it failed.
+struct Prepared {
+    article: Option<Article>,
+    file: PathBuf,
+    result: Result<PreparedArticle, Vec<Diagnostic>>,
+    warnings: Vec<Diagnostic>,
+    photos: Vec<PhotoReport>,
+    qr: Option<QrReport>,
+}
+
+/// Builds (or checks) the issue or article at `input`.
+pub fn run(input: &Path, options: &Options) -> Outcome {
+    let started = Instant::now();
+    let command = if options.write { "build" } else { "check" };
+    let mut report = Report {
+        version: report::REPORT_VERSION,
+        input: input.display().to_string(),
+        command,
+        ok: false,
+        issue: Vec::new(),
+        articles: Vec::new(),
+        outputs: Vec::new(),
+        summary: Summary::default(),
+    };
+    let issue = match load::load_issue(input, &LoadOptions { allow_outside: options.allow_outside }) {
+        Ok(issue) => issue,
+        Err(errors) => {
+            report.issue = errors;
+            return finish(report, started);
+        }
+    };
+    let mut config = issue.config.clone();
+    if let Some(standard) = options.standard {
+        config.output.standard = standard;
+    }
+    if let Some(marks) = options.marks {
+        config.output.marks = marks;
+    }
+    report.issue.extend(issue.warnings.iter().cloned());
+    let fonts = match FontBook::new(&config.fonts) {
+        Ok(fonts) => fonts,
+        Err(e) => {
+            let mut d = Diagnostic::error("missing-font", e.to_string()).field("fonts");
+            if let Some(file) = &issue.config_file {
+                d = d.in_file(file);
+            }
+            report.issue.push(d);
+            return finish(report, started);
+        }
+    };
+    let engine = TextEngine::new(fonts, &config.hyphenation);
+    let grid = Grid::new(&config);
+    let progress = progress_bar(options.progress, issue.articles.len() as u64);
+
+    let prepared: Vec<Prepared> = issue
+        .articles
+        .par_iter()
+        .map(|entry| {
+            let result = prepare_entry(entry, &engine, &config, &grid, options.strict);
+            progress.inc(1);
+            result
+        })
+        .collect();
+    progress.finish_and_clear();
+
+    let ok: Vec<&PreparedArticle> = prepared.iter().filter_map(|p| p.result.as_ref().ok()).collect();
+    let mut placements = Vec::new();
+    let mut pages = Vec::new();
+    if !ok.is_empty() {
+        // The publication's boilerplate follows the last article of the issue.
+        let mut last = ok[ok.len() - 1].clone();
+        last.pieces.extend(article::boilerplate_pieces(&engine, &config, &grid));
+        let mut with_boilerplate = ok.clone();
+        let n = with_boilerplate.len();
+        with_boilerplate[n - 1] = &last;
+        let composition = compose::compose(&engine, &config, &with_boilerplate, 1);
+        placements = composition.articles;
+        pages = composition.pages;
+    }
+
+    let mut placed = placements.into_iter();
+    for p in &prepared {
+        let placement = if p.result.is_ok() { placed.next() } else { None };
+        let (errors, status) = match &p.result {
+            Ok(_) => (Vec::new(), "ok"),
+            Err(errors) => (errors.clone(), "failed"),
+        };
+        report.articles.push(ArticleReport {
+            file: p.file.display().to_string(),
+            title: p.article.as_ref().map(|a| a.title.clone()),
+            status,
+            pages: placement.as_ref().map(|pl| pl.pages.clone()).unwrap_or_default(),
+            errors,
+            warnings: p.warnings.clone(),
+            overset: placement.as_ref().is_some_and(|pl| pl.overset),
+            underset_mm: placement.as_ref().map_or(0.0, |pl| round1(to_mm(pl.underset))),
+            photos: p.photos.clone(),
+            qr: p.qr.clone(),
+        });
+    }
+    report.summary.pages = pages.len();
+
+    if options.write && !pages.is_empty() {
+        let out_dir = options.output.clone().unwrap_or_else(|| default_output(input, &issue));
+        output::remove_stale_temporaries(&out_dir);
+        let files = plan_outputs(&issue, &config, &engine, &grid, &ok, &pages, input, options.split);
+        let render_options = render_options(&config, &issue);
+        let results: Vec<Result<OutputReport, Diagnostic>> = files
+            .par_iter()
+            .map(|(name, file_pages)| {
+                let mut opts = render_options.clone();
+                opts.slug = format!("{} · {}", name, opts.slug);
+                let rendered = render::render_pdf(file_pages, engine.fonts(), &opts)?;
+                let path = out_dir.join(name);
+                let status = output::write_atomic(&path, &rendered.bytes).map_err(|e| {
+                    Diagnostic::error("io", format!("cannot write {}: {e}", path.display()))
+                        .in_file(&path)
+                })?;
+                Ok(OutputReport {
+                    path: path.display().to_string(),
+                    pages: file_pages.len(),
+                    bytes: rendered.bytes.len(),
+                    sha256: hex(&Sha256::digest(&rendered.bytes)),
+                    status,
+                })
+            })
+            .collect();
+        for result in results {
+            match result {
+                Ok(output) => report.outputs.push(output),
+                Err(error) => report.issue.push(error),
+            }
+        }
+    }
+    finish(report, started)
+}
+
+/// Loads nothing, sets everything: one article through the text stage and its checks.
+fn prepare_entry(
+    entry: &load::model::ArticleEntry,
+    engine: &TextEngine,
+    config: &load::model::IssueConfig,
+    grid: &Grid,
+    strict: bool,
+) -> Prepared {
+    let article = match &entry.article {
+        Ok(article) => article,
+        Err(errors) => {
+            return Prepared {
+                article: None,
+                file: entry.path.clone(),
+                result: Err(errors.clone()),
+                warnings: Vec::new(),
+                photos: Vec::new(),
+                qr: None,
+            };
+        }
+    };
+    let mut errors = Vec::new();
+    let mut warnings = article.warnings.clone();
+    let (qr_input, qr_report) = match article_qr(article, config) {
+        Ok(Some((input, report))) => (Some(input), Some(report)),
+        Ok(None) => (None, None),
+        Err(e) => {
+            errors.push(e);
+            (None, None)
+        }
+    };
+    let result = if errors.is_empty() {
+        article::prepare(engine, config, grid, article, qr_input.as_ref())
+    } else {
+        Err(errors)
+    };
+    let mut photos = Vec::new();
+    let result = result.and_then(|prepared| {
+        warnings.extend(prepared.warnings.iter().cloned());
+        let mut errors = Vec::new();
+        if let (Some(lead), Some(photo)) = (&prepared.lead, &article.photo) {
+            for item in &lead.items {
+                if let Item::Image { frame, placement, pixels, path } = item {
+                    let ppi = (pixels.0 as f32 / (placement.width / 72.0))
+                        .min(pixels.1 as f32 / (placement.height / 72.0));
+                    photos.push(PhotoReport {
+                        file: path.display().to_string(),
+                        pixels: *pixels,
+                        frame_mm: (round1(to_mm(frame.width)), round1(to_mm(frame.height))),
+                        ppi: round1(ppi),
+                    });
+                    let located = |d: Diagnostic| {
+                        let d = d.in_file(&article.path).field("photo.file");
+                        match photo.line {
+                            Some(line) => d.at(line, 0),
+                            None => d,
+                        }
+                    };
+                    if ppi < config.photo.min_ppi && !photo.accept_low_resolution {
+                        errors.push(located(Diagnostic::error(
+                            "low-resolution",
+                            format!(
+                                "photo {} is {ppi:.0} ppi at its printed size, below the {:.0} ppi floor",
+                                path.display(),
+                                config.photo.min_ppi
+                            ),
+                        ).hint("use a larger image, or set `accept_low_resolution: true` under `photo`")));
+                    } else if ppi < config.photo.warn_ppi {
+                        warnings.push(located(Diagnostic::warning(
+                            "low-resolution",
+                            format!(
+                                "photo {} is {ppi:.0} ppi at its printed size (print wants {:.0})",
+                                path.display(),
+                                config.photo.warn_ppi
+                            ),
+                        )));
+                    }
+                }
+            }
+        }
+        if strict && !warnings.is_empty() {
+            errors.extend(warnings.iter().map(|w| {
+                let mut e = w.clone();
+                e.severity = Severity::Error;
+                e
+            }));
+        }
+        if errors.is_empty() { Ok(prepared) } else { Err(errors) }
+    });
+    Prepared { article: Some(article.clone()), file: entry.path.clone(), result, warnings, photos, qr: qr_report }
+}
+
+/// The article's URL, validated, encoded and checked by decoding it after a simulated print.
+fn article_qr(
+    article: &Article,
+    config: &load::model::IssueConfig,
+) -> Result<Option<(QrInput, QrReport)>, Diagnostic> {
+    if config.qr.placement == QrPlacement::Off {
+        return Ok(None);
+    }
+    let located = |d: Diagnostic| {
+        let d = d.in_file(&article.path).field("url");
+        match article.url_line {
+            Some(line) => d.at(line, 0),
+            None => d,
+        }
+    };
+    let url = match (&article.url, &config.qr.url_pattern, &config.website) {
+        (Some(raw), _, _) => qr::normalize_url(raw),
+        (None, Some(pattern), Some(site)) => {
+            let stem = article.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let id: String = stem.chars().take_while(|c| c.is_ascii_digit()).collect();
+            qr::url_from_pattern(pattern, site, if id.is_empty() { &stem } else { &id })
+        }
+        _ => return Ok(None),
+    };
+    let url = url.map_err(|problem| {
+        let mut d = located(Diagnostic::error("invalid-url", problem.message));
+        if let Some(suggestion) = problem.suggestion {
+            d = d.hint(format!("did you mean {suggestion}?"));
+        }
+        d
+    })?;
+    let url = qr::with_tracking(&url, &config.qr.tracking);
+    let symbol = qr::encode(&url, config.qr.ec_level)
+        .map_err(|e| located(Diagnostic::error("qr", format!("cannot encode the URL: {e}"))))?;
+    let module_mm = to_mm(config.qr.module);
+    let decoded = qr::verify(&symbol, module_mm, QR_CHECK_DPI, QR_SPREAD_MM)
+        .map_err(|e| located(Diagnostic::error("qr-unreadable", format!("the QR code does not scan after a simulated print: {e}"))))?;
+    if decoded != url {
+        return Err(located(Diagnostic::error(
+            "qr-unreadable",
+            format!("the QR code decodes to {decoded:?} instead of {url:?}"),
+        )));
+    }
+    let report = QrReport {
+        payload: url.clone(),
+        version: symbol.version,
+        ec_level: format!("{:?}", symbol.ec_level),
+        size_mm: round1((symbol.width + 8) as f32 * module_mm),
+        module_mm: round1(module_mm * 10.0) / 10.0,
+        verified: true,
+    };
+    Ok(Some((QrInput { symbol: Arc::new(symbol), url }, report)))
+}
+
+/// The files to write and the pages of each.
+#[allow(clippy::too_many_arguments)]
+fn plan_outputs(
+    issue: &Issue,
+    config: &load::model::IssueConfig,
+    engine: &TextEngine,
+    grid: &Grid,
+    ok: &[&PreparedArticle],
+    pages: &[Page],
+    input: &Path,
+    split: Split,
+) -> Vec<(String, Vec<Page>)> {
+    let date = config.date.map(|d| format!("{:04}-{:02}-{:02}", d.year, d.month, d.day)).unwrap_or_default();
+    let values = [
+        ("publication", config.publication.clone()),
+        ("date", date.clone()),
+        ("number", config.number.clone().unwrap_or_default()),
+    ];
+    match split {
+        Split::Issue => {
+            let name = if input.is_file() {
+                input.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+            } else {
+                let parts: Vec<&str> = [config.publication.as_str(), date.as_str()].into_iter().filter(|s| !s.is_empty()).collect();
+                parts.join(" ")
+            };
+            vec![(format!("{}.pdf", output::slug(&name)), pages.to_vec())]
+        }
+        Split::Pages => pages
+            .iter()
+            .map(|page| (output::fill_pattern(&config.page_file_pattern, &values, page.number), vec![page.clone()]))
+            .collect(),
+        Split::Articles => {
+            let stems = issue.articles.iter().filter(|a| a.article.is_ok());
+            let mut first = 1;
+            let mut files = Vec::new();
+            for (prepared, entry) in ok.iter().zip(stems) {
+                let mut single = (*prepared).clone();
+                single.pieces.extend(article::boilerplate_pieces(engine, config, grid));
+                let composition = compose::compose(engine, config, &[&single], first);
+                first += composition.pages.len() as u32;
+                let stem = entry.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                files.push((format!("{}.pdf", output::slug(&stem)), composition.pages));
+            }
+            files
+        }
+    }
+}
+
+/// Render settings from the issue.
+fn render_options(config: &load::model::IssueConfig, issue: &Issue) -> RenderOptions {
+    let date = config.date.or_else(|| issue.articles.iter().find_map(|a| a.article.as_ref().ok().and_then(|a| a.updated.or(a.date))));
+    let date = date.map_or((2000, 1, 1), |d| (d.year, d.month, d.day));
+    let standard = match config.output.standard {
+        Standard::PdfX4 => "PDF/X-4",
+        Standard::PdfX1a => "PDF/X-1a:2001",
+        Standard::None => "PDF",
+    };
+    RenderOptions {
+        standard: config.output.standard,
+        bleed: config.output.bleed,
+        marks: config.output.marks,
+        icc_profile: config.output.icc_profile.clone(),
+        output_condition: config.output.output_condition.clone(),
+        tac: config.output.tac,
+        intent: config.output.intent,
+        trapped: config.output.trapped,
+        title: match &config.number {
+            Some(n) => format!("{} {n}", config.publication),
+            None => config.publication.clone(),
+        },
+        lang: config.lang.tag().to_string(),
+        date,
+        slug: format!("{:04}-{:02}-{:02} · {standard}", date.0, date.1, date.2),
+        max_pixels: config.photo.max_pixels,
+    }
+}
+
+fn default_output(input: &Path, issue: &Issue) -> PathBuf {
+    if input.is_file() { issue.root.join("out") } else { input.join("out") }
+}
+
+fn progress_bar(enabled: bool, len: u64) -> indicatif::ProgressBar {
+    if !enabled {
+        return indicatif::ProgressBar::hidden();
+    }
+    // indicatif draws nothing when stderr is not a terminal.
+    let bar = indicatif::ProgressBar::new(len);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} setting articles {bar:30} {pos}/{len}") {
+        bar.set_style(style);
+    }
+    bar
+}
+
+fn finish(mut report: Report, started: Instant) -> Outcome {
+    let mut warnings: BTreeMap<String, usize> = BTreeMap::new();
+    let mut errors: BTreeMap<String, usize> = BTreeMap::new();
+    let all = report
+        .issue
+        .iter()
+        .chain(report.articles.iter().flat_map(|a| a.errors.iter().chain(a.warnings.iter())));
+    for d in all {
+        let table = if d.is_error() { &mut errors } else { &mut warnings };
+        *table.entry(d.kind.to_string()).or_default() += 1;
+    }
+    report.summary.articles = report.articles.len();
+    report.summary.failed = report.articles.iter().filter(|a| a.status == "failed").count();
+    report.summary.warnings = warnings;
+    report.summary.errors = errors;
+    report.summary.seconds = (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
+    let issue_failed = report.issue.iter().any(Diagnostic::is_error);
+    report.ok = !issue_failed && report.summary.failed == 0 && report.summary.articles > 0;
+    let exit_code = if report.ok { 0 } else { 1 };
+    Outcome { report, exit_code }
+}
+
+fn round1(v: f32) -> f32 {
+    (v * 10.0).round() / 10.0
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,193 @@
+//! Writing output files safely: into a temporary file in the target folder, then renamed
+//! into place, so a failed or interrupted run never leaves a truncated PDF and never replaces
+//! a good one with a bad one. A file whose bytes would not change is left untouched.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+
+/// What happened to one output file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WriteStatus {
+    /// Written (new or changed).
+    Written,
+    /// Same bytes already there: not rewritten.
+    Unchanged,
+}
+
+/// Prefix of temporary files, so a later run can recognise and remove leftovers of a run
+/// that was killed outright (SIGKILL gives no chance to clean up).
+const TEMP_PREFIX: &str = ".rotative-tmp-";
+
+/// Temporary files being written, removed by the signal handler on Ctrl-C or SIGTERM.
+fn in_flight() -> &'static Mutex<Vec<PathBuf>> {
+    static IN_FLIGHT: OnceLock<Mutex<Vec<PathBuf>>> = OnceLock::new();
+    IN_FLIGHT.get_or_init(Default::default)
+}
+
+/// Installs the handler that removes temporary files when the run is interrupted, then
+/// exits with 130 as shells expect after an interrupt.
+pub fn install_interrupt_cleanup() {
+    // A second installation (tests calling the library twice) is harmless to ignore.
+    let _ = ctrlc::set_handler(|| {
+        for path in in_flight().lock().unwrap_or_else(|e| e.into_inner()).drain(..) {
+            let _ = fs::remove_file(path);
+        }
+        std::process::exit(130);
+    });
+}
+
+/// Removes temporary files left in `folder` by a killed run.
+pub fn remove_stale_temporaries(folder: &Path) {
+    let Ok(entries) = fs::read_dir(folder) else { return };
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Writes `bytes` to `path` atomically; leaves an identical existing file alone.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<WriteStatus> {
+    if let Ok(existing) = fs::read(path)
+        && existing == bytes
+    {
+        return Ok(WriteStatus::Unchanged);
+    }
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    fs::create_dir_all(folder)?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temp = folder.join(format!("{TEMP_PREFIX}{}-{name}", std::process::id()));
+    in_flight().lock().unwrap_or_else(|e| e.into_inner()).push(temp.clone());
+    let result = write_then_rename(&temp, path, bytes);
+    if result.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    in_flight().lock().unwrap_or_else(|e| e.into_inner()).retain(|p| p != &temp);
+    result.map(|()| WriteStatus::Written)
+}
+
+fn write_then_rename(temp: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut file = fs::File::create(temp)?;
+    match fault() {
+        // Fault injection for the tests of interrupted runs (see tests/batch.rs).
+        Some(Fault::FailWrite) => {
+            file.write_all(&bytes[..bytes.len() / 2])?;
+            return Err(std::io::Error::other("write failed (ROTATIVE_FAULT=fail-write)"));
+        }
+        Some(Fault::PauseWrite) => {
+            file.write_all(&bytes[..bytes.len() / 2])?;
+            file.sync_all()?;
+            std::thread::sleep(std::time::Duration::from_secs(5));
+            file.write_all(&bytes[bytes.len() / 2..])?;
+        }
+        None => file.write_all(bytes)?,
+    }
+    file.sync_all()?;
+    drop(file);
+    fs::rename(temp, path)
+}
+
+/// Faults a test can inject through the `ROTATIVE_FAULT` environment variable.
+enum Fault {
+    /// The write fails halfway.
+    FailWrite,
+    /// The write stops halfway for five seconds (time for a test to send a signal).
+    PauseWrite,
+}
+
+fn fault() -> Option<Fault> {
+    match std::env::var("ROTATIVE_FAULT").ok()?.as_str() {
+        "fail-write" => Some(Fault::FailWrite),
+        "pause-write" => Some(Fault::PauseWrite),
+        _ => None,
+    }
+}
+
+/// Lower-case ASCII slug for file names: "Liberté Actus" -> "liberte-actus".
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        let c = fold_accent(c);
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+fn fold_accent(c: char) -> char {
+    match c {
+        'à' | 'â' | 'ä' | 'á' | 'ã' | 'å' => 'a',
+        'À' | 'Â' | 'Ä' | 'Á' | 'Ã' | 'Å' => 'A',
+        'ç' => 'c',
+        'Ç' => 'C',
+        'é' | 'è' | 'ê' | 'ë' => 'e',
+        'É' | 'È' | 'Ê' | 'Ë' => 'E',
+        'î' | 'ï' | 'í' | 'ì' => 'i',
+        'Î' | 'Ï' | 'Í' | 'Ì' => 'I',
+        'ô' | 'ö' | 'ó' | 'ò' | 'õ' => 'o',
+        'Ô' | 'Ö' | 'Ó' | 'Ò' | 'Õ' => 'O',
+        'ù' | 'û' | 'ü' | 'ú' => 'u',
+        'Ù' | 'Û' | 'Ü' | 'Ú' => 'U',
+        'ÿ' | 'ý' => 'y',
+        'ñ' => 'n',
+        'Ñ' => 'N',
+        other => other,
+    }
+}
+
+/// Fills a file-name pattern: `{publication}`, `{date}`, `{number}`, `{page}` and
+/// `{page:02}` (zero-padded to the given width), each value slugged.
+pub fn fill_pattern(pattern: &str, values: &[(&str, String)], page: u32) -> String {
+    let mut out = pattern.to_string();
+    for (name, value) in values {
+        out = out.replace(&format!("{{{name}}}"), &slug(value));
+    }
+    while let Some(start) = out.find("{page") {
+        let Some(len) = out[start..].find('}') else { break };
+        let spec = &out[start + 5..start + len];
+        let width: usize = spec.trim_start_matches(':').parse().unwrap_or(0);
+        out.replace_range(start..=start + len, &format!("{page:0width$}"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_ascii() {
+        assert_eq!(slug("Liberté Actus"), "liberte-actus");
+        assert_eq!(slug("  N° 1719 / été "), "n-1719-ete");
+    }
+
+    #[test]
+    fn page_patterns_pad_numbers() {
+        let values = [("publication", "Liberté Actus".to_string()), ("date", "2025-09-11".into())];
+        assert_eq!(
+            fill_pattern("{publication}-{date}-p{page:02}.pdf", &values, 3),
+            "liberte-actus-2025-09-11-p03.pdf"
+        );
+        assert_eq!(fill_pattern("p{page}.pdf", &values, 12), "p12.pdf");
+    }
+
+    #[test]
+    fn identical_bytes_are_not_rewritten_and_no_temporary_is_left() {
+        let dir = std::env::temp_dir().join(format!("rotative-out-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let path = dir.join("a.pdf");
+        assert_eq!(write_atomic(&path, b"one").unwrap(), WriteStatus::Written);
+        assert_eq!(write_atomic(&path, b"one").unwrap(), WriteStatus::Unchanged);
+        assert_eq!(write_atomic(&path, b"two").unwrap(), WriteStatus::Written);
+        assert_eq!(fs::read(&path).unwrap(), b"two");
+        let names: Vec<_> = fs::read_dir(&dir).unwrap().flatten().map(|e| e.file_name()).collect();
+        assert_eq!(names.len(), 1);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,120 @@
+//! The JSON report of a build or check (`--report`). Its schema is documented in the README
+//! and kept stable: fields are only ever added.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::batch::output::WriteStatus;
+use crate::diag::Diagnostic;
+
+/// Schema version of the report.
+pub const REPORT_VERSION: u32 = 1;
+
+/// The whole report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// Schema version.
+    pub version: u32,
+    /// The input path as given.
+    pub input: String,
+    /// `build` or `check`.
+    pub command: &'static str,
+    /// Whether every article was produced (and, with `--strict`, without warnings).
+    pub ok: bool,
+    /// Problems with the issue itself (issue.yaml, fonts).
+    pub issue: Vec<Diagnostic>,
+    /// One entry per article, in page order.
+    pub articles: Vec<ArticleReport>,
+    /// Files written (empty for `check`).
+    pub outputs: Vec<OutputReport>,
+    /// Totals.
+    pub summary: Summary,
+}
+
+/// What happened to one article.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleReport {
+    /// The Markdown file.
+    pub file: String,
+    /// Its title, when it could be read.
+    pub title: Option<String>,
+    /// `ok` or `failed`.
+    pub status: &'static str,
+    /// Pages it occupies (issue numbering).
+    pub pages: Vec<u32>,
+    /// Errors (non-empty when failed).
+    pub errors: Vec<Diagnostic>,
+    /// Warnings.
+    pub warnings: Vec<Diagnostic>,
+    /// Whether some text did not fit where it was placed.
+    pub overset: bool,
+    /// Empty space at the foot of its last page, mm.
+    pub underset_mm: f32,
+    /// Photos placed, with their effective resolution.
+    pub photos: Vec<PhotoReport>,
+    /// The QR code, if any.
+    pub qr: Option<QrReport>,
+}
+
+/// A placed photo.
+#[derive(Debug, Clone, Serialize)]
+pub struct PhotoReport {
+    /// Image file.
+    pub file: String,
+    /// Pixel size.
+    pub pixels: (u32, u32),
+    /// Printed size, mm (width, height of the visible frame).
+    pub frame_mm: (f32, f32),
+    /// Effective resolution at the placed size, pixels per inch.
+    pub ppi: f32,
+}
+
+/// A QR code as printed.
+#[derive(Debug, Clone, Serialize)]
+pub struct QrReport {
+    /// Encoded URL.
+    pub payload: String,
+    /// QR version.
+    pub version: u8,
+    /// Error-correction level.
+    pub ec_level: String,
+    /// Side of the symbol with its quiet zone, mm.
+    pub size_mm: f32,
+    /// Module size, mm.
+    pub module_mm: f32,
+    /// What the self-check decoded after a simulated print.
+    pub verified: bool,
+}
+
+/// One output file.
+#[derive(Debug, Clone, Serialize)]
+pub struct OutputReport {
+    /// Path written.
+    pub path: String,
+    /// Pages in it.
+    pub pages: usize,
+    /// Size in bytes.
+    pub bytes: usize,
+    /// SHA-256 of its bytes, hex.
+    pub sha256: String,
+    /// Written or left unchanged.
+    pub status: WriteStatus,
+}
+
+/// Totals of a run.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Summary {
+    /// Articles listed.
+    pub articles: usize,
+    /// Articles that failed.
+    pub failed: usize,
+    /// Pages composed.
+    pub pages: usize,
+    /// Warnings by kind.
+    pub warnings: BTreeMap<String, usize>,
+    /// Errors by kind.
+    pub errors: BTreeMap<String, usize>,
+    /// Wall time, seconds.
+    pub seconds: f64,
+}

@@ -1,0 +1,210 @@
+//! The command line: flags defined in one place with their docs, parsed with clap, turned
+//! into [`crate::batch::Options`]. `main.rs` only calls [`main`].
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::batch::{self, Options, Split};
+use crate::load::model::{Marks, Standard};
+
+/// rotative: typesets newspaper articles (Markdown + YAML) into print-ready PDF/X pages.
+#[derive(Debug, Parser)]
+#[command(name = "rotative", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Build the PDF pages of an article file or of an issue folder.
+    Build(BuildArgs),
+    /// Validate and lay out without writing anything; print the same report.
+    Check(CommonArgs),
+    /// Create a new issue folder from the example issue.
+    Init {
+        /// Folder to create (must not exist or be empty).
+        folder: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+struct CommonArgs {
+    /// An article `.md` file or an issue folder (with `issue.yaml`).
+    input: PathBuf,
+    /// PDF standard, overriding `output.standard` in issue.yaml.
+    #[arg(long, value_enum)]
+    standard: Option<StandardArg>,
+    /// Printer's marks, overriding `output.marks` in issue.yaml.
+    #[arg(long, value_enum)]
+    marks: Option<MarksArg>,
+    /// Write the JSON report to this file (`-` for standard output).
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+    /// Treat every warning as an error.
+    #[arg(long)]
+    strict: bool,
+    /// Allow photo paths outside the issue folder.
+    #[arg(long)]
+    allow_outside: bool,
+    /// No progress bar and no summary line.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Debug, Args)]
+struct BuildArgs {
+    #[command(flatten)]
+    common: CommonArgs,
+    /// Output folder (default: `out/` beside the input).
+    #[arg(long, short, value_name = "FOLDER")]
+    output: Option<PathBuf>,
+    /// Cut the output into one PDF per page or per article.
+    #[arg(long, value_enum, default_value_t = SplitArg::Issue)]
+    split: SplitArg,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum StandardArg {
+    #[value(name = "pdf-x-4")]
+    PdfX4,
+    #[value(name = "pdf-x-1a")]
+    PdfX1a,
+    None,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum MarksArg {
+    None,
+    Crop,
+    All,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum SplitArg {
+    Issue,
+    Pages,
+    Articles,
+}
+
+/// Runs the command line and returns the exit code: 0 success, 1 content errors, 2 usage
+/// errors.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    match cli.command {
+        Command::Build(args) => run(&args.common, Some((args.output, args.split))),
+        Command::Check(args) => run(&args, None),
+        Command::Init { folder } => match crate::init::scaffold(&folder) {
+            Ok(()) => {
+                println!("created {}; build it with: rotative build {}", folder.display(), folder.display());
+                0
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                2
+            }
+        },
+    }
+}
+
+fn run(args: &CommonArgs, build: Option<(Option<PathBuf>, SplitArg)>) -> i32 {
+    if !args.input.exists() {
+        eprintln!("error: {} does not exist (give an article .md file or an issue folder)", args.input.display());
+        return 2;
+    }
+    if build.is_some() {
+        batch::output::install_interrupt_cleanup();
+    }
+    let (output, split) = build.unwrap_or((None, SplitArg::Issue));
+    let options = Options {
+        output,
+        split: match split {
+            SplitArg::Issue => Split::Issue,
+            SplitArg::Pages => Split::Pages,
+            SplitArg::Articles => Split::Articles,
+        },
+        standard: args.standard.map(|s| match s {
+            StandardArg::PdfX4 => Standard::PdfX4,
+            StandardArg::PdfX1a => Standard::PdfX1a,
+            StandardArg::None => Standard::None,
+        }),
+        marks: args.marks.map(|m| match m {
+            MarksArg::None => Marks::None,
+            MarksArg::Crop => Marks::Crop,
+            MarksArg::All => Marks::All,
+        }),
+        strict: args.strict,
+        allow_outside: args.allow_outside,
+        write: build.is_some(),
+        progress: !args.quiet,
+    };
+    let outcome = batch::run(&args.input, &options);
+    print_diagnostics(&outcome.report);
+    if !args.quiet {
+        print_summary(&outcome.report);
+    }
+    if let Some(path) = &args.report
+        && let Err(e) = write_report(path, &outcome.report)
+    {
+        eprintln!("error: cannot write the report to {}: {e}", path.display());
+        return 2;
+    }
+    outcome.exit_code
+}
+
+fn print_diagnostics(report: &batch::report::Report) {
+    let mut err = std::io::stderr().lock();
+    let all = report.issue.iter().chain(report.articles.iter().flat_map(|a| a.errors.iter().chain(a.warnings.iter())));
+    for d in all {
+        let _ = writeln!(err, "{d}");
+    }
+}
+
+fn print_summary(report: &batch::report::Report) {
+    let s = &report.summary;
+    let mut err = std::io::stderr().lock();
+    if report.command == "check" {
+        for a in &report.articles {
+            if let Some(qr) = &a.qr {
+                let _ = writeln!(
+                    err,
+                    "{}: QR {} · version {} · EC {} · {:.1} mm with quiet zone · module {:.2} mm",
+                    a.file, qr.payload, qr.version, qr.ec_level, qr.size_mm, qr.module_mm
+                );
+            }
+        }
+    }
+    let warnings: Vec<String> = s.warnings.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    let _ = writeln!(
+        err,
+        "{}: {} article(s), {} failed, {} page(s), {} warning(s){} in {:.2} s",
+        report.command,
+        s.articles,
+        s.failed,
+        s.pages,
+        s.warnings.values().sum::<usize>(),
+        if warnings.is_empty() { String::new() } else { format!(" ({})", warnings.join(", ")) },
+        s.seconds
+    );
+    for o in &report.outputs {
+        let _ = writeln!(err, "  {} ({} page(s), {:?})", o.path, o.pages, o.status);
+    }
+}
+
+fn write_report(path: &Path, report: &batch::report::Report) -> std::io::Result<()> {
+    let json = serde_json::to_string_pretty(report).map_err(std::io::Error::other)?;
+    if path == Path::new("-") {
+        println!("{json}");
+        Ok(())
+    } else {
+        batch::output::write_atomic(path, json.as_bytes()).map(|_| ())
+    }
+}

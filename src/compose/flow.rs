@@ -1,0 +1,314 @@
+//! Column flow: pours a list of set pieces (paragraph lines, unbreakable boxes) into the
+//! columns of a region, with widow and orphan control, keep-with-next for intertitles and
+//! column balancing.
+//!
+//! The flow is a pure function of its inputs: it returns where each piece would go and where
+//! it stopped, and draws nothing. Balancing calls it repeatedly with a lower bottom edge and
+//! keeps the lowest edge at which everything still fits, so the last page's columns end
+//! level.
+
+use crate::color::Color;
+use crate::compose::display::Item;
+use crate::text::Line;
+
+/// Lines kept together at the foot of a column (orphans) and at the head of the next
+/// (widows): the newspaper rule is two.
+const MIN_SPLIT_LINES: usize = 2;
+
+/// A unit of body content, already set by the `text` stage.
+#[derive(Debug, Clone)]
+pub enum Piece {
+    /// Lines of a paragraph, intertitle or list item: breakable between lines.
+    Lines(LinesPiece),
+    /// An unbreakable box (sidebar, pull quote, boilerplate, QR block).
+    Block(BlockPiece),
+}
+
+/// Set lines and how to stack them.
+#[derive(Debug, Clone)]
+pub struct LinesPiece {
+    /// The lines.
+    pub lines: Vec<Line>,
+    /// Distance between baselines.
+    pub leading: f32,
+    /// From the top of a line slot to its baseline.
+    pub ascent: f32,
+    /// Ink.
+    pub color: Color,
+    /// Space above the piece unless it starts a column.
+    pub space_before: f32,
+    /// Must share its column with the first lines of the next piece (intertitles).
+    pub keep_with_next: bool,
+    /// Horizontal offset of the lines inside the column (list items).
+    pub indent: f32,
+    /// Extra items drawn beside the first line (a list bullet), relative to the line's
+    /// baseline origin at the column's left edge.
+    pub first_line_extras: Vec<Item>,
+}
+
+/// An unbreakable box drawn from its own items.
+#[derive(Debug, Clone)]
+pub struct BlockPiece {
+    /// Height taken in the column.
+    pub height: f32,
+    /// Items relative to the box's top-left corner.
+    pub items: Vec<Item>,
+    /// Space above the box unless it starts a column.
+    pub space_before: f32,
+}
+
+impl Piece {
+    fn space_before(&self) -> f32 {
+        match self {
+            Piece::Lines(p) => p.space_before,
+            Piece::Block(b) => b.space_before,
+        }
+    }
+
+    /// The height of the first `lines` lines (all of a block).
+    fn head_height(&self, lines: usize) -> f32 {
+        match self {
+            Piece::Lines(p) => p.leading * lines.min(p.lines.len()) as f32,
+            Piece::Block(b) => b.height,
+        }
+    }
+}
+
+/// A column of a region: where it is and where text may start in it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ColumnSlot {
+    /// Left edge.
+    pub x: f32,
+    /// Width.
+    pub width: f32,
+    /// Top of the first line slot.
+    pub top: f32,
+    /// Lowest bottom edge allowed in this column, whatever the region's (a QR block or a
+    /// photo reserved at the foot of the column).
+    pub floor: f32,
+}
+
+/// Where the flow is in the piece list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Cursor {
+    /// Index of the current piece.
+    pub piece: usize,
+    /// Lines of it already placed.
+    pub line: usize,
+}
+
+/// One placement decided by the flow.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Placement {
+    piece: usize,
+    lines: (usize, usize),
+    x: f32,
+    y: f32,
+}
+
+/// What a flow decided.
+#[derive(Debug, Clone)]
+pub struct Flowed {
+    placements: Vec<Placement>,
+    /// Where it stopped; `piece == pieces.len()` when everything was placed.
+    pub next: Cursor,
+    /// The lowest point used, over all columns.
+    pub bottom: f32,
+    /// Whether some column had to take a piece taller than itself.
+    pub overfull: bool,
+}
+
+impl Flowed {
+    /// Whether every piece was placed.
+    pub fn complete(&self, pieces: &[Piece]) -> bool {
+        self.next.piece >= pieces.len()
+    }
+
+    /// The display items of the placements.
+    pub fn items(&self, pieces: &[Piece]) -> Vec<Item> {
+        let mut items = Vec::new();
+        for placement in &self.placements {
+            match &pieces[placement.piece] {
+                Piece::Lines(p) => {
+                    for (i, line) in p.lines[placement.lines.0..placement.lines.1].iter().enumerate()
+                    {
+                        let baseline = placement.y + i as f32 * p.leading + p.ascent;
+                        let x = placement.x + p.indent;
+                        if placement.lines.0 + i == 0 {
+                            items.extend(
+                                p.first_line_extras.iter().map(|e| offset(e, placement.x, baseline)),
+                            );
+                        }
+                        items.extend(line_items(line, x, baseline, p.color));
+                    }
+                }
+                Piece::Block(b) => {
+                    items.extend(b.items.iter().map(|e| offset(e, placement.x, placement.y)));
+                }
+            }
+        }
+        items
+    }
+}
+
+/// Text items for one set line with its left end at `x` and its baseline at `y`.
+pub fn line_items(line: &Line, x: f32, y: f32, color: Color) -> impl Iterator<Item = Item> + '_ {
+    line.runs.iter().map(move |run| Item::Text { x, y, run: run.clone(), color })
+}
+
+/// Moves an item by (`dx`, `dy`).
+pub fn offset(item: &Item, dx: f32, dy: f32) -> Item {
+    let mut item = item.clone();
+    match &mut item {
+        Item::Text { x, y, .. } | Item::Qr { x, y, .. } => {
+            *x += dx;
+            *y += dy;
+        }
+        Item::Rule { from, to, .. } => {
+            from.0 += dx;
+            from.1 += dy;
+            to.0 += dx;
+            to.1 += dy;
+        }
+        Item::Rect { rect, .. } => {
+            rect.x += dx;
+            rect.y += dy;
+        }
+        Item::Image { frame, placement, .. } => {
+            frame.x += dx;
+            frame.y += dy;
+            placement.x += dx;
+            placement.y += dy;
+        }
+    }
+    item
+}
+
+/// Pours `pieces` from `start` into `columns`, none lower than `bottom`.
+pub fn flow(pieces: &[Piece], start: Cursor, columns: &[ColumnSlot], bottom: f32) -> Flowed {
+    let mut placements = Vec::new();
+    let mut cursor = start;
+    let mut lowest = columns.iter().map(|c| c.top).fold(f32::MIN, f32::max);
+    let mut overfull = false;
+    // Float slack so that a line ending exactly on the bottom edge still fits.
+    const EPS: f32 = 0.01;
+
+    'columns: for column in columns {
+        let mut y = column.top;
+        let mut column_empty = true;
+        while cursor.piece < pieces.len() {
+            let piece = &pieces[cursor.piece];
+            let space = if column_empty || cursor.line > 0 { 0.0 } else { piece.space_before() };
+            let room = bottom.min(column.floor) - (y + space);
+            match piece {
+                Piece::Lines(p) => {
+                    let total = p.lines.len();
+                    let remaining = total - cursor.line;
+                    let fit = ((room + EPS) / p.leading).floor().max(0.0) as usize;
+                    if p.keep_with_next && cursor.line == 0 {
+                        // An intertitle goes with at least the first lines of what follows.
+                        let next_need = pieces.get(cursor.piece + 1).map_or(0.0, |next| {
+                            next.space_before() + next.head_height(MIN_SPLIT_LINES)
+                        });
+                        let need = remaining as f32 * p.leading + next_need;
+                        if need > room + EPS && !column_empty {
+                            continue 'columns;
+                        }
+                    }
+                    let take = if remaining <= fit {
+                        remaining
+                    } else {
+                        let mut take = fit;
+                        // Widow: leave at least two lines for the next column.
+                        if remaining - take < MIN_SPLIT_LINES {
+                            take = remaining.saturating_sub(MIN_SPLIT_LINES);
+                        }
+                        // Orphan: never a lone first line at the foot of a column.
+                        if cursor.line == 0 && take < MIN_SPLIT_LINES {
+                            take = 0;
+                        }
+                        take
+                    };
+                    let take = if take == 0 && column_empty {
+                        // A column too short for the rules: place what fits, at least a line,
+                        // rather than loop.
+                        overfull |= fit == 0;
+                        fit.max(1).min(remaining)
+                    } else {
+                        take
+                    };
+                    if take == 0 {
+                        continue 'columns;
+                    }
+                    placements.push(Placement {
+                        piece: cursor.piece,
+                        lines: (cursor.line, cursor.line + take),
+                        x: column.x,
+                        y: y + space,
+                    });
+                    y += space + take as f32 * p.leading;
+                    lowest = lowest.max(y);
+                    column_empty = false;
+                    cursor.line += take;
+                    if cursor.line >= total {
+                        cursor = Cursor { piece: cursor.piece + 1, line: 0 };
+                    } else {
+                        continue 'columns;
+                    }
+                }
+                Piece::Block(b) => {
+                    if b.height > room + EPS {
+                        if !column_empty {
+                            continue 'columns;
+                        }
+                        overfull = true;
+                    }
+                    placements.push(Placement {
+                        piece: cursor.piece,
+                        lines: (0, 0),
+                        x: column.x,
+                        y: y + space,
+                    });
+                    y += space + b.height;
+                    lowest = lowest.max(y);
+                    column_empty = false;
+                    cursor = Cursor { piece: cursor.piece + 1, line: 0 };
+                }
+            }
+        }
+        break;
+    }
+    Flowed { placements, next: cursor, bottom: lowest, overfull }
+}
+
+/// Flows `pieces` into `columns` with the lowest bottom edge (on the `grid`) at which all of
+/// them fit, no lower than `max_bottom`: the balanced last page. `None` when they do not fit
+/// even at `max_bottom`.
+pub fn balance(
+    pieces: &[Piece],
+    start: Cursor,
+    columns: &[ColumnSlot],
+    max_bottom: f32,
+    grid: f32,
+) -> Option<Flowed> {
+    let full = flow(pieces, start, columns, max_bottom);
+    if !full.complete(pieces) {
+        return None;
+    }
+    let top = columns.iter().map(|c| c.top).fold(f32::MAX, f32::min);
+    let steps = ((max_bottom - top) / grid).floor().max(0.0) as i64;
+    // Smallest number of grid steps that still fits everything; fitting is monotonic in the
+    // bottom edge, so a binary search finds it.
+    let (mut low, mut high) = (0i64, steps);
+    while low < high {
+        let mid = (low + high) / 2;
+        if flow(pieces, start, columns, top + mid as f32 * grid).complete(pieces) {
+            high = mid;
+        } else {
+            low = mid + 1;
+        }
+    }
+    let bottom = (top + high as f32 * grid).min(max_bottom);
+    let balanced = flow(pieces, start, columns, bottom);
+    Some(if balanced.complete(pieces) { balanced } else { full })
+}

@@ -1,0 +1,233 @@
+//! Printed labels in French, English and German, dates written out in each language, and
+//! reading time. `issue.yaml` can override any label per language.
+
+use crate::load::model::{Date, IssueConfig, Lang, Labels};
+
+/// Labels resolved for one language: built-ins with the issue's overrides on top.
+#[derive(Debug, Clone)]
+pub struct ResolvedLabels {
+    /// "Mise à jour le {date}".
+    pub updated: String,
+    /// "Publié le {date}".
+    pub published: String,
+    /// "Temps de lecture : {minutes} minutes".
+    pub reading_time: String,
+    /// Reading time when it is one minute.
+    pub reading_time_one: String,
+    /// "Accès abonné".
+    pub subscribers: String,
+    /// "Accès libre".
+    pub free: String,
+    /// "Mots-clés".
+    pub keywords: String,
+    /// "Page".
+    pub page: String,
+    /// QR caption.
+    pub qr_caption: String,
+    /// "Cet article est lisible à cette adresse sur le site {publication} :".
+    pub qr_address: String,
+    /// "Par {author}".
+    pub by: String,
+    /// "Suite page {page}".
+    pub continued: String,
+    /// "N°".
+    pub number: String,
+}
+
+/// The built-in labels of a language (French, English, German; others use English).
+fn builtin(lang: Lang) -> ResolvedLabels {
+    let owned = |items: [&str; 13]| ResolvedLabels {
+        updated: items[0].into(),
+        published: items[1].into(),
+        reading_time: items[2].into(),
+        reading_time_one: items[3].into(),
+        subscribers: items[4].into(),
+        free: items[5].into(),
+        keywords: items[6].into(),
+        page: items[7].into(),
+        qr_caption: items[8].into(),
+        qr_address: items[9].into(),
+        by: items[10].into(),
+        continued: items[11].into(),
+        number: items[12].into(),
+    };
+    match lang {
+        Lang::Fr => owned([
+            "Mise à jour le {date}",
+            "Publié le {date}",
+            "Temps de lecture : {minutes} minutes",
+            "Temps de lecture : 1 minute",
+            "Accès abonné",
+            "Accès libre",
+            "Mots-clés",
+            "page",
+            "Flashez le QR code suivant pour retrouver l’article en ligne",
+            "Cet article est lisible à cette adresse sur le site {publication} :",
+            "Par {author}",
+            "Suite page {page}",
+            "N°",
+        ]),
+        Lang::De => owned([
+            "Aktualisiert am {date}",
+            "Veröffentlicht am {date}",
+            "Lesezeit: {minutes} Minuten",
+            "Lesezeit: 1 Minute",
+            "Für Abonnenten",
+            "Frei zugänglich",
+            "Schlagwörter",
+            "Seite",
+            "Scannen Sie den QR-Code, um den Artikel online zu lesen",
+            "Dieser Artikel steht auf der Website von {publication} unter:",
+            "Von {author}",
+            "Fortsetzung auf Seite {page}",
+            "Nr.",
+        ]),
+        _ => owned([
+            "Updated {date}",
+            "Published {date}",
+            "Reading time: {minutes} minutes",
+            "Reading time: 1 minute",
+            "Subscribers only",
+            "Free access",
+            "Keywords",
+            "page",
+            "Scan the QR code to read this article online",
+            "This article can be read on the {publication} website at:",
+            "By {author}",
+            "Continued on page {page}",
+            "No.",
+        ]),
+    }
+}
+
+/// Labels for `lang`, with the overrides of `issue.yaml` applied.
+pub fn labels(config: &IssueConfig, lang: Lang) -> ResolvedLabels {
+    let mut resolved = builtin(lang);
+    let family = |l: Lang| if l.is_english() { Lang::EnGb } else { l };
+    for (override_lang, labels) in &config.labels {
+        if family(*override_lang) == family(lang) {
+            apply(&mut resolved, labels);
+        }
+    }
+    resolved
+}
+
+fn apply(into: &mut ResolvedLabels, from: &Labels) {
+    let pairs: [(&mut String, &Option<String>); 11] = [
+        (&mut into.updated, &from.updated),
+        (&mut into.published, &from.published),
+        (&mut into.reading_time, &from.reading_time),
+        (&mut into.subscribers, &from.subscribers),
+        (&mut into.free, &from.free),
+        (&mut into.keywords, &from.keywords),
+        (&mut into.page, &from.page),
+        (&mut into.qr_caption, &from.qr_caption),
+        (&mut into.qr_address, &from.qr_address),
+        (&mut into.by, &from.by),
+        (&mut into.continued, &from.continued),
+    ];
+    for (slot, value) in pairs {
+        if let Some(value) = value {
+            *slot = value.clone();
+        }
+    }
+    if from.reading_time.is_some() {
+        into.reading_time_one = into.reading_time.clone();
+    }
+}
+
+/// A date written out: "11 septembre 2025", "11 September 2025", "11. September 2025".
+pub fn long_date(date: Date, lang: Lang) -> String {
+    const FR: [&str; 12] = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ];
+    const EN: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    const DE: [&str; 12] = [
+        "Januar",
+        "Februar",
+        "März",
+        "April",
+        "Mai",
+        "Juni",
+        "Juli",
+        "August",
+        "September",
+        "Oktober",
+        "November",
+        "Dezember",
+    ];
+    let month = (date.month.clamp(1, 12) - 1) as usize;
+    match lang {
+        Lang::Fr if date.day == 1 => format!("1er {} {}", FR[month], date.year),
+        Lang::Fr => format!("{} {} {}", date.day, FR[month], date.year),
+        Lang::De => format!("{}. {} {}", date.day, DE[month], date.year),
+        Lang::EnUs => format!("{} {}, {}", EN[month], date.day, date.year),
+        _ => format!("{} {} {}", date.day, EN[month], date.year),
+    }
+}
+
+/// Minutes needed to read `words` words at `words_per_minute`, rounded up, at least one.
+pub fn reading_minutes(words: usize, words_per_minute: u32) -> u32 {
+    let wpm = words_per_minute.max(1) as usize;
+    words.div_ceil(wpm).max(1) as u32
+}
+
+/// Fills `{name}` placeholders.
+pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = template.to_string();
+    for (name, value) in values {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_three_languages() {
+        let d = Date { year: 2025, month: 9, day: 11 };
+        assert_eq!(long_date(d, Lang::Fr), "11 septembre 2025");
+        assert_eq!(long_date(d, Lang::EnGb), "11 September 2025");
+        assert_eq!(long_date(d, Lang::De), "11. September 2025");
+        assert_eq!(long_date(Date { year: 2025, month: 5, day: 1 }, Lang::Fr), "1er mai 2025");
+    }
+
+    #[test]
+    fn reading_time_rounds_up() {
+        assert_eq!(reading_minutes(0, 230), 1);
+        assert_eq!(reading_minutes(460, 230), 2);
+        assert_eq!(reading_minutes(461, 230), 3);
+    }
+
+    #[test]
+    fn placeholders_are_filled() {
+        assert_eq!(fill("Temps de lecture : {minutes} minutes", &[("minutes", "3")]),
+            "Temps de lecture : 3 minutes");
+    }
+}

@@ -1,0 +1,247 @@
+//! The weekly issue in one command: continuous folios, split outputs, fault isolation with
+//! a report, atomic writes and path safety.
+
+mod common;
+
+use common::*;
+use std::path::Path;
+
+fn issue_with(name: &str, articles: &[(&str, String)], extra_yaml: &str) -> std::path::PathBuf {
+    let dir = temp_dir(name);
+    let mut yaml = format!(
+        "publication: Le Veilleur\nnumber: \"42\"\ndate: 2025-10-02\nwebsite: https://veilleur.example\n{extra_yaml}articles:\n"
+    );
+    for (file, _) in articles {
+        yaml.push_str(&format!("  - articles/{file}\n"));
+    }
+    write_files(&dir, &[("issue.yaml", &yaml)]);
+    for (file, content) in articles {
+        write_files(&dir, &[(&format!("articles/{file}"), content.as_str())]);
+    }
+    dir
+}
+
+fn long_article(title: &str, n: usize) -> String {
+    let body: Vec<String> = (0..n).map(|_| french_text(90)).collect();
+    article(&format!("title: {title}\nurl: https://veilleur.example/{}", title.len()), &body.join("\n\n"))
+}
+
+fn report_of(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn several_articles_get_continuous_folios_and_split_pages() {
+    let dir = issue_with(
+        "folios",
+        &[
+            ("a.md", long_article("Premier sujet", 14)),
+            ("b.md", long_article("Deuxième sujet", 14)),
+            ("c.md", long_article("Troisième sujet", 3)),
+        ],
+        "",
+    );
+    let out = dir.join("pages");
+    let report = dir.join("report.json");
+    let run = rotative(&[
+        "build", dir.to_str().unwrap(), "-o", out.to_str().unwrap(), "--split", "pages", "--report",
+        report.to_str().unwrap(), "-q",
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let files = pdfs_in(&out);
+    assert!(files.len() >= 3, "several pages: {files:?}");
+    for (i, file) in files.iter().enumerate() {
+        let name = file.file_name().unwrap().to_string_lossy();
+        assert_eq!(name, format!("le-veilleur-2025-10-02-p{:02}.pdf", i + 1));
+        let doc = lopdf::Document::load(file).unwrap();
+        assert_eq!(doc.get_pages().len(), 1);
+        if let Some(text) = pdftotext(file) {
+            let folio = format!("page {}", i + 1);
+            assert!(text.contains(&folio), "{name} has its folio `{folio}`:\n{text}");
+            assert!(text.contains("N° 42"), "{name} names the issue number");
+        }
+    }
+    let json = report_of(&report);
+    assert_eq!(json["version"], 1);
+    assert_eq!(json["ok"], true);
+    let pages: Vec<Vec<u64>> = json["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["pages"].as_array().unwrap().iter().map(|p| p.as_u64().unwrap()).collect())
+        .collect();
+    // Pages follow each other: each article starts where the previous ended or on the next.
+    for pair in pages.windows(2) {
+        let end = *pair[0].last().unwrap();
+        let start = pair[1][0];
+        assert!(start == end || start == end + 1, "{pages:?}");
+    }
+    let outputs = json["outputs"].as_array().unwrap();
+    assert_eq!(outputs.len(), files.len());
+    for output in outputs {
+        assert_eq!(output["sha256"].as_str().unwrap().len(), 64);
+        assert_eq!(output["pages"], 1);
+    }
+}
+
+#[test]
+fn split_articles_gives_one_pdf_per_article() {
+    let dir = copy_example("split-articles");
+    let out = dir.join("arts");
+    let run = rotative(&["build", dir.to_str().unwrap(), "-o", out.to_str().unwrap(), "--split", "articles", "-q"]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let names: Vec<String> =
+        pdfs_in(&out).iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    assert_eq!(names, ["01-kazakhstan.pdf", "02-storm-warning.pdf", "03-bibliotheque.pdf"]);
+}
+
+#[test]
+fn a_broken_article_does_not_sink_the_others() {
+    let dir = issue_with(
+        "isolation",
+        &[
+            ("good.md", long_article("Un bon article", 3)),
+            ("broken.md", "---\ntitle: [unclosed\n---\n\nTexte.\n".to_string()),
+            (
+                "nophoto.md",
+                article("title: Sans photo\nphoto:\n  file: ../photos/missing.jpg", &french_text(50)),
+            ),
+        ],
+        "",
+    );
+    let out = dir.join("out");
+    let report = dir.join("report.json");
+    let run = rotative(&[
+        "build", dir.to_str().unwrap(), "-o", out.to_str().unwrap(), "--report", report.to_str().unwrap(), "-q",
+    ]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(err.contains("broken.md:2"), "broken YAML located: {err}");
+    assert!(err.contains("nophoto.md:") && err.contains("missing.jpg"), "missing photo named: {err}");
+    let pdfs = pdfs_in(&out);
+    assert_eq!(pdfs.len(), 1, "the good article is still built");
+    if let Some(text) = pdftotext(&pdfs[0]) {
+        assert!(text.contains("Un bon article"));
+        assert!(!text.contains("Sans photo"));
+    }
+    let json = report_of(&report);
+    assert_eq!(json["ok"], false);
+    let statuses: Vec<&str> =
+        json["articles"].as_array().unwrap().iter().map(|a| a["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["ok", "failed", "failed"]);
+    let broken = &json["articles"][1]["errors"][0];
+    assert!(broken["file"].as_str().unwrap().ends_with("broken.md"));
+    assert_eq!(broken["line"], 2);
+    let photo = &json["articles"][2]["errors"][0];
+    assert_eq!(photo["kind"], "missing-photo");
+    assert!(photo["line"].as_u64().is_some());
+}
+
+#[test]
+fn a_failed_write_keeps_the_previous_pdf_and_leaves_no_temporary() {
+    let dir = issue_with("atomic", &[("a.md", long_article("Premier jet", 2))], "");
+    let out = dir.join("out");
+    let args = ["build", dir.to_str().unwrap(), "-o", out.to_str().unwrap(), "-q"];
+    assert_eq!(rotative(&args).status.code(), Some(0));
+    let pdf = pdfs_in(&out).remove(0);
+    let before = std::fs::read(&pdf).unwrap();
+
+    // Change the content so the file would be rewritten, then make the write fail halfway.
+    write_files(&dir, &[("articles/a.md", &long_article("Second jet", 2))]);
+    let run = rotative_env(&args, &[("ROTATIVE_FAULT", "fail-write")]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert_eq!(std::fs::read(&pdf).unwrap(), before, "the previous PDF is intact");
+    let leftovers: Vec<_> = std::fs::read_dir(&out).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert_eq!(leftovers.len(), 1, "no temporary file: {leftovers:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_run_killed_while_writing_keeps_the_previous_pdf() {
+    let dir = issue_with("killed", &[("a.md", long_article("Avant", 2))], "");
+    let out = dir.join("out");
+    let args = ["build", dir.to_str().unwrap(), "-o", out.to_str().unwrap(), "-q"];
+    assert_eq!(rotative(&args).status.code(), Some(0));
+    let pdf = pdfs_in(&out).remove(0);
+    let before = std::fs::read(&pdf).unwrap();
+    write_files(&dir, &[("articles/a.md", &long_article("Après", 2))]);
+
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rotative"))
+        .args(args)
+        .env("ROTATIVE_FAULT", "pause-write")
+        .spawn()
+        .unwrap();
+    // Wait until the temporary file exists, then interrupt the run as a user or a batch
+    // scheduler would.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let temp = std::fs::read_dir(&out)
+            .unwrap()
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with(".rotative-tmp-"));
+        if temp {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the build never started writing");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::process::Command::new("kill").arg("-TERM").arg(child.id().to_string()).status().unwrap();
+    let status = child.wait().unwrap();
+    assert!(!status.success());
+    assert_eq!(std::fs::read(&pdf).unwrap(), before, "the previous PDF is intact");
+    let names: Vec<_> = std::fs::read_dir(&out).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert_eq!(names.len(), 1, "no temporary file left: {names:?}");
+}
+
+#[test]
+fn a_rebuild_with_the_same_input_rewrites_nothing() {
+    let dir = issue_with("unchanged", &[("a.md", long_article("Stable", 2))], "");
+    let out = dir.join("out");
+    let report = dir.join("r.json");
+    let args = ["build", dir.to_str().unwrap(), "-o", out.to_str().unwrap(), "-q", "--report", report.to_str().unwrap()];
+    assert_eq!(rotative(&args).status.code(), Some(0));
+    assert_eq!(report_of(&report)["outputs"][0]["status"], "written");
+    assert_eq!(rotative(&args).status.code(), Some(0));
+    assert_eq!(report_of(&report)["outputs"][0]["status"], "unchanged");
+}
+
+#[test]
+fn photo_paths_outside_the_issue_are_refused() {
+    let dir = issue_with(
+        "outside",
+        &[("a.md", article("title: Évasion\nphoto:\n  file: ../../secret.jpg", &french_text(40)))],
+        "",
+    );
+    let run = rotative(&["build", dir.to_str().unwrap(), "-q"]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(err.contains("path-outside"), "{err}");
+    assert!(err.contains("a.md:"), "{err}");
+}
+
+#[test]
+fn strict_turns_warnings_into_failures() {
+    let dir = issue_with(
+        "strict",
+        &[("a.md", article("title: Mots -clé mal tapés", &format!("Un texte avec Mots -clé dedans. {}", french_text(40))))],
+        "",
+    );
+    let plain = rotative(&["build", dir.to_str().unwrap(), "-q"]);
+    assert_eq!(plain.status.code(), Some(0), "{}", stderr(&plain));
+    assert!(stderr(&plain).contains("warning["), "{}", stderr(&plain));
+    let strict = rotative(&["build", dir.to_str().unwrap(), "-q", "--strict"]);
+    assert_eq!(strict.status.code(), Some(1));
+}
+
+#[test]
+fn report_to_stdout() {
+    let dir = copy_example("report-stdout");
+    let run = rotative(&["check", dir.to_str().unwrap(), "--report", "-", "-q"]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&run)).unwrap();
+    assert_eq!(json["command"], "check");
+    assert_eq!(json["articles"].as_array().unwrap().len(), 3);
+    let photo = &json["articles"][0]["photos"][0];
+    assert!(photo["ppi"].as_f64().unwrap() > 200.0);
+    assert_eq!(json["articles"][0]["qr"]["payload"], "https://liberte-actus.fr/1719");
+}

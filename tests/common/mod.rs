@@ -1,0 +1,141 @@
+//! A small harness for driving the real `rotative` binary, ripgrep-style: temporary issue
+//! folders, runs with captured output, and readers for the PDFs it writes.
+#![allow(dead_code)] // each test file uses a different part of the harness
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The example issue folder.
+pub fn example_issue() -> PathBuf {
+    root().join("issues/liberte-actus-1719")
+}
+
+/// A fresh empty temporary folder, unique per test.
+pub fn temp_dir(name: &str) -> PathBuf {
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!("rotative-test-{}-{name}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs the binary with `args`.
+pub fn rotative(args: &[&str]) -> Output {
+    rotative_env(args, &[])
+}
+
+/// Runs the binary with `args` and extra environment variables.
+pub fn rotative_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_rotative"));
+    command.args(args);
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    command.output().expect("the rotative binary runs")
+}
+
+/// Standard error as text.
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Standard output as text.
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Writes `files` (relative path, contents) under `dir`.
+pub fn write_files(dir: &Path, files: &[(&str, &str)]) {
+    for (name, content) in files {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+    }
+}
+
+/// Copies the example issue into a temporary folder.
+pub fn copy_example(name: &str) -> PathBuf {
+    let dir = temp_dir(name);
+    copy_tree(&example_issue(), &dir);
+    let _ = std::fs::remove_dir_all(dir.join("out"));
+    dir
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            if entry.file_name() == "out" {
+                continue;
+            }
+            std::fs::create_dir_all(&target).unwrap();
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Whether an external program is installed (tests using it are skipped, loudly, when not;
+/// `.ci/run` installs them all).
+pub fn have(program: &str) -> bool {
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {program}"))
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// `pdftotext` of a file (raw reading order), or `None` if poppler is missing.
+pub fn pdftotext(pdf: &Path) -> Option<String> {
+    if !have("pdftotext") {
+        eprintln!("pdftotext missing: skipped");
+        return None;
+    }
+    let out = Command::new("pdftotext").arg(pdf).arg("-").output().unwrap();
+    assert!(out.status.success(), "pdftotext failed: {}", String::from_utf8_lossy(&out.stderr));
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// PDF files in a folder, sorted.
+pub fn pdfs_in(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// A minimal article with front matter and body.
+pub fn article(front: &str, body: &str) -> String {
+    format!("---\n{front}\n---\n\n{body}\n")
+}
+
+/// A paragraph of ordinary French text of about `words` words.
+pub fn french_text(words: usize) -> String {
+    const WORDS: &[&str] = &[
+        "le", "conseil", "municipal", "a", "voté", "mardi", "soir", "un", "budget", "qui",
+        "prévoit", "la", "rénovation", "des", "écoles", "et", "l’extension", "du", "réseau",
+        "de", "pistes", "cyclables", "dans", "les", "quartiers", "nord", "de", "la", "ville",
+        "avant", "la", "fin", "de", "l’année", "prochaine",
+    ];
+    let mut out = String::new();
+    for i in 0..words {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(WORDS[i % WORDS.len()]);
+    }
+    out.push('.');
+    out
+}
