@@ -47,18 +47,24 @@ pub(crate) fn build(page: &Page, options: &RenderOptions, fonts: &FontBook) -> P
         }
     }
     if options.marks == Marks::All {
-        // Targets centred 4.5 mm outside the bleed: the circle and its cross (radius + 1 mm)
-        // stay 1 mm clear of the BleedBox.
+        // Targets: a circle and four ticks pointing at its centre. The ticks stop short of
+        // the circle and do not cross each other: where hairlines of all four inks cross,
+        // a RIP renders a solid 400 % spot that ink-limit preflight reports.
         let radius = mm(2.5);
-        let distance = bleed + mm(4.5);
+        let (gap, tick) = (mm(0.5), mm(1.5));
+        let reach = radius + gap + tick;
+        // Centred so that the ticks stay 1 mm clear of the BleedBox.
+        let distance = bleed + reach + mm(1.0);
         marks.targets.push((w / 2.0, -distance, radius));
         marks.targets.push((w / 2.0, h + distance, radius));
         marks.targets.push((-distance, h / 2.0, radius));
         marks.targets.push((w + distance, h / 2.0, radius));
         for (x, y, r) in marks.targets.clone() {
-            let arm = r + mm(1.0);
-            marks.lines.push([(x - arm, y), (x + arm, y)]);
-            marks.lines.push([(x, y - arm), (x, y + arm)]);
+            let (near, far) = (r + gap, r + gap + tick);
+            marks.lines.push([(x - far, y), (x - near, y)]);
+            marks.lines.push([(x + near, y), (x + far, y)]);
+            marks.lines.push([(x, y - far), (x, y - near)]);
+            marks.lines.push([(x, y + near), (x, y + far)]);
         }
         let text = if options.slug.is_empty() {
             format!("page {}", page.number)
@@ -108,7 +114,7 @@ mod tests {
         let options = RenderOptions { marks: Marks::All, slug: "x.pdf".into(), ..Default::default() };
         let marks = build(&page, &options, &book);
         let boxes = PageBoxes::new(page.width, page.height, options.bleed, options.marks);
-        assert_eq!(marks.lines.len(), 8 + 8);
+        assert_eq!(marks.lines.len(), 8 + 16);
         let outside_bleed = |x: f32, y: f32| {
             let (px, py) = boxes.to_pdf(x, y);
             let b = boxes.bleed;

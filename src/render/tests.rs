@@ -73,7 +73,7 @@ fn temp_dir(tag: &str) -> PathBuf {
 /// An RGB JPEG made with the image crate.
 fn rgb_jpeg(dir: &Path) -> PathBuf {
     let path = dir.join("rgb.jpg");
-    let img = image::RgbImage::from_fn(80, 60, |x, y| image::Rgb([(x * 3) as u8, (y * 4) as u8, 90]));
+    let img = image::RgbImage::from_fn(640, 480, |x, y| image::Rgb([(x / 3) as u8, (y / 2) as u8, 90]));
     img.save(&path).expect("write jpeg");
     path
 }
@@ -116,14 +116,14 @@ fn sample_pages(book: &FontBook, rgb: &Path) -> Vec<Page> {
     let mut y = 60.0;
     for path in [fixture("cmyk.jpg"), fixture("gray.jpg"), fixture("rgba.png"), rgb.to_path_buf()] {
         let placement = Rect::new(mm(20.0), mm(y), mm(40.0), mm(30.0));
-        items.push(Item::Image { frame: placement, placement, path, pixels: (64, 48) });
+        items.push(Item::Image { frame: placement, placement, path, pixels: (600, 450) });
         y += 35.0;
     }
     let second = vec![Item::Image {
         frame: Rect::new(0.0, 0.0, mm(50.0), mm(50.0)),
         placement: Rect::new(-mm(3.0), -mm(3.0), mm(60.0), mm(45.0)),
         path: fixture("cmyk.jpg"),
-        pixels: (64, 48),
+        pixels: (600, 450),
     }];
     vec![
         Page { width: mm(210.0), height: mm(297.0), number: 1, items },
@@ -335,7 +335,7 @@ fn photos_pass_through_or_convert() {
     assert_eq!(rendered.images.len(), 5);
     let first = &rendered.images[0];
     assert!(first.passthrough && first.color == "CMYK" && first.page == 1);
-    assert!((first.ppi - 48.0 / (mm(30.0) / 72.0)).abs() < 0.1);
+    assert!((first.ppi - 450.0 / (mm(30.0) / 72.0)).abs() < 0.1);
     assert!(rendered.images[3].color.starts_with("RGB") && !rendered.images[3].passthrough);
     assert_eq!(rendered.images[4].page, 2);
     // Drawn clipped: q, re W n, cm, Do, Q.
