@@ -1,2 +1,279 @@
 //! The `render` stage: display list to PDF (PDF/X-4, PDF/X-1a or plain). The only stage that
 //! knows PDF; it draws what `compose` decided and decides nothing about layout.
+//!
+//! The document is written in two passes. The first walks every page to learn which glyphs
+//! of which fonts and which image files are used (fonts must be subset before any content
+//! stream can name their glyphs), the second writes one content stream per page. Everything
+//! that is iterated while writing is ordered (`BTreeMap`, display-list order), so the same
+//! input gives the same bytes.
+//!
+//! Files: [`pdfx`] (standard identification, boxes, output intent), [`fonts`] (subset CID
+//! fonts), [`images`] (photo pass-through and colour conversion), [`marks`] (printer's marks),
+//! [`content`] (drawing the display list).
+
+mod content;
+mod fonts;
+mod images;
+mod marks;
+mod pdfx;
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::PathBuf;
+
+use flate2::Compression;
+use flate2::write::ZlibEncoder;
+use pdf_writer::{Filter, Name, Pdf, Rect as PdfRect, Ref};
+
+use crate::compose::display::{Item, Page};
+use crate::diag::Diagnostic;
+pub use crate::load::model::{Intent, Marks, Standard};
+use crate::text::fonts::FontBook;
+
+pub use content::dark_runs;
+
+/// How to write the PDF.
+#[derive(Debug, Clone)]
+pub struct RenderOptions {
+    /// Which PDF/X flavour to write.
+    pub standard: Standard,
+    /// Bleed per side, points.
+    pub bleed: f32,
+    /// Printer's marks around the page.
+    pub marks: Marks,
+    /// CMYK output profile; `None` = the bundled Coated FOGRA39.
+    pub icc_profile: Option<PathBuf>,
+    /// OutputConditionIdentifier, e.g. `FOGRA39`.
+    pub output_condition: String,
+    /// Total ink limit for converted photos, percent.
+    pub tac: f32,
+    /// Rendering intent for photo conversion.
+    pub intent: Intent,
+    /// The document's `Trapped` value.
+    pub trapped: bool,
+    /// Document title (Info and XMP).
+    pub title: String,
+    /// Document language tag, e.g. `fr`.
+    pub lang: String,
+    /// Date stamped as CreationDate and ModDate (year, month, day): never the clock, so two
+    /// builds of one issue are identical.
+    pub date: (i32, u32, u32),
+    /// Slug line text (file, date, standard); the page number is appended.
+    pub slug: String,
+    /// Largest image, in pixels, that will be decoded (checked from the header first).
+    pub max_pixels: u64,
+}
+
+impl Default for RenderOptions {
+    /// PDF/X-4 on Coated FOGRA39 with 3 mm bleed, crop marks and a 240 % ink limit.
+    fn default() -> Self {
+        Self {
+            standard: Standard::PdfX4,
+            bleed: crate::geom::mm(3.0),
+            marks: Marks::Crop,
+            icc_profile: None,
+            output_condition: "FOGRA39".into(),
+            tac: 240.0,
+            intent: Intent::RelativeColorimetric,
+            trapped: false,
+            title: String::new(),
+            lang: "fr".into(),
+            date: (2025, 1, 1),
+            slug: String::new(),
+            max_pixels: 100_000_000,
+        }
+    }
+}
+
+/// The written PDF and what was learnt while writing it.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// The PDF file.
+    pub bytes: Vec<u8>,
+    /// Findings that did not stop the output.
+    pub warnings: Vec<Diagnostic>,
+    /// Every image placement, in page order.
+    pub images: Vec<PlacedImage>,
+}
+
+/// One placed photo, for the `check` stage (resolution, colour handling).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlacedImage {
+    /// The image file.
+    pub path: PathBuf,
+    /// Page number (as printed).
+    pub page: u32,
+    /// Effective resolution at the placed size: the lower of horizontal and vertical.
+    pub ppi: f32,
+    /// Whether the file's JPEG bytes went into the PDF unchanged.
+    pub passthrough: bool,
+    /// How the colour was handled, e.g. `CMYK`, `Gray`, `RGB (sRGB) -> CMYK`.
+    pub color: String,
+}
+
+/// Allocates object numbers in writing order.
+pub(crate) struct Refs(i32);
+
+impl Refs {
+    /// The next free reference.
+    pub(crate) fn next(&mut self) -> Ref {
+        self.0 += 1;
+        Ref::new(self.0)
+    }
+}
+
+/// Zlib-compresses a stream body (PDF's FlateDecode). LZW is not allowed in PDF/X.
+pub(crate) fn deflate(data: &[u8]) -> Vec<u8> {
+    let mut encoder = ZlibEncoder::new(Vec::with_capacity(data.len() / 2), Compression::new(6));
+    // Writing into a Vec cannot fail.
+    let _ = encoder.write_all(data);
+    encoder.finish().unwrap_or_default()
+}
+
+/// Rounds a coordinate to 1/1000 pt: more than enough for print, and keeps tiny values from
+/// being written in exponent notation, which PDF does not have.
+pub(crate) fn round(value: f32) -> f32 {
+    let r = (value * 1000.0).round() / 1000.0;
+    if r == 0.0 { 0.0 } else { r }
+}
+
+/// Writes `pages` as one PDF in the standard `options` asks for.
+///
+/// Errors: an output profile that is unreadable or not a CMYK printer profile, an image that
+/// is unreadable, corrupt or too large, a font that cannot be subset.
+pub fn render_pdf(
+    pages: &[Page],
+    fonts: &FontBook,
+    options: &RenderOptions,
+) -> Result<Rendered, Diagnostic> {
+    let profile = pdfx::output_profile(options.icc_profile.as_deref())?;
+    let warnings = Vec::new();
+
+    // Pass 1: marks (they carry text), glyph usage and images.
+    let page_marks: Vec<marks::PageMarks> =
+        pages.iter().map(|page| marks::build(page, options, fonts)).collect();
+    let mut usage = fonts::Usage::default();
+    for (page, page_marks) in pages.iter().zip(&page_marks) {
+        for item in &page.items {
+            if let Item::Text { run, .. } = item {
+                usage.add(run);
+            }
+        }
+        if let Some((_, _, run)) = &page_marks.slug {
+            usage.add(run);
+        }
+    }
+    let mut images = images::ImageSet::default();
+    for page in pages {
+        for item in &page.items {
+            if let Item::Image { path, .. } = item {
+                images.add(path);
+            }
+        }
+    }
+
+    let mut pdf = Pdf::new();
+    pdf.set_version(1, pdfx::version(options.standard));
+    let mut refs = Refs(0);
+    let catalog_id = refs.next();
+    let page_tree_id = refs.next();
+    let info_id = refs.next();
+
+    // Shared resources.
+    let registration_id = refs.next();
+    pdfx::write_registration_space(&mut pdf, registration_id);
+    let overprint_on = refs.next();
+    pdf.ext_graphics(overprint_on).overprint(true).overprint_fill(true).overprint_mode(
+        pdf_writer::types::OverprintMode::IgnoreZeroChannel,
+    );
+    let overprint_off = refs.next();
+    pdf.ext_graphics(overprint_off).overprint(false).overprint_fill(false);
+
+    let embedded = fonts::write_fonts(&mut pdf, &mut refs, fonts, &usage)?;
+    let image_objects = images.write(&mut pdf, &mut refs, &profile.data, options)?;
+
+    // Pass 2: pages.
+    let mut page_ids = Vec::with_capacity(pages.len());
+    let mut placed = Vec::new();
+    for (page, page_marks) in pages.iter().zip(&page_marks) {
+        let boxes = pdfx::PageBoxes::new(page.width, page.height, options.bleed, options.marks);
+        let drawn = content::draw_page(page, page_marks, &boxes, &embedded, &image_objects);
+        for (path, placement) in &drawn.placements {
+            if let Some(image) = image_objects.get(path) {
+                placed.push(PlacedImage {
+                    path: path.clone(),
+                    page: page.number,
+                    ppi: images::effective_ppi(image.pixels, placement),
+                    passthrough: image.passthrough,
+                    color: image.color.clone(),
+                });
+            }
+        }
+        let content_id = refs.next();
+        let compressed = deflate(&drawn.content);
+        pdf.stream(content_id, &compressed).filter(Filter::FlateDecode);
+
+        let page_id = refs.next();
+        page_ids.push(page_id);
+        let mut pdf_page = pdf.page(page_id);
+        pdf_page.parent(page_tree_id).contents(content_id);
+        pdf_page.media_box(boxes.media.to_pdf());
+        pdf_page.bleed_box(boxes.bleed.to_pdf());
+        pdf_page.trim_box(boxes.trim.to_pdf());
+        let mut resources = pdf_page.resources();
+        if !drawn.fonts.is_empty() {
+            let mut dict = resources.fonts();
+            for id in &drawn.fonts {
+                if let Some(font) = embedded.get(id) {
+                    dict.pair(Name(font.resource_name.as_bytes()), font.type0);
+                }
+            }
+        }
+        if !drawn.images.is_empty() {
+            let mut dict = resources.x_objects();
+            for path in &drawn.images {
+                if let Some(image) = image_objects.get(path) {
+                    dict.pair(Name(image.resource_name.as_bytes()), image.id);
+                }
+            }
+        }
+        resources.color_spaces().pair(Name(content::REGISTRATION), registration_id);
+        resources
+            .ext_g_states()
+            .pair(Name(content::OVERPRINT_ON), overprint_on)
+            .pair(Name(content::OVERPRINT_OFF), overprint_off);
+    }
+    pdf.pages(page_tree_id).kids(page_ids.iter().copied()).count(page_ids.len() as i32);
+
+    // The document's identity: a hash of everything written so far plus the metadata, so a
+    // changed page changes the /ID and the XMP DocumentID, and an unchanged one does not.
+    let digest = pdfx::document_digest(pdf.as_bytes(), options);
+    pdfx::write_document(&mut pdf, &mut refs, catalog_id, page_tree_id, info_id, &profile, options, &digest);
+    pdf.set_file_id((digest[..16].to_vec(), digest[..16].to_vec()));
+    Ok(Rendered { bytes: pdf.finish(), warnings, images: placed })
+}
+
+/// A rectangle in PDF user space (origin bottom-left of the MediaBox, y upwards).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct PdfBox {
+    /// Left.
+    pub x0: f32,
+    /// Bottom.
+    pub y0: f32,
+    /// Right.
+    pub x1: f32,
+    /// Top.
+    pub y1: f32,
+}
+
+impl PdfBox {
+    fn to_pdf(self) -> PdfRect {
+        PdfRect::new(self.x0, self.y0, self.x1, self.y1)
+    }
+}
+
+/// Images by path, in first-use order (for messages and stable numbering).
+pub(crate) type ByPath<T> = BTreeMap<PathBuf, T>;
+
+#[cfg(test)]
+mod tests;

@@ -4,10 +4,21 @@
 //! glyph runs, justified to the measure. Knows nothing of pages or PDF.
 
 pub mod fonts;
+pub mod hyphenate;
+pub mod lang;
+pub(crate) mod linebreak;
+mod paragraph;
+pub mod shape;
+
+use std::sync::Arc;
 
 use crate::diag::Diagnostic;
-use crate::load::model::{Align, Emphasis, Lang};
-use fonts::{FamilyIds, FontId};
+use crate::load::model::{Align, Emphasis, HyphenationSpec, Lang, Span};
+use fonts::{FamilyIds, FontBook, FontId};
+use hyphenate::Exceptions;
+use shape::{ShardedCache, Shaper};
+
+pub use lang::apply_language_rules;
 
 /// How to set one paragraph.
 #[derive(Debug, Clone, PartialEq)]
@@ -91,4 +102,51 @@ pub struct SetParagraph {
     /// Findings (missing glyphs, overfull lines, suspicious spacing); they carry no file:
     /// the caller knows which article and line the paragraph came from.
     pub warnings: Vec<Diagnostic>,
+}
+
+/// Sets paragraphs: owns the fonts, the shaping and hyphenation caches and the issue's
+/// hyphenation settings. Shared by reference between threads (`&TextEngine` is `Sync`).
+pub struct TextEngine {
+    fonts: FontBook,
+    shaper: Shaper,
+    /// Hyphenation points per (language, word), byte offsets.
+    hyphens: ShardedCache<Arc<[u32]>>,
+    exceptions: Exceptions,
+    max_consecutive: u32,
+}
+
+impl std::fmt::Debug for TextEngine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TextEngine").field("max_consecutive", &self.max_consecutive).finish()
+    }
+}
+
+impl TextEngine {
+    /// An engine for these fonts and hyphenation settings.
+    pub fn new(fonts: FontBook, hyphenation: &HyphenationSpec) -> TextEngine {
+        TextEngine {
+            fonts,
+            shaper: Shaper::new(),
+            hyphens: ShardedCache::new(),
+            exceptions: Exceptions::new(&hyphenation.exceptions),
+            max_consecutive: hyphenation.max_consecutive,
+        }
+    }
+
+    /// The fonts.
+    pub fn fonts(&self) -> &FontBook {
+        &self.fonts
+    }
+
+    /// Sets `spans` as one paragraph in lines of `width` points: language rules on the
+    /// non-verbatim spans, shaping, hyphenation and Knuth–Plass breaking. Justified lines
+    /// end exactly at `width`; the first line is indented by `style.first_indent`.
+    pub fn set_paragraph(&self, spans: &[Span], style: &ParagraphStyle, width: f32) -> SetParagraph {
+        paragraph::set(self, spans, style, width)
+    }
+
+    /// The natural width of `spans` set on one line, points (for folios and labels).
+    pub fn measure(&self, spans: &[Span], style: &ParagraphStyle) -> f32 {
+        paragraph::measure(self, spans, style)
+    }
 }

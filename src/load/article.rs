@@ -1,0 +1,498 @@
+//! Article files: YAML front matter between `---` lines, then a Markdown body, to a
+//! validated [`Article`] (photo checked on disk, dates checked on the calendar).
+
+use std::fmt;
+use std::path::Path;
+
+use serde::de::{self, value::MapAccessDeserializer, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+use serde_saphyr::{Location, Spanned};
+
+use super::markdown::parse_body;
+use super::model::{Access, Article, BlockKind, Lang, Photo, PhotoSpec};
+use super::source::{self, Source};
+use super::yaml::{parse_date, suggest, Fragment, Text};
+use crate::diag::Diagnostic;
+
+/// Front-matter fields, for suggestions and documentation.
+pub const ARTICLE_FIELDS: &[&str] = &[
+    "kicker",
+    "title",
+    "standfirst",
+    "author",
+    "date",
+    "updated",
+    "access",
+    "url",
+    "keywords",
+    "photo",
+    "lang",
+    "reading_time",
+];
+
+/// Fields of the `photo` mapping.
+pub const PHOTO_FIELDS: &[&str] = &["file", "credit", "caption", "focus", "accept_low_resolution"];
+
+/// Titles longer than this many words get a warning: layout will wrap them, but a headline
+/// that long is usually a paragraph pasted in the wrong field.
+const LONG_TITLE_WORDS: usize = 40;
+
+/// What an article needs to know about its issue.
+#[derive(Debug, Clone)]
+pub struct ArticleContext<'a> {
+    /// The issue folder: photos must resolve inside it.
+    pub root: &'a Path,
+    /// Language when the front matter gives none.
+    pub lang: Lang,
+    /// Photo limits.
+    pub photo: PhotoSpec,
+    /// Whether photos outside the issue folder are allowed.
+    pub allow_outside: bool,
+}
+
+/// The front matter as written (tier one: deserialized, not yet validated).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFront {
+    kicker: Option<Spanned<Text>>,
+    title: Option<Spanned<Text>>,
+    standfirst: Option<Spanned<Text>>,
+    author: Option<Spanned<Text>>,
+    date: Option<Spanned<Text>>,
+    updated: Option<Spanned<Text>>,
+    access: Option<Spanned<Text>>,
+    url: Option<Spanned<Text>>,
+    keywords: Option<Spanned<Keywords>>,
+    photo: Option<Spanned<PhotoField>>,
+    lang: Option<Spanned<Text>>,
+    reading_time: Option<Spanned<u32>>,
+}
+
+/// `keywords: [a, b]` or `keywords: a, b`.
+#[derive(Debug)]
+struct Keywords(Vec<String>);
+
+impl<'de> Deserialize<'de> for Keywords {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Keywords;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list of keywords or a comma-separated text")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Keywords, E> {
+                Ok(Keywords(v.split(',').map(|k| k.trim().to_string()).collect()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Keywords, A::Error> {
+                let mut out = Vec::new();
+                while let Some(Text(k)) = seq.next_element()? {
+                    out.push(k.trim().to_string());
+                }
+                Ok(Keywords(out))
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
+/// `photo: file.jpg` or `photo: { file: ..., credit: ... }`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPhoto {
+    file: Option<Spanned<Text>>,
+    credit: Option<Text>,
+    caption: Option<Text>,
+    focus: Option<Spanned<RawFocus>>,
+    accept_low_resolution: Option<bool>,
+}
+
+/// Accepts the short form (a path) as well as the mapping.
+#[derive(Debug)]
+struct PhotoField(RawPhoto);
+
+impl<'de> Deserialize<'de> for PhotoField {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = PhotoField;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a photo file name or a mapping with `file`, `credit`, `caption`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<PhotoField, E> {
+                // The short form has no separate location for `file`: the caller uses the
+                // `photo` line.
+                Ok(PhotoField(RawPhoto {
+                    file: Some(Spanned {
+                        value: Text(v.to_string()),
+                        referenced: Location::UNKNOWN,
+                        defined: Location::UNKNOWN,
+                    }),
+                    ..RawPhoto::default()
+                }))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<PhotoField, A::Error> {
+                RawPhoto::deserialize(MapAccessDeserializer::new(map)).map(PhotoField)
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
+/// `focus: [x, y]` or `focus: top`.
+#[derive(Debug)]
+enum RawFocus {
+    Point(f32, f32),
+    Named(String),
+}
+
+impl<'de> Deserialize<'de> for RawFocus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawFocus;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("`[x, y]` fractions or a position such as `center` or `top`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawFocus, E> {
+                Ok(RawFocus::Named(v.to_string()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawFocus, A::Error> {
+                let x: f32 = seq.next_element()?.ok_or_else(|| de::Error::invalid_length(0, &self))?;
+                let y: f32 = seq.next_element()?.ok_or_else(|| de::Error::invalid_length(1, &self))?;
+                if seq.next_element::<f32>()?.is_some() {
+                    return Err(de::Error::invalid_length(3, &self));
+                }
+                Ok(RawFocus::Point(x, y))
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
+/// Named focus positions.
+const FOCUS_NAMES: &[(&str, (f32, f32))] = &[
+    ("center", (0.5, 0.5)),
+    ("centre", (0.5, 0.5)),
+    ("top", (0.5, 0.0)),
+    ("bottom", (0.5, 1.0)),
+    ("left", (0.0, 0.5)),
+    ("right", (1.0, 0.5)),
+    ("top-left", (0.0, 0.0)),
+    ("top-right", (1.0, 0.0)),
+    ("bottom-left", (0.0, 1.0)),
+    ("bottom-right", (1.0, 1.0)),
+];
+
+/// Reads and validates one article file.
+///
+/// `Err` holds the errors that stop the article, followed by its warnings.
+pub fn load_article(path: &Path, ctx: &ArticleContext<'_>) -> Result<Article, Vec<Diagnostic>> {
+    let source = source::read(path, source::MAX_ARTICLE_BYTES, "article").map_err(|d| vec![d])?;
+    parse_article(&source, ctx)
+}
+
+/// Validates an article already read into memory.
+pub fn parse_article(source: &Source, ctx: &ArticleContext<'_>) -> Result<Article, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    let split = split_front_matter(source).map_err(|d| vec![d])?;
+    let fragment = Fragment { source, yaml: split.yaml, line_offset: 1 };
+    let raw: RawFront = if split.yaml.lines().all(|l| {
+        let t = l.trim();
+        t.is_empty() || t.starts_with('#')
+    }) {
+        RawFront::default()
+    } else {
+        fragment.parse().map_err(|d| vec![d])?
+    };
+
+    let text = |field: &Option<Spanned<Text>>| {
+        field.as_ref().map(|t| t.value.0.trim().to_string()).filter(|t| !t.is_empty())
+    };
+    let title = text(&raw.title);
+    if title.is_none() {
+        let (line, column) = match &raw.title {
+            Some(t) => (fragment.line_of(t), t.referenced.column() as usize),
+            None => (1, 1),
+        };
+        errors.push(
+            source
+                .error_at("missing-title", "the article has no title", line, column)
+                .field("title")
+                .hint("add a line `title: ...` to the front matter"),
+        );
+    }
+    if let (Some(title), Some(at)) = (&title, &raw.title) {
+        let words = title.split_whitespace().count();
+        if words > LONG_TITLE_WORDS {
+            warnings.push(fragment.warning(
+                "long-title",
+                format!("the title has {words} words; is it really a headline?"),
+                "title",
+                at,
+            ));
+        }
+    }
+
+    let mut date_field = |field: &Option<Spanned<Text>>, name: &str| {
+        let at = field.as_ref()?;
+        match parse_date(&at.value.0) {
+            Ok(date) => Some(date),
+            Err(why) => {
+                errors.push(fragment.error("invalid-value", why, name, at).hint("write dates as 2025-09-11"));
+                None
+            }
+        }
+    };
+    let date = date_field(&raw.date, "date");
+    let updated = date_field(&raw.updated, "updated");
+
+    let access = raw.access.as_ref().and_then(|at| {
+        let value = at.value.0.trim().to_lowercase();
+        match value.as_str() {
+            "subscribers" => Some(Access::Subscribers),
+            "free" => Some(Access::Free),
+            _ => {
+                let choices = ["subscribers", "free"];
+                let hint = match suggest(&value, choices) {
+                    Some(close) => format!("did you mean `{close}`?"),
+                    None => "expected `subscribers` or `free`".to_string(),
+                };
+                errors.push(
+                    fragment
+                        .error("invalid-value", format!("unknown access `{}`", at.value.0), "access", at)
+                        .hint(hint),
+                );
+                None
+            }
+        }
+    });
+
+    let lang = match &raw.lang {
+        None => ctx.lang,
+        Some(at) => Lang::from_tag(&at.value.0).unwrap_or_else(|| {
+            errors.push(
+                fragment
+                    .error("invalid-value", format!("unknown language `{}`", at.value.0), "lang", at)
+                    .hint("known languages: fr, en, en-GB, en-US, de, es, it, pt, nl"),
+            );
+            ctx.lang
+        }),
+    };
+
+    let keywords = raw
+        .keywords
+        .as_ref()
+        .map(|k| k.value.0.iter().filter(|k| !k.is_empty()).cloned().collect())
+        .unwrap_or_default();
+
+    let photo = raw.photo.as_ref().and_then(|at| match resolve_photo(&fragment, at, ctx) {
+        Ok((photo, mut w)) => {
+            warnings.append(&mut w);
+            Some(photo)
+        }
+        Err(d) => {
+            errors.push(d);
+            None
+        }
+    });
+
+    let (body, diagnostics) = parse_body(source, split.body, split.body_line);
+    for d in diagnostics {
+        if d.is_error() {
+            errors.push(d);
+        } else {
+            warnings.push(d);
+        }
+    }
+    if !body.iter().any(|b| matches!(b.kind, BlockKind::Paragraph(_))) {
+        let line = split.body_line.min(source.text.lines().count().max(1));
+        errors.push(
+            source
+                .error_at("empty-body", "the article has no body text", line, 1)
+                .field("body")
+                .hint("write the article's paragraphs after the closing `---` line"),
+        );
+    }
+
+    if !errors.is_empty() {
+        errors.append(&mut warnings);
+        return Err(errors);
+    }
+    Ok(Article {
+        path: source.path.clone(),
+        lang,
+        kicker: text(&raw.kicker),
+        title: title.unwrap_or_default(),
+        standfirst: text(&raw.standfirst),
+        author: text(&raw.author),
+        date,
+        updated,
+        access,
+        url: text(&raw.url),
+        url_line: raw.url.as_ref().map(|u| fragment.line_of(u)),
+        keywords,
+        photo,
+        reading_time: raw.reading_time.as_ref().map(|r| r.value),
+        body,
+        warnings,
+    })
+}
+
+/// The three parts of an article file.
+struct Split<'a> {
+    yaml: &'a str,
+    body: &'a str,
+    /// File line the body starts on.
+    body_line: usize,
+}
+
+fn split_front_matter(source: &Source) -> Result<Split<'_>, Diagnostic> {
+    let text = &source.text;
+    let mut lines = text.split_inclusive('\n');
+    let first = lines.next().unwrap_or("");
+    if first.trim_end() != "---" {
+        return Err(source
+            .error_at("missing-title", "the article has no front matter", 1, 1)
+            .field("title")
+            .hint("start the file with a line `---`, then `title: ...`, then a line `---`"));
+    }
+    let yaml_start = first.len();
+    let mut offset = yaml_start;
+    for (i, line) in lines.enumerate() {
+        let marker = line.trim_end();
+        if marker == "---" || marker == "..." {
+            return Ok(Split {
+                yaml: &text[yaml_start..offset],
+                body: &text[offset + line.len()..],
+                // Line 1 is the opening `---`, the closing one is line i + 2.
+                body_line: i + 3,
+            });
+        }
+        offset += line.len();
+    }
+    Err(source
+        .error_at("yaml", "the front matter opened here is never closed", 1, 1)
+        .hint("end the front matter with a line `---` before the article text"))
+}
+
+/// Checks the photo on disk: present, inside the issue folder, readable, not too large.
+fn resolve_photo(
+    fragment: &Fragment<'_>,
+    at: &Spanned<PhotoField>,
+    ctx: &ArticleContext<'_>,
+) -> Result<(Photo, Vec<Diagnostic>), Diagnostic> {
+    let source = fragment.source;
+    let photo_line = fragment.line_of(at);
+    let raw = &at.value.0;
+    let mut warnings = Vec::new();
+    let Some(file) = &raw.file else {
+        return Err(fragment
+            .error("invalid-value", "the photo has no `file`", "photo", at)
+            .hint("photo: { file: ../photos/name.jpg, credit: ... }"));
+    };
+    // The short form `photo: name.jpg` carries no location of its own.
+    let file_at = |d: Diagnostic| {
+        if file.referenced.line() > 0 {
+            let line = fragment.line_of(file);
+            source.locate(d, line, file.referenced.column() as usize)
+        } else {
+            source.locate(d, photo_line, at.referenced.column() as usize)
+        }
+        .field("photo.file")
+    };
+    let written = file.value.0.trim();
+    let base = source.path.parent().unwrap_or(Path::new("."));
+    let resolved = base.join(written);
+    if !resolved.is_file() {
+        return Err(file_at(Diagnostic::error(
+            "missing-photo",
+            format!("photo `{written}` not found (looked for {})", resolved.display()),
+        ))
+        .hint("paths are relative to the article file"));
+    }
+    let canonical = std::fs::canonicalize(&resolved).map_err(|e| {
+        file_at(Diagnostic::error("io", format!("cannot resolve photo `{written}`: {e}")))
+    })?;
+    if !ctx.allow_outside {
+        let root = std::fs::canonicalize(ctx.root).unwrap_or_else(|_| ctx.root.to_path_buf());
+        if !canonical.starts_with(&root) {
+            return Err(file_at(Diagnostic::error(
+                "path-outside",
+                format!(
+                    "photo `{written}` is outside the issue folder {} (resolves to {})",
+                    root.display(),
+                    canonical.display()
+                ),
+            ))
+            .hint("copy the photo into the issue folder, or allow outside paths explicitly"));
+        }
+    }
+    let (width_px, height_px) = image::ImageReader::open(&canonical)
+        .and_then(|r| r.with_guessed_format())
+        .map_err(|e| e.to_string())
+        .and_then(|r| r.into_dimensions().map_err(|e| e.to_string()))
+        .map_err(|why| {
+            file_at(Diagnostic::error("io", format!("cannot read photo `{written}`: {why}")))
+                .hint("photos must be JPEG or PNG files")
+        })?;
+    let pixels = u64::from(width_px) * u64::from(height_px);
+    if pixels > ctx.photo.max_pixels {
+        return Err(file_at(Diagnostic::error(
+            "photo-too-large",
+            format!(
+                "photo `{written}` is {width_px}x{height_px} pixels ({:.0} megapixels), over the limit of {:.0}",
+                pixels as f64 / 1e6,
+                ctx.photo.max_pixels as f64 / 1e6
+            ),
+        ))
+        .hint("resize it, or raise `photo.max_megapixels` in issue.yaml"));
+    }
+    let focus = match &raw.focus {
+        None => (0.5, 0.5),
+        Some(f) => match &f.value {
+            RawFocus::Point(x, y) if (0.0..=1.0).contains(x) && (0.0..=1.0).contains(y) => (*x, *y),
+            RawFocus::Point(..) => {
+                warnings.push(
+                    fragment
+                        .warning("invalid-value", "focus outside the photo; using the centre", "photo.focus", f)
+                        .hint("give fractions between 0 and 1: focus: [0.5, 0.3]"),
+                );
+                (0.5, 0.5)
+            }
+            RawFocus::Named(name) => {
+                let lower = name.trim().to_lowercase().replace(' ', "-");
+                match FOCUS_NAMES.iter().find(|(n, _)| *n == lower) {
+                    Some((_, point)) => *point,
+                    None => {
+                        let names = FOCUS_NAMES.iter().map(|(n, _)| *n);
+                        let hint = match suggest(&lower, names) {
+                            Some(close) => format!("did you mean `{close}`?"),
+                            None => "use center, top, bottom, left, right, top-left, ... or [x, y]".into(),
+                        };
+                        warnings.push(
+                            fragment
+                                .warning("invalid-value", format!("unknown focus `{name}`; using the centre"), "photo.focus", f)
+                                .hint(hint),
+                        );
+                        (0.5, 0.5)
+                    }
+                }
+            }
+        },
+    };
+    let text = |t: &Option<Text>| t.as_ref().map(|t| t.0.trim().to_string()).filter(|t| !t.is_empty());
+    Ok((
+        Photo {
+            path: canonical,
+            width_px,
+            height_px,
+            credit: text(&raw.credit),
+            caption: text(&raw.caption),
+            focus,
+            accept_low_resolution: raw.accept_low_resolution.unwrap_or(false),
+            line: Some(photo_line),
+        },
+        warnings,
+    ))
+}

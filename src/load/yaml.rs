@@ -1,0 +1,332 @@
+//! YAML parsing with serde-saphyr: safe budgets, and library errors turned into our
+//! [`Diagnostic`]s (file, line, column, snippet, field, suggestion).
+//!
+//! Also the small scalar types the raw (tier-one) structs share: [`Text`] accepts any scalar
+//! as a string, so `number: 1719` or `title: 1984` do not fail on a type technicality.
+
+use std::fmt;
+
+use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
+use serde::Deserialize;
+use serde_saphyr::{Error, MessageFormatter, Spanned, UserMessageFormatter};
+
+use super::source::Source;
+use crate::diag::{closest, Diagnostic};
+
+/// A piece of YAML inside a source file: the text and the number of lines before it (front
+/// matter starts after its `---` line).
+pub struct Fragment<'a> {
+    /// The file the YAML comes from.
+    pub source: &'a Source,
+    /// The YAML text.
+    pub yaml: &'a str,
+    /// Lines of the file before the YAML text.
+    pub line_offset: usize,
+}
+
+impl Fragment<'_> {
+    /// The file line of a span's location (saphyr lines are 1-based within the fragment).
+    pub fn line_of<T>(&self, spanned: &Spanned<T>) -> usize {
+        spanned.referenced.line() as usize + self.line_offset
+    }
+
+    /// A diagnostic pointing at a spanned value.
+    pub fn error<T>(
+        &self,
+        kind: &'static str,
+        message: impl Into<String>,
+        field: &str,
+        at: &Spanned<T>,
+    ) -> Diagnostic {
+        let line = self.line_of(at);
+        let column = at.referenced.column() as usize;
+        self.source.error_at(kind, message, line, column).field(field)
+    }
+
+    /// A warning pointing at a spanned value.
+    pub fn warning<T>(
+        &self,
+        kind: &'static str,
+        message: impl Into<String>,
+        field: &str,
+        at: &Spanned<T>,
+    ) -> Diagnostic {
+        let line = self.line_of(at);
+        let column = at.referenced.column() as usize;
+        self.source.warning_at(kind, message, line, column).field(field)
+    }
+
+    /// Parses the fragment into `T` under the budget, or explains why not.
+    pub fn parse<T: DeserializeOwned>(&self) -> Result<T, Diagnostic> {
+        serde_saphyr::from_str_with_options(self.yaml, options())
+            .map_err(|e| self.diagnose(&e))
+    }
+
+    /// Turns a serde-saphyr error into a located diagnostic.
+    fn diagnose(&self, error: &Error) -> Diagnostic {
+        // Aliases and snippets wrap the error that says what went wrong.
+        let mut inner = error;
+        while let Error::AliasError { error, .. } | Error::WithSnippet { error, .. } = inner {
+            inner = error;
+        }
+        let location = error.location().filter(|l| l.line() > 0);
+        let mut position = location
+            .map(|l| (l.line() as usize + self.line_offset, l.column() as usize));
+        let mut field = None;
+        let mut hint = None;
+        let (kind, message) = match inner {
+            Error::SerdeUnknownField { field: name, expected, .. } => {
+                // Point at the key itself: the library's fallback position may be the
+                // value after it, or unknown.
+                let from = position.map_or(self.line_offset + 1, |(line, _)| line);
+                if let Some(found) = self
+                    .source
+                    .find_key(name, from)
+                    .or_else(|| self.source.find_key(name, self.line_offset + 1))
+                {
+                    position = Some(found);
+                }
+                field = Some(name.clone());
+                hint = Some(match suggest(name, expected.iter().copied()) {
+                    Some(close) => format!("did you mean `{close}`?"),
+                    None => format!("known fields: {}", expected.join(", ")),
+                });
+                ("unknown-field", format!("unknown field `{name}`"))
+            }
+            Error::SerdeUnknownVariant { variant, expected, .. } => {
+                hint = Some(match suggest(variant, expected.iter().copied()) {
+                    Some(close) => format!("did you mean `{close}`?"),
+                    None => format!("expected one of: {}", expected.join(", ")),
+                });
+                ("invalid-value", format!("unknown value `{variant}`"))
+            }
+            Error::Budget { .. } => (
+                "too-large",
+                format!(
+                    "YAML refused: {} (limits guard against alias bombs and runaway nesting)",
+                    UserMessageFormatter.format_message(inner)
+                ),
+            ),
+            Error::AliasReplayLimitExceeded { .. }
+            | Error::AliasExpansionLimitExceeded { .. }
+            | Error::AliasReplayStackDepthExceeded { .. } => (
+                "too-large",
+                format!(
+                    "YAML refused: {} (aliases expand too much)",
+                    UserMessageFormatter.format_message(inner)
+                ),
+            ),
+            _ => {
+                let text = UserMessageFormatter.format_message(inner).into_owned();
+                if text.contains("mapping values are not allowed") {
+                    hint = Some(
+                        "a value containing `: ` must be put in quotes: title: \"A: B\"".into(),
+                    );
+                } else if text.contains("quoted scalar") || text.contains("unclosed") {
+                    hint = Some("check that every opening quote is closed on the same line".into());
+                }
+                ("yaml", text)
+            }
+        };
+        let mut diagnostic = match position {
+            Some((line, column)) => self.source.error_at(kind, message, line, column),
+            None => Diagnostic::error(kind, message).in_file(&self.source.path),
+        };
+        if field.is_none() {
+            field = position.and_then(|(line, _)| key_on_line(self.source.line(line)));
+        }
+        if let Some(field) = field {
+            diagnostic = diagnostic.field(field);
+        }
+        if let Some(hint) = hint {
+            diagnostic = diagnostic.hint(hint);
+        }
+        diagnostic
+    }
+}
+
+/// The known name a mistyped one was probably meant to be. [`closest`] counts a swap of
+/// two neighbouring letters (`titel`) as two edits, too many for a short word, so swaps are
+/// tried first: they are the commonest typing slip.
+pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let candidates: Vec<&str> = candidates.into_iter().collect();
+    let lower = word.to_lowercase();
+    let chars: Vec<char> = lower.chars().collect();
+    let swapped = |c: &str| {
+        let other: Vec<char> = c.chars().collect();
+        other.len() == chars.len()
+            && (0..chars.len().saturating_sub(1)).any(|i| {
+                let mut s = chars.clone();
+                s.swap(i, i + 1);
+                s == other
+            })
+    };
+    candidates
+        .iter()
+        .copied()
+        .find(|c| *c == lower || swapped(c))
+        .or_else(|| closest(&lower, candidates.iter().copied()))
+}
+
+/// The key written on a YAML line (`  title: x` gives `title`), for messages.
+fn key_on_line(line: &str) -> Option<String> {
+    let body = line.trim_start().trim_start_matches(['-', ' ']);
+    let (key, _) = body.split_once(':')?;
+    let key = key.trim().trim_matches(['"', '\'']);
+    let plain = !key.is_empty() && key.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+    plain.then(|| key.to_string())
+}
+
+/// Parser options: the library's defaults tightened for hand-written files. A front matter
+/// or `issue.yaml` has a few hundred nodes; these limits leave a wide margin while making an
+/// alias bomb ("billion laughs") or a deeply nested file fail fast with a clear message.
+fn options() -> serde_saphyr::Options {
+    serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_events: 100_000,
+            max_aliases: 1_000,
+            max_anchors: 1_000,
+            max_depth: 32,
+            max_documents: 1,
+            max_nodes: 50_000,
+            max_total_scalar_bytes: 4 * 1024 * 1024,
+            max_merge_keys: 1_000,
+        },
+        alias_limits: serde_saphyr::alias_limits! {
+            max_total_replayed_events: 10_000,
+            max_replay_stack_depth: 16,
+            max_alias_expansions_per_anchor: 1_000,
+        },
+        with_snippet: false,
+    }
+}
+
+/// A string scalar; numbers and booleans are taken as written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Text(pub String);
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TextVisitor;
+        impl Visitor<'_> for TextVisitor {
+            type Value = Text;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a text value")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Text, E> {
+                Ok(Text(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+        }
+        deserializer.deserialize_any(TextVisitor)
+    }
+}
+
+/// Parses `YYYY-MM-DD`, checking it is a real calendar date.
+pub fn parse_date(text: &str) -> Result<crate::load::model::Date, String> {
+    let bad = || format!("`{text}` is not a date written YYYY-MM-DD");
+    let mut parts = text.trim().splitn(3, '-');
+    let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(bad());
+    };
+    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return Err(bad());
+    }
+    let (Ok(year), Ok(month), Ok(day)) = (y.parse::<i32>(), m.parse::<u32>(), d.parse::<u32>())
+    else {
+        return Err(bad());
+    };
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return Err(format!("`{text}`: there is no month {month}")),
+    };
+    if day == 0 || day > days {
+        return Err(format!("`{text}`: that month has {days} days"));
+    }
+    Ok(crate::load::model::Date { year, month, day })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::model::Date;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Small {
+        title: Option<Spanned<Text>>,
+        kicker: Option<Text>,
+    }
+
+    fn fragment(src: &Source) -> Fragment<'_> {
+        Fragment { source: src, yaml: &src.text, line_offset: 0 }
+    }
+
+    #[test]
+    fn dates_are_real_calendar_dates() {
+        assert_eq!(parse_date("2024-02-29"), Ok(Date { year: 2024, month: 2, day: 29 }));
+        assert!(parse_date("2025-02-29").is_err());
+        assert!(parse_date("2025-13-01").is_err());
+        assert!(parse_date("2025-9-1").is_err());
+        assert!(parse_date("11/09/2025").is_err());
+    }
+
+    #[test]
+    fn unknown_field_points_at_the_key_with_a_suggestion() {
+        let src = Source::new("a.yaml", "kicker: K\ntitel: Bonjour\n");
+        let d = fragment(&src).parse::<Small>().unwrap_err();
+        assert_eq!(d.kind, "unknown-field");
+        assert_eq!(d.message, "unknown field `titel`");
+        assert_eq!((d.line, d.column), (Some(2), Some(1)));
+        assert_eq!(d.hint.as_deref(), Some("did you mean `title`?"));
+        assert_eq!(d.snippet.as_deref(), Some("titel: Bonjour"));
+    }
+
+    #[test]
+    fn unclosed_quote_gives_a_line() {
+        let src = Source::new("a.yaml", "kicker: K\ntitle: \"Bonjour\nfoo\n");
+        let d = fragment(&src).parse::<Small>().unwrap_err();
+        assert_eq!(d.kind, "yaml");
+        assert!(d.line.is_some_and(|l| l >= 2), "{d}");
+    }
+
+    #[test]
+    fn numbers_are_accepted_as_text() {
+        let src = Source::new("a.yaml", "title: 1984\n");
+        let small = fragment(&src).parse::<Small>().unwrap();
+        assert_eq!(small.title.map(|t| t.value.0), Some("1984".to_string()));
+    }
+
+    #[test]
+    fn alias_bomb_is_refused_by_the_budget() {
+        let mut yaml = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for (i, name) in ["b", "c", "d", "e", "f", "g", "h", "i"].iter().enumerate() {
+            let prev = ["a", "b", "c", "d", "e", "f", "g", "h"][i];
+            let refs = vec![format!("*{prev}"); 10].join(", ");
+            yaml.push_str(&format!("{name}: &{name} [{refs}]\n"));
+        }
+        let src = Source::new("bomb.yaml", yaml);
+        let d = fragment(&src).parse::<std::collections::BTreeMap<String, serde_json::Value>>();
+        let d = d.unwrap_err();
+        assert_eq!(d.kind, "too-large", "{d}");
+    }
+}

@@ -1,0 +1,320 @@
+//! Drawing: one page's display list and marks into a content stream.
+//!
+//! Colours are DeviceCMYK (`k`/`K`) or DeviceGray (`g`/`G`) only. Anything printed with the
+//! black plate alone overprints (`/OP true /op true /OPM 1`): black text over a tint or a
+//! photo must not knock out the other inks, or the slightest misregistration shows white
+//! halos around every letter. QR symbols and photos never overprint.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use pdf_writer::types::{ColorSpaceOperand, LineCapStyle};
+use pdf_writer::{Content, Name, Str};
+
+use super::fonts::Embedded;
+use super::images::ImageObject;
+use super::marks::{MARK_WIDTH, PageMarks};
+use super::pdfx::PageBoxes;
+use super::{ByPath, round};
+use crate::color::Color;
+use crate::compose::display::{Item, Page};
+use crate::geom::Rect;
+use crate::qr::QrSymbol;
+use crate::text::GlyphRun;
+use crate::text::fonts::FontId;
+use std::collections::BTreeMap;
+
+/// Resource name of the registration colour space.
+pub(crate) const REGISTRATION: &[u8] = b"CSall";
+/// Resource name of the overprinting graphics state.
+pub(crate) const OVERPRINT_ON: &[u8] = b"GSop";
+/// Resource name of the knock-out graphics state.
+pub(crate) const OVERPRINT_OFF: &[u8] = b"GSko";
+
+/// Runs of dark modules in a QR symbol, row by row: `(row, first column, length)`. Drawing
+/// one rectangle per run rather than per module keeps the path about a third as long and
+/// leaves no seams between neighbouring modules.
+pub fn dark_runs(symbol: &QrSymbol) -> Vec<(u32, u32, u32)> {
+    let width = symbol.width as usize;
+    let mut runs = Vec::new();
+    if width == 0 {
+        return runs;
+    }
+    for (row, modules) in symbol.modules.chunks(width).enumerate() {
+        let mut start = None;
+        for (col, &dark) in modules.iter().chain(std::iter::once(&false)).enumerate() {
+            match (dark, start) {
+                (true, None) => start = Some(col),
+                (false, Some(s)) => {
+                    runs.push((row as u32, s as u32, (col - s) as u32));
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+    }
+    runs
+}
+
+/// A drawn page: its content stream and the resources it uses.
+pub(crate) struct Drawn {
+    /// Uncompressed content stream.
+    pub content: Vec<u8>,
+    /// Fonts used.
+    pub fonts: BTreeSet<FontId>,
+    /// Images used.
+    pub images: BTreeSet<PathBuf>,
+    /// Every image placement in drawing order.
+    pub placements: Vec<(PathBuf, Rect)>,
+}
+
+/// Content stream writer that knows the page geometry and the graphics state.
+struct Painter<'a> {
+    content: Content,
+    boxes: &'a PageBoxes,
+    overprint: bool,
+    fonts: BTreeSet<FontId>,
+}
+
+impl Painter<'_> {
+    fn set_overprint(&mut self, on: bool) {
+        if on != self.overprint {
+            self.content.set_parameters(Name(if on { OVERPRINT_ON } else { OVERPRINT_OFF }));
+            self.overprint = on;
+        }
+    }
+
+    /// Overprint for colours printed by the black plate alone (but not paper white, which
+    /// would vanish if it overprinted).
+    fn overprint_for(&mut self, color: Color) {
+        let inked = match color {
+            Color::Cmyk(_, _, _, k) => k > 0.0,
+            Color::Gray(g) => g > 0.0,
+        };
+        self.set_overprint(color.is_black_only() && inked);
+    }
+
+    fn fill(&mut self, color: Color) {
+        match color {
+            Color::Cmyk(c, m, y, k) => self.content.set_fill_cmyk(c, m, y, k),
+            // Color::Gray counts ink (1 = black); DeviceGray counts light (0 = black).
+            Color::Gray(g) => self.content.set_fill_gray(1.0 - g),
+        };
+    }
+
+    fn stroke(&mut self, color: Color) {
+        match color {
+            Color::Cmyk(c, m, y, k) => self.content.set_stroke_cmyk(c, m, y, k),
+            Color::Gray(g) => self.content.set_stroke_gray(1.0 - g),
+        };
+    }
+
+    /// Appends a rectangle given in page coordinates to the current path.
+    fn rect(&mut self, rect: &Rect) {
+        let (x0, y0) = self.boxes.to_pdf(rect.x, rect.bottom());
+        let (x1, y1) = self.boxes.to_pdf(rect.right(), rect.y);
+        self.content.rect(x0, y0, round(x1 - x0), round(y1 - y0));
+    }
+
+    fn text(&mut self, x: f32, y: f32, run: &GlyphRun, color: Color, font: &Embedded) {
+        if run.glyphs.is_empty() || run.size <= 0.0 {
+            return;
+        }
+        self.fonts.insert(run.font);
+        self.overprint_for(color);
+        self.fill(color);
+        // Glyph positions are relative to the run's start, which is relative to the line.
+        let (ox, oy) = self.boxes.to_pdf(x + run.x, y);
+        let size = run.size;
+        self.content.begin_text();
+        self.content.set_font(Name(font.resource_name.as_bytes()), size);
+        self.content.set_text_matrix([1.0, 0.0, 0.0, 1.0, ox, oy]);
+        let mut rise = 0.0;
+        let mut start = 0;
+        while start < run.glyphs.len() {
+            // One TJ per stretch of equal baseline offset (superscripts change it).
+            let offset = round(run.glyphs[start].y_offset);
+            let end = run.glyphs[start..]
+                .iter()
+                .position(|g| round(g.y_offset) != offset)
+                .map_or(run.glyphs.len(), |n| start + n);
+            if offset != rise {
+                self.content.set_rise(offset);
+                rise = offset;
+            }
+            self.show(run, start..end, size, font);
+            start = end;
+        }
+        self.content.end_text();
+    }
+
+    /// Shows glyphs with TJ, adjusting after any glyph whose font advance differs from the
+    /// shaped and justified position of the next, so spacing is exactly what `text` set.
+    fn show(&mut self, run: &GlyphRun, range: std::ops::Range<usize>, size: f32, font: &Embedded) {
+        // Where the PDF pen stands: the run origin, or after the previous stretch.
+        let mut pen = if range.start == 0 {
+            0.0
+        } else {
+            let prev = &run.glyphs[range.start - 1];
+            prev.x + font.width(prev.id) * size / 1000.0
+        };
+        let mut positioned = self.content.show_positioned();
+        let mut items = positioned.items();
+        let mut pending: Vec<u8> = Vec::new();
+        for glyph in &run.glyphs[range] {
+            let delta = glyph.x - pen;
+            let adjust = round(-delta * 1000.0 / size);
+            if adjust != 0.0 {
+                if !pending.is_empty() {
+                    items.show(Str(&pending));
+                    pending.clear();
+                }
+                items.adjust(adjust);
+            }
+            pending.extend_from_slice(&font.cid(glyph.id).to_be_bytes());
+            pen = glyph.x + font.width(glyph.id) * size / 1000.0;
+        }
+        if !pending.is_empty() {
+            items.show(Str(&pending));
+        }
+    }
+
+    /// A circle of radius `r` around (`cx`, `cy`) in page coordinates, four Bézier arcs.
+    fn circle(&mut self, cx: f32, cy: f32, r: f32) {
+        // Control distance for a quarter circle: 4/3 (sqrt 2 - 1).
+        let k = 0.552_284_8 * r;
+        let (x, y) = self.boxes.to_pdf(cx, cy);
+        let c = &mut self.content;
+        c.move_to(round(x + r), y);
+        c.cubic_to(round(x + r), round(y + k), round(x + k), round(y + r), x, round(y + r));
+        c.cubic_to(round(x - k), round(y + r), round(x - r), round(y + k), round(x - r), y);
+        c.cubic_to(round(x - r), round(y - k), round(x - k), round(y - r), x, round(y - r));
+        c.cubic_to(round(x + k), round(y - r), round(x + r), round(y - k), round(x + r), y);
+        c.close_path();
+    }
+}
+
+/// Draws a page and its marks.
+pub(crate) fn draw_page(
+    page: &Page,
+    marks: &PageMarks,
+    boxes: &PageBoxes,
+    fonts: &BTreeMap<FontId, Embedded>,
+    images: &ByPath<ImageObject>,
+) -> Drawn {
+    let mut p = Painter { content: Content::new(), boxes, overprint: false, fonts: BTreeSet::new() };
+    let mut used_images = BTreeSet::new();
+    let mut placements = Vec::new();
+    for item in &page.items {
+        match item {
+            Item::Text { x, y, run, color } => {
+                if let Some(font) = fonts.get(&run.font) {
+                    p.text(*x, *y, run, *color, font);
+                }
+            }
+            Item::Rule { from, to, width, color } => {
+                p.overprint_for(*color);
+                p.stroke(*color);
+                p.content.set_line_width(round(*width));
+                let (x0, y0) = boxes.to_pdf(from.0, from.1);
+                let (x1, y1) = boxes.to_pdf(to.0, to.1);
+                p.content.move_to(x0, y0).line_to(x1, y1).stroke();
+            }
+            Item::Rect { rect, fill, stroke } => {
+                if let Some(color) = fill {
+                    p.overprint_for(*color);
+                    p.fill(*color);
+                    p.rect(rect);
+                    p.content.fill_nonzero();
+                }
+                if let Some((color, width)) = stroke {
+                    p.overprint_for(*color);
+                    p.stroke(*color);
+                    p.content.set_line_width(round(*width));
+                    p.rect(rect);
+                    p.content.stroke();
+                }
+            }
+            Item::Image { frame, placement, path, .. } => {
+                let Some(image) = images.get(path) else { continue };
+                used_images.insert(path.clone());
+                placements.push((path.clone(), *placement));
+                p.set_overprint(false);
+                p.content.save_state();
+                p.rect(frame);
+                p.content.clip_nonzero().end_path();
+                let (x, y) = boxes.to_pdf(placement.x, placement.bottom());
+                let (x1, y1) = boxes.to_pdf(placement.right(), placement.y);
+                p.content.transform([round(x1 - x), 0.0, 0.0, round(y1 - y), x, y]);
+                p.content.x_object(Name(image.resource_name.as_bytes()));
+                p.content.restore_state();
+            }
+            Item::Qr { x, y, module, symbol } => {
+                p.set_overprint(false);
+                p.content.set_fill_cmyk(0.0, 0.0, 0.0, 1.0);
+                let runs = dark_runs(symbol);
+                for &(row, col, len) in &runs {
+                    let left = x + col as f32 * module;
+                    let right = x + (col + len) as f32 * module;
+                    let top = y + row as f32 * module;
+                    let bottom = y + (row + 1) as f32 * module;
+                    let (x0, y0) = boxes.to_pdf(left, bottom);
+                    let (x1, y1) = boxes.to_pdf(right, top);
+                    p.content.rect(x0, y0, round(x1 - x0), round(y1 - y0));
+                }
+                if !runs.is_empty() {
+                    p.content.fill_nonzero();
+                }
+            }
+        }
+    }
+
+    // Marks last, on top, in the registration colour.
+    if !marks.lines.is_empty() || !marks.targets.is_empty() {
+        p.set_overprint(false);
+        p.content.save_state();
+        p.content.set_stroke_color_space(ColorSpaceOperand::Named(Name(REGISTRATION)));
+        p.content.set_stroke_color([1.0]);
+        p.content.set_line_width(MARK_WIDTH);
+        p.content.set_line_cap(LineCapStyle::ButtCap);
+        for [a, b] in &marks.lines {
+            let (x0, y0) = boxes.to_pdf(a.0, a.1);
+            let (x1, y1) = boxes.to_pdf(b.0, b.1);
+            p.content.move_to(x0, y0).line_to(x1, y1);
+        }
+        for &(x, y, r) in &marks.targets {
+            p.circle(x, y, r);
+        }
+        p.content.stroke();
+        p.content.restore_state();
+    }
+    if let Some((x, y, run)) = &marks.slug {
+        if let Some(font) = fonts.get(&run.font) {
+            p.text(*x, *y, run, Color::BLACK, font);
+        }
+    }
+    Drawn { content: p.content.finish().into_vec(), fonts: p.fonts, images: used_images, placements }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::model::EcLevel;
+
+    #[test]
+    fn merges_horizontal_runs() {
+        let symbol = QrSymbol {
+            width: 4,
+            modules: vec![
+                true, true, false, true, //
+                false, false, false, false, //
+                true, true, true, true, //
+                false, true, true, false,
+            ],
+            version: 1,
+            ec_level: EcLevel::M,
+            payload: String::new(),
+        };
+        assert_eq!(dark_runs(&symbol), vec![(0, 0, 2), (0, 3, 1), (2, 0, 4), (3, 1, 2)]);
+    }
+}

@@ -1,0 +1,350 @@
+//! The PDF/X layer: what makes a PDF a PDF/X file rather than just a PDF.
+//!
+//! Owns the PDF version per standard, the page boxes (computed from one source of truth),
+//! the CMYK output profile and the one `GTS_PDFX` output intent, the registration colour
+//! used by printer's marks, the Info dictionary, the XMP packet (PDF/X-4) and the document
+//! digest behind `/ID`. References: ISO 15930-1 (PDF/X-1a:2001), ISO 15930-7 (PDF/X-4).
+
+use std::path::Path;
+
+use pdf_writer::types::{OutputIntentSubtype, TrappingStatus};
+use pdf_writer::{Date, Finish, Name, Pdf, Ref, Str, TextStr};
+use sha2::{Digest, Sha256};
+
+use super::{PdfBox, Refs, RenderOptions, deflate, round};
+use crate::diag::Diagnostic;
+use crate::geom::mm;
+use crate::load::model::{Marks, Standard};
+
+/// The bundled output profile (Adobe's Coated FOGRA39; bundling licence beside it).
+const BUNDLED_PROFILE: &[u8] = include_bytes!("../../icc/CoatedFOGRA39.icc");
+
+/// What the producer calls itself in Info and XMP.
+const PRODUCER: &str = concat!("rotative ", env!("CARGO_PKG_VERSION"));
+
+/// Space outside the BleedBox kept for crop marks and the slug line when marks are drawn:
+/// 3 mm gap + 6 mm marks + 3 mm for the slug text.
+pub(crate) const MARKS_MARGIN_MM: f32 = 12.0;
+
+/// The minor PDF version a standard allows: X-1a:2001 is PDF 1.3, X-4 at most 1.6.
+pub(crate) fn version(standard: Standard) -> u8 {
+    match standard {
+        Standard::PdfX1a => 3,
+        Standard::PdfX4 => 6,
+        Standard::None => 7,
+    }
+}
+
+/// A CMYK output profile, checked.
+pub(crate) struct OutputProfile {
+    /// The ICC file.
+    pub data: Vec<u8>,
+    /// Its description for the output intent's `/Info`.
+    pub name: String,
+}
+
+/// Reads the output profile (or takes the bundled one) and checks it is a CMYK printer
+/// profile: an RGB or monitor profile as output intent makes every RIP convert wrongly.
+pub(crate) fn output_profile(path: Option<&Path>) -> Result<OutputProfile, Diagnostic> {
+    let Some(path) = path else {
+        return Ok(OutputProfile {
+            data: BUNDLED_PROFILE.to_vec(),
+            name: "Coated FOGRA39 (ISO 12647-2:2004)".into(),
+        });
+    };
+    let data = std::fs::read(path).map_err(|e| {
+        Diagnostic::error("icc-profile", format!("cannot read the output profile: {e}"))
+            .in_file(path)
+            .field("output.icc_profile")
+    })?;
+    let bad = |why: &str| {
+        Diagnostic::error("icc-profile", format!("the output profile {why}"))
+            .in_file(path)
+            .field("output.icc_profile")
+            .hint("give the print shop's CMYK output (printer) profile, e.g. ISOnewspaper26v4.icc")
+    };
+    if data.len() < 132 || &data[36..40] != b"acsp" {
+        return Err(bad("is not an ICC profile"));
+    }
+    if &data[16..20] != b"CMYK" {
+        let space = String::from_utf8_lossy(&data[16..20]).trim().to_string();
+        return Err(bad(&format!("describes {space}, not CMYK")));
+    }
+    if &data[12..16] != b"prtr" {
+        let class = String::from_utf8_lossy(&data[12..16]).to_string();
+        return Err(bad(&format!("has class `{class}`, not an output (`prtr`) profile")));
+    }
+    let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    Ok(OutputProfile { data, name })
+}
+
+/// The three boxes of one page in PDF user space, all derived from the trim size, the bleed
+/// and the marks setting, so TrimBox ⊆ BleedBox ⊆ MediaBox holds by construction: every
+/// edge is obtained from the one inside it by adding or subtracting a non-negative amount.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PageBoxes {
+    /// The finished page.
+    pub trim: PdfBox,
+    /// Trim plus bleed.
+    pub bleed: PdfBox,
+    /// The sheet: bleed plus room for marks.
+    pub media: PdfBox,
+}
+
+impl PageBoxes {
+    /// Boxes for a `width` x `height` trim, `bleed` per side.
+    pub(crate) fn new(width: f32, height: f32, bleed: f32, marks: Marks) -> Self {
+        let bleed = round(bleed.max(0.0));
+        let extra = match marks {
+            Marks::None => 0.0,
+            Marks::Crop | Marks::All => round(mm(MARKS_MARGIN_MM)),
+        };
+        let (width, height) = (round(width.max(0.0)), round(height.max(0.0)));
+        let media = PdfBox {
+            x0: 0.0,
+            y0: 0.0,
+            x1: extra + bleed + width + bleed + extra,
+            y1: extra + bleed + height + bleed + extra,
+        };
+        let bleed_box = PdfBox {
+            x0: extra,
+            y0: extra,
+            x1: extra + bleed + width + bleed,
+            y1: extra + bleed + height + bleed,
+        };
+        let trim = PdfBox {
+            x0: extra + bleed,
+            y0: extra + bleed,
+            x1: extra + bleed + width,
+            y1: extra + bleed + height,
+        };
+        Self { trim, bleed: bleed_box, media }
+    }
+
+    /// Page coordinates (from the trim's top-left, y down) to PDF user space.
+    pub(crate) fn to_pdf(&self, x: f32, y: f32) -> (f32, f32) {
+        (round(self.trim.x0 + x), round(self.trim.y1 - y))
+    }
+}
+
+/// Writes the registration colour: `[/Separation /All /DeviceCMYK f]`, which every plate
+/// prints (allowed in PDF/X-1a), with a tint function giving 100 % of each ink at tint 1.
+pub(crate) fn write_registration_space(pdf: &mut Pdf, id: Ref) {
+    let mut separation = pdf.color_space(id).separation(Name(b"All"));
+    separation.alternate_color_space().device_cmyk();
+    separation
+        .tint_exponential()
+        .domain([0.0, 1.0])
+        .c0([0.0, 0.0, 0.0, 0.0])
+        .c1([1.0, 1.0, 1.0, 1.0])
+        .n(1.0);
+}
+
+/// SHA-256 of the body written so far and of the metadata that will follow it.
+pub(crate) fn document_digest(body: &[u8], options: &RenderOptions) -> [u8; 32] {
+    let mut hash = Sha256::new();
+    hash.update(body);
+    hash.update(options.title.as_bytes());
+    hash.update(options.lang.as_bytes());
+    hash.update(options.output_condition.as_bytes());
+    hash.update(format!("{:?}{:?}{}", options.date, options.standard, options.trapped));
+    hash.finalize().into()
+}
+
+/// The `GTS_PDFXVersion` (and for X-1a `GTS_PDFXConformance`) values of a standard.
+fn pdfx_keys(standard: Standard) -> Option<(&'static str, Option<&'static str>)> {
+    match standard {
+        Standard::PdfX1a => Some(("PDF/X-1:2001", Some("PDF/X-1a:2001"))),
+        Standard::PdfX4 => Some(("PDF/X-4", None)),
+        Standard::None => None,
+    }
+}
+
+/// Writes the catalog, the Info dictionary, the output intent with its profile and (from
+/// PDF 1.4 on) the XMP metadata.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn write_document(
+    pdf: &mut Pdf,
+    refs: &mut Refs,
+    catalog_id: Ref,
+    page_tree_id: Ref,
+    info_id: Ref,
+    profile: &OutputProfile,
+    options: &RenderOptions,
+    digest: &[u8; 32],
+) {
+    let (year, month, day) = options.date;
+    let date = Date::new(year.clamp(0, 9999) as u16)
+        .month(month.clamp(1, 12) as u8)
+        .day(day.clamp(1, 31) as u8)
+        .hour(0)
+        .minute(0)
+        .second(0)
+        .utc_offset_hour(0)
+        .utc_offset_minute(0);
+    let trapped = if options.trapped { TrappingStatus::Trapped } else { TrappingStatus::NotTrapped };
+    let keys = pdfx_keys(options.standard);
+
+    let mut info = pdf.document_info(info_id);
+    info.title(TextStr(&options.title))
+        .creator(TextStr(PRODUCER))
+        .producer(TextStr(PRODUCER))
+        .creation_date(date)
+        .modified_date(date)
+        .trapped(trapped);
+    if let Some((version, conformance)) = keys {
+        info.pair(Name(b"GTS_PDFXVersion"), Str(version.as_bytes()));
+        if let Some(conformance) = conformance {
+            info.pair(Name(b"GTS_PDFXConformance"), Str(conformance.as_bytes()));
+        }
+    }
+    info.finish();
+
+    let profile_id = refs.next();
+    let compressed = deflate(&profile.data);
+    pdf.icc_profile(profile_id, &compressed).n(4).filter(pdf_writer::Filter::FlateDecode);
+
+    // XMP needs PDF 1.4; PDF/X-1a:2001 files are 1.3 and identify themselves in Info only.
+    let metadata_id = (options.standard != Standard::PdfX1a).then(|| {
+        let id = refs.next();
+        let xmp = xmp_packet(options, keys.map(|k| k.0), digest);
+        // Left uncompressed so that file-level tools can find it, as XMP intends.
+        pdf.metadata(id, xmp.as_bytes());
+        id
+    });
+
+    let mut catalog = pdf.catalog(catalog_id);
+    catalog.pages(page_tree_id);
+    if let Some(id) = metadata_id {
+        catalog.metadata(id);
+    }
+    if options.standard != Standard::PdfX1a && !options.lang.is_empty() {
+        catalog.lang(TextStr(&options.lang));
+    }
+    let mut intents = catalog.output_intents();
+    let mut intent = intents.push();
+    intent
+        .subtype(OutputIntentSubtype::PDFX)
+        .output_condition_identifier(TextStr(&options.output_condition))
+        .output_condition(TextStr(&profile.name))
+        .info(TextStr(&profile.name))
+        .dest_output_profile(profile_id);
+    if options.icc_profile.is_none() {
+        intent.registry_name(TextStr("http://www.color.org"));
+    }
+}
+
+/// Escapes text for XML content.
+fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A UUID-shaped string from digest bytes (version 4 layout bits set), deterministic.
+fn uuid(bytes: &[u8]) -> String {
+    let mut b = [0u8; 16];
+    b.copy_from_slice(&bytes[..16]);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+}
+
+/// The XMP packet; its values mirror the Info dictionary, as PDF/X-4 requires.
+fn xmp_packet(options: &RenderOptions, pdfx_version: Option<&str>, digest: &[u8; 32]) -> String {
+    let (year, month, day) = options.date;
+    let date = format!(
+        "{:04}-{:02}-{:02}T00:00:00Z",
+        year.clamp(0, 9999),
+        month.clamp(1, 12),
+        day.clamp(1, 31)
+    );
+    let trapped = if options.trapped { "True" } else { "False" };
+    let title = xml_escape(&options.title);
+    let mut out = String::new();
+    out.push_str("<?xpacket begin=\"\u{feff}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n");
+    out.push_str("<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n");
+    out.push_str("<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n");
+    out.push_str(
+        "<rdf:Description rdf:about=\"\"\n  xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n  \
+         xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n  xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"\n  \
+         xmlns:xmpMM=\"http://ns.adobe.com/xap/1.0/mm/\"\n  \
+         xmlns:pdfxid=\"http://www.npes.org/pdfx/ns/id/\">\n",
+    );
+    out.push_str("<dc:format>application/pdf</dc:format>\n");
+    out.push_str(&format!(
+        "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">{title}</rdf:li></rdf:Alt></dc:title>\n"
+    ));
+    if !options.lang.is_empty() {
+        out.push_str(&format!(
+            "<dc:language><rdf:Bag><rdf:li>{}</rdf:li></rdf:Bag></dc:language>\n",
+            xml_escape(&options.lang)
+        ));
+    }
+    out.push_str(&format!("<xmp:CreateDate>{date}</xmp:CreateDate>\n"));
+    out.push_str(&format!("<xmp:ModifyDate>{date}</xmp:ModifyDate>\n"));
+    out.push_str(&format!("<xmp:MetadataDate>{date}</xmp:MetadataDate>\n"));
+    out.push_str(&format!("<xmp:CreatorTool>{PRODUCER}</xmp:CreatorTool>\n"));
+    out.push_str(&format!("<pdf:Producer>{PRODUCER}</pdf:Producer>\n"));
+    out.push_str(&format!("<pdf:Trapped>{trapped}</pdf:Trapped>\n"));
+    out.push_str(&format!("<xmpMM:DocumentID>uuid:{}</xmpMM:DocumentID>\n", uuid(digest)));
+    out.push_str(&format!("<xmpMM:InstanceID>uuid:{}</xmpMM:InstanceID>\n", uuid(&digest[16..])));
+    out.push_str("<xmpMM:VersionID>1</xmpMM:VersionID>\n");
+    out.push_str("<xmpMM:RenditionClass>default</xmpMM:RenditionClass>\n");
+    if let Some(version) = pdfx_version {
+        out.push_str(&format!("<pdfxid:GTS_PDFXVersion>{version}</pdfxid:GTS_PDFXVersion>\n"));
+    }
+    out.push_str("</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n");
+    // Padding lets an editor update the packet in place, as the XMP spec recommends.
+    for _ in 0..20 {
+        out.push_str(&" ".repeat(99));
+        out.push('\n');
+    }
+    out.push_str("<?xpacket end=\"w\"?>");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn boxes_nest_with_exact_bleed() {
+        let b = PageBoxes::new(mm(315.0), mm(470.0), mm(3.0), Marks::All);
+        assert!(b.media.x0 <= b.bleed.x0 && b.bleed.x0 <= b.trim.x0);
+        assert!(b.media.y1 >= b.bleed.y1 && b.bleed.y1 >= b.trim.y1);
+        assert!((b.trim.x0 - b.bleed.x0 - mm(3.0)).abs() < 0.01);
+        assert!((b.bleed.x0 - b.media.x0 - mm(MARKS_MARGIN_MM)).abs() < 0.01);
+        let none = PageBoxes::new(100.0, 100.0, mm(3.0), Marks::None);
+        assert_eq!(none.media, none.bleed);
+    }
+
+    #[test]
+    fn rejects_rgb_and_non_printer_profiles() {
+        let dir = std::env::temp_dir().join(format!("rotative-icc-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut rgb = BUNDLED_PROFILE[..200].to_vec();
+        rgb[16..20].copy_from_slice(b"RGB ");
+        let path = dir.join("rgb.icc");
+        std::fs::write(&path, &rgb).unwrap();
+        let err = output_profile(Some(&path)).err().unwrap();
+        assert!(err.message.contains("not CMYK"), "{err}");
+        let mut monitor = BUNDLED_PROFILE[..200].to_vec();
+        monitor[12..16].copy_from_slice(b"mntr");
+        std::fs::write(&path, &monitor).unwrap();
+        assert!(output_profile(Some(&path)).err().unwrap().message.contains("prtr"));
+        std::fs::write(&path, BUNDLED_PROFILE).unwrap();
+        assert!(output_profile(Some(&path)).is_ok());
+        assert!(output_profile(Some(&dir.join("missing.icc"))).is_err());
+    }
+}

@@ -1,0 +1,485 @@
+//! Tests of the whole render stage: small display lists built by hand, written, and read
+//! back with lopdf (and, where installed, qpdf, pdftotext and Ghostscript).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+
+use lopdf::{Document, Object};
+
+use super::*;
+use crate::color::Color;
+use crate::geom::{Rect, mm};
+use crate::load::model::{EcLevel, FontRoles};
+use crate::qr::QrSymbol;
+use crate::text::fonts::{FontId, bundled_family};
+use crate::text::{Glyph, GlyphRun};
+
+/// The bundled fonts as a book (serif body and headings, sans kicker and captions).
+pub(crate) fn book() -> FontBook {
+    let serif = bundled_family("LiberationSerif");
+    let sans = bundled_family("LiberationSans");
+    FontBook::new(&FontRoles {
+        body: serif.clone(),
+        heading: serif,
+        kicker: sans.clone(),
+        caption: sans,
+    })
+    .expect("bundled fonts load")
+}
+
+/// Sets `text` glyph by glyph (cmap lookup), using the "fi" ligature glyph where the font
+/// has one, with `extra` points added after each space (as justification would).
+fn set(book: &FontBook, font: FontId, text: &str, size: f32, extra: f32) -> GlyphRun {
+    let face = &book.get(font).face;
+    let mut glyphs = Vec::new();
+    let mut x = 0.0;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let (start, c) = chars[i];
+        let ligature = (c == 'f' && chars.get(i + 1).map(|p| p.1) == Some('i'))
+            .then(|| face.glyph_index('\u{FB01}'))
+            .flatten();
+        let (id, len, step) = match ligature {
+            Some(g) => (g.0, 2, 2),
+            None => (face.glyph_index(c).map_or(0, |g| g.0), c.len_utf8() as u32, 1),
+        };
+        let advance = book.get(font).advance(id) * size;
+        glyphs.push(Glyph {
+            id,
+            x,
+            y_offset: 0.0,
+            advance,
+            text_start: start as u32,
+            text_len: len,
+        });
+        x += advance + if c == ' ' { extra } else { 0.0 };
+        i += step;
+    }
+    GlyphRun { font, size, x: 0.0, text: text.to_string(), glyphs }
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/images").join(name)
+}
+
+fn temp_dir(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("rotative-render-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// An RGB JPEG made with the image crate.
+fn rgb_jpeg(dir: &Path) -> PathBuf {
+    let path = dir.join("rgb.jpg");
+    let img = image::RgbImage::from_fn(640, 480, |x, y| image::Rgb([(x / 3) as u8, (y / 2) as u8, 90]));
+    img.save(&path).expect("write jpeg");
+    path
+}
+
+/// A 3x3 symbol with a known pattern: runs (0,0,3), (1,0,1), (1,2,1), (2,1,1).
+fn symbol() -> Arc<QrSymbol> {
+    Arc::new(QrSymbol {
+        width: 3,
+        modules: vec![true, true, true, true, false, true, false, true, false],
+        version: 1,
+        ec_level: EcLevel::M,
+        payload: "https://example.org/1".into(),
+    })
+}
+
+/// A page with every kind of item.
+fn sample_pages(book: &FontBook, rgb: &Path) -> Vec<Page> {
+    let body = book.body.regular;
+    let mut items = vec![
+        Item::Rect {
+            rect: Rect::new(mm(20.0), mm(20.0), mm(80.0), mm(30.0)),
+            fill: Some(Color::Cmyk(0.1, 0.0, 0.0, 0.05)),
+            stroke: None,
+        },
+        Item::Text {
+            x: mm(20.0),
+            y: mm(30.0),
+            run: set(book, body, "Le profil officiel finit ici", 10.0, 1.7),
+            color: Color::BLACK,
+        },
+        Item::Text {
+            x: mm(20.0),
+            y: mm(40.0),
+            run: set(book, book.kicker.bold, "Kicker", 12.0, 0.0),
+            color: Color::Cmyk(0.0, 1.0, 1.0, 0.0),
+        },
+        Item::Rule { from: (mm(20.0), mm(55.0)), to: (mm(100.0), mm(55.0)), width: 0.5, color: Color::BLACK },
+        Item::Qr { x: mm(150.0), y: mm(20.0), module: mm(0.5), symbol: symbol() },
+    ];
+    let mut y = 60.0;
+    for path in [fixture("cmyk.jpg"), fixture("gray.jpg"), fixture("rgba.png"), rgb.to_path_buf()] {
+        let placement = Rect::new(mm(20.0), mm(y), mm(40.0), mm(30.0));
+        items.push(Item::Image { frame: placement, placement, path, pixels: (600, 450) });
+        y += 35.0;
+    }
+    let second = vec![Item::Image {
+        frame: Rect::new(0.0, 0.0, mm(50.0), mm(50.0)),
+        placement: Rect::new(-mm(3.0), -mm(3.0), mm(60.0), mm(45.0)),
+        path: fixture("cmyk.jpg"),
+        pixels: (600, 450),
+    }];
+    vec![
+        Page { width: mm(210.0), height: mm(297.0), number: 1, items },
+        Page { width: mm(210.0), height: mm(297.0), number: 2, items: second },
+    ]
+}
+
+fn options(standard: Standard) -> RenderOptions {
+    RenderOptions {
+        standard,
+        marks: Marks::All,
+        title: "Liberté Actus 1719".into(),
+        date: (2025, 9, 11),
+        slug: "liberte-2025-37.pdf  2025-09-11  PDF/X".into(),
+        ..Default::default()
+    }
+}
+
+fn render(standard: Standard) -> (Rendered, PathBuf) {
+    let book = book();
+    let dir = temp_dir(&format!("{standard:?}"));
+    let rgb = rgb_jpeg(&dir);
+    let pages = sample_pages(&book, &rgb);
+    let rendered = render_pdf(&pages, &book, &options(standard)).expect("renders");
+    let path = dir.join("out.pdf");
+    std::fs::write(&path, &rendered.bytes).expect("write pdf");
+    (rendered, path)
+}
+
+fn deref<'a>(doc: &'a Document, obj: &'a Object) -> &'a Object {
+    doc.dereference(obj).map(|(_, o)| o).expect("dereference")
+}
+
+fn dict_get<'a>(doc: &'a Document, dict: &'a lopdf::Dictionary, key: &[u8]) -> Option<&'a Object> {
+    dict.get(key).ok().map(|o| deref(doc, o))
+}
+
+fn string(obj: &Object) -> String {
+    String::from_utf8_lossy(obj.as_str().expect("string")).into_owned()
+}
+
+fn rect(doc: &Document, page: &lopdf::Dictionary, key: &[u8]) -> [f32; 4] {
+    let array = dict_get(doc, page, key).expect("box").as_array().expect("array");
+    let v: Vec<f32> = array.iter().map(|o| o.as_float().expect("number")).collect();
+    [v[0], v[1], v[2], v[3]]
+}
+
+fn streams(doc: &Document) -> impl Iterator<Item = &lopdf::Stream> {
+    doc.objects.values().filter_map(|o| o.as_stream().ok())
+}
+
+fn page_content(doc: &Document, number: u32) -> String {
+    let id = doc.get_pages()[&number];
+    String::from_utf8_lossy(&doc.get_page_content(id).expect("content")).into_owned()
+}
+
+#[test]
+fn x1a_has_the_standard_keys_boxes_and_output_intent() {
+    let (rendered, _) = render(Standard::PdfX1a);
+    assert!(rendered.bytes.starts_with(b"%PDF-1.3\n"));
+    let doc = Document::load_mem(&rendered.bytes).expect("lopdf reads it");
+
+    let info = dict_get(&doc, &doc.trailer, b"Info").expect("Info").as_dict().expect("dict");
+    assert_eq!(string(dict_get(&doc, info, b"GTS_PDFXVersion").unwrap()), "PDF/X-1:2001");
+    assert_eq!(string(dict_get(&doc, info, b"GTS_PDFXConformance").unwrap()), "PDF/X-1a:2001");
+    assert_eq!(dict_get(&doc, info, b"Trapped").unwrap().as_name().unwrap(), b"False");
+    assert_eq!(string(dict_get(&doc, info, b"CreationDate").unwrap()), "D:20250911000000Z");
+    assert!(dict_get(&doc, info, b"ModDate").is_some() && dict_get(&doc, info, b"Title").is_some());
+    let id = doc.trailer.get(b"ID").expect("trailer ID").as_array().unwrap();
+    assert_eq!(id.len(), 2);
+    assert!(doc.trailer.get(b"Encrypt").is_err());
+
+    let catalog = doc.catalog().expect("catalog");
+    let intents = dict_get(&doc, catalog, b"OutputIntents").unwrap().as_array().unwrap();
+    assert_eq!(intents.len(), 1);
+    let intent = deref(&doc, &intents[0]).as_dict().unwrap();
+    assert_eq!(intent.get(b"S").unwrap().as_name().unwrap(), b"GTS_PDFX");
+    assert_eq!(string(dict_get(&doc, intent, b"OutputConditionIdentifier").unwrap()), "FOGRA39");
+    assert!(intent.get(b"Info").is_ok());
+    let profile = dict_get(&doc, intent, b"DestOutputProfile").unwrap().as_stream().unwrap();
+    assert_eq!(profile.dict.get(b"N").unwrap().as_i64().unwrap(), 4);
+    let icc = profile.decompressed_content().unwrap();
+    assert_eq!(&icc[16..20], b"CMYK");
+
+    for (_, page_id) in doc.get_pages() {
+        let page = doc.get_dictionary(page_id).unwrap();
+        let (trim, bleed, media) =
+            (rect(&doc, page, b"TrimBox"), rect(&doc, page, b"BleedBox"), rect(&doc, page, b"MediaBox"));
+        for i in 0..2 {
+            assert!(media[i] <= bleed[i] && bleed[i] <= trim[i]);
+            assert!(media[i + 2] >= bleed[i + 2] && bleed[i + 2] >= trim[i + 2]);
+            assert!(((trim[i] - bleed[i]) / mm(1.0) - 3.0).abs() < 0.01);
+            assert!(((bleed[i + 2] - trim[i + 2]) / mm(1.0) - 3.0).abs() < 0.01);
+        }
+        assert!(((trim[2] - trim[0]) / mm(1.0) - 210.0).abs() < 0.01);
+        assert!(page.get(b"Annots").is_err());
+    }
+}
+
+#[test]
+fn x1a_uses_only_device_cmyk_gray_and_no_transparency() {
+    let (rendered, _) = render(Standard::PdfX1a);
+    let doc = Document::load_mem(&rendered.bytes).unwrap();
+    for (id, object) in &doc.objects {
+        let dict = match object {
+            Object::Dictionary(d) => d,
+            Object::Stream(s) => &s.dict,
+            _ => continue,
+        };
+        for key in [&b"SMask"[..], b"CA", b"ca", b"BM", b"JS", b"JavaScript", b"AA", b"Encrypt"] {
+            assert!(dict.get(key).is_err(), "object {id:?} has /{}", String::from_utf8_lossy(key));
+        }
+        for (_, value) in dict.iter() {
+            if let Ok(name) = value.as_name() {
+                assert!(name != b"DeviceRGB" && name != b"ICCBased" && name != b"Type1");
+            }
+        }
+    }
+    for number in [1, 2] {
+        let content = page_content(&doc, number);
+        let ops = lopdf::content::Content::decode(content.as_bytes()).unwrap().operations;
+        assert!(ops.iter().all(|op| !matches!(op.operator.as_str(), "rg" | "RG" | "sc" | "scn")));
+    }
+    // Black overprints: the ExtGState exists and black text is drawn after selecting it.
+    let content = page_content(&doc, 1);
+    assert!(content.contains("/GSop gs"));
+    let gs_op = streams(&doc).count() > 0
+        && doc.objects.values().any(|o| {
+            o.as_dict().is_ok_and(|d| {
+                d.get(b"op").and_then(|v| v.as_bool()).unwrap_or(false)
+                    && d.get(b"OPM").and_then(|v| v.as_i64()).unwrap_or(0) == 1
+            })
+        });
+    assert!(gs_op);
+    // The tinted rect is a CMYK fill.
+    assert!(content.contains("0.1 0 0 0.05 k"));
+}
+
+#[test]
+fn fonts_are_embedded_subsets_with_to_unicode() {
+    let (rendered, _) = render(Standard::PdfX1a);
+    let doc = Document::load_mem(&rendered.bytes).unwrap();
+    let mut cid_fonts = 0;
+    for object in doc.objects.values() {
+        let Ok(dict) = object.as_dict() else { continue };
+        match dict.get(b"Subtype").and_then(|s| s.as_name()).ok() {
+            Some(b"Type0") => {
+                assert!(dict.get(b"ToUnicode").is_ok());
+                assert_eq!(dict.get(b"Encoding").unwrap().as_name().unwrap(), b"Identity-H");
+            }
+            Some(b"CIDFontType2") => {
+                cid_fonts += 1;
+                let name = String::from_utf8_lossy(dict.get(b"BaseFont").unwrap().as_name().unwrap())
+                    .into_owned();
+                let (tag, rest) = name.split_once('+').expect("subset tag");
+                assert!(tag.len() == 6 && tag.chars().all(|c| c.is_ascii_uppercase()), "{name}");
+                assert!(rest.starts_with("Liberation"));
+                let descriptor = dict_get(&doc, dict, b"FontDescriptor").unwrap().as_dict().unwrap();
+                assert!(descriptor.get(b"FontFile2").is_ok());
+                assert!(dict.get(b"W").is_ok());
+                assert_eq!(dict.get(b"CIDToGIDMap").unwrap().as_name().unwrap(), b"Identity");
+            }
+            Some(b"Type1" | b"TrueType") => panic!("simple font written"),
+            _ => {}
+        }
+    }
+    // Body serif, kicker sans bold, slug sans regular.
+    assert_eq!(cid_fonts, 3);
+}
+
+#[test]
+fn photos_pass_through_or_convert() {
+    let (rendered, _) = render(Standard::PdfX1a);
+    let doc = Document::load_mem(&rendered.bytes).unwrap();
+    let cmyk_file = std::fs::read(fixture("cmyk.jpg")).unwrap();
+    let gray_file = std::fs::read(fixture("gray.jpg")).unwrap();
+    let images: Vec<&lopdf::Stream> = streams(&doc)
+        .filter(|s| s.dict.get(b"Subtype").and_then(|v| v.as_name()).ok() == Some(b"Image"))
+        .collect();
+    // Four files, one placed twice: four XObjects.
+    assert_eq!(images.len(), 4);
+    let cmyk = images.iter().find(|s| s.content == cmyk_file).expect("CMYK JPEG byte for byte");
+    assert_eq!(cmyk.dict.get(b"Filter").unwrap().as_name().unwrap(), b"DCTDecode");
+    assert_eq!(cmyk.dict.get(b"ColorSpace").unwrap().as_name().unwrap(), b"DeviceCMYK");
+    assert_eq!(cmyk.dict.get(b"Decode").unwrap().as_array().unwrap().len(), 8);
+    let gray = images.iter().find(|s| s.content == gray_file).expect("grey JPEG byte for byte");
+    assert_eq!(gray.dict.get(b"ColorSpace").unwrap().as_name().unwrap(), b"DeviceGray");
+    let converted: Vec<_> = images
+        .iter()
+        .filter(|s| s.dict.get(b"Filter").unwrap().as_name().unwrap() == b"FlateDecode")
+        .collect();
+    assert_eq!(converted.len(), 2);
+    for image in converted {
+        assert_eq!(image.dict.get(b"ColorSpace").unwrap().as_name().unwrap(), b"DeviceCMYK");
+        let samples = image.decompressed_content().unwrap();
+        let (w, h) = (
+            image.dict.get(b"Width").unwrap().as_i64().unwrap(),
+            image.dict.get(b"Height").unwrap().as_i64().unwrap(),
+        );
+        assert_eq!(samples.len() as i64, w * h * 4);
+        let max: u32 = samples
+            .chunks(4)
+            .map(|p| p.iter().map(|&v| u32::from(v)).sum::<u32>())
+            .max()
+            .unwrap();
+        assert!(max <= (2.4 * 255.0) as u32, "TAC {max}");
+    }
+    // The report: five placements, ppi from the placed size.
+    assert_eq!(rendered.images.len(), 5);
+    let first = &rendered.images[0];
+    assert!(first.passthrough && first.color == "CMYK" && first.page == 1);
+    assert!((first.ppi - 450.0 / (mm(30.0) / 72.0)).abs() < 0.1);
+    assert!(rendered.images[3].color.starts_with("RGB") && !rendered.images[3].passthrough);
+    assert_eq!(rendered.images[4].page, 2);
+    // Drawn clipped: q, re W n, cm, Do, Q.
+    let content = page_content(&doc, 2);
+    let ops: Vec<String> = lopdf::content::Content::decode(content.as_bytes())
+        .unwrap()
+        .operations
+        .into_iter()
+        .map(|op| op.operator)
+        .collect();
+    let at = ops.iter().position(|o| o == "Do").unwrap();
+    assert_eq!(ops[at - 5..=at + 1], ["q", "re", "W", "n", "cm", "Do", "Q"]);
+}
+
+#[test]
+fn qr_is_vector_runs_in_solid_black() {
+    let (rendered, _) = render(Standard::PdfX1a);
+    let doc = Document::load_mem(&rendered.bytes).unwrap();
+    let content = page_content(&doc, 1);
+    let ops = lopdf::content::Content::decode(content.as_bytes()).unwrap().operations;
+    let is_black = |op: &lopdf::content::Operation| {
+        op.operator == "k"
+            && op.operands.iter().map(|o| o.as_float().unwrap()).collect::<Vec<_>>()
+                == [0.0, 0.0, 0.0, 1.0]
+    };
+    let start = (0..ops.len())
+        .rev()
+        .find(|&i| is_black(&ops[i]) && ops.get(i + 1).is_some_and(|o| o.operator == "re"))
+        .expect("QR fill colour followed by its rectangles");
+    let runs: Vec<_> = ops[start + 1..].iter().take_while(|op| op.operator == "re").collect();
+    assert_eq!(runs.len(), 4);
+    assert_eq!(ops[start + 1 + runs.len()].operator, "f");
+    // The first run spans three modules.
+    let width = runs[0].operands[2].as_float().unwrap();
+    assert!((width - 3.0 * mm(0.5)).abs() < 0.01);
+    assert!(content.contains("0 0 0 1 k"));
+}
+
+#[test]
+fn x4_is_identified_in_xmp_and_renders_deterministically() {
+    let (a, _) = render(Standard::PdfX4);
+    let (b, _) = render(Standard::PdfX4);
+    assert!(a.bytes == b.bytes, "two renders differ");
+    assert!(a.bytes.starts_with(b"%PDF-1.6\n"));
+    let doc = Document::load_mem(&a.bytes).unwrap();
+    let catalog = doc.catalog().unwrap();
+    let xmp = dict_get(&doc, catalog, b"Metadata").unwrap().as_stream().unwrap();
+    let xmp = String::from_utf8_lossy(&xmp.content);
+    assert!(xmp.contains("<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>"));
+    for key in ["xmpMM:DocumentID", "xmpMM:VersionID", "xmpMM:RenditionClass", "pdf:Trapped>False"] {
+        assert!(xmp.contains(key), "{key}");
+    }
+    assert!(xmp.contains("Liberté Actus 1719"));
+    let info = dict_get(&doc, &doc.trailer, b"Info").unwrap().as_dict().unwrap();
+    assert_eq!(string(dict_get(&doc, info, b"GTS_PDFXVersion").unwrap()), "PDF/X-4");
+
+    // A different title is a different document.
+    let book = book();
+    let dir = temp_dir("x4b");
+    let pages = sample_pages(&book, &rgb_jpeg(&dir));
+    let other = RenderOptions { title: "Autre".into(), ..options(Standard::PdfX4) };
+    let c = render_pdf(&pages, &book, &other).unwrap();
+    let id = |bytes: &[u8]| {
+        Document::load_mem(bytes).unwrap().trailer.get(b"ID").unwrap().as_array().unwrap()[0]
+            .as_str()
+            .unwrap()
+            .to_vec()
+    };
+    assert_ne!(id(&a.bytes), id(&c.bytes));
+}
+
+#[test]
+fn plain_pdf_is_version_1_7_without_pdfx_keys() {
+    let book = book();
+    let pages = vec![Page { width: 200.0, height: 300.0, number: 1, items: vec![] }];
+    let options = RenderOptions { standard: Standard::None, marks: Marks::None, ..options(Standard::None) };
+    let rendered = render_pdf(&pages, &book, &options).unwrap();
+    assert!(rendered.bytes.starts_with(b"%PDF-1.7\n"));
+    let doc = Document::load_mem(&rendered.bytes).unwrap();
+    let info = dict_get(&doc, &doc.trailer, b"Info").unwrap().as_dict().unwrap();
+    assert!(info.get(b"GTS_PDFXVersion").is_err());
+    let page = doc.get_dictionary(doc.get_pages()[&1]).unwrap();
+    assert_eq!(rect(&doc, page, b"MediaBox"), rect(&doc, page, b"BleedBox"));
+}
+
+#[test]
+fn bad_images_are_errors_naming_the_file() {
+    let book = book();
+    let dir = temp_dir("bad");
+    let corrupt = dir.join("corrupt.jpg");
+    std::fs::write(&corrupt, b"\xFF\xD8\xFF\xE0 this is not a jpeg").unwrap();
+    let page = |path: PathBuf| Page {
+        width: 200.0,
+        height: 200.0,
+        number: 1,
+        items: vec![Item::Image {
+            frame: Rect::new(0.0, 0.0, 100.0, 100.0),
+            placement: Rect::new(0.0, 0.0, 100.0, 100.0),
+            path,
+            pixels: (1, 1),
+        }],
+    };
+    for path in [corrupt.clone(), dir.join("missing.jpg")] {
+        let err = render_pdf(&[page(path.clone())], &book, &options(Standard::PdfX1a)).unwrap_err();
+        assert_eq!(err.file.as_deref(), Some(path.as_path()), "{err}");
+    }
+    let small = RenderOptions { max_pixels: 1000, ..options(Standard::PdfX1a) };
+    let err = render_pdf(&[page(fixture("cmyk.jpg"))], &book, &small).unwrap_err();
+    assert!(err.message.contains("over the limit"), "{err}");
+}
+
+/// Runs an external tool if it is installed; `None` (with a note) when it is not.
+fn tool(name: &str, args: &[&str]) -> Option<std::process::Output> {
+    match Command::new(name).args(args).output() {
+        Ok(output) => Some(output),
+        Err(_) => {
+            println!("note: {name} not installed, check skipped");
+            None
+        }
+    }
+}
+
+#[test]
+fn external_tools_accept_the_file() {
+    for standard in [Standard::PdfX1a, Standard::PdfX4] {
+        let (_, path) = render(standard);
+        let file = path.to_str().unwrap();
+        if let Some(out) = tool("qpdf", &["--check", file]) {
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(out.status.success(), "qpdf: {text}{}", String::from_utf8_lossy(&out.stderr));
+            assert!(text.contains("No syntax or stream encoding errors"), "{text}");
+        }
+        if let Some(out) = tool("pdftotext", &[file, "-"]) {
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(text.contains("Le profil officiel finit ici"), "{text}");
+            assert!(text.contains("page 1"), "{text}");
+        }
+        if let Some(out) = tool("gs", &["-q", "-dNOPAUSE", "-dBATCH", "-sDEVICE=nullpage", file]) {
+            let all = format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert!(out.status.success() && all.trim().is_empty(), "gs: {all}");
+        }
+    }
+}

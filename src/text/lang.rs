@@ -1,0 +1,520 @@
+//! Language rules applied to text before shaping: typographic apostrophes and quotes,
+//! ellipses, and the no-break spaces of French typography.
+//!
+//! One table per language ([`Rules`]), one left-to-right pass over the characters. Every
+//! rule writes a canonical form (for instance "exactly one U+202F before `;`"), so running
+//! the pass twice changes nothing. URLs, e-mail addresses and verbatim spans are protected:
+//! the pass copies them untouched. Each output character remembers which input character it
+//! came from, so a paragraph made of several spans can be processed as one text (rules see
+//! across span boundaries) and then cut back into its spans.
+
+use crate::diag::Diagnostic;
+use crate::load::model::Lang;
+
+/// No-break space: stretchable, unbreakable (French before `:`, between number and unit).
+pub const NBSP: char = '\u{00A0}';
+/// Narrow no-break space: fixed, unbreakable (French before `; ! ?`, inside `« »`, digit
+/// groups).
+pub const NNBSP: char = '\u{202F}';
+
+/// How double quotes are written in a language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quotes {
+    /// Leave `"` alone.
+    Keep,
+    /// `« »` with narrow no-break spaces inside (French).
+    Guillemets,
+    /// `“ ”` and `‘ ’` (English).
+    Curly,
+    /// `„ “` (German).
+    German,
+}
+
+/// The rules of one language.
+#[derive(Debug, Clone, Copy)]
+struct Rules {
+    /// How `"` becomes typographic quotes.
+    quotes: Quotes,
+    /// French high-punctuation spacing: U+202F before `; ! ?`, U+00A0 before `:`.
+    french_spacing: bool,
+    /// English: no space before `; : ! ?`.
+    remove_space_before_punct: bool,
+    /// Digit groups joined by U+202F, number and unit/percent joined by U+00A0.
+    number_spacing: bool,
+    /// Words after a number that take a no-break space (units, currencies, magnitudes).
+    units: &'static [&'static str],
+    /// Report "Mots -clé" (a space before a compound's hyphen).
+    check_compound_hyphen: bool,
+}
+
+/// French units, currencies and magnitude words that must stay on the line of their number.
+const FR_UNITS: &[&str] = &[
+    "%", "‰", "€", "$", "£", "¥", "₽", "km", "m", "cm", "mm", "kg", "h", "min", "ha", "km²", "m²", "m³", "°C", "°", "Mt", "Gt", "kWh", "MWh", "GWh", "TWh", "MW",
+    "GW", "kW", "dollars", "euros", "roubles", "yuans", "tenges", "francs", "livres",
+    "millions", "million", "milliards", "milliard", "mille", "billions", "milliers",
+    "centaines", "dizaines", "habitants", "tonnes", "tonne", "kilomètres", "kilomètre",
+    "mètres", "mètre", "kilos", "kilogrammes", "litres", "barils", "heures", "heure",
+    "minutes", "minute", "secondes", "jours", "jour", "semaines", "mois", "ans", "an",
+    "années", "siècles", "fois", "personnes", "salariés", "emplois", "pays", "voix",
+    "sièges", "points", "degrés", "hectares", "ha", "kilowatts", "mégawatts",
+];
+
+/// English units and magnitudes kept with their number.
+const EN_UNITS: &[&str] = &[
+    "%", "km", "kg", "m", "cm", "mm", "mph", "°C", "°F", "million", "billion", "trillion",
+];
+
+const FRENCH: Rules = Rules {
+    quotes: Quotes::Guillemets,
+    french_spacing: true,
+    remove_space_before_punct: false,
+    number_spacing: true,
+    units: FR_UNITS,
+    check_compound_hyphen: true,
+};
+
+const ENGLISH: Rules = Rules {
+    quotes: Quotes::Curly,
+    french_spacing: false,
+    remove_space_before_punct: true,
+    number_spacing: false,
+    units: EN_UNITS,
+    check_compound_hyphen: true,
+};
+
+const GERMAN: Rules = Rules {
+    quotes: Quotes::German,
+    french_spacing: false,
+    remove_space_before_punct: false,
+    number_spacing: false,
+    units: &[],
+    check_compound_hyphen: false,
+};
+
+const OTHER: Rules = Rules {
+    quotes: Quotes::Keep,
+    french_spacing: false,
+    remove_space_before_punct: false,
+    number_spacing: false,
+    units: &[],
+    check_compound_hyphen: false,
+};
+
+fn rules_for(lang: Lang) -> &'static Rules {
+    match lang {
+        Lang::Fr => &FRENCH,
+        Lang::EnGb | Lang::EnUs => &ENGLISH,
+        Lang::De => &GERMAN,
+        Lang::Es | Lang::It | Lang::Pt | Lang::Nl => &OTHER,
+    }
+}
+
+/// Horizontal spaces the rules may replace (never line breaks).
+fn is_space(c: char) -> bool {
+    matches!(c, ' ' | NBSP | NNBSP | '\u{2009}' | '\t')
+}
+
+/// Marks the characters that belong to a URL or an e-mail address, which no rule touches.
+/// A "word" (run of non-spaces) is protected when it contains `://`, starts with `www.`
+/// or has an `@` followed by a dot (`x@y.z`).
+pub(crate) fn mark_protected(chars: &[char], protected: &mut [bool]) {
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_whitespace() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && !chars[i].is_whitespace() {
+            i += 1;
+        }
+        let word = &chars[start..i];
+        // Leading punctuation such as `(` or `«` is not part of the address.
+        let lead = word.iter().take_while(|c| !c.is_alphanumeric()).count();
+        let core = &word[lead..];
+        let has = |pat: &str| {
+            let p: Vec<char> = pat.chars().collect();
+            core.windows(p.len()).any(|w| w == p.as_slice())
+        };
+        let lower_starts_www = core.len() > 4
+            && core[..4].iter().map(|c| c.to_ascii_lowercase()).eq("www.".chars());
+        let email = core
+            .iter()
+            .position(|&c| c == '@')
+            .is_some_and(|at| at > 0 && core[at + 1..].iter().skip(1).any(|&c| c == '.'));
+        if has("://") || lower_starts_www || email {
+            // Sentence punctuation after the address stays subject to the rules.
+            let mut end = i;
+            while end > start + lead && matches!(chars[end - 1], '.' | ',' | ';' | ':' | '!' | '?' | ')' | '»') {
+                end -= 1;
+            }
+            for p in &mut protected[start + lead..end] {
+                *p = true;
+            }
+        }
+    }
+}
+
+/// Output of the rules: characters, each with the index of the input character it came from.
+pub(crate) struct Ruled {
+    pub chars: Vec<char>,
+    pub origin: Vec<usize>,
+    /// (input char index, message) for suspicious spacing.
+    pub findings: Vec<(usize, String)>,
+}
+
+/// Applies `lang`'s rules to `chars`, leaving `protected` characters untouched.
+pub(crate) fn apply(chars: &[char], protected: &[bool], lang: Lang) -> Ruled {
+    let rules = rules_for(lang);
+    let n = chars.len();
+    let mut out: Vec<char> = Vec::with_capacity(n + n / 16 + 4);
+    let mut origin: Vec<usize> = Vec::with_capacity(n + n / 16 + 4);
+    let mut findings = Vec::new();
+    let at = |i: usize| chars.get(i).copied();
+    // Pops the spaces just written (not protected ones), returning how many.
+    fn pop_spaces(out: &mut Vec<char>, origin: &mut Vec<usize>, protected: &[bool]) -> usize {
+        let mut k = 0;
+        while let (Some(&c), Some(&o)) = (out.last(), origin.last()) {
+            if is_space(c) && !protected.get(o).copied().unwrap_or(false) {
+                out.pop();
+                origin.pop();
+                k += 1;
+            } else {
+                break;
+            }
+        }
+        k
+    }
+    let mut i = 0;
+    while i < n {
+        let c = chars[i];
+        if protected[i] {
+            out.push(c);
+            origin.push(i);
+            i += 1;
+            continue;
+        }
+        match c {
+            '\'' => {
+                // English opens a quote after a space or bracket; everything else (and every
+                // other language) gets the apostrophe.
+                let prev = out.last().copied();
+                let opening = rules.quotes == Quotes::Curly
+                    && prev.is_none_or(|p| p.is_whitespace() || "([{“\u{2014}\u{2013}".contains(p))
+                    && at(i + 1).is_some_and(|n| n.is_alphabetic());
+                out.push(if opening { '‘' } else { '’' });
+                origin.push(i);
+                i += 1;
+            }
+            '.' if at(i + 1) == Some('.') && at(i + 2) == Some('.') => {
+                out.push('…');
+                origin.push(i);
+                i += 3;
+            }
+            '"' if rules.quotes != Quotes::Keep => {
+                let prev = out.last().copied();
+                let opening = prev
+                    .is_none_or(|p| p.is_whitespace() || "([{\u{2014}\u{2013}'’".contains(p));
+                let q = match (rules.quotes, opening) {
+                    (Quotes::Guillemets, true) => '«',
+                    (Quotes::Guillemets, false) => '»',
+                    (Quotes::German, true) => '„',
+                    (Quotes::German, false) => '“',
+                    (_, true) => '“',
+                    (_, false) => '”',
+                };
+                // Re-dispatch as the typographic quote so guillemet spacing applies.
+                i = emit_quote(q, i, chars, protected, rules, &mut out, &mut origin);
+            }
+            '«' | '»' if rules.quotes == Quotes::Guillemets => {
+                i = emit_quote(c, i, chars, protected, rules, &mut out, &mut origin);
+            }
+            ';' | '!' | '?' | ':' if rules.french_spacing => {
+                let is_colon = c == ':';
+                let popped = pop_spaces(&mut out, &mut origin, protected);
+                let prev = out.last().copied();
+                let between_digits = is_colon
+                    && prev.is_some_and(|p| p.is_ascii_digit())
+                    && at(i + 1).is_some_and(|n| n.is_ascii_digit());
+                // "?!" and "(?)" take no space inside; "! ?" typed with a space keeps one.
+                let after_mark = popped == 0 && prev.is_some_and(|p| "!?;:(«[".contains(p));
+                let wants = prev.is_some_and(|p| !p.is_whitespace()) && !between_digits && !after_mark;
+                if wants {
+                    out.push(if is_colon { NBSP } else { NNBSP });
+                    origin.push(i);
+                }
+                out.push(c);
+                origin.push(i);
+                i += 1;
+            }
+            ';' | '!' | '?' | ':' if rules.remove_space_before_punct => {
+                pop_spaces(&mut out, &mut origin, protected);
+                out.push(c);
+                origin.push(i);
+                i += 1;
+            }
+            '-' if rules.check_compound_hyphen
+                && i > 0
+                && chars[i - 1] == ' '
+                && i >= 2
+                && chars[i - 2].is_alphabetic()
+                && at(i + 1).is_some_and(|n| n.is_alphabetic()) =>
+            {
+                // "Mots -clé": probably a compound typed with a stray space; a dash used as
+                // punctuation would have a space after it too. Reported, not changed.
+                let from = chars[..i - 1]
+                    .iter()
+                    .rposition(|c| c.is_whitespace())
+                    .map_or(0, |p| p + 1);
+                let to = chars[i..].iter().position(|c| c.is_whitespace()).map_or(n, |p| i + p);
+                let snippet: String = chars[from..to].iter().collect();
+                findings.push((i - 1, format!("space before the hyphen in `{snippet}`")));
+                out.push(c);
+                origin.push(i);
+                i += 1;
+            }
+            d if rules.number_spacing && d.is_ascii_digit() => {
+                out.push(d);
+                origin.push(i);
+                i += 1;
+                // Look at what follows the number: a space then a digit group or a unit.
+                if at(i).is_some_and(|s| is_space(s) && !protected[i]) {
+                    let mut j = i;
+                    while at(j).is_some_and(is_space) {
+                        j += 1;
+                    }
+                    if j < n && !protected[j] {
+                        if let Some(space) = number_space(chars, i, j, &out, rules) {
+                            out.push(space);
+                            origin.push(i);
+                            i = j;
+                        }
+                    }
+                } else if rules.french_spacing && at(i) == Some('%') {
+                    out.push(NBSP);
+                    origin.push(i);
+                }
+            }
+            _ => {
+                out.push(c);
+                origin.push(i);
+                i += 1;
+            }
+        }
+    }
+    Ruled { chars: out, origin, findings }
+}
+
+/// Writes a typographic quote at input index `i`, with the French inner spaces when the
+/// language uses guillemets; returns the next input index.
+fn emit_quote(
+    q: char,
+    i: usize,
+    chars: &[char],
+    protected: &[bool],
+    rules: &Rules,
+    out: &mut Vec<char>,
+    origin: &mut Vec<usize>,
+) -> usize {
+    let n = chars.len();
+    if rules.quotes != Quotes::Guillemets {
+        out.push(q);
+        origin.push(i);
+        return i + 1;
+    }
+    match q {
+        '«' => {
+            out.push('«');
+            origin.push(i);
+            let mut j = i + 1;
+            while j < n && is_space(chars[j]) && !protected[j] {
+                j += 1;
+            }
+            // Nothing after it (end of span): leave as is, rules run per paragraph anyway.
+            if j < n {
+                out.push(NNBSP);
+                origin.push(i);
+            }
+            j
+        }
+        _ => {
+            // Closing guillemet: replace any spaces before it by one U+202F.
+            while let (Some(&c), Some(&o)) = (out.last(), origin.last()) {
+                if is_space(c) && !protected.get(o).copied().unwrap_or(false) {
+                    out.pop();
+                    origin.pop();
+                } else {
+                    break;
+                }
+            }
+            if !out.is_empty() {
+                out.push(NNBSP);
+                origin.push(i);
+            }
+            out.push('»');
+            origin.push(i);
+            i + 1
+        }
+    }
+}
+
+/// After a number ending just before `space_at`, decides the space to put before the word
+/// starting at `next` (the spaces in between are dropped): U+202F before a 3-digit group,
+/// U+00A0 before a unit. `None` keeps the typed spaces.
+fn number_space(
+    chars: &[char],
+    space_at: usize,
+    next: usize,
+    out: &[char],
+    rules: &Rules,
+) -> Option<char> {
+    let n = chars.len();
+    // Digit group: the number so far is 1–3 digits (or a group itself), the next is exactly
+    // three digits not followed by another digit.
+    let group_len = chars[next..].iter().take_while(|c| c.is_ascii_digit()).count();
+    if group_len == 3 {
+        let mut k = out.len();
+        let mut digits = 0;
+        while k > 0 && out[k - 1].is_ascii_digit() {
+            k -= 1;
+            digits += 1;
+        }
+        let joined_before = k > 0 && (out[k - 1] == NNBSP) && k >= 2 && out[k - 2].is_ascii_digit();
+        let starts_number = k == 0 || !out[k - 1].is_alphanumeric() && out[k - 1] != ',' && out[k - 1] != '.';
+        if (1..=3).contains(&digits) && (joined_before || starts_number) {
+            return Some(NNBSP);
+        }
+    }
+    // Unit or magnitude word.
+    let end = chars[next..]
+        .iter()
+        .position(|c| c.is_whitespace() || matches!(c, ',' | '.' | ';' | ':' | '!' | '?' | ')' | '»' | '\u{2019}'))
+        .map_or(n, |p| next + p);
+    let word: String = chars[next..end].iter().collect();
+    let _ = space_at;
+    if !word.is_empty() && rules.units.contains(&word.as_str()) {
+        return Some(NBSP);
+    }
+    None
+}
+
+/// Applies the typographic rules of `lang` to a text (a title, a label, a span), leaving
+/// URLs and e-mail addresses untouched. Returns the new text and warnings (kind `spacing`)
+/// whose column is the 1-based character column in `text`.
+pub fn apply_language_rules(text: &str, lang: Lang) -> (String, Vec<Diagnostic>) {
+    let chars: Vec<char> = text.chars().collect();
+    let mut protected = vec![false; chars.len()];
+    mark_protected(&chars, &mut protected);
+    let ruled = apply(&chars, &protected, lang);
+    let warnings = ruled
+        .findings
+        .iter()
+        .map(|(at, message)| spacing_warning(message, text, *at + 1))
+        .collect();
+    (ruled.chars.into_iter().collect(), warnings)
+}
+
+/// A `spacing` warning at a 1-based character column of `text`.
+pub(crate) fn spacing_warning(message: &str, text: &str, column: usize) -> Diagnostic {
+    let mut d = Diagnostic::warning("spacing", format!("{message} (column {column})"))
+        .snippet(text.to_string())
+        .hint("remove the space, or use an en dash with spaces on both sides for an aside");
+    d.column = Some(column);
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fr(s: &str) -> String {
+        apply_language_rules(s, Lang::Fr).0
+    }
+
+    fn idempotent(s: &str, lang: Lang) {
+        let once = apply_language_rules(s, lang).0;
+        let twice = apply_language_rules(&once, lang).0;
+        assert_eq!(once, twice, "not idempotent on {s:?}");
+    }
+
+    #[test]
+    fn french_high_punctuation() {
+        assert_eq!(fr("Quoi ? Non ! Oui ; bon"), "Quoi\u{202F}? Non\u{202F}! Oui\u{202F}; bon");
+        assert_eq!(fr("Quoi? Non!"), "Quoi\u{202F}? Non\u{202F}!");
+        assert_eq!(fr("Temps de lecture : 3 minutes"), "Temps de lecture\u{A0}: 3\u{A0}minutes");
+        assert_eq!(fr("BRICS+, OCS: une"), "BRICS+, OCS\u{A0}: une");
+        assert_eq!(fr("à 12:30"), "à 12:30");
+        assert_eq!(fr("Quoi ?!"), "Quoi\u{202F}?!");
+    }
+
+    #[test]
+    fn french_guillemets_and_quotes() {
+        assert_eq!(fr("« Bonjour »"), "«\u{202F}Bonjour\u{202F}»");
+        assert_eq!(fr("«Bonjour»"), "«\u{202F}Bonjour\u{202F}»");
+        assert_eq!(fr("il dit \"oui\" hier"), "il dit «\u{202F}oui\u{202F}» hier");
+    }
+
+    #[test]
+    fn french_numbers_units_apostrophe_ellipsis() {
+        assert_eq!(fr("462 %"), "462\u{A0}%");
+        assert_eq!(fr("462%"), "462\u{A0}%");
+        assert_eq!(fr("27,4 millions de tonnes"), "27,4\u{A0}millions de tonnes");
+        assert_eq!(fr("180 000 habitants"), "180\u{202F}000\u{A0}habitants");
+        assert_eq!(fr("1 234 567 €"), "1\u{202F}234\u{202F}567\u{A0}€");
+        assert_eq!(fr("en 2024 150 trains"), "en 2024 150 trains");
+        assert_eq!(fr("l'Union"), "l’Union");
+        assert_eq!(fr("Et puis..."), "Et puis…");
+    }
+
+    #[test]
+    fn french_rules_are_idempotent() {
+        for s in [
+            "Quoi ? Non ! Oui ; bon : « Bonjour » \"x\" 462 % 180 000 habitants l'Union...",
+            "Temps de lecture : 3 minutes",
+            "«Bonjour»",
+            "Mots -clé",
+            "voir https://liberte-actus.fr/1719 ?",
+        ] {
+            idempotent(s, Lang::Fr);
+        }
+    }
+
+    #[test]
+    fn urls_and_emails_untouched() {
+        assert_eq!(fr("https://liberte-actus.fr/?a=1:2"), "https://liberte-actus.fr/?a=1:2");
+        assert_eq!(fr("voir www.example.com/a'b !"), "voir www.example.com/a'b\u{202F}!");
+        assert_eq!(fr("écrire à jean.dupont@exemple.fr ?"), "écrire à jean.dupont@exemple.fr\u{202F}?");
+        assert_eq!(
+            apply_language_rules("see https://a.org/x?y=\"z\" now", Lang::EnGb).0,
+            "see https://a.org/x?y=\"z\" now"
+        );
+    }
+
+    #[test]
+    fn compound_hyphen_space_is_reported_not_changed() {
+        let (text, warnings) = apply_language_rules("Mots -clé", Lang::Fr);
+        assert_eq!(text, "Mots -clé");
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].kind, "spacing");
+        assert_eq!(warnings[0].column, Some(5));
+        assert!(warnings[0].message.contains("Mots -clé"));
+        // A spaced dash used as punctuation is fine.
+        assert!(apply_language_rules("oui - non", Lang::Fr).1.is_empty());
+    }
+
+    #[test]
+    fn english_quotes_and_spacing() {
+        let en = |s| apply_language_rules(s, Lang::EnGb).0;
+        assert_eq!(en("\"Hello,\" she said 'quietly' ; it's fine !"),
+            "“Hello,” she said ‘quietly’; it’s fine!");
+        assert_eq!(en("Note : done ?"), "Note: done?");
+        idempotent("\"Hello,\" she said 'quietly' ; it's fine !", Lang::EnUs);
+    }
+
+    #[test]
+    fn other_languages_apostrophe_and_ellipsis_only() {
+        let it = apply_language_rules("l'Italia... \"si\" ?", Lang::It).0;
+        assert_eq!(it, "l’Italia… \"si\" ?");
+        assert_eq!(apply_language_rules("\"Ja\"", Lang::De).0, "„Ja“");
+    }
+}

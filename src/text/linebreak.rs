@@ -1,0 +1,404 @@
+//! Line breaking: Knuth and Plass's total-fit algorithm ("Breaking Paragraphs into Lines",
+//! 1981; `tex.web` §813–890), which chooses all the breaks of a paragraph together so that
+//! its lines are as evenly spaced as possible.
+//!
+//! **The paragraph as items.** A paragraph is a sequence of *boxes* (word fragments with a
+//! fixed width), *glue* (spaces: a natural width that may stretch or shrink by given
+//! amounts) and *penalties* (places where a break is possible at a cost; a hyphenation point
+//! is a *flagged* penalty whose width is the hyphen printed if the line ends there). A line
+//! may end at a glue that follows a box, or at a penalty below 10000; a penalty of −10000
+//! forces a break. The glue and penalties that follow a break are discarded, as TeX does.
+//!
+//! **Badness and feasibility.** For a candidate line, the *adjustment ratio* r is the space
+//! missing (or in excess) divided by the line's total stretch (or shrink). Its *badness* is
+//! 100·|r|³, capped at 10000. A line is *feasible* when r ≥ −1 (glue never shrinks beyond its
+//! shrink) and the badness is at most the pass's tolerance (TeX's `\pretolerance` for the
+//! first pass, `\tolerance` after).
+//!
+//! **Demerits.** A feasible line costs (`\linepenalty` + badness)², plus the square of its
+//! break penalty (minus it for a negative penalty), plus `\doublehyphendemerits` when it
+//! and the line before both end hyphenated, plus `\finalhyphendemerits` when the line
+//! before the last one is hyphenated, plus `\adjdemerits` when its *fitness class* (very loose
+//! r > 1, loose r > 0.5, decent |r| ≤ 0.5, tight r < −0.5) is not adjacent to the previous
+//! line's, so a tight line does not follow a loose one. The hyphen penalties
+//! (`\hyphenpenalty`, `\exhyphenpenalty`) are set by the caller on the penalty items.
+//!
+//! **The active list.** Scanning the legal breakpoints left to right, the optimiser keeps
+//! the *active* breakpoints: those from which a line could still reach the current one. For
+//! each new breakpoint it tries a line from every active node; a node from which the line
+//! is already too long is deactivated for good (lines only get longer). For each fitness
+//! class (and, when needed, each count of consecutive hyphenated lines and each line number)
+//! the cheapest way to reach the breakpoint becomes a new active node. At the end, the
+//! cheapest node at the final forced break, followed back, gives the breaks.
+//!
+//! **Beyond TeX.** A hard limit on consecutive hyphenated lines (`max_consecutive`) makes a
+//! break infeasible rather than merely expensive. `\looseness` keeps nodes per line number
+//! and picks the solution whose line count is closest to the optimum plus the looseness.
+//! `\emergencystretch` is background stretch added to every line in the last pass; in that
+//! final pass, when no active node remains (an unbreakable word longer than the measure),
+//! the cheapest deactivated node is used anyway and the overfull line is reported, so the
+//! algorithm always ends with a solution. Ragged-right setting is the same optimiser with
+//! rigid word spaces and a flexible right margin (`rag`).
+//!
+//! Breakpoint enumeration ([`breakpoints`]) is kept apart from the optimiser ([`optimise`]).
+
+/// A penalty at or above this never breaks; at or below its negation always breaks.
+pub(crate) const INFINITE_PENALTY: f32 = 10000.0;
+/// Badness of an infinitely bad line (TeX's `inf_bad`).
+const INF_BAD: f32 = 10000.0;
+/// Stretch standing for TeX's `fil`: infinitely more than any finite stretch here.
+pub(crate) const FIL: f32 = 1.0e6;
+
+/// One element of a paragraph, in points.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Item {
+    /// Unbreakable material.
+    Box {
+        /// Width.
+        width: f32,
+    },
+    /// Space that can stretch and shrink; a break may happen at it if `breakable`.
+    Glue {
+        /// Natural width.
+        width: f32,
+        /// Maximum extra width at ratio 1.
+        stretch: f32,
+        /// Maximum reduction at ratio −1.
+        shrink: f32,
+        /// False for no-break spaces.
+        breakable: bool,
+    },
+    /// A possible break with a cost.
+    Penalty {
+        /// Width added if the line breaks here (a hyphen).
+        width: f32,
+        /// Cost; ≥ 10000 forbids, ≤ −10000 forces.
+        penalty: f32,
+        /// A hyphen break, for `\doublehyphendemerits` and the consecutive limit.
+        flagged: bool,
+    },
+}
+
+/// The knobs of one optimisation pass, named after TeX's parameters.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Params {
+    /// Highest badness of a feasible line (`\pretolerance` or `\tolerance`).
+    pub tolerance: f32,
+    /// Added to every line's badness before squaring (`\linepenalty`).
+    pub line_penalty: f32,
+    /// Two hyphenated lines in a row (`\doublehyphendemerits`).
+    pub double_hyphen_demerits: f32,
+    /// Hyphen on the second-last line (`\finalhyphendemerits`).
+    pub final_hyphen_demerits: f32,
+    /// Non-adjacent fitness classes (`\adjdemerits`).
+    pub adj_demerits: f32,
+    /// Background stretch added to every line, points (`\emergencystretch`).
+    pub emergency_stretch: f32,
+    /// Lines more (positive) or fewer than the optimum (`\looseness`).
+    pub looseness: i32,
+    /// Most consecutive lines ending with a flagged break (hard limit).
+    pub max_consecutive: u32,
+    /// Extra stretch of every line's right margin, points: 0 when justified.
+    pub rag: f32,
+    /// Last resort: accept overfull lines rather than fail.
+    pub final_pass: bool,
+}
+
+/// The chosen breaks.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Breaks {
+    /// Item indices where lines end, the last being the paragraph's final item.
+    pub positions: Vec<usize>,
+    /// Whether some line had to be set overfull.
+    pub overfull: bool,
+    /// Lines of the chosen solution minus lines of the optimum (what `looseness` achieved).
+    pub line_delta: i64,
+}
+
+/// The legal breakpoints of `items`: penalties below infinity and glue right after a box.
+pub(crate) fn breakpoints(items: &[Item]) -> impl Iterator<Item = usize> + '_ {
+    (0..items.len()).filter(move |&i| match items[i] {
+        Item::Penalty { penalty, .. } => penalty < INFINITE_PENALTY,
+        Item::Glue { breakable, .. } => {
+            breakable && i > 0 && matches!(items[i - 1], Item::Box { .. })
+        }
+        Item::Box { .. } => false,
+    })
+}
+
+/// The first item of the line after a break at `b`: the glue and penalties that follow a
+/// break are discarded, up to the next box or forced break.
+pub(crate) fn start_after(items: &[Item], b: usize) -> usize {
+    let mut j = b + 1;
+    while j < items.len() && !matches!(items[j], Item::Box { .. }) {
+        if let Item::Penalty { penalty, .. } = items[j]
+            && penalty <= -INFINITE_PENALTY
+        {
+            break;
+        }
+        j += 1;
+    }
+    j
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Node {
+    /// Item index of the break (usize::MAX for the paragraph start).
+    position: usize,
+    /// First item of the line after this break (discardables skipped).
+    start: usize,
+    /// Lines up to this break.
+    line: u32,
+    fitness: u8,
+    /// Consecutive hyphenated lines ending here.
+    hyphens: u32,
+    demerits: f64,
+    previous: Option<usize>,
+}
+
+/// Badness of a line with adjustment ratio `r` (TeX §108: about 100·r³).
+fn badness(r: f32) -> f32 {
+    if r.is_infinite() { INF_BAD } else { (100.0 * r.abs().powi(3)).min(INF_BAD) }
+}
+
+fn fitness(r: f32) -> u8 {
+    if r < -0.5 {
+        3
+    } else if r <= 0.5 {
+        2
+    } else if r <= 1.0 {
+        1
+    } else {
+        0
+    }
+}
+
+/// Chooses the breaks of `items` for lines of `width` points; `None` when no set of
+/// feasible lines exists under `params` (never in a final pass).
+pub(crate) fn optimise(items: &[Item], width: f32, params: &Params) -> Option<Breaks> {
+    let n = items.len();
+    if n == 0 {
+        return Some(Breaks { positions: Vec::new(), overfull: false, line_delta: 0 });
+    }
+    // Prefix sums of width, stretch and shrink: sums[i] covers items[..i].
+    let mut sum_w = Vec::with_capacity(n + 1);
+    let mut sum_y = Vec::with_capacity(n + 1);
+    let mut sum_z = Vec::with_capacity(n + 1);
+    let (mut w, mut y, mut z) = (0.0f32, 0.0f32, 0.0f32);
+    for item in items {
+        sum_w.push(w);
+        sum_y.push(y);
+        sum_z.push(z);
+        match *item {
+            Item::Box { width } => w += width,
+            Item::Glue { width, stretch, shrink, .. } => {
+                w += width;
+                y += stretch;
+                z += shrink;
+            }
+            Item::Penalty { .. } => {}
+        }
+    }
+    sum_w.push(w);
+    sum_y.push(y);
+    sum_z.push(z);
+    let start_after = |b: usize| start_after(items, b);
+    let by_line = params.looseness != 0;
+    let mut nodes: Vec<Node> = Vec::with_capacity(64);
+    nodes.push(Node {
+        position: usize::MAX,
+        start: 0,
+        line: 0,
+        fitness: 2,
+        hyphens: 0,
+        demerits: 0.0,
+        previous: None,
+    });
+    let mut active: Vec<usize> = vec![0];
+    let mut overfull = false;
+    // Best candidate per (fitness, hyphens, line) at the current breakpoint.
+    let mut candidates: Vec<(u8, u32, u32, f64, usize, bool)> = Vec::with_capacity(16);
+    let last = n - 1;
+    for b in breakpoints(items) {
+        let (penalty, flagged, pen_width) = match items[b] {
+            Item::Penalty { penalty, flagged, width } => (penalty, flagged, width),
+            _ => (0.0, false, 0.0),
+        };
+        let forced = penalty <= -INFINITE_PENALTY;
+        candidates.clear();
+        let mut best_removed: Option<usize> = None;
+        let mut k = 0;
+        while k < active.len() {
+            let a = nodes[active[k]];
+            let natural = sum_w[b] - sum_w[a.start.min(b)] + pen_width;
+            let stretch = sum_y[b] - sum_y[a.start.min(b)] + params.emergency_stretch + params.rag;
+            let shrink = sum_z[b] - sum_z[a.start.min(b)];
+            let r = if natural < width {
+                if stretch > 0.0 { (width - natural) / stretch } else { f32::INFINITY }
+            } else if natural > width {
+                if shrink > 0.0 { (width - natural) / shrink } else { f32::NEG_INFINITY }
+            } else {
+                0.0
+            };
+            let remove = r < -1.0 || forced;
+            if r >= -1.0 {
+                let bad = badness(r);
+                let hyphens = if flagged { a.hyphens + 1 } else { 0 };
+                if bad <= params.tolerance && hyphens <= params.max_consecutive {
+                    let fit = fitness(r);
+                    let mut d = f64::from(params.line_penalty + bad).powi(2);
+                    if penalty >= 0.0 {
+                        d += f64::from(penalty).powi(2);
+                    } else if !forced {
+                        d -= f64::from(penalty).powi(2);
+                    }
+                    if flagged && a.hyphens > 0 {
+                        d += f64::from(params.double_hyphen_demerits);
+                    }
+                    if b == last && a.hyphens > 0 {
+                        d += f64::from(params.final_hyphen_demerits);
+                    }
+                    if fit.abs_diff(a.fitness) > 1 {
+                        d += f64::from(params.adj_demerits);
+                    }
+                    let total = a.demerits + d;
+                    let line = if by_line { a.line + 1 } else { 0 };
+                    let key_hyph = if flagged { hyphens } else { 0 };
+                    match candidates
+                        .iter_mut()
+                        .find(|c| c.0 == fit && c.1 == key_hyph && c.2 == line)
+                    {
+                        Some(c) if c.3 <= total => {}
+                        Some(c) => *c = (fit, key_hyph, line, total, active[k], false),
+                        None => candidates.push((fit, key_hyph, line, total, active[k], false)),
+                    }
+                }
+            }
+            if remove {
+                let idx = active.remove(k);
+                if r < -1.0 && best_removed.is_none_or(|best| nodes[best].demerits > nodes[idx].demerits) {
+                    best_removed = Some(idx);
+                }
+            } else {
+                k += 1;
+            }
+        }
+        if candidates.is_empty() && active.is_empty() {
+            // Nothing reaches this break and nothing is left to reach a later one.
+            let from = best_removed?;
+            if !params.final_pass {
+                return None;
+            }
+            overfull = true;
+            let a = nodes[from];
+            let line = if by_line { a.line + 1 } else { 0 };
+            // Artificial demerits: the overfull line is accepted at a high, fixed cost.
+            candidates.push((2, u32::from(flagged), line, a.demerits + 1.0e8, from, true));
+        }
+        for &(fit, hyphens, _, total, from, _) in &candidates {
+            let a = nodes[from];
+            nodes.push(Node {
+                position: b,
+                start: start_after(b),
+                line: a.line + 1,
+                fitness: fit,
+                hyphens,
+                demerits: total,
+                previous: Some(from),
+            });
+            active.push(nodes.len() - 1);
+        }
+    }
+    // The final break is forced, so the active list now holds only nodes at it.
+    let finals: Vec<usize> = active.iter().copied().filter(|&i| nodes[i].position == last).collect();
+    let best = finals
+        .iter()
+        .copied()
+        .min_by(|&a, &b| nodes[a].demerits.total_cmp(&nodes[b].demerits))?;
+    let chosen = if params.looseness != 0 {
+        let target = i64::from(nodes[best].line) + i64::from(params.looseness);
+        finals
+            .iter()
+            .copied()
+            .min_by(|&a, &b| {
+                let da = (i64::from(nodes[a].line) - target).abs();
+                let db = (i64::from(nodes[b].line) - target).abs();
+                da.cmp(&db).then(nodes[a].demerits.total_cmp(&nodes[b].demerits))
+            })
+            .unwrap_or(best)
+    } else {
+        best
+    };
+    let mut positions = Vec::with_capacity(nodes[chosen].line as usize);
+    let mut cur = Some(chosen);
+    while let Some(i) = cur {
+        if nodes[i].position != usize::MAX {
+            positions.push(nodes[i].position);
+        }
+        cur = nodes[i].previous;
+    }
+    positions.reverse();
+    let line_delta = i64::from(nodes[chosen].line) - i64::from(nodes[best].line);
+    Some(Breaks { positions, overfull, line_delta })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params() -> Params {
+        Params {
+            tolerance: 200.0,
+            line_penalty: 10.0,
+            double_hyphen_demerits: 10000.0,
+            final_hyphen_demerits: 5000.0,
+            adj_demerits: 10000.0,
+            emergency_stretch: 0.0,
+            looseness: 0,
+            max_consecutive: 2,
+            rag: 0.0,
+            final_pass: false,
+        }
+    }
+
+    /// Words of the given widths separated by 3-pt spaces, then the paragraph end.
+    fn para(words: &[f32]) -> Vec<Item> {
+        let mut items = Vec::new();
+        for (i, &w) in words.iter().enumerate() {
+            if i > 0 {
+                items.push(Item::Glue { width: 3.0, stretch: 1.5, shrink: 1.0, breakable: true });
+            }
+            items.push(Item::Box { width: w });
+        }
+        items.push(Item::Penalty { width: 0.0, penalty: INFINITE_PENALTY, flagged: false });
+        items.push(Item::Glue { width: 0.0, stretch: FIL, shrink: 0.0, breakable: false });
+        items.push(Item::Penalty { width: 0.0, penalty: -INFINITE_PENALTY, flagged: false });
+        items
+    }
+
+    #[test]
+    fn breakpoints_are_glue_after_boxes_and_finite_penalties() {
+        let items = para(&[10.0, 10.0]);
+        let points: Vec<usize> = breakpoints(&items).collect();
+        assert_eq!(points, vec![1, 5]);
+    }
+
+    #[test]
+    fn exact_fit_breaks_where_expected() {
+        // Two lines of exactly 23 pt: "10 + 3 + 10".
+        let items = para(&[10.0, 10.0, 10.0, 10.0]);
+        let breaks = optimise(&items, 23.0, &params()).expect("feasible");
+        assert_eq!(breaks.positions, vec![3, items.len() - 1]);
+        assert!(!breaks.overfull);
+    }
+
+    #[test]
+    fn infeasible_without_final_pass_and_overfull_with_it() {
+        let items = para(&[50.0, 10.0]);
+        assert!(optimise(&items, 20.0, &params()).is_none());
+        let last = Params { final_pass: true, ..params() };
+        let breaks = optimise(&items, 20.0, &last).expect("final pass always succeeds");
+        assert!(breaks.overfull);
+        assert_eq!(*breaks.positions.last().expect("a line"), items.len() - 1);
+    }
+}

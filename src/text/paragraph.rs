@@ -1,0 +1,737 @@
+//! Paragraph assembly: spans to language-ruled text, text to boxes, glue and penalties,
+//! the breaking passes, and the chosen breaks back to positioned glyph runs.
+//!
+//! The parameters below are TeX's, tuned for 9–10 pt type in columns of about 50 mm (some
+//! 30–40 characters): word spaces shrink a little and stretch moderately, hyphenation is
+//! cheap enough to be used often, and a last pass with emergency stretch guarantees a result.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+use unicode_segmentation::GraphemeCursor;
+
+use super::fonts::FontId;
+use super::hyphenate::hyphenation_points;
+use super::lang;
+use super::linebreak::{self, FIL, INFINITE_PENALTY, Item, Params};
+use super::shape::Shaped;
+use super::{Glyph, GlyphRun, Line, ParagraphStyle, SetParagraph, TextEngine};
+use crate::diag::Diagnostic;
+use crate::load::model::{Align, Span};
+
+/// `\pretolerance`: first pass, without hyphenation.
+const PRETOLERANCE: f32 = 100.0;
+/// `\tolerance`: second pass, with hyphenation.
+const TOLERANCE: f32 = 300.0;
+/// `\linepenalty`: favours fewer lines.
+const LINE_PENALTY: f32 = 10.0;
+/// `\hyphenpenalty` when justified.
+const HYPHEN_PENALTY: f32 = 50.0;
+/// `\hyphenpenalty` when ragged: a hyphen is only worth it for a much better rag.
+const RAGGED_HYPHEN_PENALTY: f32 = 300.0;
+/// `\exhyphenpenalty`: a break after an explicit hyphen.
+const EX_HYPHEN_PENALTY: f32 = 50.0;
+/// A break UAX #14 allows inside a word other than after a hyphen (after `/` in a URL,
+/// around a dash).
+const INNER_BREAK_PENALTY: f32 = 100.0;
+/// `\doublehyphendemerits`.
+const DOUBLE_HYPHEN_DEMERITS: f32 = 10000.0;
+/// `\finalhyphendemerits`.
+const FINAL_HYPHEN_DEMERITS: f32 = 5000.0;
+/// `\adjdemerits`.
+const ADJ_DEMERITS: f32 = 10000.0;
+/// `\emergencystretch`, em per line, for the last pass.
+const EMERGENCY_STRETCH_EM: f32 = 1.5;
+/// Word-space stretch and shrink as fractions of the font's space: TeX's text fonts use
+/// about 1/2 and 1/3.
+const SPACE_STRETCH: f32 = 0.5;
+const SPACE_SHRINK: f32 = 1.0 / 3.0;
+/// U+202F, em: fixed, about a sixth of an em as French typography asks.
+const NNBSP_EM: f32 = 0.16;
+/// The right margin's stretch when ragged (TeX's `\raggedright` uses 2 em).
+const RAG_EM: f32 = 3.0;
+
+/// A run of the paragraph text with one font.
+struct Seg {
+    start: usize,
+    end: usize,
+    font: FontId,
+    verbatim: bool,
+}
+
+/// The paragraph text after the language rules, cut by font.
+struct Prepared {
+    text: String,
+    segs: Vec<Seg>,
+    warnings: Vec<Diagnostic>,
+}
+
+fn prepare(spans: &[Span], style: &ParagraphStyle) -> Prepared {
+    let mut chars: Vec<char> = Vec::new();
+    let mut protected: Vec<bool> = Vec::new();
+    let mut span_of: Vec<usize> = Vec::new();
+    let mut span_start: Vec<usize> = Vec::with_capacity(spans.len());
+    for (k, span) in spans.iter().enumerate() {
+        let text: Cow<str> = if is_nfc_quick(span.text.chars()) == IsNormalized::Yes {
+            Cow::Borrowed(&span.text)
+        } else {
+            Cow::Owned(span.text.nfc().collect())
+        };
+        let text = if style.uppercase && !span.verbatim {
+            Cow::Owned(text.to_uppercase())
+        } else {
+            text
+        };
+        span_start.push(chars.len());
+        // Soft hyphens are the author's hint; our hyphenation decides, so they go.
+        for c in text.chars().filter(|&c| c != '\u{00AD}') {
+            chars.push(c);
+            protected.push(span.verbatim);
+            span_of.push(k);
+        }
+    }
+    lang::mark_protected(&chars, &mut protected);
+    let ruled = lang::apply(&chars, &protected, style.lang);
+    let warnings = ruled
+        .findings
+        .iter()
+        .map(|&(at, ref message)| {
+            let k = span_of[at];
+            lang::spacing_warning(message, &spans[k].text, at - span_start[k] + 1)
+        })
+        .collect();
+    let mut text = String::with_capacity(ruled.chars.len() + 8);
+    let mut segs: Vec<Seg> = Vec::new();
+    let mut current = usize::MAX;
+    for (&c, &o) in ruled.chars.iter().zip(&ruled.origin) {
+        let k = span_of[o];
+        if k != current {
+            current = k;
+            let e = spans[k].emphasis;
+            let bold = style.emphasis.bold || e.bold;
+            // Italic inside italic reads as roman, as in print.
+            let italic = style.emphasis.italic != e.italic;
+            segs.push(Seg {
+                start: text.len(),
+                end: text.len(),
+                font: style.family.pick(bold, italic),
+                verbatim: spans[k].verbatim,
+            });
+        }
+        text.push(c);
+        if let Some(seg) = segs.last_mut() {
+            seg.end = text.len();
+        }
+    }
+    Prepared { text, segs, warnings }
+}
+
+/// What kind of space a run of white space is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum SpaceKind {
+    /// U+200B: a break opportunity of no width.
+    ZeroWidth,
+    /// An ordinary, breakable, stretchable space.
+    Normal,
+    /// U+00A0 (and U+2007): stretchable, unbreakable.
+    NoBreak,
+    /// U+202F: fixed and unbreakable.
+    Narrow,
+    /// A line break typed in the text.
+    Forced,
+}
+
+fn space_kind(c: char) -> Option<SpaceKind> {
+    match c {
+        '\n' | '\u{2028}' => Some(SpaceKind::Forced),
+        lang::NNBSP => Some(SpaceKind::Narrow),
+        lang::NBSP | '\u{2007}' => Some(SpaceKind::NoBreak),
+        '\u{200B}' => Some(SpaceKind::ZeroWidth),
+        c if c.is_whitespace() => Some(SpaceKind::Normal),
+        _ => None,
+    }
+}
+
+/// Where an item came from, to rebuild the lines.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Src {
+    /// The first-line indent.
+    Indent,
+    /// A word fragment: bytes of the text, and the word it belongs to.
+    Text { start: usize, end: usize, word: usize },
+    /// A space.
+    Space,
+    /// A hyphenation point: a hyphen is added if the line ends here.
+    Hyphen,
+    /// Another break inside a word (after an explicit hyphen, a slash, a dash).
+    Break,
+    /// The paragraph or forced-line end.
+    End,
+}
+
+/// One shaped font run of a word.
+struct Piece {
+    start: usize,
+    shaped: Arc<Shaped>,
+}
+
+struct Word {
+    start: usize,
+    end: usize,
+    pieces: std::ops::Range<usize>,
+}
+
+/// The paragraph as items for the breaker, with what is needed to draw the lines.
+struct Built {
+    items: Vec<Item>,
+    src: Vec<Src>,
+    words: Vec<Word>,
+    pieces: Vec<Piece>,
+}
+
+/// Kind of a break inside a word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Inner {
+    Hyphen,
+    Explicit,
+    Other,
+}
+
+fn is_grapheme_boundary(text: &str, pos: usize) -> bool {
+    let b = text.as_bytes();
+    if pos == 0 || pos >= b.len() || (b[pos - 1].is_ascii() && b[pos].is_ascii()) {
+        return true;
+    }
+    GraphemeCursor::new(pos, text.len(), true).is_boundary(text, 0).unwrap_or(false)
+}
+
+fn seg_at(segs: &[Seg], pos: usize) -> &Seg {
+    let i = segs.partition_point(|s| s.end <= pos).min(segs.len().saturating_sub(1));
+    &segs[i]
+}
+
+fn build(
+    engine: &TextEngine,
+    prep: &Prepared,
+    style: &ParagraphStyle,
+    hyphenate: bool,
+    key: &mut String,
+) -> Built {
+    let text = prep.text.as_str();
+    let size = style.size;
+    let justify = style.align == Align::Justify;
+    let book = engine.fonts();
+    let mut built = Built { items: Vec::new(), src: Vec::new(), words: Vec::new(), pieces: Vec::new() };
+    if prep.segs.is_empty() {
+        return built;
+    }
+    // Tokens: (start, end, space kind or None for a word).
+    let mut tokens: Vec<(usize, usize, Option<SpaceKind>)> = Vec::with_capacity(text.len() / 4);
+    for (i, c) in text.char_indices() {
+        let kind = space_kind(c);
+        let end = i + c.len_utf8();
+        match tokens.last_mut() {
+            Some((_, e, k)) if k.is_some() == kind.is_some() => {
+                *e = end;
+                if let (Some(prev), Some(new)) = (k.as_mut(), kind) {
+                    *prev = (*prev).max(new);
+                }
+            }
+            _ => tokens.push((i, end, kind)),
+        }
+    }
+    while tokens.first().is_some_and(|t| t.2.is_some()) {
+        tokens.remove(0);
+    }
+    while tokens.last().is_some_and(|t| t.2.is_some()) {
+        tokens.pop();
+    }
+    let Some(last_word) = tokens.iter().rposition(|t| t.2.is_none()) else {
+        return built;
+    };
+    // UAX #14 break opportunities, sorted byte offsets.
+    let allowed: Vec<usize> = unicode_linebreak::linebreaks(text).map(|(p, _)| p).collect();
+    let mut hyphen_widths: Vec<(FontId, f32)> = Vec::new();
+    let mut hyphen_width = |font: FontId, key: &mut String| -> f32 {
+        if let Some(&(_, w)) = hyphen_widths.iter().find(|(f, _)| *f == font) {
+            return w;
+        }
+        let w = engine.shaper.shape(book, font, style.lang, "-", key).width * size;
+        hyphen_widths.push((font, w));
+        w
+    };
+    let (hyphen_penalty, stretch_k, shrink_k) = if justify {
+        (HYPHEN_PENALTY, SPACE_STRETCH, SPACE_SHRINK)
+    } else {
+        (RAGGED_HYPHEN_PENALTY, 0.0, 0.0)
+    };
+    if style.first_indent != 0.0 {
+        built.items.push(Item::Box { width: style.first_indent });
+        built.src.push(Src::Indent);
+    }
+    let mut inner: Vec<(usize, Inner)> = Vec::new();
+    let mut points: Vec<u32> = Vec::new();
+    for (t, &(ts, te, kind)) in tokens.iter().enumerate() {
+        if let Some(kind) = kind {
+            let font = book.get(seg_at(&prep.segs, ts).font);
+            let space = font.space_width * size;
+            let glue = |breakable| Item::Glue {
+                width: space,
+                stretch: space * stretch_k,
+                shrink: space * shrink_k,
+                breakable,
+            };
+            match kind {
+                SpaceKind::Normal => {
+                    built.items.push(glue(allowed.binary_search(&te).is_ok()));
+                }
+                SpaceKind::NoBreak => built.items.push(glue(false)),
+                SpaceKind::Narrow => built.items.push(Item::Glue {
+                    width: NNBSP_EM * size,
+                    stretch: 0.0,
+                    shrink: 0.0,
+                    breakable: false,
+                }),
+                SpaceKind::ZeroWidth => built.items.push(Item::Glue {
+                    width: 0.0,
+                    stretch: 0.0,
+                    shrink: 0.0,
+                    breakable: true,
+                }),
+                SpaceKind::Forced => {
+                    push_end(&mut built);
+                    continue;
+                }
+            }
+            built.src.push(Src::Space);
+            continue;
+        }
+        // A word: shape its font runs.
+        let word_index = built.words.len();
+        let first_piece = built.pieces.len();
+        let mut verbatim = false;
+        let mut si = prep.segs.partition_point(|s| s.end <= ts);
+        while si < prep.segs.len() && prep.segs[si].start < te {
+            let seg = &prep.segs[si];
+            let (s, e) = (seg.start.max(ts), seg.end.min(te));
+            verbatim |= seg.verbatim;
+            let shaped = engine.shaper.shape(book, seg.font, style.lang, &text[s..e], key);
+            built.pieces.push(Piece { start: s, shaped });
+            si += 1;
+        }
+        built.words.push(Word { start: ts, end: te, pieces: first_piece..built.pieces.len() });
+        // Breaks inside the word.
+        inner.clear();
+        let lo = allowed.partition_point(|&p| p <= ts);
+        for &p in allowed[lo..].iter().take_while(|&&p| p < te) {
+            if !is_grapheme_boundary(text, p) {
+                continue;
+            }
+            let before = text[..p].chars().next_back();
+            let kind = if matches!(before, Some('-' | '\u{2010}')) { Inner::Explicit } else { Inner::Other };
+            inner.push((p, kind));
+        }
+        if hyphenate && t != last_word && !verbatim {
+            // Hyphenate the word without its surrounding punctuation.
+            let w = &text[ts..te];
+            let core_start = w.find(|c: char| c.is_alphanumeric()).unwrap_or(w.len());
+            let core_end = w.rfind(|c: char| c.is_alphanumeric()).map_or(core_start, |i| {
+                i + w[i..].chars().next().map_or(0, char::len_utf8)
+            });
+            if core_end > core_start {
+                let core = &w[core_start..core_end];
+                let found = engine.hyphenation_points(core, style.lang, key);
+                points.clear();
+                points.extend(found.iter());
+                for &p in &points {
+                    let pos = ts + core_start + p as usize;
+                    if is_grapheme_boundary(text, pos) {
+                        inner.push((pos, Inner::Hyphen));
+                    }
+                }
+                inner.sort_by_key(|&(p, _)| p);
+                inner.dedup_by_key(|&mut (p, _)| p);
+            }
+        }
+        // Emit boxes between the breaks, measuring from the shaped glyphs.
+        let mut frag_start = ts;
+        let mut acc = 0.0f32;
+        let mut bi = 0;
+        let mut emit_break = |built: &mut Built, pos: usize, kind: Inner, acc: f32, frag_start: usize| {
+            if pos > frag_start {
+                built.items.push(Item::Box { width: acc });
+                built.src.push(Src::Text { start: frag_start, end: pos, word: word_index });
+            }
+            let (item, src) = match kind {
+                Inner::Hyphen => {
+                    let font = seg_at(&prep.segs, pos - 1).font;
+                    let width = hyphen_width(font, key);
+                    (Item::Penalty { width, penalty: hyphen_penalty, flagged: true }, Src::Hyphen)
+                }
+                Inner::Explicit => (
+                    Item::Penalty { width: 0.0, penalty: EX_HYPHEN_PENALTY, flagged: true },
+                    Src::Break,
+                ),
+                Inner::Other => (
+                    Item::Penalty { width: 0.0, penalty: INNER_BREAK_PENALTY, flagged: false },
+                    Src::Break,
+                ),
+            };
+            built.items.push(item);
+            built.src.push(src);
+        };
+        for pi in first_piece..built.pieces.len() {
+            let piece_start = built.pieces[pi].start;
+            let shaped = built.pieces[pi].shaped.clone();
+            for g in &shaped.glyphs {
+                let abs = piece_start + g.cluster as usize;
+                while bi < inner.len() && abs >= inner[bi].0 {
+                    emit_break(&mut built, inner[bi].0, inner[bi].1, acc, frag_start);
+                    frag_start = inner[bi].0;
+                    acc = 0.0;
+                    bi += 1;
+                }
+                acc += (g.advance + style.tracking) * size;
+            }
+        }
+        while bi < inner.len() {
+            emit_break(&mut built, inner[bi].0, inner[bi].1, acc, frag_start);
+            frag_start = inner[bi].0;
+            acc = 0.0;
+            bi += 1;
+        }
+        if te > frag_start {
+            built.items.push(Item::Box { width: acc });
+            built.src.push(Src::Text { start: frag_start, end: te, word: word_index });
+        }
+    }
+    push_end(&mut built);
+    built
+}
+
+/// The end of a paragraph (or of a forced line): no break before, `\parfillskip`, break.
+fn push_end(built: &mut Built) {
+    built.items.push(Item::Penalty { width: 0.0, penalty: INFINITE_PENALTY, flagged: false });
+    built.src.push(Src::End);
+    built.items.push(Item::Glue { width: 0.0, stretch: FIL, shrink: 0.0, breakable: false });
+    built.src.push(Src::End);
+    built.items.push(Item::Penalty { width: 0.0, penalty: -INFINITE_PENALTY, flagged: false });
+    built.src.push(Src::End);
+}
+
+impl TextEngine {
+    /// Hyphenation points of `word` (byte offsets), cached per language and word.
+    fn hyphenation_points(&self, word: &str, lang: crate::load::model::Lang, key: &mut String) -> Arc<[u32]> {
+        key.clear();
+        key.push_str(lang.tag());
+        key.push('\u{1}');
+        key.push_str(word);
+        self.hyphens.get_or_insert(key, || {
+            let mut points = Vec::new();
+            hyphenation_points(word, lang, &self.exceptions, &mut points);
+            points.into()
+        })
+    }
+}
+
+fn params(engine: &TextEngine, style: &ParagraphStyle) -> Params {
+    Params {
+        tolerance: PRETOLERANCE,
+        line_penalty: LINE_PENALTY,
+        double_hyphen_demerits: DOUBLE_HYPHEN_DEMERITS,
+        final_hyphen_demerits: FINAL_HYPHEN_DEMERITS,
+        adj_demerits: ADJ_DEMERITS,
+        emergency_stretch: 0.0,
+        looseness: style.looseness,
+        max_consecutive: engine.max_consecutive,
+        rag: if style.align == Align::Justify { 0.0 } else { RAG_EM * style.size },
+        final_pass: false,
+    }
+}
+
+/// Sets a paragraph (see [`TextEngine::set_paragraph`]).
+pub(super) fn set(engine: &TextEngine, spans: &[Span], style: &ParagraphStyle, width: f32) -> SetParagraph {
+    let prep = prepare(spans, style);
+    let mut warnings = prep.warnings.clone();
+    let mut key = String::new();
+    let base = params(engine, style);
+    // Pass 1: no hyphenation, `\pretolerance`.
+    let mut built = build(engine, &prep, style, false, &mut key);
+    if built.items.is_empty() {
+        return SetParagraph { lines: Vec::new(), warnings };
+    }
+    let wanted = i64::from(style.looseness);
+    let mut result = linebreak::optimise(&built.items, width, &base);
+    if result.as_ref().is_none_or(|b| b.line_delta != wanted) {
+        // Pass 2: hyphenation, `\tolerance`.
+        let second = if style.hyphenate {
+            build(engine, &prep, style, true, &mut key)
+        } else {
+            std::mem::replace(&mut built, Built { items: Vec::new(), src: Vec::new(), words: Vec::new(), pieces: Vec::new() })
+        };
+        let p2 = Params { tolerance: TOLERANCE, ..base };
+        if let Some(b) = linebreak::optimise(&second.items, width, &p2) {
+            if result.is_none() || b.line_delta == wanted {
+                result = Some(b);
+                built = second;
+            }
+        } else if result.is_none() {
+            // Pass 3: emergency stretch; accepts anything, overfull as a last resort.
+            let p3 = Params {
+                tolerance: 10000.0,
+                emergency_stretch: EMERGENCY_STRETCH_EM * style.size,
+                final_pass: true,
+                ..p2
+            };
+            result = linebreak::optimise(&second.items, width, &p3);
+            built = second;
+        }
+    }
+    let Some(breaks) = result else {
+        return SetParagraph { lines: Vec::new(), warnings };
+    };
+    for word in &built.words {
+        for piece in &built.pieces[word.pieces.clone()] {
+            for &c in &piece.shaped.missing {
+                let context = &prep.text[word.start..word.end];
+                let message = format!(
+                    "no font has the character U+{:04X} `{c}`: it prints as an empty box, in “{context}”",
+                    c as u32
+                );
+                if !warnings.iter().any(|w| w.message == message) {
+                    warnings.push(
+                        Diagnostic::warning("missing-glyph", message)
+                            .hint("use another character or add a font that has it"),
+                    );
+                }
+            }
+        }
+    }
+    let lines = build_lines(engine, &prep, &built, &breaks.positions, style, width, &mut key);
+    let overfull = lines.iter().map(|l| l.width - width).fold(0.0f32, f32::max);
+    if breaks.overfull || overfull > 0.5 {
+        let first: Vec<&str> = prep.text.split_whitespace().take(8).collect();
+        warnings.push(
+            Diagnostic::warning(
+                "overfull-line",
+                format!(
+                    "a line sticks out {:.1} pt past the column in the paragraph “{}…”",
+                    overfull.max(0.0),
+                    first.join(" ")
+                ),
+            )
+            .hint("allow a break in the long word or URL, or shorten it"),
+        );
+    }
+    SetParagraph { lines, warnings }
+}
+
+/// One element of a line being built.
+enum Elem {
+    Indent(f32),
+    Glue { width: f32, stretch: f32, shrink: f32 },
+    Run { start: usize, end: usize, hyphen: bool, shaped: Arc<Shaped> },
+}
+
+fn build_lines(
+    engine: &TextEngine,
+    prep: &Prepared,
+    built: &Built,
+    breaks: &[usize],
+    style: &ParagraphStyle,
+    width: f32,
+    key: &mut String,
+) -> Vec<Line> {
+    let book = engine.fonts();
+    let text = prep.text.as_str();
+    let size = style.size;
+    let tracking = style.tracking * size;
+    let mut lines = Vec::with_capacity(breaks.len());
+    let mut elems: Vec<Elem> = Vec::new();
+    let mut scratch = String::new();
+    let mut start = 0;
+    for (li, &b) in breaks.iter().enumerate() {
+        let last = li + 1 == breaks.len();
+        let hyphen = built.src[b] == Src::Hyphen;
+        elems.clear();
+        let mut fill = false;
+        let mut chunk: Option<(usize, usize, usize)> = None;
+        let mut flush = |chunk: &mut Option<(usize, usize, usize)>, elems: &mut Vec<Elem>, hyphen: bool| {
+            let Some((cs, ce, w)) = chunk.take() else { return };
+            let word = &built.words[w];
+            if cs == word.start && ce == word.end && !hyphen {
+                for (k, piece) in built.pieces[word.pieces.clone()].iter().enumerate() {
+                    let end = built.pieces.get(word.pieces.start + k + 1).filter(|_| word.pieces.start + k + 1 < word.pieces.end).map_or(word.end, |p| p.start);
+                    elems.push(Elem::Run { start: piece.start, end, hyphen: false, shaped: piece.shaped.clone() });
+                }
+                return;
+            }
+            let mut si = prep.segs.partition_point(|s| s.end <= cs);
+            while si < prep.segs.len() && prep.segs[si].start < ce {
+                let seg = &prep.segs[si];
+                let (s, e) = (seg.start.max(cs), seg.end.min(ce));
+                let with_hyphen = hyphen && e == ce;
+                let shaped = if with_hyphen {
+                    scratch.clear();
+                    scratch.push_str(&text[s..e]);
+                    scratch.push('-');
+                    engine.shaper.shape(book, seg.font, style.lang, &scratch, key)
+                } else {
+                    engine.shaper.shape(book, seg.font, style.lang, &text[s..e], key)
+                };
+                elems.push(Elem::Run { start: s, end: e, hyphen: with_hyphen, shaped });
+                si += 1;
+            }
+        };
+        for j in start..b {
+            match built.src[j] {
+                Src::Indent => {
+                    if let Item::Box { width } = built.items[j] {
+                        elems.push(Elem::Indent(width));
+                    }
+                }
+                Src::Text { start: s, end: e, word } => match &mut chunk {
+                    Some((_, ce, w)) if *w == word && *ce == s => *ce = e,
+                    _ => {
+                        flush(&mut chunk, &mut elems, false);
+                        chunk = Some((s, e, word));
+                    }
+                },
+                Src::Space => {
+                    flush(&mut chunk, &mut elems, false);
+                    if let Item::Glue { width, stretch, shrink, .. } = built.items[j] {
+                        elems.push(Elem::Glue { width, stretch, shrink });
+                    }
+                }
+                Src::End => {
+                    if matches!(built.items[j], Item::Glue { .. }) {
+                        fill = true;
+                    }
+                }
+                Src::Hyphen | Src::Break => {}
+            }
+        }
+        flush(&mut chunk, &mut elems, hyphen);
+        start = linebreak::start_after(&built.items, b);
+        // Natural width and the adjustment ratio from the glyphs actually drawn.
+        let mut natural = 0.0f32;
+        let (mut stretch, mut shrink) = (0.0f32, 0.0f32);
+        let mut has_glyphs = false;
+        for e in &elems {
+            match e {
+                Elem::Indent(w) => natural += w,
+                Elem::Glue { width, stretch: y, shrink: z } => {
+                    natural += width;
+                    stretch += y;
+                    shrink += z;
+                }
+                Elem::Run { shaped, .. } => {
+                    natural += shaped.width * size + tracking * shaped.glyphs.len() as f32;
+                    has_glyphs |= !shaped.glyphs.is_empty();
+                }
+            }
+        }
+        if has_glyphs {
+            natural -= tracking;
+        }
+        let justify = style.align == Align::Justify;
+        let ratio = if natural > width {
+            if shrink > 0.0 { ((width - natural) / shrink).max(-1.0) } else { 0.0 }
+        } else if justify && !last && !fill && stretch > 0.0 {
+            (width - natural) / stretch
+        } else {
+            0.0
+        };
+        let set_width = natural
+            + if ratio >= 0.0 { ratio * stretch } else { ratio * shrink };
+        let mut x = if style.align == Align::Center { ((width - set_width) / 2.0).max(0.0) } else { 0.0 };
+        let mut runs: Vec<GlyphRun> = Vec::new();
+        let mut ink_end = x;
+        for e in &elems {
+            match e {
+                Elem::Indent(w) => x += w,
+                Elem::Glue { width, stretch: y, shrink: z } => {
+                    x += width + if ratio >= 0.0 { ratio * y } else { ratio * z };
+                }
+                Elem::Run { start: s, end: e, hyphen, shaped } => {
+                    scratch.clear();
+                    scratch.push_str(&text[*s..*e]);
+                    if *hyphen {
+                        scratch.push('-');
+                    }
+                    x = push_runs(&mut runs, shaped, &scratch, x, size, tracking);
+                    ink_end = x - tracking;
+                }
+            }
+        }
+        lines.push(Line {
+            width: ink_end,
+            runs,
+            hyphenated: hyphen,
+            last,
+            ratio,
+        });
+    }
+    lines
+}
+
+/// Appends the glyph runs of `shaped` (one per font, as fallback may mix them) at `x`;
+/// returns the pen position after them.
+fn push_runs(runs: &mut Vec<GlyphRun>, shaped: &Shaped, text: &str, mut x: f32, size: f32, tracking: f32) -> f32 {
+    let glyphs = &shaped.glyphs;
+    let mut a = 0;
+    while a < glyphs.len() {
+        let font = glyphs[a].font;
+        let mut b = a + 1;
+        while b < glyphs.len() && glyphs[b].font == font {
+            b += 1;
+        }
+        let t0 = glyphs[a].cluster as usize;
+        let t1 = glyphs.get(b).map_or(text.len(), |g| g.cluster as usize).max(t0);
+        let run_x = x;
+        let mut out = Vec::with_capacity(b - a);
+        let mut pen = 0.0f32;
+        for g in &glyphs[a..b] {
+            out.push(Glyph {
+                id: g.id,
+                x: pen + g.x_offset * size,
+                y_offset: g.y_offset * size,
+                advance: g.advance * size,
+                text_start: g.cluster - t0 as u32,
+                text_len: g.text_len,
+            });
+            pen += g.advance * size + tracking;
+        }
+        x += pen;
+        runs.push(GlyphRun {
+            font,
+            size,
+            x: run_x,
+            text: text.get(t0..t1).unwrap_or_default().to_string(),
+            glyphs: out,
+        });
+        a = b;
+    }
+    x
+}
+
+/// The natural one-line width (see [`TextEngine::measure`]).
+pub(super) fn measure(engine: &TextEngine, spans: &[Span], style: &ParagraphStyle) -> f32 {
+    let prep = prepare(spans, style);
+    let mut key = String::new();
+    let built = build(engine, &prep, style, false, &mut key);
+    let mut total: f32 = built
+        .items
+        .iter()
+        .map(|i| match *i {
+            Item::Box { width } => width,
+            Item::Glue { width, .. } => width,
+            Item::Penalty { .. } => 0.0,
+        })
+        .sum();
+    if style.tracking != 0.0 && !built.words.is_empty() {
+        total -= style.tracking * style.size;
+    }
+    total
+}
