@@ -137,6 +137,10 @@ pub(crate) fn deflate(data: &[u8]) -> Vec<u8> {
 /// Rounds a coordinate to 1/1000 pt: more than enough for print, and keeps tiny values from
 /// being written in exponent notation, which PDF does not have.
 pub(crate) fn round(value: f32) -> f32 {
+    // A NaN or infinity from upstream arithmetic would be written as `NaN`, a syntax error.
+    if !value.is_finite() {
+        return 0.0;
+    }
     let r = (value * 1000.0).round() / 1000.0;
     if r == 0.0 { 0.0 } else { r }
 }
@@ -150,6 +154,9 @@ pub fn render_pdf(
     fonts: &FontBook,
     options: &RenderOptions,
 ) -> Result<Rendered, Diagnostic> {
+    if pages.is_empty() {
+        return Err(Diagnostic::error("render", "nothing to render: the document has no pages"));
+    }
     let profile = pdfx::output_profile(options.icc_profile.as_deref())?;
     let mut warnings = Vec::new();
 
@@ -286,7 +293,7 @@ impl PdfBox {
     }
 }
 
-/// Images by path, in first-use order (for messages and stable numbering).
+/// Values keyed by image path (sorted; resource numbers come from first use instead).
 pub(crate) type ByPath<T> = BTreeMap<PathBuf, T>;
 
 #[cfg(test)]

@@ -452,6 +452,7 @@ fn bad_images_are_errors_naming_the_file() {
         let err = render_pdf(&[page(path.clone())], &book, &options(Standard::PdfX1a)).unwrap_err();
         assert_eq!(err.file.as_deref(), Some(path.as_path()), "{err}");
     }
+    assert!(render_pdf(&[], &book, &options(Standard::PdfX1a)).is_err());
     let small = RenderOptions { max_pixels: 1000, ..options(Standard::PdfX1a) };
     let err = render_pdf(&[page(fixture("cmyk.jpg"))], &book, &small).unwrap_err();
     assert!(err.message.contains("over the limit"), "{err}");
