@@ -111,8 +111,8 @@ impl Painter<'_> {
 
     /// Appends a rectangle given in page coordinates to the current path.
     fn rect(&mut self, rect: &Rect) {
-        let (x0, y0) = self.boxes.to_pdf(rect.x, rect.bottom());
-        let (x1, y1) = self.boxes.to_pdf(rect.right(), rect.y);
+        let (x0, y0) = self.boxes.point(rect.x, rect.bottom());
+        let (x1, y1) = self.boxes.point(rect.right(), rect.y);
         self.content.rect(x0, y0, round(x1 - x0), round(y1 - y0));
     }
 
@@ -124,7 +124,7 @@ impl Painter<'_> {
         self.overprint_for(color);
         self.fill(color);
         // Glyph positions are relative to the run's start, which is relative to the line.
-        let (ox, oy) = self.boxes.to_pdf(x + run.x, y);
+        let (ox, oy) = self.boxes.point(x + run.x, y);
         let size = run.size;
         self.content.begin_text();
         self.content.set_font(Name(font.resource_name.as_bytes()), size);
@@ -183,7 +183,7 @@ impl Painter<'_> {
     fn circle(&mut self, cx: f32, cy: f32, r: f32) {
         // Control distance for a quarter circle: 4/3 (sqrt 2 - 1).
         let k = 0.552_284_8 * r;
-        let (x, y) = self.boxes.to_pdf(cx, cy);
+        let (x, y) = self.boxes.point(cx, cy);
         let c = &mut self.content;
         c.move_to(round(x + r), y);
         c.cubic_to(round(x + r), round(y + k), round(x + k), round(y + r), x, round(y + r));
@@ -202,7 +202,8 @@ pub(crate) fn draw_page(
     fonts: &BTreeMap<FontId, Embedded>,
     images: &ByPath<ImageObject>,
 ) -> Drawn {
-    let mut p = Painter { content: Content::new(), boxes, overprint: false, fonts: BTreeSet::new() };
+    let mut p =
+        Painter { content: Content::new(), boxes, overprint: false, fonts: BTreeSet::new() };
     let mut used_images = BTreeSet::new();
     let mut placements = Vec::new();
     for item in &page.items {
@@ -216,8 +217,8 @@ pub(crate) fn draw_page(
                 p.overprint_for(*color);
                 p.stroke(*color);
                 p.content.set_line_width(round(*width));
-                let (x0, y0) = boxes.to_pdf(from.0, from.1);
-                let (x1, y1) = boxes.to_pdf(to.0, to.1);
+                let (x0, y0) = boxes.point(from.0, from.1);
+                let (x1, y1) = boxes.point(to.0, to.1);
                 p.content.move_to(x0, y0).line_to(x1, y1).stroke();
             }
             Item::Rect { rect, fill, stroke } => {
@@ -243,8 +244,8 @@ pub(crate) fn draw_page(
                 p.content.save_state();
                 p.rect(frame);
                 p.content.clip_nonzero().end_path();
-                let (x, y) = boxes.to_pdf(placement.x, placement.bottom());
-                let (x1, y1) = boxes.to_pdf(placement.right(), placement.y);
+                let (x, y) = boxes.point(placement.x, placement.bottom());
+                let (x1, y1) = boxes.point(placement.right(), placement.y);
                 p.content.transform([round(x1 - x), 0.0, 0.0, round(y1 - y), x, y]);
                 p.content.x_object(Name(image.resource_name.as_bytes()));
                 p.content.restore_state();
@@ -258,8 +259,8 @@ pub(crate) fn draw_page(
                     let right = x + (col + len) as f32 * module;
                     let top = y + row as f32 * module;
                     let bottom = y + (row + 1) as f32 * module;
-                    let (x0, y0) = boxes.to_pdf(left, bottom);
-                    let (x1, y1) = boxes.to_pdf(right, top);
+                    let (x0, y0) = boxes.point(left, bottom);
+                    let (x1, y1) = boxes.point(right, top);
                     p.content.rect(x0, y0, round(x1 - x0), round(y1 - y0));
                 }
                 if !runs.is_empty() {
@@ -278,8 +279,8 @@ pub(crate) fn draw_page(
         p.content.set_line_width(MARK_WIDTH);
         p.content.set_line_cap(LineCapStyle::ButtCap);
         for [a, b] in &marks.lines {
-            let (x0, y0) = boxes.to_pdf(a.0, a.1);
-            let (x1, y1) = boxes.to_pdf(b.0, b.1);
+            let (x0, y0) = boxes.point(a.0, a.1);
+            let (x1, y1) = boxes.point(b.0, b.1);
             p.content.move_to(x0, y0).line_to(x1, y1);
         }
         for &(x, y, r) in &marks.targets {
@@ -293,7 +294,12 @@ pub(crate) fn draw_page(
             p.text(*x, *y, run, Color::BLACK, font);
         }
     }
-    Drawn { content: p.content.finish().into_vec(), fonts: p.fonts, images: used_images, placements }
+    Drawn {
+        content: p.content.finish().into_vec(),
+        fonts: p.fonts,
+        images: used_images,
+        placements,
+    }
 }
 
 #[cfg(test)]

@@ -176,10 +176,7 @@ pub(crate) fn write_fonts(
         let data = deflate(&unicode.finish());
         pdf.stream(cmap, &data).filter(Filter::FlateDecode);
 
-        out.insert(
-            id,
-            Embedded { resource_name: format!("F{index}"), type0, remapper, widths },
-        );
+        out.insert(id, Embedded { resource_name: format!("F{index}"), type0, remapper, widths });
     }
     Ok(out)
 }

@@ -58,10 +58,11 @@ impl ImageSet {
         refs: &mut Refs,
         output_profile: &[u8],
         options: &RenderOptions,
+        warnings: &mut Vec<Diagnostic>,
     ) -> Result<ByPath<ImageObject>, Diagnostic> {
         let mut out = BTreeMap::new();
         for (index, path) in self.paths.iter().enumerate() {
-            let prepared = prepare(path, output_profile, options)?;
+            let prepared = prepare(path, output_profile, options, warnings)?;
             let id = refs.next();
             let (width, height) = prepared.pixels;
             let space = if prepared.gray { Name(b"DeviceGray") } else { Name(b"DeviceCMYK") };
@@ -172,7 +173,12 @@ fn jpeg_info(data: &[u8]) -> Option<JpegInfo> {
 }
 
 /// Reads, checks and converts one image file.
-fn prepare(path: &Path, output_profile: &[u8], options: &RenderOptions) -> Result<Prepared, Diagnostic> {
+fn prepare(
+    path: &Path,
+    output_profile: &[u8],
+    options: &RenderOptions,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Prepared, Diagnostic> {
     let fail = |why: String| Diagnostic::error("image", why).in_file(path);
     let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read image: {e}")))?;
     let reader = ImageReader::new(Cursor::new(&bytes))
@@ -234,11 +240,23 @@ fn prepare(path: &Path, output_profile: &[u8], options: &RenderOptions) -> Resul
     }
 
     let rgb = flatten_rgb(&image);
-    let (source, source_name) = match embedded_icc.as_deref().filter(|p| is_rgb_profile(p)) {
-        Some(icc) => (
-            Profile::new_icc(icc).map_err(|e| fail(format!("bad embedded ICC profile: {e}")))?,
-            "embedded ICC",
-        ),
+    // A broken embedded profile should not stop the issue: sRGB is what a camera or a
+    // browser would have assumed anyway; say so.
+    let embedded = embedded_icc.as_deref().filter(|p| is_rgb_profile(p)).and_then(|icc| {
+        Profile::new_icc(icc)
+            .map_err(|e| {
+                warnings.push(
+                    Diagnostic::warning(
+                        "image-profile",
+                        format!("unusable embedded ICC profile ({e}); converted as sRGB"),
+                    )
+                    .in_file(path),
+                );
+            })
+            .ok()
+    });
+    let (source, source_name) = match embedded {
+        Some(profile) => (profile, "embedded ICC"),
         None => (Profile::new_srgb(), "sRGB assumed"),
     };
     let output = Profile::new_icc(output_profile)
@@ -249,9 +267,15 @@ fn prepare(path: &Path, output_profile: &[u8], options: &RenderOptions) -> Resul
         }
         Intent::Perceptual => (lcms2::Intent::Perceptual, Flags::default()),
     };
-    let transform: Transform<[u8; 3], [u8; 4]> =
-        Transform::new_flags(&source, PixelFormat::RGB_8, &output, PixelFormat::CMYK_8, intent, flags)
-            .map_err(|e| fail(format!("cannot build the colour conversion: {e}")))?;
+    let transform: Transform<[u8; 3], [u8; 4]> = Transform::new_flags(
+        &source,
+        PixelFormat::RGB_8,
+        &output,
+        PixelFormat::CMYK_8,
+        intent,
+        flags,
+    )
+    .map_err(|e| fail(format!("cannot build the colour conversion: {e}")))?;
     let mut cmyk = vec![[0u8; 4]; rgb.len()];
     transform.transform_pixels(&rgb, &mut cmyk);
     let limit = ink_limit(options.tac);
@@ -340,7 +364,9 @@ mod tests {
     #[test]
     fn ink_limit_holds_and_keeps_black() {
         let limit = ink_limit(240.0);
-        for pixel in [[255, 255, 255, 255], [200, 180, 170, 250], [255, 0, 255, 200], [90, 80, 70, 60]] {
+        for pixel in
+            [[255, 255, 255, 255], [200, 180, 170, 250], [255, 0, 255, 200], [90, 80, 70, 60]]
+        {
             let mut p = pixel;
             limit_ink(&mut p, limit);
             let total: u32 = p.iter().map(|&v| u32::from(v)).sum();

@@ -111,17 +111,18 @@ mod tests {
     fn marks_stay_outside_the_bleed_box_and_inside_the_media() {
         let book = crate::render::tests::book();
         let page = Page { width: mm(210.0), height: mm(297.0), number: 3, items: vec![] };
-        let options = RenderOptions { marks: Marks::All, slug: "x.pdf".into(), ..Default::default() };
+        let options =
+            RenderOptions { marks: Marks::All, slug: "x.pdf".into(), ..Default::default() };
         let marks = build(&page, &options, &book);
         let boxes = PageBoxes::new(page.width, page.height, options.bleed, options.marks);
         assert_eq!(marks.lines.len(), 8 + 16);
         let outside_bleed = |x: f32, y: f32| {
-            let (px, py) = boxes.to_pdf(x, y);
+            let (px, py) = boxes.point(x, y);
             let b = boxes.bleed;
             px <= b.x0 || px >= b.x1 || py <= b.y0 || py >= b.y1
         };
         let inside_media = |x: f32, y: f32| {
-            let (px, py) = boxes.to_pdf(x, y);
+            let (px, py) = boxes.point(x, y);
             let m = boxes.media;
             px >= m.x0 && px <= m.x1 && py >= m.y0 && py <= m.y1
         };

@@ -11,6 +11,10 @@
 //! fonts), [`images`] (photo pass-through and colour conversion), [`marks`] (printer's marks),
 //! [`content`] (drawing the display list).
 
+// Every stage reports a `Diagnostic` by value; boxing it only here would make `render` the odd
+// one out of the pipeline.
+#![expect(clippy::result_large_err, reason = "stage errors are Diagnostic by value")]
+
 mod content;
 mod fonts;
 mod images;
@@ -133,6 +137,10 @@ pub(crate) fn deflate(data: &[u8]) -> Vec<u8> {
 /// Rounds a coordinate to 1/1000 pt: more than enough for print, and keeps tiny values from
 /// being written in exponent notation, which PDF does not have.
 pub(crate) fn round(value: f32) -> f32 {
+    // A NaN or infinity from upstream arithmetic would be written as `NaN`, a syntax error.
+    if !value.is_finite() {
+        return 0.0;
+    }
     let r = (value * 1000.0).round() / 1000.0;
     if r == 0.0 { 0.0 } else { r }
 }
@@ -146,8 +154,11 @@ pub fn render_pdf(
     fonts: &FontBook,
     options: &RenderOptions,
 ) -> Result<Rendered, Diagnostic> {
+    if pages.is_empty() {
+        return Err(Diagnostic::error("render", "nothing to render: the document has no pages"));
+    }
     let profile = pdfx::output_profile(options.icc_profile.as_deref())?;
-    let warnings = Vec::new();
+    let mut warnings = Vec::new();
 
     // Pass 1: marks (they carry text), glyph usage and images.
     let page_marks: Vec<marks::PageMarks> =
@@ -183,14 +194,15 @@ pub fn render_pdf(
     let registration_id = refs.next();
     pdfx::write_registration_space(&mut pdf, registration_id);
     let overprint_on = refs.next();
-    pdf.ext_graphics(overprint_on).overprint(true).overprint_fill(true).overprint_mode(
-        pdf_writer::types::OverprintMode::IgnoreZeroChannel,
-    );
+    pdf.ext_graphics(overprint_on)
+        .overprint(true)
+        .overprint_fill(true)
+        .overprint_mode(pdf_writer::types::OverprintMode::IgnoreZeroChannel);
     let overprint_off = refs.next();
     pdf.ext_graphics(overprint_off).overprint(false).overprint_fill(false);
 
     let embedded = fonts::write_fonts(&mut pdf, &mut refs, fonts, &usage)?;
-    let image_objects = images.write(&mut pdf, &mut refs, &profile.data, options)?;
+    let image_objects = images.write(&mut pdf, &mut refs, &profile.data, options, &mut warnings)?;
 
     // Pass 2: pages.
     let mut page_ids = Vec::with_capacity(pages.len());
@@ -248,7 +260,16 @@ pub fn render_pdf(
     // The document's identity: a hash of everything written so far plus the metadata, so a
     // changed page changes the /ID and the XMP DocumentID, and an unchanged one does not.
     let digest = pdfx::document_digest(pdf.as_bytes(), options);
-    pdfx::write_document(&mut pdf, &mut refs, catalog_id, page_tree_id, info_id, &profile, options, &digest);
+    pdfx::write_document(
+        &mut pdf,
+        &mut refs,
+        catalog_id,
+        page_tree_id,
+        info_id,
+        &profile,
+        options,
+        &digest,
+    );
     pdf.set_file_id((digest[..16].to_vec(), digest[..16].to_vec()));
     Ok(Rendered { bytes: pdf.finish(), warnings, images: placed })
 }
@@ -272,7 +293,7 @@ impl PdfBox {
     }
 }
 
-/// Images by path, in first-use order (for messages and stable numbering).
+/// Values keyed by image path (sorted; resource numbers come from first use instead).
 pub(crate) type ByPath<T> = BTreeMap<PathBuf, T>;
 
 #[cfg(test)]

@@ -122,7 +122,7 @@ impl PageBoxes {
     }
 
     /// Page coordinates (from the trim's top-left, y down) to PDF user space.
-    pub(crate) fn to_pdf(&self, x: f32, y: f32) -> (f32, f32) {
+    pub(crate) fn point(&self, x: f32, y: f32) -> (f32, f32) {
         (round(self.trim.x0 + x), round(self.trim.y1 - y))
     }
 }
@@ -182,7 +182,8 @@ pub(crate) fn write_document(
         .second(0)
         .utc_offset_hour(0)
         .utc_offset_minute(0);
-    let trapped = if options.trapped { TrappingStatus::Trapped } else { TrappingStatus::NotTrapped };
+    let trapped =
+        if options.trapped { TrappingStatus::Trapped } else { TrappingStatus::NotTrapped };
     let keys = pdfx_keys(options.standard);
 
     let mut info = pdf.document_info(info_id);

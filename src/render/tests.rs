@@ -73,7 +73,8 @@ fn temp_dir(tag: &str) -> PathBuf {
 /// An RGB JPEG made with the image crate.
 fn rgb_jpeg(dir: &Path) -> PathBuf {
     let path = dir.join("rgb.jpg");
-    let img = image::RgbImage::from_fn(640, 480, |x, y| image::Rgb([(x / 3) as u8, (y / 2) as u8, 90]));
+    let img =
+        image::RgbImage::from_fn(640, 480, |x, y| image::Rgb([(x / 3) as u8, (y / 2) as u8, 90]));
     img.save(&path).expect("write jpeg");
     path
 }
@@ -110,7 +111,12 @@ fn sample_pages(book: &FontBook, rgb: &Path) -> Vec<Page> {
             run: set(book, book.kicker.bold, "Kicker", 12.0, 0.0),
             color: Color::Cmyk(0.0, 1.0, 1.0, 0.0),
         },
-        Item::Rule { from: (mm(20.0), mm(55.0)), to: (mm(100.0), mm(55.0)), width: 0.5, color: Color::BLACK },
+        Item::Rule {
+            from: (mm(20.0), mm(55.0)),
+            to: (mm(100.0), mm(55.0)),
+            width: 0.5,
+            color: Color::BLACK,
+        },
         Item::Qr { x: mm(150.0), y: mm(20.0), module: mm(0.5), symbol: symbol() },
     ];
     let mut y = 60.0;
@@ -210,8 +216,11 @@ fn x1a_has_the_standard_keys_boxes_and_output_intent() {
 
     for (_, page_id) in doc.get_pages() {
         let page = doc.get_dictionary(page_id).unwrap();
-        let (trim, bleed, media) =
-            (rect(&doc, page, b"TrimBox"), rect(&doc, page, b"BleedBox"), rect(&doc, page, b"MediaBox"));
+        let (trim, bleed, media) = (
+            rect(&doc, page, b"TrimBox"),
+            rect(&doc, page, b"BleedBox"),
+            rect(&doc, page, b"MediaBox"),
+        );
         for i in 0..2 {
             assert!(media[i] <= bleed[i] && bleed[i] <= trim[i]);
             assert!(media[i + 2] >= bleed[i + 2] && bleed[i + 2] >= trim[i + 2]);
@@ -276,12 +285,14 @@ fn fonts_are_embedded_subsets_with_to_unicode() {
             }
             Some(b"CIDFontType2") => {
                 cid_fonts += 1;
-                let name = String::from_utf8_lossy(dict.get(b"BaseFont").unwrap().as_name().unwrap())
-                    .into_owned();
+                let name =
+                    String::from_utf8_lossy(dict.get(b"BaseFont").unwrap().as_name().unwrap())
+                        .into_owned();
                 let (tag, rest) = name.split_once('+').expect("subset tag");
                 assert!(tag.len() == 6 && tag.chars().all(|c| c.is_ascii_uppercase()), "{name}");
                 assert!(rest.starts_with("Liberation"));
-                let descriptor = dict_get(&doc, dict, b"FontDescriptor").unwrap().as_dict().unwrap();
+                let descriptor =
+                    dict_get(&doc, dict, b"FontDescriptor").unwrap().as_dict().unwrap();
                 assert!(descriptor.get(b"FontFile2").is_ok());
                 assert!(dict.get(b"W").is_ok());
                 assert_eq!(dict.get(b"CIDToGIDMap").unwrap().as_name().unwrap(), b"Identity");
@@ -324,11 +335,8 @@ fn photos_pass_through_or_convert() {
             image.dict.get(b"Height").unwrap().as_i64().unwrap(),
         );
         assert_eq!(samples.len() as i64, w * h * 4);
-        let max: u32 = samples
-            .chunks(4)
-            .map(|p| p.iter().map(|&v| u32::from(v)).sum::<u32>())
-            .max()
-            .unwrap();
+        let max: u32 =
+            samples.chunks(4).map(|p| p.iter().map(|&v| u32::from(v)).sum::<u32>()).max().unwrap();
         assert!(max <= (2.4 * 255.0) as u32, "TAC {max}");
     }
     // The report: five placements, ppi from the placed size.
@@ -385,7 +393,8 @@ fn x4_is_identified_in_xmp_and_renders_deterministically() {
     let xmp = dict_get(&doc, catalog, b"Metadata").unwrap().as_stream().unwrap();
     let xmp = String::from_utf8_lossy(&xmp.content);
     assert!(xmp.contains("<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>"));
-    for key in ["xmpMM:DocumentID", "xmpMM:VersionID", "xmpMM:RenditionClass", "pdf:Trapped>False"] {
+    for key in ["xmpMM:DocumentID", "xmpMM:VersionID", "xmpMM:RenditionClass", "pdf:Trapped>False"]
+    {
         assert!(xmp.contains(key), "{key}");
     }
     assert!(xmp.contains("Liberté Actus 1719"));
@@ -411,7 +420,8 @@ fn x4_is_identified_in_xmp_and_renders_deterministically() {
 fn plain_pdf_is_version_1_7_without_pdfx_keys() {
     let book = book();
     let pages = vec![Page { width: 200.0, height: 300.0, number: 1, items: vec![] }];
-    let options = RenderOptions { standard: Standard::None, marks: Marks::None, ..options(Standard::None) };
+    let options =
+        RenderOptions { standard: Standard::None, marks: Marks::None, ..options(Standard::None) };
     let rendered = render_pdf(&pages, &book, &options).unwrap();
     assert!(rendered.bytes.starts_with(b"%PDF-1.7\n"));
     let doc = Document::load_mem(&rendered.bytes).unwrap();
@@ -442,6 +452,7 @@ fn bad_images_are_errors_naming_the_file() {
         let err = render_pdf(&[page(path.clone())], &book, &options(Standard::PdfX1a)).unwrap_err();
         assert_eq!(err.file.as_deref(), Some(path.as_path()), "{err}");
     }
+    assert!(render_pdf(&[], &book, &options(Standard::PdfX1a)).is_err());
     let small = RenderOptions { max_pixels: 1000, ..options(Standard::PdfX1a) };
     let err = render_pdf(&[page(fixture("cmyk.jpg"))], &book, &small).unwrap_err();
     assert!(err.message.contains("over the limit"), "{err}");
@@ -482,4 +493,121 @@ fn external_tools_accept_the_file() {
             assert!(out.status.success() && all.trim().is_empty(), "gs: {all}");
         }
     }
+}
+
+#[test]
+fn ligatures_map_back_to_their_letters() {
+    let book = book();
+    let run = set(&book, book.body.regular, "officiel", 10.0, 0.0);
+    assert!(run.glyphs.iter().any(|g| g.text_len == 2), "the font has an fi ligature glyph");
+    let (rendered, _) = render(Standard::PdfX1a);
+    let doc = Document::load_mem(&rendered.bytes).unwrap();
+    let cmaps: Vec<String> = streams(&doc)
+        .filter_map(|s| s.decompressed_content().ok())
+        .map(|c| String::from_utf8_lossy(&c).into_owned())
+        .filter(|c| c.contains("beginbfchar"))
+        .collect();
+    assert_eq!(cmaps.len(), 3);
+    // One glyph, two UTF-16 code units: f i.
+    assert!(cmaps.iter().any(|c| c.contains("> <00660069>")), "{cmaps:?}");
+}
+
+#[test]
+fn cff_fonts_go_in_as_cid_font_type0c() {
+    let path =
+        Path::new("/usr/share/texmf/fonts/opentype/public/tex-gyre/texgyretermes-regular.otf");
+    if !path.exists() {
+        println!("note: no CFF test font at {}, check skipped", path.display());
+        return;
+    }
+    let source = crate::load::model::FontSource::File(path.to_path_buf());
+    let family = crate::load::model::FontFamily {
+        regular: source.clone(),
+        italic: source.clone(),
+        bold: source.clone(),
+        bold_italic: source,
+    };
+    let sans = bundled_family("LiberationSans");
+    let book = FontBook::new(&FontRoles {
+        body: family.clone(),
+        heading: family,
+        kicker: sans.clone(),
+        caption: sans,
+    })
+    .unwrap();
+    assert!(book.get(book.body.regular).is_cff);
+    let pages = vec![Page {
+        width: mm(100.0),
+        height: mm(100.0),
+        number: 1,
+        items: vec![Item::Text {
+            x: 20.0,
+            y: 40.0,
+            run: set(&book, book.body.regular, "Un fichier officiel", 10.0, 1.0),
+            color: Color::BLACK,
+        }],
+    }];
+    let rendered = render_pdf(&pages, &book, &options(Standard::PdfX1a)).unwrap();
+    let doc = Document::load_mem(&rendered.bytes).unwrap();
+    let cid = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .find(|d| d.get(b"Subtype").and_then(|s| s.as_name()).ok() == Some(b"CIDFontType0"))
+        .expect("a CIDFontType0 font");
+    assert!(cid.get(b"CIDToGIDMap").is_err());
+    let descriptor = dict_get(&doc, cid, b"FontDescriptor").unwrap().as_dict().unwrap();
+    let file = dict_get(&doc, descriptor, b"FontFile3").unwrap().as_stream().unwrap();
+    assert_eq!(file.dict.get(b"Subtype").unwrap().as_name().unwrap(), b"CIDFontType0C");
+    let dir = temp_dir("cff");
+    let out = dir.join("cff.pdf");
+    std::fs::write(&out, &rendered.bytes).unwrap();
+    if let Some(result) = tool("pdftotext", &[out.to_str().unwrap(), "-"]) {
+        assert!(String::from_utf8_lossy(&result.stdout).contains("Un fichier officiel"));
+    }
+    if let Some(result) =
+        tool("gs", &["-q", "-dNOPAUSE", "-dBATCH", "-sDEVICE=nullpage", out.to_str().unwrap()])
+    {
+        assert!(result.status.success() && result.stdout.is_empty() && result.stderr.is_empty());
+    }
+}
+
+/// `jpeg` with an APP2 ICC_PROFILE segment carrying `icc` inserted after SOI.
+fn with_icc(jpeg: &[u8], icc: &[u8]) -> Vec<u8> {
+    let mut segment = b"ICC_PROFILE\0\x01\x01".to_vec();
+    segment.extend_from_slice(icc);
+    let mut out = jpeg[..2].to_vec();
+    out.extend_from_slice(&[0xFF, 0xE2]);
+    out.extend_from_slice(&((segment.len() + 2) as u16).to_be_bytes());
+    out.extend_from_slice(&segment);
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}
+
+#[test]
+fn embedded_rgb_profiles_are_used_and_broken_ones_warned() {
+    let book = book();
+    let dir = temp_dir("icc");
+    let plain = std::fs::read(rgb_jpeg(&dir)).unwrap();
+    let good = dir.join("tagged.jpg");
+    std::fs::write(&good, with_icc(&plain, &lcms2::Profile::new_srgb().icc().unwrap())).unwrap();
+    let mut junk = vec![0u8; 200];
+    junk[16..20].copy_from_slice(b"RGB ");
+    let bad = dir.join("broken.jpg");
+    std::fs::write(&bad, with_icc(&plain, &junk)).unwrap();
+    let items = [&good, &bad]
+        .iter()
+        .map(|path| Item::Image {
+            frame: Rect::new(0.0, 0.0, 100.0, 75.0),
+            placement: Rect::new(0.0, 0.0, 100.0, 75.0),
+            path: path.to_path_buf(),
+            pixels: (640, 480),
+        })
+        .collect();
+    let pages = [Page { width: 300.0, height: 300.0, number: 1, items }];
+    let rendered = render_pdf(&pages, &book, &options(Standard::PdfX4)).unwrap();
+    assert_eq!(rendered.images[0].color, "RGB (embedded ICC) -> CMYK");
+    assert_eq!(rendered.images[1].color, "RGB (sRGB assumed) -> CMYK");
+    assert_eq!(rendered.warnings.len(), 1);
+    assert_eq!(rendered.warnings[0].file.as_deref(), Some(bad.as_path()));
 }
