@@ -17,6 +17,7 @@ use sha2::{Digest, Sha256};
 
 use crate::compose::article::{self, PreparedArticle, QrInput};
 use crate::compose::display::{Item, Page};
+use crate::check;
 use crate::compose::{self, Grid};
 use crate::diag::{Diagnostic, Severity};
 use crate::geom::to_mm;
@@ -68,11 +69,6 @@ pub struct Outcome {
     /// 0 when everything was produced, 1 otherwise.
     pub exit_code: i32,
 }
-
-/// Ink spread simulated by the QR self-check: a quarter of a coldset dot, per edge.
-const QR_SPREAD_MM: f32 = 0.08;
-/// Resolution of the QR self-check raster.
-const QR_CHECK_DPI: f32 = 150.0;
 
 /// An article after the text stage, or why it failed.
 struct Prepared {
@@ -254,39 +250,22 @@ fn prepare_entry(
         if let (Some(lead), Some(photo)) = (&prepared.lead, &article.photo) {
             for item in &lead.items {
                 if let Item::Image { frame, placement, pixels, path } = item {
-                    let ppi = (pixels.0 as f32 / (placement.width / 72.0))
-                        .min(pixels.1 as f32 / (placement.height / 72.0));
+                    let ppi = check::effective_ppi(*pixels, placement);
                     photos.push(PhotoReport {
                         file: path.display().to_string(),
                         pixels: *pixels,
                         frame_mm: (round1(to_mm(frame.width)), round1(to_mm(frame.height))),
                         ppi: round1(ppi),
                     });
-                    let located = |d: Diagnostic| {
-                        let d = d.in_file(&article.path).field("photo.file");
-                        match photo.line {
-                            Some(line) => d.at(line, 0),
-                            None => d,
-                        }
-                    };
-                    if ppi < config.photo.min_ppi && !photo.accept_low_resolution {
-                        errors.push(located(Diagnostic::error(
-                            "low-resolution",
-                            format!(
-                                "photo {} is {ppi:.0} ppi at its printed size, below the {:.0} ppi floor",
-                                path.display(),
-                                config.photo.min_ppi
-                            ),
-                        ).hint("use a larger image, or set `accept_low_resolution: true` under `photo`")));
-                    } else if ppi < config.photo.warn_ppi {
-                        warnings.push(located(Diagnostic::warning(
-                            "low-resolution",
-                            format!(
-                                "photo {} is {ppi:.0} ppi at its printed size (print wants {:.0})",
-                                path.display(),
-                                config.photo.warn_ppi
-                            ),
-                        )));
+                    let finding =
+                        check::photo_resolution(path, ppi, &config.photo, photo.accept_low_resolution);
+                    if let Some(finding) = finding {
+                        let finding = finding.in_file(&article.path).field("photo.file");
+                        let finding = match photo.line {
+                            Some(line) => finding.at(line, 0),
+                            None => finding,
+                        };
+                        if finding.is_error() { errors.push(finding) } else { warnings.push(finding) }
                     }
                 }
             }
@@ -322,8 +301,7 @@ fn article_qr(
         (Some(raw), _, _) => qr::normalize_url(raw),
         (None, Some(pattern), Some(site)) => {
             let stem = article.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-            let id: String = stem.chars().take_while(|c| c.is_ascii_digit()).collect();
-            qr::url_from_pattern(pattern, site, if id.is_empty() { &stem } else { &id })
+            qr::url_from_pattern(pattern, site, qr::article_id(&stem))
         }
         _ => return Ok(None),
     };
@@ -338,14 +316,7 @@ fn article_qr(
     let symbol = qr::encode(&url, config.qr.ec_level)
         .map_err(|e| located(Diagnostic::error("qr", format!("cannot encode the URL: {e}"))))?;
     let module_mm = to_mm(config.qr.module);
-    let decoded = qr::verify(&symbol, module_mm, QR_CHECK_DPI, QR_SPREAD_MM)
-        .map_err(|e| located(Diagnostic::error("qr-unreadable", format!("the QR code does not scan after a simulated print: {e}"))))?;
-    if decoded != url {
-        return Err(located(Diagnostic::error(
-            "qr-unreadable",
-            format!("the QR code decodes to {decoded:?} instead of {url:?}"),
-        )));
-    }
+    check::qr_self_check(&symbol, module_mm, &url).map_err(located)?;
     let report = QrReport {
         payload: url.clone(),
         version: symbol.version,

@@ -120,7 +120,8 @@ fn run(args: &CommonArgs, build: Option<(Option<PathBuf>, SplitArg)>) -> i32 {
         eprintln!("error: {} does not exist (give an article .md file or an issue folder)", args.input.display());
         return 2;
     }
-    if build.is_some() {
+    let write = build.is_some();
+    if write {
         batch::output::install_interrupt_cleanup();
     }
     let (output, split) = build.unwrap_or((None, SplitArg::Issue));
@@ -143,7 +144,7 @@ fn run(args: &CommonArgs, build: Option<(Option<PathBuf>, SplitArg)>) -> i32 {
         }),
         strict: args.strict,
         allow_outside: args.allow_outside,
-        write: build.is_some(),
+        write,
         progress: !args.quiet,
     };
     let outcome = batch::run(&args.input, &options);

@@ -33,7 +33,7 @@ pub enum Item {
         x: f32,
         /// Baseline, points from the trim's top edge.
         y: f32,
-        /// The glyphs (their `x` is relative to this item's `x`).
+        /// The glyphs: each lands at `x + run.x + glyph.x`.
         run: GlyphRun,
         /// Fill colour.
         color: Color,
