@@ -66,10 +66,7 @@ impl Source {
 
     /// Adds file, position and snippet to a diagnostic.
     pub fn locate(&self, diagnostic: Diagnostic, line: usize, column: usize) -> Diagnostic {
-        diagnostic
-            .in_file(&self.path)
-            .at(line, column)
-            .snippet(self.line(line).trim_end())
+        diagnostic.in_file(&self.path).at(line, column).snippet(self.line(line).trim_end())
     }
 
     /// Finds where `key:` is written as a mapping key, searching from line `from`
@@ -116,8 +113,7 @@ pub fn position(text: &str, offset: usize) -> (usize, usize) {
 /// ("article", "issue.yaml").
 pub fn read(path: &Path, limit: u64, what: &str) -> Result<Source, Diagnostic> {
     let io_error = |e: std::io::Error| {
-        Diagnostic::error("io", format!("cannot read {what} {}: {e}", path.display()))
-            .in_file(path)
+        Diagnostic::error("io", format!("cannot read {what} {}: {e}", path.display())).in_file(path)
     };
     let size = std::fs::metadata(path).map_err(io_error)?.len();
     if size > limit {

@@ -6,12 +6,12 @@
 
 use std::fmt;
 
-use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 use serde::Deserialize;
+use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 use serde_saphyr::{Error, MessageFormatter, Spanned, UserMessageFormatter};
 
 use super::source::Source;
-use crate::diag::{closest, Diagnostic};
+use crate::diag::{Diagnostic, closest};
 
 /// A piece of YAML inside a source file: the text and the number of lines before it (front
 /// matter starts after its `---` line).
@@ -58,8 +58,7 @@ impl Fragment<'_> {
 
     /// Parses the fragment into `T` under the budget, or explains why not.
     pub fn parse<T: DeserializeOwned>(&self) -> Result<T, Diagnostic> {
-        serde_saphyr::from_str_with_options(self.yaml, options())
-            .map_err(|e| self.diagnose(&e))
+        serde_saphyr::from_str_with_options(self.yaml, options()).map_err(|e| self.diagnose(&e))
     }
 
     /// Turns a serde-saphyr error into a located diagnostic.
@@ -70,8 +69,8 @@ impl Fragment<'_> {
             inner = error;
         }
         let location = error.location().filter(|l| l.line() > 0);
-        let mut position = location
-            .map(|l| (l.line() as usize + self.line_offset, l.column() as usize));
+        let mut position =
+            location.map(|l| (l.line() as usize + self.line_offset, l.column() as usize));
         let mut field = None;
         let mut hint = None;
         let (kind, message) = match inner {
