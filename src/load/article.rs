@@ -366,6 +366,10 @@ struct Split<'a> {
     body_line: usize,
 }
 
+#[expect(
+    clippy::result_large_err,
+    reason = "errors are cold and a Diagnostic is what callers need; boxing would only add noise"
+)]
 fn split_front_matter(source: &Source) -> Result<Split<'_>, Diagnostic> {
     let text = &source.text;
     let mut lines = text.split_inclusive('\n');
@@ -396,6 +400,10 @@ fn split_front_matter(source: &Source) -> Result<Split<'_>, Diagnostic> {
 }
 
 /// Checks the photo on disk: present, inside the issue folder, readable, not too large.
+#[expect(
+    clippy::result_large_err,
+    reason = "errors are cold and a Diagnostic is what callers need; boxing would only add noise"
+)]
 fn resolve_photo(
     fragment: &Fragment<'_>,
     at: &Spanned<PhotoField>,

@@ -155,7 +155,7 @@ struct RawFonts {
 #[derive(Debug)]
 enum RawFamily {
     Name(String),
-    Faces(RawFaces),
+    Faces(Box<RawFaces>),
 }
 
 #[derive(Debug, Deserialize)]
@@ -221,7 +221,7 @@ scalar_or_map!(
     RawFamily,
     "a bundled family name, a font file, or `{ regular, italic, bold, bold_italic }`",
     |v: &str| Ok(RawFamily::Name(v.to_string())),
-    map => RawFaces::deserialize(MapAccessDeserializer::new(map)).map(RawFamily::Faces)
+    map => RawFaces::deserialize(MapAccessDeserializer::new(map)).map(|f| RawFamily::Faces(Box::new(f)))
 );
 
 #[derive(Debug, Default, Deserialize)]

@@ -111,7 +111,6 @@ pub fn parse_body(source: &Source, body: &str, first_line: usize) -> (Vec<Block>
                 BlockKind::Intertitle(s) | BlockKind::Quote(s) => {
                     Block { kind: BlockKind::Paragraph(s), line: b.line }
                 }
-                BlockKind::Sidebar { .. } => b,
                 _ => b,
             })
             .collect();
@@ -350,23 +349,21 @@ impl<'a> Builder<'a> {
                 );
             }
             Event::End(TagEnd::Image) => self.image_depth = self.image_depth.saturating_sub(1),
-            Event::Text(text) => {
-                if self.image_depth == 0 {
-                    let verbatim = self.code_line.is_some();
-                    self.push(&text, verbatim);
-                }
+            Event::Text(text) if self.image_depth == 0 => {
+                let verbatim = self.code_line.is_some();
+                self.push(&text, verbatim);
             }
             Event::Code(text) => self.push(&text, true),
             Event::SoftBreak | Event::HardBreak => self.push(" ", false),
-            Event::Html(html) | Event::InlineHtml(html) => {
-                if !html.trim_start().starts_with("<!--") && !html.trim().is_empty() {
-                    self.warn(
-                        "unsupported-markdown",
-                        "HTML ignored",
-                        line,
-                        "use Markdown: *italic*, **bold**, ## intertitle",
-                    );
-                }
+            Event::Html(html) | Event::InlineHtml(html)
+                if !html.trim_start().starts_with("<!--") && !html.trim().is_empty() =>
+            {
+                self.warn(
+                    "unsupported-markdown",
+                    "HTML ignored",
+                    line,
+                    "use Markdown: *italic*, **bold**, ## intertitle",
+                );
             }
             _ => {}
         }
