@@ -437,7 +437,7 @@ impl Resolver<'_> {
             None => format!("expected one of: {}", names.join(", ")),
         };
         let d = self.error("invalid-value", format!("unknown value `{}`", at.value.0), field, at);
-        *d = d.clone().hint(hint);
+        d.hint = Some(hint);
         default
     }
 
@@ -483,7 +483,7 @@ impl Resolver<'_> {
                 Ok(d) => c.date = Some(d),
                 Err(why) => {
                     let d = self.error("invalid-value", why, "date", at);
-                    *d = d.clone().hint("write dates as 2025-09-11");
+                    d.hint = Some(String::from("write dates as 2025-09-11"));
                 }
             }
         }
@@ -497,8 +497,9 @@ impl Resolver<'_> {
                         "lang",
                         at,
                     );
-                    *d =
-                        d.clone().hint("known languages: fr, en, en-GB, en-US, de, es, it, pt, nl");
+                    d.hint = Some(String::from(
+                        "known languages: fr, en, en-GB, en-US, de, es, it, pt, nl",
+                    ));
                 }
             }
         }
@@ -597,7 +598,7 @@ impl Resolver<'_> {
                         "qr.module_mm",
                         at,
                     );
-                    *d = d.clone().hint("use at least 0.4 mm (0.5 mm on newsprint)");
+                    d.hint = Some(String::from("use at least 0.4 mm (0.5 mm on newsprint)"));
                 } else {
                     c.qr.module = mm(at.value);
                 }
@@ -661,7 +662,7 @@ impl Resolver<'_> {
                             "page",
                             at,
                         );
-                        *d = d.clone().hint(hint);
+                        d.hint = Some(hint);
                     }
                     found
                 }
@@ -771,7 +772,7 @@ impl Resolver<'_> {
                     &field,
                     at,
                 );
-                *d = d.clone().hint(hint);
+                d.hint = Some(hint);
                 None
             }
             RawFamily::Name(file) => {
@@ -811,7 +812,7 @@ impl Resolver<'_> {
                             &field,
                             v,
                         );
-                        *d = d.clone().hint(hint);
+                        d.hint = Some(hint);
                         None
                     }
                 };
@@ -826,7 +827,7 @@ impl Resolver<'_> {
                         &field,
                         at,
                     );
-                    *d = d.clone().hint("give at least `regular: path/to/font.otf`");
+                    d.hint = Some(String::from("give at least `regular: path/to/font.otf`"));
                     return None;
                 };
                 let mut fallback = |style: &str, f: Option<FontSource>| {
@@ -859,7 +860,7 @@ impl Resolver<'_> {
                 field,
                 at,
             );
-            *d = d.clone().hint("font paths are relative to the issue folder");
+            d.hint = Some(String::from("font paths are relative to the issue folder"));
             None
         }
     }
@@ -876,14 +877,14 @@ impl Resolver<'_> {
                     field,
                     at,
                 );
-                *d = d.clone().hint("color: [0, 100, 100, 0]");
+                d.hint = Some(String::from("color: [0, 100, 100, 0]"));
                 None
             }
             RawColor::Hex(hex) => {
                 let Some(rgb) = parse_hex(hex) else {
                     let d =
                         self.error("invalid-value", format!("`{hex}` is not a colour"), field, at);
-                    *d = d.clone().hint("write \"#rrggbb\" or [c, m, y, k] in percent");
+                    d.hint = Some(String::from("write \"#rrggbb\" or [c, m, y, k] in percent"));
                     return None;
                 };
                 let color = naive_cmyk(rgb);
@@ -1027,7 +1028,7 @@ impl Resolver<'_> {
                     "output.icc_profile",
                     at,
                 );
-                *d = d.clone().hint("profile paths are relative to the issue folder");
+                d.hint = Some(String::from("profile paths are relative to the issue folder"));
             }
         }
         if let Some(cond) = &o.output_condition {
