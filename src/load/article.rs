@@ -399,6 +399,24 @@ fn split_front_matter(source: &Source) -> Result<Split<'_>, Diagnostic> {
         .hint("end the front matter with a line `---` before the article text"))
 }
 
+/// `a/b/../c` as `a/c`, for messages: the path a person would look for.
+fn tidy(path: &Path) -> std::path::PathBuf {
+    use std::path::Component;
+    let mut out = std::path::PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// Checks the photo on disk: present, inside the issue folder, readable, not too large.
 #[expect(
     clippy::result_large_err,
@@ -410,7 +428,10 @@ fn resolve_photo(
     ctx: &ArticleContext<'_>,
 ) -> Result<(Photo, Vec<Diagnostic>), Diagnostic> {
     let source = fragment.source;
-    let photo_line = fragment.line_of(at);
+    // A block mapping's position is its first key; the `photo:` key is the line to show.
+    let photo_line = source
+        .find_key("photo", fragment.line_offset + 1)
+        .map_or_else(|| fragment.line_of(at), |(line, _)| line);
     let raw = &at.value.0;
     let mut warnings = Vec::new();
     let Some(file) = &raw.file else {
@@ -434,7 +455,7 @@ fn resolve_photo(
     if !resolved.is_file() {
         return Err(file_at(Diagnostic::error(
             "missing-photo",
-            format!("photo `{written}` not found (looked for {})", resolved.display()),
+            format!("photo `{written}` not found (looked for {})", tidy(&resolved).display()),
         ))
         .hint("paths are relative to the article file"));
     }

@@ -523,3 +523,37 @@ fn field_lists_match_what_the_parser_accepts() {
         Some(format!("known fields: {}", ISSUE_FIELDS.join(", ")).as_str())
     );
 }
+
+#[test]
+fn crlf_files_and_duplicate_keys() {
+    let dir = Scratch::new("crlf");
+    let file =
+        dir.write("a.md", "---\r\ntitle: T\r\nkicker: K\r\n---\r\nTexte.\r\n\r\n## Inter\r\n");
+    let issue = load_issue(&file, &STRICT).unwrap();
+    let article = only(&issue).as_ref().unwrap();
+    assert_eq!(article.kicker.as_deref(), Some("K"));
+    let lines: Vec<usize> = article.body.iter().map(|b| b.line).collect();
+    assert_eq!(lines, [5, 7]);
+
+    let file = dir.write("b.md", "---\ntitle: T\ntitle: U\n---\nTexte.\n");
+    let d = first_article_error(&file);
+    assert_eq!((d.kind, d.line, d.snippet.as_deref()), ("yaml", Some(3), Some("title: U")));
+}
+
+#[test]
+fn photo_line_is_the_photo_field_and_messages_show_a_clean_path() {
+    let dir = Scratch::new("photoline");
+    dir.image("photos/p.png", 8, 8);
+    let file = dir.write(
+        "articles/a.md",
+        "---\ntitle: T\nphoto:\n  credit: X\n  file: ../photos/p.png\n---\nTexte.\n",
+    );
+    let issue = load_issue(&dir.0, &STRICT).unwrap();
+    assert_eq!(only(&issue).as_ref().unwrap().photo.as_ref().unwrap().line, Some(3));
+
+    std::fs::write(&file, "---\ntitle: T\nphoto: ../photos/none.png\n---\nTexte.\n").unwrap();
+    let d = first_article_error(&dir.0);
+    assert_eq!((d.line, d.column), (Some(3), Some(8)));
+    let expected = dir.0.join("photos/none.png");
+    assert!(d.message.contains(&format!("looked for {})", expected.display())), "{}", d.message);
+}

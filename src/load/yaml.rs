@@ -126,7 +126,9 @@ impl Fragment<'_> {
                         "a value containing `: ` must be put in quotes: title: \"A: B\"".into(),
                     );
                 } else if text.contains("quoted scalar") || text.contains("unclosed") {
-                    hint = Some("check that every opening quote is closed on the same line".into());
+                    hint = Some("check that every opening quote or bracket is closed".into());
+                } else if text.contains("tab") {
+                    hint = Some("indent YAML with spaces, not tabs".into());
                 }
                 ("yaml", text)
             }
