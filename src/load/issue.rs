@@ -19,7 +19,7 @@ use super::source::Source;
 use super::yaml::{Fragment, Text, parse_date, suggest};
 use crate::color::Color;
 use crate::diag::Diagnostic;
-use crate::geom::mm;
+use crate::geom::{mm, to_mm};
 use crate::text::fonts::{bundled_family, bundled_names, is_font_path};
 
 /// Top-level keys of `issue.yaml`, for suggestions and documentation.
@@ -716,14 +716,9 @@ impl Resolver<'_> {
             }
         }
         c.page.columns = self.number(&raw.columns, "columns", 1..=20, c.page.columns);
-        if let Some(at) = &raw.gutter {
-            c.page.gutter = mm(self.number(
-                &raw.gutter,
-                "gutter",
-                0.0..=50.0,
-                crate::geom::to_mm(c.page.gutter),
-            ));
-            let _ = at;
+        if raw.gutter.is_some() {
+            let gutter = self.number(&raw.gutter, "gutter", 0.0..=50.0, to_mm(c.page.gutter));
+            c.page.gutter = mm(gutter);
         }
         c.page.baseline = self.number(&raw.baseline, "baseline", 4.0..=72.0, c.page.baseline);
         let p = &c.page;
@@ -734,7 +729,7 @@ impl Resolver<'_> {
         if column < mm(20.0) || p.height - p.margin_top - p.margin_bottom < mm(50.0) {
             let message = format!(
                 "the grid leaves columns of {:.1} mm: too narrow (page, margins, columns and gutter do not fit)",
-                crate::geom::to_mm(column)
+                to_mm(column)
             );
             let d = match (&raw.columns, &raw.margins, &raw.page) {
                 (Some(at), ..) => self.fragment.error("invalid-value", message, "columns", at),
@@ -1004,12 +999,10 @@ impl Resolver<'_> {
             ],
             out.standard,
         );
-        out.bleed = mm(self.number(
-            &o.bleed_mm,
-            "output.bleed_mm",
-            0.0..=20.0,
-            crate::geom::to_mm(out.bleed),
-        ));
+        if o.bleed_mm.is_some() {
+            out.bleed =
+                mm(self.number(&o.bleed_mm, "output.bleed_mm", 0.0..=20.0, to_mm(out.bleed)));
+        }
         out.marks = self.choice(
             &o.marks,
             "output.marks",
