@@ -1,5 +1,5 @@
 //! `issue.yaml`: publication settings, page grid, fonts, styles, output, and the article
-//! order, resolved over [`default_config`](super::default_config) into an [`IssueConfig`].
+//! order, resolved over [`default_config`] into an [`IssueConfig`].
 
 use std::collections::BTreeMap;
 use std::fmt;
