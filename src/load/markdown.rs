@@ -419,6 +419,23 @@ impl<'a> Builder<'a> {
                 _ => merged.push(span),
             }
         }
+        // Runs of spaces (a dropped image, a space before a line break) print as one.
+        let mut after_space = true;
+        for span in merged.iter_mut() {
+            if span.verbatim {
+                after_space = span.text.ends_with(' ');
+                continue;
+            }
+            let mut text = String::with_capacity(span.text.len());
+            for c in span.text.chars() {
+                let space = c == ' ';
+                if !(space && after_space) {
+                    text.push(c);
+                }
+                after_space = space;
+            }
+            span.text = text;
+        }
         if let Some(first) = merged.first_mut() {
             first.text = first.text.trim_start().to_string();
         }
@@ -473,7 +490,7 @@ mod tests {
     #[test]
     fn emphasis_code_and_links() {
         let spans = parse_inline(
-            "Un *mot* **fort** et `code`, [le site](https://a.fr) et [https://b.fr](https://b.fr).",
+            "Un *mot* **fort** et `code` , [le site](https://a.fr) et [https://b.fr](https://b.fr).",
         );
         let italic = Emphasis { bold: false, italic: true };
         let bold = Emphasis { bold: true, italic: false };
@@ -486,7 +503,7 @@ mod tests {
                 Span { text: "fort".into(), emphasis: bold, verbatim: false },
                 Span::plain(" et "),
                 Span { text: "code".into(), emphasis: Emphasis::default(), verbatim: true },
-                Span::plain(", le site et "),
+                Span::plain(" , le site et "),
                 Span { text: "https://b.fr".into(), emphasis: Emphasis::default(), verbatim: true },
                 Span::plain("."),
             ]
@@ -537,10 +554,7 @@ mod tests {
     #[test]
     fn images_and_html_are_dropped_with_warnings() {
         let (blocks, diags) = parse("Voir ![photo](a.jpg) ici.\n\n<div>x</div>\n");
-        assert_eq!(
-            blocks,
-            vec![Block { kind: BlockKind::Paragraph(plain("Voir  ici.")), line: 1 }]
-        );
+        assert_eq!(blocks, vec![Block { kind: BlockKind::Paragraph(plain("Voir ici.")), line: 1 }]);
         assert_eq!(diags.len(), 2);
         assert!(diags.iter().all(|d| !d.is_error()));
     }
