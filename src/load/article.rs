@@ -4,14 +4,14 @@
 use std::fmt;
 use std::path::Path;
 
-use serde::de::{self, value::MapAccessDeserializer, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor, value::MapAccessDeserializer};
 use serde_saphyr::{Location, Spanned};
 
 use super::markdown::parse_body;
 use super::model::{Access, Article, BlockKind, Lang, Photo, PhotoSpec};
 use super::source::{self, Source};
-use super::yaml::{parse_date, suggest, Fragment, Text};
+use super::yaml::{Fragment, Text, parse_date, suggest};
 use crate::diag::Diagnostic;
 
 /// Front-matter fields, for suggestions and documentation.
@@ -157,8 +157,10 @@ impl<'de> Deserialize<'de> for RawFocus {
                 Ok(RawFocus::Named(v.to_string()))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawFocus, A::Error> {
-                let x: f32 = seq.next_element()?.ok_or_else(|| de::Error::invalid_length(0, &self))?;
-                let y: f32 = seq.next_element()?.ok_or_else(|| de::Error::invalid_length(1, &self))?;
+                let x: f32 =
+                    seq.next_element()?.ok_or_else(|| de::Error::invalid_length(0, &self))?;
+                let y: f32 =
+                    seq.next_element()?.ok_or_else(|| de::Error::invalid_length(1, &self))?;
                 if seq.next_element::<f32>()?.is_some() {
                     return Err(de::Error::invalid_length(3, &self));
                 }
@@ -192,7 +194,10 @@ pub fn load_article(path: &Path, ctx: &ArticleContext<'_>) -> Result<Article, Ve
 }
 
 /// Validates an article already read into memory.
-pub fn parse_article(source: &Source, ctx: &ArticleContext<'_>) -> Result<Article, Vec<Diagnostic>> {
+pub fn parse_article(
+    source: &Source,
+    ctx: &ArticleContext<'_>,
+) -> Result<Article, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     let split = split_front_matter(source).map_err(|d| vec![d])?;
@@ -239,7 +244,11 @@ pub fn parse_article(source: &Source, ctx: &ArticleContext<'_>) -> Result<Articl
         match parse_date(&at.value.0) {
             Ok(date) => Some(date),
             Err(why) => {
-                errors.push(fragment.error("invalid-value", why, name, at).hint("write dates as 2025-09-11"));
+                errors.push(
+                    fragment
+                        .error("invalid-value", why, name, at)
+                        .hint("write dates as 2025-09-11"),
+                );
                 None
             }
         }
@@ -260,7 +269,12 @@ pub fn parse_article(source: &Source, ctx: &ArticleContext<'_>) -> Result<Articl
                 };
                 errors.push(
                     fragment
-                        .error("invalid-value", format!("unknown access `{}`", at.value.0), "access", at)
+                        .error(
+                            "invalid-value",
+                            format!("unknown access `{}`", at.value.0),
+                            "access",
+                            at,
+                        )
                         .hint(hint),
                 );
                 None
@@ -273,7 +287,12 @@ pub fn parse_article(source: &Source, ctx: &ArticleContext<'_>) -> Result<Articl
         Some(at) => Lang::from_tag(&at.value.0).unwrap_or_else(|| {
             errors.push(
                 fragment
-                    .error("invalid-value", format!("unknown language `{}`", at.value.0), "lang", at)
+                    .error(
+                        "invalid-value",
+                        format!("unknown language `{}`", at.value.0),
+                        "lang",
+                        at,
+                    )
                     .hint("known languages: fr, en, en-GB, en-US, de, es, it, pt, nl"),
             );
             ctx.lang
@@ -347,6 +366,10 @@ struct Split<'a> {
     body_line: usize,
 }
 
+#[expect(
+    clippy::result_large_err,
+    reason = "errors are cold and a Diagnostic is what callers need; boxing would only add noise"
+)]
 fn split_front_matter(source: &Source) -> Result<Split<'_>, Diagnostic> {
     let text = &source.text;
     let mut lines = text.split_inclusive('\n');
@@ -376,14 +399,39 @@ fn split_front_matter(source: &Source) -> Result<Split<'_>, Diagnostic> {
         .hint("end the front matter with a line `---` before the article text"))
 }
 
+/// `a/b/../c` as `a/c`, for messages: the path a person would look for.
+fn tidy(path: &Path) -> std::path::PathBuf {
+    use std::path::Component;
+    let mut out = std::path::PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// Checks the photo on disk: present, inside the issue folder, readable, not too large.
+#[expect(
+    clippy::result_large_err,
+    reason = "errors are cold and a Diagnostic is what callers need; boxing would only add noise"
+)]
 fn resolve_photo(
     fragment: &Fragment<'_>,
     at: &Spanned<PhotoField>,
     ctx: &ArticleContext<'_>,
 ) -> Result<(Photo, Vec<Diagnostic>), Diagnostic> {
     let source = fragment.source;
-    let photo_line = fragment.line_of(at);
+    // A block mapping's position is its first key; the `photo:` key is the line to show.
+    let photo_line = source
+        .find_key("photo", fragment.line_offset + 1)
+        .map_or_else(|| fragment.line_of(at), |(line, _)| line);
     let raw = &at.value.0;
     let mut warnings = Vec::new();
     let Some(file) = &raw.file else {
@@ -407,7 +455,7 @@ fn resolve_photo(
     if !resolved.is_file() {
         return Err(file_at(Diagnostic::error(
             "missing-photo",
-            format!("photo `{written}` not found (looked for {})", resolved.display()),
+            format!("photo `{written}` not found (looked for {})", tidy(&resolved).display()),
         ))
         .hint("paths are relative to the article file"));
     }
@@ -455,7 +503,12 @@ fn resolve_photo(
             RawFocus::Point(..) => {
                 warnings.push(
                     fragment
-                        .warning("invalid-value", "focus outside the photo; using the centre", "photo.focus", f)
+                        .warning(
+                            "invalid-value",
+                            "focus outside the photo; using the centre",
+                            "photo.focus",
+                            f,
+                        )
                         .hint("give fractions between 0 and 1: focus: [0.5, 0.3]"),
                 );
                 (0.5, 0.5)
@@ -468,11 +521,17 @@ fn resolve_photo(
                         let names = FOCUS_NAMES.iter().map(|(n, _)| *n);
                         let hint = match suggest(&lower, names) {
                             Some(close) => format!("did you mean `{close}`?"),
-                            None => "use center, top, bottom, left, right, top-left, ... or [x, y]".into(),
+                            None => "use center, top, bottom, left, right, top-left, ... or [x, y]"
+                                .into(),
                         };
                         warnings.push(
                             fragment
-                                .warning("invalid-value", format!("unknown focus `{name}`; using the centre"), "photo.focus", f)
+                                .warning(
+                                    "invalid-value",
+                                    format!("unknown focus `{name}`; using the centre"),
+                                    "photo.focus",
+                                    f,
+                                )
                                 .hint(hint),
                         );
                         (0.5, 0.5)
@@ -481,7 +540,8 @@ fn resolve_photo(
             }
         },
     };
-    let text = |t: &Option<Text>| t.as_ref().map(|t| t.0.trim().to_string()).filter(|t| !t.is_empty());
+    let text =
+        |t: &Option<Text>| t.as_ref().map(|t| t.0.trim().to_string()).filter(|t| !t.is_empty());
     Ok((
         Photo {
             path: canonical,

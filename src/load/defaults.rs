@@ -7,7 +7,7 @@
 //! captions, folio). All text is 100 % K, as newsprint wants for small type.
 
 use super::model::{
-    Align, Emphasis, EcLevel, FontRole, FontRoles, HyphenationSpec, Intent, IssueConfig, Lang,
+    Align, EcLevel, Emphasis, FontRole, FontRoles, HyphenationSpec, Intent, IssueConfig, Lang,
     Marks, OutputSpec, PageSpec, PhotoSpec, QrPlacement, QrSpec, Standard, Styles, TextStyle,
 };
 use crate::color::Color;
@@ -67,7 +67,14 @@ pub fn default_config() -> IssueConfig {
 }
 
 /// A style from its essentials; spacing and case are adjusted by the caller.
-fn style(role: FontRole, bold: bool, italic: bool, size: f32, leading: f32, align: Align) -> TextStyle {
+fn style(
+    role: FontRole,
+    bold: bool,
+    italic: bool,
+    size: f32,
+    leading: f32,
+    align: Align,
+) -> TextStyle {
     TextStyle {
         role,
         emphasis: Emphasis { bold, italic },
@@ -93,17 +100,11 @@ fn default_styles() -> Styles {
             ..style(Kicker, true, false, 9.0, 11.0, Left)
         },
         headline: TextStyle { space_after: 6.0, ..style(Heading, true, false, 28.0, 31.0, Left) },
-        standfirst: TextStyle {
-            space_after: 6.0,
-            ..style(Body, true, false, 11.0, 13.5, Left)
-        },
+        standfirst: TextStyle { space_after: 6.0, ..style(Body, true, false, 11.0, 13.5, Left) },
         meta: TextStyle { space_after: 4.0, ..style(Kicker, false, false, 8.0, 10.0, Left) },
         body: style(Body, false, false, 9.5, 11.5, Justify),
         // One baseline above keeps following text on the grid.
-        intertitle: TextStyle {
-            space_before: 11.5,
-            ..style(Body, true, false, 10.5, 11.5, Left)
-        },
+        intertitle: TextStyle { space_before: 11.5, ..style(Body, true, false, 10.5, 11.5, Left) },
         quote: TextStyle {
             space_before: 5.75,
             space_after: 5.75,

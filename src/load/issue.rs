@@ -1,12 +1,12 @@
 //! `issue.yaml`: publication settings, page grid, fonts, styles, output, and the article
-//! order, resolved over [`default_config`](super::default_config) into an [`IssueConfig`].
+//! order, resolved over [`default_config`] into an [`IssueConfig`].
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use serde::de::{self, value::MapAccessDeserializer, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor, value::MapAccessDeserializer};
 use serde_saphyr::Spanned;
 
 use super::defaults::default_config;
@@ -16,10 +16,10 @@ use super::model::{
     Lang, Marks, QrPlacement, Standard, TextStyle,
 };
 use super::source::Source;
-use super::yaml::{parse_date, suggest, Fragment, Text};
+use super::yaml::{Fragment, Text, parse_date, suggest};
 use crate::color::Color;
 use crate::diag::Diagnostic;
-use crate::geom::mm;
+use crate::geom::{mm, to_mm};
 use crate::text::fonts::{bundled_family, bundled_names, is_font_path};
 
 /// Top-level keys of `issue.yaml`, for suggestions and documentation.
@@ -155,7 +155,7 @@ struct RawFonts {
 #[derive(Debug)]
 enum RawFamily {
     Name(String),
-    Faces(RawFaces),
+    Faces(Box<RawFaces>),
 }
 
 #[derive(Debug, Deserialize)]
@@ -221,7 +221,7 @@ scalar_or_map!(
     RawFamily,
     "a bundled family name, a font file, or `{ regular, italic, bold, bold_italic }`",
     |v: &str| Ok(RawFamily::Name(v.to_string())),
-    map => RawFaces::deserialize(MapAccessDeserializer::new(map)).map(RawFamily::Faces)
+    map => RawFaces::deserialize(MapAccessDeserializer::new(map)).map(|f| RawFamily::Faces(Box::new(f)))
 );
 
 #[derive(Debug, Default, Deserialize)]
@@ -375,7 +375,8 @@ pub fn parse_issue(source: &Source, root: &Path) -> Result<LoadedConfig, Vec<Dia
         let t = l.trim();
         t.is_empty() || t.starts_with('#')
     });
-    let raw: RawIssue = if blank { RawIssue::default() } else { fragment.parse().map_err(|d| vec![d])? };
+    let raw: RawIssue =
+        if blank { RawIssue::default() } else { fragment.parse().map_err(|d| vec![d])? };
     let mut r = Resolver { fragment, root, errors: Vec::new(), warnings: Vec::new() };
     let config = r.config(&raw);
     let articles = raw.articles.as_ref().map(|list| {
@@ -405,14 +406,26 @@ struct Resolver<'a> {
 }
 
 impl Resolver<'_> {
-    fn error<T>(&mut self, kind: &'static str, message: impl Into<String>, field: &str, at: &Spanned<T>) -> &mut Diagnostic {
+    fn error<T>(
+        &mut self,
+        kind: &'static str,
+        message: impl Into<String>,
+        field: &str,
+        at: &Spanned<T>,
+    ) -> &mut Diagnostic {
         let d = self.fragment.error(kind, message, field, at);
         self.errors.push(d);
         self.errors.last_mut().expect("just pushed")
     }
 
     /// A value from a fixed list of names, with a suggestion when mistyped.
-    fn choice<T: Copy>(&mut self, at: &Option<Spanned<Text>>, field: &str, choices: &[(&str, T)], default: T) -> T {
+    fn choice<T: Copy>(
+        &mut self,
+        at: &Option<Spanned<Text>>,
+        field: &str,
+        choices: &[(&str, T)],
+        default: T,
+    ) -> T {
         let Some(at) = at else { return default };
         let value = at.value.0.trim().to_lowercase();
         if let Some((_, v)) = choices.iter().find(|(name, _)| *name == value) {
@@ -424,7 +437,7 @@ impl Resolver<'_> {
             None => format!("expected one of: {}", names.join(", ")),
         };
         let d = self.error("invalid-value", format!("unknown value `{}`", at.value.0), field, at);
-        *d = d.clone().hint(hint);
+        d.hint = Some(hint);
         default
     }
 
@@ -442,7 +455,12 @@ impl Resolver<'_> {
         } else {
             self.error(
                 "invalid-value",
-                format!("`{field}` must be between {} and {}, not {}", range.start(), range.end(), at.value),
+                format!(
+                    "`{field}` must be between {} and {}, not {}",
+                    range.start(),
+                    range.end(),
+                    at.value
+                ),
                 field,
                 at,
             );
@@ -452,7 +470,9 @@ impl Resolver<'_> {
 
     fn config(&mut self, raw: &RawIssue) -> IssueConfig {
         let mut c = default_config();
-        let text = |t: &Option<Spanned<Text>>| t.as_ref().map(|t| t.value.0.trim().to_string()).filter(|t| !t.is_empty());
+        let text = |t: &Option<Spanned<Text>>| {
+            t.as_ref().map(|t| t.value.0.trim().to_string()).filter(|t| !t.is_empty())
+        };
         if let Some(name) = text(&raw.publication) {
             c.publication = name;
         }
@@ -463,7 +483,7 @@ impl Resolver<'_> {
                 Ok(d) => c.date = Some(d),
                 Err(why) => {
                     let d = self.error("invalid-value", why, "date", at);
-                    *d = d.clone().hint("write dates as 2025-09-11");
+                    d.hint = Some(String::from("write dates as 2025-09-11"));
                 }
             }
         }
@@ -471,8 +491,15 @@ impl Resolver<'_> {
             match Lang::from_tag(&at.value.0) {
                 Some(lang) => c.lang = lang,
                 None => {
-                    let d = self.error("invalid-value", format!("unknown language `{}`", at.value.0), "lang", at);
-                    *d = d.clone().hint("known languages: fr, en, en-GB, en-US, de, es, it, pt, nl");
+                    let d = self.error(
+                        "invalid-value",
+                        format!("unknown language `{}`", at.value.0),
+                        "lang",
+                        at,
+                    );
+                    d.hint = Some(String::from(
+                        "known languages: fr, en, en-GB, en-US, de, es, it, pt, nl",
+                    ));
                 }
             }
         }
@@ -499,11 +526,17 @@ impl Resolver<'_> {
                 match Lang::from_tag(tag) {
                     Some(lang) => c.labels.push((lang, labels_of(raw_labels))),
                     None => {
-                        let (line, column) = self.fragment.source.find_key(tag, 1).unwrap_or((1, 1));
+                        let (line, column) =
+                            self.fragment.source.find_key(tag, 1).unwrap_or((1, 1));
                         let d = self
                             .fragment
                             .source
-                            .error_at("invalid-value", format!("unknown language `{tag}` in labels"), line, column)
+                            .error_at(
+                                "invalid-value",
+                                format!("unknown language `{tag}` in labels"),
+                                line,
+                                column,
+                            )
                             .field("labels")
                             .hint("known languages: fr, en, en-GB, en-US, de, es, it, pt, nl");
                         self.errors.push(d);
@@ -517,11 +550,16 @@ impl Resolver<'_> {
                 .map(|b| Boilerplate {
                     title: b.title.0.trim().to_string(),
                     text: b.text.as_ref().map(|t| parse_inline(&t.0)).unwrap_or_default(),
-                    action: b.action.as_ref().map(|a| a.0.trim().to_string()).filter(|a| !a.is_empty()),
+                    action: b
+                        .action
+                        .as_ref()
+                        .map(|a| a.0.trim().to_string())
+                        .filter(|a| !a.is_empty()),
                 })
                 .collect();
         }
-        c.words_per_minute = self.number(&raw.words_per_minute, "words_per_minute", 50..=1000, c.words_per_minute);
+        c.words_per_minute =
+            self.number(&raw.words_per_minute, "words_per_minute", 50..=1000, c.words_per_minute);
         if let Some(h) = &raw.hyphenation {
             if let Some(list) = &h.exceptions {
                 c.hyphenation.exceptions = list.iter().map(|t| t.0.trim().to_string()).collect();
@@ -537,7 +575,12 @@ impl Resolver<'_> {
             c.qr.placement = self.choice(
                 &q.placement,
                 "qr.placement",
-                &[("head", QrPlacement::Head), ("end", QrPlacement::End), ("corner", QrPlacement::Corner), ("off", QrPlacement::Off)],
+                &[
+                    ("head", QrPlacement::Head),
+                    ("end", QrPlacement::End),
+                    ("corner", QrPlacement::Corner),
+                    ("off", QrPlacement::Off),
+                ],
                 c.qr.placement,
             );
             c.qr.ec_level = self.choice(
@@ -549,8 +592,13 @@ impl Resolver<'_> {
             if let Some(at) = &q.module_mm {
                 // Below 0.4 mm a phone camera no longer resolves modules on newsprint.
                 if at.value < 0.4 {
-                    let d = self.error("invalid-value", format!("QR module of {} mm is too small to scan in print", at.value), "qr.module_mm", at);
-                    *d = d.clone().hint("use at least 0.4 mm (0.5 mm on newsprint)");
+                    let d = self.error(
+                        "invalid-value",
+                        format!("QR module of {} mm is too small to scan in print", at.value),
+                        "qr.module_mm",
+                        at,
+                    );
+                    d.hint = Some(String::from("use at least 0.4 mm (0.5 mm on newsprint)"));
                 } else {
                     c.qr.module = mm(at.value);
                 }
@@ -561,14 +609,21 @@ impl Resolver<'_> {
             }
         }
         if let Some(p) = &raw.photo {
-            c.photo.warn_ppi = self.number(&p.warn_ppi, "photo.warn_ppi", 1.0..=2400.0, c.photo.warn_ppi);
-            c.photo.min_ppi = self.number(&p.min_ppi, "photo.min_ppi", 1.0..=2400.0, c.photo.min_ppi);
+            c.photo.warn_ppi =
+                self.number(&p.warn_ppi, "photo.warn_ppi", 1.0..=2400.0, c.photo.warn_ppi);
+            c.photo.min_ppi =
+                self.number(&p.min_ppi, "photo.min_ppi", 1.0..=2400.0, c.photo.min_ppi);
             let mp = self.number(&p.max_megapixels, "photo.max_megapixels", 1.0..=1000.0, 100.0);
             c.photo.max_pixels = (f64::from(mp) * 1e6) as u64;
             c.photo.columns = self.number(&p.columns, "photo.columns", 1..=20, c.photo.columns);
             if c.photo.min_ppi > c.photo.warn_ppi {
                 if let Some(at) = &p.min_ppi {
-                    let d = self.fragment.warning("invalid-value", "photo.min_ppi is above photo.warn_ppi", "photo.min_ppi", at);
+                    let d = self.fragment.warning(
+                        "invalid-value",
+                        "photo.min_ppi is above photo.warn_ppi",
+                        "photo.min_ppi",
+                        at,
+                    );
                     self.warnings.push(d);
                 }
             }
@@ -585,18 +640,29 @@ impl Resolver<'_> {
                 RawPage::Size(s) => Some((s.width, s.height)),
                 RawPage::Named(name) => {
                     let lower = name.trim().to_lowercase();
-                    let named = PAGE_FORMATS.iter().find(|(n, ..)| *n == lower).map(|(_, w, h)| (*w, *h));
+                    let named =
+                        PAGE_FORMATS.iter().find(|(n, ..)| *n == lower).map(|(_, w, h)| (*w, *h));
                     // Also accept `280x430`.
-                    let typed = lower.split_once('x').and_then(|(w, h)| Some((w.trim().parse().ok()?, h.trim().parse().ok()?)));
+                    let typed = lower
+                        .split_once('x')
+                        .and_then(|(w, h)| Some((w.trim().parse().ok()?, h.trim().parse().ok()?)));
                     let found = named.or(typed);
                     if found.is_none() {
                         let names = PAGE_FORMATS.iter().map(|(n, ..)| *n);
                         let hint = match suggest(&lower, names) {
                             Some(close) => format!("did you mean `{close}`?"),
-                            None => "use a4, a3, tabloid, berliner, ... or { width: mm, height: mm }".into(),
+                            None => {
+                                "use a4, a3, tabloid, berliner, ... or { width: mm, height: mm }"
+                                    .into()
+                            }
                         };
-                        let d = self.error("invalid-value", format!("unknown page format `{name}`"), "page", at);
-                        *d = d.clone().hint(hint);
+                        let d = self.error(
+                            "invalid-value",
+                            format!("unknown page format `{name}`"),
+                            "page",
+                            at,
+                        );
+                        d.hint = Some(hint);
                     }
                     found
                 }
@@ -606,7 +672,12 @@ impl Resolver<'_> {
                     c.page.width = mm(w);
                     c.page.height = mm(h);
                 } else {
-                    self.error("invalid-value", format!("page size {w}x{h} mm is not a newspaper page"), "page", at);
+                    self.error(
+                        "invalid-value",
+                        format!("page size {w}x{h} mm is not a newspaper page"),
+                        "page",
+                        at,
+                    );
                 }
             }
         }
@@ -620,7 +691,9 @@ impl Resolver<'_> {
                     p.margin_inner = mm(*v);
                     p.margin_outer = mm(*v);
                 }
-                RawMargins::Sides(s) if [s.top, s.bottom, s.inner, s.outer].iter().flatten().all(|v| check(*v)) => {
+                RawMargins::Sides(s)
+                    if [s.top, s.bottom, s.inner, s.outer].iter().flatten().all(|v| check(*v)) =>
+                {
                     for (value, slot) in [
                         (s.top, &mut p.margin_top),
                         (s.bottom, &mut p.margin_bottom),
@@ -633,30 +706,38 @@ impl Resolver<'_> {
                     }
                 }
                 _ => {
-                    self.error("invalid-value", "margins must be between 0 and 200 mm", "margins", at);
+                    self.error(
+                        "invalid-value",
+                        "margins must be between 0 and 200 mm",
+                        "margins",
+                        at,
+                    );
                 }
             }
         }
         c.page.columns = self.number(&raw.columns, "columns", 1..=20, c.page.columns);
-        if let Some(at) = &raw.gutter {
-            c.page.gutter = mm(self.number(&raw.gutter, "gutter", 0.0..=50.0, crate::geom::to_mm(c.page.gutter)));
-            let _ = at;
+        if raw.gutter.is_some() {
+            let gutter = self.number(&raw.gutter, "gutter", 0.0..=50.0, to_mm(c.page.gutter));
+            c.page.gutter = mm(gutter);
         }
         c.page.baseline = self.number(&raw.baseline, "baseline", 4.0..=72.0, c.page.baseline);
         let p = &c.page;
-        let measure = p.width - p.margin_inner - p.margin_outer - (p.columns as f32 - 1.0) * p.gutter;
+        let measure =
+            p.width - p.margin_inner - p.margin_outer - (p.columns as f32 - 1.0) * p.gutter;
         let column = measure / p.columns as f32;
         // Under 20 mm a column holds two or three words: nothing can be justified.
         if column < mm(20.0) || p.height - p.margin_top - p.margin_bottom < mm(50.0) {
             let message = format!(
                 "the grid leaves columns of {:.1} mm: too narrow (page, margins, columns and gutter do not fit)",
-                crate::geom::to_mm(column)
+                to_mm(column)
             );
             let d = match (&raw.columns, &raw.margins, &raw.page) {
                 (Some(at), ..) => self.fragment.error("invalid-value", message, "columns", at),
                 (None, Some(at), _) => self.fragment.error("invalid-value", message, "margins", at),
                 (None, None, Some(at)) => self.fragment.error("invalid-value", message, "page", at),
-                _ => Diagnostic::error("invalid-value", message).in_file(&self.fragment.source.path),
+                _ => {
+                    Diagnostic::error("invalid-value", message).in_file(&self.fragment.source.path)
+                }
             };
             self.errors.push(d);
         }
@@ -671,13 +752,22 @@ impl Resolver<'_> {
                 if bundled_names().any(|n| n == regular) {
                     return Some(bundled_family(name));
                 }
-                let families: Vec<&str> = bundled_names().filter_map(|n| n.strip_suffix("-Regular")).collect();
+                let families: Vec<&str> =
+                    bundled_names().filter_map(|n| n.strip_suffix("-Regular")).collect();
                 let hint = match suggest(name, families.iter().copied()) {
                     Some(close) => format!("did you mean `{close}`?"),
-                    None => format!("bundled families: {}; or give a .ttf/.otf file", families.join(", ")),
+                    None => format!(
+                        "bundled families: {}; or give a .ttf/.otf file",
+                        families.join(", ")
+                    ),
                 };
-                let d = self.error("missing-font", format!("no bundled font family `{name}`"), &field, at);
-                *d = d.clone().hint(hint);
+                let d = self.error(
+                    "missing-font",
+                    format!("no bundled font family `{name}`"),
+                    &field,
+                    at,
+                );
+                d.hint = Some(hint);
                 None
             }
             RawFamily::Name(file) => {
@@ -688,10 +778,17 @@ impl Resolver<'_> {
                     &field,
                     at,
                 ));
-                Some(FontFamily { regular: source.clone(), italic: source.clone(), bold: source.clone(), bold_italic: source })
+                Some(FontFamily {
+                    regular: source.clone(),
+                    italic: source.clone(),
+                    bold: source.clone(),
+                    bold_italic: source,
+                })
             }
             RawFamily::Faces(faces) => {
-                let mut face = |style: &str, value: &Option<Spanned<Text>>| -> Option<Option<FontSource>> {
+                let mut face = |style: &str,
+                                value: &Option<Spanned<Text>>|
+                 -> Option<Option<FontSource>> {
                     let Some(v) = value else { return Some(None) };
                     let field = format!("fonts.{role}.{style}");
                     let text = v.value.0.trim();
@@ -704,8 +801,13 @@ impl Resolver<'_> {
                             Some(close) => format!("did you mean `{close}`?"),
                             None => "give a .ttf/.otf file or a bundled face such as LiberationSerif-Bold".into(),
                         };
-                        let d = self.error("missing-font", format!("no bundled font `{text}`"), &field, v);
-                        *d = d.clone().hint(hint);
+                        let d = self.error(
+                            "missing-font",
+                            format!("no bundled font `{text}`"),
+                            &field,
+                            v,
+                        );
+                        d.hint = Some(hint);
                         None
                     }
                 };
@@ -714,8 +816,13 @@ impl Resolver<'_> {
                 let bold = face("bold", &faces.bold)?;
                 let bold_italic = face("bold_italic", &faces.bold_italic)?;
                 let Some(regular) = regular else {
-                    let d = self.error("invalid-value", format!("fonts.{role} has no `regular` face"), &field, at);
-                    *d = d.clone().hint("give at least `regular: path/to/font.otf`");
+                    let d = self.error(
+                        "invalid-value",
+                        format!("fonts.{role} has no `regular` face"),
+                        &field,
+                        at,
+                    );
+                    d.hint = Some(String::from("give at least `regular: path/to/font.otf`"));
                     return None;
                 };
                 let mut fallback = |style: &str, f: Option<FontSource>| {
@@ -748,7 +855,7 @@ impl Resolver<'_> {
                 field,
                 at,
             );
-            *d = d.clone().hint("font paths are relative to the issue folder");
+            d.hint = Some(String::from("font paths are relative to the issue folder"));
             None
         }
     }
@@ -759,14 +866,20 @@ impl Resolver<'_> {
                 Some(Color::Cmyk(v[0] / 100.0, v[1] / 100.0, v[2] / 100.0, v[3] / 100.0))
             }
             RawColor::Cmyk(_) => {
-                let d = self.error("invalid-value", "a CMYK colour is four percentages from 0 to 100", field, at);
-                *d = d.clone().hint("color: [0, 100, 100, 0]");
+                let d = self.error(
+                    "invalid-value",
+                    "a CMYK colour is four percentages from 0 to 100",
+                    field,
+                    at,
+                );
+                d.hint = Some(String::from("color: [0, 100, 100, 0]"));
                 None
             }
             RawColor::Hex(hex) => {
                 let Some(rgb) = parse_hex(hex) else {
-                    let d = self.error("invalid-value", format!("`{hex}` is not a colour"), field, at);
-                    *d = d.clone().hint("write \"#rrggbb\" or [c, m, y, k] in percent");
+                    let d =
+                        self.error("invalid-value", format!("`{hex}` is not a colour"), field, at);
+                    d.hint = Some(String::from("write \"#rrggbb\" or [c, m, y, k] in percent"));
                     return None;
                 };
                 let color = naive_cmyk(rgb);
@@ -811,9 +924,10 @@ impl Resolver<'_> {
                 self.style(name, &at.value, slot);
             }
         }
-        for (name, raw_color, slot) in
-            [("sidebar_tint", &raw.sidebar_tint, &mut s.sidebar_tint), ("rule_color", &raw.rule_color, &mut s.rule_color)]
-        {
+        for (name, raw_color, slot) in [
+            ("sidebar_tint", &raw.sidebar_tint, &mut s.sidebar_tint),
+            ("rule_color", &raw.rule_color, &mut s.rule_color),
+        ] {
             if let Some(at) = raw_color {
                 if let Some(color) = self.color(at, &format!("styles.{name}")) {
                     *slot = color;
@@ -827,7 +941,12 @@ impl Resolver<'_> {
         style.role = self.choice(
             &raw.font,
             &field("font"),
-            &[("body", FontRole::Body), ("heading", FontRole::Heading), ("kicker", FontRole::Kicker), ("caption", FontRole::Caption)],
+            &[
+                ("body", FontRole::Body),
+                ("heading", FontRole::Heading),
+                ("kicker", FontRole::Kicker),
+                ("caption", FontRole::Caption),
+            ],
             style.role,
         );
         if let Some(bold) = raw.bold {
@@ -849,7 +968,12 @@ impl Resolver<'_> {
         style.align = self.choice(
             &raw.align,
             &field("align"),
-            &[("justify", Align::Justify), ("left", Align::Left), ("center", Align::Center), ("centre", Align::Center)],
+            &[
+                ("justify", Align::Justify),
+                ("left", Align::Left),
+                ("center", Align::Center),
+                ("centre", Align::Center),
+            ],
             style.align,
         );
         if let Some(v) = raw.space_before {
@@ -868,11 +992,23 @@ impl Resolver<'_> {
         out.standard = self.choice(
             &o.standard,
             "output.standard",
-            &[("pdf-x-4", Standard::PdfX4), ("pdf-x-1a", Standard::PdfX1a), ("none", Standard::None)],
+            &[
+                ("pdf-x-4", Standard::PdfX4),
+                ("pdf-x-1a", Standard::PdfX1a),
+                ("none", Standard::None),
+            ],
             out.standard,
         );
-        out.bleed = mm(self.number(&o.bleed_mm, "output.bleed_mm", 0.0..=20.0, crate::geom::to_mm(out.bleed)));
-        out.marks = self.choice(&o.marks, "output.marks", &[("crop", Marks::Crop), ("all", Marks::All), ("none", Marks::None)], out.marks);
+        if o.bleed_mm.is_some() {
+            out.bleed =
+                mm(self.number(&o.bleed_mm, "output.bleed_mm", 0.0..=20.0, to_mm(out.bleed)));
+        }
+        out.marks = self.choice(
+            &o.marks,
+            "output.marks",
+            &[("crop", Marks::Crop), ("all", Marks::All), ("none", Marks::None)],
+            out.marks,
+        );
         if let Some(at) = &o.icc_profile {
             let written = at.value.0.trim();
             let path = self.root.join(written);
@@ -885,7 +1021,7 @@ impl Resolver<'_> {
                     "output.icc_profile",
                     at,
                 );
-                *d = d.clone().hint("profile paths are relative to the issue folder");
+                d.hint = Some(String::from("profile paths are relative to the issue folder"));
             }
         }
         if let Some(cond) = &o.output_condition {

@@ -71,10 +71,12 @@ pub fn parse_body(source: &Source, body: &str, first_line: usize) -> (Vec<Block>
                 line_no,
                 1,
             );
-            d = d.field("body").hint(match super::yaml::suggest(&name, SIDEBAR_NAMES.iter().copied()) {
-                Some(close) => format!("did you mean `:::{close}`?"),
-                None => "a sidebar opens with `:::encadre Title` and closes with `:::`".into(),
-            });
+            d = d.field("body").hint(
+                match super::yaml::suggest(&name, SIDEBAR_NAMES.iter().copied()) {
+                    Some(close) => format!("did you mean `:::{close}`?"),
+                    None => "a sidebar opens with `:::encadre Title` and closes with `:::`".into(),
+                },
+            );
             diagnostics.push(d);
         }
         // Content runs to the closing line of colons, or to the end with an error.
@@ -89,17 +91,16 @@ pub fn parse_body(source: &Source, body: &str, first_line: usize) -> (Vec<Block>
             );
         }
         let end = end.unwrap_or(lines.len());
-        let content: String = lines[start..end]
-            .iter()
-            .map(|l| dash_item(l))
-            .collect::<Vec<_>>()
-            .join("\n");
+        let content: String =
+            lines[start..end].iter().map(|l| dash_item(l)).collect::<Vec<_>>().join("\n");
         let mut builder = Builder::new(source, &content, first_line + start);
         builder.run();
         diagnostics.append(&mut builder.diagnostics);
         let mut inner = builder.blocks;
         let mut title = parse_inline(&title);
-        if title.is_empty() && matches!(inner.first().map(|b| &b.kind), Some(BlockKind::Intertitle(_))) {
+        if title.is_empty()
+            && matches!(inner.first().map(|b| &b.kind), Some(BlockKind::Intertitle(_)))
+        {
             if let BlockKind::Intertitle(spans) = inner.remove(0).kind {
                 title = spans;
             }
@@ -110,7 +111,6 @@ pub fn parse_body(source: &Source, body: &str, first_line: usize) -> (Vec<Block>
                 BlockKind::Intertitle(s) | BlockKind::Quote(s) => {
                     Block { kind: BlockKind::Paragraph(s), line: b.line }
                 }
-                BlockKind::Sidebar { .. } => b,
                 _ => b,
             })
             .collect();
@@ -183,7 +183,10 @@ fn dash_item(line: &str) -> String {
     for dash in ['—', '–', '•'] {
         if let Some(rest) = body.strip_prefix(dash) {
             if rest.starts_with([' ', '\u{a0}', '\u{202f}']) {
-                return format!("{indent}- {}", rest.trim_start_matches([' ', '\u{a0}', '\u{202f}']));
+                return format!(
+                    "{indent}- {}",
+                    rest.trim_start_matches([' ', '\u{a0}', '\u{202f}'])
+                );
             }
         }
     }
@@ -329,7 +332,8 @@ impl<'a> Builder<'a> {
             }
             Event::End(TagEnd::Link) => {
                 if let Some((start, dest)) = self.link_start.take() {
-                    let text: String = self.spans[start..].iter().map(|s| s.text.as_str()).collect();
+                    let text: String =
+                        self.spans[start..].iter().map(|s| s.text.as_str()).collect();
                     if text == dest || looks_like_url(&text) {
                         self.spans[start..].iter_mut().for_each(|s| s.verbatim = true);
                     }
@@ -345,23 +349,21 @@ impl<'a> Builder<'a> {
                 );
             }
             Event::End(TagEnd::Image) => self.image_depth = self.image_depth.saturating_sub(1),
-            Event::Text(text) => {
-                if self.image_depth == 0 {
-                    let verbatim = self.code_line.is_some();
-                    self.push(&text, verbatim);
-                }
+            Event::Text(text) if self.image_depth == 0 => {
+                let verbatim = self.code_line.is_some();
+                self.push(&text, verbatim);
             }
             Event::Code(text) => self.push(&text, true),
             Event::SoftBreak | Event::HardBreak => self.push(" ", false),
-            Event::Html(html) | Event::InlineHtml(html) => {
-                if !html.trim_start().starts_with("<!--") && !html.trim().is_empty() {
-                    self.warn(
-                        "unsupported-markdown",
-                        "HTML ignored",
-                        line,
-                        "use Markdown: *italic*, **bold**, ## intertitle",
-                    );
-                }
+            Event::Html(html) | Event::InlineHtml(html)
+                if !html.trim_start().starts_with("<!--") && !html.trim().is_empty() =>
+            {
+                self.warn(
+                    "unsupported-markdown",
+                    "HTML ignored",
+                    line,
+                    "use Markdown: *italic*, **bold**, ## intertitle",
+                );
             }
             _ => {}
         }
@@ -417,6 +419,23 @@ impl<'a> Builder<'a> {
                 _ => merged.push(span),
             }
         }
+        // Runs of spaces (a dropped image, a space before a line break) print as one.
+        let mut after_space = true;
+        for span in merged.iter_mut() {
+            if span.verbatim {
+                after_space = span.text.ends_with(' ');
+                continue;
+            }
+            let mut text = String::with_capacity(span.text.len());
+            for c in span.text.chars() {
+                let space = c == ' ';
+                if !(space && after_space) {
+                    text.push(c);
+                }
+                after_space = space;
+            }
+            span.text = text;
+        }
         if let Some(first) = merged.first_mut() {
             first.text = first.text.trim_start().to_string();
         }
@@ -456,7 +475,10 @@ mod tests {
         assert_eq!(
             blocks,
             vec![
-                Block { kind: BlockKind::Paragraph(plain("Premier paragraphe sur deux lignes.")), line: 1 },
+                Block {
+                    kind: BlockKind::Paragraph(plain("Premier paragraphe sur deux lignes.")),
+                    line: 1
+                },
                 Block { kind: BlockKind::Intertitle(plain("Intertitre")), line: 4 },
                 Block { kind: BlockKind::Quote(plain("Une citation.")), line: 6 },
                 Block { kind: BlockKind::List(vec![plain("un"), plain("deux")]), line: 8 },
@@ -468,7 +490,7 @@ mod tests {
     #[test]
     fn emphasis_code_and_links() {
         let spans = parse_inline(
-            "Un *mot* **fort** et `code`, [le site](https://a.fr) et [https://b.fr](https://b.fr).",
+            "Un *mot* **fort** et `code` , [le site](https://a.fr) et [https://b.fr](https://b.fr).",
         );
         let italic = Emphasis { bold: false, italic: true };
         let bold = Emphasis { bold: true, italic: false };
@@ -481,7 +503,7 @@ mod tests {
                 Span { text: "fort".into(), emphasis: bold, verbatim: false },
                 Span::plain(" et "),
                 Span { text: "code".into(), emphasis: Emphasis::default(), verbatim: true },
-                Span::plain(", le site et "),
+                Span::plain(" , le site et "),
                 Span { text: "https://b.fr".into(), emphasis: Emphasis::default(), verbatim: true },
                 Span::plain("."),
             ]
@@ -490,9 +512,8 @@ mod tests {
 
     #[test]
     fn sidebar_with_title_and_dash_items() {
-        let (blocks, diags) = parse(
-            "Avant.\n\n:::encadre Le *Kazakhstan*\nIntro.\n\n— Un\n— Deux\n:::\n\nAprès.\n",
-        );
+        let (blocks, diags) =
+            parse("Avant.\n\n:::encadre Le *Kazakhstan*\nIntro.\n\n— Un\n— Deux\n:::\n\nAprès.\n");
         assert!(diags.is_empty(), "{diags:?}");
         assert_eq!(blocks.len(), 3);
         assert_eq!(blocks[2], Block { kind: BlockKind::Paragraph(plain("Après.")), line: 10 });
@@ -514,7 +535,10 @@ mod tests {
     #[test]
     fn dashes_outside_sidebars_stay_text() {
         let (blocks, _) = parse("— Oui, dit-il.\n");
-        assert_eq!(blocks, vec![Block { kind: BlockKind::Paragraph(plain("— Oui, dit-il.")), line: 1 }]);
+        assert_eq!(
+            blocks,
+            vec![Block { kind: BlockKind::Paragraph(plain("— Oui, dit-il.")), line: 1 }]
+        );
     }
 
     #[test]
@@ -530,7 +554,7 @@ mod tests {
     #[test]
     fn images_and_html_are_dropped_with_warnings() {
         let (blocks, diags) = parse("Voir ![photo](a.jpg) ici.\n\n<div>x</div>\n");
-        assert_eq!(blocks, vec![Block { kind: BlockKind::Paragraph(plain("Voir  ici.")), line: 1 }]);
+        assert_eq!(blocks, vec![Block { kind: BlockKind::Paragraph(plain("Voir ici.")), line: 1 }]);
         assert_eq!(diags.len(), 2);
         assert!(diags.iter().all(|d| !d.is_error()));
     }

@@ -1,4 +1,19 @@
-//! The `load` stage: `issue.yaml` and article files to a validated [`model::Issue`].
+//! The `load` stage: an issue folder (or one article file) to a validated [`model::Issue`].
+//!
+//! ```text
+//! issue.yaml ──> issue::parse_issue ──> IssueConfig (defaults filled in)
+//! *.md       ──> article::load_article ──> Article (front matter + markdown body)
+//! ```
+//!
+//! Two tiers, as the rest of the pipeline expects: raw structs mirror the YAML exactly
+//! (`deny_unknown_fields`, values with their source positions), then resolution checks
+//! values, files and paths and produces the model. Every message carries file, line, column,
+//! the offending line and the field, so a journalist can go straight to the fault.
+//!
+//! An article that fails keeps its diagnostics in its [`model::ArticleEntry`]; the others
+//! still load. Only a broken `issue.yaml` stops the whole issue.
+//!
+//! The input format is documented for users in `docs/input-format.md`.
 
 pub mod article;
 pub mod defaults;
@@ -8,4 +23,182 @@ pub mod model;
 pub mod source;
 pub mod yaml;
 
+use std::path::{Path, PathBuf};
+
+pub use article::{ARTICLE_FIELDS, PHOTO_FIELDS};
 pub use defaults::default_config;
+pub use issue::{ISSUE_FIELDS, PAGE_FORMATS, STYLE_FIELDS};
+
+use article::ArticleContext;
+use issue::ArticleRef;
+use model::{ArticleEntry, Issue};
+
+use crate::diag::Diagnostic;
+
+/// How permissive loading is.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    /// Allow photos (and listed articles) outside the issue folder. Off by default, so an
+    /// issue folder is self-contained and can be handed to a print shop or archived.
+    pub allow_outside: bool,
+}
+
+/// Name of the issue settings file inside an issue folder.
+pub const ISSUE_FILE: &str = "issue.yaml";
+
+/// Loads an issue.
+///
+/// `path` is an issue folder (with or without `issue.yaml`) or a single article `.md` file.
+/// A lone article inside an issue (`issue/articles/a.md` or `issue/a.md`) is built with that
+/// issue's settings; elsewhere it is built with the defaults.
+///
+/// `Err` means nothing can be built: `issue.yaml` itself is broken, or `path` cannot be
+/// read. Article errors are kept in each [`ArticleEntry`].
+pub fn load_issue(path: &Path, options: &LoadOptions) -> Result<Issue, Vec<Diagnostic>> {
+    let metadata = std::fs::metadata(path).map_err(|e| {
+        vec![Diagnostic::error("io", format!("cannot read {}: {e}", path.display())).in_file(path)]
+    })?;
+    let (folder, lone_article) = if metadata.is_file() {
+        let parent = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let issue_folder = [Some(parent.as_path()), parent.parent()]
+            .into_iter()
+            .flatten()
+            .find(|d| d.join(ISSUE_FILE).is_file())
+            .map(Path::to_path_buf);
+        (issue_folder.unwrap_or(parent), Some(path.to_path_buf()))
+    } else {
+        (path.to_path_buf(), None)
+    };
+    let root = std::fs::canonicalize(&folder).unwrap_or_else(|_| folder.clone());
+
+    let config_path = folder.join(ISSUE_FILE);
+    let (config, listed, mut warnings, config_file) = if config_path.is_file() {
+        let source =
+            source::read(&config_path, source::MAX_ISSUE_BYTES, ISSUE_FILE).map_err(|d| vec![d])?;
+        let loaded = issue::parse_issue(&source, &folder)?;
+        (loaded.config, loaded.articles, loaded.warnings, Some(config_path))
+    } else {
+        (default_config(), None, Vec::new(), None)
+    };
+
+    let refs = match (&lone_article, listed) {
+        (Some(file), _) => vec![ArticleRef {
+            path: file.clone(),
+            written: file.display().to_string(),
+            line: 0,
+            column: 0,
+        }],
+        (None, Some(list)) => list,
+        (None, None) => discover(&folder),
+    };
+    if refs.is_empty() {
+        warnings.push(
+            Diagnostic::warning("no-articles", format!("no articles found in {}", folder.display()))
+                .in_file(&folder)
+                .hint("put the articles in an `articles/` folder, or list them under `articles:` in issue.yaml"),
+        );
+    }
+
+    let ctx = ArticleContext {
+        root: &root,
+        lang: config.lang,
+        photo: config.photo,
+        allow_outside: options.allow_outside,
+    };
+    let listed_in = config_file.as_deref().filter(|_| lone_article.is_none());
+    let mut seen: Vec<PathBuf> = Vec::new();
+    let mut articles = Vec::with_capacity(refs.len());
+    for r in refs {
+        let canonical = std::fs::canonicalize(&r.path).ok();
+        if let (Some(c), Some(file)) = (&canonical, listed_in) {
+            if seen.contains(c) {
+                warnings.push(listed_diag(
+                    file,
+                    &r,
+                    Diagnostic::warning(
+                        "duplicate-article",
+                        format!("`{}` is listed twice", r.written),
+                    ),
+                ));
+            }
+            seen.push(c.clone());
+        }
+        let article = match (&canonical, listed_in) {
+            (None, Some(file)) => Err(vec![
+                listed_diag(
+                    file,
+                    &r,
+                    Diagnostic::error(
+                        "io",
+                        format!(
+                            "article `{}` not found (looked for {})",
+                            r.written,
+                            r.path.display()
+                        ),
+                    ),
+                )
+                .hint("article paths are relative to the issue folder"),
+            ]),
+            (Some(c), Some(file)) if !options.allow_outside && !c.starts_with(&root) => Err(vec![
+                listed_diag(
+                    file,
+                    &r,
+                    Diagnostic::error(
+                        "path-outside",
+                        format!(
+                            "article `{}` is outside the issue folder {}",
+                            r.written,
+                            root.display()
+                        ),
+                    ),
+                )
+                .hint("copy it into the issue folder, or allow outside paths explicitly"),
+            ]),
+            _ => article::load_article(&r.path, &ctx),
+        };
+        articles.push(ArticleEntry { path: r.path, article });
+    }
+
+    Ok(Issue { root, config_file, config, articles, warnings })
+}
+
+/// A diagnostic about an entry of the `articles` list, located in `issue.yaml`.
+fn listed_diag(file: &Path, r: &ArticleRef, d: Diagnostic) -> Diagnostic {
+    let snippet = std::fs::read_to_string(file)
+        .ok()
+        .map(|text| source::line_text(&text, r.line).trim_end().to_string())
+        .unwrap_or_default();
+    d.in_file(file).at(r.line, r.column).snippet(snippet).field("articles")
+}
+
+/// Articles of a folder without a list: every `*.md` under `articles/` if that folder
+/// exists, else in the folder itself (minus a README), in file-name order, so `01-…`,
+/// `02-…` prefixes set the page order.
+fn discover(folder: &Path) -> Vec<ArticleRef> {
+    let articles_dir = folder.join("articles");
+    let dir = if articles_dir.is_dir() { articles_dir } else { folder.to_path_buf() };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_file())
+                .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("md")))
+                .filter(|p| {
+                    !p.file_stem()
+                        .is_some_and(|s| s.to_string_lossy().eq_ignore_ascii_case("readme"))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+        .into_iter()
+        .map(|path| ArticleRef { written: path.display().to_string(), path, line: 0, column: 0 })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -109,7 +109,7 @@ pub struct ArticleEntry {
 pub struct IssueConfig {
     /// Publication name, e.g. "Liberté Actus".
     pub publication: String,
-    /// Publication website, e.g. "https://liberte-actus.fr".
+    /// Publication website, e.g. `https://liberte-actus.fr`.
     pub website: Option<String>,
     /// Issue number as printed, e.g. "1719".
     pub number: Option<String>,

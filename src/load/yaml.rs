@@ -6,12 +6,12 @@
 
 use std::fmt;
 
-use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 use serde::Deserialize;
+use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 use serde_saphyr::{Error, MessageFormatter, Spanned, UserMessageFormatter};
 
 use super::source::Source;
-use crate::diag::{closest, Diagnostic};
+use crate::diag::{Diagnostic, closest};
 
 /// A piece of YAML inside a source file: the text and the number of lines before it (front
 /// matter starts after its `---` line).
@@ -57,9 +57,12 @@ impl Fragment<'_> {
     }
 
     /// Parses the fragment into `T` under the budget, or explains why not.
+    #[expect(
+        clippy::result_large_err,
+        reason = "errors are cold and a Diagnostic is what callers need; boxing would only add noise"
+    )]
     pub fn parse<T: DeserializeOwned>(&self) -> Result<T, Diagnostic> {
-        serde_saphyr::from_str_with_options(self.yaml, options())
-            .map_err(|e| self.diagnose(&e))
+        serde_saphyr::from_str_with_options(self.yaml, options()).map_err(|e| self.diagnose(&e))
     }
 
     /// Turns a serde-saphyr error into a located diagnostic.
@@ -70,8 +73,8 @@ impl Fragment<'_> {
             inner = error;
         }
         let location = error.location().filter(|l| l.line() > 0);
-        let mut position = location
-            .map(|l| (l.line() as usize + self.line_offset, l.column() as usize));
+        let mut position =
+            location.map(|l| (l.line() as usize + self.line_offset, l.column() as usize));
         let mut field = None;
         let mut hint = None;
         let (kind, message) = match inner {
@@ -123,7 +126,9 @@ impl Fragment<'_> {
                         "a value containing `: ` must be put in quotes: title: \"A: B\"".into(),
                     );
                 } else if text.contains("quoted scalar") || text.contains("unclosed") {
-                    hint = Some("check that every opening quote is closed on the same line".into());
+                    hint = Some("check that every opening quote or bracket is closed".into());
+                } else if text.contains("tab") {
+                    hint = Some("indent YAML with spaces, not tabs".into());
                 }
                 ("yaml", text)
             }
