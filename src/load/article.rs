@@ -11,8 +11,8 @@ use serde_saphyr::{Location, Spanned};
 use super::markdown::parse_body;
 use super::model::{Access, Article, BlockKind, Lang, Photo, PhotoSpec};
 use super::source::{self, Source};
-use super::yaml::{Fragment, Text, parse_date, suggest};
-use crate::diag::Diagnostic;
+use super::yaml::{Fragment, Text, parse_date};
+use crate::diag::{Diagnostic, closest};
 
 /// Front-matter fields, for suggestions and documentation.
 pub const ARTICLE_FIELDS: &[&str] = &[
@@ -263,7 +263,7 @@ pub fn parse_article(
             "free" => Some(Access::Free),
             _ => {
                 let choices = ["subscribers", "free"];
-                let hint = match suggest(&value, choices) {
+                let hint = match closest(&value, choices) {
                     Some(close) => format!("did you mean `{close}`?"),
                     None => "expected `subscribers` or `free`".to_string(),
                 };
@@ -519,7 +519,7 @@ fn resolve_photo(
                     Some((_, point)) => *point,
                     None => {
                         let names = FOCUS_NAMES.iter().map(|(n, _)| *n);
-                        let hint = match suggest(&lower, names) {
+                        let hint = match closest(&lower, names) {
                             Some(close) => format!("did you mean `{close}`?"),
                             None => "use center, top, bottom, left, right, top-left, ... or [x, y]"
                                 .into(),

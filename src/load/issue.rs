@@ -16,9 +16,9 @@ use super::model::{
     Lang, Marks, QrPlacement, Standard, TextStyle,
 };
 use super::source::Source;
-use super::yaml::{Fragment, Text, parse_date, suggest};
+use super::yaml::{Fragment, Text, parse_date};
 use crate::color::Color;
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, closest};
 use crate::geom::{mm, to_mm};
 use crate::text::fonts::{bundled_family, bundled_names, is_font_path};
 
@@ -432,7 +432,7 @@ impl Resolver<'_> {
             return *v;
         }
         let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();
-        let hint = match suggest(&value, names.iter().copied()) {
+        let hint = match closest(&value, names.iter().copied()) {
             Some(close) => format!("did you mean `{close}`?"),
             None => format!("expected one of: {}", names.join(", ")),
         };
@@ -649,7 +649,7 @@ impl Resolver<'_> {
                     let found = named.or(typed);
                     if found.is_none() {
                         let names = PAGE_FORMATS.iter().map(|(n, ..)| *n);
-                        let hint = match suggest(&lower, names) {
+                        let hint = match closest(&lower, names) {
                             Some(close) => format!("did you mean `{close}`?"),
                             None => {
                                 "use a4, a3, tabloid, berliner, ... or { width: mm, height: mm }"
@@ -754,7 +754,7 @@ impl Resolver<'_> {
                 }
                 let families: Vec<&str> =
                     bundled_names().filter_map(|n| n.strip_suffix("-Regular")).collect();
-                let hint = match suggest(name, families.iter().copied()) {
+                let hint = match closest(name, families.iter().copied()) {
                     Some(close) => format!("did you mean `{close}`?"),
                     None => format!(
                         "bundled families: {}; or give a .ttf/.otf file",
@@ -797,7 +797,7 @@ impl Resolver<'_> {
                     } else if bundled_names().any(|n| n == text) {
                         Some(Some(FontSource::Bundled(text.to_string())))
                     } else {
-                        let hint = match suggest(text, bundled_names()) {
+                        let hint = match closest(text, bundled_names()) {
                             Some(close) => format!("did you mean `{close}`?"),
                             None => "give a .ttf/.otf file or a bundled face such as LiberationSerif-Bold".into(),
                         };

@@ -36,7 +36,7 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use super::model::{Block, BlockKind, Emphasis, Span};
 use super::source::Source;
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, closest};
 
 /// Container names accepted after `:::`.
 pub const SIDEBAR_NAMES: &[&str] = &["encadre", "encadré", "sidebar", "box"];
@@ -72,7 +72,7 @@ pub fn parse_body(source: &Source, body: &str, first_line: usize) -> (Vec<Block>
                 1,
             );
             d = d.field("body").hint(
-                match super::yaml::suggest(&name, SIDEBAR_NAMES.iter().copied()) {
+                match closest(&name, SIDEBAR_NAMES.iter().copied()) {
                     Some(close) => format!("did you mean `:::{close}`?"),
                     None => "a sidebar opens with `:::encadre Title` and closes with `:::`".into(),
                 },

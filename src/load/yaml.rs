@@ -90,14 +90,14 @@ impl Fragment<'_> {
                     position = Some(found);
                 }
                 field = Some(name.clone());
-                hint = Some(match suggest(name, expected.iter().copied()) {
+                hint = Some(match closest(name, expected.iter().copied()) {
                     Some(close) => format!("did you mean `{close}`?"),
                     None => format!("known fields: {}", expected.join(", ")),
                 });
                 ("unknown-field", format!("unknown field `{name}`"))
             }
             Error::SerdeUnknownVariant { variant, expected, .. } => {
-                hint = Some(match suggest(variant, expected.iter().copied()) {
+                hint = Some(match closest(variant, expected.iter().copied()) {
                     Some(close) => format!("did you mean `{close}`?"),
                     None => format!("expected one of: {}", expected.join(", ")),
                 });
@@ -148,29 +148,6 @@ impl Fragment<'_> {
         }
         diagnostic
     }
-}
-
-/// The known name a mistyped one was probably meant to be. [`closest`] counts a swap of
-/// two neighbouring letters (`titel`) as two edits, too many for a short word, so swaps are
-/// tried first: they are the commonest typing slip.
-pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let candidates: Vec<&str> = candidates.into_iter().collect();
-    let lower = word.to_lowercase();
-    let chars: Vec<char> = lower.chars().collect();
-    let swapped = |c: &str| {
-        let other: Vec<char> = c.chars().collect();
-        other.len() == chars.len()
-            && (0..chars.len().saturating_sub(1)).any(|i| {
-                let mut s = chars.clone();
-                s.swap(i, i + 1);
-                s == other
-            })
-    };
-    candidates
-        .iter()
-        .copied()
-        .find(|c| *c == lower || swapped(c))
-        .or_else(|| closest(&lower, candidates.iter().copied()))
 }
 
 /// The key written on a YAML line (`  title: x` gives `title`), for messages.
