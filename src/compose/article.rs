@@ -200,7 +200,12 @@ pub fn prepare(
     };
     let head = head_block(&mut setter, article, head_width, words)?;
 
-    let lead_columns = config.photo.columns.clamp(1, grid.columns);
+    let lead_columns = article
+        .photo
+        .as_ref()
+        .and_then(|p| p.columns)
+        .unwrap_or(config.photo.columns)
+        .clamp(1, grid.columns);
     let lead = lead_block(&mut setter, article, grid.span(lead_columns));
 
     let mut pieces = body_pieces(&mut setter, &article.body, grid.column_width);

@@ -193,7 +193,8 @@ pub fn flow(pieces: &[Piece], start: Cursor, columns: &[ColumnSlot], bottom: f32
     // Float slack so that a line ending exactly on the bottom edge still fits.
     const EPS: f32 = 0.01;
 
-    'columns: for column in columns {
+    'columns: for (index, column) in columns.iter().enumerate() {
+        let last_column = index + 1 == columns.len();
         let mut y = column.top;
         let mut column_empty = true;
         while cursor.piece < pieces.len() {
@@ -229,9 +230,10 @@ pub fn flow(pieces: &[Piece], start: Cursor, columns: &[ColumnSlot], bottom: f32
                         }
                         take
                     };
-                    let take = if take == 0 && column_empty {
-                        // A column too short for the rules: place what fits, at least a line,
-                        // rather than loop.
+                    let take = if take == 0 && column_empty && last_column && placements.is_empty()
+                    {
+                        // Nothing fitted anywhere in the region: break the rules and place
+                        // what fits, at least a line, so a build always moves forward.
                         overfull |= fit == 0;
                         fit.max(1).min(remaining)
                     } else {
@@ -258,9 +260,10 @@ pub fn flow(pieces: &[Piece], start: Cursor, columns: &[ColumnSlot], bottom: f32
                 }
                 Piece::Block(b) => {
                     if b.height > room + EPS {
-                        if !column_empty {
+                        if !(column_empty && last_column && placements.is_empty()) {
                             continue 'columns;
                         }
+                        // Taller than any column can be: place it anyway, and say so.
                         overfull = true;
                     }
                     placements.push(Placement {
@@ -302,7 +305,9 @@ pub fn balance(
     let (mut low, mut high) = (0i64, steps);
     while low < high {
         let mid = (low + high) / 2;
-        if flow(pieces, start, columns, top + mid as f32 * grid).complete(pieces) {
+        let trial = flow(pieces, start, columns, top + mid as f32 * grid);
+        // A forced placement (overfull) is not a fit: it only guarantees progress.
+        if trial.complete(pieces) && !trial.overfull {
             high = mid;
         } else {
             low = mid + 1;
@@ -310,5 +315,5 @@ pub fn balance(
     }
     let bottom = (top + high as f32 * grid).min(max_bottom);
     let balanced = flow(pieces, start, columns, bottom);
-    Some(if balanced.complete(pieces) { balanced } else { full })
+    Some(if balanced.complete(pieces) && !balanced.overfull { balanced } else { full })
 }

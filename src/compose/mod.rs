@@ -110,17 +110,15 @@ pub fn compose(
     for article in articles {
         let content_top = page_content_top(config, &grid, page.number);
         let head_height = article.head.height.max(article.qr_head.as_ref().map_or(0.0, |q| q.height));
-        let lead_height = article.lead.as_ref().map_or(0.0, |l| l.height);
-        let needed = head_height + lead_height.min(grid.area.height * 0.4) + 6.0 * grid.baseline;
         let bottom = grid.area.bottom();
         if y > content_top + 0.5 {
-            if bottom - (y + article_gap(&grid)) < needed.max(0.3 * grid.area.height) {
-                pages.push(std::mem::replace(
-                    &mut page,
-                    new_page(engine, config, &grid, pages.len() as u32 + first_page + 1),
-                ));
-                y = page_content_top(config, &grid, page.number);
-            } else {
+            // Under another article: stay on this page when the whole article fits below
+            // it, or when enough of the page is left that starting here looks intended;
+            // otherwise start on a fresh page rather than jump after a few lines.
+            let start = snap(content_top, y + article_gap(&grid), grid.baseline);
+            let fits = fits_below(article, &grid, content_top, start, head_height);
+            let room = bottom - start;
+            if fits || room >= 0.4 * grid.area.height {
                 let rule_y = y + grid.baseline;
                 page.items.push(Item::Rule {
                     from: (grid.area.x, rule_y),
@@ -128,7 +126,13 @@ pub fn compose(
                     width: 1.0,
                     color: config.styles.rule_color,
                 });
-                y = snap(content_top, y + article_gap(&grid), grid.baseline);
+                y = start;
+            } else {
+                pages.push(std::mem::replace(
+                    &mut page,
+                    new_page(engine, config, &grid, pages.len() as u32 + first_page + 1),
+                ));
+                y = page_content_top(config, &grid, page.number);
             }
         }
         let mut placement = ArticlePlacement { pages: vec![page.number], overset: false, underset: 0.0 };
@@ -147,28 +151,13 @@ pub fn compose(
             color: config.styles.rule_color,
         });
 
-        // Lead over the first columns; the other columns start at the top of the body.
-        let mut columns: Vec<ColumnSlot> = (0..grid.columns)
-            .map(|i| ColumnSlot {
-                x: grid.column_x(i),
-                width: grid.column_width,
-                top: y,
-                floor: bottom,
-            })
-            .collect();
         if let Some(lead) = &article.lead {
             page.items.extend(lead.items.iter().map(|i| offset(i, grid.area.x, y)));
-            for column in columns.iter_mut().take(article.lead_columns as usize) {
-                column.top = y + lead.height;
-            }
         }
-        if let Some(corner) = &article.qr_corner {
-            let last = columns.last_mut().expect("a grid has at least one column");
-            let top = bottom - corner.height;
-            page.items.extend(corner.items.iter().map(|i| offset(i, last.x, top)));
-            last.floor = top - grid.baseline;
+        let mut columns = body_columns(article, &grid, y);
+        if let (Some(corner), Some(last)) = (&article.qr_corner, columns.last()) {
+            page.items.extend(corner.items.iter().map(|i| offset(i, last.x, last.floor + grid.baseline)));
         }
-
         let mut cursor = Cursor::default();
         let pieces = &article.pieces;
         loop {
@@ -204,6 +193,40 @@ pub fn compose(
     }
     pages.push(page);
     Composition { pages, articles: placements }
+}
+
+/// The columns of an article's first page when its body starts at `top`: the lead covers
+/// the first columns, the QR corner block takes the foot of the last one.
+fn body_columns(article: &PreparedArticle, grid: &Grid, top: f32) -> Vec<ColumnSlot> {
+    let bottom = grid.area.bottom();
+    let mut columns: Vec<ColumnSlot> = (0..grid.columns)
+        .map(|i| ColumnSlot { x: grid.column_x(i), width: grid.column_width, top, floor: bottom })
+        .collect();
+    if let Some(lead) = &article.lead {
+        for column in columns.iter_mut().take(article.lead_columns as usize) {
+            column.top = top + lead.height;
+        }
+    }
+    if let (Some(corner), Some(last)) = (&article.qr_corner, columns.last_mut()) {
+        last.floor = bottom - corner.height - grid.baseline;
+    }
+    columns
+}
+
+/// Whether the whole article fits on the rest of the page when its head starts at `start`.
+fn fits_below(
+    article: &PreparedArticle,
+    grid: &Grid,
+    content_top: f32,
+    start: f32,
+    head_height: f32,
+) -> bool {
+    let top = snap(content_top, start + head_height, grid.baseline);
+    let columns = body_columns(article, grid, top);
+    let lead_fits = columns.iter().all(|c| c.top <= grid.area.bottom());
+    lead_fits
+        && balance(&article.pieces, Cursor::default(), &columns, grid.area.bottom(), grid.baseline)
+            .is_some_and(|done| !done.overfull)
 }
 
 /// Snaps `y` to the baseline grid that starts at `top`.

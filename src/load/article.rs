@@ -31,7 +31,8 @@ pub const ARTICLE_FIELDS: &[&str] = &[
 ];
 
 /// Fields of the `photo` mapping.
-pub const PHOTO_FIELDS: &[&str] = &["file", "credit", "caption", "focus", "accept_low_resolution"];
+pub const PHOTO_FIELDS: &[&str] =
+    &["file", "credit", "caption", "focus", "columns", "accept_low_resolution"];
 
 /// Titles longer than this many words get a warning: layout will wrap them, but a headline
 /// that long is usually a paragraph pasted in the wrong field.
@@ -103,6 +104,7 @@ struct RawPhoto {
     credit: Option<Text>,
     caption: Option<Text>,
     focus: Option<Spanned<RawFocus>>,
+    columns: Option<u32>,
     accept_low_resolution: Option<bool>,
 }
 
@@ -550,6 +552,7 @@ fn resolve_photo(
             credit: text(&raw.credit),
             caption: text(&raw.caption),
             focus,
+            columns: raw.columns.filter(|c| *c > 0),
             accept_low_resolution: raw.accept_low_resolution.unwrap_or(false),
             line: Some(photo_line),
         },

@@ -514,6 +514,8 @@ pub struct Photo {
     pub caption: Option<String>,
     /// Focal point as fractions of width and height (0.5, 0.5 = centre).
     pub focus: (f32, f32),
+    /// Columns the photo spans, overriding `photo.columns` of the issue.
+    pub columns: Option<u32>,
     /// The editor accepted a low resolution.
     pub accept_low_resolution: bool,
     /// Line of the `photo` field, for later messages.
