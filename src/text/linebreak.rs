@@ -284,7 +284,9 @@ pub(crate) fn optimise(items: &[Item], width: f32, params: &Params) -> Option<Br
             }
             if remove {
                 let idx = active.remove(k);
-                if r < -1.0 && best_removed.is_none_or(|best| nodes[best].demerits > nodes[idx].demerits) {
+                if r < -1.0
+                    && best_removed.is_none_or(|best| nodes[best].demerits > nodes[idx].demerits)
+                {
                     best_removed = Some(idx);
                 }
             } else {
@@ -295,9 +297,6 @@ pub(crate) fn optimise(items: &[Item], width: f32, params: &Params) -> Option<Br
             // Nothing reaches this break and nothing is left to reach a later one.
             let from = best_removed?;
             if !params.final_pass {
-                if std::env::var_os("PASS_DEBUG").is_some() {
-                    eprintln!("infeasible at {b}, nodes {}", nodes.len());
-                }
                 return None;
             }
             overfull = true;
@@ -321,11 +320,10 @@ pub(crate) fn optimise(items: &[Item], width: f32, params: &Params) -> Option<Br
         }
     }
     // The final break is forced, so the active list now holds only nodes at it.
-    let finals: Vec<usize> = active.iter().copied().filter(|&i| nodes[i].position == last).collect();
-    let best = finals
-        .iter()
-        .copied()
-        .min_by(|&a, &b| nodes[a].demerits.total_cmp(&nodes[b].demerits))?;
+    let finals: Vec<usize> =
+        active.iter().copied().filter(|&i| nodes[i].position == last).collect();
+    let best =
+        finals.iter().copied().min_by(|&a, &b| nodes[a].demerits.total_cmp(&nodes[b].demerits))?;
     let chosen = if params.looseness != 0 {
         let target = i64::from(nodes[best].line) + i64::from(params.looseness);
         finals
