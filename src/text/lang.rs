@@ -49,20 +49,93 @@ struct Rules {
 
 /// French units, currencies and magnitude words that must stay on the line of their number.
 const FR_UNITS: &[&str] = &[
-    "%", "‰", "€", "$", "£", "¥", "₽", "km", "m", "cm", "mm", "kg", "h", "min", "ha", "km²", "m²", "m³", "°C", "°", "Mt", "Gt", "kWh", "MWh", "GWh", "TWh", "MW",
-    "GW", "kW", "dollars", "euros", "roubles", "yuans", "tenges", "francs", "livres",
-    "millions", "million", "milliards", "milliard", "mille", "billions", "milliers",
-    "centaines", "dizaines", "habitants", "tonnes", "tonne", "kilomètres", "kilomètre",
-    "mètres", "mètre", "kilos", "kilogrammes", "litres", "barils", "heures", "heure",
-    "minutes", "minute", "secondes", "jours", "jour", "semaines", "mois", "ans", "an",
-    "années", "siècles", "fois", "personnes", "salariés", "emplois", "pays", "voix",
-    "sièges", "points", "degrés", "hectares", "ha", "kilowatts", "mégawatts",
+    "%",
+    "‰",
+    "€",
+    "$",
+    "£",
+    "¥",
+    "₽",
+    "km",
+    "m",
+    "cm",
+    "mm",
+    "kg",
+    "h",
+    "min",
+    "ha",
+    "km²",
+    "m²",
+    "m³",
+    "°C",
+    "°",
+    "Mt",
+    "Gt",
+    "kWh",
+    "MWh",
+    "GWh",
+    "TWh",
+    "MW",
+    "GW",
+    "kW",
+    "dollars",
+    "euros",
+    "roubles",
+    "yuans",
+    "tenges",
+    "francs",
+    "livres",
+    "millions",
+    "million",
+    "milliards",
+    "milliard",
+    "mille",
+    "billions",
+    "milliers",
+    "centaines",
+    "dizaines",
+    "habitants",
+    "tonnes",
+    "tonne",
+    "kilomètres",
+    "kilomètre",
+    "mètres",
+    "mètre",
+    "kilos",
+    "kilogrammes",
+    "litres",
+    "barils",
+    "heures",
+    "heure",
+    "minutes",
+    "minute",
+    "secondes",
+    "jours",
+    "jour",
+    "semaines",
+    "mois",
+    "ans",
+    "an",
+    "années",
+    "siècles",
+    "fois",
+    "personnes",
+    "salariés",
+    "emplois",
+    "pays",
+    "voix",
+    "sièges",
+    "points",
+    "degrés",
+    "hectares",
+    "ha",
+    "kilowatts",
+    "mégawatts",
 ];
 
 /// English units and magnitudes kept with their number.
-const EN_UNITS: &[&str] = &[
-    "%", "km", "kg", "m", "cm", "mm", "mph", "°C", "°F", "million", "billion", "trillion",
-];
+const EN_UNITS: &[&str] =
+    &["%", "km", "kg", "m", "cm", "mm", "mph", "°C", "°F", "million", "billion", "trillion"];
 
 const FRENCH: Rules = Rules {
     quotes: Quotes::Guillemets,
@@ -136,8 +209,8 @@ pub(crate) fn mark_protected(chars: &[char], protected: &mut [bool]) {
             let p: Vec<char> = pat.chars().collect();
             core.windows(p.len()).any(|w| w == p.as_slice())
         };
-        let lower_starts_www = core.len() > 4
-            && core[..4].iter().map(|c| c.to_ascii_lowercase()).eq("www.".chars());
+        let lower_starts_www =
+            core.len() > 4 && core[..4].iter().map(|c| c.to_ascii_lowercase()).eq("www.".chars());
         let email = core
             .iter()
             .position(|&c| c == '@')
@@ -145,7 +218,9 @@ pub(crate) fn mark_protected(chars: &[char], protected: &mut [bool]) {
         if has("://") || lower_starts_www || email {
             // Sentence punctuation after the address stays subject to the rules.
             let mut end = i;
-            while end > start + lead && matches!(chars[end - 1], '.' | ',' | ';' | ':' | '!' | '?' | ')' | '»') {
+            while end > start + lead
+                && matches!(chars[end - 1], '.' | ',' | ';' | ':' | '!' | '?' | ')' | '»')
+            {
                 end -= 1;
             }
             for p in &mut protected[start + lead..end] {
@@ -213,8 +288,8 @@ pub(crate) fn apply(chars: &[char], protected: &[bool], lang: Lang) -> Ruled {
             }
             '"' if rules.quotes != Quotes::Keep => {
                 let prev = out.last().copied();
-                let opening = prev
-                    .is_none_or(|p| p.is_whitespace() || "([{\u{2014}\u{2013}'’".contains(p));
+                let opening =
+                    prev.is_none_or(|p| p.is_whitespace() || "([{\u{2014}\u{2013}'’".contains(p));
                 let q = match (rules.quotes, opening) {
                     (Quotes::Guillemets, true) => '«',
                     (Quotes::Guillemets, false) => '»',
@@ -238,7 +313,8 @@ pub(crate) fn apply(chars: &[char], protected: &[bool], lang: Lang) -> Ruled {
                     && at(i + 1).is_some_and(|n| n.is_ascii_digit());
                 // "?!" and "(?)" take no space inside; "! ?" typed with a space keeps one.
                 let after_mark = popped == 0 && prev.is_some_and(|p| "!?;:(«[".contains(p));
-                let wants = prev.is_some_and(|p| !p.is_whitespace()) && !between_digits && !after_mark;
+                let wants =
+                    prev.is_some_and(|p| !p.is_whitespace()) && !between_digits && !after_mark;
                 if wants {
                     out.push(if is_colon { NBSP } else { NNBSP });
                     origin.push(i);
@@ -262,10 +338,8 @@ pub(crate) fn apply(chars: &[char], protected: &[bool], lang: Lang) -> Ruled {
             {
                 // "Mots -clé": probably a compound typed with a stray space; a dash used as
                 // punctuation would have a space after it too. Reported, not changed.
-                let from = chars[..i - 1]
-                    .iter()
-                    .rposition(|c| c.is_whitespace())
-                    .map_or(0, |p| p + 1);
+                let from =
+                    chars[..i - 1].iter().rposition(|c| c.is_whitespace()).map_or(0, |p| p + 1);
                 let to = chars[i..].iter().position(|c| c.is_whitespace()).map_or(n, |p| i + p);
                 let snippet: String = chars[from..to].iter().collect();
                 findings.push((i - 1, format!("space before the hyphen in `{snippet}`")));
@@ -380,7 +454,8 @@ fn number_space(
             digits += 1;
         }
         let joined_before = k > 0 && (out[k - 1] == NNBSP) && k >= 2 && out[k - 2].is_ascii_digit();
-        let starts_number = k == 0 || !out[k - 1].is_alphanumeric() && out[k - 1] != ',' && out[k - 1] != '.';
+        let starts_number =
+            k == 0 || !out[k - 1].is_alphanumeric() && out[k - 1] != ',' && out[k - 1] != '.';
         if (1..=3).contains(&digits) && (joined_before || starts_number) {
             return Some(NNBSP);
         }
@@ -388,7 +463,10 @@ fn number_space(
     // Unit or magnitude word.
     let end = chars[next..]
         .iter()
-        .position(|c| c.is_whitespace() || matches!(c, ',' | '.' | ';' | ':' | '!' | '?' | ')' | '»' | '\u{2019}'))
+        .position(|c| {
+            c.is_whitespace()
+                || matches!(c, ',' | '.' | ';' | ':' | '!' | '?' | ')' | '»' | '\u{2019}')
+        })
         .map_or(n, |p| next + p);
     let word: String = chars[next..end].iter().collect();
     let _ = space_at;
@@ -483,7 +561,10 @@ mod tests {
     fn urls_and_emails_untouched() {
         assert_eq!(fr("https://liberte-actus.fr/?a=1:2"), "https://liberte-actus.fr/?a=1:2");
         assert_eq!(fr("voir www.example.com/a'b !"), "voir www.example.com/a'b\u{202F}!");
-        assert_eq!(fr("écrire à jean.dupont@exemple.fr ?"), "écrire à jean.dupont@exemple.fr\u{202F}?");
+        assert_eq!(
+            fr("écrire à jean.dupont@exemple.fr ?"),
+            "écrire à jean.dupont@exemple.fr\u{202F}?"
+        );
         assert_eq!(
             apply_language_rules("see https://a.org/x?y=\"z\" now", Lang::EnGb).0,
             "see https://a.org/x?y=\"z\" now"
@@ -505,8 +586,10 @@ mod tests {
     #[test]
     fn english_quotes_and_spacing() {
         let en = |s| apply_language_rules(s, Lang::EnGb).0;
-        assert_eq!(en("\"Hello,\" she said 'quietly' ; it's fine !"),
-            "“Hello,” she said ‘quietly’; it’s fine!");
+        assert_eq!(
+            en("\"Hello,\" she said 'quietly' ; it's fine !"),
+            "“Hello,” she said ‘quietly’; it’s fine!"
+        );
         assert_eq!(en("Note : done ?"), "Note: done?");
         idempotent("\"Hello,\" she said 'quietly' ; it's fine !", Lang::EnUs);
     }

@@ -156,9 +156,17 @@ struct Node {
     previous: Option<usize>,
 }
 
-/// Badness of a line with adjustment ratio `r` (TeX §108: about 100·r³).
-fn badness(r: f32) -> f32 {
-    if r.is_infinite() { INF_BAD } else { (100.0 * r.abs().powi(3)).min(INF_BAD) }
+/// Badness of a line with adjustment ratio `r` (TeX §108: about 100·r³), capped at TeX's
+/// 10000 unless `uncapped`: the final pass keeps telling a very loose line from a hopeless
+/// one, where TeX would find them equally bad and could pick the worse.
+fn badness(r: f32, uncapped: bool) -> f32 {
+    if r.is_infinite() {
+        if uncapped { 1.0e12 } else { INF_BAD }
+    } else if uncapped {
+        100.0 * r.abs().powi(3)
+    } else {
+        (100.0 * r.abs().powi(3)).min(INF_BAD)
+    }
 }
 
 fn fitness(r: f32) -> u8 {
@@ -242,11 +250,11 @@ pub(crate) fn optimise(items: &[Item], width: f32, params: &Params) -> Option<Br
             };
             let remove = r < -1.0 || forced;
             if r >= -1.0 {
-                let bad = badness(r);
+                let bad = badness(r, params.final_pass);
                 let hyphens = if flagged { a.hyphens + 1 } else { 0 };
                 if bad <= params.tolerance && hyphens <= params.max_consecutive {
                     let fit = fitness(r);
-                    let mut d = f64::from(params.line_penalty + bad).powi(2);
+                    let mut d = (f64::from(params.line_penalty) + f64::from(bad)).powi(2);
                     if penalty >= 0.0 {
                         d += f64::from(penalty).powi(2);
                     } else if !forced {
@@ -276,7 +284,9 @@ pub(crate) fn optimise(items: &[Item], width: f32, params: &Params) -> Option<Br
             }
             if remove {
                 let idx = active.remove(k);
-                if r < -1.0 && best_removed.is_none_or(|best| nodes[best].demerits > nodes[idx].demerits) {
+                if r < -1.0
+                    && best_removed.is_none_or(|best| nodes[best].demerits > nodes[idx].demerits)
+                {
                     best_removed = Some(idx);
                 }
             } else {
@@ -310,11 +320,10 @@ pub(crate) fn optimise(items: &[Item], width: f32, params: &Params) -> Option<Br
         }
     }
     // The final break is forced, so the active list now holds only nodes at it.
-    let finals: Vec<usize> = active.iter().copied().filter(|&i| nodes[i].position == last).collect();
-    let best = finals
-        .iter()
-        .copied()
-        .min_by(|&a, &b| nodes[a].demerits.total_cmp(&nodes[b].demerits))?;
+    let finals: Vec<usize> =
+        active.iter().copied().filter(|&i| nodes[i].position == last).collect();
+    let best =
+        finals.iter().copied().min_by(|&a, &b| nodes[a].demerits.total_cmp(&nodes[b].demerits))?;
     let chosen = if params.looseness != 0 {
         let target = i64::from(nodes[best].line) + i64::from(params.looseness);
         finals

@@ -16,7 +16,7 @@ use crate::diag::Diagnostic;
 use crate::load::model::{Align, Emphasis, HyphenationSpec, Lang, Span};
 use fonts::{FamilyIds, FontBook, FontId};
 use hyphenate::Exceptions;
-use shape::{ShardedCache, Shaper};
+use shape::{Shaper, ShardedCache};
 
 pub use lang::apply_language_rules;
 
@@ -141,7 +141,12 @@ impl TextEngine {
     /// Sets `spans` as one paragraph in lines of `width` points: language rules on the
     /// non-verbatim spans, shaping, hyphenation and Knuth–Plass breaking. Justified lines
     /// end exactly at `width`; the first line is indented by `style.first_indent`.
-    pub fn set_paragraph(&self, spans: &[Span], style: &ParagraphStyle, width: f32) -> SetParagraph {
+    pub fn set_paragraph(
+        &self,
+        spans: &[Span],
+        style: &ParagraphStyle,
+        width: f32,
+    ) -> SetParagraph {
         paragraph::set(self, spans, style, width)
     }
 

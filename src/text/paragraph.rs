@@ -42,7 +42,7 @@ const FINAL_HYPHEN_DEMERITS: f32 = 5000.0;
 /// `\adjdemerits`.
 const ADJ_DEMERITS: f32 = 10000.0;
 /// `\emergencystretch`, em per line, for the last pass.
-const EMERGENCY_STRETCH_EM: f32 = 1.5;
+const EMERGENCY_STRETCH_EM: f32 = 0.5;
 /// Word-space stretch and shrink as fractions of the font's space: TeX's text fonts use
 /// about 1/2 and 1/3.
 const SPACE_STRETCH: f32 = 0.5;
@@ -78,11 +78,8 @@ fn prepare(spans: &[Span], style: &ParagraphStyle) -> Prepared {
         } else {
             Cow::Owned(span.text.nfc().collect())
         };
-        let text = if style.uppercase && !span.verbatim {
-            Cow::Owned(text.to_uppercase())
-        } else {
-            text
-        };
+        let text =
+            if style.uppercase && !span.verbatim { Cow::Owned(text.to_uppercase()) } else { text };
         span_start.push(chars.len());
         // Soft hyphens are the author's hint; our hyphenation decides, so they go.
         for c in text.chars().filter(|&c| c != '\u{00AD}') {
@@ -222,7 +219,8 @@ fn build(
     let size = style.size;
     let justify = style.align == Align::Justify;
     let book = engine.fonts();
-    let mut built = Built { items: Vec::new(), src: Vec::new(), words: Vec::new(), pieces: Vec::new() };
+    let mut built =
+        Built { items: Vec::new(), src: Vec::new(), words: Vec::new(), pieces: Vec::new() };
     if prep.segs.is_empty() {
         return built;
     }
@@ -329,16 +327,20 @@ fn build(
                 continue;
             }
             let before = text[..p].chars().next_back();
-            let kind = if matches!(before, Some('-' | '\u{2010}')) { Inner::Explicit } else { Inner::Other };
+            let kind = if matches!(before, Some('-' | '\u{2010}')) {
+                Inner::Explicit
+            } else {
+                Inner::Other
+            };
             inner.push((p, kind));
         }
         if hyphenate && t != last_word && !verbatim {
             // Hyphenate the word without its surrounding punctuation.
             let w = &text[ts..te];
             let core_start = w.find(|c: char| c.is_alphanumeric()).unwrap_or(w.len());
-            let core_end = w.rfind(|c: char| c.is_alphanumeric()).map_or(core_start, |i| {
-                i + w[i..].chars().next().map_or(0, char::len_utf8)
-            });
+            let core_end = w
+                .rfind(|c: char| c.is_alphanumeric())
+                .map_or(core_start, |i| i + w[i..].chars().next().map_or(0, char::len_utf8));
             if core_end > core_start {
                 let core = &w[core_start..core_end];
                 let found = engine.hyphenation_points(core, style.lang, key);
@@ -358,7 +360,11 @@ fn build(
         let mut frag_start = ts;
         let mut acc = 0.0f32;
         let mut bi = 0;
-        let mut emit_break = |built: &mut Built, pos: usize, kind: Inner, acc: f32, frag_start: usize| {
+        let mut emit_break = |built: &mut Built,
+                              pos: usize,
+                              kind: Inner,
+                              acc: f32,
+                              frag_start: usize| {
             if pos > frag_start {
                 built.items.push(Item::Box { width: acc });
                 built.src.push(Src::Text { start: frag_start, end: pos, word: word_index });
@@ -422,7 +428,12 @@ fn push_end(built: &mut Built) {
 
 impl TextEngine {
     /// Hyphenation points of `word` (byte offsets), cached per language and word.
-    fn hyphenation_points(&self, word: &str, lang: crate::load::model::Lang, key: &mut String) -> Arc<[u32]> {
+    fn hyphenation_points(
+        &self,
+        word: &str,
+        lang: crate::load::model::Lang,
+        key: &mut String,
+    ) -> Arc<[u32]> {
         key.clear();
         key.push_str(lang.tag());
         key.push('\u{1}');
@@ -451,7 +462,12 @@ fn params(engine: &TextEngine, style: &ParagraphStyle) -> Params {
 }
 
 /// Sets a paragraph (see [`TextEngine::set_paragraph`]).
-pub(super) fn set(engine: &TextEngine, spans: &[Span], style: &ParagraphStyle, width: f32) -> SetParagraph {
+pub(super) fn set(
+    engine: &TextEngine,
+    spans: &[Span],
+    style: &ParagraphStyle,
+    width: f32,
+) -> SetParagraph {
     let prep = prepare(spans, style);
     let mut warnings = prep.warnings.clone();
     let mut key = String::new();
@@ -468,10 +484,14 @@ pub(super) fn set(engine: &TextEngine, spans: &[Span], style: &ParagraphStyle, w
         let second = if style.hyphenate {
             build(engine, &prep, style, true, &mut key)
         } else {
-            std::mem::replace(&mut built, Built { items: Vec::new(), src: Vec::new(), words: Vec::new(), pieces: Vec::new() })
+            std::mem::replace(
+                &mut built,
+                Built { items: Vec::new(), src: Vec::new(), words: Vec::new(), pieces: Vec::new() },
+            )
         };
         let p2 = Params { tolerance: TOLERANCE, ..base };
-        if let Some(b) = linebreak::optimise(&second.items, width, &p2) {
+        let r2 = linebreak::optimise(&second.items, width, &p2);
+        if let Some(b) = r2 {
             if result.is_none() || b.line_delta == wanted {
                 result = Some(b);
                 built = second;
@@ -479,7 +499,7 @@ pub(super) fn set(engine: &TextEngine, spans: &[Span], style: &ParagraphStyle, w
         } else if result.is_none() {
             // Pass 3: emergency stretch; accepts anything, overfull as a last resort.
             let p3 = Params {
-                tolerance: 10000.0,
+                tolerance: f32::INFINITY,
                 emergency_stretch: EMERGENCY_STRETCH_EM * style.size,
                 final_pass: true,
                 ..p2
@@ -557,33 +577,43 @@ fn build_lines(
         elems.clear();
         let mut fill = false;
         let mut chunk: Option<(usize, usize, usize)> = None;
-        let mut flush = |chunk: &mut Option<(usize, usize, usize)>, elems: &mut Vec<Elem>, hyphen: bool| {
-            let Some((cs, ce, w)) = chunk.take() else { return };
-            let word = &built.words[w];
-            if cs == word.start && ce == word.end && !hyphen {
-                for (k, piece) in built.pieces[word.pieces.clone()].iter().enumerate() {
-                    let end = built.pieces.get(word.pieces.start + k + 1).filter(|_| word.pieces.start + k + 1 < word.pieces.end).map_or(word.end, |p| p.start);
-                    elems.push(Elem::Run { start: piece.start, end, hyphen: false, shaped: piece.shaped.clone() });
+        let mut flush =
+            |chunk: &mut Option<(usize, usize, usize)>, elems: &mut Vec<Elem>, hyphen: bool| {
+                let Some((cs, ce, w)) = chunk.take() else { return };
+                let word = &built.words[w];
+                if cs == word.start && ce == word.end && !hyphen {
+                    for (k, piece) in built.pieces[word.pieces.clone()].iter().enumerate() {
+                        let end = built
+                            .pieces
+                            .get(word.pieces.start + k + 1)
+                            .filter(|_| word.pieces.start + k + 1 < word.pieces.end)
+                            .map_or(word.end, |p| p.start);
+                        elems.push(Elem::Run {
+                            start: piece.start,
+                            end,
+                            hyphen: false,
+                            shaped: piece.shaped.clone(),
+                        });
+                    }
+                    return;
                 }
-                return;
-            }
-            let mut si = prep.segs.partition_point(|s| s.end <= cs);
-            while si < prep.segs.len() && prep.segs[si].start < ce {
-                let seg = &prep.segs[si];
-                let (s, e) = (seg.start.max(cs), seg.end.min(ce));
-                let with_hyphen = hyphen && e == ce;
-                let shaped = if with_hyphen {
-                    scratch.clear();
-                    scratch.push_str(&text[s..e]);
-                    scratch.push('-');
-                    engine.shaper.shape(book, seg.font, style.lang, &scratch, key)
-                } else {
-                    engine.shaper.shape(book, seg.font, style.lang, &text[s..e], key)
-                };
-                elems.push(Elem::Run { start: s, end: e, hyphen: with_hyphen, shaped });
-                si += 1;
-            }
-        };
+                let mut si = prep.segs.partition_point(|s| s.end <= cs);
+                while si < prep.segs.len() && prep.segs[si].start < ce {
+                    let seg = &prep.segs[si];
+                    let (s, e) = (seg.start.max(cs), seg.end.min(ce));
+                    let with_hyphen = hyphen && e == ce;
+                    let shaped = if with_hyphen {
+                        scratch.clear();
+                        scratch.push_str(&text[s..e]);
+                        scratch.push('-');
+                        engine.shaper.shape(book, seg.font, style.lang, &scratch, key)
+                    } else {
+                        engine.shaper.shape(book, seg.font, style.lang, &text[s..e], key)
+                    };
+                    elems.push(Elem::Run { start: s, end: e, hyphen: with_hyphen, shaped });
+                    si += 1;
+                }
+            };
         for j in start..b {
             match built.src[j] {
                 Src::Indent => {
@@ -643,9 +673,9 @@ fn build_lines(
         } else {
             0.0
         };
-        let set_width = natural
-            + if ratio >= 0.0 { ratio * stretch } else { ratio * shrink };
-        let mut x = if style.align == Align::Center { ((width - set_width) / 2.0).max(0.0) } else { 0.0 };
+        let set_width = natural + if ratio >= 0.0 { ratio * stretch } else { ratio * shrink };
+        let mut x =
+            if style.align == Align::Center { ((width - set_width) / 2.0).max(0.0) } else { 0.0 };
         let mut runs: Vec<GlyphRun> = Vec::new();
         let mut ink_end = x;
         for e in &elems {
@@ -665,20 +695,21 @@ fn build_lines(
                 }
             }
         }
-        lines.push(Line {
-            width: ink_end,
-            runs,
-            hyphenated: hyphen,
-            last,
-            ratio,
-        });
+        lines.push(Line { width: ink_end, runs, hyphenated: hyphen, last, ratio });
     }
     lines
 }
 
 /// Appends the glyph runs of `shaped` (one per font, as fallback may mix them) at `x`;
 /// returns the pen position after them.
-fn push_runs(runs: &mut Vec<GlyphRun>, shaped: &Shaped, text: &str, mut x: f32, size: f32, tracking: f32) -> f32 {
+fn push_runs(
+    runs: &mut Vec<GlyphRun>,
+    shaped: &Shaped,
+    text: &str,
+    mut x: f32,
+    size: f32,
+    tracking: f32,
+) -> f32 {
     let glyphs = &shaped.glyphs;
     let mut a = 0;
     while a < glyphs.len() {
@@ -734,4 +765,359 @@ pub(super) fn measure(engine: &TextEngine, spans: &[Span], style: &ParagraphStyl
         total -= style.tracking * style.size;
     }
     total
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::load::model::{Emphasis, FontFamily, FontRoles, FontSource, HyphenationSpec, Lang};
+    use crate::text::fonts::{FontBook, bundled_family};
+
+    pub(crate) fn engine_with(body: FontFamily) -> TextEngine {
+        let book = FontBook::new(&FontRoles {
+            body,
+            heading: bundled_family("LiberationSans"),
+            kicker: bundled_family("LiberationSans"),
+            caption: bundled_family("LiberationSerif"),
+        })
+        .expect("fonts load");
+        TextEngine::new(
+            book,
+            &HyphenationSpec { exceptions: vec!["Kazakhstan".into()], max_consecutive: 2 },
+        )
+    }
+
+    pub(crate) fn engine() -> TextEngine {
+        engine_with(bundled_family("LiberationSerif"))
+    }
+
+    pub(crate) fn style(engine: &TextEngine) -> ParagraphStyle {
+        ParagraphStyle {
+            family: engine.fonts().body,
+            emphasis: Emphasis::default(),
+            size: 9.5,
+            align: Align::Justify,
+            first_indent: 0.0,
+            lang: Lang::Fr,
+            hyphenate: true,
+            looseness: 0,
+            uppercase: false,
+            tracking: 0.0,
+        }
+    }
+
+    /// The body paragraphs of the reference article (front matter and short lines skipped).
+    pub(crate) fn seed_paragraphs() -> Vec<String> {
+        let text = include_str!("../../tests/fixtures/text/liberte-actus-1719.md");
+        let body = text.splitn(3, "---").nth(2).unwrap_or(text);
+        body.split("\n\n")
+            .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|p| p.split(' ').count() >= 20)
+            .collect()
+    }
+
+    /// A line's text, with a space wherever two runs are apart.
+    pub(crate) fn line_text(line: &Line) -> String {
+        let mut s = String::new();
+        let mut end: Option<f32> = None;
+        for run in &line.runs {
+            if end.is_some_and(|e| run.x > e + 0.01) {
+                s.push(' ');
+            }
+            s.push_str(&run.text);
+            end = Some(run.x + run.glyphs.iter().map(|g| g.advance).sum::<f32>());
+        }
+        s
+    }
+
+    /// Inter-word gaps of a line in em: from the end of one run's last glyph to the start of
+    /// the next run's first glyph, counted when wider than 0.15 em (as typometrics does).
+    pub(crate) fn gaps(line: &Line, size: f32) -> Vec<f32> {
+        let mut out = Vec::new();
+        let mut end: Option<f32> = None;
+        for run in &line.runs {
+            let (Some(first), Some(last)) = (run.glyphs.first(), run.glyphs.last()) else {
+                continue;
+            };
+            if let Some(e) = end {
+                let gap = (run.x + first.x - e) / size;
+                if gap > 0.15 {
+                    out.push(gap);
+                }
+            }
+            end = Some(run.x + last.x + last.advance);
+        }
+        out
+    }
+
+    fn set(engine: &TextEngine, text: &str, style: &ParagraphStyle, width: f32) -> SetParagraph {
+        engine.set_paragraph(&[Span::plain(text)], style, width)
+    }
+
+    #[test]
+    fn justified_lines_end_at_the_measure() {
+        let engine = engine();
+        let style = style(&engine);
+        for width in [120.0, 161.0, 240.0] {
+            for p in seed_paragraphs() {
+                let set = set(&engine, &p, &style, width);
+                assert!(set.warnings.is_empty(), "{:?}", set.warnings);
+                for line in set.lines.iter().filter(|l| !l.last) {
+                    assert!((line.width - width).abs() < 0.01, "{} vs {width}", line.width);
+                    let last_run = line.runs.last().expect("runs");
+                    let g = last_run.glyphs.last().expect("glyphs");
+                    assert!((last_run.x + g.x + g.advance - width).abs() < 0.01);
+                }
+                assert!(set.lines.last().is_some_and(|l| l.last && l.width <= width + 0.01));
+            }
+        }
+    }
+
+    #[test]
+    fn hyphenated_runs_respect_the_limit() {
+        let engine = engine();
+        let style = style(&engine);
+        let mut hyphenated = 0;
+        for width in [100.0, 120.0, 140.0, 161.0] {
+            for p in seed_paragraphs() {
+                let set = set(&engine, &p, &style, width);
+                let mut run = 0;
+                for line in &set.lines {
+                    if line_text(line).ends_with('-') {
+                        run += 1;
+                        hyphenated += 1;
+                        assert!(run <= 2, "three hyphens in a row at {width} pt in {p}");
+                    } else {
+                        run = 0;
+                    }
+                    if line.hyphenated {
+                        let run = line.runs.last().expect("runs");
+                        let g = run.glyphs.last().expect("glyphs");
+                        assert_eq!(&run.text[g.text_start as usize..], "-");
+                        assert_eq!(g.text_len, 1);
+                    }
+                }
+                // The last word is never hyphenated.
+                assert!(
+                    !set.lines[set.lines.len() - 2].hyphenated || set.lines.len() < 2 || {
+                        let last = line_text(set.lines.last().expect("line"));
+                        last.contains(' ')
+                    }
+                );
+            }
+        }
+        assert!(hyphenated > 0, "narrow columns should use hyphenation");
+    }
+
+    #[test]
+    fn no_line_starts_with_high_punctuation_or_ends_with_guillemet() {
+        let engine = engine();
+        let style = style(&engine);
+        let text = "Il a dit « non » et « peut-être » ; puis : « Vraiment ? Oui ! » \
+                    Les pays de l’UEEA ? Oui ! Le Kazakhstan ; la Russie : « alliés » ! \
+                    Encore une fois ? Certainement ; toujours : « jamais » !";
+        for w in 60..160 {
+            let set = set(&engine, text, &style, w as f32);
+            for line in &set.lines {
+                let t = line_text(line);
+                assert!(
+                    !t.starts_with([';', ':', '!', '?', '»', '\u{202F}', '\u{A0}']),
+                    "{t:?} at {w}"
+                );
+                assert!(!t.trim_end().ends_with('«'), "{t:?} at {w}");
+            }
+        }
+    }
+
+    #[test]
+    fn known_paragraph_breaks() {
+        let engine = engine();
+        let style = style(&engine);
+        let p = &seed_paragraphs()[1];
+        let set = set(&engine, p, &style, 161.0);
+        let lines: Vec<String> = set.lines.iter().map(line_text).collect();
+        // Reviewed: hyphens at syllable breaks (2/3 minima), "27,4 mil-lions" keeps the
+        // number with its word, "462 %" together, no more than two hyphens in a row.
+        let expected = [
+            "Le Kazakhstan modernise ses infrastruc-",
+            "tures pour devenir un acteur central du",
+            "commerce eurasiatique. Avec 27,4 mil-",
+            "lions de tonnes de fret en transit en 2024",
+            "et un objectif de 67 millions d’ici 2029,",
+            "le pays investit dans ses corridors ferro-",
+            "viaires, ses hubs logistiques et la numérisa-",
+            "tion du secteur. Le corridor Trans-Caspien,",
+            "qui relie la Chine à l’Europe, illustre cette",
+            "ambition avec une croissance de 462 % en",
+            "trois ans.",
+        ];
+        assert_eq!(lines, expected);
+    }
+
+    #[test]
+    fn long_url_is_overfull_and_reported() {
+        let engine = engine();
+        let style = style(&engine);
+        let text = "Lire https://example.org/unCheminTresLongSansAucuneCoupurePossibleNiTiret1234567890 demain.";
+        let set = set(&engine, text, &style, 100.0);
+        assert!(!set.lines.is_empty());
+        let w: Vec<_> = set.warnings.iter().filter(|w| w.kind == "overfull-line").collect();
+        assert_eq!(w.len(), 1, "{:?}", set.warnings);
+        assert!(w[0].message.contains("Lire"));
+        // The URL is never hyphenated.
+        assert!(set.lines.iter().all(|l| !l.hyphenated));
+    }
+
+    #[test]
+    fn looseness_changes_line_count() {
+        let engine = engine();
+        let mut style = style(&engine);
+        let paragraphs = seed_paragraphs();
+        let (mut shorter, mut longer) = (0, 0);
+        // Removing a line needs a short last line and enough shrink: try several measures.
+        let widths = (0..24).map(|k| 150.0 + 5.0 * k as f32);
+        for (p, width) in widths.flat_map(|w| paragraphs.iter().map(move |p| (p, w))) {
+            let normal = set(&engine, p, &style, width).lines.len();
+            style.looseness = 1;
+            let loose = set(&engine, p, &style, width).lines.len();
+            style.looseness = -1;
+            let tight = set(&engine, p, &style, width).lines.len();
+            style.looseness = 0;
+            assert!(loose >= normal && tight <= normal);
+            longer += usize::from(loose == normal + 1);
+            shorter += usize::from(tight + 1 == normal);
+        }
+        assert!(longer > 0 && shorter > 0, "longer {longer}, shorter {shorter}");
+    }
+
+    #[test]
+    fn missing_character_is_reported_with_its_code() {
+        let engine = engine();
+        let style = style(&engine);
+        let set = set(&engine, "Un sourire 😀 ici", &style, 161.0);
+        let w: Vec<_> = set.warnings.iter().filter(|w| w.kind == "missing-glyph").collect();
+        assert_eq!(w.len(), 1);
+        assert!(w[0].message.contains("U+1F600"), "{}", w[0].message);
+    }
+
+    #[test]
+    fn fallback_font_supplies_missing_characters() {
+        // Liberation Serif lacks nothing Latin; U+2192 (→) is in Liberation Sans only if
+        // Serif lacks it: either way no warning and every glyph is a real glyph.
+        let engine = engine();
+        let style = style(&engine);
+        let set = set(&engine, "Paris → Astana", &style, 161.0);
+        assert!(set.warnings.is_empty(), "{:?}", set.warnings);
+        assert!(set.lines[0].runs.iter().all(|r| r.glyphs.iter().all(|g| g.id != 0)));
+    }
+
+    #[test]
+    fn verbatim_and_uppercase_and_indent() {
+        let engine = engine();
+        let mut style = style(&engine);
+        style.first_indent = 9.5;
+        style.uppercase = true;
+        let spans = [
+            Span::plain("voir l'adresse "),
+            Span { text: "x'y ?".into(), emphasis: Emphasis::default(), verbatim: true },
+        ];
+        let set = engine.set_paragraph(&spans, &style, 300.0);
+        let text = line_text(&set.lines[0]);
+        assert_eq!(text, "VOIR L’ADRESSE x'y ?");
+        assert!((set.lines[0].runs[0].x - 9.5).abs() < 1e-3);
+    }
+
+    #[test]
+    fn ragged_and_centred() {
+        let engine = engine();
+        let mut style = style(&engine);
+        style.align = Align::Left;
+        let p = &seed_paragraphs()[1];
+        let set = set(&engine, p, &style, 161.0);
+        for line in &set.lines {
+            assert!(line.width <= 161.01);
+            assert_eq!(line.ratio, 0.0);
+            assert!(gaps(line, 9.5).iter().all(|g| (g - 0.25).abs() < 0.02 || *g < 0.2));
+        }
+        style.align = Align::Center;
+        let set = engine.set_paragraph(&[Span::plain("Au centre")], &style, 161.0);
+        let line = &set.lines[0];
+        let left = line.runs[0].x;
+        assert!((left - (161.0 - line.width)).abs() < 0.01, "{left} {}", line.width);
+    }
+
+    #[test]
+    fn measure_matches_a_single_line() {
+        let engine = engine();
+        let style = style(&engine);
+        let spans = [Span::plain("Liberté Actus no 1719")];
+        let w = engine.measure(&spans, &style);
+        let set = engine.set_paragraph(&spans, &style, 1000.0);
+        assert!((w - set.lines[0].width).abs() < 0.01, "{w} vs {}", set.lines[0].width);
+    }
+
+    fn gap_stats(engine: &TextEngine) -> (f32, f32, usize, usize) {
+        let mut style = style(engine);
+        // As on the page: 1 em first-line indent (the peers' layout).
+        style.first_indent = 9.5;
+        let debug = std::env::var_os("GAPS_DEBUG").is_some();
+        let mut all = Vec::new();
+        let mut hyph = 0;
+        let mut lines = 0;
+        for p in seed_paragraphs() {
+            let set = engine.set_paragraph(&[Span::plain(p.as_str())], &style, 161.0);
+            assert!(set.warnings.iter().all(|w| w.kind != "overfull-line"));
+            for line in set.lines.iter().filter(|l| !l.last) {
+                if debug {
+                    let g = gaps(line, 9.5);
+                    eprintln!(
+                        "{:6.2} {:5.3} {}",
+                        line.ratio,
+                        g.iter().cloned().fold(0.0, f32::max),
+                        line_text(line)
+                    );
+                }
+                all.extend(gaps(line, 9.5));
+                lines += 1;
+                hyph += usize::from(line_text(line).ends_with('-'));
+            }
+        }
+        all.sort_by(f32::total_cmp);
+        let mean = all.iter().sum::<f32>() / all.len() as f32;
+        let p95 = all[((all.len() as f32 * 0.95) as usize).min(all.len() - 1)];
+        (mean, p95, hyph, lines)
+    }
+
+    #[test]
+    fn inter_word_gaps_are_even() {
+        let (mean, p95, hyph, lines) = gap_stats(&engine());
+        eprintln!(
+            "Liberation Serif: mean {mean:.3} em, p95 {p95:.3} em, {hyph}/{lines} hyphenated"
+        );
+        // Target (LuaLaTeX on the same article): mean 0.326, p95 0.505. Not reached yet:
+        // measured 0.362 / 0.641. These bounds guard against regressions only.
+        assert!(mean <= 0.37, "mean gap {mean}");
+        assert!(p95 <= 0.66, "p95 gap {p95}");
+    }
+
+    #[test]
+    fn inter_word_gaps_are_even_in_termes() {
+        let dir = "/usr/share/texmf/fonts/opentype/public/tex-gyre/";
+        if !std::path::Path::new(&format!("{dir}texgyretermes-regular.otf")).exists() {
+            eprintln!("TeX Gyre Termes not installed; skipped");
+            return;
+        }
+        let face = |s: &str| FontSource::File(format!("{dir}texgyretermes-{s}.otf").into());
+        let engine = engine_with(FontFamily {
+            regular: face("regular"),
+            italic: face("italic"),
+            bold: face("bold"),
+            bold_italic: face("bolditalic"),
+        });
+        let (mean, p95, hyph, lines) = gap_stats(&engine);
+        eprintln!("TeX Gyre Termes: mean {mean:.3} em, p95 {p95:.3} em, {hyph}/{lines} hyphenated");
+        // Target 0.326 / 0.505 (LuaLaTeX); measured 0.347 / 0.653: regression guard only.
+        assert!(mean <= 0.36, "mean gap {mean}");
+        assert!(p95 <= 0.67, "p95 gap {p95}");
+    }
 }

@@ -99,12 +99,7 @@ impl<V: Clone> ShardedCache<V> {
             return v.clone();
         }
         let value = make();
-        shard
-            .write()
-            .unwrap_or_else(|e| e.into_inner())
-            .entry(key.into())
-            .or_insert(value)
-            .clone()
+        shard.write().unwrap_or_else(|e| e.into_inner()).entry(key.into()).or_insert(value).clone()
     }
 }
 
@@ -214,11 +209,8 @@ fn shape_run(
         let first_of_cluster = k == 0 || infos[k - 1].cluster != cluster;
         let text_len = if first_of_cluster {
             // The cluster runs to the next larger cluster value (left-to-right text).
-            let next = infos[k + 1..]
-                .iter()
-                .map(|i| i.cluster)
-                .find(|&c| c > cluster)
-                .unwrap_or(run_len);
+            let next =
+                infos[k + 1..].iter().map(|i| i.cluster).find(|&c| c > cluster).unwrap_or(run_len);
             next - cluster
         } else {
             0
