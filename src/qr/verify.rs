@@ -267,6 +267,10 @@ mod tests {
         // With 0.25 mm per edge the light modules of a 0.5 mm grid vanish: unreadable.
         let sym = encode("https://liberte-actus.fr/1719", EcLevel::Q).unwrap();
         assert!(verify(&sym, 0.5, DEFAULT_DPI, 0.25).is_err());
+        // 0.4 mm modules, fine on coated paper, leave 0.24 mm light modules on newsprint:
+        // the reason for 0.5 mm.
+        assert!(verify(&sym, 0.4, DEFAULT_DPI, NEWSPRINT_SPREAD_MM).is_err());
+        assert!(verify(&sym, 0.5, DEFAULT_DPI, NEWSPRINT_SPREAD_MM).is_ok());
     }
 
     #[test]
