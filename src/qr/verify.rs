@@ -1,0 +1,283 @@
+//! The QR self-check: each symbol is rasterised as it would come off a coldset newsprint
+//! press (ink spread, grey paper, slight blur, a little noise) and decoded with `rqrr`; a
+//! symbol that does not read back to its exact payload must not go to press.
+
+use super::QrSymbol;
+use super::symbol::QUIET_ZONE;
+use crate::load::model::EcLevel;
+
+/// Resolution of the simulated print scan, dots per inch: about what a phone camera sees
+/// of an 18 mm symbol held at reading distance, so a symbol that decodes here has margin.
+pub const DEFAULT_DPI: f32 = 150.0;
+/// Ink spread on coldset newsprint, mm per edge: dark modules grow by this much on each side.
+pub const NEWSPRINT_SPREAD_MM: f32 = 0.08;
+/// Grey level of newsprint paper (0 black, 255 white).
+const PAPER: f32 = 225.0;
+/// Grey level of solid black ink on newsprint.
+const INK: f32 = 35.0;
+/// Peak amplitude of the paper-roughness noise, grey levels.
+const NOISE: f32 = 6.0;
+/// Subsamples per pixel side for the coverage estimate.
+const SUPERSAMPLE: usize = 4;
+/// Binarisation thresholds tried after rqrr's adaptive one, as fractions of the way from ink
+/// to paper. rqrr (a port of quirc) fits its sampling grid to the finder patterns' outer
+/// corners, which ink spread pushes outwards, and binarises with one fixed rule; a phone
+/// retries over many frames and exposures. A darker threshold erodes the spread back, a
+/// lighter one helps thin prints. A print that none of them reads fails the check.
+const THRESHOLDS: [f32; 3] = [0.35, 0.5, 0.65];
+/// Refuse absurd rasters (a bad dpi or module size) instead of allocating gigabytes.
+const MAX_PIXELS_PER_SIDE: usize = 4000;
+
+/// What the QR block reports once the symbol is placed and verified.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QrReport {
+    /// The encoded URL.
+    pub payload: String,
+    /// QR version 1–40.
+    pub version: u8,
+    /// Error-correction level.
+    pub ec_level: EcLevel,
+    /// Side of the block including the quiet zone, mm.
+    pub size_mm: f32,
+    /// Side of one module, mm.
+    pub module_mm: f32,
+}
+
+impl QrReport {
+    /// The report for `symbol` printed with `module_mm` modules.
+    pub fn new(symbol: &QrSymbol, module_mm: f32) -> Self {
+        QrReport {
+            payload: symbol.payload.clone(),
+            version: symbol.version,
+            ec_level: symbol.ec_level,
+            size_mm: symbol.size_with_quiet_zone(module_mm),
+            module_mm,
+        }
+    }
+}
+
+/// A tiny deterministic PRNG (xorshift32) so the simulated paper is the same on every run.
+struct XorShift(u32);
+
+impl XorShift {
+    /// Uniform in [-1, 1).
+    fn next_signed(&mut self) -> f32 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 17;
+        self.0 ^= self.0 << 5;
+        (self.0 >> 8) as f32 / (1u32 << 23) as f32 - 1.0
+    }
+}
+
+/// For each subsample position along one axis (`count` of them, `step` mm apart, starting
+/// at `origin` mm from the symbol's edge), the range of module indices whose interval, grown
+/// by `spread` mm on both sides, contains it. Dark modules grown on both axes are squares
+/// grown by a square (a Minkowski sum), so a point is inked when a dark module lies in the
+/// product of its two ranges.
+fn axis_ranges(
+    count: usize,
+    origin: f32,
+    step: f32,
+    module: f32,
+    spread: f32,
+    width: u32,
+) -> Vec<(u32, u32)> {
+    (0..count)
+        .map(|k| {
+            let c = origin + (k as f32 + 0.5) * step;
+            // Interval i is [i*module - spread, (i+1)*module + spread).
+            let lo = ((c - spread) / module - 1.0).floor().max(0.0);
+            let hi = ((c + spread) / module).floor().min(width as f32 - 1.0);
+            let covers = |i: f32| c >= i * module - spread && c < (i + 1.0) * module + spread;
+            let (mut lo, mut hi) = (lo, hi);
+            while lo <= hi && !covers(lo) {
+                lo += 1.0;
+            }
+            while hi >= lo && !covers(hi) {
+                hi -= 1.0;
+            }
+            if lo > hi { (1, 0) } else { (lo as u32, hi as u32) }
+        })
+        .collect()
+}
+
+/// Rasterises `symbol` with its quiet zone as a greyscale print scan (row-major, side `n`).
+fn rasterise(symbol: &QrSymbol, module_mm: f32, dpi: f32, spread_mm: f32) -> (usize, Vec<u8>) {
+    let px_per_mm = dpi / 25.4;
+    let n = (symbol.size_with_quiet_zone(module_mm) * px_per_mm).ceil() as usize;
+    let margin = QUIET_ZONE as f32 * module_mm;
+    let step = 1.0 / (SUPERSAMPLE as f32 * px_per_mm);
+    let ranges = axis_ranges(n * SUPERSAMPLE, -margin, step, module_mm, spread_mm, symbol.width);
+    let inked = |sx: usize, sy: usize| {
+        let (x0, x1) = ranges[sx];
+        let (y0, y1) = ranges[sy];
+        (y0..=y1).any(|j| (x0..=x1).any(|i| symbol.is_dark(i, j)))
+    };
+    let mut coverage = vec![0f32; n * n];
+    for py in 0..n {
+        for px in 0..n {
+            let mut hits = 0;
+            for sy in py * SUPERSAMPLE..(py + 1) * SUPERSAMPLE {
+                for sx in px * SUPERSAMPLE..(px + 1) * SUPERSAMPLE {
+                    hits += usize::from(inked(sx, sy));
+                }
+            }
+            coverage[py * n + px] = hits as f32 / (SUPERSAMPLE * SUPERSAMPLE) as f32;
+        }
+    }
+    // A [1 2 1] x [1 2 1] blur stands for the camera's softness and the ink's feathering.
+    let at = |x: isize, y: isize| {
+        let clamp = |v: isize| v.clamp(0, n as isize - 1) as usize;
+        coverage[clamp(y) * n + clamp(x)]
+    };
+    let mut rng = XorShift(0x2F6E_2B1D);
+    let mut grey = Vec::with_capacity(n * n);
+    for y in 0..n as isize {
+        for x in 0..n as isize {
+            let mut c = 0.0;
+            for (dy, wy) in [(-1, 1.0), (0, 2.0), (1, 1.0)] {
+                for (dx, wx) in [(-1, 1.0), (0, 2.0), (1, 1.0)] {
+                    c += wx * wy * at(x + dx, y + dy);
+                }
+            }
+            let value = PAPER - (c / 16.0) * (PAPER - INK) + NOISE * rng.next_signed();
+            grey.push(value.round().clamp(0.0, 255.0) as u8);
+        }
+    }
+    (n, grey)
+}
+
+/// Prints `symbol` in simulation and reads it back: rasterises at `dpi` with the 4-module
+/// quiet zone, dark modules grown by `spread_mm` per edge, a slight blur, grey paper (225)
+/// and ink (35), then decodes with `rqrr`.
+///
+/// The decoder is retried with a few binarisation thresholds (see `THRESHOLDS`), the way a
+/// phone retries frames. Returns the decoded text, which is always the symbol's payload: a
+/// symbol that is not found, does not decode, or decodes to anything else is an `Err`
+/// saying why.
+pub fn verify(
+    symbol: &QrSymbol,
+    module_mm: f32,
+    dpi: f32,
+    spread_mm: f32,
+) -> Result<String, String> {
+    let valid = |v: f32| v.is_finite() && v > 0.0;
+    if !valid(module_mm) || !valid(dpi) || !spread_mm.is_finite() || 2.0 * spread_mm <= -module_mm {
+        return Err(format!(
+            "cannot simulate a print with {module_mm} mm modules, {dpi} dpi, {spread_mm} mm spread"
+        ));
+    }
+    if symbol.modules.len() != (symbol.width as usize).pow(2) {
+        return Err("the symbol's module grid is not square".into());
+    }
+    let side = symbol.size_with_quiet_zone(module_mm) * dpi / 25.4;
+    if side > MAX_PIXELS_PER_SIDE as f32 {
+        return Err(format!("a {side:.0} px simulated scan is too large"));
+    }
+    let (n, grey) = rasterise(symbol, module_mm, dpi, spread_mm);
+    // rqrr's own adaptive threshold first, then fixed thresholds between ink and paper.
+    let attempts = std::iter::once(None).chain(THRESHOLDS.iter().map(Some));
+    let mut last_error =
+        format!("no QR symbol found in the simulated print ({module_mm} mm modules at {dpi} dpi)");
+    for threshold in attempts {
+        let mut image = match threshold {
+            None => rqrr::PreparedImage::prepare_from_greyscale(n, n, |x, y| grey[y * n + x]),
+            Some(f) => {
+                let level = INK + f * (PAPER - INK);
+                rqrr::PreparedImage::prepare_from_bitmap(n, n, |x, y| {
+                    f32::from(grey[y * n + x]) < level
+                })
+            }
+        };
+        for grid in image.detect_grids() {
+            match grid.decode() {
+                Ok((_, text)) if text == symbol.payload => return Ok(text),
+                // A wrong read is worse than no read: stop at once.
+                Ok((_, text)) => {
+                    return Err(format!(
+                        "the simulated print decodes to {text:?} instead of {:?}",
+                        symbol.payload
+                    ));
+                }
+                Err(e) => last_error = format!("the simulated print does not decode ({e:?})"),
+            }
+        }
+    }
+    Err(last_error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::qr::encode;
+
+    const LEVELS: [EcLevel; 4] = [EcLevel::L, EcLevel::M, EcLevel::Q, EcLevel::H];
+
+    #[test]
+    fn round_trip_on_newsprint() {
+        let urls = [
+            "https://liberte-actus.fr/1719",
+            "https://liberte-actus.fr/1719?utm_source=print",
+            "https://xn--libert-actus-geb.fr/%C3%A9t%C3%A9",
+            "https://www.liberte-actus.fr/2024/06/18/budget-municipal-le-conseil-vote-1719.html",
+        ];
+        for url in urls {
+            for ec in LEVELS {
+                let sym = encode(url, ec).unwrap();
+                let got = verify(&sym, 0.5, DEFAULT_DPI, NEWSPRINT_SPREAD_MM);
+                assert_eq!(got.as_deref(), Ok(url), "{ec:?} v{}", sym.version);
+            }
+        }
+    }
+
+    #[test]
+    fn corrupted_symbol_fails() {
+        let url = "https://liberte-actus.fr/1719";
+        let mut sym = encode(url, EcLevel::Q).unwrap();
+        // A few flipped data modules are within Q's 25 % recovery...
+        let w = sym.width as usize;
+        for (x, y) in [(12, 12), (20, 20), (14, 22)] {
+            sym.modules[y * w + x] ^= true;
+        }
+        assert_eq!(verify(&sym, 0.5, DEFAULT_DPI, NEWSPRINT_SPREAD_MM).as_deref(), Ok(url));
+        // ...but flipping every other module of the data area is not. Finders stay intact,
+        // so the failure is the decoder's, not the detector's.
+        for y in 9..w {
+            for x in 9..w {
+                if (x + y) % 2 == 0 && !(x >= w - 9 && y >= w - 9 && x < w - 4 && y < w - 4) {
+                    sym.modules[y * w + x] ^= true;
+                }
+            }
+        }
+        let err = verify(&sym, 0.5, DEFAULT_DPI, NEWSPRINT_SPREAD_MM).unwrap_err();
+        assert!(err.contains("decode") || err.contains("no QR"), "{err}");
+    }
+
+    #[test]
+    fn bad_parameters_are_errors_not_panics() {
+        let sym = encode("https://liberte-actus.fr/1719", EcLevel::Q).unwrap();
+        assert!(verify(&sym, 0.0, DEFAULT_DPI, 0.08).is_err());
+        assert!(verify(&sym, 0.5, f32::NAN, 0.08).is_err());
+        assert!(verify(&sym, 0.5, 1e6, 0.08).is_err());
+        assert!(verify(&sym, 0.5, DEFAULT_DPI, -0.3).is_err());
+    }
+
+    #[test]
+    fn heavy_spread_closes_the_light_modules() {
+        // With 0.25 mm per edge the light modules of a 0.5 mm grid vanish: unreadable.
+        let sym = encode("https://liberte-actus.fr/1719", EcLevel::Q).unwrap();
+        assert!(verify(&sym, 0.5, DEFAULT_DPI, 0.25).is_err());
+        // 0.4 mm modules, fine on coated paper, leave 0.24 mm light modules on newsprint:
+        // the reason for 0.5 mm.
+        assert!(verify(&sym, 0.4, DEFAULT_DPI, NEWSPRINT_SPREAD_MM).is_err());
+        assert!(verify(&sym, 0.5, DEFAULT_DPI, NEWSPRINT_SPREAD_MM).is_ok());
+    }
+
+    #[test]
+    fn report_sizes() {
+        let sym = encode("https://liberte-actus.fr/1719", EcLevel::Q).unwrap();
+        let r = QrReport::new(&sym, 0.5);
+        assert_eq!((r.version, r.ec_level), (3, EcLevel::Q));
+        assert!((r.size_mm - 18.5).abs() < 1e-4);
+    }
+}
