@@ -57,7 +57,7 @@ pub fn default_config() -> IssueConfig {
         qr: QrSpec {
             placement: QrPlacement::Head,
             ec_level: EcLevel::Q,
-            module: mm(0.5),
+            module: mm(0.6),
             url_pattern: None,
             tracking: Vec::new(),
         },

@@ -598,7 +598,7 @@ impl Resolver<'_> {
                         "qr.module_mm",
                         at,
                     );
-                    d.hint = Some(String::from("use at least 0.4 mm (0.5 mm on newsprint)"));
+                    d.hint = Some(String::from("use at least 0.4 mm (0.6 mm on newsprint)"));
                 } else {
                     c.qr.module = mm(at.value);
                 }
