@@ -139,6 +139,14 @@ fn check(raw: &str) -> Result<String, String> {
     let url = Url::parse(raw).map_err(|e| format!("the URL is invalid: {e}"))?;
     match url.host() {
         None => return Err("the URL has no host".into()),
+        // The WHATWG parser accepts `{`, `}`, `*`… in hosts; DNS names are letters, digits,
+        // hyphens and dots (IDNA has turned any other letter into `xn--` already).
+        Some(Host::Domain(d))
+            if !d.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+                || d.strip_suffix('.').unwrap_or(d).split('.').any(str::is_empty) =>
+        {
+            return Err(format!("the host `{d}` is not a valid domain name"));
+        }
         Some(Host::Domain(d)) if !d.trim_end_matches('.').contains('.') => {
             return Err(format!("the host `{d}` has no domain suffix (like .fr)"));
         }
@@ -305,6 +313,10 @@ mod tests {
             let p = problem(raw);
             assert!(p.message.contains("no host"), "{raw}: {}", p.message);
         }
+        let p = problem("https://liberte-actus.fr%7D/1719");
+        assert!(p.message.contains("not a valid domain"), "{}", p.message);
+        let p = problem("https://liberte..actus.fr/1719");
+        assert!(p.message.contains("not a valid domain"), "{}", p.message);
         let p = problem("https://liberte-actus/1719");
         assert!(p.message.contains("domain suffix"), "{}", p.message);
     }
