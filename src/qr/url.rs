@@ -18,10 +18,19 @@ pub struct UrlProblem {
     pub suggestion: Option<String>,
 }
 
-/// ASCII characters that may not appear raw in a URL (RFC 3986): the `url` crate would
-/// escape most of them silently, which would hide a typo.
+/// ASCII characters that may not appear raw in a URL (RFC 3986), and any Unicode space: the
+/// `url` crate would escape them silently, which would hide a typo (a no-break space pasted
+/// from a word processor becomes `%C2%A0`).
 fn needs_escaping(c: char) -> bool {
-    c.is_ascii_control() || matches!(c, ' ' | '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}')
+    c.is_ascii_control()
+        || c.is_whitespace()
+        || matches!(c, '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}')
+}
+
+/// Invisible format characters (zero-width space, joiners, word joiner, byte-order mark)
+/// that sneak in with copy and paste; the suggestion drops them.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}')
 }
 
 /// Splits `scheme:` off `s` when it starts with one (letters, digits, `+-.`, then `:`).
@@ -57,6 +66,10 @@ fn escape_specials(s: &str) -> String {
     for (i, c) in s.char_indices() {
         if c == '\\' {
             out.push('/');
+        } else if is_invisible(c) {
+            // Dropped: the author never meant it.
+        } else if c.is_whitespace() {
+            out.push_str("%20");
         } else if needs_escaping(c) || stray_percent_at(b, i) {
             out.push_str(&format!("%{:02X}", c as u32));
         } else {
@@ -110,13 +123,15 @@ fn check(raw: &str) -> Result<String, String> {
     if after_slashes.is_empty() || after_slashes.starts_with(['/', '?', '#']) {
         return Err("the URL has no host".into());
     }
-    if let Some(c) = raw.chars().find(|&c| needs_escaping(c)) {
+    if let Some(c) = raw.chars().find(|&c| needs_escaping(c) || is_invisible(c)) {
         let what = match c {
             ' ' => "a space".to_string(),
+            c if c.is_whitespace() => format!("the space character U+{:04X}", c as u32),
+            c if is_invisible(c) => format!("the invisible character U+{:04X}", c as u32),
             c if c.is_ascii_control() => format!("the control character U+{:04X}", c as u32),
             c => format!("the character `{c}`"),
         };
-        return Err(format!("the URL contains {what}, which must be percent-encoded"));
+        return Err(format!("the URL contains {what}, which must be percent-encoded or removed"));
     }
     if (0..raw.len()).any(|i| stray_percent_at(raw.as_bytes(), i)) {
         return Err("the URL has a `%` that does not start a %XX escape".into());
@@ -124,6 +139,14 @@ fn check(raw: &str) -> Result<String, String> {
     let url = Url::parse(raw).map_err(|e| format!("the URL is invalid: {e}"))?;
     match url.host() {
         None => return Err("the URL has no host".into()),
+        // The WHATWG parser accepts `{`, `}`, `*`… in hosts; DNS names are letters, digits,
+        // hyphens and dots (IDNA has turned any other letter into `xn--` already).
+        Some(Host::Domain(d))
+            if !d.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+                || d.strip_suffix('.').unwrap_or(d).split('.').any(str::is_empty) =>
+        {
+            return Err(format!("the host `{d}` is not a valid domain name"));
+        }
         Some(Host::Domain(d)) if !d.trim_end_matches('.').contains('.') => {
             return Err(format!("the host `{d}` has no domain suffix (like .fr)"));
         }
@@ -211,8 +234,9 @@ pub fn display_address(url: &str) -> (String, Vec<usize>) {
         Some((scheme, rest)) if is_http(scheme) => rest.trim_start_matches('/'),
         _ => url,
     };
-    if s.find('/') == Some(s.len() - 1) {
-        s = &s[..s.len() - 1];
+    match s.strip_suffix('/') {
+        Some(host) if !host.contains('/') => s = host,
+        _ => {}
     }
     let breaks = s
         .char_indices()
@@ -272,6 +296,13 @@ mod tests {
         assert_eq!(p.suggestion.as_deref(), Some("https://liberte-actus.fr/100%25"));
         let p = problem("https://liberte-actus.fr\\1719");
         assert_eq!(p.suggestion.as_deref(), Some("https://liberte-actus.fr/1719"));
+        // Copy-paste debris: a no-break space, a zero-width space.
+        let p = problem("https://liberte-actus.fr/17\u{A0}19");
+        assert!(p.message.contains("U+00A0"), "{}", p.message);
+        assert_eq!(p.suggestion.as_deref(), Some("https://liberte-actus.fr/17%2019"));
+        let p = problem("https://liberte-actus.fr/\u{200B}1719");
+        assert!(p.message.contains("U+200B"), "{}", p.message);
+        assert_eq!(p.suggestion.as_deref(), Some("https://liberte-actus.fr/1719"));
         // An existing escape is kept as is.
         assert!(normalize_url("https://liberte-actus.fr/a%20b").is_ok());
     }
@@ -282,6 +313,10 @@ mod tests {
             let p = problem(raw);
             assert!(p.message.contains("no host"), "{raw}: {}", p.message);
         }
+        let p = problem("https://liberte-actus.fr%7D/1719");
+        assert!(p.message.contains("not a valid domain"), "{}", p.message);
+        let p = problem("https://liberte..actus.fr/1719");
+        assert!(p.message.contains("not a valid domain"), "{}", p.message);
         let p = problem("https://liberte-actus/1719");
         assert!(p.message.contains("domain suffix"), "{}", p.message);
     }
@@ -358,6 +393,11 @@ mod tests {
             with_tracking("https://liberte-actus.fr/1719?a=1", &utm),
             "https://liberte-actus.fr/1719?a=1&utm_source=print"
         );
+        // The fragment stays last; existing escapes are not re-encoded.
+        assert_eq!(
+            with_tracking("https://liberte-actus.fr/1719?q=%C3%A9#suite", &utm),
+            "https://liberte-actus.fr/1719?q=%C3%A9&utm_source=print#suite"
+        );
         // Not added twice.
         let tracked = "https://liberte-actus.fr/1719?utm_source=web";
         assert_eq!(with_tracking(tracked, &utm), tracked);
@@ -382,5 +422,7 @@ mod tests {
         let (text, breaks) = display_address("http://liberte-actus.fr/a/");
         assert_eq!(text, "liberte-actus.fr/a/");
         assert_eq!(breaks, vec![14, 17]);
+        // Degenerate input does not panic.
+        assert_eq!(display_address("https://"), (String::new(), vec![]));
     }
 }
