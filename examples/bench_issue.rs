@@ -49,7 +49,8 @@ fn paragraph(seed: &mut u64, sentences: usize) -> String {
 }
 
 fn generate(dir: &Path, articles: usize, photo: &str) -> std::io::Result<()> {
-    let example = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("issues/liberte-actus-1719/photos");
+    let example =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("issues/liberte-actus-1719/photos");
     let source = match photo {
         "rgb" => example.join("dune-rgb.jpg"),
         "grey" => example.join("wood-grey.jpg"),

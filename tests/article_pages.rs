@@ -9,7 +9,8 @@ use std::path::Path;
 /// Builds the example issue into a temporary folder and returns the PDF path.
 fn build_example(name: &str) -> std::path::PathBuf {
     let out = temp_dir(name);
-    let run = rotative(&["build", example_issue().to_str().unwrap(), "-o", out.to_str().unwrap(), "-q"]);
+    let run =
+        rotative(&["build", example_issue().to_str().unwrap(), "-o", out.to_str().unwrap(), "-q"]);
     assert_eq!(run.status.code(), Some(0), "build failed:\n{}", stderr(&run));
     let pdfs = pdfs_in(&out);
     assert_eq!(pdfs.len(), 1, "one PDF for the issue: {pdfs:?}");
@@ -107,7 +108,10 @@ fn example_pages_have_trim_inside_bleed_inside_media() {
 #[test]
 fn a_bare_article_builds_without_issue_yaml() {
     let dir = temp_dir("bare");
-    write_files(&dir, &[("note.md", &article("title: Une brève sans issue.yaml", &french_text(120)))]);
+    write_files(
+        &dir,
+        &[("note.md", &article("title: Une brève sans issue.yaml", &french_text(120)))],
+    );
     let run = rotative(&["build", dir.join("note.md").to_str().unwrap(), "-q"]);
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
     let pdf = dir.join("out/note.pdf");
@@ -196,7 +200,10 @@ fn empty_body_is_an_error() {
 fn a_300_word_headline_wraps_smaller_and_stays_on_the_page() {
     let headline = french_text(300).replace('.', "");
     let dir = temp_dir("longtitle");
-    write_files(&dir, &[("articles/a.md", &article(&format!("title: {headline}"), &french_text(200)))]);
+    write_files(
+        &dir,
+        &[("articles/a.md", &article(&format!("title: {headline}"), &french_text(200)))],
+    );
     let out = dir.join("out");
     let run = rotative(&["build", dir.to_str().unwrap(), "-o", out.to_str().unwrap(), "-q"]);
     let err = stderr(&run);
@@ -207,7 +214,8 @@ fn a_300_word_headline_wraps_smaller_and_stays_on_the_page() {
         return;
     }
     // Every word of the headline is on the page: nothing ran off the trim.
-    let bbox = std::process::Command::new("pdftotext").args(["-bbox"]).arg(pdf).arg("-").output().unwrap();
+    let bbox =
+        std::process::Command::new("pdftotext").args(["-bbox"]).arg(pdf).arg("-").output().unwrap();
     let html = String::from_utf8_lossy(&bbox.stdout);
     for line in html.lines().filter(|l| l.contains("<word ")) {
         let attr = |name: &str| -> f32 {

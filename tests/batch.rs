@@ -23,7 +23,10 @@ fn issue_with(name: &str, articles: &[(&str, String)], extra_yaml: &str) -> std:
 
 fn long_article(title: &str, n: usize) -> String {
     let body: Vec<String> = (0..n).map(|_| french_text(90)).collect();
-    article(&format!("title: {title}\nurl: https://veilleur.example/{}", title.len()), &body.join("\n\n"))
+    article(
+        &format!("title: {title}\nurl: https://veilleur.example/{}", title.len()),
+        &body.join("\n\n"),
+    )
 }
 
 fn report_of(path: &Path) -> serde_json::Value {
@@ -44,8 +47,15 @@ fn several_articles_get_continuous_folios_and_split_pages() {
     let out = dir.join("pages");
     let report = dir.join("report.json");
     let run = rotative(&[
-        "build", dir.to_str().unwrap(), "-o", out.to_str().unwrap(), "--split", "pages", "--report",
-        report.to_str().unwrap(), "-q",
+        "build",
+        dir.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--split",
+        "pages",
+        "--report",
+        report.to_str().unwrap(),
+        "-q",
     ]);
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
     let files = pdfs_in(&out);
@@ -88,10 +98,20 @@ fn several_articles_get_continuous_folios_and_split_pages() {
 fn split_articles_gives_one_pdf_per_article() {
     let dir = copy_example("split-articles");
     let out = dir.join("arts");
-    let run = rotative(&["build", dir.to_str().unwrap(), "-o", out.to_str().unwrap(), "--split", "articles", "-q"]);
+    let run = rotative(&[
+        "build",
+        dir.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--split",
+        "articles",
+        "-q",
+    ]);
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
-    let names: Vec<String> =
-        pdfs_in(&out).iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    let names: Vec<String> = pdfs_in(&out)
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
     assert_eq!(names, ["01-kazakhstan.pdf", "02-storm-warning.pdf", "03-bibliotheque.pdf"]);
 }
 
@@ -104,7 +124,10 @@ fn a_broken_article_does_not_sink_the_others() {
             ("broken.md", "---\ntitle: [unclosed\n---\n\nTexte.\n".to_string()),
             (
                 "nophoto.md",
-                article("title: Sans photo\nphoto:\n  file: ../photos/missing.jpg", &french_text(50)),
+                article(
+                    "title: Sans photo\nphoto:\n  file: ../photos/missing.jpg",
+                    &french_text(50),
+                ),
             ),
         ],
         "",
@@ -112,12 +135,21 @@ fn a_broken_article_does_not_sink_the_others() {
     let out = dir.join("out");
     let report = dir.join("report.json");
     let run = rotative(&[
-        "build", dir.to_str().unwrap(), "-o", out.to_str().unwrap(), "--report", report.to_str().unwrap(), "-q",
+        "build",
+        dir.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+        "-q",
     ]);
     let err = stderr(&run);
     assert_eq!(run.status.code(), Some(1), "{err}");
     assert!(err.contains("broken.md:2"), "broken YAML located: {err}");
-    assert!(err.contains("nophoto.md:") && err.contains("missing.jpg"), "missing photo named: {err}");
+    assert!(
+        err.contains("nophoto.md:") && err.contains("missing.jpg"),
+        "missing photo named: {err}"
+    );
     let pdfs = pdfs_in(&out);
     assert_eq!(pdfs.len(), 1, "the good article is still built");
     if let Some(text) = pdftotext(&pdfs[0]) {
@@ -126,8 +158,12 @@ fn a_broken_article_does_not_sink_the_others() {
     }
     let json = report_of(&report);
     assert_eq!(json["ok"], false);
-    let statuses: Vec<&str> =
-        json["articles"].as_array().unwrap().iter().map(|a| a["status"].as_str().unwrap()).collect();
+    let statuses: Vec<&str> = json["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["status"].as_str().unwrap())
+        .collect();
     assert_eq!(statuses, ["ok", "failed", "failed"]);
     let broken = &json["articles"][1]["errors"][0];
     assert!(broken["file"].as_str().unwrap().ends_with("broken.md"));
@@ -151,7 +187,8 @@ fn a_failed_write_keeps_the_previous_pdf_and_leaves_no_temporary() {
     let run = rotative_env(&args, &[("ROTATIVE_FAULT", "fail-write")]);
     assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
     assert_eq!(std::fs::read(&pdf).unwrap(), before, "the previous PDF is intact");
-    let leftovers: Vec<_> = std::fs::read_dir(&out).unwrap().flatten().map(|e| e.file_name()).collect();
+    let leftovers: Vec<_> =
+        std::fs::read_dir(&out).unwrap().flatten().map(|e| e.file_name()).collect();
     assert_eq!(leftovers.len(), 1, "no temporary file: {leftovers:?}");
 }
 
@@ -198,7 +235,15 @@ fn a_rebuild_with_the_same_input_rewrites_nothing() {
     let dir = issue_with("unchanged", &[("a.md", long_article("Stable", 2))], "");
     let out = dir.join("out");
     let report = dir.join("r.json");
-    let args = ["build", dir.to_str().unwrap(), "-o", out.to_str().unwrap(), "-q", "--report", report.to_str().unwrap()];
+    let args = [
+        "build",
+        dir.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "-q",
+        "--report",
+        report.to_str().unwrap(),
+    ];
     assert_eq!(rotative(&args).status.code(), Some(0));
     assert_eq!(report_of(&report)["outputs"][0]["status"], "written");
     assert_eq!(rotative(&args).status.code(), Some(0));
@@ -223,7 +268,13 @@ fn photo_paths_outside_the_issue_are_refused() {
 fn strict_turns_warnings_into_failures() {
     let dir = issue_with(
         "strict",
-        &[("a.md", article("title: Mots -clé mal tapés", &format!("Un texte avec Mots -clé dedans. {}", french_text(40))))],
+        &[(
+            "a.md",
+            article(
+                "title: Mots -clé mal tapés",
+                &format!("Un texte avec Mots -clé dedans. {}", french_text(40)),
+            ),
+        )],
         "",
     );
     let plain = rotative(&["build", dir.to_str().unwrap(), "-q"]);

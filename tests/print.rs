@@ -41,9 +41,13 @@ fn pdf_x4_is_declared_with_its_output_intent() {
     let catalog = doc.catalog().unwrap();
     let intents = catalog.get(b"OutputIntents").unwrap().as_array().unwrap();
     assert_eq!(intents.len(), 1);
-    let intent = doc.get_dictionary(intents[0].as_reference().unwrap()).unwrap();
+    let intent = match &intents[0] {
+        lopdf::Object::Reference(id) => doc.get_dictionary(*id).unwrap(),
+        other => other.as_dict().unwrap(),
+    };
     assert_eq!(intent.get(b"S").unwrap().as_name().unwrap(), b"GTS_PDFX");
-    let profile = doc.get_object(intent.get(b"DestOutputProfile").unwrap().as_reference().unwrap()).unwrap();
+    let profile =
+        doc.get_object(intent.get(b"DestOutputProfile").unwrap().as_reference().unwrap()).unwrap();
     let profile = profile.as_stream().unwrap();
     assert_eq!(profile.dict.get(b"N").unwrap().as_i64().unwrap(), 4);
     assert!(doc.trailer.get(b"ID").is_ok());
@@ -64,7 +68,11 @@ fn pdf_x1a_has_only_cmyk_and_grey_and_no_transparency() {
             _ => continue,
         };
         for key in [&b"SMask"[..], b"CA", b"ca", b"BM", b"Group"] {
-            assert!(dict.get(key).is_err(), "transparency key {:?} found", String::from_utf8_lossy(key));
+            assert!(
+                dict.get(key).is_err(),
+                "transparency key {:?} found",
+                String::from_utf8_lossy(key)
+            );
         }
         if let Ok(space) = dict.get(b"ColorSpace") {
             let name = space.as_name().map(|n| n.to_vec()).unwrap_or_default();
@@ -112,7 +120,10 @@ fn the_cmyk_jpeg_is_embedded_byte_for_byte() {
     let jpeg = std::fs::read(example_issue().join("photos/storm-cmyk.jpg")).unwrap();
     let doc = lopdf::Document::load(&pdf).unwrap();
     let found = doc.objects.values().any(|o| {
-        o.as_stream().is_ok_and(|s| s.dict.get(b"Filter").and_then(|f| f.as_name()).ok() == Some(b"DCTDecode") && s.content == jpeg)
+        o.as_stream().is_ok_and(|s| {
+            s.dict.get(b"Filter").and_then(|f| f.as_name()).ok() == Some(b"DCTDecode")
+                && s.content == jpeg
+        })
     });
     assert!(found, "the CMYK JPEG stream equals the file");
 }
@@ -127,11 +138,16 @@ fn two_builds_are_byte_identical() {
 #[test]
 fn qpdf_ghostscript_and_poppler_accept_the_files() {
     for standard in ["pdf-x-4", "pdf-x-1a"] {
-        let pdf = build(&format!("readers-{standard}"), &["--standard", standard, "--marks", "all"]);
+        let pdf =
+            build(&format!("readers-{standard}"), &["--standard", standard, "--marks", "all"]);
         if have("qpdf") {
             let out = Command::new("qpdf").arg("--check").arg(&pdf).output().unwrap();
-            let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
-            assert!(out.status.success() && !text.to_lowercase().contains("warning"), "qpdf: {text}");
+            let text = String::from_utf8_lossy(&out.stdout).to_string()
+                + &String::from_utf8_lossy(&out.stderr);
+            assert!(
+                out.status.success() && !text.to_lowercase().contains("warning"),
+                "qpdf: {text}"
+            );
         }
         if have("gs") {
             let out = Command::new("gs")
@@ -139,13 +155,28 @@ fn qpdf_ghostscript_and_poppler_accept_the_files() {
                 .arg(&pdf)
                 .output()
                 .unwrap();
-            let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
-            assert!(out.status.success() && !text.to_lowercase().contains("error") && !text.to_lowercase().contains("warning"), "gs: {text}");
+            let text = String::from_utf8_lossy(&out.stdout).to_string()
+                + &String::from_utf8_lossy(&out.stderr);
+            assert!(
+                out.status.success()
+                    && !text.to_lowercase().contains("error")
+                    && !text.to_lowercase().contains("warning"),
+                "gs: {text}"
+            );
         }
         if have("pdftoppm") {
             let prefix = pdf.with_extension("");
-            let out = Command::new("pdftoppm").args(["-r", "30", "-png"]).arg(&pdf).arg(&prefix).output().unwrap();
-            assert!(out.status.success() && out.stderr.is_empty(), "pdftoppm: {}", String::from_utf8_lossy(&out.stderr));
+            let out = Command::new("pdftoppm")
+                .args(["-r", "30", "-png"])
+                .arg(&pdf)
+                .arg(&prefix)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success() && out.stderr.is_empty(),
+                "pdftoppm: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
         }
     }
 }

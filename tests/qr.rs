@@ -13,12 +13,18 @@ fn every_printed_code_decodes_to_its_url() {
         return;
     }
     let out = temp_dir("qr");
-    let run = rotative(&["build", example_issue().to_str().unwrap(), "-o", out.to_str().unwrap(), "-q"]);
+    let run =
+        rotative(&["build", example_issue().to_str().unwrap(), "-o", out.to_str().unwrap(), "-q"]);
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
     let pdf = pdfs_in(&out).remove(0);
     for dpi in ["300", "150"] {
         let prefix = out.join(format!("page-{dpi}"));
-        let status = Command::new("pdftoppm").args(["-r", dpi, "-gray", "-png"]).arg(&pdf).arg(&prefix).status().unwrap();
+        let status = Command::new("pdftoppm")
+            .args(["-r", dpi, "-gray", "-png"])
+            .arg(&pdf)
+            .arg(&prefix)
+            .status()
+            .unwrap();
         assert!(status.success());
         let mut decoded = Vec::new();
         for png in std::fs::read_dir(&out).unwrap().flatten().map(|e| e.path()) {
@@ -26,13 +32,21 @@ fn every_printed_code_decodes_to_its_url() {
             if !name.starts_with(&format!("page-{dpi}")) {
                 continue;
             }
-            let zbar = Command::new("zbarimg").args(["--quiet", "--raw", "-Sdisable", "-Sqrcode.enable"]).arg(&png).output().unwrap();
+            let zbar = Command::new("zbarimg")
+                .args(["--quiet", "--raw", "-Sdisable", "-Sqrcode.enable"])
+                .arg(&png)
+                .output()
+                .unwrap();
             decoded.extend(String::from_utf8_lossy(&zbar.stdout).lines().map(str::to_string));
         }
         decoded.sort();
         assert_eq!(
             decoded,
-            ["https://liberte-actus.fr/1719", "https://liberte-actus.fr/1720", "https://liberte-actus.fr/1721"],
+            [
+                "https://liberte-actus.fr/1719",
+                "https://liberte-actus.fr/1720",
+                "https://liberte-actus.fr/1721"
+            ],
             "at {dpi} dpi"
         );
     }
@@ -41,7 +55,8 @@ fn every_printed_code_decodes_to_its_url() {
 #[test]
 fn the_symbol_is_drawn_as_black_only_vector_paths() {
     let out = temp_dir("qr-vector");
-    let run = rotative(&["build", example_issue().to_str().unwrap(), "-o", out.to_str().unwrap(), "-q"]);
+    let run =
+        rotative(&["build", example_issue().to_str().unwrap(), "-o", out.to_str().unwrap(), "-q"]);
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
     let doc = lopdf::Document::load(pdfs_in(&out).remove(0)).unwrap();
     let first = *doc.get_pages().values().next().unwrap();
@@ -50,15 +65,29 @@ fn the_symbol_is_drawn_as_black_only_vector_paths() {
     // Find a fill in 0 0 0 1 k followed by many `re` before `f`: the symbol's runs.
     let mut best = 0;
     for (i, op) in ops.iter().enumerate() {
-        if op.operator == "k" && op.operands.iter().map(|o| o.as_float().unwrap_or(-1.0)).collect::<Vec<_>>() == [0.0, 0.0, 0.0, 1.0] {
+        if op.operator == "k"
+            && op.operands.iter().map(|o| o.as_float().unwrap_or(-1.0)).collect::<Vec<_>>()
+                == [0.0, 0.0, 0.0, 1.0]
+        {
             let runs = ops[i + 1..].iter().take_while(|o| o.operator == "re").count();
             best = best.max(runs);
         }
     }
-    assert!(best > 100, "a version-3 symbol is hundreds of merged runs in one black fill, found {best}");
+    assert!(
+        best > 100,
+        "a version-3 symbol is hundreds of merged runs in one black fill, found {best}"
+    );
     // Runs are merged: fewer rectangles than dark modules (a 29x29 symbol has ~430).
     assert!(best < 420, "adjacent modules merged into runs: {best}");
     // No image is used for the code: the only images are the photos (3).
-    let images = doc.objects.values().filter(|o| o.as_stream().is_ok_and(|s| s.dict.get(b"Subtype").and_then(|t| t.as_name()).ok() == Some(b"Image"))).count();
+    let images = doc
+        .objects
+        .values()
+        .filter(|o| {
+            o.as_stream().is_ok_and(|s| {
+                s.dict.get(b"Subtype").and_then(|t| t.as_name()).ok() == Some(b"Image")
+            })
+        })
+        .count();
     assert_eq!(images, 3);
 }

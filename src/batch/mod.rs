@@ -15,9 +15,9 @@ use std::time::Instant;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
+use crate::check;
 use crate::compose::article::{self, PreparedArticle, QrInput};
 use crate::compose::display::{Item, Page};
-use crate::check;
 use crate::compose::{self, Grid};
 use crate::diag::{Diagnostic, Severity};
 use crate::geom::to_mm;
@@ -94,7 +94,8 @@ pub fn run(input: &Path, options: &Options) -> Outcome {
         outputs: Vec::new(),
         summary: Summary::default(),
     };
-    let issue = match load::load_issue(input, &LoadOptions { allow_outside: options.allow_outside }) {
+    let issue = match load::load_issue(input, &LoadOptions { allow_outside: options.allow_outside })
+    {
         Ok(issue) => issue,
         Err(errors) => {
             report.issue = errors;
@@ -135,7 +136,8 @@ pub fn run(input: &Path, options: &Options) -> Outcome {
         .collect();
     progress.finish_and_clear();
 
-    let ok: Vec<&PreparedArticle> = prepared.iter().filter_map(|p| p.result.as_ref().ok()).collect();
+    let ok: Vec<&PreparedArticle> =
+        prepared.iter().filter_map(|p| p.result.as_ref().ok()).collect();
     let mut placements = Vec::new();
     let mut pages = Vec::new();
     if !ok.is_empty() {
@@ -175,7 +177,8 @@ pub fn run(input: &Path, options: &Options) -> Outcome {
     if options.write && !pages.is_empty() {
         let out_dir = options.output.clone().unwrap_or_else(|| default_output(input, &issue));
         output::remove_stale_temporaries(&out_dir);
-        let files = plan_outputs(&issue, &config, &engine, &grid, &ok, &pages, input, options.split);
+        let files =
+            plan_outputs(&issue, &config, &engine, &grid, &ok, &pages, input, options.split);
         let render_options = render_options(&config, &issue);
         let results: Vec<Result<OutputReport, Diagnostic>> = files
             .par_iter()
@@ -257,15 +260,23 @@ fn prepare_entry(
                         frame_mm: (round1(to_mm(frame.width)), round1(to_mm(frame.height))),
                         ppi: round1(ppi),
                     });
-                    let finding =
-                        check::photo_resolution(path, ppi, &config.photo, photo.accept_low_resolution);
+                    let finding = check::photo_resolution(
+                        path,
+                        ppi,
+                        &config.photo,
+                        photo.accept_low_resolution,
+                    );
                     if let Some(finding) = finding {
                         let finding = finding.in_file(&article.path).field("photo.file");
                         let finding = match photo.line {
                             Some(line) => finding.at(line, 0),
                             None => finding,
                         };
-                        if finding.is_error() { errors.push(finding) } else { warnings.push(finding) }
+                        if finding.is_error() {
+                            errors.push(finding)
+                        } else {
+                            warnings.push(finding)
+                        }
                     }
                 }
             }
@@ -279,7 +290,14 @@ fn prepare_entry(
         }
         if errors.is_empty() { Ok(prepared) } else { Err(errors) }
     });
-    Prepared { article: Some(article.clone()), file: entry.path.clone(), result, warnings, photos, qr: qr_report }
+    Prepared {
+        article: Some(article.clone()),
+        file: entry.path.clone(),
+        result,
+        warnings,
+        photos,
+        qr: qr_report,
+    }
 }
 
 /// The article's URL, validated, encoded and checked by decoding it after a simulated print.
@@ -300,7 +318,11 @@ fn article_qr(
     let url = match (&article.url, &config.qr.url_pattern, &config.website) {
         (Some(raw), _, _) => qr::normalize_url(raw),
         (None, Some(pattern), Some(site)) => {
-            let stem = article.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let stem = article
+                .path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
             qr::url_from_pattern(pattern, site, qr::article_id(&stem))
         }
         _ => return Ok(None),
@@ -340,7 +362,10 @@ fn plan_outputs(
     input: &Path,
     split: Split,
 ) -> Vec<(String, Vec<Page>)> {
-    let date = config.date.map(|d| format!("{:04}-{:02}-{:02}", d.year, d.month, d.day)).unwrap_or_default();
+    let date = config
+        .date
+        .map(|d| format!("{:04}-{:02}-{:02}", d.year, d.month, d.day))
+        .unwrap_or_default();
     let values = [
         ("publication", config.publication.clone()),
         ("date", date.clone()),
@@ -351,14 +376,22 @@ fn plan_outputs(
             let name = if input.is_file() {
                 input.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
             } else {
-                let parts: Vec<&str> = [config.publication.as_str(), date.as_str()].into_iter().filter(|s| !s.is_empty()).collect();
+                let parts: Vec<&str> = [config.publication.as_str(), date.as_str()]
+                    .into_iter()
+                    .filter(|s| !s.is_empty())
+                    .collect();
                 parts.join(" ")
             };
             vec![(format!("{}.pdf", output::slug(&name)), pages.to_vec())]
         }
         Split::Pages => pages
             .iter()
-            .map(|page| (output::fill_pattern(&config.page_file_pattern, &values, page.number), vec![page.clone()]))
+            .map(|page| {
+                (
+                    output::fill_pattern(&config.page_file_pattern, &values, page.number),
+                    vec![page.clone()],
+                )
+            })
             .collect(),
         Split::Articles => {
             let stems = issue.articles.iter().filter(|a| a.article.is_ok());
@@ -369,7 +402,11 @@ fn plan_outputs(
                 single.pieces.extend(article::boilerplate_pieces(engine, config, grid));
                 let composition = compose::compose(engine, config, &[&single], first);
                 first += composition.pages.len() as u32;
-                let stem = entry.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                let stem = entry
+                    .path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 files.push((format!("{}.pdf", output::slug(&stem)), composition.pages));
             }
             files
@@ -379,7 +416,12 @@ fn plan_outputs(
 
 /// Render settings from the issue.
 fn render_options(config: &load::model::IssueConfig, issue: &Issue) -> RenderOptions {
-    let date = config.date.or_else(|| issue.articles.iter().find_map(|a| a.article.as_ref().ok().and_then(|a| a.updated.or(a.date))));
+    let date = config.date.or_else(|| {
+        issue
+            .articles
+            .iter()
+            .find_map(|a| a.article.as_ref().ok().and_then(|a| a.updated.or(a.date)))
+    });
     let date = date.map_or((2000, 1, 1), |d| (d.year, d.month, d.day));
     let standard = match config.output.standard {
         Standard::PdfX4 => "PDF/X-4",
@@ -416,7 +458,9 @@ fn progress_bar(enabled: bool, len: u64) -> indicatif::ProgressBar {
     }
     // indicatif draws nothing when stderr is not a terminal.
     let bar = indicatif::ProgressBar::new(len);
-    if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} setting articles {bar:30} {pos}/{len}") {
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{spinner} setting articles {bar:30} {pos}/{len}")
+    {
         bar.set_style(style);
     }
     bar

@@ -52,8 +52,8 @@ pub fn photo_resolution(
 /// Decodes `symbol` after a simulated coldset print at `module_mm` and checks that it reads
 /// back as `expected`, exactly.
 pub fn qr_self_check(symbol: &QrSymbol, module_mm: f32, expected: &str) -> Result<(), Diagnostic> {
-    let decoded = qr::verify(symbol, module_mm, qr::DEFAULT_DPI, qr::NEWSPRINT_SPREAD_MM)
-        .map_err(|e| {
+    let decoded =
+        qr::verify(symbol, module_mm, qr::DEFAULT_DPI, qr::NEWSPRINT_SPREAD_MM).map_err(|e| {
             Diagnostic::error(
                 "qr-unreadable",
                 format!("the QR code does not scan after a simulated newsprint print: {e}"),

@@ -104,7 +104,11 @@ pub fn main() -> i32 {
         Command::Check(args) => run(&args, None),
         Command::Init { folder } => match crate::init::scaffold(&folder) {
             Ok(()) => {
-                println!("created {}; build it with: rotative build {}", folder.display(), folder.display());
+                println!(
+                    "created {}; build it with: rotative build {}",
+                    folder.display(),
+                    folder.display()
+                );
                 0
             }
             Err(e) => {
@@ -117,7 +121,10 @@ pub fn main() -> i32 {
 
 fn run(args: &CommonArgs, build: Option<(Option<PathBuf>, SplitArg)>) -> i32 {
     if !args.input.exists() {
-        eprintln!("error: {} does not exist (give an article .md file or an issue folder)", args.input.display());
+        eprintln!(
+            "error: {} does not exist (give an article .md file or an issue folder)",
+            args.input.display()
+        );
         return 2;
     }
     let write = build.is_some();
@@ -163,7 +170,10 @@ fn run(args: &CommonArgs, build: Option<(Option<PathBuf>, SplitArg)>) -> i32 {
 
 fn print_diagnostics(report: &batch::report::Report) {
     let mut err = std::io::stderr().lock();
-    let all = report.issue.iter().chain(report.articles.iter().flat_map(|a| a.errors.iter().chain(a.warnings.iter())));
+    let all = report
+        .issue
+        .iter()
+        .chain(report.articles.iter().flat_map(|a| a.errors.iter().chain(a.warnings.iter())));
     for d in all {
         let _ = writeln!(err, "{d}");
     }

@@ -5,10 +5,10 @@
 
 use std::sync::Arc;
 
+use crate::compose::Grid;
 use crate::compose::display::Item;
 use crate::compose::flow::{BlockPiece, LinesPiece, Piece, line_items, offset};
 use crate::compose::labels::{self, ResolvedLabels};
-use crate::compose::Grid;
 use crate::diag::Diagnostic;
 use crate::geom::Rect;
 use crate::load::model::{
@@ -23,11 +23,14 @@ use crate::text::{Line, ParagraphStyle, TextEngine};
 pub struct PreparedArticle {
     /// Kicker, headline, meta line and keywords, spanning the head width.
     pub head: BlockPiece,
+    /// The same with a smaller headline, for an article that starts under another one:
+    /// the page's hierarchy puts the first article's headline above the others.
+    pub head_secondary: BlockPiece,
     /// The QR block for the head of the article, at the top right.
     pub qr_head: Option<BlockPiece>,
     /// The QR block reserved at the foot of the last column of the first page.
     pub qr_corner: Option<BlockPiece>,
-    /// Photo with credit and caption, then the standfirst, over the first columns.
+    /// Photo with its credit and caption, over the last columns.
     pub lead: Option<BlockPiece>,
     /// Columns spanned by the lead.
     pub lead_columns: u32,
@@ -59,6 +62,9 @@ pub struct Setter<'a> {
     file: std::path::PathBuf,
     line: usize,
 }
+
+/// Headline size of an article that starts under another one, relative to the lead's.
+const SECONDARY_HEADLINE: f32 = 0.75;
 
 /// Space between the photo and its credit, and similar small gaps, in points.
 const SMALL_GAP: f32 = 2.0;
@@ -130,7 +136,14 @@ impl<'a> Setter<'a> {
     }
 
     /// Stacks lines at `y` (top of the first slot), moving `y` down; returns the items.
-    fn stack(&self, lines: &[Line], style: &TextStyle, x: f32, y: &mut f32, width: f32) -> Vec<Item> {
+    fn stack(
+        &self,
+        lines: &[Line],
+        style: &TextStyle,
+        x: f32,
+        y: &mut f32,
+        width: f32,
+    ) -> Vec<Item> {
         let mut items = Vec::new();
         for line in lines {
             let baseline = *y + ascent(style);
@@ -183,7 +196,10 @@ pub fn prepare(
     qr: Option<&QrInput>,
 ) -> Result<PreparedArticle, Vec<Diagnostic>> {
     let mut setter = Setter::new(engine, config, grid, article.lang, &article.path);
-    let words = count_words(&article.body);
+    // Readers read the headline and standfirst too.
+    let words = count_words(&article.body)
+        + article.title.split_whitespace().count()
+        + article.standfirst.as_deref().map_or(0, |s| s.split_whitespace().count());
 
     // QR block: its width is one column (or the block at the article's end).
     let qr_block = qr.map(|q| qr_block(&mut setter, q, grid.column_width));
@@ -198,7 +214,11 @@ pub fn prepare(
         Some(_) => grid.area.width - grid.column_width - grid.gutter,
         None => grid.area.width,
     };
-    let head = head_block(&mut setter, article, head_width, words)?;
+    let head = head_block(&mut setter, article, head_width, words, 1.0)?;
+    let secondary_warnings = setter.warnings.len();
+    let head_secondary = head_block(&mut setter, article, head_width, words, SECONDARY_HEADLINE)?;
+    // The secondary head repeats the first one's findings: keep them once.
+    setter.warnings.truncate(secondary_warnings);
 
     let lead_columns = article
         .photo
@@ -208,12 +228,17 @@ pub fn prepare(
         .clamp(1, grid.columns);
     let lead = lead_block(&mut setter, article, grid.span(lead_columns));
 
-    let mut pieces = body_pieces(&mut setter, &article.body, grid.column_width);
+    let mut pieces = Vec::new();
+    if let Some(standfirst) = &article.standfirst {
+        pieces.push(Piece::Block(standfirst_block(&mut setter, standfirst, grid.column_width)));
+    }
+    pieces.extend(body_pieces(&mut setter, &article.body, grid.column_width));
     if let Some(block) = qr_end {
         pieces.push(Piece::Block(block));
     }
     Ok(PreparedArticle {
         head,
+        head_secondary,
         qr_head,
         qr_corner,
         lead,
@@ -226,9 +251,8 @@ pub fn prepare(
 
 /// Words of the body, for the reading time.
 fn count_words(blocks: &[Block]) -> usize {
-    let spans_words = |spans: &[Span]| -> usize {
-        spans.iter().map(|s| s.text.split_whitespace().count()).sum()
-    };
+    let spans_words =
+        |spans: &[Span]| -> usize { spans.iter().map(|s| s.text.split_whitespace().count()).sum() };
     blocks
         .iter()
         .map(|b| match &b.kind {
@@ -247,6 +271,7 @@ fn head_block(
     article: &Article,
     width: f32,
     words: usize,
+    scale: f32,
 ) -> Result<BlockPiece, Vec<Diagnostic>> {
     let config = setter.config;
     let styles = &config.styles;
@@ -263,7 +288,10 @@ fn head_block(
     // The headline shrinks until it takes at most 45 % of the type area: a long title
     // wraps and gets smaller, it never runs off the page.
     let max_height = 0.45 * setter.grid.area.height;
-    let base = &styles.headline;
+    let mut base = styles.headline.clone();
+    base.size *= scale;
+    base.leading *= scale;
+    let base = &base;
     let min_size = config.styles.body.size.max(8.0);
     let mut style = base.clone();
     let mut lines = setter.set_text(&article.title, &style, width);
@@ -362,7 +390,22 @@ fn meta_line(setter: &Setter<'_>, article: &Article, words: usize) -> String {
     parts.join(" · ")
 }
 
-/// The photo (cover-fit in its frame around the focal point), credit, caption, standfirst.
+/// The standfirst (chapô) at the head of the first column, as an unbreakable block whose
+/// height keeps the body that follows on the baseline grid.
+fn standfirst_block(setter: &mut Setter<'_>, text: &str, width: f32) -> BlockPiece {
+    let style = setter.config.styles.standfirst.clone();
+    setter.line = 1;
+    let lines = setter.set_text(text, &style, width);
+    let mut y = 0.0;
+    let items = setter.stack(&lines, &style, 0.0, &mut y, width);
+    BlockPiece {
+        height: snap_up(y + style.space_after, setter.grid.baseline),
+        items,
+        space_before: 0.0,
+    }
+}
+
+/// The photo (cover-fit in its frame around the focal point), its credit and caption.
 fn lead_block(setter: &mut Setter<'_>, article: &Article, width: f32) -> Option<BlockPiece> {
     let styles = &setter.config.styles;
     let grid = setter.grid.baseline;
@@ -393,13 +436,6 @@ fn lead_block(setter: &mut Setter<'_>, article: &Article, width: f32) -> Option<
             items.extend(setter.stack(&lines, &styles.caption, 0.0, &mut y, width));
         }
         y += styles.caption.space_after;
-    }
-    if let Some(standfirst) = &article.standfirst {
-        y = snap_up(y, grid);
-        setter.line = 1;
-        let lines = setter.set_text(standfirst, &styles.standfirst, width);
-        items.extend(setter.stack(&lines, &styles.standfirst, 0.0, &mut y, width));
-        y += styles.standfirst.space_after;
     }
     if items.is_empty() {
         return None;
@@ -441,7 +477,11 @@ fn body_pieces(setter: &mut Setter<'_>, blocks: &[Block], width: f32) -> Vec<Pie
             }
             BlockKind::Intertitle(spans) => {
                 let lines = setter.set(spans, &styles.intertitle, width);
-                let mut piece = setter.piece(lines, &styles.intertitle, snap_up(styles.intertitle.space_before, grid));
+                let mut piece = setter.piece(
+                    lines,
+                    &styles.intertitle,
+                    snap_up(styles.intertitle.space_before, grid),
+                );
                 piece.keep_with_next = true;
                 pieces.push(Piece::Lines(piece));
                 indent_next = false;
@@ -492,7 +532,8 @@ fn quote_block(setter: &mut Setter<'_>, spans: &[Span], width: f32) -> BlockPiec
     let style = setter.config.styles.quote.clone();
     let grid = setter.grid.baseline;
     let rule = setter.config.styles.rule_color;
-    let mut items = vec![Item::Rule { from: (0.0, 1.0), to: (width, 1.0), width: 1.0, color: rule }];
+    let mut items =
+        vec![Item::Rule { from: (0.0, 1.0), to: (width, 1.0), width: 1.0, color: rule }];
     let mut y = 6.0;
     let quoted: Vec<Span> = spans.to_vec();
     let lines = setter.set(&quoted, &style, width);
@@ -503,7 +544,12 @@ fn quote_block(setter: &mut Setter<'_>, spans: &[Span], width: f32) -> BlockPiec
 }
 
 /// The boxed sidebar (encadré): a tinted box with a title and its content.
-fn sidebar_block(setter: &mut Setter<'_>, title: &[Span], blocks: &[Block], width: f32) -> BlockPiece {
+fn sidebar_block(
+    setter: &mut Setter<'_>,
+    title: &[Span],
+    blocks: &[Block],
+    width: f32,
+) -> BlockPiece {
     let styles = setter.config.styles.clone();
     let grid = setter.grid.baseline;
     let pad = 5.0;
@@ -533,7 +579,9 @@ fn sidebar_block(setter: &mut Setter<'_>, title: &[Span], blocks: &[Block], widt
                     }
                 }
             }
-            BlockKind::Paragraph(spans) | BlockKind::Quote(spans) | BlockKind::Intertitle(spans) => {
+            BlockKind::Paragraph(spans)
+            | BlockKind::Quote(spans)
+            | BlockKind::Intertitle(spans) => {
                 let lines = setter.set(spans, &styles.sidebar, inner);
                 content.extend(setter.stack(&lines, &styles.sidebar, pad, &mut y, inner));
                 y += 2.0;
@@ -543,7 +591,11 @@ fn sidebar_block(setter: &mut Setter<'_>, title: &[Span], blocks: &[Block], widt
     }
     let height = snap_up(y + pad, grid) - 0.5 * grid;
     let mut items = vec![
-        Item::Rect { rect: Rect::new(0.0, 0.0, width, height), fill: Some(styles.sidebar_tint), stroke: None },
+        Item::Rect {
+            rect: Rect::new(0.0, 0.0, width, height),
+            fill: Some(styles.sidebar_tint),
+            stroke: None,
+        },
         Item::Rule { from: (0.0, 0.0), to: (width, 0.0), width: 1.5, color: styles.rule_color },
     ];
     items.extend(content);
@@ -553,7 +605,8 @@ fn sidebar_block(setter: &mut Setter<'_>, title: &[Span], blocks: &[Block], widt
 /// The publication's boilerplate blocks (subscription, donation), set once per issue and
 /// flowed after the last article.
 pub fn boilerplate_pieces(engine: &TextEngine, config: &IssueConfig, grid: &Grid) -> Vec<Piece> {
-    let mut setter = Setter::new(engine, config, grid, config.lang, std::path::Path::new("issue.yaml"));
+    let mut setter =
+        Setter::new(engine, config, grid, config.lang, std::path::Path::new("issue.yaml"));
     config
         .boilerplate
         .iter()
@@ -569,8 +622,12 @@ fn boilerplate_block(
 ) -> BlockPiece {
     let styles = setter.config.styles.clone();
     let grid = setter.grid.baseline;
-    let mut items =
-        vec![Item::Rule { from: (0.0, 0.0), to: (width, 0.0), width: 0.75, color: styles.rule_color }];
+    let mut items = vec![Item::Rule {
+        from: (0.0, 0.0),
+        to: (width, 0.0),
+        width: 0.75,
+        color: styles.rule_color,
+    }];
     let mut y = 3.0;
     let lines = setter.set_text(&item.title, &styles.boilerplate_title, width);
     items.extend(setter.stack(&lines, &styles.boilerplate_title, 0.0, &mut y, width));
@@ -593,12 +650,8 @@ fn qr_block(setter: &mut Setter<'_>, qr: &QrInput, width: f32) -> BlockPiece {
     let quiet = 4.0 * module;
     let outer = symbol_side + 2.0 * quiet;
     let text_width = (width - outer).max(width * 0.3);
-    let mut items = vec![Item::Qr {
-        x: width - outer + quiet,
-        y: quiet,
-        module,
-        symbol: qr.symbol.clone(),
-    }];
+    let mut items =
+        vec![Item::Qr { x: width - outer + quiet, y: quiet, module, symbol: qr.symbol.clone() }];
     let publication = setter.config.publication.clone();
     let caption = setter.labels.qr_caption.clone();
     let address_label = labels::fill(&setter.labels.qr_address, &[("publication", &publication)]);
@@ -611,7 +664,8 @@ fn qr_block(setter: &mut Setter<'_>, qr: &QrInput, width: f32) -> BlockPiece {
     items.extend(setter.stack(&lines, &style, 0.0, &mut y, text_width));
     style.emphasis.bold = true;
     let printed = qr.url.split_once("://").map_or(qr.url.as_str(), |(_, rest)| rest);
-    let address = [Span { text: printed.to_string(), emphasis: Emphasis::default(), verbatim: true }];
+    let address =
+        [Span { text: printed.to_string(), emphasis: Emphasis::default(), verbatim: true }];
     let lines = setter.set(&address, &style, text_width);
     items.extend(setter.stack(&lines, &style, 0.0, &mut y, text_width));
     BlockPiece { height: y.max(outer), items, space_before: setter.grid.baseline }

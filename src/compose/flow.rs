@@ -130,13 +130,16 @@ impl Flowed {
         for placement in &self.placements {
             match &pieces[placement.piece] {
                 Piece::Lines(p) => {
-                    for (i, line) in p.lines[placement.lines.0..placement.lines.1].iter().enumerate()
+                    for (i, line) in
+                        p.lines[placement.lines.0..placement.lines.1].iter().enumerate()
                     {
                         let baseline = placement.y + i as f32 * p.leading + p.ascent;
                         let x = placement.x + p.indent;
                         if placement.lines.0 + i == 0 {
                             items.extend(
-                                p.first_line_extras.iter().map(|e| offset(e, placement.x, baseline)),
+                                p.first_line_extras
+                                    .iter()
+                                    .map(|e| offset(e, placement.x, baseline)),
                             );
                         }
                         items.extend(line_items(line, x, baseline, p.color));

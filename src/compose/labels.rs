@@ -1,7 +1,7 @@
 //! Printed labels in French, English and German, dates written out in each language, and
 //! reading time. `issue.yaml` can override any label per language.
 
-use crate::load::model::{Date, IssueConfig, Lang, Labels};
+use crate::load::model::{Date, IssueConfig, Labels, Lang};
 
 /// Labels resolved for one language: built-ins with the issue's overrides on top.
 #[derive(Debug, Clone)]
@@ -227,7 +227,9 @@ mod tests {
 
     #[test]
     fn placeholders_are_filled() {
-        assert_eq!(fill("Temps de lecture : {minutes} minutes", &[("minutes", "3")]),
-            "Temps de lecture : 3 minutes");
+        assert_eq!(
+            fill("Temps de lecture : {minutes} minutes", &[("minutes", "3")]),
+            "Temps de lecture : 3 minutes"
+        );
     }
 }

@@ -2,9 +2,9 @@
 //!
 //! Articles are set in parallel ([`article::prepare`]), then placed one after the other
 //! ([`compose`]): an article starts under the previous one when enough of the page is left,
-//! otherwise on a new page; its head spans the type area, its lead (photo, standfirst) the
-//! first columns, and its body flows through the columns ([`flow`]) onto further pages, the
-//! last one balanced.
+//! otherwise on a new page; its head spans the type area, its photo tops the last columns,
+//! and its standfirst and body flow through the columns ([`flow`]) from the top left onto
+//! further pages, the last one balanced.
 
 pub mod article;
 pub mod display;
@@ -109,14 +109,15 @@ pub fn compose(
 
     for article in articles {
         let content_top = page_content_top(config, &grid, page.number);
-        let head_height = article.head.height.max(article.qr_head.as_ref().map_or(0.0, |q| q.height));
+        let qr_height = article.qr_head.as_ref().map_or(0.0, |q| q.height);
+        let secondary_height = article.head_secondary.height.max(qr_height);
         let bottom = grid.area.bottom();
         if y > content_top + 0.5 {
             // Under another article: stay on this page when the whole article fits below
             // it, or when enough of the page is left that starting here looks intended;
             // otherwise start on a fresh page rather than jump after a few lines.
             let start = snap(content_top, y + article_gap(&grid), grid.baseline);
-            let fits = fits_below(article, &grid, content_top, start, head_height);
+            let fits = fits_below(article, &grid, content_top, start, secondary_height);
             let room = bottom - start;
             if fits || room >= 0.4 * grid.area.height {
                 let rule_y = y + grid.baseline;
@@ -135,10 +136,13 @@ pub fn compose(
                 y = page_content_top(config, &grid, page.number);
             }
         }
-        let mut placement = ArticlePlacement { pages: vec![page.number], overset: false, underset: 0.0 };
+        let mut placement =
+            ArticlePlacement { pages: vec![page.number], overset: false, underset: 0.0 };
 
-        // Head, with the QR block at its top right.
-        page.items.extend(article.head.items.iter().map(|i| offset(i, grid.area.x, y)));
+        // Head, with the QR block at its top right; a smaller headline under another article.
+        let head = if y > content_top + 0.5 { &article.head_secondary } else { &article.head };
+        let head_height = head.height.max(qr_height);
+        page.items.extend(head.items.iter().map(|i| offset(i, grid.area.x, y)));
         if let Some(qr) = &article.qr_head {
             let x = grid.area.right() - grid.column_width;
             page.items.extend(qr.items.iter().map(|i| offset(i, x, y)));
@@ -152,11 +156,13 @@ pub fn compose(
         });
 
         if let Some(lead) = &article.lead {
-            page.items.extend(lead.items.iter().map(|i| offset(i, grid.area.x, y)));
+            let x = grid.column_x(grid.columns - article.lead_columns.min(grid.columns));
+            page.items.extend(lead.items.iter().map(|i| offset(i, x, y)));
         }
         let mut columns = body_columns(article, &grid, y);
         if let (Some(corner), Some(last)) = (&article.qr_corner, columns.last()) {
-            page.items.extend(corner.items.iter().map(|i| offset(i, last.x, last.floor + grid.baseline)));
+            page.items
+                .extend(corner.items.iter().map(|i| offset(i, last.x, last.floor + grid.baseline)));
         }
         let mut cursor = Cursor::default();
         let pieces = &article.pieces;
@@ -195,15 +201,16 @@ pub fn compose(
     Composition { pages, articles: placements }
 }
 
-/// The columns of an article's first page when its body starts at `top`: the lead covers
-/// the first columns, the QR corner block takes the foot of the last one.
+/// The columns of an article's first page when its body starts at `top`: the photo covers
+/// the last columns, the QR corner block takes the foot of the last one.
 fn body_columns(article: &PreparedArticle, grid: &Grid, top: f32) -> Vec<ColumnSlot> {
     let bottom = grid.area.bottom();
     let mut columns: Vec<ColumnSlot> = (0..grid.columns)
         .map(|i| ColumnSlot { x: grid.column_x(i), width: grid.column_width, top, floor: bottom })
         .collect();
+    // The photo sits over the last columns, so the text starts at the top left.
     if let Some(lead) = &article.lead {
-        for column in columns.iter_mut().take(article.lead_columns as usize) {
+        for column in columns.iter_mut().rev().take(article.lead_columns as usize) {
             column.top = top + lead.height;
         }
     }
@@ -250,7 +257,8 @@ fn page_content_top(config: &IssueConfig, grid: &Grid, number: u32) -> f32 {
 
 /// A new page with its furniture: the masthead on page 1, the folio line on the others.
 fn new_page(engine: &TextEngine, config: &IssueConfig, grid: &Grid, number: u32) -> Page {
-    let mut setter = Setter::new(engine, config, grid, config.lang, std::path::Path::new("issue.yaml"));
+    let mut setter =
+        Setter::new(engine, config, grid, config.lang, std::path::Path::new("issue.yaml"));
     let styles = &config.styles;
     let labels = labels::labels(config, config.lang);
     let mut items = Vec::new();

@@ -368,10 +368,6 @@ struct Split<'a> {
     body_line: usize,
 }
 
-#[expect(
-    clippy::result_large_err,
-    reason = "errors are cold and a Diagnostic is what callers need; boxing would only add noise"
-)]
 fn split_front_matter(source: &Source) -> Result<Split<'_>, Diagnostic> {
     let text = &source.text;
     let mut lines = text.split_inclusive('\n');
@@ -420,10 +416,6 @@ fn tidy(path: &Path) -> std::path::PathBuf {
 }
 
 /// Checks the photo on disk: present, inside the issue folder, readable, not too large.
-#[expect(
-    clippy::result_large_err,
-    reason = "errors are cold and a Diagnostic is what callers need; boxing would only add noise"
-)]
 fn resolve_photo(
     fragment: &Fragment<'_>,
     at: &Spanned<PhotoField>,
@@ -454,6 +446,19 @@ fn resolve_photo(
     let written = file.value.0.trim();
     let base = source.path.parent().unwrap_or(Path::new("."));
     let resolved = base.join(written);
+    // Refuse an escape before touching the file system: a CMS export must not make us
+    // probe for files outside the issue.
+    let outside = |written_path: &Path| {
+        let absolute = |p: &Path| std::path::absolute(p).map(|p| tidy(&p)).unwrap_or_default();
+        Path::new(written).is_absolute() || !absolute(written_path).starts_with(absolute(ctx.root))
+    };
+    if !ctx.allow_outside && outside(&resolved) {
+        return Err(file_at(Diagnostic::error(
+            "path-outside",
+            format!("photo `{written}` is outside the issue folder {}", tidy(ctx.root).display()),
+        ))
+        .hint("copy the photo into the issue folder, or allow outside paths explicitly"));
+    }
     if !resolved.is_file() {
         return Err(file_at(Diagnostic::error(
             "missing-photo",

@@ -94,11 +94,8 @@ fn default_styles() -> Styles {
     Styles {
         masthead: style(Heading, true, false, 20.0, 24.0, Left),
         folio: style(Kicker, false, false, 8.0, 10.0, Left),
-        kicker: TextStyle {
-            uppercase: true,
-            space_after: 2.0,
-            ..style(Kicker, true, false, 9.0, 11.0, Left)
-        },
+        // Kickers stay in their typed case: capitals would also change the extracted text.
+        kicker: TextStyle { space_after: 2.0, ..style(Kicker, true, false, 9.0, 11.0, Left) },
         headline: TextStyle { space_after: 6.0, ..style(Heading, true, false, 28.0, 31.0, Left) },
         standfirst: TextStyle { space_after: 6.0, ..style(Body, true, false, 11.0, 13.5, Left) },
         meta: TextStyle { space_after: 4.0, ..style(Kicker, false, false, 8.0, 10.0, Left) },

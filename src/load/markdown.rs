@@ -71,12 +71,10 @@ pub fn parse_body(source: &Source, body: &str, first_line: usize) -> (Vec<Block>
                 line_no,
                 1,
             );
-            d = d.field("body").hint(
-                match closest(&name, SIDEBAR_NAMES.iter().copied()) {
-                    Some(close) => format!("did you mean `:::{close}`?"),
-                    None => "a sidebar opens with `:::encadre Title` and closes with `:::`".into(),
-                },
-            );
+            d = d.field("body").hint(match closest(&name, SIDEBAR_NAMES.iter().copied()) {
+                Some(close) => format!("did you mean `:::{close}`?"),
+                None => "a sidebar opens with `:::encadre Title` and closes with `:::`".into(),
+            });
             diagnostics.push(d);
         }
         // Content runs to the closing line of colons, or to the end with an error.

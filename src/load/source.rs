@@ -111,10 +111,6 @@ pub fn position(text: &str, offset: usize) -> (usize, usize) {
 
 /// Reads `path` as UTF-8 text of at most `limit` bytes. `what` names the file in messages
 /// ("article", "issue.yaml").
-#[expect(
-    clippy::result_large_err,
-    reason = "errors are cold and a Diagnostic is what callers need; boxing would only add noise"
-)]
 pub fn read(path: &Path, limit: u64, what: &str) -> Result<Source, Diagnostic> {
     let io_error = |e: std::io::Error| {
         Diagnostic::error("io", format!("cannot read {what} {}: {e}", path.display())).in_file(path)
@@ -133,10 +129,6 @@ pub fn read(path: &Path, limit: u64, what: &str) -> Result<Source, Diagnostic> {
 }
 
 /// Decodes bytes as UTF-8, reporting the first invalid byte with its offset and line.
-#[expect(
-    clippy::result_large_err,
-    reason = "errors are cold and a Diagnostic is what callers need; boxing would only add noise"
-)]
 pub fn decode(path: &Path, bytes: Vec<u8>, what: &str) -> Result<Source, Diagnostic> {
     match String::from_utf8(bytes) {
         Ok(text) => Ok(Source::new(path, text)),

@@ -57,10 +57,6 @@ impl Fragment<'_> {
     }
 
     /// Parses the fragment into `T` under the budget, or explains why not.
-    #[expect(
-        clippy::result_large_err,
-        reason = "errors are cold and a Diagnostic is what callers need; boxing would only add noise"
-    )]
     pub fn parse<T: DeserializeOwned>(&self) -> Result<T, Diagnostic> {
         serde_saphyr::from_str_with_options(self.yaml, options()).map_err(|e| self.diagnose(&e))
     }

@@ -13,7 +13,6 @@
 
 // Every stage reports a `Diagnostic` by value; boxing it only here would make `render` the odd
 // one out of the pipeline.
-#![expect(clippy::result_large_err, reason = "stage errors are Diagnostic by value")]
 
 mod content;
 mod fonts;
