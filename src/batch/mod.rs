@@ -334,6 +334,7 @@ fn article_qr(
         }
         d
     })?;
+    let address = url.clone();
     let url = qr::with_tracking(&url, &config.qr.tracking);
     let symbol = qr::encode(&url, config.qr.ec_level)
         .map_err(|e| located(Diagnostic::error("qr", format!("cannot encode the URL: {e}"))))?;
@@ -347,7 +348,7 @@ fn article_qr(
         module_mm: round1(module_mm * 10.0) / 10.0,
         verified: true,
     };
-    Ok(Some((QrInput { symbol: Arc::new(symbol), url }, report)))
+    Ok(Some((QrInput { symbol: Arc::new(symbol), url, address }, report)))
 }
 
 /// The files to write and the pages of each.

@@ -47,8 +47,10 @@ pub struct PreparedArticle {
 pub struct QrInput {
     /// The encoded symbol.
     pub symbol: Arc<QrSymbol>,
-    /// The URL it encodes (normalised).
+    /// The URL it encodes (normalised, with any tracking parameters).
     pub url: String,
+    /// The URL printed for readers (normalised, without tracking parameters).
+    pub address: String,
 }
 
 /// Sets text for one article.
@@ -642,6 +644,42 @@ fn boilerplate_block(
     BlockPiece { height: snap_up(y, grid), items, space_before: grid }
 }
 
+/// The printed address (scheme dropped), broken only after `/` or `.` so that no reader
+/// takes a line-end hyphen for part of the address.
+fn address_lines(setter: &mut Setter<'_>, url: &str, style: &TextStyle, width: f32) -> Vec<Line> {
+    let (address, breaks) = crate::qr::display_address(url);
+    let mut paragraph = setter.paragraph_style(style);
+    paragraph.align = Align::Left;
+    paragraph.hyphenate = false;
+    let piece = |text: &str| {
+        [Span { text: text.to_string(), emphasis: Emphasis::default(), verbatim: true }]
+    };
+    let fits =
+        |setter: &Setter<'_>, text: &str| setter.engine.measure(&piece(text), &paragraph) <= width;
+    let mut lines = Vec::new();
+    let mut start = 0;
+    while start < address.len() {
+        // The longest run of whole segments that fits; at least one segment per line.
+        let mut end = address.len();
+        if !fits(setter, &address[start..]) {
+            let candidates: Vec<usize> = breaks.iter().copied().filter(|&b| b > start).collect();
+            end = candidates
+                .iter()
+                .copied()
+                .take_while(|&b| fits(setter, &address[start..b]))
+                .last()
+                .or_else(|| candidates.first().copied())
+                .unwrap_or(address.len());
+        }
+        // Each segment is set on its own line at an unbounded measure: it never breaks.
+        lines.extend(
+            setter.set_with(&piece(&address[start..end]), &paragraph, f32::MAX).into_iter().take(1),
+        );
+        start = end;
+    }
+    lines
+}
+
 /// The QR block: symbol on the right with its quiet zone, caption and address on the left.
 fn qr_block(setter: &mut Setter<'_>, qr: &QrInput, width: f32) -> BlockPiece {
     let styles = setter.config.styles.clone();
@@ -663,10 +701,54 @@ fn qr_block(setter: &mut Setter<'_>, qr: &QrInput, width: f32) -> BlockPiece {
     let lines = setter.set_text(&address_label, &style, text_width);
     items.extend(setter.stack(&lines, &style, 0.0, &mut y, text_width));
     style.emphasis.bold = true;
-    let printed = qr.url.split_once("://").map_or(qr.url.as_str(), |(_, rest)| rest);
-    let address =
-        [Span { text: printed.to_string(), emphasis: Emphasis::default(), verbatim: true }];
-    let lines = setter.set(&address, &style, text_width);
+    let lines = address_lines(setter, &qr.address, &style, text_width);
     items.extend(setter.stack(&lines, &style, 0.0, &mut y, text_width));
     BlockPiece { height: y.max(outer), items, space_before: setter.grid.baseline }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::default_config;
+    use crate::text::fonts::FontBook;
+
+    fn line_text(line: &Line) -> String {
+        line.runs.iter().map(|r| r.text.as_str()).collect()
+    }
+
+    #[test]
+    fn printed_address_breaks_only_after_slash_or_dot() {
+        let config = default_config();
+        let engine = TextEngine::new(FontBook::new(&config.fonts).unwrap(), &config.hyphenation);
+        let grid = Grid::new(&config);
+        let mut setter =
+            Setter::new(&engine, &config, &grid, Lang::Fr, std::path::Path::new("a.md"));
+        let url =
+            "https://www.liberte-actus.fr/international/asie-centrale/2025/09/kazakhstan-brics";
+        let lines = address_lines(&mut setter, url, &config.styles.qr, 60.0);
+        assert!(lines.len() > 2, "a long address wraps in a narrow block");
+        let texts: Vec<String> = lines.iter().map(line_text).collect();
+        assert_eq!(texts.concat(), &url["https://".len()..]);
+        for text in &texts[..texts.len() - 1] {
+            assert!(text.ends_with('/') || text.ends_with('.'), "{texts:?}");
+        }
+        let short =
+            address_lines(&mut setter, "https://liberte-actus.fr/1719", &config.styles.qr, 200.0);
+        assert_eq!(short.iter().map(line_text).collect::<Vec<_>>(), ["liberte-actus.fr/1719"]);
+    }
+
+    #[test]
+    fn cover_fit_keeps_the_focal_point_and_covers_the_frame() {
+        let frame = Rect::new(10.0, 20.0, 300.0, 200.0);
+        // A wide photo: height fits, the sides are cropped around the focus.
+        let placed = cover(frame, (3000, 1000), (0.8, 0.5));
+        assert!((placed.height - 200.0).abs() < 1e-3);
+        assert!(placed.x <= frame.x && placed.right() >= frame.right());
+        // The focus (80 % across) is as near the frame centre as the crop allows.
+        let focus_x = placed.x + 0.8 * placed.width;
+        assert!(focus_x > frame.x + frame.width / 2.0 - 1.0);
+        // Centre focus on a tall photo: cropped top and bottom equally.
+        let tall = cover(frame, (1000, 3000), (0.5, 0.5));
+        assert!((tall.y - frame.y + (tall.height - frame.height) / 2.0).abs() < 1e-3);
+    }
 }

@@ -320,3 +320,94 @@ pub fn balance(
     let balanced = flow(pieces, start, columns, bottom);
     Some(if balanced.complete(pieces) && !balanced.overfull { balanced } else { full })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(n: usize) -> Piece {
+        let line =
+            Line { width: 0.0, runs: Vec::new(), hyphenated: false, last: false, ratio: 0.0 };
+        Piece::Lines(LinesPiece {
+            lines: vec![line; n],
+            leading: 10.0,
+            ascent: 8.0,
+            color: Color::BLACK,
+            space_before: 0.0,
+            keep_with_next: false,
+            indent: 0.0,
+            first_line_extras: Vec::new(),
+        })
+    }
+
+    fn intertitle() -> Piece {
+        match lines(1) {
+            Piece::Lines(mut p) => {
+                p.keep_with_next = true;
+                p.space_before = 10.0;
+                Piece::Lines(p)
+            }
+            other => other,
+        }
+    }
+
+    fn columns(n: usize) -> Vec<ColumnSlot> {
+        (0..n)
+            .map(|i| ColumnSlot { x: i as f32 * 100.0, width: 90.0, top: 0.0, floor: 1000.0 })
+            .collect()
+    }
+
+    /// Lines placed per column, in order.
+    fn per_column(flowed: &Flowed) -> Vec<usize> {
+        let mut counts = std::collections::BTreeMap::new();
+        for p in &flowed.placements {
+            *counts.entry((p.x / 100.0) as usize).or_insert(0) += p.lines.1 - p.lines.0;
+        }
+        counts.into_values().collect()
+    }
+
+    #[test]
+    fn no_orphan_at_the_foot_of_a_column() {
+        // 9 lines fill column 1 (10 slots); a 5-line paragraph would leave one line alone at
+        // the foot: it moves whole to the next column.
+        let pieces = [lines(9), lines(5)];
+        let flowed = flow(&pieces, Cursor::default(), &columns(2), 100.0);
+        assert!(flowed.complete(&pieces));
+        assert_eq!(per_column(&flowed), [9, 5]);
+    }
+
+    #[test]
+    fn no_widow_at_the_head_of_a_column() {
+        // 11 lines in 10 slots would leave one line at the top of column 2: take 9, leave 2.
+        let pieces = [lines(11)];
+        let flowed = flow(&pieces, Cursor::default(), &columns(2), 100.0);
+        assert_eq!(per_column(&flowed), [9, 2]);
+    }
+
+    #[test]
+    fn intertitles_keep_with_the_next_lines() {
+        // After 8 lines, the intertitle plus two lines of what follows do not fit (space,
+        // title and two lines need 40 pt of the 20 left): all of it goes to column 2.
+        let pieces = [lines(8), intertitle(), lines(6)];
+        let flowed = flow(&pieces, Cursor::default(), &columns(2), 100.0);
+        assert_eq!(per_column(&flowed), [8, 7]);
+    }
+
+    #[test]
+    fn balancing_levels_the_last_columns() {
+        let pieces = [lines(12), lines(12), lines(6)];
+        let balanced = balance(&pieces, Cursor::default(), &columns(3), 1000.0, 10.0).unwrap();
+        assert!(balanced.complete(&pieces));
+        assert_eq!(balanced.bottom, 100.0, "30 lines in 3 columns end after 10 lines");
+        assert_eq!(per_column(&balanced), [10, 10, 10]);
+    }
+
+    #[test]
+    fn too_much_for_the_region_stops_where_it_must() {
+        let pieces = [lines(50)];
+        assert!(balance(&pieces, Cursor::default(), &columns(2), 100.0, 10.0).is_none());
+        let flowed = flow(&pieces, Cursor::default(), &columns(2), 100.0);
+        assert_eq!(flowed.next, Cursor { piece: 0, line: 20 });
+        assert!(!flowed.overfull);
+    }
+}
