@@ -3,6 +3,10 @@
 
 use serde::Deserialize;
 
+/// The bundled CMYK output profile, Coated FOGRA39 (Adobe's profile bundling licence beside
+/// it in `icc/`), used when `issue.yaml` names none.
+pub const BUNDLED_OUTPUT_PROFILE: &[u8] = include_bytes!("../icc/CoatedFOGRA39.icc");
+
 /// A colour as the press sees it. Components are fractions in `0.0..=1.0`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Color {
@@ -35,4 +39,47 @@ pub enum ColorSpec {
     Cmyk([f32; 4]),
     /// Hex RGB, converted through the output profile (with a warning).
     Hex(String),
+}
+
+/// Converts an sRGB colour to CMYK through a CMYK output profile with Little CMS (relative
+/// colorimetric, black-point compensation), as the photos are. `None` if the profile is
+/// not a usable CMYK profile.
+pub fn srgb_to_cmyk(rgb: (u8, u8, u8), output_profile: &[u8]) -> Option<Color> {
+    let source = lcms2::Profile::new_srgb();
+    let target = lcms2::Profile::new_icc(output_profile).ok()?;
+    let transform = lcms2::Transform::new_flags(
+        &source,
+        lcms2::PixelFormat::RGB_8,
+        &target,
+        lcms2::PixelFormat::CMYK_8,
+        lcms2::Intent::RelativeColorimetric,
+        lcms2::Flags::BLACKPOINT_COMPENSATION,
+    )
+    .ok()?;
+    let mut out = [[0u8; 4]];
+    transform.transform_pixels(&[[rgb.0, rgb.1, rgb.2]], &mut out);
+    let [c, m, y, k] = out[0].map(|v| f32::from(v) / 255.0);
+    Some(Color::Cmyk(c, m, y, k))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_colours_go_through_the_output_profile() {
+        let Some(Color::Cmyk(c, m, y, k)) = srgb_to_cmyk((255, 255, 255), BUNDLED_OUTPUT_PROFILE)
+        else {
+            panic!("converts")
+        };
+        assert!(c + m + y + k < 0.02, "white is no ink");
+        let Some(Color::Cmyk(c, m, y, _)) = srgb_to_cmyk((220, 20, 30), BUNDLED_OUTPUT_PROFILE)
+        else {
+            panic!("converts")
+        };
+        // A red is mostly magenta and yellow, and FOGRA39 is not the naive formula (which
+        // would give exactly 0 % cyan and 91 % magenta).
+        assert!(m > 0.7 && y > 0.6 && c < 0.2, "{c} {m} {y}");
+        assert!(srgb_to_cmyk((0, 0, 0), b"not a profile").is_none());
+    }
 }

@@ -377,7 +377,8 @@ pub fn parse_issue(source: &Source, root: &Path) -> Result<LoadedConfig, Vec<Dia
     });
     let raw: RawIssue =
         if blank { RawIssue::default() } else { fragment.parse().map_err(|d| vec![d])? };
-    let mut r = Resolver { fragment, root, errors: Vec::new(), warnings: Vec::new() };
+    let mut r =
+        Resolver { fragment, root, errors: Vec::new(), warnings: Vec::new(), output_profile: None };
     let config = r.config(&raw);
     let articles = raw.articles.as_ref().map(|list| {
         list.iter()
@@ -403,6 +404,8 @@ struct Resolver<'a> {
     root: &'a Path,
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
+    /// The CMYK output profile hex colours are converted through (read once, when needed).
+    output_profile: Option<std::path::PathBuf>,
 }
 
 impl Resolver<'_> {
@@ -518,6 +521,11 @@ impl Resolver<'_> {
                 }
             }
         }
+        // Output first: hex colours in styles are converted through its profile.
+        if let Some(o) = &raw.output {
+            self.output(o, &mut c);
+        }
+        self.output_profile = c.output.icc_profile.clone();
         if let Some(styles) = &raw.styles {
             self.styles(styles, &mut c);
         }
@@ -567,9 +575,6 @@ impl Resolver<'_> {
             if let Some(max) = h.max_consecutive {
                 c.hyphenation.max_consecutive = max;
             }
-        }
-        if let Some(o) = &raw.output {
-            self.output(o, &mut c);
         }
         if let Some(q) = &raw.qr {
             c.qr.placement = self.choice(
@@ -882,12 +887,25 @@ impl Resolver<'_> {
                     d.hint = Some(String::from("write \"#rrggbb\" or [c, m, y, k] in percent"));
                     return None;
                 };
-                let color = naive_cmyk(rgb);
-                let Color::Cmyk(cy, ma, ye, k) = color else { return Some(color) };
+                let profile = match &self.output_profile {
+                    Some(path) => std::fs::read(path).ok(),
+                    None => Some(crate::color::BUNDLED_OUTPUT_PROFILE.to_vec()),
+                };
+                let color = profile.and_then(|p| crate::color::srgb_to_cmyk(rgb, &p));
+                let Some(color @ Color::Cmyk(cy, ma, ye, k)) = color else {
+                    let d = self.error(
+                        "invalid-value",
+                        format!("`{hex}` cannot be converted: the output profile is not usable"),
+                        field,
+                        at,
+                    );
+                    d.hint = Some(String::from("give [c, m, y, k] percentages"));
+                    return None;
+                };
                 let d = self.fragment.warning(
                     "hex-color",
                     format!(
-                        "`{hex}` converted to CMYK {:.0}/{:.0}/{:.0}/{:.0} % by a simple formula, not through the output profile",
+                        "`{hex}` converted through the output profile to CMYK {:.0}/{:.0}/{:.0}/{:.0} %",
                         cy * 100.0, ma * 100.0, ye * 100.0, k * 100.0
                     ),
                     field,
@@ -1063,15 +1081,4 @@ fn parse_hex(hex: &str) -> Option<(u8, u8, u8)> {
     }
     let byte = |i: usize| u8::from_str_radix(&digits[i..i + 2], 16).ok();
     Some((byte(0)?, byte(2)?, byte(4)?))
-}
-
-/// The textbook RGB to CMYK formula (full black generation, no profile). Good enough for a
-/// rule or a tint; photos go through the real output profile in `render`.
-fn naive_cmyk((r, g, b): (u8, u8, u8)) -> Color {
-    let (r, g, b) = (f32::from(r) / 255.0, f32::from(g) / 255.0, f32::from(b) / 255.0);
-    let k = 1.0 - r.max(g).max(b);
-    if k >= 1.0 {
-        return Color::Cmyk(0.0, 0.0, 0.0, 1.0);
-    }
-    Color::Cmyk((1.0 - r - k) / (1.0 - k), (1.0 - g - k) / (1.0 - k), (1.0 - b - k) / (1.0 - k), k)
 }

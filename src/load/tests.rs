@@ -443,7 +443,11 @@ fn hex_colours_are_converted_with_a_warning() {
     let dir = Scratch::new("hex");
     dir.write("issue.yaml", "styles:\n  kicker:\n    color: \"#ff0000\"\n");
     let issue = load_issue(&dir.0, &STRICT).unwrap();
-    assert_eq!(issue.config.styles.kicker.color, Color::Cmyk(0.0, 1.0, 1.0, 0.0));
+    // Through FOGRA39, not the naive formula's 0/100/100/0: pure sRGB red is out of gamut.
+    let Color::Cmyk(c, m, y, k) = issue.config.styles.kicker.color else { panic!("CMYK") };
+    assert!(c < 0.05 && m > 0.85 && y > 0.85 && k < 0.05, "{c} {m} {y} {k}");
+    assert_ne!(issue.config.styles.kicker.color, Color::Cmyk(0.0, 1.0, 1.0, 0.0));
+    assert!(issue.warnings[0].message.contains("output profile"));
     assert_eq!(issue.warnings.len(), 2, "{:?}", issue.warnings); // hex + no articles
     assert_eq!(issue.warnings[0].kind, "hex-color");
     assert_eq!(issue.warnings[0].line, Some(3));

@@ -17,7 +17,7 @@ use crate::geom::mm;
 use crate::load::model::{Marks, Standard};
 
 /// The bundled output profile (Adobe's Coated FOGRA39; bundling licence beside it).
-const BUNDLED_PROFILE: &[u8] = include_bytes!("../../icc/CoatedFOGRA39.icc");
+use crate::color::BUNDLED_OUTPUT_PROFILE as BUNDLED_PROFILE;
 
 /// What the producer calls itself in Info and XMP.
 const PRODUCER: &str = concat!("rotative ", env!("CARGO_PKG_VERSION"));
