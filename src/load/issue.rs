@@ -430,7 +430,13 @@ impl Resolver<'_> {
         default: T,
     ) -> T {
         let Some(at) = at else { return default };
-        let value = at.value.0.trim().to_lowercase();
+        let mut value = at.value.0.trim().to_lowercase();
+        // YAML 1.1 reads an unquoted `off` or `no` as false: take it as the `off`/`none` it was.
+        if value == "false" {
+            if let Some((name, _)) = choices.iter().find(|(n, _)| *n == "off" || *n == "none") {
+                value = (*name).to_string();
+            }
+        }
         if let Some((_, v)) = choices.iter().find(|(name, _)| *name == value) {
             return *v;
         }

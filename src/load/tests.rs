@@ -561,3 +561,12 @@ fn photo_line_is_the_photo_field_and_messages_show_a_clean_path() {
     let expected = dir.0.join("photos/none.png");
     assert!(d.message.contains(&format!("looked for {})", expected.display())), "{}", d.message);
 }
+
+#[test]
+fn unquoted_off_means_off() {
+    let dir = Scratch::new("off");
+    dir.write("issue.yaml", "qr:\n  placement: off\noutput:\n  marks: none\n");
+    let issue = load_issue(&dir.0, &STRICT).unwrap();
+    assert_eq!(issue.config.qr.placement, crate::load::model::QrPlacement::Off);
+    assert_eq!(issue.config.output.marks, crate::load::model::Marks::None);
+}
