@@ -4,6 +4,7 @@
 //!
 //! ```text
 //! cargo run --release --example bench_issue -- [ARTICLES] [--photo cmyk|grey|rgb] [--runs N]
+//! cargo run --release --example bench_issue -- 40 --generate DIR    # only write the issue
 //! ```
 //!
 //! The photo kind matters: CMYK and grey JPEGs are embedded as they are, RGB ones go through
@@ -75,7 +76,7 @@ fn generate(dir: &Path, articles: usize, photo: &str) -> std::io::Result<()> {
             body.push_str("\n\n");
         }
         let front = format!(
-            "---\nkicker: Vie locale\ntitle: Article numéro {i} du banc d’essai\nstandfirst: {}\nurl: https://banc.example/{i}\nkeywords: [Budget, Travaux]\nphoto:\n  file: ../photos/{photo_name}\n  credit: Banc d’essai\n---\n\n",
+            "---\nkicker: Vie locale\ntitle: Article numéro {i} du banc d’essai\nstandfirst: \"{}\"\nurl: https://banc.example/{i}\nkeywords: [Budget, Travaux]\nphoto:\n  file: ../photos/{photo_name}\n  credit: Banc d’essai\n---\n\n",
             paragraph(&mut seed, 1)
         );
         std::fs::write(dir.join("articles").join(format!("{i:02}.md")), front + &body)?;
@@ -109,7 +110,14 @@ fn main() {
     // everything from cold. The parent times it from outside.
     if let Some(dir) = args.iter().position(|a| a == "--child").and_then(|i| args.get(i + 1)) {
         let outcome = batch::run(Path::new(dir), &options(Path::new(dir)));
-        assert_eq!(outcome.exit_code, 0, "{:#?}", outcome.report.issue);
+        let errors: Vec<String> = outcome
+            .report
+            .issue
+            .iter()
+            .chain(outcome.report.articles.iter().flat_map(|a| &a.errors))
+            .map(|d| d.to_string())
+            .collect();
+        assert_eq!(outcome.exit_code, 0, "{}", errors.join("\n"));
         println!("{} {:.1}", outcome.report.summary.pages, peak_memory_mb().unwrap_or(f64::NAN));
         return;
     }
@@ -125,6 +133,11 @@ fn main() {
         .and_then(|i| args.get(i + 1))
         .and_then(|r| r.parse().ok())
         .unwrap_or(5);
+    // `--generate DIR` only writes the issue, to profile `rotative build DIR` by hand.
+    if let Some(dir) = args.iter().position(|a| a == "--generate").and_then(|i| args.get(i + 1)) {
+        generate(Path::new(dir), articles, photo).expect("writes the synthetic issue");
+        return;
+    }
     let dir = std::env::temp_dir().join(format!("rotative-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     generate(&dir, articles, photo).expect("writes the synthetic issue");

@@ -94,6 +94,12 @@ pub fn run(input: &Path, options: &Options) -> Outcome {
         outputs: Vec::new(),
         summary: Summary::default(),
     };
+    let mut stage_start = Instant::now();
+    let mut lap = |report: &mut Report, name: &'static str| {
+        let now = Instant::now();
+        report.summary.stages.insert(name, round3(now.duration_since(stage_start).as_secs_f64()));
+        stage_start = now;
+    };
     let issue = match load::load_issue(input, &LoadOptions { allow_outside: options.allow_outside })
     {
         Ok(issue) => issue,
@@ -123,6 +129,7 @@ pub fn run(input: &Path, options: &Options) -> Outcome {
     };
     let engine = TextEngine::new(fonts, &config.hyphenation);
     let grid = Grid::new(&config);
+    lap(&mut report, "load");
     let progress = progress_bar(options.progress, issue.articles.len() as u64);
 
     let prepared: Vec<Prepared> = issue
@@ -135,6 +142,7 @@ pub fn run(input: &Path, options: &Options) -> Outcome {
         })
         .collect();
     progress.finish_and_clear();
+    lap(&mut report, "text");
 
     let ok: Vec<&PreparedArticle> =
         prepared.iter().filter_map(|p| p.result.as_ref().ok()).collect();
@@ -173,6 +181,7 @@ pub fn run(input: &Path, options: &Options) -> Outcome {
         });
     }
     report.summary.pages = pages.len();
+    lap(&mut report, "compose");
 
     if options.write && !pages.is_empty() {
         let out_dir = options.output.clone().unwrap_or_else(|| default_output(input, &issue));
@@ -180,20 +189,29 @@ pub fn run(input: &Path, options: &Options) -> Outcome {
         let files =
             plan_outputs(&issue, &config, &engine, &grid, &ok, &pages, input, options.split);
         let render_options = render_options(&config, &issue);
-        let results: Vec<Result<OutputReport, Diagnostic>> = files
+        let rendered: Vec<Result<(String, usize, Vec<u8>), Diagnostic>> = files
             .par_iter()
             .map(|(name, file_pages)| {
                 let mut opts = render_options.clone();
                 opts.slug = format!("{} · {}", name, opts.slug);
                 let rendered = render::render_pdf(file_pages, engine.fonts(), &opts)?;
-                let path = out_dir.join(name);
+                Ok((name.clone(), file_pages.len(), rendered.bytes))
+            })
+            .collect();
+        lap(&mut report, "render");
+        let results: Vec<Result<OutputReport, Diagnostic>> = rendered
+            .into_par_iter()
+            .map(|rendered| {
+                let (name, page_count, bytes) = rendered?;
+                let rendered = render::Rendered { bytes, warnings: Vec::new(), images: Vec::new() };
+                let path = out_dir.join(&name);
                 let status = output::write_atomic(&path, &rendered.bytes).map_err(|e| {
                     Diagnostic::error("io", format!("cannot write {}: {e}", path.display()))
                         .in_file(&path)
                 })?;
                 Ok(OutputReport {
                     path: path.display().to_string(),
-                    pages: file_pages.len(),
+                    pages: page_count,
                     bytes: rendered.bytes.len(),
                     sha256: hex(&Sha256::digest(&rendered.bytes)),
                     status,
@@ -206,6 +224,7 @@ pub fn run(input: &Path, options: &Options) -> Outcome {
                 Err(error) => report.issue.push(error),
             }
         }
+        lap(&mut report, "write");
     }
     finish(report, started)
 }
@@ -487,6 +506,10 @@ fn finish(mut report: Report, started: Instant) -> Outcome {
     report.ok = !issue_failed && report.summary.failed == 0 && report.summary.articles > 0;
     let exit_code = if report.ok { 0 } else { 1 };
     Outcome { report, exit_code }
+}
+
+fn round3(v: f64) -> f64 {
+    (v * 1000.0).round() / 1000.0
 }
 
 fn round1(v: f32) -> f32 {

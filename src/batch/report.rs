@@ -117,4 +117,7 @@ pub struct Summary {
     pub errors: BTreeMap<String, usize>,
     /// Wall time, seconds.
     pub seconds: f64,
+    /// Wall time of each stage, seconds: `load`, `text` (setting and checks, in parallel),
+    /// `compose`, `render` and `write` (in parallel per output file).
+    pub stages: BTreeMap<&'static str, f64>,
 }
