@@ -180,3 +180,14 @@ fn qpdf_ghostscript_and_poppler_accept_the_files() {
         }
     }
 }
+
+#[test]
+fn screen_proofs_without_standard_or_marks() {
+    let pdf = build("proof", &["--standard", "none", "--marks", "none"]);
+    let doc = lopdf::Document::load(&pdf).unwrap();
+    assert!(info_string(&doc, b"GTS_PDFXVersion").is_none());
+    let (_, page) = doc.get_pages().into_iter().next().unwrap();
+    let dict = doc.get_dictionary(page).unwrap();
+    // Without marks the MediaBox is the BleedBox: nothing outside the bleed.
+    assert_eq!(dict.get(b"MediaBox").unwrap(), dict.get(b"BleedBox").unwrap());
+}

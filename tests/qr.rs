@@ -91,3 +91,69 @@ fn the_symbol_is_drawn_as_black_only_vector_paths() {
         .count();
     assert_eq!(images, 3);
 }
+
+/// Builds the example with `qr.placement` set to `placement` and returns the PDF.
+fn build_with_placement(placement: &str) -> std::path::PathBuf {
+    let dir = copy_example(&format!("qr-{placement}"));
+    let yaml = std::fs::read_to_string(dir.join("issue.yaml")).unwrap();
+    std::fs::write(
+        dir.join("issue.yaml"),
+        yaml.replace("placement: head", &format!("placement: {placement}")),
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let run = rotative(&["build", dir.to_str().unwrap(), "-o", out.to_str().unwrap(), "-q"]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    pdfs_in(&out).remove(0)
+}
+
+#[test]
+fn end_and_corner_placements_scan_too() {
+    if !have("pdftoppm") || !have("zbarimg") {
+        eprintln!("pdftoppm or zbarimg missing: skipped (.ci/run installs them)");
+        return;
+    }
+    for placement in ["end", "corner"] {
+        let pdf = build_with_placement(placement);
+        let prefix = pdf.with_extension("");
+        assert!(
+            Command::new("pdftoppm")
+                .args(["-r", "300", "-gray", "-png"])
+                .arg(&pdf)
+                .arg(&prefix)
+                .status()
+                .unwrap()
+                .success()
+        );
+        let mut decoded = Vec::new();
+        let folder = pdf.parent().unwrap();
+        for png in std::fs::read_dir(folder)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "png"))
+        {
+            let zbar = Command::new("zbarimg")
+                .args(["--quiet", "--raw", "-Sdisable", "-Sqrcode.enable"])
+                .arg(&png)
+                .output()
+                .unwrap();
+            decoded.extend(String::from_utf8_lossy(&zbar.stdout).lines().map(str::to_string));
+        }
+        decoded.sort();
+        assert_eq!(decoded.len(), 3, "{placement}: {decoded:?}");
+    }
+}
+
+#[test]
+fn placement_off_prints_no_code() {
+    let pdf = build_with_placement("off");
+    if let Some(text) = pdftotext(&pdf) {
+        assert!(!text.contains("Flashez"), "no QR caption without a code");
+    }
+    let doc = lopdf::Document::load(&pdf).unwrap();
+    let first = *doc.get_pages().values().next().unwrap();
+    let content = lopdf::content::Content::decode(&doc.get_page_content(first).unwrap()).unwrap();
+    let rects = content.operations.iter().filter(|o| o.operator == "re").count();
+    assert!(rects < 50, "no symbol drawn: {rects} rectangles");
+}

@@ -83,9 +83,9 @@ pub struct ColumnSlot {
     pub width: f32,
     /// Top of the first line slot.
     pub top: f32,
-    /// Lowest bottom edge allowed in this column, whatever the region's (a QR block or a
-    /// photo reserved at the foot of the column).
-    pub floor: f32,
+    /// Height kept free at the foot of the column, above the region's bottom edge (for a
+    /// QR block in the corner): it follows the bottom edge when balancing moves it.
+    pub reserve: f32,
 }
 
 /// Where the flow is in the piece list.
@@ -114,6 +114,8 @@ pub struct Flowed {
     pub next: Cursor,
     /// The lowest point used, over all columns.
     pub bottom: f32,
+    /// The bottom edge the flow was given (after balancing, the level bottom).
+    pub limit: f32,
     /// Whether some column had to take a piece taller than itself.
     pub overfull: bool,
 }
@@ -203,7 +205,7 @@ pub fn flow(pieces: &[Piece], start: Cursor, columns: &[ColumnSlot], bottom: f32
         while cursor.piece < pieces.len() {
             let piece = &pieces[cursor.piece];
             let space = if column_empty || cursor.line > 0 { 0.0 } else { piece.space_before() };
-            let room = bottom.min(column.floor) - (y + space);
+            let room = bottom - column.reserve - (y + space);
             match piece {
                 Piece::Lines(p) => {
                     let total = p.lines.len();
@@ -284,7 +286,7 @@ pub fn flow(pieces: &[Piece], start: Cursor, columns: &[ColumnSlot], bottom: f32
         }
         break;
     }
-    Flowed { placements, next: cursor, bottom: lowest, overfull }
+    Flowed { placements, next: cursor, bottom: lowest, limit: bottom, overfull }
 }
 
 /// Flows `pieces` into `columns` with the lowest bottom edge (on the `grid`) at which all of
@@ -353,7 +355,7 @@ mod tests {
 
     fn columns(n: usize) -> Vec<ColumnSlot> {
         (0..n)
-            .map(|i| ColumnSlot { x: i as f32 * 100.0, width: 90.0, top: 0.0, floor: 1000.0 })
+            .map(|i| ColumnSlot { x: i as f32 * 100.0, width: 90.0, top: 0.0, reserve: 0.0 })
             .collect()
     }
 

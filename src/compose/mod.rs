@@ -160,10 +160,10 @@ pub fn compose(
             page.items.extend(lead.items.iter().map(|i| offset(i, x, y)));
         }
         let mut columns = body_columns(article, &grid, y);
-        if let (Some(corner), Some(last)) = (&article.qr_corner, columns.last()) {
-            page.items
-                .extend(corner.items.iter().map(|i| offset(i, last.x, last.floor + grid.baseline)));
-        }
+        // The corner QR block sits at the foot of the last column on the article's first
+        // page, under the balanced columns when the article ends there.
+        let corner_x = columns.last().map_or(grid.area.x, |c| c.x);
+        let mut corner = article.qr_corner.as_ref();
         let mut cursor = Cursor::default();
         let pieces = &article.pieces;
         loop {
@@ -172,12 +172,21 @@ pub fn compose(
                 page.items.extend(done.items(pieces));
                 let lead_bottom = columns.iter().map(|c| c.top).fold(y, f32::max);
                 y = done.bottom.max(lead_bottom);
+                if let Some(block) = corner.take() {
+                    let top = done.limit - block.height;
+                    page.items.extend(block.items.iter().map(|i| offset(i, corner_x, top)));
+                    y = y.max(done.limit);
+                }
                 placement.underset = bottom - y;
                 break;
             }
             let part: Flowed = flow(pieces, cursor, &columns, bottom);
             placement.overset |= part.overfull;
             page.items.extend(part.items(pieces));
+            if let Some(block) = corner.take() {
+                let top = bottom - block.height;
+                page.items.extend(block.items.iter().map(|i| offset(i, corner_x, top)));
+            }
             cursor = part.next;
             pages.push(std::mem::replace(
                 &mut page,
@@ -190,7 +199,7 @@ pub fn compose(
                     x: grid.column_x(i),
                     width: grid.column_width,
                     top,
-                    floor: bottom,
+                    reserve: 0.0,
                 })
                 .collect();
             y = top;
@@ -204,9 +213,8 @@ pub fn compose(
 /// The columns of an article's first page when its body starts at `top`: the photo covers
 /// the last columns, the QR corner block takes the foot of the last one.
 fn body_columns(article: &PreparedArticle, grid: &Grid, top: f32) -> Vec<ColumnSlot> {
-    let bottom = grid.area.bottom();
     let mut columns: Vec<ColumnSlot> = (0..grid.columns)
-        .map(|i| ColumnSlot { x: grid.column_x(i), width: grid.column_width, top, floor: bottom })
+        .map(|i| ColumnSlot { x: grid.column_x(i), width: grid.column_width, top, reserve: 0.0 })
         .collect();
     // The photo sits over the last columns, so the text starts at the top left.
     if let Some(lead) = &article.lead {
@@ -215,7 +223,7 @@ fn body_columns(article: &PreparedArticle, grid: &Grid, top: f32) -> Vec<ColumnS
         }
     }
     if let (Some(corner), Some(last)) = (&article.qr_corner, columns.last_mut()) {
-        last.floor = bottom - corner.height - grid.baseline;
+        last.reserve = corner.height + grid.baseline;
     }
     columns
 }
