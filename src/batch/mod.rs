@@ -189,36 +189,38 @@ pub fn run(input: &Path, options: &Options) -> Outcome {
         let files =
             plan_outputs(&issue, &config, &engine, &grid, &ok, &pages, input, options.split);
         let render_options = render_options(&config, &issue);
-        let rendered: Vec<Result<(String, usize, Vec<u8>), Diagnostic>> = files
+        // Render every file first, then write them all: a render failure (an unreadable
+        // photo) is known before anything touches the output folder.
+        let rendered: Vec<Result<(&str, usize, render::Rendered), Diagnostic>> = files
             .par_iter()
             .map(|(name, file_pages)| {
                 let mut opts = render_options.clone();
                 opts.slug = format!("{} · {}", name, opts.slug);
                 let rendered = render::render_pdf(file_pages, engine.fonts(), &opts)?;
-                Ok((name.clone(), file_pages.len(), rendered.bytes))
+                Ok((name.as_str(), file_pages.len(), rendered))
             })
             .collect();
         lap(&mut report, "render");
-        let results: Vec<Result<OutputReport, Diagnostic>> = rendered
+        let written: Vec<Result<OutputReport, Diagnostic>> = rendered
             .into_par_iter()
-            .map(|rendered| {
-                let (name, page_count, bytes) = rendered?;
-                let rendered = render::Rendered { bytes, warnings: Vec::new(), images: Vec::new() };
-                let path = out_dir.join(&name);
+            .map(|result| {
+                let (name, pages, rendered) = result?;
+                let path = out_dir.join(name);
                 let status = output::write_atomic(&path, &rendered.bytes).map_err(|e| {
                     Diagnostic::error("io", format!("cannot write {}: {e}", path.display()))
                         .in_file(&path)
                 })?;
                 Ok(OutputReport {
                     path: path.display().to_string(),
-                    pages: page_count,
+                    pages,
                     bytes: rendered.bytes.len(),
                     sha256: hex(&Sha256::digest(&rendered.bytes)),
                     status,
+                    warnings: rendered.warnings,
                 })
             })
             .collect();
-        for result in results {
+        for result in written {
             match result {
                 Ok(output) => report.outputs.push(output),
                 Err(error) => report.issue.push(error),
@@ -489,11 +491,7 @@ fn progress_bar(enabled: bool, len: u64) -> indicatif::ProgressBar {
 fn finish(mut report: Report, started: Instant) -> Outcome {
     let mut warnings: BTreeMap<String, usize> = BTreeMap::new();
     let mut errors: BTreeMap<String, usize> = BTreeMap::new();
-    let all = report
-        .issue
-        .iter()
-        .chain(report.articles.iter().flat_map(|a| a.errors.iter().chain(a.warnings.iter())));
-    for d in all {
+    for d in report.diagnostics() {
         let table = if d.is_error() { &mut errors } else { &mut warnings };
         *table.entry(d.kind.to_string()).or_default() += 1;
     }

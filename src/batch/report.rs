@@ -32,6 +32,16 @@ pub struct Report {
     pub summary: Summary,
 }
 
+impl Report {
+    /// Every finding of the run: the issue's, each article's, each output file's.
+    pub fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.issue
+            .iter()
+            .chain(self.articles.iter().flat_map(|a| a.errors.iter().chain(a.warnings.iter())))
+            .chain(self.outputs.iter().flat_map(|o| o.warnings.iter()))
+    }
+}
+
 /// What happened to one article.
 #[derive(Debug, Clone, Serialize)]
 pub struct ArticleReport {
@@ -100,6 +110,8 @@ pub struct OutputReport {
     pub sha256: String,
     /// Written or left unchanged.
     pub status: WriteStatus,
+    /// Findings of the renderer (a photo's broken colour profile, ...).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Totals of a run.

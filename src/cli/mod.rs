@@ -170,11 +170,7 @@ fn run(args: &CommonArgs, build: Option<(Option<PathBuf>, SplitArg)>) -> i32 {
 
 fn print_diagnostics(report: &batch::report::Report) {
     let mut err = std::io::stderr().lock();
-    let all = report
-        .issue
-        .iter()
-        .chain(report.articles.iter().flat_map(|a| a.errors.iter().chain(a.warnings.iter())));
-    for d in all {
+    for d in report.diagnostics() {
         let _ = writeln!(err, "{d}");
     }
 }
