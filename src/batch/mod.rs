@@ -18,6 +18,7 @@ use sha2::{Digest, Sha256};
 use crate::check;
 use crate::compose::article::{self, PreparedArticle, QrInput};
 use crate::compose::display::{Item, Page};
+use crate::compose::flow::BlockPiece;
 use crate::compose::{self, Grid};
 use crate::diag::{Diagnostic, Severity};
 use crate::geom::to_mm;
@@ -144,18 +145,16 @@ pub fn run(input: &Path, options: &Options) -> Outcome {
     progress.finish_and_clear();
     lap(&mut report, "text");
 
-    let ok: Vec<&PreparedArticle> =
-        prepared.iter().filter_map(|p| p.result.as_ref().ok()).collect();
+    let ok: Vec<(&Path, &PreparedArticle)> = prepared
+        .iter()
+        .filter_map(|p| p.result.as_ref().ok().map(|a| (p.file.as_path(), a)))
+        .collect();
+    let boilerplate = article::boilerplate_blocks(&engine, &config, &grid);
     let mut placements = Vec::new();
     let mut pages = Vec::new();
     if !ok.is_empty() {
-        // The publication's boilerplate follows the last article of the issue.
-        let mut last = ok[ok.len() - 1].clone();
-        last.pieces.extend(article::boilerplate_pieces(&engine, &config, &grid));
-        let mut with_boilerplate = ok.clone();
-        let n = with_boilerplate.len();
-        with_boilerplate[n - 1] = &last;
-        let composition = compose::compose(&engine, &config, &with_boilerplate, 1);
+        let articles: Vec<&PreparedArticle> = ok.iter().map(|(_, a)| *a).collect();
+        let composition = compose::compose(&engine, &config, &articles, &boilerplate, 1);
         placements = composition.articles;
         pages = composition.pages;
     }
@@ -186,8 +185,7 @@ pub fn run(input: &Path, options: &Options) -> Outcome {
     if options.write && !pages.is_empty() {
         let out_dir = options.output.clone().unwrap_or_else(|| default_output(input, &issue));
         output::remove_stale_temporaries(&out_dir);
-        let files =
-            plan_outputs(&issue, &config, &engine, &grid, &ok, &pages, input, options.split);
+        let files = plan_outputs(&config, &engine, &ok, &boilerplate, &pages, input, options.split);
         let render_options = render_options(&config, &issue);
         // Render every file first, then write them all: a render failure (an unreadable
         // photo) is known before anything touches the output folder.
@@ -375,11 +373,10 @@ fn article_qr(
 /// The files to write and the pages of each.
 #[allow(clippy::too_many_arguments)]
 fn plan_outputs(
-    issue: &Issue,
     config: &load::model::IssueConfig,
     engine: &TextEngine,
-    grid: &Grid,
-    ok: &[&PreparedArticle],
+    ok: &[(&Path, &PreparedArticle)],
+    boilerplate: &[BlockPiece],
     pages: &[Page],
     input: &Path,
     split: Split,
@@ -416,19 +413,13 @@ fn plan_outputs(
             })
             .collect(),
         Split::Articles => {
-            let stems = issue.articles.iter().filter(|a| a.article.is_ok());
             let mut first = 1;
             let mut files = Vec::new();
-            for (prepared, entry) in ok.iter().zip(stems) {
-                let mut single = (*prepared).clone();
-                single.pieces.extend(article::boilerplate_pieces(engine, config, grid));
-                let composition = compose::compose(engine, config, &[&single], first);
+            for (file, prepared) in ok {
+                let composition = compose::compose(engine, config, &[prepared], boilerplate, first);
                 first += composition.pages.len() as u32;
-                let stem = entry
-                    .path
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_default();
+                let stem =
+                    file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
                 files.push((format!("{}.pdf", output::slug(&stem)), composition.pages));
             }
             files

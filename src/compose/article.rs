@@ -604,16 +604,24 @@ fn sidebar_block(
     BlockPiece { height: height + 0.5 * grid, items, space_before: grid }
 }
 
-/// The publication's boilerplate blocks (subscription, donation), set once per issue and
-/// flowed after the last article.
-pub fn boilerplate_pieces(engine: &TextEngine, config: &IssueConfig, grid: &Grid) -> Vec<Piece> {
+/// The publication's boilerplate blocks (subscription, donation), set once per issue; the
+/// composer puts them side by side in the free foot of a page.
+pub fn boilerplate_blocks(
+    engine: &TextEngine,
+    config: &IssueConfig,
+    grid: &Grid,
+) -> Vec<BlockPiece> {
     let mut setter =
         Setter::new(engine, config, grid, config.lang, std::path::Path::new("issue.yaml"));
-    config
-        .boilerplate
-        .iter()
-        .map(|item| Piece::Block(boilerplate_block(&mut setter, item, grid.column_width)))
-        .collect()
+    // Side by side across the type area: a low band fits the foot of more pages.
+    let width = band_width(grid, config.boilerplate.len());
+    config.boilerplate.iter().map(|item| boilerplate_block(&mut setter, item, width)).collect()
+}
+
+/// Width of each of `count` blocks set side by side across the type area.
+pub fn band_width(grid: &Grid, count: usize) -> f32 {
+    let count = count.max(1) as f32;
+    (grid.area.width - grid.gutter * (count - 1.0)) / count
 }
 
 /// A boilerplate block (subscription, donation) under a rule.
@@ -633,14 +641,14 @@ fn boilerplate_block(
     let mut y = 3.0;
     let lines = setter.set_text(&item.title, &styles.boilerplate_title, width);
     items.extend(setter.stack(&lines, &styles.boilerplate_title, 0.0, &mut y, width));
-    let lines = setter.set(&item.text, &styles.boilerplate, width);
-    items.extend(setter.stack(&lines, &styles.boilerplate, 0.0, &mut y, width));
+    // The call to action runs in at the end of the text, in bold: one line less in the band.
+    let mut spans = item.text.clone();
     if let Some(action) = &item.action {
-        let mut style = styles.boilerplate_title.clone();
-        style.emphasis.bold = true;
-        let lines = setter.set_text(action, &style, width);
-        items.extend(setter.stack(&lines, &style, 0.0, &mut y, width));
+        let bold = Emphasis { bold: true, ..Emphasis::default() };
+        spans.push(Span { text: format!(" {action}"), emphasis: bold, verbatim: false });
     }
+    let lines = setter.set(&spans, &styles.boilerplate, width);
+    items.extend(setter.stack(&lines, &styles.boilerplate, 0.0, &mut y, width));
     BlockPiece { height: snap_up(y, grid), items, space_before: grid }
 }
 

@@ -16,7 +16,7 @@ use crate::load::model::{IssueConfig, Span};
 use crate::text::TextEngine;
 use article::{PreparedArticle, Setter, snap_up};
 use display::{Item, Page};
-use flow::{ColumnSlot, Cursor, Flowed, balance, flow, line_items, offset};
+use flow::{BlockPiece, ColumnSlot, Cursor, Flowed, balance, flow, line_items, offset};
 
 /// The column grid of a page.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -94,11 +94,14 @@ fn article_gap(grid: &Grid) -> f32 {
     2.0 * grid.baseline
 }
 
-/// Places prepared articles on pages numbered from `first_page`.
+/// Places prepared articles on pages numbered from `first_page`, and the publication's
+/// boilerplate blocks in the first free foot of a page that can take them (at the latest
+/// after the last article).
 pub fn compose(
     engine: &TextEngine,
     config: &IssueConfig,
     articles: &[&PreparedArticle],
+    boilerplate: &[BlockPiece],
     first_page: u32,
 ) -> Composition {
     let grid = Grid::new(config);
@@ -106,6 +109,7 @@ pub fn compose(
     let mut placements = Vec::new();
     let mut page = new_page(engine, config, &grid, first_page);
     let mut y = page_content_top(config, &grid, first_page);
+    let mut band = (!boilerplate.is_empty()).then_some(boilerplate);
 
     for article in articles {
         let content_top = page_content_top(config, &grid, page.number);
@@ -129,6 +133,9 @@ pub fn compose(
                 });
                 y = start;
             } else {
+                if let Some(blocks) = band {
+                    band = (!place_band(&mut page, blocks, &grid, y)).then_some(blocks);
+                }
                 pages.push(std::mem::replace(
                     &mut page,
                     new_page(engine, config, &grid, pages.len() as u32 + first_page + 1),
@@ -206,8 +213,35 @@ pub fn compose(
         }
         placements.push(placement);
     }
+    if let Some(blocks) = band
+        && !place_band(&mut page, blocks, &grid, y)
+    {
+        pages.push(std::mem::replace(
+            &mut page,
+            new_page(engine, config, &grid, pages.len() as u32 + first_page + 1),
+        ));
+        let top = page_content_top(config, &grid, page.number);
+        place_band(&mut page, blocks, &grid, top);
+    }
     pages.push(page);
     Composition { pages, articles: placements }
+}
+
+/// Puts `blocks` side by side across the foot of the page when they fit below `used` (the
+/// lowest point of what is already there). Returns whether it did.
+fn place_band(page: &mut Page, blocks: &[BlockPiece], grid: &Grid, used: f32) -> bool {
+    let height = blocks.iter().map(|b| b.height).fold(0.0, f32::max);
+    let top = grid.area.bottom() - height;
+    // Half a line of air is enough: the band has its own rule on top.
+    if top < used + 0.5 * grid.baseline {
+        return false;
+    }
+    let width = article::band_width(grid, blocks.len());
+    for (i, block) in blocks.iter().enumerate() {
+        let x = grid.area.x + i as f32 * (width + grid.gutter);
+        page.items.extend(block.items.iter().map(|item| offset(item, x, top)));
+    }
+    true
 }
 
 /// The columns of an article's first page when its body starts at `top`: the photo covers
