@@ -371,8 +371,6 @@ fn article_qr(
 }
 
 /// The files to write and the pages of each.
-#[allow(clippy::too_many_arguments)]
-fn plan_outputs(
     config: &load::model::IssueConfig,
     engine: &TextEngine,
     ok: &[(&Path, &PreparedArticle)],
@@ -429,12 +427,17 @@ fn plan_outputs(
 
 /// Render settings from the issue.
 fn render_options(config: &load::model::IssueConfig, issue: &Issue) -> RenderOptions {
-    let date = config.date.or_else(|| {
-        issue
-            .articles
-            .iter()
-            .find_map(|a| a.article.as_ref().ok().and_then(|a| a.updated.or(a.date)))
-    });
+    // The PDF's dates come from the input, never the clock, so builds are reproducible:
+    // the issue date, else SOURCE_DATE_EPOCH (reproducible-builds.org), else an article's.
+    let date = config
+        .date
+        .or_else(source_date_epoch)
+        .or_else(|| {
+            issue
+                .articles
+                .iter()
+                .find_map(|a| a.article.as_ref().ok().and_then(|a| a.updated.or(a.date)))
+        });
     let date = date.map_or((2000, 1, 1), |d| (d.year, d.month, d.day));
     let standard = match config.output.standard {
         Standard::PdfX4 => "PDF/X-4",
@@ -459,6 +462,26 @@ fn render_options(config: &load::model::IssueConfig, issue: &Issue) -> RenderOpt
         slug: format!("{:04}-{:02}-{:02} · {standard}", date.0, date.1, date.2),
         max_pixels: config.photo.max_pixels,
     }
+}
+
+/// The calendar date of `SOURCE_DATE_EPOCH` (seconds since 1970-01-01 UTC), if set.
+fn source_date_epoch() -> Option<load::model::Date> {
+    let seconds: i64 = std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()?;
+    Some(civil_date(seconds.div_euclid(86_400)))
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn civil_date(days: i64) -> load::model::Date {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+    load::model::Date { year, month, day }
 }
 
 fn default_output(input: &Path, issue: &Issue) -> PathBuf {
@@ -507,4 +530,17 @@ fn round1(v: f32) -> f32 {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn epoch_days_to_dates() {
+        let date = |d: load::model::Date| (d.year, d.month, d.day);
+        assert_eq!(date(civil_date(0)), (1970, 1, 1));
+        assert_eq!(date(civil_date(20_342)), (2025, 9, 11));
+        assert_eq!(date(civil_date(11_016)), (2000, 2, 29));
+    }
 }
