@@ -371,6 +371,7 @@ fn article_qr(
 }
 
 /// The files to write and the pages of each.
+fn plan_outputs(
     config: &load::model::IssueConfig,
     engine: &TextEngine,
     ok: &[(&Path, &PreparedArticle)],
@@ -429,15 +430,12 @@ fn article_qr(
 fn render_options(config: &load::model::IssueConfig, issue: &Issue) -> RenderOptions {
     // The PDF's dates come from the input, never the clock, so builds are reproducible:
     // the issue date, else SOURCE_DATE_EPOCH (reproducible-builds.org), else an article's.
-    let date = config
-        .date
-        .or_else(source_date_epoch)
-        .or_else(|| {
-            issue
-                .articles
-                .iter()
-                .find_map(|a| a.article.as_ref().ok().and_then(|a| a.updated.or(a.date)))
-        });
+    let date = config.date.or_else(source_date_epoch).or_else(|| {
+        issue
+            .articles
+            .iter()
+            .find_map(|a| a.article.as_ref().ok().and_then(|a| a.updated.or(a.date)))
+    });
     let date = date.map_or((2000, 1, 1), |d| (d.year, d.month, d.day));
     let standard = match config.output.standard {
         Standard::PdfX4 => "PDF/X-4",
