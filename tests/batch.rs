@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 fn issue_with(name: &str, articles: &[(&str, String)], extra_yaml: &str) -> std::path::PathBuf {
     let dir = temp_dir(name);
@@ -173,17 +173,24 @@ fn a_broken_article_does_not_sink_the_others() {
     assert!(photo["line"].as_u64().is_some());
 }
 
-#[test]
-fn a_failed_write_keeps_the_previous_pdf_and_leaves_no_temporary() {
-    let dir = issue_with("atomic", &[("a.md", long_article("Premier jet", 2))], "");
+/// A built one-article issue whose article was then changed, so a rebuild would replace
+/// the PDF: (issue folder, output folder, the PDF, its bytes before the change).
+fn built_then_changed(name: &str) -> (PathBuf, PathBuf, PathBuf, Vec<u8>) {
+    let dir = issue_with(name, &[("a.md", long_article("Premier jet", 2))], "");
     let out = dir.join("out");
-    let args = ["build", dir.to_str().unwrap(), "-o", out.to_str().unwrap(), "-q"];
-    assert_eq!(rotative(&args).status.code(), Some(0));
+    let run = rotative(&["build", dir.to_str().unwrap(), "-o", out.to_str().unwrap(), "-q"]);
+    assert_eq!(run.status.code(), Some(0));
     let pdf = pdfs_in(&out).remove(0);
     let before = std::fs::read(&pdf).unwrap();
-
-    // Change the content so the file would be rewritten, then make the write fail halfway.
     write_files(&dir, &[("articles/a.md", &long_article("Second jet", 2))]);
+    (dir, out, pdf, before)
+}
+
+#[test]
+fn a_failed_write_keeps_the_previous_pdf_and_leaves_no_temporary() {
+    let (dir, out, pdf, before) = built_then_changed("atomic");
+    let args = ["build", dir.to_str().unwrap(), "-o", out.to_str().unwrap(), "-q"];
+    // The write fails halfway.
     let run = rotative_env(&args, &[("ROTATIVE_FAULT", "fail-write")]);
     assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
     assert_eq!(std::fs::read(&pdf).unwrap(), before, "the previous PDF is intact");
@@ -195,13 +202,8 @@ fn a_failed_write_keeps_the_previous_pdf_and_leaves_no_temporary() {
 #[cfg(unix)]
 #[test]
 fn a_run_killed_while_writing_keeps_the_previous_pdf() {
-    let dir = issue_with("killed", &[("a.md", long_article("Avant", 2))], "");
-    let out = dir.join("out");
+    let (dir, out, pdf, before) = built_then_changed("killed");
     let args = ["build", dir.to_str().unwrap(), "-o", out.to_str().unwrap(), "-q"];
-    assert_eq!(rotative(&args).status.code(), Some(0));
-    let pdf = pdfs_in(&out).remove(0);
-    let before = std::fs::read(&pdf).unwrap();
-    write_files(&dir, &[("articles/a.md", &long_article("Après", 2))]);
 
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rotative"))
         .args(args)

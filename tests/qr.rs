@@ -18,28 +18,7 @@ fn every_printed_code_decodes_to_its_url() {
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
     let pdf = pdfs_in(&out).remove(0);
     for dpi in ["300", "150"] {
-        let prefix = out.join(format!("page-{dpi}"));
-        let status = Command::new("pdftoppm")
-            .args(["-r", dpi, "-gray", "-png"])
-            .arg(&pdf)
-            .arg(&prefix)
-            .status()
-            .unwrap();
-        assert!(status.success());
-        let mut decoded = Vec::new();
-        for png in std::fs::read_dir(&out).unwrap().flatten().map(|e| e.path()) {
-            let name = png.file_name().unwrap().to_string_lossy().into_owned();
-            if !name.starts_with(&format!("page-{dpi}")) {
-                continue;
-            }
-            let zbar = Command::new("zbarimg")
-                .args(["--quiet", "--raw", "-Sdisable", "-Sqrcode.enable"])
-                .arg(&png)
-                .output()
-                .unwrap();
-            decoded.extend(String::from_utf8_lossy(&zbar.stdout).lines().map(str::to_string));
-        }
-        decoded.sort();
+        let decoded = decode_printed_codes(&pdf, dpi, &format!("page-{dpi}"));
         assert_eq!(
             decoded,
             [
@@ -115,32 +94,7 @@ fn end_and_corner_placements_scan_too() {
     }
     for placement in ["end", "corner"] {
         let pdf = build_with_placement(placement);
-        let prefix = pdf.with_extension("");
-        assert!(
-            Command::new("pdftoppm")
-                .args(["-r", "300", "-gray", "-png"])
-                .arg(&pdf)
-                .arg(&prefix)
-                .status()
-                .unwrap()
-                .success()
-        );
-        let mut decoded = Vec::new();
-        let folder = pdf.parent().unwrap();
-        for png in std::fs::read_dir(folder)
-            .unwrap()
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "png"))
-        {
-            let zbar = Command::new("zbarimg")
-                .args(["--quiet", "--raw", "-Sdisable", "-Sqrcode.enable"])
-                .arg(&png)
-                .output()
-                .unwrap();
-            decoded.extend(String::from_utf8_lossy(&zbar.stdout).lines().map(str::to_string));
-        }
-        decoded.sort();
+        let decoded = decode_printed_codes(&pdf, "300", "page");
         assert_eq!(decoded.len(), 3, "{placement}: {decoded:?}");
     }
 }

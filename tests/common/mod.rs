@@ -170,3 +170,31 @@ pub fn french_text(words: usize) -> String {
     out.push('.');
     out
 }
+
+/// Renders `pdf` to greyscale PNGs at `dpi` next to it (named `<prefix>-N.png`) and returns
+/// every QR payload zbar decodes in them, sorted.
+pub fn decode_printed_codes(pdf: &Path, dpi: &str, prefix: &str) -> Vec<String> {
+    let folder = pdf.parent().unwrap();
+    let status = Command::new("pdftoppm")
+        .args(["-r", dpi, "-gray", "-png"])
+        .arg(pdf)
+        .arg(folder.join(prefix))
+        .status()
+        .unwrap();
+    assert!(status.success(), "pdftoppm renders {}", pdf.display());
+    let mut decoded = Vec::new();
+    for png in std::fs::read_dir(folder).unwrap().flatten().map(|e| e.path()) {
+        let name = png.file_name().unwrap().to_string_lossy().into_owned();
+        if !(name.starts_with(&format!("{prefix}-")) && name.ends_with(".png")) {
+            continue;
+        }
+        let zbar = Command::new("zbarimg")
+            .args(["--quiet", "--raw", "-Sdisable", "-Sqrcode.enable"])
+            .arg(&png)
+            .output()
+            .unwrap();
+        decoded.extend(String::from_utf8_lossy(&zbar.stdout).lines().map(str::to_string));
+    }
+    decoded.sort();
+    decoded
+}
