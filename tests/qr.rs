@@ -4,7 +4,6 @@
 mod common;
 
 use common::*;
-use std::process::Command;
 
 #[test]
 fn every_printed_code_decodes_to_its_url() {
