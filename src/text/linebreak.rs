@@ -52,10 +52,15 @@ pub(crate) const FIL: f32 = 1.0e6;
 /// One element of a paragraph, in points.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Item {
-    /// Unbreakable material.
+    /// Unbreakable material; its stretch and shrink come from letter spacing (see the
+    /// module doc), zero for rigid material.
     Box {
         /// Width.
         width: f32,
+        /// Maximum extra width at ratio 1.
+        stretch: f32,
+        /// Maximum reduction at ratio −1.
+        shrink: f32,
     },
     /// Space that can stretch and shrink; a break may happen at it if `breakable`.
     Glue {
@@ -198,8 +203,7 @@ pub(crate) fn optimise(items: &[Item], width: f32, params: &Params) -> Option<Br
         sum_y.push(y);
         sum_z.push(z);
         match *item {
-            Item::Box { width } => w += width,
-            Item::Glue { width, stretch, shrink, .. } => {
+            Item::Box { width, stretch, shrink } | Item::Glue { width, stretch, shrink, .. } => {
                 w += width;
                 y += stretch;
                 z += shrink;
@@ -377,7 +381,7 @@ mod tests {
             if i > 0 {
                 items.push(Item::Glue { width: 3.0, stretch: 1.5, shrink: 1.0, breakable: true });
             }
-            items.push(Item::Box { width: w });
+            items.push(Item::Box { width: w, stretch: 0.0, shrink: 0.0 });
         }
         items.push(Item::Penalty { width: 0.0, penalty: INFINITE_PENALTY, flagged: false });
         items.push(Item::Glue { width: 0.0, stretch: FIL, shrink: 0.0, breakable: false });
