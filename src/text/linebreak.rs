@@ -163,6 +163,46 @@ struct Node {
     previous: Option<usize>,
 }
 
+/// What a line can give: the sums of its items' stretch and shrink, points.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct Flex {
+    /// Stretch of the word spaces (and of a ragged margin).
+    pub stretch: f32,
+    /// Stretch of the letter spacing.
+    pub letter_stretch: f32,
+    /// Shrink of both.
+    pub shrink: f32,
+}
+
+/// How a line `short` points short of the measure (negative: too long) is adjusted:
+/// (word-space ratio, letter-spacing ratio). Shrinking, both take the same ratio, never
+/// below −1 for a feasible line. Stretching, both take the same ratio up to 1; beyond it
+/// letter spacing stays at its maximum and the word spaces alone take the rest, so the
+/// first ratio is what the reader sees in the gaps and what badness is computed from. A
+/// line that cannot stretch enough (no word space) has an infinite ratio.
+pub(crate) fn adjustment(short: f32, flex: Flex) -> (f32, f32) {
+    if short > 0.0 {
+        let total = flex.stretch + flex.letter_stretch;
+        if short <= total {
+            let r = short / total;
+            (r, r)
+        } else if flex.stretch > 0.0 {
+            ((short - flex.letter_stretch) / flex.stretch, 1.0)
+        } else {
+            (f32::INFINITY, 1.0)
+        }
+    } else if short < 0.0 {
+        if flex.shrink > 0.0 {
+            let r = short / flex.shrink;
+            (r, r)
+        } else {
+            (f32::NEG_INFINITY, f32::NEG_INFINITY)
+        }
+    } else {
+        (0.0, 0.0)
+    }
+}
+
 /// Badness of a line with adjustment ratio `r` (TeX §108: about 100·r³), capped at TeX's
 /// 10000 unless `uncapped`: the final pass keeps telling a very loose line from a hopeless
 /// one, where TeX would find them equally bad and could pick the worse.
@@ -195,17 +235,25 @@ pub(crate) fn optimise(items: &[Item], width: f32, params: &Params) -> Option<Br
     if n == 0 {
         return Some(Breaks { positions: Vec::new(), overfull: false, line_delta: 0 });
     }
-    // Prefix sums of width, stretch and shrink: sums[i] covers items[..i].
+    // Prefix sums of width, word-space stretch, letter stretch and shrink: sums[i] covers
+    // items[..i].
     let mut sum_w = Vec::with_capacity(n + 1);
     let mut sum_y = Vec::with_capacity(n + 1);
+    let mut sum_l = Vec::with_capacity(n + 1);
     let mut sum_z = Vec::with_capacity(n + 1);
-    let (mut w, mut y, mut z) = (0.0f32, 0.0f32, 0.0f32);
+    let (mut w, mut y, mut l, mut z) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
     for item in items {
         sum_w.push(w);
         sum_y.push(y);
+        sum_l.push(l);
         sum_z.push(z);
         match *item {
-            Item::Box { width, stretch, shrink } | Item::Glue { width, stretch, shrink, .. } => {
+            Item::Box { width, stretch, shrink } => {
+                w += width;
+                l += stretch;
+                z += shrink;
+            }
+            Item::Glue { width, stretch, shrink, .. } => {
                 w += width;
                 y += stretch;
                 z += shrink;
@@ -215,6 +263,7 @@ pub(crate) fn optimise(items: &[Item], width: f32, params: &Params) -> Option<Br
     }
     sum_w.push(w);
     sum_y.push(y);
+    sum_l.push(l);
     sum_z.push(z);
     let start_after = |b: usize| start_after(items, b);
     let by_line = params.looseness != 0;
@@ -244,16 +293,14 @@ pub(crate) fn optimise(items: &[Item], width: f32, params: &Params) -> Option<Br
         let mut k = 0;
         while k < active.len() {
             let a = nodes[active[k]];
-            let natural = sum_w[b] - sum_w[a.start.min(b)] + pen_width;
-            let stretch = sum_y[b] - sum_y[a.start.min(b)] + params.emergency_stretch + params.rag;
-            let shrink = sum_z[b] - sum_z[a.start.min(b)];
-            let r = if natural < width {
-                if stretch > 0.0 { (width - natural) / stretch } else { f32::INFINITY }
-            } else if natural > width {
-                if shrink > 0.0 { (width - natural) / shrink } else { f32::NEG_INFINITY }
-            } else {
-                0.0
+            let s = a.start.min(b);
+            let natural = sum_w[b] - sum_w[s] + pen_width;
+            let flex = Flex {
+                stretch: sum_y[b] - sum_y[s] + params.emergency_stretch + params.rag,
+                letter_stretch: sum_l[b] - sum_l[s],
+                shrink: sum_z[b] - sum_z[s],
             };
+            let (r, _) = adjustment(width - natural, flex);
             let remove = r < -1.0 || forced;
             if r >= -1.0 {
                 let bad = badness(r, params.final_pass)

@@ -14,7 +14,7 @@ use unicode_segmentation::GraphemeCursor;
 use super::fonts::FontId;
 use super::hyphenate::hyphenation_points;
 use super::lang;
-use super::linebreak::{self, FIL, INFINITE_PENALTY, Item, Params};
+use super::linebreak::{self, FIL, Flex, INFINITE_PENALTY, Item, Params, adjustment};
 use super::shape::Shaped;
 use super::{Glyph, GlyphRun, Line, ParagraphStyle, SetParagraph, TextEngine};
 use crate::diag::Diagnostic;
@@ -270,7 +270,7 @@ fn build(
         w
     };
     let (hyphen_penalty, stretch_k, shrink_k, letter_stretch, letter_shrink) = if justify {
-        (knob("HYPH", HYPHEN_PENALTY), SPACE_STRETCH, SPACE_SHRINK, knob("LETTER", LETTER_STRETCH), knob("LETTER", LETTER_SHRINK))
+        (knob("HYPH", HYPHEN_PENALTY), knob("SSTR", SPACE_STRETCH), knob("SSHR", SPACE_SHRINK), knob("LSTR", LETTER_STRETCH), knob("LSHR", LETTER_SHRINK))
     } else {
         (RAGGED_HYPHEN_PENALTY, 0.0, 0.0, 0.0, 0.0)
     };
@@ -679,41 +679,45 @@ fn build_lines(
         // Natural width and the adjustment ratio from the glyphs actually drawn.
         let justify = style.align == Align::Justify;
         let (letter_stretch, letter_shrink) =
-            if justify { (knob("LETTER", LETTER_STRETCH), knob("LETTER", LETTER_SHRINK)) } else { (0.0, 0.0) };
+            if justify { (knob("LSTR", LETTER_STRETCH), knob("LSHR", LETTER_SHRINK)) } else { (0.0, 0.0) };
         let mut natural = 0.0f32;
-        let (mut stretch, mut shrink) = (0.0f32, 0.0f32);
+        let mut flex = Flex::default();
         let mut has_glyphs = false;
         for (k, e) in elems.iter().enumerate() {
-            if let Elem::Run { shaped, .. } = e {
-                let flex = expandable(shaped, continues(&elems, k)) * size;
-                stretch += flex * letter_stretch;
-                shrink += flex * letter_shrink;
-            }
             match e {
                 Elem::Indent(w) => natural += w,
                 Elem::Glue { width, stretch: y, shrink: z } => {
                     natural += width;
-                    stretch += y;
-                    shrink += z;
+                    flex.stretch += y;
+                    flex.shrink += z;
                 }
                 Elem::Run { shaped, .. } => {
                     natural += shaped.width * size + tracking * shaped.glyphs.len() as f32;
                     has_glyphs |= !shaped.glyphs.is_empty();
+                    let expandable = expandable(shaped, continues(&elems, k)) * size;
+                    flex.letter_stretch += expandable * letter_stretch;
+                    flex.shrink += expandable * letter_shrink;
                 }
             }
         }
         if has_glyphs {
             natural -= tracking;
         }
-        let ratio = if natural > width {
-            if shrink > 0.0 { ((width - natural) / shrink).max(-1.0) } else { 0.0 }
-        } else if justify && !last && !fill && stretch > 0.0 {
-            (width - natural) / stretch
-        } else {
-            0.0
+        // The last line keeps its natural spacing unless it is too long.
+        let loose_ok = justify && !last && !fill;
+        let (ratio, letter_ratio) = match adjustment(width - natural, flex) {
+            (r, l) if r < 0.0 => (r.max(-1.0), l.max(-1.0)),
+            (r, l) if loose_ok && r.is_finite() => (r, l),
+            (_, l) if loose_ok => (0.0, l),
+            _ => (0.0, 0.0),
         };
-        let set_width = natural + if ratio >= 0.0 { ratio * stretch } else { ratio * shrink };
-        let letter = if ratio >= 0.0 { ratio * letter_stretch } else { ratio * letter_shrink };
+        let letter = letter_ratio * if ratio >= 0.0 { letter_stretch } else { letter_shrink };
+        let set_width = natural
+            + if ratio >= 0.0 {
+                ratio * flex.stretch + letter_ratio * flex.letter_stretch
+            } else {
+                ratio * flex.shrink
+            };
         let mut x =
             if style.align == Align::Center { ((width - set_width) / 2.0).max(0.0) } else { 0.0 };
         let mut runs: Vec<GlyphRun> = Vec::new();
