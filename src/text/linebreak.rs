@@ -97,10 +97,6 @@ pub(crate) struct Params {
     pub final_hyphen_demerits: f32,
     /// Non-adjacent fitness classes (`\adjdemerits`).
     pub adj_demerits: f32,
-    /// Factor on the badness of shrunk lines.
-    pub shrink_weight: f32,
-    /// Background stretch added to every line, points (`\emergencystretch`).
-    pub emergency_stretch: f32,
     /// Lines more (positive) or fewer than the optimum (`\looseness`).
     pub looseness: i32,
     /// Most consecutive lines ending with a flagged break (hard limit).
@@ -296,15 +292,14 @@ pub(crate) fn optimise(items: &[Item], width: f32, params: &Params) -> Option<Br
             let s = a.start.min(b);
             let natural = sum_w[b] - sum_w[s] + pen_width;
             let flex = Flex {
-                stretch: sum_y[b] - sum_y[s] + params.emergency_stretch + params.rag,
+                stretch: sum_y[b] - sum_y[s] + params.rag,
                 letter_stretch: sum_l[b] - sum_l[s],
                 shrink: sum_z[b] - sum_z[s],
             };
             let (r, _) = adjustment(width - natural, flex);
             let remove = r < -1.0 || forced;
             if r >= -1.0 {
-                let bad = badness(r, params.final_pass)
-                    * if r < 0.0 { params.shrink_weight } else { 1.0 };
+                let bad = badness(r, params.final_pass);
                 let hyphens = if flagged { a.hyphens + 1 } else { 0 };
                 if bad <= params.tolerance && hyphens <= params.max_consecutive {
                     let fit = fitness(r);
@@ -416,8 +411,6 @@ mod tests {
             double_hyphen_demerits: 10000.0,
             final_hyphen_demerits: 5000.0,
             adj_demerits: 10000.0,
-            shrink_weight: 1.0,
-            emergency_stretch: 0.0,
             looseness: 0,
             max_consecutive: 2,
             rag: 0.0,

@@ -2,8 +2,8 @@
 //! the breaking passes, and the chosen breaks back to positioned glyph runs.
 //!
 //! The parameters below are TeX's, tuned for 9–10 pt type in columns of about 50 mm (some
-//! 30–40 characters): word spaces shrink a little and stretch moderately, hyphenation is
-//! cheap enough to be used often, and a last pass with emergency stretch guarantees a result.
+//! 30–40 characters) and measured with `typometrics.py` on real pages; the reasons for
+//! each choice are in the [`linebreak`] module doc (“Parameters”).
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -41,26 +41,23 @@ const DOUBLE_HYPHEN_DEMERITS: f32 = 10000.0;
 const FINAL_HYPHEN_DEMERITS: f32 = 5000.0;
 /// `\adjdemerits`.
 const ADJ_DEMERITS: f32 = 10000.0;
-/// `\emergencystretch`, em per line, for the last pass.
-const EMERGENCY_STRETCH_EM: f32 = 0.5;
-/// Word-space stretch and shrink as fractions of the font's space: TeX's text fonts use
-/// about 1/2 and 1/3.
-const SPACE_STRETCH: f32 = 0.5;
+/// Word-space stretch at ratio 1, as a fraction of the font's space: 1/3 (a space of
+/// 133 %, InDesign's usual maximum word spacing), stiffer than TeX's 1/2 so that badness
+/// grows faster with the visible gap; beyond ratio 1 the spaces go on stretching alone.
+const SPACE_STRETCH: f32 = 1.0 / 3.0;
+/// Word-space shrink, as a fraction of the space: TeX's 1/3, so a 0.25 em space never
+/// gets below 0.167 em.
 const SPACE_SHRINK: f32 = 1.0 / 3.0;
-/// Letter spacing a justified line may add or remove after each glyph, as a fraction of
-/// the glyph's advance (the effect of microtype's font expansion, without distorting the
-/// glyphs): it counts in the line's stretch and shrink like the word spaces.
+/// Letter spacing a justified line may add after each cluster at ratio 1, as a fraction of
+/// the glyph's advance (what microtype's font expansion gives, without distorting the
+/// glyphs). It is a hard maximum: beyond ratio 1 only the word spaces stretch.
 const LETTER_STRETCH: f32 = 0.015;
+/// Letter spacing a justified line may remove at ratio −1, fraction of the advance.
 const LETTER_SHRINK: f32 = 0.015;
 /// U+202F, em: fixed, about a sixth of an em as French typography asks.
 const NNBSP_EM: f32 = 0.16;
 /// The right margin's stretch when ragged (TeX's `\raggedright` uses 2 em).
 const RAG_EM: f32 = 3.0;
-
-// TEMP tuning knobs.
-pub(crate) fn knob(name: &str, default: f32) -> f32 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
 
 /// A run of the paragraph text with one font.
 struct Seg {
@@ -270,7 +267,7 @@ fn build(
         w
     };
     let (hyphen_penalty, stretch_k, shrink_k, letter_stretch, letter_shrink) = if justify {
-        (knob("HYPH", HYPHEN_PENALTY), knob("SSTR", SPACE_STRETCH), knob("SSHR", SPACE_SHRINK), knob("LSTR", LETTER_STRETCH), knob("LSHR", LETTER_SHRINK))
+        (HYPHEN_PENALTY, SPACE_STRETCH, SPACE_SHRINK, LETTER_STRETCH, LETTER_SHRINK)
     } else {
         (RAGGED_HYPHEN_PENALTY, 0.0, 0.0, 0.0, 0.0)
     };
@@ -478,13 +475,11 @@ impl TextEngine {
 
 fn params(engine: &TextEngine, style: &ParagraphStyle) -> Params {
     Params {
-        tolerance: knob("PRETOL", PRETOLERANCE),
-        line_penalty: knob("LINEPEN", LINE_PENALTY),
-        double_hyphen_demerits: knob("DHD", DOUBLE_HYPHEN_DEMERITS),
-        final_hyphen_demerits: knob("FHD", FINAL_HYPHEN_DEMERITS),
-        adj_demerits: knob("ADJ", ADJ_DEMERITS),
-        shrink_weight: knob("SHRINKW", 1.0),
-        emergency_stretch: 0.0,
+        tolerance: PRETOLERANCE,
+        line_penalty: LINE_PENALTY,
+        double_hyphen_demerits: DOUBLE_HYPHEN_DEMERITS,
+        final_hyphen_demerits: FINAL_HYPHEN_DEMERITS,
+        adj_demerits: ADJ_DEMERITS,
         looseness: style.looseness,
         max_consecutive: engine.max_consecutive,
         rag: if style.align == Align::Justify { 0.0 } else { RAG_EM * style.size },
@@ -520,7 +515,7 @@ pub(super) fn set(
                 Built { items: Vec::new(), src: Vec::new(), words: Vec::new(), pieces: Vec::new() },
             )
         };
-        let p2 = Params { tolerance: knob("TOL", TOLERANCE), ..base };
+        let p2 = Params { tolerance: TOLERANCE, ..base };
         let r2 = linebreak::optimise(&second.items, width, &p2);
         if let Some(b) = r2 {
             if result.is_none() || b.line_delta == wanted {
@@ -528,15 +523,9 @@ pub(super) fn set(
                 built = second;
             }
         } else if result.is_none() {
-            // Pass 3: emergency stretch; accepts anything, overfull as a last resort.
-            let p3 = Params {
-                tolerance: f32::INFINITY,
-                emergency_stretch: knob("EMERG", EMERGENCY_STRETCH_EM) * style.size,
-                final_pass: true,
-                ..p2
-            };
+            // Pass 3: any badness (uncapped), overfull as a last resort.
+            let p3 = Params { tolerance: f32::INFINITY, final_pass: true, ..p2 };
             result = linebreak::optimise(&second.items, width, &p3);
-            if std::env::var_os("PASS_DEBUG").is_some() { eprintln!("PASS3 {}", &prep.text[..40.min(prep.text.len())]); }
             built = second;
         }
     }
@@ -679,7 +668,7 @@ fn build_lines(
         // Natural width and the adjustment ratio from the glyphs actually drawn.
         let justify = style.align == Align::Justify;
         let (letter_stretch, letter_shrink) =
-            if justify { (knob("LSTR", LETTER_STRETCH), knob("LSHR", LETTER_SHRINK)) } else { (0.0, 0.0) };
+            if justify { (LETTER_STRETCH, LETTER_SHRINK) } else { (0.0, 0.0) };
         let mut natural = 0.0f32;
         let mut flex = Flex::default();
         let mut has_glyphs = false;
