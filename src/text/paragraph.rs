@@ -1311,28 +1311,46 @@ pub(crate) mod tests {
     const GERMAN: &str = include_str!("../../tests/fixtures/text/de-hafen.md");
     const SPANISH: &str = include_str!("../../tests/fixtures/text/es-biblioteca.md");
 
+    /// Sets `text` (a Markdown article) with `engine` and checks what typometrics.py gates
+    /// on: no overfull line, at most two hyphenated lines in a row, no line starting with
+    /// high punctuation or ending with an opening guillemet, and gap bounds in em.
+    fn check_page(engine: &TextEngine, name: &str, text: &str, lang: Lang, mean: f32, p95: f32) {
+        let m = page_metrics(engine, &article_paragraphs(text), lang, COLUMN);
+        eprintln!("{name}: {}", m.summary());
+        assert!(m.gaps.len() > 100, "{name}: too few gaps to measure");
+        assert!(m.bad_lines.is_empty(), "{name}: {:?}", m.bad_lines);
+        assert!(m.hyphen_run <= 2, "{name}: {} hyphenated lines in a row", m.hyphen_run);
+        assert!(m.mean() <= mean, "{name}: mean gap {} em > {mean}", m.mean());
+        assert!(m.pct(95.0) <= p95, "{name}: p95 gap {} em > {p95}", m.pct(95.0));
+        // Shrinking never brings a word space under a sixth of an em (U+202F is 0.16 em).
+        assert!(m.gaps.iter().all(|&g| g >= 0.159), "{name}: a gap under 0.16 em");
+    }
+
     #[test]
-    fn tuning_report() {
-        if std::env::var_os("TUNE").is_none() {
-            return;
-        }
-        let corpora = [
-            ("seed fr", SEED, Lang::Fr),
-            ("library fr", LIBRARY, Lang::Fr),
-            ("storm en", STORM, Lang::EnGb),
-            ("harbour de", GERMAN, Lang::De),
-            ("library es", SPANISH, Lang::Es),
-        ];
-        for (font, engine) in [("termes", termes(&["Kazakhstan"])), ("liberation", Some(engine()))] {
-            let Some(engine) = engine else { continue };
-            if let Some(plain) = termes(&[]) {
-                let m = page_metrics(&plain, &article_paragraphs(SEED_PAGE), Lang::Fr, COLUMN);
-                eprintln!("termes     seed page  {}", m.summary());
-            }
-            for (name, text, lang) in corpora {
-                let m = page_metrics(&engine, &article_paragraphs(text), lang, COLUMN);
-                eprintln!("{font:10} {name:10} {}", m.summary());
-            }
+    fn seed_page_is_as_even_as_lualatex() {
+        // The seed-termes issue: its article, TeX Gyre Termes 9.5 pt, 160.6 pt columns, no
+        // hyphenation exceptions. LuaLaTeX's page of the same text: mean 0.326 em, p95
+        // 0.505 em. We measure 0.300 / 0.446 (typometrics on the PDF agrees).
+        let Some(engine) = termes(&[]) else { return };
+        check_page(&engine, "seed page, Termes", SEED_PAGE, Lang::Fr, 0.326, 0.505);
+    }
+
+    #[test]
+    fn other_texts_and_faces_are_even() {
+        // Measured: Liberation 0.305 / 0.446 on the seed page; the article with the issue's
+        // `Kazakhstan` exception (which forces one very loose line) 0.320 / 0.585; English
+        // 0.279 / 0.391; German 0.315 / 0.519; Spanish 0.244 / 0.350.
+        let liberation = engine();
+        let plain = engine_with(bundled_family("LiberationSerif"), &[]);
+        check_page(&plain, "seed page, Liberation", SEED_PAGE, Lang::Fr, 0.326, 0.505);
+        check_page(&liberation, "seed + exception", SEED, Lang::Fr, 0.33, 0.60);
+        check_page(&liberation, "English", STORM, Lang::EnGb, 0.30, 0.42);
+        check_page(&liberation, "German", GERMAN, Lang::De, 0.33, 0.55);
+        check_page(&liberation, "Spanish", SPANISH, Lang::Es, 0.27, 0.40);
+        if let Some(termes) = termes(&["Kazakhstan"]) {
+            check_page(&termes, "English, Termes", STORM, Lang::EnGb, 0.30, 0.42);
+            check_page(&termes, "German, Termes", GERMAN, Lang::De, 0.34, 0.55);
+            check_page(&termes, "library, Termes", LIBRARY, Lang::Fr, 0.27, 0.38);
         }
     }
 }
