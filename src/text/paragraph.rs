@@ -745,12 +745,9 @@ fn continues(elems: &[Elem], k: usize) -> bool {
 /// cluster, unless the word goes on in another run.
 fn expandable(shaped: &Shaped, continues: bool) -> f32 {
     match shaped.glyphs.last() {
-        Some(last) if !continues => shaped
-            .glyphs
-            .iter()
-            .filter(|g| g.cluster != last.cluster)
-            .map(|g| g.advance)
-            .sum(),
+        Some(last) if !continues => {
+            shaped.glyphs.iter().filter(|g| g.cluster != last.cluster).map(|g| g.advance).sum()
+        }
         _ => shaped.width,
     }
 }
@@ -1292,12 +1289,15 @@ pub(crate) mod tests {
             return None;
         }
         let face = |s: &str| FontSource::File(format!("{dir}texgyretermes-{s}.otf").into());
-        Some(engine_with(FontFamily {
-            regular: face("regular"),
-            italic: face("italic"),
-            bold: face("bold"),
-            bold_italic: face("bolditalic"),
-        }, exceptions))
+        Some(engine_with(
+            FontFamily {
+                regular: face("regular"),
+                italic: face("italic"),
+                bold: face("bold"),
+                bold_italic: face("bolditalic"),
+            },
+            exceptions,
+        ))
     }
 
     /// The column of the seed pages: (A4 − 2 × 15 mm margins − 2 × 5 mm gutters) / 3.
@@ -1307,7 +1307,8 @@ pub(crate) mod tests {
     const SEED_PAGE: &str = include_str!("../../tests/fixtures/seed-termes/articles/seed.md");
     const LIBRARY: &str =
         include_str!("../../issues/liberte-actus-1719/articles/03-bibliotheque.md");
-    const STORM: &str = include_str!("../../issues/liberte-actus-1719/articles/02-storm-warning.md");
+    const STORM: &str =
+        include_str!("../../issues/liberte-actus-1719/articles/02-storm-warning.md");
     const GERMAN: &str = include_str!("../../tests/fixtures/text/de-hafen.md");
     const SPANISH: &str = include_str!("../../tests/fixtures/text/es-biblioteca.md");
 
@@ -1351,6 +1352,54 @@ pub(crate) mod tests {
             check_page(&termes, "English, Termes", STORM, Lang::EnGb, 0.30, 0.42);
             check_page(&termes, "German, Termes", GERMAN, Lang::De, 0.34, 0.55);
             check_page(&termes, "library, Termes", LIBRARY, Lang::Fr, 0.27, 0.38);
+        }
+    }
+
+    #[test]
+    fn letter_spacing_is_bounded_and_stays_inside_words() {
+        let engine = engine();
+        let mut style = style(&engine);
+        style.lang = Lang::EnGb;
+        let (mut spaced, mut lines) = (0, 0);
+        for (_, p) in article_paragraphs(STORM) {
+            for width in [130.0, COLUMN, 200.0] {
+                let set = engine.set_paragraph(&[Span::plain(p.as_str())], &style, width);
+                for line in set.lines.iter().filter(|l| !l.last) {
+                    lines += 1;
+                    // Inside a run (a word or part of one): at most 1.5 % of the advance.
+                    for run in &line.runs {
+                        for pair in run.glyphs.windows(2) {
+                            let extra = pair[1].x - pair[0].x - pair[0].advance;
+                            assert!(extra.abs() <= 0.015 * pair[0].advance + 1e-4, "{extra}");
+                            spaced += usize::from(extra.abs() > 1e-3);
+                        }
+                    }
+                    // Between words: every word space of the line alike, so no letter
+                    // spacing went after a word's last letter.
+                    let gaps = gaps(line, style.size);
+                    let (lo, hi) =
+                        gaps.iter().fold((9.0f32, 0.0f32), |(a, b), &g| (a.min(g), b.max(g)));
+                    assert!(gaps.is_empty() || hi - lo < 0.002, "{gaps:?} in {}", line_text(line));
+                }
+            }
+        }
+        assert!(spaced > 0 && lines > 20, "justification never used letter spacing");
+    }
+
+    #[test]
+    fn set_lines_keep_the_text() {
+        // Letter spacing moves glyphs only: the runs still spell the paragraph, in order.
+        let engine = engine();
+        let style = style(&engine);
+        let squeeze =
+            |t: &str| t.chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>();
+        for p in seed_paragraphs() {
+            for width in [100.0, COLUMN, 240.0] {
+                let set = engine.set_paragraph(&[Span::plain(p.as_str())], &style, width);
+                let text: String = set.lines.iter().map(line_text).collect();
+                let source = prepare(&[Span::plain(p.as_str())], &style).text;
+                assert_eq!(squeeze(&text), squeeze(&source));
+            }
         }
     }
 }
