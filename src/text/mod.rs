@@ -90,7 +90,8 @@ pub struct Line {
     pub hyphenated: bool,
     /// Whether the line is the last of its paragraph.
     pub last: bool,
-    /// Adjustment ratio TeX-style: 0 = natural, 1 = fully stretched, -1 = fully shrunk.
+    /// Adjustment ratio of the word spaces, TeX-style: 0 = natural, 1 = fully stretched
+    /// (letter spacing too; beyond 1 the spaces stretch alone), -1 = fully shrunk.
     pub ratio: f32,
 }
 

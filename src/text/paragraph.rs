@@ -2,8 +2,8 @@
 //! the breaking passes, and the chosen breaks back to positioned glyph runs.
 //!
 //! The parameters below are TeX's, tuned for 9–10 pt type in columns of about 50 mm (some
-//! 30–40 characters): word spaces shrink a little and stretch moderately, hyphenation is
-//! cheap enough to be used often, and a last pass with emergency stretch guarantees a result.
+//! 30–40 characters) and measured with `typometrics.py` on real pages; the reasons for
+//! each choice are in the [`linebreak`] module doc (“Parameters”).
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -14,7 +14,7 @@ use unicode_segmentation::GraphemeCursor;
 use super::fonts::FontId;
 use super::hyphenate::hyphenation_points;
 use super::lang;
-use super::linebreak::{self, FIL, INFINITE_PENALTY, Item, Params};
+use super::linebreak::{self, FIL, Flex, INFINITE_PENALTY, Item, Params, adjustment};
 use super::shape::Shaped;
 use super::{Glyph, GlyphRun, Line, ParagraphStyle, SetParagraph, TextEngine};
 use crate::diag::Diagnostic;
@@ -41,12 +41,19 @@ const DOUBLE_HYPHEN_DEMERITS: f32 = 10000.0;
 const FINAL_HYPHEN_DEMERITS: f32 = 5000.0;
 /// `\adjdemerits`.
 const ADJ_DEMERITS: f32 = 10000.0;
-/// `\emergencystretch`, em per line, for the last pass.
-const EMERGENCY_STRETCH_EM: f32 = 0.5;
-/// Word-space stretch and shrink as fractions of the font's space: TeX's text fonts use
-/// about 1/2 and 1/3.
-const SPACE_STRETCH: f32 = 0.5;
+/// Word-space stretch at ratio 1, as a fraction of the font's space: 1/3 (a space of
+/// 133 %, InDesign's usual maximum word spacing), stiffer than TeX's 1/2 so that badness
+/// grows faster with the visible gap; beyond ratio 1 the spaces go on stretching alone.
+const SPACE_STRETCH: f32 = 1.0 / 3.0;
+/// Word-space shrink, as a fraction of the space: TeX's 1/3, so a 0.25 em space never
+/// gets below 0.167 em.
 const SPACE_SHRINK: f32 = 1.0 / 3.0;
+/// Letter spacing a justified line may add after each cluster at ratio 1, as a fraction of
+/// the glyph's advance (what microtype's font expansion gives, without distorting the
+/// glyphs). It is a hard maximum: beyond ratio 1 only the word spaces stretch.
+const LETTER_STRETCH: f32 = 0.015;
+/// Letter spacing a justified line may remove at ratio −1, fraction of the advance.
+const LETTER_SHRINK: f32 = 0.015;
 /// U+202F, em: fixed, about a sixth of an em as French typography asks.
 const NNBSP_EM: f32 = 0.16;
 /// The right margin's stretch when ragged (TeX's `\raggedright` uses 2 em).
@@ -259,13 +266,13 @@ fn build(
         hyphen_widths.push((font, w));
         w
     };
-    let (hyphen_penalty, stretch_k, shrink_k) = if justify {
-        (HYPHEN_PENALTY, SPACE_STRETCH, SPACE_SHRINK)
+    let (hyphen_penalty, stretch_k, shrink_k, letter_stretch, letter_shrink) = if justify {
+        (HYPHEN_PENALTY, SPACE_STRETCH, SPACE_SHRINK, LETTER_STRETCH, LETTER_SHRINK)
     } else {
-        (RAGGED_HYPHEN_PENALTY, 0.0, 0.0)
+        (RAGGED_HYPHEN_PENALTY, 0.0, 0.0, 0.0, 0.0)
     };
     if style.first_indent != 0.0 {
-        built.items.push(Item::Box { width: style.first_indent });
+        built.items.push(Item::Box { width: style.first_indent, stretch: 0.0, shrink: 0.0 });
         built.src.push(Src::Indent);
     }
     let mut inner: Vec<(usize, Inner)> = Vec::new();
@@ -363,10 +370,14 @@ fn build(
         let mut emit_break = |built: &mut Built,
                               pos: usize,
                               kind: Inner,
-                              acc: f32,
+                              (acc, flex): (f32, f32),
                               frag_start: usize| {
             if pos > frag_start {
-                built.items.push(Item::Box { width: acc });
+                built.items.push(Item::Box {
+                    width: acc,
+                    stretch: flex * letter_stretch,
+                    shrink: flex * letter_shrink,
+                });
                 built.src.push(Src::Text { start: frag_start, end: pos, word: word_index });
             }
             let (item, src) = match kind {
@@ -387,28 +398,44 @@ fn build(
             built.items.push(item);
             built.src.push(src);
         };
+        // Letter spacing widens the space after every cluster but the word's last one
+        // (whose space is the word space): that cluster's glyphs bring no flexibility.
+        let last_cluster = built.pieces[first_piece..]
+            .last()
+            .and_then(|p| p.shaped.glyphs.last().map(|g| p.start + g.cluster as usize))
+            .unwrap_or(te);
+        let mut flex = 0.0f32;
         for pi in first_piece..built.pieces.len() {
             let piece_start = built.pieces[pi].start;
             let shaped = built.pieces[pi].shaped.clone();
             for g in &shaped.glyphs {
                 let abs = piece_start + g.cluster as usize;
                 while bi < inner.len() && abs >= inner[bi].0 {
-                    emit_break(&mut built, inner[bi].0, inner[bi].1, acc, frag_start);
+                    emit_break(&mut built, inner[bi].0, inner[bi].1, (acc, flex), frag_start);
                     frag_start = inner[bi].0;
                     acc = 0.0;
+                    flex = 0.0;
                     bi += 1;
                 }
                 acc += (g.advance + style.tracking) * size;
+                if abs < last_cluster {
+                    flex += g.advance * size;
+                }
             }
         }
         while bi < inner.len() {
-            emit_break(&mut built, inner[bi].0, inner[bi].1, acc, frag_start);
+            emit_break(&mut built, inner[bi].0, inner[bi].1, (acc, flex), frag_start);
             frag_start = inner[bi].0;
             acc = 0.0;
+            flex = 0.0;
             bi += 1;
         }
         if te > frag_start {
-            built.items.push(Item::Box { width: acc });
+            built.items.push(Item::Box {
+                width: acc,
+                stretch: flex * letter_stretch,
+                shrink: flex * letter_shrink,
+            });
             built.src.push(Src::Text { start: frag_start, end: te, word: word_index });
         }
     }
@@ -453,7 +480,6 @@ fn params(engine: &TextEngine, style: &ParagraphStyle) -> Params {
         double_hyphen_demerits: DOUBLE_HYPHEN_DEMERITS,
         final_hyphen_demerits: FINAL_HYPHEN_DEMERITS,
         adj_demerits: ADJ_DEMERITS,
-        emergency_stretch: 0.0,
         looseness: style.looseness,
         max_consecutive: engine.max_consecutive,
         rag: if style.align == Align::Justify { 0.0 } else { RAG_EM * style.size },
@@ -497,13 +523,8 @@ pub(super) fn set(
                 built = second;
             }
         } else if result.is_none() {
-            // Pass 3: emergency stretch; accepts anything, overfull as a last resort.
-            let p3 = Params {
-                tolerance: f32::INFINITY,
-                emergency_stretch: EMERGENCY_STRETCH_EM * style.size,
-                final_pass: true,
-                ..p2
-            };
+            // Pass 3: any badness (uncapped), overfull as a last resort.
+            let p3 = Params { tolerance: f32::INFINITY, final_pass: true, ..p2 };
             result = linebreak::optimise(&second.items, width, &p3);
             built = second;
         }
@@ -617,7 +638,7 @@ fn build_lines(
         for j in start..b {
             match built.src[j] {
                 Src::Indent => {
-                    if let Item::Box { width } = built.items[j] {
+                    if let Item::Box { width, .. } = built.items[j] {
                         elems.push(Elem::Indent(width));
                     }
                 }
@@ -645,40 +666,52 @@ fn build_lines(
         flush(&mut chunk, &mut elems, hyphen);
         start = linebreak::start_after(&built.items, b);
         // Natural width and the adjustment ratio from the glyphs actually drawn.
+        let justify = style.align == Align::Justify;
+        let (letter_stretch, letter_shrink) =
+            if justify { (LETTER_STRETCH, LETTER_SHRINK) } else { (0.0, 0.0) };
         let mut natural = 0.0f32;
-        let (mut stretch, mut shrink) = (0.0f32, 0.0f32);
+        let mut flex = Flex::default();
         let mut has_glyphs = false;
-        for e in &elems {
+        for (k, e) in elems.iter().enumerate() {
             match e {
                 Elem::Indent(w) => natural += w,
                 Elem::Glue { width, stretch: y, shrink: z } => {
                     natural += width;
-                    stretch += y;
-                    shrink += z;
+                    flex.stretch += y;
+                    flex.shrink += z;
                 }
                 Elem::Run { shaped, .. } => {
                     natural += shaped.width * size + tracking * shaped.glyphs.len() as f32;
                     has_glyphs |= !shaped.glyphs.is_empty();
+                    let expandable = expandable(shaped, continues(&elems, k)) * size;
+                    flex.letter_stretch += expandable * letter_stretch;
+                    flex.shrink += expandable * letter_shrink;
                 }
             }
         }
         if has_glyphs {
             natural -= tracking;
         }
-        let justify = style.align == Align::Justify;
-        let ratio = if natural > width {
-            if shrink > 0.0 { ((width - natural) / shrink).max(-1.0) } else { 0.0 }
-        } else if justify && !last && !fill && stretch > 0.0 {
-            (width - natural) / stretch
-        } else {
-            0.0
+        // The last line keeps its natural spacing unless it is too long.
+        let loose_ok = justify && !last && !fill;
+        let (ratio, letter_ratio) = match adjustment(width - natural, flex) {
+            (r, l) if r < 0.0 => (r.max(-1.0), l.max(-1.0)),
+            (r, l) if loose_ok && r.is_finite() => (r, l),
+            (_, l) if loose_ok => (0.0, l),
+            _ => (0.0, 0.0),
         };
-        let set_width = natural + if ratio >= 0.0 { ratio * stretch } else { ratio * shrink };
+        let letter = letter_ratio * if ratio >= 0.0 { letter_stretch } else { letter_shrink };
+        let set_width = natural
+            + if ratio >= 0.0 {
+                ratio * flex.stretch + letter_ratio * flex.letter_stretch
+            } else {
+                ratio * flex.shrink
+            };
         let mut x =
             if style.align == Align::Center { ((width - set_width) / 2.0).max(0.0) } else { 0.0 };
         let mut runs: Vec<GlyphRun> = Vec::new();
         let mut ink_end = x;
-        for e in &elems {
+        for (k, e) in elems.iter().enumerate() {
             match e {
                 Elem::Indent(w) => x += w,
                 Elem::Glue { width, stretch: y, shrink: z } => {
@@ -690,8 +723,10 @@ fn build_lines(
                     if *hyphen {
                         scratch.push('-');
                     }
-                    x = push_runs(&mut runs, shaped, &scratch, x, size, tracking);
-                    ink_end = x - tracking;
+                    let spacing = Spacing { tracking, letter, continues: continues(&elems, k) };
+                    let (after, end) = push_runs(&mut runs, shaped, &scratch, x, size, spacing);
+                    x = after;
+                    ink_end = end;
                 }
             }
         }
@@ -700,17 +735,53 @@ fn build_lines(
     lines
 }
 
+/// Whether the run at `elems[k]` is followed by more of its word on the line (a font change
+/// inside the word), so letter spacing goes after its last glyph too.
+fn continues(elems: &[Elem], k: usize) -> bool {
+    matches!(elems.get(k + 1), Some(Elem::Run { .. }))
+}
+
+/// The advance (em) that letter spacing applies to: every glyph but those of the last
+/// cluster, unless the word goes on in another run.
+fn expandable(shaped: &Shaped, continues: bool) -> f32 {
+    match shaped.glyphs.last() {
+        Some(last) if !continues => {
+            shaped.glyphs.iter().filter(|g| g.cluster != last.cluster).map(|g| g.advance).sum()
+        }
+        _ => shaped.width,
+    }
+}
+
+/// How glyphs are spaced on a line.
+#[derive(Debug, Clone, Copy)]
+struct Spacing {
+    /// The style's tracking, points after every glyph.
+    tracking: f32,
+    /// Justification letter spacing, as a fraction of each glyph's advance (may be negative).
+    letter: f32,
+    /// The word goes on in the next run.
+    continues: bool,
+}
+
 /// Appends the glyph runs of `shaped` (one per font, as fallback may mix them) at `x`;
-/// returns the pen position after them.
+/// returns the pen position after them and the end of their ink (before trailing
+/// tracking).
+///
+/// Letter spacing is put between clusters only, so a mark or the second glyph of a
+/// ligature stays where the shaper placed it, and the space after the word's last cluster is
+/// left to the word space (unless the word goes on in the next run).
 fn push_runs(
     runs: &mut Vec<GlyphRun>,
     shaped: &Shaped,
     text: &str,
     mut x: f32,
     size: f32,
-    tracking: f32,
-) -> f32 {
+    spacing: Spacing,
+) -> (f32, f32) {
+    let Spacing { tracking, letter, continues } = spacing;
     let glyphs = &shaped.glyphs;
+    let mut pending = 0.0f32;
+    let mut prev_cluster: Option<u32> = None;
     let mut a = 0;
     while a < glyphs.len() {
         let font = glyphs[a].font;
@@ -724,6 +795,12 @@ fn push_runs(
         let mut out = Vec::with_capacity(b - a);
         let mut pen = 0.0f32;
         for g in &glyphs[a..b] {
+            if prev_cluster.is_some_and(|c| c != g.cluster) {
+                pen += pending;
+                pending = 0.0;
+            }
+            prev_cluster = Some(g.cluster);
+            pending += letter * g.advance * size;
             out.push(Glyph {
                 id: g.id,
                 x: pen + g.x_offset * size,
@@ -744,7 +821,11 @@ fn push_runs(
         });
         a = b;
     }
-    x
+    let ink_end = x - tracking;
+    if continues {
+        x += pending;
+    }
+    (x, ink_end)
 }
 
 /// The natural one-line width (see [`TextEngine::measure`]).
@@ -756,7 +837,7 @@ pub(super) fn measure(engine: &TextEngine, spans: &[Span], style: &ParagraphStyl
         .items
         .iter()
         .map(|i| match *i {
-            Item::Box { width } => width,
+            Item::Box { width, .. } => width,
             Item::Glue { width, .. } => width,
             Item::Penalty { .. } => 0.0,
         })
@@ -773,7 +854,7 @@ pub(crate) mod tests {
     use crate::load::model::{Emphasis, FontFamily, FontRoles, FontSource, HyphenationSpec, Lang};
     use crate::text::fonts::{FontBook, bundled_family};
 
-    pub(crate) fn engine_with(body: FontFamily) -> TextEngine {
+    pub(crate) fn engine_with(body: FontFamily, exceptions: &[&str]) -> TextEngine {
         let book = FontBook::new(&FontRoles {
             body,
             heading: bundled_family("LiberationSans"),
@@ -783,12 +864,15 @@ pub(crate) mod tests {
         .expect("fonts load");
         TextEngine::new(
             book,
-            &HyphenationSpec { exceptions: vec!["Kazakhstan".into()], max_consecutive: 2 },
+            &HyphenationSpec {
+                exceptions: exceptions.iter().map(|e| e.to_string()).collect(),
+                max_consecutive: 2,
+            },
         )
     }
 
     pub(crate) fn engine() -> TextEngine {
-        engine_with(bundled_family("LiberationSerif"))
+        engine_with(bundled_family("LiberationSerif"), &["Kazakhstan"])
     }
 
     pub(crate) fn style(engine: &TextEngine) -> ParagraphStyle {
@@ -936,20 +1020,20 @@ pub(crate) mod tests {
         let p = &seed_paragraphs()[1];
         let set = set(&engine, p, &style, 161.0);
         let lines: Vec<String> = set.lines.iter().map(line_text).collect();
-        // Reviewed: hyphens at syllable breaks (2/3 minima), "27,4 mil-lions" keeps the
-        // number with its word, "462 %" together, no more than two hyphens in a row.
+        // Reviewed: hyphens at syllable breaks (2/3 minima), "27,4 millions" keeps the
+        // number with its word, "462 %" together; letter spacing lets the paragraph go
+        // into ten lines with two hyphens.
         let expected = [
             "Le Kazakhstan modernise ses infrastruc-",
             "tures pour devenir un acteur central du",
-            "commerce eurasiatique. Avec 27,4 mil-",
-            "lions de tonnes de fret en transit en 2024",
-            "et un objectif de 67 millions d’ici 2029,",
-            "le pays investit dans ses corridors ferro-",
-            "viaires, ses hubs logistiques et la numérisa-",
-            "tion du secteur. Le corridor Trans-Caspien,",
-            "qui relie la Chine à l’Europe, illustre cette",
-            "ambition avec une croissance de 462 % en",
-            "trois ans.",
+            "commerce eurasiatique. Avec 27,4 millions",
+            "de tonnes de fret en transit en 2024 et un",
+            "objectif de 67 millions d’ici 2029, le pays",
+            "investit dans ses corridors ferroviaires, ses",
+            "hubs logistiques et la numérisation du sec-",
+            "teur. Le corridor Trans-Caspien, qui relie",
+            "la Chine à l’Europe, illustre cette ambition",
+            "avec une croissance de 462 % en trois ans.",
         ];
         assert_eq!(lines, expected);
     }
@@ -1056,68 +1140,266 @@ pub(crate) mod tests {
         assert!((w - set.lines[0].width).abs() < 0.01, "{w} vs {}", set.lines[0].width);
     }
 
-    fn gap_stats(engine: &TextEngine) -> (f32, f32, usize, usize) {
+    /// What typometrics.py measures on a page, computed from set lines.
+    #[derive(Debug, Default)]
+    pub(crate) struct Metrics {
+        /// Inter-word gaps of the justified lines, em.
+        pub gaps: Vec<f32>,
+        /// Lines reaching 95 % of the measure.
+        pub justified: usize,
+        /// Justified lines whose largest gap exceeds 0.5 em.
+        pub loose: usize,
+        /// Justified lines ending with a hyphen.
+        pub hyphenated: usize,
+        /// Longest run of consecutive hyphenated lines.
+        pub hyphen_run: usize,
+        /// Lines that start with `; : ! ? »` or end with `«`, and lines past the measure.
+        pub bad_lines: Vec<String>,
+    }
+
+    impl Metrics {
+        pub fn mean(&self) -> f32 {
+            self.gaps.iter().sum::<f32>() / self.gaps.len().max(1) as f32
+        }
+
+        /// Percentile with linear interpolation, as typometrics computes it.
+        pub fn pct(&self, p: f32) -> f32 {
+            let mut s = self.gaps.clone();
+            s.sort_by(f32::total_cmp);
+            if s.is_empty() {
+                return 0.0;
+            }
+            let k = (s.len() - 1) as f32 * p / 100.0;
+            let (lo, hi) = (k.floor() as usize, k.ceil() as usize);
+            s[lo] + (s[hi] - s[lo]) * (k - lo as f32)
+        }
+
+        pub fn summary(&self) -> String {
+            format!(
+                "gaps {}: mean {:.3} p95 {:.3} max {:.3} min {:.3}; loose {}; hyphens {}/{} ({:.0} %), run {}; bad {:?}",
+                self.gaps.len(),
+                self.mean(),
+                self.pct(95.0),
+                self.gaps.iter().cloned().fold(0.0, f32::max),
+                self.gaps.iter().cloned().fold(9.0, f32::min),
+                self.loose,
+                self.hyphenated,
+                self.justified,
+                100.0 * self.hyphenated as f32 / self.justified.max(1) as f32,
+                self.hyphen_run,
+                self.bad_lines
+            )
+        }
+    }
+
+    /// Sets `paragraphs` as body text in a column of `width` (first lines indented 1 em but
+    /// the first paragraph's) and measures them as typometrics.py measures a PDF: a glyph
+    /// ends at its origin plus the font's own advance (what a PDF reader knows), a gap is
+    /// counted when wider than 0.15 em, only on lines reaching 95 % of the measure.
+    pub(crate) fn page_metrics(
+        engine: &TextEngine,
+        paragraphs: &[(bool, String)],
+        lang: Lang,
+        width: f32,
+    ) -> Metrics {
         let mut style = style(engine);
-        // As on the page: 1 em first-line indent (the peers' layout).
-        style.first_indent = 9.5;
+        style.lang = lang;
+        let size = style.size;
         let debug = std::env::var_os("GAPS_DEBUG").is_some();
-        let mut all = Vec::new();
-        let mut hyph = 0;
-        let mut lines = 0;
-        for p in seed_paragraphs() {
-            let set = engine.set_paragraph(&[Span::plain(p.as_str())], &style, 161.0);
-            assert!(set.warnings.iter().all(|w| w.kind != "overfull-line"));
-            for line in set.lines.iter().filter(|l| !l.last) {
-                if debug {
-                    let g = gaps(line, 9.5);
-                    eprintln!(
-                        "{:6.2} {:5.3} {}",
-                        line.ratio,
-                        g.iter().cloned().fold(0.0, f32::max),
-                        line_text(line)
-                    );
+        let mut m = Metrics::default();
+        let mut run = 0;
+        for (indent, p) in paragraphs {
+            style.first_indent = if *indent { size } else { 0.0 };
+            let set = engine.set_paragraph(&[Span::plain(p.as_str())], &style, width);
+            for line in &set.lines {
+                let text = line_text(line);
+                if text.starts_with([';', ':', '!', '?', '»']) || text.ends_with('«') {
+                    m.bad_lines.push(text.clone());
                 }
-                all.extend(gaps(line, 9.5));
-                lines += 1;
-                hyph += usize::from(line_text(line).ends_with('-'));
+                if line.width > width + 0.5 {
+                    m.bad_lines.push(format!("overfull: {text}"));
+                }
+                let hyphen = text.ends_with(['-', '\u{2010}']);
+                run = if hyphen { run + 1 } else { 0 };
+                m.hyphen_run = m.hyphen_run.max(run);
+                if line.width < 0.95 * width {
+                    continue;
+                }
+                m.justified += 1;
+                m.hyphenated += usize::from(hyphen);
+                let mut end: Option<f32> = None;
+                let mut worst = 0.0f32;
+                for r in &line.runs {
+                    let font = engine.fonts().get(r.font);
+                    for g in &r.glyphs {
+                        let x = r.x + g.x;
+                        if let Some(e) = end {
+                            let gap = (x - e) / size;
+                            if gap > 0.15 {
+                                m.gaps.push(gap);
+                                worst = worst.max(gap);
+                            }
+                        }
+                        end = Some(x + font.advance(g.id) * size);
+                    }
+                }
+                m.loose += usize::from(worst > 0.5);
+                if debug {
+                    eprintln!("{:6.2} {worst:5.3} {text}", line.ratio);
+                }
+            }
+            run = 0;
+        }
+        m
+    }
+
+    /// The body paragraphs of a Markdown article, each with whether its first line is
+    /// indented as `compose` does it: not the first paragraph, nor one after a heading.
+    /// Front matter, headings, lists and `:::` boxes are skipped; a short block that does
+    /// not end a sentence is a heading written as a plain line.
+    pub(crate) fn article_paragraphs(text: &str) -> Vec<(bool, String)> {
+        let body = text.splitn(3, "---").nth(2).unwrap_or(text);
+        let mut out = Vec::new();
+        let mut indent = false;
+        let mut in_box = false;
+        for block in body.split("\n\n").map(str::trim).filter(|b| !b.is_empty()) {
+            if in_box || block.starts_with(":::") {
+                // A box opened here or before ends with a line of its own, `:::`.
+                in_box = !(block.lines().count() > 1 || in_box) || !block.ends_with(":::");
+                continue;
+            }
+            let p = block.split_whitespace().collect::<Vec<_>>().join(" ");
+            let heading = p.starts_with('#')
+                || (p.split(' ').count() < 15 && !p.ends_with(['.', '!', '?', '»', '…']));
+            if heading {
+                indent = false;
+            } else if !p.starts_with(['-', '*', '>']) {
+                out.push((indent, p));
+                indent = true;
             }
         }
-        all.sort_by(f32::total_cmp);
-        let mean = all.iter().sum::<f32>() / all.len() as f32;
-        let p95 = all[((all.len() as f32 * 0.95) as usize).min(all.len() - 1)];
-        (mean, p95, hyph, lines)
+        out
     }
 
-    #[test]
-    fn inter_word_gaps_are_even() {
-        let (mean, p95, hyph, lines) = gap_stats(&engine());
-        eprintln!(
-            "Liberation Serif: mean {mean:.3} em, p95 {p95:.3} em, {hyph}/{lines} hyphenated"
-        );
-        // Target (LuaLaTeX on the same article): mean 0.326, p95 0.505. Not reached yet:
-        // measured 0.362 / 0.641. These bounds guard against regressions only.
-        assert!(mean <= 0.37, "mean gap {mean}");
-        assert!(p95 <= 0.66, "p95 gap {p95}");
-    }
-
-    #[test]
-    fn inter_word_gaps_are_even_in_termes() {
+    /// An engine with TeX Gyre Termes as body face (Debian's fonts-texgyre), if installed.
+    pub(crate) fn termes(exceptions: &[&str]) -> Option<TextEngine> {
         let dir = "/usr/share/texmf/fonts/opentype/public/tex-gyre/";
         if !std::path::Path::new(&format!("{dir}texgyretermes-regular.otf")).exists() {
             eprintln!("TeX Gyre Termes not installed; skipped");
-            return;
+            return None;
         }
         let face = |s: &str| FontSource::File(format!("{dir}texgyretermes-{s}.otf").into());
-        let engine = engine_with(FontFamily {
-            regular: face("regular"),
-            italic: face("italic"),
-            bold: face("bold"),
-            bold_italic: face("bolditalic"),
-        });
-        let (mean, p95, hyph, lines) = gap_stats(&engine);
-        eprintln!("TeX Gyre Termes: mean {mean:.3} em, p95 {p95:.3} em, {hyph}/{lines} hyphenated");
-        // Target 0.326 / 0.505 (LuaLaTeX); measured 0.347 / 0.653: regression guard only.
-        assert!(mean <= 0.36, "mean gap {mean}");
-        assert!(p95 <= 0.67, "p95 gap {p95}");
+        Some(engine_with(
+            FontFamily {
+                regular: face("regular"),
+                italic: face("italic"),
+                bold: face("bold"),
+                bold_italic: face("bolditalic"),
+            },
+            exceptions,
+        ))
+    }
+
+    /// The column of the seed pages: (A4 − 2 × 15 mm margins − 2 × 5 mm gutters) / 3.
+    const COLUMN: f32 = (210.0 - 30.0 - 10.0) / 3.0 * 72.0 / 25.4;
+
+    const SEED: &str = include_str!("../../tests/fixtures/text/liberte-actus-1719.md");
+    const SEED_PAGE: &str = include_str!("../../tests/fixtures/seed-termes/articles/seed.md");
+    const LIBRARY: &str =
+        include_str!("../../issues/liberte-actus-1719/articles/03-bibliotheque.md");
+    const STORM: &str =
+        include_str!("../../issues/liberte-actus-1719/articles/02-storm-warning.md");
+    const GERMAN: &str = include_str!("../../tests/fixtures/text/de-hafen.md");
+    const SPANISH: &str = include_str!("../../tests/fixtures/text/es-biblioteca.md");
+
+    /// Sets `text` (a Markdown article) with `engine` and checks what typometrics.py gates
+    /// on: no overfull line, at most two hyphenated lines in a row, no line starting with
+    /// high punctuation or ending with an opening guillemet, and gap bounds in em.
+    fn check_page(engine: &TextEngine, name: &str, text: &str, lang: Lang, mean: f32, p95: f32) {
+        let m = page_metrics(engine, &article_paragraphs(text), lang, COLUMN);
+        eprintln!("{name}: {}", m.summary());
+        assert!(m.gaps.len() > 100, "{name}: too few gaps to measure");
+        assert!(m.bad_lines.is_empty(), "{name}: {:?}", m.bad_lines);
+        assert!(m.hyphen_run <= 2, "{name}: {} hyphenated lines in a row", m.hyphen_run);
+        assert!(m.mean() <= mean, "{name}: mean gap {} em > {mean}", m.mean());
+        assert!(m.pct(95.0) <= p95, "{name}: p95 gap {} em > {p95}", m.pct(95.0));
+        // Shrinking never brings a word space under a sixth of an em (U+202F is 0.16 em).
+        assert!(m.gaps.iter().all(|&g| g >= 0.159), "{name}: a gap under 0.16 em");
+    }
+
+    #[test]
+    fn seed_page_is_as_even_as_lualatex() {
+        // The seed-termes issue: its article, TeX Gyre Termes 9.5 pt, 160.6 pt columns, no
+        // hyphenation exceptions. LuaLaTeX's page of the same text: mean 0.326 em, p95
+        // 0.505 em. We measure 0.300 / 0.446 (typometrics on the PDF agrees).
+        let Some(engine) = termes(&[]) else { return };
+        check_page(&engine, "seed page, Termes", SEED_PAGE, Lang::Fr, 0.326, 0.505);
+    }
+
+    #[test]
+    fn other_texts_and_faces_are_even() {
+        // Measured: Liberation 0.305 / 0.446 on the seed page; the article with the issue's
+        // `Kazakhstan` exception (which forces one very loose line) 0.320 / 0.585; English
+        // 0.279 / 0.391; German 0.315 / 0.519; Spanish 0.244 / 0.350.
+        let liberation = engine();
+        let plain = engine_with(bundled_family("LiberationSerif"), &[]);
+        check_page(&plain, "seed page, Liberation", SEED_PAGE, Lang::Fr, 0.326, 0.505);
+        check_page(&liberation, "seed + exception", SEED, Lang::Fr, 0.33, 0.60);
+        check_page(&liberation, "English", STORM, Lang::EnGb, 0.30, 0.42);
+        check_page(&liberation, "German", GERMAN, Lang::De, 0.33, 0.55);
+        check_page(&liberation, "Spanish", SPANISH, Lang::Es, 0.27, 0.40);
+        if let Some(termes) = termes(&["Kazakhstan"]) {
+            check_page(&termes, "English, Termes", STORM, Lang::EnGb, 0.30, 0.42);
+            check_page(&termes, "German, Termes", GERMAN, Lang::De, 0.34, 0.55);
+            check_page(&termes, "library, Termes", LIBRARY, Lang::Fr, 0.27, 0.38);
+        }
+    }
+
+    #[test]
+    fn letter_spacing_is_bounded_and_stays_inside_words() {
+        let engine = engine();
+        let mut style = style(&engine);
+        style.lang = Lang::EnGb;
+        let (mut spaced, mut lines) = (0, 0);
+        for (_, p) in article_paragraphs(STORM) {
+            for width in [130.0, COLUMN, 200.0] {
+                let set = engine.set_paragraph(&[Span::plain(p.as_str())], &style, width);
+                for line in set.lines.iter().filter(|l| !l.last) {
+                    lines += 1;
+                    // Inside a run (a word or part of one): at most 1.5 % of the advance.
+                    for run in &line.runs {
+                        for pair in run.glyphs.windows(2) {
+                            let extra = pair[1].x - pair[0].x - pair[0].advance;
+                            assert!(extra.abs() <= 0.015 * pair[0].advance + 1e-4, "{extra}");
+                            spaced += usize::from(extra.abs() > 1e-3);
+                        }
+                    }
+                    // Between words: every word space of the line alike, so no letter
+                    // spacing went after a word's last letter.
+                    let gaps = gaps(line, style.size);
+                    let (lo, hi) =
+                        gaps.iter().fold((9.0f32, 0.0f32), |(a, b), &g| (a.min(g), b.max(g)));
+                    assert!(gaps.is_empty() || hi - lo < 0.002, "{gaps:?} in {}", line_text(line));
+                }
+            }
+        }
+        assert!(spaced > 0 && lines > 20, "justification never used letter spacing");
+    }
+
+    #[test]
+    fn set_lines_keep_the_text() {
+        // Letter spacing moves glyphs only: the runs still spell the paragraph, in order.
+        let engine = engine();
+        let style = style(&engine);
+        let squeeze =
+            |t: &str| t.chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>();
+        for p in seed_paragraphs() {
+            for width in [100.0, COLUMN, 240.0] {
+                let set = engine.set_paragraph(&[Span::plain(p.as_str())], &style, width);
+                let text: String = set.lines.iter().map(line_text).collect();
+                let source = prepare(&[Span::plain(p.as_str())], &style).text;
+                assert_eq!(squeeze(&text), squeeze(&source));
+            }
+        }
     }
 }
