@@ -27,6 +27,7 @@ use std::path::PathBuf;
 use flate2::Compression;
 use flate2::write::ZlibEncoder;
 use pdf_writer::{Filter, Name, Pdf, Rect as PdfRect, Ref};
+use rayon::prelude::*;
 
 use crate::compose::display::{Item, Page};
 use crate::diag::Diagnostic;
@@ -201,14 +202,25 @@ pub fn render_pdf(
     pdf.ext_graphics(overprint_off).overprint(false).overprint_fill(false);
 
     let embedded = fonts::write_fonts(&mut pdf, &mut refs, fonts, &usage)?;
+    let images_start = pdf.as_bytes().len();
     let image_objects = images.write(&mut pdf, &mut refs, &profile.data, options, &mut warnings)?;
+    let images_end = pdf.as_bytes().len();
 
-    // Pass 2: pages.
+    // Pass 2: pages. Drawing and compressing are independent per page, so they run in
+    // parallel; the objects are then written in page order.
+    let drawn: Vec<(pdfx::PageBoxes, content::Drawn, Vec<u8>)> = pages
+        .par_iter()
+        .zip(&page_marks)
+        .map(|(page, page_marks)| {
+            let boxes = pdfx::PageBoxes::new(page.width, page.height, options.bleed, options.marks);
+            let drawn = content::draw_page(page, page_marks, &boxes, &embedded, &image_objects);
+            let compressed = deflate(&drawn.content);
+            (boxes, drawn, compressed)
+        })
+        .collect();
     let mut page_ids = Vec::with_capacity(pages.len());
     let mut placed = Vec::new();
-    for (page, page_marks) in pages.iter().zip(&page_marks) {
-        let boxes = pdfx::PageBoxes::new(page.width, page.height, options.bleed, options.marks);
-        let drawn = content::draw_page(page, page_marks, &boxes, &embedded, &image_objects);
+    for (page, (boxes, drawn, compressed)) in pages.iter().zip(drawn) {
         for (path, placement) in &drawn.placements {
             if let Some(image) = image_objects.get(path) {
                 placed.push(PlacedImage {
@@ -221,7 +233,6 @@ pub fn render_pdf(
             }
         }
         let content_id = refs.next();
-        let compressed = deflate(&drawn.content);
         pdf.stream(content_id, &compressed).filter(Filter::FlateDecode);
 
         let page_id = refs.next();
@@ -258,7 +269,15 @@ pub fn render_pdf(
 
     // The document's identity: a hash of everything written so far plus the metadata, so a
     // changed page changes the /ID and the XMP DocumentID, and an unchanged one does not.
-    let digest = pdfx::document_digest(pdf.as_bytes(), options);
+    // The image objects count by their digests, computed in parallel while preparing them,
+    // rather than by hashing their megabytes again here.
+    let body = pdf.as_bytes();
+    let image_digests: Vec<[u8; 32]> = image_objects.values().map(|image| image.digest).collect();
+    let digest = pdfx::document_digest(
+        [&body[..images_start], &body[images_end..]],
+        &image_digests,
+        options,
+    );
     pdfx::write_document(
         &mut pdf,
         &mut refs,
