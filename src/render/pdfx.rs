@@ -12,7 +12,7 @@ use pdf_writer::types::{OutputIntentSubtype, TrappingStatus};
 use pdf_writer::{Date, Finish, Name, Pdf, Ref, Str, TextStr};
 use sha2::{Digest, Sha256};
 
-use super::{PdfBox, Refs, RenderOptions, deflate, round};
+use super::{PdfBox, Refs, RenderOptions, deflate_at, round};
 use crate::diag::Diagnostic;
 use crate::geom::mm;
 use crate::load::model::{Marks, Standard};
@@ -175,7 +175,7 @@ fn compressed_profile(data: &[u8]) -> Arc<Vec<u8>> {
             return Arc::clone(compressed);
         }
     }
-    let compressed = Arc::new(deflate(data));
+    let compressed = Arc::new(deflate_at(data, 1));
     *last = Some((data.to_vec(), Arc::clone(&compressed)));
     compressed
 }
