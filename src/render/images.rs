@@ -65,7 +65,8 @@ impl ImageSet {
     /// Images are read, converted and compressed in parallel, a few at a time (enough to
     /// keep every core busy, few enough that only a handful of decoded photos are in memory
     /// at once), then written in order: the output does not depend on which thread finished
-    /// first. The first image that fails, in first-use order, is the error.
+    /// first. The next few are prepared while one lot is being written. The first image that
+    /// fails, in first-use order, is the error.
     pub(crate) fn write(
         &self,
         pdf: &mut Pdf,
@@ -75,19 +76,38 @@ impl ImageSet {
         warnings: &mut Vec<Diagnostic>,
     ) -> Result<ByPath<ImageObject>, Diagnostic> {
         let converter = Converter::new(output_profile, options.intent);
+        let prepare_all = |paths: &[PathBuf]| -> Vec<_> {
+            paths.par_iter().map(|path| prepare(path, &converter, options)).collect()
+        };
         let batch = rayon::current_num_threads().max(1) * 2;
+        let mut lots = self.paths.chunks(batch);
         let mut out = BTreeMap::new();
-        for (first, paths) in self.paths.chunks(batch).enumerate() {
-            let prepared: Vec<_> =
-                paths.par_iter().map(|path| prepare(path, &converter, options)).collect();
-            for (offset, (path, result)) in paths.iter().zip(prepared).enumerate() {
-                let (prepared, found) = result?;
-                warnings.extend(found);
-                let index = first * batch + offset;
-                out.insert(path.clone(), write_one(pdf, refs.next(), index, prepared));
-            }
+        let mut index = 0;
+        let mut pending = lots.next().map(|paths| (paths, prepare_all(paths)));
+        while let Some((paths, prepared)) = pending.take() {
+            let next = lots.next();
+            let (written, prepared_next) = rayon::join(
+                || -> Result<(), Diagnostic> {
+                    for (path, result) in paths.iter().zip(prepared) {
+                        let (prepared, found) = result?;
+                        warnings.extend(found);
+                        let image = write_one(pdf, refs.next(), index, prepared);
+                        out.insert(path.clone(), image);
+                        index += 1;
+                    }
+                    Ok(())
+                },
+                || next.map(|paths| (paths, prepare_all(paths))),
+            );
+            written?;
+            pending = prepared_next;
         }
         Ok(out)
+    }
+
+    /// Bytes of the image files, a floor for the room their objects will take.
+    pub(crate) fn file_bytes(&self) -> u64 {
+        self.paths.iter().filter_map(|path| std::fs::metadata(path).ok()).map(|m| m.len()).sum()
     }
 }
 

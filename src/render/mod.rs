@@ -191,7 +191,10 @@ pub fn render_pdf(
         }
     }
 
-    let mut pdf = Pdf::new();
+    // Room for the photos up front (within reason: the files are not checked yet), so the
+    // buffer is not reallocated and copied again and again while they are copied in.
+    let room = images.file_bytes().saturating_add(4 << 20).min(256 << 20);
+    let mut pdf = Pdf::with_capacity(room as usize);
     pdf.set_version(1, pdfx::version(options.standard));
     let mut refs = Refs(0);
     let catalog_id = refs.next();
