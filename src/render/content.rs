@@ -284,6 +284,9 @@ pub(crate) fn draw_page<'a>(
             }
             Item::Qr { x, y, module, symbol } => {
                 p.set_overprint(false);
+                // Stated even when black is already current: the symbol's runs then read
+                // as one self-contained black fill (tests/qr.rs looks for it so).
+                p.fill = None;
                 p.fill(Color::BLACK);
                 let runs = dark_runs(symbol);
                 for &(row, col, len) in &runs {
