@@ -5,7 +5,13 @@
 //! a second generation of JPEG artefacts for nothing. RGB is not allowed in PDF/X-1a and is
 //! not wanted in our PDF/X-4 (the printer would convert it with unknown settings), so RGB
 //! photos are converted here with Little CMS, from their embedded profile (sRGB if none) to
-//! the output profile, with the chosen intent, then held under the total ink limit.
+//! the output profile, with the chosen intent, then held under the total ink limit, and
+//! written losslessly (Flate with the PNG Up predictor).
+//!
+//! Photos are the bulk of an issue's work (reading, hashing, converting, compressing tens
+//! of megabytes), so the distinct files are prepared on the rayon pool a few at a time and
+//! written in first-use order; the colour conversions are built once per process and
+//! shared. Same inputs, same bytes, whatever the number of threads.
 
 use std::collections::BTreeMap;
 use std::io::{Cursor, Write};

@@ -457,6 +457,28 @@ fn bad_images_are_errors_naming_the_file() {
         assert_eq!(err.file.as_deref(), Some(path.as_path()), "{err}");
     }
     assert!(render_pdf(&[], &book, &options(Standard::PdfX1a)).is_err());
+    // Images are prepared in parallel lots; the error is still the first bad one in page
+    // order, whichever thread failed first (here the 7th of 9; the 9th is missing too).
+    let items: Vec<Item> = (0..9)
+        .map(|i| {
+            let path = if i == 6 || i == 8 {
+                dir.join(format!("missing-{i}.jpg"))
+            } else {
+                let copy = dir.join(format!("good-{i}.jpg"));
+                std::fs::copy(fixture("cmyk.jpg"), &copy).unwrap();
+                copy
+            };
+            Item::Image {
+                frame: Rect::new(0.0, 0.0, 10.0, 10.0),
+                placement: Rect::new(0.0, 0.0, 10.0, 10.0),
+                path,
+                pixels: (1, 1),
+            }
+        })
+        .collect();
+    let pages = [Page { width: 200.0, height: 200.0, number: 1, items }];
+    let err = render_pdf(&pages, &book, &options(Standard::PdfX1a)).unwrap_err();
+    assert_eq!(err.file, Some(dir.join("missing-6.jpg")), "{err}");
     let small = RenderOptions { max_pixels: 1000, ..options(Standard::PdfX1a) };
     let err = render_pdf(&[page(fixture("cmyk.jpg"))], &book, &small).unwrap_err();
     assert!(err.message.contains("over the limit"), "{err}");
