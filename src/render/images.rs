@@ -263,10 +263,16 @@ fn prepare(
     let fail = |why: String| Diagnostic::error("image", why).in_file(path);
     let mut warnings = Vec::new();
     let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read image: {e}")))?;
-    let jpeg = jpeg_info(&bytes).filter(|info| info.scan && info.size.0 > 0 && info.size.1 > 0);
-    // A JPEG's frame header gives its size; anything else asks the decoder.
-    let (width, height) = match &jpeg {
-        Some(info) => info.size,
+    let jpeg = jpeg_info(&bytes);
+    // A JPEG's frame header gives its size; anything else (or a frame header that leaves
+    // the height to a later DNL marker) asks the decoder.
+    let header_size = jpeg
+        .as_ref()
+        .filter(|info| info.scan)
+        .map(|info| info.size)
+        .filter(|&(w, h)| w > 0 && h > 0);
+    let (width, height) = match header_size {
+        Some(size) => size,
         None => ImageReader::new(Cursor::new(&bytes))
             .with_guessed_format()
             .map_err(|e| fail(format!("cannot read image: {e}")))?
