@@ -354,8 +354,9 @@ fn prepare(
     let limit = ink_limit(options.tac);
     // Flate of the converted samples rather than a new JPEG: the photo is already lossy
     // once; lossless keeps the separations exactly as Little CMS made them.
+    let mut memo = ColourMemo::new();
     let data = compress_rows(&rgb, width as usize * 3, width as usize * 4, |source, cmyk| {
-        transform.transform.transform_pixels(source, cmyk);
+        memo.convert(&transform.transform, source, cmyk);
         for pixel in cmyk.chunks_exact_mut(4) {
             if let Ok(pixel) = <&mut [u8; 4]>::try_from(pixel) {
                 limit_ink(pixel, limit);
@@ -364,6 +365,73 @@ fn prepare(
     });
     let color = format!("RGB ({source_name}) -> CMYK");
     Ok((Prepared::new(data, false, false, (width, height), color), warnings))
+}
+
+/// Slots in a [`ColourMemo`] (a power of two): 512 KB of table per photo being converted.
+const MEMO_SLOTS: usize = 1 << 16;
+
+/// Recently converted colours. A photo repeats its colours (the 1400x875 example photo has
+/// 207,000 distinct ones in 1.2 million pixels, mostly near each other), and looking one up
+/// costs a fraction of Little CMS's interpolation; the misses of a row are converted in one
+/// call. The transform is a pure function of the colour, so the result is exactly what
+/// converting every pixel gives. On the example photo conversion takes 14 ms instead of
+/// 23 ms; on pure noise, where nothing repeats, 30 ms instead of 26.
+struct ColourMemo {
+    /// `r << 16 | g << 8 | b` per slot, or `u32::MAX` (no 24-bit colour) when empty.
+    keys: Vec<u32>,
+    /// The CMYK of the colour in the same slot.
+    values: Vec<[u8; 4]>,
+    /// This row's misses: source pixels, their CMYK, and their positions in the row.
+    missed: Vec<u8>,
+    converted: Vec<u8>,
+    positions: Vec<usize>,
+}
+
+impl ColourMemo {
+    fn new() -> Self {
+        Self {
+            keys: vec![u32::MAX; MEMO_SLOTS],
+            values: vec![[0; 4]; MEMO_SLOTS],
+            missed: Vec::new(),
+            converted: Vec::new(),
+            positions: Vec::new(),
+        }
+    }
+
+    /// Converts one row of RGB (`source`) into CMYK (`cmyk`).
+    fn convert(
+        &mut self,
+        transform: &Transform<u8, u8, ThreadContext, DisallowCache>,
+        source: &[u8],
+        cmyk: &mut [u8],
+    ) {
+        let slot_of = |key: u32| (key.wrapping_mul(0x9E37_79B1) >> 16) as usize % MEMO_SLOTS;
+        self.missed.clear();
+        self.positions.clear();
+        for (i, (rgb, out)) in source.chunks_exact(3).zip(cmyk.chunks_exact_mut(4)).enumerate() {
+            let key = u32::from(rgb[0]) << 16 | u32::from(rgb[1]) << 8 | u32::from(rgb[2]);
+            let slot = slot_of(key);
+            if self.keys[slot] == key {
+                out.copy_from_slice(&self.values[slot]);
+            } else {
+                self.missed.extend_from_slice(rgb);
+                self.positions.push(i);
+            }
+        }
+        if self.positions.is_empty() {
+            return;
+        }
+        self.converted.resize(self.positions.len() * 4, 0);
+        transform.transform_pixels(&self.missed, &mut self.converted);
+        let found = self.missed.chunks_exact(3).zip(self.converted.chunks_exact(4));
+        for ((rgb, value), &i) in found.zip(&self.positions) {
+            cmyk[i * 4..i * 4 + 4].copy_from_slice(value);
+            let key = u32::from(rgb[0]) << 16 | u32::from(rgb[1]) << 8 | u32::from(rgb[2]);
+            let slot = slot_of(key);
+            self.keys[slot] = key;
+            self.values[slot].copy_from_slice(value);
+        }
+    }
 }
 
 /// Compresses an image row by row for a `FlateDecode` stream with the PNG Up predictor:
@@ -662,6 +730,34 @@ mod tests {
             (0..3).flat_map(|_| (0..5).map(|x| over_white(0, x * 60))).collect();
         assert_eq!(decode_rows(&prepared.data, 5), expected);
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn colour_memo_gives_what_converting_every_pixel_gives() {
+        // Colours drawn from 2^17 of them: many repeats (hits) and, with 2^16 slots, many
+        // colours evicting each other.
+        let converter = Converter::new(crate::color::BUNDLED_OUTPUT_PROFILE, Intent::Perceptual);
+        let transform = converter.get(None).unwrap();
+        let mut seed = 0x1234_5678u32;
+        let width = 700;
+        let source: Vec<u8> = (0..width * 400)
+            .flat_map(|_| {
+                seed ^= seed << 13;
+                seed ^= seed >> 17;
+                seed ^= seed << 5;
+                let c = seed % (1 << 17);
+                [(c >> 9) as u8, (c >> 4) as u8, (c << 3) as u8 | 5]
+            })
+            .collect();
+        let mut expected = vec![0u8; source.len() / 3 * 4];
+        transform.transform.transform_pixels(&source, &mut expected);
+        let mut memo = ColourMemo::new();
+        let mut got = vec![0u8; expected.len()];
+        for (row, out) in source.chunks(width * 3).zip(got.chunks_mut(width * 4)) {
+            memo.convert(&transform.transform, row, out);
+        }
+        assert!(got == expected);
+        assert!(memo.positions.len() < width, "the last row had hits");
     }
 
     #[test]
