@@ -452,12 +452,13 @@ fn compress_rows(
     if in_row > 0 {
         let mut previous = vec![0u8; out_row];
         let mut current = vec![0u8; out_row];
-        let mut line = Vec::with_capacity(out_row + 1);
+        let mut line = vec![0u8; out_row + 1];
+        line[0] = 2; // PNG filter type 2: Up.
         for source_row in source.chunks_exact(in_row) {
             convert(source_row, &mut current);
-            line.clear();
-            line.push(2); // PNG filter type 2: Up.
-            line.extend(current.iter().zip(&previous).map(|(c, p)| c.wrapping_sub(*p)));
+            for ((delta, c), p) in line[1..].iter_mut().zip(&current).zip(&previous) {
+                *delta = c.wrapping_sub(*p);
+            }
             // Writing into a Vec cannot fail.
             let _ = encoder.write_all(&line);
             std::mem::swap(&mut previous, &mut current);
