@@ -69,14 +69,28 @@ pub(crate) struct Drawn {
 }
 
 /// Content stream writer that knows the page geometry and the graphics state.
+///
+/// Fill and stroke colour, font and text rise are part of the graphics state, which
+/// persists across `BT`/`ET`: they are written only when they change (a page of text is
+/// mostly one colour and a few fonts, and repeating them for every word made a third of the
+/// content stream), and a run never inherits a rise the one before it left set. Nothing
+/// between `q` and `Q` changes them, so the `Q` never restores something else.
 struct Painter<'a> {
     content: Content,
     boxes: &'a PageBoxes,
     overprint: bool,
     fonts: BTreeSet<FontId>,
+    /// Current fill colour (`None`: the initial black, never assumed).
+    fill: Option<Color>,
+    /// Current stroke colour.
+    stroke: Option<Color>,
+    /// Current font resource and size.
+    font: Option<(&'a str, f32)>,
+    /// Current text rise.
+    rise: f32,
 }
 
-impl Painter<'_> {
+impl<'a> Painter<'a> {
     fn set_overprint(&mut self, on: bool) {
         if on != self.overprint {
             self.content.set_parameters(Name(if on { OVERPRINT_ON } else { OVERPRINT_OFF }));
@@ -95,6 +109,10 @@ impl Painter<'_> {
     }
 
     fn fill(&mut self, color: Color) {
+        if self.fill == Some(color) {
+            return;
+        }
+        self.fill = Some(color);
         match color {
             Color::Cmyk(c, m, y, k) => self.content.set_fill_cmyk(c, m, y, k),
             // Color::Gray counts ink (1 = black); DeviceGray counts light (0 = black).
@@ -103,6 +121,10 @@ impl Painter<'_> {
     }
 
     fn stroke(&mut self, color: Color) {
+        if self.stroke == Some(color) {
+            return;
+        }
+        self.stroke = Some(color);
         match color {
             Color::Cmyk(c, m, y, k) => self.content.set_stroke_cmyk(c, m, y, k),
             Color::Gray(g) => self.content.set_stroke_gray(1.0 - g),
@@ -116,7 +138,7 @@ impl Painter<'_> {
         self.content.rect(x0, y0, round(x1 - x0), round(y1 - y0));
     }
 
-    fn text(&mut self, x: f32, y: f32, run: &GlyphRun, color: Color, font: &Embedded) {
+    fn text(&mut self, x: f32, y: f32, run: &GlyphRun, color: Color, font: &'a Embedded) {
         if run.glyphs.is_empty() || run.size <= 0.0 {
             return;
         }
@@ -127,9 +149,11 @@ impl Painter<'_> {
         let (ox, oy) = self.boxes.point(x + run.x, y);
         let size = run.size;
         self.content.begin_text();
-        self.content.set_font(Name(font.resource_name.as_bytes()), size);
+        if self.font != Some((font.resource_name.as_str(), size)) {
+            self.content.set_font(Name(font.resource_name.as_bytes()), size);
+            self.font = Some((font.resource_name.as_str(), size));
+        }
         self.content.set_text_matrix([1.0, 0.0, 0.0, 1.0, ox, oy]);
-        let mut rise = 0.0;
         let mut start = 0;
         while start < run.glyphs.len() {
             // One TJ per stretch of equal baseline offset (superscripts change it).
@@ -138,9 +162,9 @@ impl Painter<'_> {
                 .iter()
                 .position(|g| round(g.y_offset) != offset)
                 .map_or(run.glyphs.len(), |n| start + n);
-            if offset != rise {
+            if offset != self.rise {
                 self.content.set_rise(offset);
-                rise = offset;
+                self.rise = offset;
             }
             self.show(run, start..end, size, font);
             start = end;
@@ -195,15 +219,23 @@ impl Painter<'_> {
 }
 
 /// Draws a page and its marks.
-pub(crate) fn draw_page(
+pub(crate) fn draw_page<'a>(
     page: &Page,
     marks: &PageMarks,
-    boxes: &PageBoxes,
-    fonts: &BTreeMap<FontId, Embedded>,
+    boxes: &'a PageBoxes,
+    fonts: &'a BTreeMap<FontId, Embedded>,
     images: &ByPath<ImageObject>,
 ) -> Drawn {
-    let mut p =
-        Painter { content: Content::new(), boxes, overprint: false, fonts: BTreeSet::new() };
+    let mut p = Painter {
+        content: Content::new(),
+        boxes,
+        overprint: false,
+        fonts: BTreeSet::new(),
+        fill: None,
+        stroke: None,
+        font: None,
+        rise: 0.0,
+    };
     let mut used_images = BTreeSet::new();
     let mut placements = Vec::new();
     for item in &page.items {
@@ -252,7 +284,10 @@ pub(crate) fn draw_page(
             }
             Item::Qr { x, y, module, symbol } => {
                 p.set_overprint(false);
-                p.content.set_fill_cmyk(0.0, 0.0, 0.0, 1.0);
+                // Stated even when black is already current: the symbol's runs then read
+                // as one self-contained black fill (tests/qr.rs looks for it so).
+                p.fill = None;
+                p.fill(Color::BLACK);
                 let runs = dark_runs(symbol);
                 for &(row, col, len) in &runs {
                     let left = x + col as f32 * module;

@@ -5,17 +5,29 @@
 //! a second generation of JPEG artefacts for nothing. RGB is not allowed in PDF/X-1a and is
 //! not wanted in our PDF/X-4 (the printer would convert it with unknown settings), so RGB
 //! photos are converted here with Little CMS, from their embedded profile (sRGB if none) to
-//! the output profile, with the chosen intent, then held under the total ink limit.
+//! the output profile, with the chosen intent, then held under the total ink limit, and
+//! written losslessly (Flate with the PNG Up predictor).
+//!
+//! Photos are the bulk of an issue's work (reading, hashing, converting, compressing tens
+//! of megabytes), so the distinct files are prepared on the rayon pool a few at a time and
+//! written in first-use order; the colour conversions are built once per process and
+//! shared. Same inputs, same bytes, whatever the number of threads.
 
 use std::collections::BTreeMap;
-use std::io::Cursor;
+use std::io::{Cursor, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 
+use flate2::Compression;
+use flate2::write::ZlibEncoder;
 use image::{DynamicImage, ImageDecoder, ImageReader};
-use lcms2::{Flags, PixelFormat, Profile, Transform};
+use lcms2::{DisallowCache, Flags, PixelFormat, Profile, ThreadContext, Transform};
+use pdf_writer::types::Predictor;
 use pdf_writer::{Filter, Name, Pdf, Ref};
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
 
-use super::{ByPath, Refs, RenderOptions, deflate};
+use super::{ByPath, Refs, RenderOptions};
 use crate::diag::Diagnostic;
 use crate::geom::Rect;
 use crate::load::model::Intent;
@@ -40,6 +52,9 @@ pub(crate) struct ImageObject {
     pub passthrough: bool,
     /// How the colour was handled.
     pub color: String,
+    /// SHA-256 of the object as written (number, dictionary values and stream body), so the
+    /// document digest need not hash megabytes of samples a second time.
+    pub digest: [u8; 32],
 }
 
 impl ImageSet {
@@ -51,7 +66,13 @@ impl ImageSet {
         }
     }
 
-    /// Prepares and writes every image.
+    /// Prepares and writes every image, in first-use order.
+    ///
+    /// Images are read, converted and compressed in parallel, a few at a time (enough to
+    /// keep every core busy, few enough that only a handful of decoded photos are in memory
+    /// at once), then written in order: the output does not depend on which thread finished
+    /// first. The next few are prepared while one lot is being written. The first image that
+    /// fails, in first-use order, is the error.
     pub(crate) fn write(
         &self,
         pdf: &mut Pdf,
@@ -60,34 +81,76 @@ impl ImageSet {
         options: &RenderOptions,
         warnings: &mut Vec<Diagnostic>,
     ) -> Result<ByPath<ImageObject>, Diagnostic> {
+        let converter = Converter::new(output_profile, options.intent);
+        let prepare_all = |paths: &[PathBuf]| -> Vec<_> {
+            paths.par_iter().map(|path| prepare(path, &converter, options)).collect()
+        };
+        let batch = rayon::current_num_threads().max(1) * 2;
+        let mut lots = self.paths.chunks(batch);
         let mut out = BTreeMap::new();
-        for (index, path) in self.paths.iter().enumerate() {
-            let prepared = prepare(path, output_profile, options, warnings)?;
-            let id = refs.next();
-            let (width, height) = prepared.pixels;
-            let space = if prepared.gray { Name(b"DeviceGray") } else { Name(b"DeviceCMYK") };
-            let mut xobject = pdf.image_xobject(id, &prepared.data);
-            xobject.filter(if prepared.jpeg { Filter::DctDecode } else { Filter::FlateDecode });
-            xobject
-                .width(width as i32)
-                .height(height as i32)
-                .color_space_name(space)
-                .bits_per_component(8);
-            if prepared.inverted {
-                xobject.decode([1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0]);
-            }
-            out.insert(
-                path.clone(),
-                ImageObject {
-                    id,
-                    resource_name: format!("Im{index}"),
-                    pixels: prepared.pixels,
-                    passthrough: prepared.jpeg,
-                    color: prepared.color,
+        let mut index = 0;
+        let mut pending = lots.next().map(|paths| (paths, prepare_all(paths)));
+        while let Some((paths, prepared)) = pending.take() {
+            let next = lots.next();
+            let (written, prepared_next) = rayon::join(
+                || -> Result<(), Diagnostic> {
+                    for (path, result) in paths.iter().zip(prepared) {
+                        let (prepared, found) = result?;
+                        warnings.extend(found);
+                        let image = write_one(pdf, refs.next(), index, prepared);
+                        out.insert(path.clone(), image);
+                        index += 1;
+                    }
+                    Ok(())
                 },
+                || next.map(|paths| (paths, prepare_all(paths))),
             );
+            written?;
+            pending = prepared_next;
         }
         Ok(out)
+    }
+
+    /// Bytes of the image files, a floor for the room their objects will take.
+    pub(crate) fn file_bytes(&self) -> u64 {
+        self.paths.iter().filter_map(|path| std::fs::metadata(path).ok()).map(|m| m.len()).sum()
+    }
+}
+
+/// Writes one prepared image as an XObject.
+fn write_one(pdf: &mut Pdf, id: Ref, index: usize, prepared: Prepared) -> ImageObject {
+    let (width, height) = prepared.pixels;
+    let colors = if prepared.gray { 1 } else { 4 };
+    let space = if prepared.gray { Name(b"DeviceGray") } else { Name(b"DeviceCMYK") };
+    let mut xobject = pdf.image_xobject(id, &prepared.data);
+    xobject.filter(if prepared.jpeg { Filter::DctDecode } else { Filter::FlateDecode });
+    if !prepared.jpeg {
+        xobject
+            .decode_parms()
+            .predictor(Predictor::PngUp)
+            .colors(colors)
+            .bits_per_component(8)
+            .columns(width as i32);
+    }
+    xobject.width(width as i32).height(height as i32).color_space_name(space).bits_per_component(8);
+    if prepared.inverted {
+        xobject.decode([1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0]);
+    }
+    drop(xobject);
+    // Everything the dictionary says, then the body's digest (computed on the worker).
+    let mut hash = Sha256::new();
+    hash.update(id.get().to_be_bytes());
+    hash.update(width.to_be_bytes());
+    hash.update(height.to_be_bytes());
+    hash.update([u8::from(prepared.jpeg), u8::from(prepared.gray), u8::from(prepared.inverted)]);
+    hash.update(prepared.data_digest);
+    ImageObject {
+        id,
+        resource_name: format!("Im{index}"),
+        pixels: prepared.pixels,
+        passthrough: prepared.jpeg,
+        color: prepared.color,
+        digest: hash.finalize().into(),
     }
 }
 
@@ -103,8 +166,10 @@ pub(crate) fn effective_ppi(pixels: (u32, u32), placement: &Rect) -> f32 {
 
 /// An image ready to write.
 struct Prepared {
-    /// Stream body: the JPEG file, or deflated 8-bit samples.
+    /// Stream body: the JPEG file, or deflated 8-bit samples with the PNG Up predictor.
     data: Vec<u8>,
+    /// SHA-256 of `data`.
+    data_digest: [u8; 32],
     /// Whether `data` is the JPEG file.
     jpeg: bool,
     /// DeviceGray rather than DeviceCMYK.
@@ -113,6 +178,13 @@ struct Prepared {
     inverted: bool,
     pixels: (u32, u32),
     color: String,
+}
+
+impl Prepared {
+    fn new(data: Vec<u8>, jpeg: bool, gray: bool, pixels: (u32, u32), color: String) -> Self {
+        let data_digest = Sha256::digest(&data).into();
+        Self { data, data_digest, jpeg, gray, inverted: false, pixels, color }
+    }
 }
 
 /// What the JPEG headers say.
@@ -126,6 +198,10 @@ struct JpegInfo {
     adobe: bool,
     /// The ICC profile from APP2 segments, reassembled.
     icc: Option<Vec<u8>>,
+    /// Width and height from the frame header.
+    size: (u32, u32),
+    /// The headers run up to a scan (a file cut short in its headers has none).
+    scan: bool,
 }
 
 /// Reads the JPEG markers up to the first scan.
@@ -160,8 +236,14 @@ fn jpeg_info(data: &[u8]) -> Option<JpegInfo> {
                 let precision = *segment.first()?;
                 info.components = *segment.get(5)?;
                 info.pdf_compatible = matches!(marker, 0xC0..=0xC2) && precision == 8;
+                let height = u16::from_be_bytes([*segment.get(1)?, *segment.get(2)?]);
+                let width = u16::from_be_bytes([*segment.get(3)?, *segment.get(4)?]);
+                info.size = (u32::from(width), u32::from(height));
             }
-            0xDA => break,
+            0xDA => {
+                info.scan = true;
+                break;
+            }
             _ => {}
         }
         pos += 2 + length;
@@ -172,20 +254,31 @@ fn jpeg_info(data: &[u8]) -> Option<JpegInfo> {
     Some(info)
 }
 
-/// Reads, checks and converts one image file.
+/// Reads, checks and converts one image file; returns it with the warnings it raised.
 fn prepare(
     path: &Path,
-    output_profile: &[u8],
+    converter: &Converter,
     options: &RenderOptions,
-    warnings: &mut Vec<Diagnostic>,
-) -> Result<Prepared, Diagnostic> {
+) -> Result<(Prepared, Vec<Diagnostic>), Diagnostic> {
     let fail = |why: String| Diagnostic::error("image", why).in_file(path);
+    let mut warnings = Vec::new();
     let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read image: {e}")))?;
-    let reader = ImageReader::new(Cursor::new(&bytes))
-        .with_guessed_format()
-        .map_err(|e| fail(format!("cannot read image: {e}")))?;
-    let (width, height) =
-        reader.into_dimensions().map_err(|e| fail(format!("not a readable image: {e}")))?;
+    let jpeg = jpeg_info(&bytes);
+    // A JPEG's frame header gives its size; anything else (or a frame header that leaves
+    // the height to a later DNL marker) asks the decoder.
+    let header_size = jpeg
+        .as_ref()
+        .filter(|info| info.scan)
+        .map(|info| info.size)
+        .filter(|&(w, h)| w > 0 && h > 0);
+    let (width, height) = match header_size {
+        Some(size) => size,
+        None => ImageReader::new(Cursor::new(&bytes))
+            .with_guessed_format()
+            .map_err(|e| fail(format!("cannot read image: {e}")))?
+            .into_dimensions()
+            .map_err(|e| fail(format!("not a readable image: {e}")))?,
+    };
     let pixels = u64::from(width) * u64::from(height);
     if pixels > options.max_pixels {
         return Err(fail(format!(
@@ -195,21 +288,15 @@ fn prepare(
         .hint("scale the photo down to about 200 ppi at its printed size"));
     }
 
-    let jpeg = jpeg_info(&bytes);
     if let Some(info) = &jpeg {
         if info.pdf_compatible && matches!(info.components, 1 | 4) {
             let gray = info.components == 1;
+            let color = if gray { "Gray" } else { "CMYK" };
+            let mut prepared = Prepared::new(bytes, true, gray, (width, height), color.into());
             // Photoshop writes CMYK JPEGs with inverted samples and flags them with the APP14
             // Adobe marker; a Decode array flips them back.
-            let inverted = info.components == 4 && info.adobe;
-            return Ok(Prepared {
-                data: bytes,
-                jpeg: true,
-                gray,
-                inverted,
-                pixels: (width, height),
-                color: if gray { "Gray".into() } else { "CMYK".into() },
-            });
+            prepared.inverted = info.components == 4 && info.adobe;
+            return Ok((prepared, warnings));
         }
     }
 
@@ -218,82 +305,283 @@ fn prepare(
         .map_err(|e| fail(format!("cannot read image: {e}")))?
         .into_decoder()
         .map_err(|e| fail(format!("cannot decode image: {e}")))?;
-    let embedded_icc = match &jpeg {
-        Some(info) => info.icc.clone(),
+    let embedded_icc = match jpeg {
+        Some(info) => info.icc,
         None => decoder.icc_profile().ok().flatten(),
     };
     let image =
         DynamicImage::from_decoder(decoder).map_err(|e| fail(format!("corrupt image: {e}")))?;
+    drop(bytes);
+    let (width, height) = (image.width(), image.height());
     let has_color = image.color().has_color();
 
     if !has_color {
         // Greyscale stays grey (black ink only); transparency is flattened on paper white.
-        let gray = flatten_gray(&image);
-        return Ok(Prepared {
-            data: deflate(&gray),
-            jpeg: false,
-            gray: true,
-            inverted: false,
-            pixels: (width, height),
-            color: "Gray".into(),
-        });
+        let gray = match &image {
+            DynamicImage::ImageLuma8(buffer) => std::borrow::Cow::Borrowed(buffer.as_raw()),
+            _ => std::borrow::Cow::Owned(flatten_gray(&image)),
+        };
+        let row = width as usize;
+        let data = compress_rows(&gray, row, row, |source, out| out.copy_from_slice(source));
+        return Ok((Prepared::new(data, false, true, (width, height), "Gray".into()), warnings));
     }
 
-    let rgb = flatten_rgb(&image);
     // A broken embedded profile should not stop the issue: sRGB is what a camera or a
     // browser would have assumed anyway; say so.
-    let embedded = embedded_icc.as_deref().filter(|p| is_rgb_profile(p)).and_then(|icc| {
-        Profile::new_icc(icc)
-            .map_err(|e| {
-                warnings.push(
-                    Diagnostic::warning(
-                        "image-profile",
-                        format!("unusable embedded ICC profile ({e}); converted as sRGB"),
-                    )
-                    .in_file(path),
-                );
-            })
-            .ok()
-    });
-    let (source, source_name) = match embedded {
-        Some(profile) => (profile, "embedded ICC"),
-        None => (Profile::new_srgb(), "sRGB assumed"),
-    };
-    let output = Profile::new_icc(output_profile)
-        .map_err(|e| Diagnostic::error("icc-profile", format!("bad output profile: {e}")))?;
-    let (intent, flags) = match options.intent {
-        Intent::RelativeColorimetric => {
-            (lcms2::Intent::RelativeColorimetric, Flags::BLACKPOINT_COMPENSATION)
+    let mut conversion = None;
+    if let Some(icc) = embedded_icc.as_deref().filter(|p| is_rgb_profile(p)) {
+        match converter.get(Some(icc)) {
+            Ok(transform) => conversion = Some((transform, "embedded ICC")),
+            Err(Unusable::Source(e)) => warnings.push(
+                Diagnostic::warning(
+                    "image-profile",
+                    format!("unusable embedded ICC profile ({e}); converted as sRGB"),
+                )
+                .in_file(path),
+            ),
+            Err(other) => return Err(other.diagnostic(path)),
         }
-        Intent::Perceptual => (lcms2::Intent::Perceptual, Flags::default()),
-    };
-    let transform: Transform<[u8; 3], [u8; 4]> = Transform::new_flags(
-        &source,
-        PixelFormat::RGB_8,
-        &output,
-        PixelFormat::CMYK_8,
-        intent,
-        flags,
-    )
-    .map_err(|e| fail(format!("cannot build the colour conversion: {e}")))?;
-    let mut cmyk = vec![[0u8; 4]; rgb.len()];
-    transform.transform_pixels(&rgb, &mut cmyk);
-    let limit = ink_limit(options.tac);
-    for pixel in &mut cmyk {
-        limit_ink(pixel, limit);
     }
-    let samples: Vec<u8> = cmyk.iter().flat_map(|p| p.iter().copied()).collect();
+    let (transform, source_name) = match conversion {
+        Some(found) => found,
+        None => (converter.get(None).map_err(|e| e.diagnostic(path))?, "sRGB assumed"),
+    };
+
+    let rgb = match &image {
+        DynamicImage::ImageRgb8(buffer) => std::borrow::Cow::Borrowed(buffer.as_raw()),
+        _ => std::borrow::Cow::Owned(flatten_rgb(&image)),
+    };
+    let limit = ink_limit(options.tac);
     // Flate of the converted samples rather than a new JPEG: the photo is already lossy
-    // once; lossless keeps the separations exactly as Little CMS made them, at about two
-    // thirds of the raw size (a 1680x1050 photo: 7 MB raw, 4-5 MB deflated).
-    Ok(Prepared {
-        data: deflate(&samples),
-        jpeg: false,
-        gray: false,
-        inverted: false,
-        pixels: (width, height),
-        color: format!("RGB ({source_name}) -> CMYK"),
-    })
+    // once; lossless keeps the separations exactly as Little CMS made them.
+    let mut memo = ColourMemo::new();
+    let data = compress_rows(&rgb, width as usize * 3, width as usize * 4, |source, cmyk| {
+        memo.convert(&transform.transform, source, cmyk);
+        for pixel in cmyk.chunks_exact_mut(4) {
+            if let Ok(pixel) = <&mut [u8; 4]>::try_from(pixel) {
+                limit_ink(pixel, limit);
+            }
+        }
+    });
+    let color = format!("RGB ({source_name}) -> CMYK");
+    Ok((Prepared::new(data, false, false, (width, height), color), warnings))
+}
+
+/// Slots in a [`ColourMemo`] (a power of two): 512 KB of table per photo being converted.
+const MEMO_SLOTS: usize = 1 << 16;
+
+/// Recently converted colours. A photo repeats its colours (the 1400x875 example photo has
+/// 207,000 distinct ones in 1.2 million pixels, mostly near each other), and looking one up
+/// costs a fraction of Little CMS's interpolation; the misses of a row are converted in one
+/// call. The transform is a pure function of the colour, so the result is exactly what
+/// converting every pixel gives. On the example photo conversion takes 14 ms instead of
+/// 23 ms; on pure noise, where nothing repeats, 30 ms instead of 26.
+struct ColourMemo {
+    /// `r << 16 | g << 8 | b` per slot, or `u32::MAX` (no 24-bit colour) when empty.
+    keys: Vec<u32>,
+    /// The CMYK of the colour in the same slot.
+    values: Vec<[u8; 4]>,
+    /// This row's misses: source pixels, their CMYK, and their positions in the row.
+    missed: Vec<u8>,
+    converted: Vec<u8>,
+    positions: Vec<usize>,
+}
+
+impl ColourMemo {
+    fn new() -> Self {
+        Self {
+            keys: vec![u32::MAX; MEMO_SLOTS],
+            values: vec![[0; 4]; MEMO_SLOTS],
+            missed: Vec::new(),
+            converted: Vec::new(),
+            positions: Vec::new(),
+        }
+    }
+
+    /// Converts one row of RGB (`source`) into CMYK (`cmyk`).
+    fn convert(
+        &mut self,
+        transform: &Transform<u8, u8, ThreadContext, DisallowCache>,
+        source: &[u8],
+        cmyk: &mut [u8],
+    ) {
+        let slot_of = |key: u32| (key.wrapping_mul(0x9E37_79B1) >> 16) as usize % MEMO_SLOTS;
+        self.missed.clear();
+        self.positions.clear();
+        for (i, (rgb, out)) in source.chunks_exact(3).zip(cmyk.chunks_exact_mut(4)).enumerate() {
+            let key = u32::from(rgb[0]) << 16 | u32::from(rgb[1]) << 8 | u32::from(rgb[2]);
+            let slot = slot_of(key);
+            if self.keys[slot] == key {
+                out.copy_from_slice(&self.values[slot]);
+            } else {
+                self.missed.extend_from_slice(rgb);
+                self.positions.push(i);
+            }
+        }
+        if self.positions.is_empty() {
+            return;
+        }
+        self.converted.resize(self.positions.len() * 4, 0);
+        transform.transform_pixels(&self.missed, &mut self.converted);
+        let found = self.missed.chunks_exact(3).zip(self.converted.chunks_exact(4));
+        for ((rgb, value), &i) in found.zip(&self.positions) {
+            cmyk[i * 4..i * 4 + 4].copy_from_slice(value);
+            let key = u32::from(rgb[0]) << 16 | u32::from(rgb[1]) << 8 | u32::from(rgb[2]);
+            let slot = slot_of(key);
+            self.keys[slot] = key;
+            self.values[slot].copy_from_slice(value);
+        }
+    }
+}
+
+/// Compresses an image row by row for a `FlateDecode` stream with the PNG Up predictor:
+/// `convert` turns each source row (`in_row` bytes) into an output row (`out_row` bytes),
+/// then each output byte is written as its difference from the byte above.
+///
+/// Up makes the smooth areas of a photo runs of small numbers, which Flate compresses far
+/// better: on a 1400x875 CMYK photo, Up at the fastest level gives 2.3 MB in a third of
+/// the time that level 6 takes on the raw samples to give 2.9 MB. Rows stream into the
+/// encoder, so the converted image is never held whole.
+fn compress_rows(
+    source: &[u8],
+    in_row: usize,
+    out_row: usize,
+    mut convert: impl FnMut(&[u8], &mut [u8]),
+) -> Vec<u8> {
+    let mut encoder = ZlibEncoder::new(Vec::with_capacity(source.len() / 2), Compression::fast());
+    if in_row > 0 {
+        let mut previous = vec![0u8; out_row];
+        let mut current = vec![0u8; out_row];
+        let mut line = vec![0u8; out_row + 1];
+        line[0] = 2; // PNG filter type 2: Up.
+        for source_row in source.chunks_exact(in_row) {
+            convert(source_row, &mut current);
+            for ((delta, c), p) in line[1..].iter_mut().zip(&current).zip(&previous) {
+                *delta = c.wrapping_sub(*p);
+            }
+            // Writing into a Vec cannot fail.
+            let _ = encoder.write_all(&line);
+            std::mem::swap(&mut previous, &mut current);
+        }
+    }
+    encoder.finish().unwrap_or_default()
+}
+
+/// Why a colour conversion could not be built.
+#[derive(Debug)]
+enum Unusable {
+    /// The image's embedded profile (the caller falls back to sRGB).
+    Source(String),
+    /// The output profile.
+    Output(String),
+    /// Little CMS refused the pair.
+    Build(String),
+}
+
+impl Unusable {
+    fn diagnostic(self, path: &Path) -> Diagnostic {
+        match self {
+            Unusable::Output(e) => {
+                Diagnostic::error("icc-profile", format!("bad output profile: {e}"))
+            }
+            Unusable::Source(e) | Unusable::Build(e) => {
+                Diagnostic::error("image", format!("cannot build the colour conversion: {e}"))
+                    .in_file(path)
+            }
+        }
+    }
+}
+
+/// An RGB to CMYK conversion as Little CMS precomputes it. Building one costs about as much
+/// as converting a small photo, so it is built once per process and shared between threads
+/// (no 1-pixel cache, which is what makes it shareable; the results are the same).
+struct CmykTransform {
+    transform: Transform<u8, u8, ThreadContext, DisallowCache>,
+    /// Dropped after the transform, which Little CMS frees through it. Never locked: the
+    /// mutex only makes the context shareable between threads.
+    _context: Mutex<ThreadContext>,
+}
+
+/// Conversions built so far, by key (see [`Converter::key`]); a handful at most in practice.
+static TRANSFORMS: Mutex<Vec<([u8; 32], Arc<CmykTransform>)>> = Mutex::new(Vec::new());
+/// More distinct source profiles than this in one process is unusual; the oldest goes.
+const MAX_TRANSFORMS: usize = 8;
+
+/// Finds or builds the conversions of one document's photos to its output profile.
+struct Converter<'a> {
+    output_profile: &'a [u8],
+    intent: Intent,
+    /// SHA-256 of the output profile and the intent, the part of every key this document
+    /// shares.
+    output_key: [u8; 32],
+}
+
+impl<'a> Converter<'a> {
+    fn new(output_profile: &'a [u8], intent: Intent) -> Self {
+        let mut hash = Sha256::new();
+        hash.update(output_profile);
+        hash.update([intent as u8]);
+        Self { output_profile, intent, output_key: hash.finalize().into() }
+    }
+
+    /// The cache key of a source profile (`None` = sRGB) for this output and intent.
+    fn key(&self, source: Option<&[u8]>) -> [u8; 32] {
+        let mut hash = Sha256::new();
+        hash.update(self.output_key);
+        match source {
+            Some(icc) => {
+                hash.update([1]);
+                hash.update(icc);
+            }
+            None => hash.update([0]),
+        }
+        hash.finalize().into()
+    }
+
+    /// The conversion from `source` (an ICC profile; `None` = sRGB).
+    fn get(&self, source: Option<&[u8]>) -> Result<Arc<CmykTransform>, Unusable> {
+        let key = self.key(source);
+        // Held while building, so two threads wanting the same conversion build it once.
+        let mut built = TRANSFORMS.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, transform)) = built.iter().find(|(k, _)| *k == key) {
+            return Ok(Arc::clone(transform));
+        }
+        let transform = Arc::new(self.build(source)?);
+        if built.len() >= MAX_TRANSFORMS {
+            built.remove(0);
+        }
+        built.push((key, Arc::clone(&transform)));
+        Ok(transform)
+    }
+
+    fn build(&self, source: Option<&[u8]>) -> Result<CmykTransform, Unusable> {
+        let context = ThreadContext::new();
+        let input = match source {
+            Some(icc) => Profile::new_icc_context(&context, icc)
+                .map_err(|e| Unusable::Source(e.to_string()))?,
+            None => Profile::new_srgb_context(&context),
+        };
+        let output = Profile::new_icc_context(&context, self.output_profile)
+            .map_err(|e| Unusable::Output(e.to_string()))?;
+        let (intent, flags) = match self.intent {
+            Intent::RelativeColorimetric => (
+                lcms2::Intent::RelativeColorimetric,
+                Flags::NO_CACHE | Flags::BLACKPOINT_COMPENSATION,
+            ),
+            Intent::Perceptual => (lcms2::Intent::Perceptual, Flags::NO_CACHE),
+        };
+        let transform = Transform::new_flags_context(
+            &context,
+            &input,
+            PixelFormat::RGB_8,
+            &output,
+            PixelFormat::CMYK_8,
+            intent,
+            flags,
+        )
+        .map_err(|e| Unusable::Build(e.to_string()))?;
+        Ok(CmykTransform { transform, _context: Mutex::new(context) })
+    }
 }
 
 /// Whether an ICC profile's header says RGB (a CMYK or grey profile on an RGB decode is a
@@ -302,11 +590,11 @@ fn is_rgb_profile(icc: &[u8]) -> bool {
     icc.get(16..20) == Some(b"RGB ")
 }
 
-/// Composites any alpha over white; returns 8-bit RGB pixels.
-fn flatten_rgb(image: &DynamicImage) -> Vec<[u8; 3]> {
+/// Composites any alpha over white; returns 8-bit RGB samples.
+fn flatten_rgb(image: &DynamicImage) -> Vec<u8> {
     let rgba = image.to_rgba8();
     rgba.pixels()
-        .map(|p| {
+        .flat_map(|p| {
             let [r, g, b, a] = p.0;
             [over_white(r, a), over_white(g, a), over_white(b, a)]
         })
@@ -360,6 +648,131 @@ fn limit_ink(pixel: &mut [u8; 4], limit: u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Read;
+
+    /// Inflates a `compress_rows` stream and undoes the PNG Up predictor.
+    fn decode_rows(data: &[u8], row: usize) -> Vec<u8> {
+        let mut predicted = Vec::new();
+        flate2::read::ZlibDecoder::new(data).read_to_end(&mut predicted).unwrap();
+        let mut out: Vec<u8> = Vec::with_capacity(predicted.len());
+        for line in predicted.chunks(row + 1) {
+            assert_eq!(line[0], 2, "every row tagged Up");
+            let start = out.len();
+            for (i, &v) in line[1..].iter().enumerate() {
+                let up = if start >= row { out[start - row + i] } else { 0 };
+                out.push(v.wrapping_add(up));
+            }
+        }
+        out
+    }
+
+    /// The old, obvious pipeline: one transform per image, every pixel converted at once,
+    /// then the ink limit.
+    fn reference_cmyk(rgb: &[u8], intent: lcms2::Intent, flags: Flags, tac: f32) -> Vec<u8> {
+        let output = Profile::new_icc(crate::color::BUNDLED_OUTPUT_PROFILE).unwrap();
+        let transform: Transform<u8, u8> = Transform::new_flags(
+            &Profile::new_srgb(),
+            PixelFormat::RGB_8,
+            &output,
+            PixelFormat::CMYK_8,
+            intent,
+            flags,
+        )
+        .unwrap();
+        let mut cmyk = vec![0u8; rgb.len() / 3 * 4];
+        transform.transform_pixels(rgb, &mut cmyk);
+        let limit = ink_limit(tac);
+        for pixel in cmyk.chunks_exact_mut(4) {
+            limit_ink(<&mut [u8; 4]>::try_from(pixel).unwrap(), limit);
+        }
+        cmyk
+    }
+
+    #[test]
+    fn converted_photos_match_a_plain_conversion_exactly() {
+        let dir = std::env::temp_dir().join(format!("rotative-images-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        // Saturated and dark colours, so the ink limit has work to do.
+        let (w, h) = (97u32, 61u32);
+        let rgb = image::RgbImage::from_fn(w, h, |x, y| {
+            image::Rgb([(x * 5 % 256) as u8, (y * 7 % 256) as u8, ((x * y) % 256) as u8])
+        });
+        let path = dir.join("rgb.png");
+        rgb.save(&path).unwrap();
+        for (intent, lcms_intent, flags) in [
+            (
+                Intent::RelativeColorimetric,
+                lcms2::Intent::RelativeColorimetric,
+                Flags::BLACKPOINT_COMPENSATION,
+            ),
+            (Intent::Perceptual, lcms2::Intent::Perceptual, Flags::default()),
+        ] {
+            let options = RenderOptions { intent, tac: 260.0, ..RenderOptions::default() };
+            let converter = Converter::new(crate::color::BUNDLED_OUTPUT_PROFILE, intent);
+            // Twice: the second time the conversion comes from the cache.
+            for _ in 0..2 {
+                let (prepared, warnings) = prepare(&path, &converter, &options).unwrap();
+                assert!(warnings.is_empty());
+                assert_eq!(prepared.pixels, (w, h));
+                let samples = decode_rows(&prepared.data, w as usize * 4);
+                let expected = reference_cmyk(rgb.as_raw(), lcms_intent, flags, 260.0);
+                assert!(samples == expected, "{intent:?}: separations differ");
+                assert_eq!(prepared.data_digest, <[u8; 32]>::from(Sha256::digest(&prepared.data)));
+            }
+        }
+        // Grey with alpha: flattened on white, one channel, Up-predicted.
+        let gray = image::GrayAlphaImage::from_fn(5, 3, |x, _| image::LumaA([0, (x * 60) as u8]));
+        let path = dir.join("gray.png");
+        gray.save(&path).unwrap();
+        let converter = Converter::new(crate::color::BUNDLED_OUTPUT_PROFILE, Intent::Perceptual);
+        let (prepared, _) = prepare(&path, &converter, &RenderOptions::default()).unwrap();
+        assert!(prepared.gray && !prepared.jpeg);
+        let expected: Vec<u8> =
+            (0..3).flat_map(|_| (0..5).map(|x| over_white(0, x * 60))).collect();
+        assert_eq!(decode_rows(&prepared.data, 5), expected);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn colour_memo_gives_what_converting_every_pixel_gives() {
+        // Colours drawn from 2^17 of them: many repeats (hits) and, with 2^16 slots, many
+        // colours evicting each other.
+        let converter = Converter::new(crate::color::BUNDLED_OUTPUT_PROFILE, Intent::Perceptual);
+        let transform = converter.get(None).unwrap();
+        let mut seed = 0x1234_5678u32;
+        let width = 700;
+        let source: Vec<u8> = (0..width * 400)
+            .flat_map(|_| {
+                seed ^= seed << 13;
+                seed ^= seed >> 17;
+                seed ^= seed << 5;
+                let c = seed % (1 << 17);
+                [(c >> 9) as u8, (c >> 4) as u8, (c << 3) as u8 | 5]
+            })
+            .collect();
+        let mut expected = vec![0u8; source.len() / 3 * 4];
+        transform.transform.transform_pixels(&source, &mut expected);
+        let mut memo = ColourMemo::new();
+        let mut got = vec![0u8; expected.len()];
+        for (row, out) in source.chunks(width * 3).zip(got.chunks_mut(width * 4)) {
+            memo.convert(&transform.transform, row, out);
+        }
+        assert!(got == expected);
+        assert!(memo.positions.len() < width, "the last row had hits");
+    }
+
+    #[test]
+    fn jpeg_size_comes_from_the_frame_header() {
+        let mut jpeg = Vec::new();
+        image::RgbImage::new(33, 17)
+            .write_to(&mut Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
+            .unwrap();
+        let info = jpeg_info(&jpeg).unwrap();
+        assert_eq!((info.size, info.components, info.scan), ((33, 17), 3, true));
+        // Cut before the scan: no size to trust.
+        let sos = jpeg.windows(2).position(|w| w == [0xFF, 0xDA]).unwrap();
+        assert!(!jpeg_info(&jpeg[..sos]).is_some_and(|i| i.scan));
+    }
 
     #[test]
     fn ink_limit_holds_and_keeps_black() {

@@ -27,6 +27,7 @@ use std::path::PathBuf;
 use flate2::Compression;
 use flate2::write::ZlibEncoder;
 use pdf_writer::{Filter, Name, Pdf, Rect as PdfRect, Ref};
+use rayon::prelude::*;
 
 use crate::compose::display::{Item, Page};
 use crate::diag::Diagnostic;
@@ -127,7 +128,15 @@ impl Refs {
 
 /// Zlib-compresses a stream body (PDF's FlateDecode). LZW is not allowed in PDF/X.
 pub(crate) fn deflate(data: &[u8]) -> Vec<u8> {
-    let mut encoder = ZlibEncoder::new(Vec::with_capacity(data.len() / 2), Compression::new(6));
+    deflate_at(data, 6)
+}
+
+/// [`deflate`] at a given level, for streams where a faster level costs little size: page
+/// content streams at level 3 are 13 % larger than at 6 (11 KB against 9.8 KB a page) in
+/// half the time, and the output profile is as small at level 1 (489 KB) as at 6, seven
+/// times faster.
+pub(crate) fn deflate_at(data: &[u8], level: u32) -> Vec<u8> {
+    let mut encoder = ZlibEncoder::new(Vec::with_capacity(data.len() / 2), Compression::new(level));
     // Writing into a Vec cannot fail.
     let _ = encoder.write_all(data);
     encoder.finish().unwrap_or_default()
@@ -182,7 +191,10 @@ pub fn render_pdf(
         }
     }
 
-    let mut pdf = Pdf::new();
+    // Room for the photos up front (within reason: the files are not checked yet), so the
+    // buffer is not reallocated and copied again and again while they are copied in.
+    let room = images.file_bytes().saturating_add(4 << 20).min(256 << 20);
+    let mut pdf = Pdf::with_capacity(room as usize);
     pdf.set_version(1, pdfx::version(options.standard));
     let mut refs = Refs(0);
     let catalog_id = refs.next();
@@ -201,14 +213,25 @@ pub fn render_pdf(
     pdf.ext_graphics(overprint_off).overprint(false).overprint_fill(false);
 
     let embedded = fonts::write_fonts(&mut pdf, &mut refs, fonts, &usage)?;
+    let images_start = pdf.as_bytes().len();
     let image_objects = images.write(&mut pdf, &mut refs, &profile.data, options, &mut warnings)?;
+    let images_end = pdf.as_bytes().len();
 
-    // Pass 2: pages.
+    // Pass 2: pages. Drawing and compressing are independent per page, so they run in
+    // parallel; the objects are then written in page order.
+    let drawn: Vec<(pdfx::PageBoxes, content::Drawn, Vec<u8>)> = pages
+        .par_iter()
+        .zip(&page_marks)
+        .map(|(page, page_marks)| {
+            let boxes = pdfx::PageBoxes::new(page.width, page.height, options.bleed, options.marks);
+            let drawn = content::draw_page(page, page_marks, &boxes, &embedded, &image_objects);
+            let compressed = deflate_at(&drawn.content, 3);
+            (boxes, drawn, compressed)
+        })
+        .collect();
     let mut page_ids = Vec::with_capacity(pages.len());
     let mut placed = Vec::new();
-    for (page, page_marks) in pages.iter().zip(&page_marks) {
-        let boxes = pdfx::PageBoxes::new(page.width, page.height, options.bleed, options.marks);
-        let drawn = content::draw_page(page, page_marks, &boxes, &embedded, &image_objects);
+    for (page, (boxes, drawn, compressed)) in pages.iter().zip(drawn) {
         for (path, placement) in &drawn.placements {
             if let Some(image) = image_objects.get(path) {
                 placed.push(PlacedImage {
@@ -221,7 +244,6 @@ pub fn render_pdf(
             }
         }
         let content_id = refs.next();
-        let compressed = deflate(&drawn.content);
         pdf.stream(content_id, &compressed).filter(Filter::FlateDecode);
 
         let page_id = refs.next();
@@ -258,7 +280,15 @@ pub fn render_pdf(
 
     // The document's identity: a hash of everything written so far plus the metadata, so a
     // changed page changes the /ID and the XMP DocumentID, and an unchanged one does not.
-    let digest = pdfx::document_digest(pdf.as_bytes(), options);
+    // The image objects count by their digests, computed in parallel while preparing them,
+    // rather than by hashing their megabytes again here.
+    let body = pdf.as_bytes();
+    let image_digests: Vec<[u8; 32]> = image_objects.values().map(|image| image.digest).collect();
+    let digest = pdfx::document_digest(
+        [&body[..images_start], &body[images_end..]],
+        &image_digests,
+        options,
+    );
     pdfx::write_document(
         &mut pdf,
         &mut refs,

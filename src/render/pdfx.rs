@@ -6,12 +6,13 @@
 //! digest behind `/ID`. References: ISO 15930-1 (PDF/X-1a:2001), ISO 15930-7 (PDF/X-4).
 
 use std::path::Path;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use pdf_writer::types::{OutputIntentSubtype, TrappingStatus};
 use pdf_writer::{Date, Finish, Name, Pdf, Ref, Str, TextStr};
 use sha2::{Digest, Sha256};
 
-use super::{PdfBox, Refs, RenderOptions, deflate, round};
+use super::{PdfBox, Refs, RenderOptions, deflate_at, round};
 use crate::diag::Diagnostic;
 use crate::geom::mm;
 use crate::load::model::{Marks, Standard};
@@ -140,15 +141,43 @@ pub(crate) fn write_registration_space(pdf: &mut Pdf, id: Ref) {
         .n(1.0);
 }
 
-/// SHA-256 of the body written so far and of the metadata that will follow it.
-pub(crate) fn document_digest(body: &[u8], options: &RenderOptions) -> [u8; 32] {
+/// SHA-256 of the body written so far (as the bytes around the image objects and the
+/// digests of those objects) and of the metadata that will follow it.
+pub(crate) fn document_digest(
+    body: [&[u8]; 2],
+    images: &[[u8; 32]],
+    options: &RenderOptions,
+) -> [u8; 32] {
     let mut hash = Sha256::new();
-    hash.update(body);
+    hash.update(body[0]);
+    for image in images {
+        hash.update(image);
+    }
+    hash.update(body[1]);
     hash.update(options.title.as_bytes());
     hash.update(options.lang.as_bytes());
     hash.update(options.output_condition.as_bytes());
     hash.update(format!("{:?}{:?}{}", options.date, options.standard, options.trapped));
     hash.finalize().into()
+}
+
+/// The last output profile compressed, and its compressed form.
+type CompressedProfile = (Vec<u8>, Arc<Vec<u8>>);
+
+/// The output profile deflated, once per process rather than once per PDF: it is the same
+/// profile in every file of a run, and the bundled one (654 KB) takes longer to compress
+/// than all the pages of an issue.
+fn compressed_profile(data: &[u8]) -> Arc<Vec<u8>> {
+    static LAST: Mutex<Option<CompressedProfile>> = Mutex::new(None);
+    let mut last = LAST.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some((raw, compressed)) = &*last {
+        if raw.as_slice() == data {
+            return Arc::clone(compressed);
+        }
+    }
+    let compressed = Arc::new(deflate_at(data, 1));
+    *last = Some((data.to_vec(), Arc::clone(&compressed)));
+    compressed
 }
 
 /// The `GTS_PDFXVersion` (and for X-1a `GTS_PDFXConformance`) values of a standard.
@@ -202,7 +231,7 @@ pub(crate) fn write_document(
     info.finish();
 
     let profile_id = refs.next();
-    let compressed = deflate(&profile.data);
+    let compressed = compressed_profile(&profile.data);
     pdf.icc_profile(profile_id, &compressed).n(4).filter(pdf_writer::Filter::FlateDecode);
 
     // XMP needs PDF 1.4; PDF/X-1a:2001 files are 1.3 and identify themselves in Info only.

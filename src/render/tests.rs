@@ -457,6 +457,28 @@ fn bad_images_are_errors_naming_the_file() {
         assert_eq!(err.file.as_deref(), Some(path.as_path()), "{err}");
     }
     assert!(render_pdf(&[], &book, &options(Standard::PdfX1a)).is_err());
+    // Images are prepared in parallel lots; the error is still the first bad one in page
+    // order, whichever thread failed first (here the 7th of 9; the 9th is missing too).
+    let items: Vec<Item> = (0..9)
+        .map(|i| {
+            let path = if i == 6 || i == 8 {
+                dir.join(format!("missing-{i}.jpg"))
+            } else {
+                let copy = dir.join(format!("good-{i}.jpg"));
+                std::fs::copy(fixture("cmyk.jpg"), &copy).unwrap();
+                copy
+            };
+            Item::Image {
+                frame: Rect::new(0.0, 0.0, 10.0, 10.0),
+                placement: Rect::new(0.0, 0.0, 10.0, 10.0),
+                path,
+                pixels: (1, 1),
+            }
+        })
+        .collect();
+    let pages = [Page { width: 200.0, height: 200.0, number: 1, items }];
+    let err = render_pdf(&pages, &book, &options(Standard::PdfX1a)).unwrap_err();
+    assert_eq!(err.file, Some(dir.join("missing-6.jpg")), "{err}");
     let small = RenderOptions { max_pixels: 1000, ..options(Standard::PdfX1a) };
     let err = render_pdf(&[page(fixture("cmyk.jpg"))], &book, &small).unwrap_err();
     assert!(err.message.contains("over the limit"), "{err}");
@@ -614,4 +636,61 @@ fn embedded_rgb_profiles_are_used_and_broken_ones_warned() {
     assert_eq!(rendered.images[1].color, "RGB (sRGB assumed) -> CMYK");
     assert_eq!(rendered.warnings.len(), 1);
     assert_eq!(rendered.warnings[0].file.as_deref(), Some(bad.as_path()));
+}
+
+/// The graphics state in force at each `TJ` of a page: (fill colour operands, font
+/// resource and size, rise), found by walking the operators as a viewer does. Text state
+/// and colour persist across `BT`/`ET`, so a run must not inherit what the one before it
+/// left set, and leaving out a repeated operator must not change what each run shows.
+fn state_at_each_show(content: &str) -> Vec<(String, String, f32)> {
+    let ops = lopdf::content::Content::decode(content.as_bytes()).unwrap().operations;
+    let (mut fill, mut font, mut rise) = (String::new(), String::new(), 0.0);
+    let mut stack = Vec::new();
+    let mut out = Vec::new();
+    let text = |o: &[Object]| o.iter().map(|v| format!("{v:?}")).collect::<Vec<_>>().join(" ");
+    for op in ops {
+        match op.operator.as_str() {
+            "k" | "g" => fill = format!("{} {}", op.operator, text(&op.operands)),
+            "Tf" => font = text(&op.operands),
+            "Ts" => rise = op.operands[0].as_float().unwrap(),
+            "q" => stack.push((fill.clone(), font.clone(), rise)),
+            "Q" => (fill, font, rise) = stack.pop().unwrap(),
+            "TJ" | "Tj" => out.push((fill.clone(), font.clone(), rise)),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn each_run_shows_with_its_own_colour_font_and_baseline() {
+    let book = book();
+    let body = book.body.regular;
+    let mut raised = set(&book, body, "1er", 10.0, 0.0);
+    for glyph in &mut raised.glyphs[1..] {
+        glyph.y_offset = 3.0;
+    }
+    let text = |x: f32, run: GlyphRun, color: Color| Item::Text { x, y: mm(30.0), run, color };
+    let items = vec![
+        text(mm(20.0), raised, Color::BLACK),
+        text(mm(40.0), set(&book, body, "mai", 10.0, 0.0), Color::BLACK),
+        text(mm(60.0), set(&book, body, "mai", 12.0, 0.0), Color::BLACK),
+        text(mm(80.0), set(&book, book.kicker.bold, "Kicker", 12.0, 0.0), Color::Gray(0.5)),
+        text(mm(100.0), set(&book, body, "fin", 12.0, 0.0), Color::BLACK),
+    ];
+    let pages = [Page { width: mm(210.0), height: mm(297.0), number: 1, items }];
+    let options = RenderOptions { marks: Marks::None, ..options(Standard::PdfX4) };
+    let rendered = render_pdf(&pages, &book, &options).unwrap();
+    let doc = Document::load_mem(&rendered.bytes).unwrap();
+    let shows = state_at_each_show(&page_content(&doc, 1));
+    let rises: Vec<f32> = shows.iter().map(|s| s.2).collect();
+    assert_eq!(rises, [0.0, 3.0, 0.0, 0.0, 0.0, 0.0], "{shows:?}");
+    let sizes: Vec<&str> = shows.iter().map(|s| s.1.split(' ').nth(1).unwrap()).collect();
+    assert_eq!(sizes, ["10", "10", "10", "12", "12", "12"], "{shows:?}");
+    assert!(shows[4].0.starts_with("g ") && shows[5].0.starts_with("k "), "{shows:?}");
+    assert_ne!(shows[4].1, shows[5].1, "kicker font, then body font again");
+    // ...and each is written only where it changes.
+    let content = page_content(&doc, 1);
+    let count = |op: &str| content.lines().filter(|l| l.ends_with(op)).count();
+    assert_eq!((count(" Tf"), count(" k") + count(" g")), (4, 3), "{content}");
 }
