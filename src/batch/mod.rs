@@ -443,14 +443,7 @@ fn render_options(config: &load::model::IssueConfig, issue: &Issue) -> RenderOpt
         Standard::None => "PDF",
     };
     RenderOptions {
-        standard: config.output.standard,
-        bleed: config.output.bleed,
-        marks: config.output.marks,
-        icc_profile: config.output.icc_profile.clone(),
-        output_condition: config.output.output_condition.clone(),
-        tac: config.output.tac,
-        intent: config.output.intent,
-        trapped: config.output.trapped,
+        output: config.output.clone(),
         title: match &config.number {
             Some(n) => format!("{} {n}", config.publication),
             None => config.publication.clone(),

@@ -81,7 +81,7 @@ impl ImageSet {
         options: &RenderOptions,
         warnings: &mut Vec<Diagnostic>,
     ) -> Result<ByPath<ImageObject>, Diagnostic> {
-        let converter = Converter::new(output_profile, options.intent);
+        let converter = Converter::new(output_profile, options.output.intent);
         let prepare_all = |paths: &[PathBuf]| -> Vec<_> {
             paths.par_iter().map(|path| prepare(path, &converter, options)).collect()
         };
@@ -351,7 +351,7 @@ fn prepare(
         DynamicImage::ImageRgb8(buffer) => std::borrow::Cow::Borrowed(buffer.as_raw()),
         _ => std::borrow::Cow::Owned(flatten_rgb(&image)),
     };
-    let limit = ink_limit(options.tac);
+    let limit = ink_limit(options.output.tac);
     // Flate of the converted samples rather than a new JPEG: the photo is already lossy
     // once; lossless keeps the separations exactly as Little CMS made them.
     let mut memo = ColourMemo::new();
@@ -707,7 +707,8 @@ mod tests {
             ),
             (Intent::Perceptual, lcms2::Intent::Perceptual, Flags::default()),
         ] {
-            let options = RenderOptions { intent, tac: 260.0, ..RenderOptions::default() };
+            let mut options = RenderOptions::default();
+            (options.output.intent, options.output.tac) = (intent, 260.0);
             let converter = Converter::new(crate::color::BUNDLED_OUTPUT_PROFILE, intent);
             // Twice: the second time the conversion comes from the cache.
             for _ in 0..2 {

@@ -32,10 +32,10 @@ pub(crate) struct PageMarks {
 /// The marks `options` asks for on `page`.
 pub(crate) fn build(page: &Page, options: &RenderOptions, fonts: &FontBook) -> PageMarks {
     let mut marks = PageMarks::default();
-    if options.marks == Marks::None {
+    if options.output.marks == Marks::None {
         return marks;
     }
-    let bleed = options.bleed.max(0.0);
+    let bleed = options.output.bleed.max(0.0);
     // One point beyond the bleed edge, so no rendering of the hairline's end can touch it.
     let offset = bleed.max(mm(3.0)) + 1.0;
     let length = mm(6.0);
@@ -46,7 +46,7 @@ pub(crate) fn build(page: &Page, options: &RenderOptions, fonts: &FontBook) -> P
             marks.lines.push([(cx, cy + sy * offset), (cx, cy + sy * (offset + length))]);
         }
     }
-    if options.marks == Marks::All {
+    if options.output.marks == Marks::All {
         // Targets: a circle and four ticks pointing at its centre. The ticks stop short of
         // the circle and do not cross each other: where hairlines of all four inks cross,
         // a RIP renders a solid 400 % spot that ink-limit preflight reports.
@@ -111,10 +111,11 @@ mod tests {
     fn marks_stay_outside_the_bleed_box_and_inside_the_media() {
         let book = crate::render::tests::book();
         let page = Page { width: mm(210.0), height: mm(297.0), number: 3, items: vec![] };
-        let options =
-            RenderOptions { marks: Marks::All, slug: "x.pdf".into(), ..Default::default() };
+        let mut options = RenderOptions { slug: "x.pdf".into(), ..Default::default() };
+        options.output.marks = Marks::All;
         let marks = build(&page, &options, &book);
-        let boxes = PageBoxes::new(page.width, page.height, options.bleed, options.marks);
+        let boxes =
+            PageBoxes::new(page.width, page.height, options.output.bleed, options.output.marks);
         assert_eq!(marks.lines.len(), 8 + 16);
         let outside_bleed = |x: f32, y: f32| {
             let (px, py) = boxes.point(x, y);

@@ -31,7 +31,7 @@ use rayon::prelude::*;
 
 use crate::compose::display::{Item, Page};
 use crate::diag::Diagnostic;
-pub use crate::load::model::{Intent, Marks, Standard};
+pub use crate::load::model::{Intent, Marks, OutputSpec, Standard};
 use crate::text::fonts::FontBook;
 
 pub use content::dark_runs;
@@ -39,22 +39,9 @@ pub use content::dark_runs;
 /// How to write the PDF.
 #[derive(Debug, Clone)]
 pub struct RenderOptions {
-    /// Which PDF/X flavour to write.
-    pub standard: Standard,
-    /// Bleed per side, points.
-    pub bleed: f32,
-    /// Printer's marks around the page.
-    pub marks: Marks,
-    /// CMYK output profile; `None` = the bundled Coated FOGRA39.
-    pub icc_profile: Option<PathBuf>,
-    /// OutputConditionIdentifier, e.g. `FOGRA39`.
-    pub output_condition: String,
-    /// Total ink limit for converted photos, percent.
-    pub tac: f32,
-    /// Rendering intent for photo conversion.
-    pub intent: Intent,
-    /// The document's `Trapped` value.
-    pub trapped: bool,
+    /// Standard, bleed, marks, output profile and condition, ink limit, rendering intent
+    /// and trapping, as resolved from `issue.yaml` and the command line.
+    pub output: OutputSpec,
     /// Document title (Info and XMP).
     pub title: String,
     /// Document language tag, e.g. `fr`.
@@ -69,17 +56,11 @@ pub struct RenderOptions {
 }
 
 impl Default for RenderOptions {
-    /// PDF/X-4 on Coated FOGRA39 with 3 mm bleed, crop marks and a 240 % ink limit.
+    /// The defaults of `issue.yaml`: PDF/X-4 on Coated FOGRA39, 3 mm bleed, crop marks, a
+    /// 240 % ink limit.
     fn default() -> Self {
         Self {
-            standard: Standard::PdfX4,
-            bleed: crate::geom::mm(3.0),
-            marks: Marks::Crop,
-            icc_profile: None,
-            output_condition: "FOGRA39".into(),
-            tac: 240.0,
-            intent: Intent::RelativeColorimetric,
-            trapped: false,
+            output: crate::load::default_config().output,
             title: String::new(),
             lang: "fr".into(),
             date: (2025, 1, 1),
@@ -165,7 +146,7 @@ pub fn render_pdf(
     if pages.is_empty() {
         return Err(Diagnostic::error("render", "nothing to render: the document has no pages"));
     }
-    let profile = pdfx::output_profile(options.icc_profile.as_deref())?;
+    let profile = pdfx::output_profile(options.output.icc_profile.as_deref())?;
     let mut warnings = Vec::new();
 
     // Pass 1: marks (they carry text), glyph usage and images.
@@ -195,7 +176,7 @@ pub fn render_pdf(
     // buffer is not reallocated and copied again and again while they are copied in.
     let room = images.file_bytes().saturating_add(4 << 20).min(256 << 20);
     let mut pdf = Pdf::with_capacity(room as usize);
-    pdf.set_version(1, pdfx::version(options.standard));
+    pdf.set_version(1, pdfx::version(options.output.standard));
     let mut refs = Refs(0);
     let catalog_id = refs.next();
     let page_tree_id = refs.next();
@@ -223,7 +204,12 @@ pub fn render_pdf(
         .par_iter()
         .zip(&page_marks)
         .map(|(page, page_marks)| {
-            let boxes = pdfx::PageBoxes::new(page.width, page.height, options.bleed, options.marks);
+            let boxes = pdfx::PageBoxes::new(
+                page.width,
+                page.height,
+                options.output.bleed,
+                options.output.marks,
+            );
             let drawn = content::draw_page(page, page_marks, &boxes, &embedded, &image_objects);
             let compressed = deflate_at(&drawn.content, 3);
             (boxes, drawn, compressed)

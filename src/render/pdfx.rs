@@ -156,8 +156,11 @@ pub(crate) fn document_digest(
     hash.update(body[1]);
     hash.update(options.title.as_bytes());
     hash.update(options.lang.as_bytes());
-    hash.update(options.output_condition.as_bytes());
-    hash.update(format!("{:?}{:?}{}", options.date, options.standard, options.trapped));
+    hash.update(options.output.output_condition.as_bytes());
+    hash.update(format!(
+        "{:?}{:?}{}",
+        options.date, options.output.standard, options.output.trapped
+    ));
     hash.finalize().into()
 }
 
@@ -212,8 +215,8 @@ pub(crate) fn write_document(
         .utc_offset_hour(0)
         .utc_offset_minute(0);
     let trapped =
-        if options.trapped { TrappingStatus::Trapped } else { TrappingStatus::NotTrapped };
-    let keys = pdfx_keys(options.standard);
+        if options.output.trapped { TrappingStatus::Trapped } else { TrappingStatus::NotTrapped };
+    let keys = pdfx_keys(options.output.standard);
 
     let mut info = pdf.document_info(info_id);
     info.title(TextStr(&options.title))
@@ -235,7 +238,7 @@ pub(crate) fn write_document(
     pdf.icc_profile(profile_id, &compressed).n(4).filter(pdf_writer::Filter::FlateDecode);
 
     // XMP needs PDF 1.4; PDF/X-1a:2001 files are 1.3 and identify themselves in Info only.
-    let metadata_id = (options.standard != Standard::PdfX1a).then(|| {
+    let metadata_id = (options.output.standard != Standard::PdfX1a).then(|| {
         let id = refs.next();
         let xmp = xmp_packet(options, keys.map(|k| k.0), digest);
         // Left uncompressed so that file-level tools can find it, as XMP intends.
@@ -248,18 +251,18 @@ pub(crate) fn write_document(
     if let Some(id) = metadata_id {
         catalog.metadata(id);
     }
-    if options.standard != Standard::PdfX1a && !options.lang.is_empty() {
+    if options.output.standard != Standard::PdfX1a && !options.lang.is_empty() {
         catalog.lang(TextStr(&options.lang));
     }
     let mut intents = catalog.output_intents();
     let mut intent = intents.push();
     intent
         .subtype(OutputIntentSubtype::PDFX)
-        .output_condition_identifier(TextStr(&options.output_condition))
+        .output_condition_identifier(TextStr(&options.output.output_condition))
         .output_condition(TextStr(&profile.name))
         .info(TextStr(&profile.name))
         .dest_output_profile(profile_id);
-    if options.icc_profile.is_none() {
+    if options.output.icc_profile.is_none() {
         intent.registry_name(TextStr("http://www.color.org"));
     }
 }
@@ -299,7 +302,7 @@ fn xmp_packet(options: &RenderOptions, pdfx_version: Option<&str>, digest: &[u8;
         month.clamp(1, 12),
         day.clamp(1, 31)
     );
-    let trapped = if options.trapped { "True" } else { "False" };
+    let trapped = if options.output.trapped { "True" } else { "False" };
     let title = xml_escape(&options.title);
     let mut out = String::new();
     out.push_str("<?xpacket begin=\"\u{feff}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n");

@@ -142,14 +142,14 @@ fn sample_pages(book: &FontBook, rgb: &Path) -> Vec<Page> {
 }
 
 fn options(standard: Standard) -> RenderOptions {
-    RenderOptions {
-        standard,
-        marks: Marks::All,
+    let mut options = RenderOptions {
         title: "Liberté Actus 1719".into(),
         date: (2025, 9, 11),
         slug: "liberte-2025-37.pdf  2025-09-11  PDF/X".into(),
         ..Default::default()
-    }
+    };
+    (options.output.standard, options.output.marks) = (standard, Marks::All);
+    options
 }
 
 fn render(standard: Standard) -> (Rendered, PathBuf) {
@@ -424,8 +424,8 @@ fn x4_is_identified_in_xmp_and_renders_deterministically() {
 fn plain_pdf_is_version_1_7_without_pdfx_keys() {
     let book = book();
     let pages = vec![Page { width: 200.0, height: 300.0, number: 1, items: vec![] }];
-    let options =
-        RenderOptions { standard: Standard::None, marks: Marks::None, ..options(Standard::None) };
+    let mut options = options(Standard::None);
+    options.output.marks = Marks::None;
     let rendered = render_pdf(&pages, &book, &options).unwrap();
     assert!(rendered.bytes.starts_with(b"%PDF-1.7\n"));
     let doc = Document::load_mem(&rendered.bytes).unwrap();
@@ -679,7 +679,8 @@ fn each_run_shows_with_its_own_colour_font_and_baseline() {
         text(mm(100.0), set(&book, body, "fin", 12.0, 0.0), Color::BLACK),
     ];
     let pages = [Page { width: mm(210.0), height: mm(297.0), number: 1, items }];
-    let options = RenderOptions { marks: Marks::None, ..options(Standard::PdfX4) };
+    let mut options = options(Standard::PdfX4);
+    options.output.marks = Marks::None;
     let rendered = render_pdf(&pages, &book, &options).unwrap();
     let doc = Document::load_mem(&rendered.bytes).unwrap();
     let shows = state_at_each_show(&page_content(&doc, 1));
