@@ -62,6 +62,23 @@ impl Lang {
         }
     }
 
+    /// How many languages there are (for tables indexed by [`Lang::index`]).
+    pub const COUNT: usize = 8;
+
+    /// A dense index 0..[`Lang::COUNT`], for per-language tables and cache keys.
+    pub fn index(self) -> usize {
+        match self {
+            Lang::Fr => 0,
+            Lang::EnGb => 1,
+            Lang::EnUs => 2,
+            Lang::De => 3,
+            Lang::Es => 4,
+            Lang::It => 5,
+            Lang::Pt => 6,
+            Lang::Nl => 7,
+        }
+    }
+
     /// Whether this is one of the English variants.
     pub fn is_english(self) -> bool {
         matches!(self, Lang::EnGb | Lang::EnUs)

@@ -37,26 +37,12 @@ fn language(lang: Lang) -> Language {
     }
 }
 
-const LANGS: usize = 8;
-
-fn index(lang: Lang) -> usize {
-    match lang {
-        Lang::Fr => 0,
-        Lang::EnGb => 1,
-        Lang::EnUs => 2,
-        Lang::De => 3,
-        Lang::Es => 4,
-        Lang::It => 5,
-        Lang::Pt => 6,
-        Lang::Nl => 7,
-    }
-}
-
 /// The process-wide dictionary for `lang`, loaded on first use; `None` if it cannot load
 /// (then words are simply not hyphenated).
 fn dictionary(lang: Lang) -> Option<&'static Standard> {
-    static DICTS: [OnceLock<Option<Standard>>; LANGS] = [const { OnceLock::new() }; LANGS];
-    DICTS[index(lang)]
+    static DICTS: [OnceLock<Option<Standard>>; Lang::COUNT] =
+        [const { OnceLock::new() }; Lang::COUNT];
+    DICTS[lang.index()]
         .get_or_init(|| {
             let mut dict = Standard::from_embedded(language(lang)).ok()?;
             dict.minima = minima(lang);

@@ -126,22 +126,9 @@ impl Shaper {
         key.clear();
         // The font id and language make a fixed two-character prefix, so keys never collide.
         key.push(char::from_u32(0xF0000 + u32::from(font.0)).unwrap_or('\u{F0000}'));
-        key.push(char::from(b'a' + lang_index(lang)));
+        key.push(char::from(b'a' + lang.index() as u8));
         key.push_str(text);
         self.cache.get_or_insert(key, || Arc::new(shape_uncached(book, font, lang, text)))
-    }
-}
-
-fn lang_index(lang: Lang) -> u8 {
-    match lang {
-        Lang::Fr => 0,
-        Lang::EnGb => 1,
-        Lang::EnUs => 2,
-        Lang::De => 3,
-        Lang::Es => 4,
-        Lang::It => 5,
-        Lang::Pt => 6,
-        Lang::Nl => 7,
     }
 }
 
