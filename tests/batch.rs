@@ -69,6 +69,10 @@ fn several_articles_get_continuous_folios_and_split_pages() {
             let folio = format!("page {}", i + 1);
             assert!(text.contains(&folio), "{name} has its folio `{folio}`:\n{text}");
             assert!(text.contains("N° 42"), "{name} names the issue number");
+            if i == 0 {
+                // The first article jumps to the next page and says so.
+                assert!(text.contains("Suite page 2"), "{name} has its jump line:\n{text}");
+            }
         }
     }
     let json = report_of(&report);

@@ -106,7 +106,7 @@ pub fn run(input: &Path, options: &Options) -> Outcome {
         Ok(issue) => issue,
         Err(errors) => {
             report.issue = errors;
-            return finish(report, started);
+            return finish(report, started, options.strict);
         }
     };
     let mut config = issue.config.clone();
@@ -125,7 +125,7 @@ pub fn run(input: &Path, options: &Options) -> Outcome {
                 d = d.in_file(file);
             }
             report.issue.push(d);
-            return finish(report, started);
+            return finish(report, started, options.strict);
         }
     };
     let engine = TextEngine::new(fonts, &config.hyphenation);
@@ -166,13 +166,26 @@ pub fn run(input: &Path, options: &Options) -> Outcome {
             Ok(_) => (Vec::new(), "ok"),
             Err(errors) => (errors.clone(), "failed"),
         };
+        let mut warnings = p.warnings.clone();
+        if let Some(pl) = placement.as_ref().filter(|pl| pl.overset) {
+            warnings.push(
+                Diagnostic::warning(
+                    "overset",
+                    format!(
+                        "some text is taller than a column and was set past the type area on page {}",
+                        pl.pages.last().copied().unwrap_or(1)
+                    ),
+                )
+                .in_file(&p.file),
+            );
+        }
         report.articles.push(ArticleReport {
             file: p.file.display().to_string(),
             title: p.article.as_ref().map(|a| a.title.clone()),
             status,
             pages: placement.as_ref().map(|pl| pl.pages.clone()).unwrap_or_default(),
             errors,
-            warnings: p.warnings.clone(),
+            warnings,
             overset: placement.as_ref().is_some_and(|pl| pl.overset),
             underset_mm: placement.as_ref().map_or(0.0, |pl| round1(to_mm(pl.underset))),
             photos: p.photos.clone(),
@@ -182,10 +195,18 @@ pub fn run(input: &Path, options: &Options) -> Outcome {
     report.summary.pages = pages.len();
     lap(&mut report, "compose");
 
-    if options.write && !pages.is_empty() {
-        let out_dir = options.output.clone().unwrap_or_else(|| default_output(input, &issue));
-        output::remove_stale_temporaries(&out_dir);
-        let files = plan_outputs(&config, &engine, &ok, &boilerplate, &pages, input, options.split);
+    // `check` renders too (a corrupt photo must show up there), it only writes nothing.
+    if !pages.is_empty() {
+        let files = plan_outputs(
+            &config,
+            &engine,
+            &ok,
+            &report.articles,
+            &boilerplate,
+            &pages,
+            input,
+            options.split,
+        );
         let render_options = render_options(&config, &issue);
         // Render every file first, then write them all: a render failure (an unreadable
         // photo) is known before anything touches the output folder.
@@ -199,6 +220,17 @@ pub fn run(input: &Path, options: &Options) -> Outcome {
             })
             .collect();
         lap(&mut report, "render");
+        if !options.write {
+            for result in rendered {
+                match result {
+                    Ok((_, _, rendered)) => report.issue.extend(rendered.warnings),
+                    Err(error) => report.issue.push(error),
+                }
+            }
+            return finish(report, started, options.strict);
+        }
+        let out_dir = options.output.clone().unwrap_or_else(|| default_output(input, &issue));
+        output::remove_stale_temporaries(&out_dir);
         let written: Vec<Result<OutputReport, Diagnostic>> = rendered
             .into_par_iter()
             .map(|result| {
@@ -215,6 +247,17 @@ pub fn run(input: &Path, options: &Options) -> Outcome {
                     sha256: hex(&Sha256::digest(&rendered.bytes)),
                     status,
                     warnings: rendered.warnings,
+                    images: rendered
+                        .images
+                        .into_iter()
+                        .map(|i| report::ImageReport {
+                            file: i.path.display().to_string(),
+                            page: i.page,
+                            ppi: round1(i.ppi),
+                            passthrough: i.passthrough,
+                            color: i.color,
+                        })
+                        .collect(),
                 })
             })
             .collect();
@@ -226,7 +269,7 @@ pub fn run(input: &Path, options: &Options) -> Outcome {
         }
         lap(&mut report, "write");
     }
-    finish(report, started)
+    finish(report, started, options.strict)
 }
 
 /// Loads nothing, sets everything: one article through the text stage and its checks.
@@ -300,11 +343,11 @@ fn prepare_entry(
                 }
             }
         }
-        if strict && !warnings.is_empty() {
-            errors.extend(warnings.iter().map(|w| {
-                let mut e = w.clone();
-                e.severity = Severity::Error;
-                e
+        if strict {
+            // --strict: every warning is an error (and is counted once, as an error).
+            errors.extend(warnings.drain(..).map(|mut w| {
+                w.severity = Severity::Error;
+                w
             }));
         }
         if errors.is_empty() { Ok(prepared) } else { Err(errors) }
@@ -364,17 +407,19 @@ fn article_qr(
         version: symbol.version,
         ec_level: format!("{:?}", symbol.ec_level),
         size_mm: round1((symbol.width + 8) as f32 * module_mm),
-        module_mm: round1(module_mm * 10.0) / 10.0,
+        module_mm: round2(module_mm),
         verified: true,
     };
     Ok(Some((QrInput { symbol: Arc::new(symbol), url, address }, report)))
 }
 
 /// The files to write and the pages of each.
+#[allow(clippy::too_many_arguments)]
 fn plan_outputs(
     config: &load::model::IssueConfig,
     engine: &TextEngine,
     ok: &[(&Path, &PreparedArticle)],
+    placed: &[ArticleReport],
     boilerplate: &[BlockPiece],
     pages: &[Page],
     input: &Path,
@@ -389,7 +434,7 @@ fn plan_outputs(
         ("date", date.clone()),
         ("number", config.number.clone().unwrap_or_default()),
     ];
-    match split {
+    let mut files = match split {
         Split::Issue => {
             let name = if input.is_file() {
                 input.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
@@ -412,18 +457,25 @@ fn plan_outputs(
             })
             .collect(),
         Split::Articles => {
-            let mut first = 1;
+            // Each article alone, numbered from the page it starts on in the issue.
+            let starts = placed.iter().filter(|a| a.status == "ok").map(|a| a.pages.first());
             let mut files = Vec::new();
-            for (file, prepared) in ok {
+            for ((file, prepared), start) in ok.iter().zip(starts) {
+                let first = start.copied().unwrap_or(1);
                 let composition = compose::compose(engine, config, &[prepared], boilerplate, first);
-                first += composition.pages.len() as u32;
                 let stem =
                     file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
                 files.push((format!("{}.pdf", output::slug(&stem)), composition.pages));
             }
             files
         }
+    };
+    let mut names: Vec<String> = files.iter().map(|(name, _)| name.clone()).collect();
+    output::distinct_names(&mut names, if split == Split::Articles { "article" } else { "issue" });
+    for ((name, _), distinct) in files.iter_mut().zip(names) {
+        *name = distinct;
     }
+    files
 }
 
 /// Render settings from the issue.
@@ -458,7 +510,11 @@ fn render_options(config: &load::model::IssueConfig, issue: &Issue) -> RenderOpt
 /// The calendar date of `SOURCE_DATE_EPOCH` (seconds since 1970-01-01 UTC), if set.
 fn source_date_epoch() -> Option<load::model::Date> {
     let seconds: i64 = std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()?;
-    Some(civil_date(seconds.div_euclid(86_400)))
+    // Far beyond any printable year: ignore rather than wrap.
+    if !(0..=253_402_300_799).contains(&seconds) {
+        return None;
+    }
+    Some(civil_date(seconds / 86_400))
 }
 
 /// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
@@ -493,7 +549,7 @@ fn progress_bar(enabled: bool, len: u64) -> indicatif::ProgressBar {
     bar
 }
 
-fn finish(mut report: Report, started: Instant) -> Outcome {
+fn finish(mut report: Report, started: Instant, strict: bool) -> Outcome {
     let mut warnings: BTreeMap<String, usize> = BTreeMap::new();
     let mut errors: BTreeMap<String, usize> = BTreeMap::new();
     for d in report.diagnostics() {
@@ -504,15 +560,24 @@ fn finish(mut report: Report, started: Instant) -> Outcome {
     report.summary.failed = report.articles.iter().filter(|a| a.status == "failed").count();
     report.summary.warnings = warnings;
     report.summary.errors = errors;
-    report.summary.seconds = (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
+    report.summary.seconds = round3(started.elapsed().as_secs_f64());
     let issue_failed = report.issue.iter().any(Diagnostic::is_error);
-    report.ok = !issue_failed && report.summary.failed == 0 && report.summary.articles > 0;
+    // With --strict a warning anywhere (issue.yaml, overset, a photo's profile) fails the run.
+    let strict_failed = strict && !report.summary.warnings.is_empty();
+    report.ok = !issue_failed
+        && !strict_failed
+        && report.summary.failed == 0
+        && report.summary.articles > 0;
     let exit_code = if report.ok { 0 } else { 1 };
     Outcome { report, exit_code }
 }
 
 fn round3(v: f64) -> f64 {
     (v * 1000.0).round() / 1000.0
+}
+
+fn round2(v: f32) -> f32 {
+    (v * 100.0).round() / 100.0
 }
 
 fn round1(v: f32) -> f32 {

@@ -110,6 +110,16 @@ fn fault() -> Option<Fault> {
 pub fn slug(text: &str) -> String {
     let mut out = String::new();
     for c in text.chars() {
+        let folded = match c {
+            'œ' | 'Œ' => "oe",
+            'æ' | 'Æ' => "ae",
+            'ß' => "ss",
+            _ => "",
+        };
+        if !folded.is_empty() {
+            out.push_str(folded);
+            continue;
+        }
         let c = fold_accent(c);
         if c.is_ascii_alphanumeric() {
             out.push(c.to_ascii_lowercase());
@@ -118,6 +128,24 @@ pub fn slug(text: &str) -> String {
         }
     }
     out.trim_end_matches('-').to_string()
+}
+
+/// Makes file names usable and distinct: an empty stem (a title in a script the slug does
+/// not keep) becomes `fallback-N`, and a repeated name gets `-2`, `-3`, ...
+pub fn distinct_names(names: &mut [String], fallback: &str) {
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, name) in names.iter_mut().enumerate() {
+        let (stem, extension) = name.rsplit_once('.').unwrap_or((name.as_str(), "pdf"));
+        let stem = if stem.is_empty() { format!("{fallback}-{}", i + 1) } else { stem.to_string() };
+        let extension = extension.to_string();
+        let mut candidate = format!("{stem}.{extension}");
+        let mut n = 2;
+        while !seen.insert(candidate.clone()) {
+            candidate = format!("{stem}-{n}.{extension}");
+            n += 1;
+        }
+        *name = candidate;
+    }
 }
 
 fn fold_accent(c: char) -> char {
@@ -151,7 +179,8 @@ pub fn fill_pattern(pattern: &str, values: &[(&str, String)], page: u32) -> Stri
     while let Some(start) = out.find("{page") {
         let Some(len) = out[start..].find('}') else { break };
         let spec = &out[start + 5..start + len];
-        let width: usize = spec.trim_start_matches(':').parse().unwrap_or(0);
+        // A page number never needs more than a few digits; cap what a pattern may ask for.
+        let width: usize = spec.trim_start_matches(':').parse().unwrap_or(0).min(6);
         out.replace_range(start..=start + len, &format!("{page:0width$}"));
     }
     out
@@ -165,6 +194,15 @@ mod tests {
     fn slugs_are_ascii() {
         assert_eq!(slug("Liberté Actus"), "liberte-actus");
         assert_eq!(slug("  N° 1719 / été "), "n-1719-ete");
+    }
+
+    #[test]
+    fn names_are_never_empty_or_repeated() {
+        assert_eq!(slug("Œuvres d’été, Straße"), "oeuvres-d-ete-strasse");
+        let mut names: Vec<String> =
+            ["01-a.pdf", "01-a.pdf", ".pdf", "b.pdf"].map(String::from).to_vec();
+        distinct_names(&mut names, "article");
+        assert_eq!(names, ["01-a.pdf", "01-a-2.pdf", "article-3.pdf", "b.pdf"]);
     }
 
     #[test]

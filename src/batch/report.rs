@@ -112,6 +112,23 @@ pub struct OutputReport {
     pub status: WriteStatus,
     /// Findings of the renderer (a photo's broken colour profile, ...).
     pub warnings: Vec<Diagnostic>,
+    /// Every photo placement in the file: page, resolution and how its colour was handled.
+    pub images: Vec<ImageReport>,
+}
+
+/// A photo as it went into an output file.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImageReport {
+    /// Image file.
+    pub file: String,
+    /// Page number.
+    pub page: u32,
+    /// Effective resolution, pixels per inch.
+    pub ppi: f32,
+    /// Whether the JPEG went in byte for byte.
+    pub passthrough: bool,
+    /// Colour handling, e.g. `CMYK` or `RGB (sRGB) -> CMYK`.
+    pub color: String,
 }
 
 /// Totals of a run.

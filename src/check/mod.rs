@@ -10,7 +10,10 @@ use crate::qr::{self, QrSymbol};
 /// Effective resolution of an image of `pixels` drawn at `placement`, in pixels per inch
 /// (the lower of the two axes).
 pub fn effective_ppi(pixels: (u32, u32), placement: &Rect) -> f32 {
-    let inches = |points: f32| (points / 72.0).max(f32::EPSILON);
+    if placement.width <= 0.0 || placement.height <= 0.0 {
+        return 0.0;
+    }
+    let inches = |points: f32| points / 72.0;
     (pixels.0 as f32 / inches(placement.width)).min(pixels.1 as f32 / inches(placement.height))
 }
 

@@ -21,6 +21,8 @@ use crate::text::{Line, ParagraphStyle, TextEngine};
 /// An article with every part set, ready to be placed on pages.
 #[derive(Debug, Clone)]
 pub struct PreparedArticle {
+    /// The article's language (for labels placed at composition, like the jump line).
+    pub lang: Lang,
     /// Kicker, headline, meta line and keywords, spanning the head width.
     pub head: BlockPiece,
     /// The same with a smaller headline, for an article that starts under another one:
@@ -36,8 +38,6 @@ pub struct PreparedArticle {
     pub lead_columns: u32,
     /// Body pieces in reading order.
     pub pieces: Vec<Piece>,
-    /// Words in the body (for the reading time).
-    pub words: usize,
     /// Warnings from setting the text, located in the article file.
     pub warnings: Vec<Diagnostic>,
 }
@@ -239,6 +239,7 @@ pub fn prepare(
         pieces.push(Piece::Block(block));
     }
     Ok(PreparedArticle {
+        lang: article.lang,
         head,
         head_secondary,
         qr_head,
@@ -246,7 +247,6 @@ pub fn prepare(
         lead,
         lead_columns,
         pieces,
-        words,
         warnings: setter.warnings,
     })
 }
@@ -296,17 +296,15 @@ fn head_block(
     let base = &base;
     let min_size = config.styles.body.size.max(8.0);
     let mut style = base.clone();
+    let before = setter.warnings.len();
     let mut lines = setter.set_text(&article.title, &style, width);
     while lines.len() as f32 * style.leading > max_height && style.size > min_size {
         let size = (style.size - 1.0).max(min_size);
         style.leading = base.leading * size / base.size;
         style.size = size;
-        let set = setter.engine.set_paragraph(
-            &[Span::plain(article.title.clone())],
-            &setter.paragraph_style(&style),
-            width,
-        );
-        lines = set.lines;
+        // Keep only the findings of the size finally used.
+        setter.warnings.truncate(before);
+        lines = setter.set_text(&article.title, &style, width);
     }
     let needed = lines.len() as f32 * style.leading;
     if needed > max_height {
@@ -450,11 +448,15 @@ fn lead_block(setter: &mut Setter<'_>, article: &Article, width: f32) -> Option<
 pub fn cover(frame: Rect, pixels: (u32, u32), focus: (f32, f32)) -> Rect {
     let (pw, ph) = (pixels.0.max(1) as f32, pixels.1.max(1) as f32);
     let scale = (frame.width / pw).max(frame.height / ph);
-    let (w, h) = (pw * scale, ph * scale);
+    // Float rounding can leave the scaled side a hair short of the frame: never smaller.
+    let (w, h) = ((pw * scale).max(frame.width), (ph * scale).max(frame.height));
+    // max-then-min rather than clamp: clamp panics if rounding ever crossed the bounds.
     let x = (frame.x + frame.width / 2.0 - focus.0.clamp(0.0, 1.0) * w)
-        .clamp(frame.right() - w, frame.x);
+        .max(frame.right() - w)
+        .min(frame.x);
     let y = (frame.y + frame.height / 2.0 - focus.1.clamp(0.0, 1.0) * h)
-        .clamp(frame.bottom() - h, frame.y);
+        .max(frame.bottom() - h)
+        .min(frame.y);
     Rect::new(x, y, w, h)
 }
 
@@ -474,8 +476,11 @@ fn body_pieces(setter: &mut Setter<'_>, blocks: &[Block], width: f32) -> Vec<Pie
                     style.first_indent = styles.body.size;
                 }
                 let lines = setter.set_with(spans, &style, width);
-                pieces.push(Piece::Lines(setter.piece(lines, &styles.body, 0.0)));
-                indent_next = true;
+                // Text that sets to nothing (only soft hyphens, say) takes no room.
+                if !lines.is_empty() {
+                    pieces.push(Piece::Lines(setter.piece(lines, &styles.body, 0.0)));
+                    indent_next = true;
+                }
             }
             BlockKind::Intertitle(spans) => {
                 let lines = setter.set(spans, &styles.intertitle, width);
@@ -537,8 +542,7 @@ fn quote_block(setter: &mut Setter<'_>, spans: &[Span], width: f32) -> BlockPiec
     let mut items =
         vec![Item::Rule { from: (0.0, 1.0), to: (width, 1.0), width: 1.0, color: rule }];
     let mut y = 6.0;
-    let quoted: Vec<Span> = spans.to_vec();
-    let lines = setter.set(&quoted, &style, width);
+    let lines = setter.set(spans, &style, width);
     items.extend(setter.stack(&lines, &style, 0.0, &mut y, width));
     y += 4.0;
     items.push(Item::Rule { from: (0.0, y), to: (width, y), width: 1.0, color: rule });
@@ -755,6 +759,13 @@ mod tests {
         // The focus (80 % across) is as near the frame centre as the crop allows.
         let focus_x = placed.x + 0.8 * placed.width;
         assert!(focus_x > frame.x + frame.width / 2.0 - 1.0);
+        // Portrait photos of every width never trip on rounding (this once panicked).
+        let column = Rect::new(0.0, 0.0, 345.3, 230.2);
+        for width in 300..1200 {
+            let placed = cover(column, (width, width * 3 / 2), (0.5, 0.0));
+            assert!(placed.x <= column.x && placed.right() >= column.right());
+            assert!(placed.y <= column.y && placed.bottom() >= column.bottom());
+        }
         // Centre focus on a tall photo: cropped top and bottom equally.
         let tall = cover(frame, (1000, 3000), (0.5, 0.5));
         assert!((tall.y - frame.y + (tall.height - frame.height) / 2.0).abs() < 1e-3);

@@ -207,6 +207,10 @@ pub fn flow(pieces: &[Piece], start: Cursor, columns: &[ColumnSlot], bottom: f32
             let space = if column_empty || cursor.line > 0 { 0.0 } else { piece.space_before() };
             let room = bottom - column.reserve - (y + space);
             match piece {
+                Piece::Lines(p) if p.lines.is_empty() => {
+                    // Nothing to place (a list item of invisible characters): move on.
+                    cursor = Cursor { piece: cursor.piece + 1, line: 0 };
+                }
                 Piece::Lines(p) => {
                     let total = p.lines.len();
                     let remaining = total - cursor.line;
@@ -402,6 +406,14 @@ mod tests {
         assert!(balanced.complete(&pieces));
         assert_eq!(balanced.bottom, 100.0, "30 lines in 3 columns end after 10 lines");
         assert_eq!(per_column(&balanced), [10, 10, 10]);
+    }
+
+    #[test]
+    fn empty_pieces_are_skipped_not_looped_on() {
+        let pieces = [lines(3), lines(0), lines(3)];
+        let flowed = flow(&pieces, Cursor::default(), &columns(1), 100.0);
+        assert!(flowed.complete(&pieces));
+        assert_eq!(per_column(&flowed), [6]);
     }
 
     #[test]

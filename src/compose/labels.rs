@@ -132,7 +132,7 @@ fn apply(into: &mut ResolvedLabels, from: &Labels) {
         }
     }
     if from.reading_time.is_some() {
-        into.reading_time_one = into.reading_time.clone();
+        into.reading_time_one = fill(&into.reading_time, &[("minutes", "1")]);
     }
 }
 
@@ -223,6 +223,16 @@ mod tests {
         assert_eq!(reading_minutes(0, 230), 1);
         assert_eq!(reading_minutes(460, 230), 2);
         assert_eq!(reading_minutes(461, 230), 3);
+    }
+
+    #[test]
+    fn an_overridden_reading_time_serves_one_minute_too() {
+        let mut config = crate::load::default_config();
+        let custom =
+            Labels { reading_time: Some("Lecture : {minutes} min".into()), ..Labels::default() };
+        config.labels.push((Lang::Fr, custom));
+        let resolved = labels(&config, Lang::Fr);
+        assert_eq!(resolved.reading_time_one, "Lecture : 1 min");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The `compose` stage: page geometry, columns and frames; produces the display list.
 //!
-//! Articles are set in parallel ([`article::prepare`]), then placed one after the other
-//! ([`compose`]): an article starts under the previous one when enough of the page is left,
+//! Each article's parts are set by [`article::prepare`] (the batch runs it for all articles
+//! in parallel), then [`compose`] places them one after the other: an article starts under the previous one when enough of the page is left,
 //! otherwise on a new page; its head spans the type area, its photo tops the last columns,
 //! and its standfirst and body flow through the columns ([`flow`]) from the top left onto
 //! further pages, the last one balanced.
@@ -12,7 +12,8 @@ pub mod flow;
 pub mod labels;
 
 use crate::geom::Rect;
-use crate::load::model::{IssueConfig, Span};
+use crate::load::model::{IssueConfig, Lang, Span};
+use crate::text::Line;
 use crate::text::TextEngine;
 use article::{PreparedArticle, Setter, snap_up};
 use display::{Item, Page};
@@ -187,9 +188,20 @@ pub fn compose(
                 placement.underset = bottom - y;
                 break;
             }
+            // The article goes on overleaf: say where, at the foot of its last column.
+            let jump = jump_line(engine, config, &grid, article.lang, page.number + 1);
+            let jump_style = &config.styles.meta;
+            if let (Some(last), Some(_)) = (columns.last_mut(), &jump) {
+                last.reserve += jump_style.leading;
+            }
             let part: Flowed = flow(pieces, cursor, &columns, bottom);
             placement.overset |= part.overfull;
             page.items.extend(part.items(pieces));
+            if let (Some(line), Some(last)) = (&jump, columns.last()) {
+                let x = last.x + last.width - line.width;
+                let baseline = bottom - jump_style.leading + article::ascent(jump_style);
+                page.items.extend(line_items(line, x, baseline, jump_style.color));
+            }
             if let Some(block) = corner.take() {
                 let top = bottom - block.height;
                 page.items.extend(block.items.iter().map(|i| offset(i, corner_x, top)));
@@ -276,6 +288,22 @@ fn fits_below(
     lead_fits
         && balance(&article.pieces, Cursor::default(), &columns, grid.area.bottom(), grid.baseline)
             .is_some_and(|done| !done.overfull)
+}
+
+/// "Suite page 3": the jump line at the foot of a page an article continues from.
+fn jump_line(
+    engine: &TextEngine,
+    config: &IssueConfig,
+    grid: &Grid,
+    lang: Lang,
+    next_page: u32,
+) -> Option<Line> {
+    let labels = labels::labels(config, lang);
+    let text = labels::fill(&labels.continued, &[("page", &next_page.to_string())]);
+    let mut setter = Setter::new(engine, config, grid, lang, std::path::Path::new("issue.yaml"));
+    let mut style = config.styles.meta.clone();
+    style.emphasis.italic = true;
+    setter.set(&[Span::plain(text)], &style, grid.column_width).into_iter().next()
 }
 
 /// Snaps `y` to the baseline grid that starts at `top`.

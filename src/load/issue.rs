@@ -639,8 +639,27 @@ impl Resolver<'_> {
                 }
             }
         }
-        if let Some(p) = text(&raw.page_file_pattern) {
-            c.page_file_pattern = p;
+        if let (Some(p), Some(at)) = (text(&raw.page_file_pattern), &raw.page_file_pattern) {
+            // A file name in the output folder, one per page: no folders, no escape.
+            let problem = if p.contains(['/', '\\']) || p.contains("..") {
+                Some("must be a file name, without folders")
+            } else if !p.contains("{page") {
+                Some("must contain `{page}` or `{page:02}`, or every page overwrites the last")
+            } else {
+                None
+            };
+            match problem {
+                Some(why) => {
+                    let d = self.error(
+                        "invalid-value",
+                        format!("page_file_pattern {why}"),
+                        "page_file_pattern",
+                        at,
+                    );
+                    d.hint = Some(String::from("{publication}-{date}-p{page:02}.pdf"));
+                }
+                None => c.page_file_pattern = p,
+            }
         }
         c
     }

@@ -570,3 +570,21 @@ fn unquoted_off_means_off() {
     assert_eq!(issue.config.qr.placement, crate::load::model::QrPlacement::Off);
     assert_eq!(issue.config.output.marks, crate::load::model::Marks::None);
 }
+
+#[test]
+fn page_file_patterns_stay_in_the_output_folder() {
+    let dir = Scratch::new("pattern");
+    for (pattern, bad) in [
+        ("../p{page}.pdf", true),
+        ("/tmp/p{page}.pdf", true),
+        ("same.pdf", true),
+        ("p{page:03}.pdf", false),
+    ] {
+        dir.write("issue.yaml", format!("page_file_pattern: \"{pattern}\"\n"));
+        let result = load_issue(&dir.0, &STRICT);
+        assert_eq!(result.is_err(), bad, "{pattern}");
+        if let Err(errors) = result {
+            assert_eq!(errors[0].field.as_deref(), Some("page_file_pattern"));
+        }
+    }
+}

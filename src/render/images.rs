@@ -29,7 +29,6 @@ use sha2::{Digest, Sha256};
 
 use super::{ByPath, Refs, RenderOptions};
 use crate::diag::Diagnostic;
-use crate::geom::Rect;
 use crate::load::model::Intent;
 
 /// The distinct image files of a document, in first-use order.
@@ -152,16 +151,6 @@ fn write_one(pdf: &mut Pdf, id: Ref, index: usize, prepared: Prepared) -> ImageO
         color: prepared.color,
         digest: hash.finalize().into(),
     }
-}
-
-/// Effective resolution of `pixels` placed at `placement`: the lower of the two axes.
-pub(crate) fn effective_ppi(pixels: (u32, u32), placement: &Rect) -> f32 {
-    if placement.width <= 0.0 || placement.height <= 0.0 {
-        return 0.0;
-    }
-    let x = pixels.0 as f32 / (placement.width / 72.0);
-    let y = pixels.1 as f32 / (placement.height / 72.0);
-    x.min(y)
 }
 
 /// An image ready to write.
@@ -794,7 +783,8 @@ mod tests {
 
     #[test]
     fn ppi_is_the_lower_axis() {
-        let ppi = effective_ppi((2000, 1000), &Rect::new(0.0, 0.0, 720.0, 720.0));
+        let placement = crate::geom::Rect::new(0.0, 0.0, 720.0, 720.0);
+        let ppi = crate::check::effective_ppi((2000, 1000), &placement);
         assert!((ppi - 100.0).abs() < 1e-3);
     }
 

@@ -11,9 +11,6 @@
 //! fonts), [`images`] (photo pass-through and colour conversion), [`marks`] (printer's marks),
 //! [`content`] (drawing the display list).
 
-// Every stage reports a `Diagnostic` by value; boxing it only here would make `render` the odd
-// one out of the pipeline.
-
 mod content;
 mod fonts;
 mod images;
@@ -81,7 +78,7 @@ pub struct Rendered {
     pub images: Vec<PlacedImage>,
 }
 
-/// One placed photo, for the `check` stage (resolution, colour handling).
+/// One placed photo, as the report lists it (resolution, colour handling).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlacedImage {
     /// The image file.
@@ -223,7 +220,7 @@ pub fn render_pdf(
                 placed.push(PlacedImage {
                     path: path.clone(),
                     page: page.number,
-                    ppi: images::effective_ppi(image.pixels, placement),
+                    ppi: crate::check::effective_ppi(image.pixels, placement),
                     passthrough: image.passthrough,
                     color: image.color.clone(),
                 });

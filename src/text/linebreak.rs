@@ -45,8 +45,8 @@
 //! Ragged-right setting is the same optimiser with rigid word spaces and a flexible right
 //! margin (`rag`).
 //!
-//! **Parameters** (set in `paragraph.rs`; measured with `typometrics.py` on the seed page,
-//! TeX Gyre Termes 9.5 pt in 160.6 pt columns, where LuaLaTeX gets a mean inter-word gap of
+//! **Parameters** (set in `paragraph.rs`; measured with the team's
+//! `../shared/tools/typometrics.py` on the seed page, TeX Gyre Termes 9.5 pt in 160.6 pt columns, where LuaLaTeX gets a mean inter-word gap of
 //! 0.326 em and a 95th percentile of 0.505 em):
 //! - letter spacing ±1.5 % of each glyph's advance, between clusters only (never after a
 //!   word's last letter, so the word spaces stay what they look like): mean 0.357 → 0.302 em,

@@ -2,8 +2,9 @@
 //! the breaking passes, and the chosen breaks back to positioned glyph runs.
 //!
 //! The parameters below are TeX's, tuned for 9–10 pt type in columns of about 50 mm (some
-//! 30–40 characters) and measured with `typometrics.py` on real pages; the reasons for
-//! each choice are in the [`linebreak`] module doc (“Parameters”).
+//! 30–40 characters) and measured on real pages with the team's `typometrics.py` (in
+//! `../shared/tools`, beside the repository); the reasons for each choice are in the
+//! [`linebreak`] module doc (“Parameters”).
 
 use std::borrow::Cow;
 use std::sync::Arc;
