@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::compose::Grid;
 use crate::compose::display::Item;
-use crate::compose::flow::{BlockPiece, LinesPiece, Piece, line_items, offset};
+use crate::compose::flow::{BlockPiece, ColumnSlot, Cursor, LinesPiece, Piece, flow, line_items};
 use crate::compose::labels::{self, ResolvedLabels};
 use crate::diag::Diagnostic;
 use crate::geom::Rect;
@@ -64,6 +64,9 @@ pub struct Setter<'a> {
     file: std::path::PathBuf,
     line: usize,
 }
+
+/// Space between the items of a list in a sidebar, points.
+const LIST_ITEM_GAP: f32 = 1.5;
 
 /// Headline size of an article that starts under another one, relative to the lead's.
 const SECONDARY_HEADLINE: f32 = 0.75;
@@ -569,21 +572,17 @@ fn sidebar_block(
         setter.line = block.line;
         match &block.kind {
             BlockKind::List(items) => {
-                for piece in list_pieces(setter, items, &styles.sidebar, inner) {
+                // The list flows in one endless column inside the box, as in the body.
+                let mut pieces = list_pieces(setter, items, &styles.sidebar, inner);
+                for piece in pieces.iter_mut().skip(1) {
                     if let Piece::Lines(p) = piece {
-                        for (i, line) in p.lines.iter().enumerate() {
-                            let baseline = y + p.ascent;
-                            if i == 0 {
-                                content.extend(
-                                    p.first_line_extras.iter().map(|e| offset(e, pad, baseline)),
-                                );
-                            }
-                            content.extend(line_items(line, pad + p.indent, baseline, p.color));
-                            y += p.leading;
-                        }
-                        y += 1.5;
+                        p.space_before = LIST_ITEM_GAP;
                     }
                 }
+                let column = ColumnSlot { x: pad, width: inner, top: y, reserve: 0.0 };
+                let flowed = flow(&pieces, Cursor::default(), &[column], f32::MAX);
+                content.extend(flowed.items(&pieces));
+                y = flowed.bottom + LIST_ITEM_GAP;
             }
             BlockKind::Paragraph(spans)
             | BlockKind::Quote(spans)
