@@ -207,7 +207,14 @@ pub fn render_pdf(
                 options.output.bleed,
                 options.output.marks,
             );
-            let drawn = content::draw_page(page, page_marks, &boxes, &embedded, &image_objects);
+            let drawn = content::draw_page(
+                page,
+                options.output.bleed,
+                page_marks,
+                &boxes,
+                &embedded,
+                &image_objects,
+            );
             let compressed = deflate_at(&drawn.content, 3);
             (boxes, drawn, compressed)
         })

@@ -695,3 +695,32 @@ fn each_run_shows_with_its_own_colour_font_and_baseline() {
     let count = |op: &str| content.lines().filter(|l| l.ends_with(op)).count();
     assert_eq!((count(" Tf"), count(" k") + count(" g")), (4, 3), "{content}");
 }
+
+#[test]
+fn a_photo_touching_the_trim_runs_into_the_bleed() {
+    let book = book();
+    let bleed = mm(3.0);
+    // Second page's photo sits in the top-left corner of the trim.
+    let dir = temp_dir("bleed");
+    let pages = sample_pages(&book, &rgb_jpeg(&dir));
+    let rendered = render_pdf(&pages, &book, &options(Standard::PdfX4)).expect("renders");
+    let doc = Document::load_mem(&rendered.bytes).expect("parses");
+    let page = doc.get_dictionary(doc.get_pages()[&2]).unwrap();
+    let trim = rect(&doc, page, b"TrimBox");
+    let content = doc.get_page_content(doc.get_pages()[&2]).unwrap();
+    let ops = lopdf::content::Content::decode(&content).unwrap().operations;
+    // The clip of the image: the `re` right before `W`.
+    let clip = ops.windows(2).find(|w| w[0].operator == "re" && w[1].operator == "W").unwrap();
+    let n: Vec<f32> = clip[0].operands.iter().map(|o| o.as_float().unwrap()).collect();
+    assert!((n[0] - (trim[0] - bleed)).abs() < 0.05, "clip starts in the bleed: {n:?} {trim:?}");
+    // The clip's top edge reaches the bleed above the trim.
+    assert!((n[1] + n[3] - (trim[3] + bleed)).abs() < 0.05, "{n:?} {trim:?}");
+    // And a rectangle away from the edges is left alone.
+    let page = Page { width: 500.0, height: 700.0, number: 1, items: Vec::new() };
+    let inner = Rect::new(50.0, 60.0, 100.0, 100.0);
+    assert_eq!(super::content::to_bleed(inner, &page, bleed), inner);
+    let full = super::content::to_bleed(Rect::new(0.0, 0.0, 500.0, 700.0), &page, bleed);
+    assert_eq!((full.x, full.y), (-bleed, -bleed));
+    assert!((full.right() - (500.0 + bleed)).abs() < 1e-3);
+    assert!((full.bottom() - (700.0 + bleed)).abs() < 1e-3);
+}
