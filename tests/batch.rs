@@ -29,6 +29,19 @@ fn long_article(title: &str, n: usize) -> String {
     )
 }
 
+/// Builds `dir` into `dir/<out>` with a JSON report beside it: (run, out folder, report).
+fn build_with_report(
+    dir: &Path,
+    out: &str,
+    extra: &[&str],
+) -> (std::process::Output, PathBuf, PathBuf) {
+    let (out, report) = (dir.join(out), dir.join("report.json"));
+    let mut args = vec!["build", dir.to_str().unwrap(), "-o", out.to_str().unwrap(), "-q"];
+    args.extend(["--report", report.to_str().unwrap()]);
+    args.extend(extra);
+    (rotative(&args), out, report)
+}
+
 fn report_of(path: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
@@ -44,19 +57,7 @@ fn several_articles_get_continuous_folios_and_split_pages() {
         ],
         "",
     );
-    let out = dir.join("pages");
-    let report = dir.join("report.json");
-    let run = rotative(&[
-        "build",
-        dir.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--split",
-        "pages",
-        "--report",
-        report.to_str().unwrap(),
-        "-q",
-    ]);
+    let (run, out, report) = build_with_report(&dir, "pages", &["--split", "pages"]);
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
     let files = pdfs_in(&out);
     assert!(files.len() >= 3, "several pages: {files:?}");
@@ -136,17 +137,7 @@ fn a_broken_article_does_not_sink_the_others() {
         ],
         "",
     );
-    let out = dir.join("out");
-    let report = dir.join("report.json");
-    let run = rotative(&[
-        "build",
-        dir.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--report",
-        report.to_str().unwrap(),
-        "-q",
-    ]);
+    let (run, out, report) = build_with_report(&dir, "out", &[]);
     let err = stderr(&run);
     assert_eq!(run.status.code(), Some(1), "{err}");
     assert!(err.contains("broken.md:2"), "broken YAML located: {err}");

@@ -368,18 +368,26 @@ fn build(
         let mut frag_start = ts;
         let mut acc = 0.0f32;
         let mut bi = 0;
+        // A word fragment: a box whose letter spacing may stretch or shrink the line.
+        let push_fragment = |built: &mut Built,
+                             (start, end): (usize, usize),
+                             word: usize,
+                             width: f32,
+                             flex: f32| {
+            built.items.push(Item::Box {
+                width,
+                stretch: flex * letter_stretch,
+                shrink: flex * letter_shrink,
+            });
+            built.src.push(Src::Text { start, end, word });
+        };
         let mut emit_break = |built: &mut Built,
                               pos: usize,
                               kind: Inner,
                               (acc, flex): (f32, f32),
                               frag_start: usize| {
             if pos > frag_start {
-                built.items.push(Item::Box {
-                    width: acc,
-                    stretch: flex * letter_stretch,
-                    shrink: flex * letter_shrink,
-                });
-                built.src.push(Src::Text { start: frag_start, end: pos, word: word_index });
+                push_fragment(built, (frag_start, pos), word_index, acc, flex);
             }
             let (item, src) = match kind {
                 Inner::Hyphen => {
@@ -432,12 +440,7 @@ fn build(
             bi += 1;
         }
         if te > frag_start {
-            built.items.push(Item::Box {
-                width: acc,
-                stretch: flex * letter_stretch,
-                shrink: flex * letter_shrink,
-            });
-            built.src.push(Src::Text { start: frag_start, end: te, word: word_index });
+            push_fragment(&mut built, (frag_start, te), word_index, acc, flex);
         }
     }
     push_end(&mut built);
