@@ -96,6 +96,24 @@ impl Diagnostic {
         self
     }
 
+    /// Points at `line` of `file` for a finding made after loading (a URL, a photo's
+    /// resolution): re-reads that line to show it, with the column of the value after the
+    /// line's `key:`. Only called on the error path, so the extra read costs nothing.
+    pub fn at_source_line(self, file: &Path, line: usize) -> Self {
+        let text = std::fs::read_to_string(file).ok();
+        let Some(source) = text.as_deref().and_then(|t| t.lines().nth(line.saturating_sub(1)))
+        else {
+            return self.in_file(file).at(line, 0);
+        };
+        let column = source
+            .find(':')
+            .map(|colon| {
+                colon + 1 + (source[colon + 1..].len() - source[colon + 1..].trim_start().len())
+            })
+            .map_or(0, |byte| source[..byte].chars().count() + 1);
+        self.in_file(file).at(line, column).snippet(source)
+    }
+
     /// Whether this is an error.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
@@ -194,6 +212,16 @@ mod tests {
         assert_eq!(closest("titel", fields), Some("title"));
         assert_eq!(closest("keyword", fields), Some("keywords"));
         assert_eq!(closest("zzz", fields), None);
+    }
+
+    #[test]
+    fn located_after_loading_shows_the_line_and_value_column() {
+        let file = std::env::temp_dir().join(format!("rotative-diag-{}.md", std::process::id()));
+        std::fs::write(&file, "---\ntitle: Lien\nurl: https://https://x.fr/1\n---\n").unwrap();
+        let d = Diagnostic::error("invalid-url", "twice").at_source_line(&file, 3);
+        assert_eq!((d.line, d.column), (Some(3), Some(6)));
+        assert_eq!(d.snippet.as_deref(), Some("url: https://https://x.fr/1"));
+        std::fs::remove_file(&file).unwrap();
     }
 
     #[test]

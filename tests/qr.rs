@@ -110,3 +110,22 @@ fn placement_off_prints_no_code() {
     let rects = content.operations.iter().filter(|o| o.operator == "re").count();
     assert!(rects < 50, "no symbol drawn: {rects} rectangles");
 }
+
+#[test]
+fn the_seeds_doubled_scheme_is_an_error_with_its_fix() {
+    let dir = temp_dir("qr-url");
+    write_files(
+        &dir,
+        &[(
+            "articles/a.md",
+            &article("title: Lien\nurl: https://https://liberte-actus.fr/1719", "Texte."),
+        )],
+    );
+    let run = rotative(&["build", dir.to_str().unwrap(), "-q"]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(err.contains("a.md:3:6: error[invalid-url]"), "{err}");
+    assert!(err.contains("url: https://https://liberte-actus.fr/1719"), "line shown: {err}");
+    assert!(err.contains("did you mean https://liberte-actus.fr/1719?"), "{err}");
+    assert!(!dir.join("out").exists(), "nothing written");
+}

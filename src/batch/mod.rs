@@ -331,7 +331,7 @@ fn prepare_entry(
                     if let Some(finding) = finding {
                         let finding = finding.in_file(&article.path).field("photo.file");
                         let finding = match photo.line {
-                            Some(line) => finding.at(line, 0),
+                            Some(line) => finding.at_source_line(&article.path, line),
                             None => finding,
                         };
                         if finding.is_error() {
@@ -371,10 +371,10 @@ fn article_qr(
         return Ok(None);
     }
     let located = |d: Diagnostic| {
-        let d = d.in_file(&article.path).field("url");
+        let d = d.field("url");
         match article.url_line {
-            Some(line) => d.at(line, 0),
-            None => d,
+            Some(line) => d.at_source_line(&article.path, line),
+            None => d.in_file(&article.path),
         }
     };
     let url = match (&article.url, &config.qr.url_pattern, &config.website) {
