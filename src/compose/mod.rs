@@ -137,10 +137,7 @@ pub fn compose(
                 if let Some(blocks) = band {
                     band = (!place_band(&mut page, blocks, &grid, y)).then_some(blocks);
                 }
-                pages.push(std::mem::replace(
-                    &mut page,
-                    new_page(engine, config, &grid, pages.len() as u32 + first_page + 1),
-                ));
+                turn_page(engine, config, &grid, &mut pages, &mut page);
                 y = page_content_top(config, &grid, page.number);
             }
         }
@@ -197,30 +194,22 @@ pub fn compose(
             let part: Flowed = flow(pieces, cursor, &columns, bottom);
             placement.overset |= part.overfull;
             page.items.extend(part.items(pieces));
+            // The corner block takes the very foot; the jump line goes just above it.
+            let mut foot = bottom;
+            if let Some(block) = corner.take() {
+                foot -= block.height;
+                page.items.extend(block.items.iter().map(|i| offset(i, corner_x, foot)));
+            }
             if let (Some(line), Some(last)) = (&jump, columns.last()) {
                 let x = last.x + last.width - line.width;
-                let baseline = bottom - jump_style.leading + article::ascent(jump_style);
+                let baseline = foot - jump_style.leading + article::ascent(jump_style);
                 page.items.extend(line_items(line, x, baseline, jump_style.color));
             }
-            if let Some(block) = corner.take() {
-                let top = bottom - block.height;
-                page.items.extend(block.items.iter().map(|i| offset(i, corner_x, top)));
-            }
             cursor = part.next;
-            pages.push(std::mem::replace(
-                &mut page,
-                new_page(engine, config, &grid, pages.len() as u32 + first_page + 1),
-            ));
+            turn_page(engine, config, &grid, &mut pages, &mut page);
             placement.pages.push(page.number);
             let top = page_content_top(config, &grid, page.number);
-            columns = (0..grid.columns)
-                .map(|i| ColumnSlot {
-                    x: grid.column_x(i),
-                    width: grid.column_width,
-                    top,
-                    reserve: 0.0,
-                })
-                .collect();
+            columns = full_columns(&grid, top);
             y = top;
         }
         placements.push(placement);
@@ -228,10 +217,7 @@ pub fn compose(
     if let Some(blocks) = band
         && !place_band(&mut page, blocks, &grid, y)
     {
-        pages.push(std::mem::replace(
-            &mut page,
-            new_page(engine, config, &grid, pages.len() as u32 + first_page + 1),
-        ));
+        turn_page(engine, config, &grid, &mut pages, &mut page);
         let top = page_content_top(config, &grid, page.number);
         place_band(&mut page, blocks, &grid, top);
     }
@@ -259,9 +245,7 @@ fn place_band(page: &mut Page, blocks: &[BlockPiece], grid: &Grid, used: f32) ->
 /// The columns of an article's first page when its body starts at `top`: the photo covers
 /// the last columns, the QR corner block takes the foot of the last one.
 fn body_columns(article: &PreparedArticle, grid: &Grid, top: f32) -> Vec<ColumnSlot> {
-    let mut columns: Vec<ColumnSlot> = (0..grid.columns)
-        .map(|i| ColumnSlot { x: grid.column_x(i), width: grid.column_width, top, reserve: 0.0 })
-        .collect();
+    let mut columns = full_columns(grid, top);
     // The photo sits over the last columns, so the text starts at the top left.
     if let Some(lead) = &article.lead {
         for column in columns.iter_mut().rev().take(article.lead_columns as usize) {
@@ -304,6 +288,25 @@ fn jump_line(
     let mut style = config.styles.meta.clone();
     style.emphasis.italic = true;
     setter.set(&[Span::plain(text)], &style, grid.column_width).into_iter().next()
+}
+
+/// The page's columns, all starting at `top` with nothing reserved.
+fn full_columns(grid: &Grid, top: f32) -> Vec<ColumnSlot> {
+    (0..grid.columns)
+        .map(|i| ColumnSlot { x: grid.column_x(i), width: grid.column_width, top, reserve: 0.0 })
+        .collect()
+}
+
+/// Finishes `page` and starts the next one in its place.
+fn turn_page(
+    engine: &TextEngine,
+    config: &IssueConfig,
+    grid: &Grid,
+    pages: &mut Vec<Page>,
+    page: &mut Page,
+) {
+    let next = new_page(engine, config, grid, page.number + 1);
+    pages.push(std::mem::replace(page, next));
 }
 
 /// Snaps `y` to the baseline grid that starts at `top`.
