@@ -402,12 +402,13 @@ fn article_qr(
         .map_err(|e| located(Diagnostic::error("qr", format!("cannot encode the URL: {e}"))))?;
     let module_mm = to_mm(config.qr.module);
     check::qr_self_check(&symbol, module_mm, &url).map_err(located)?;
+    let printed = qr::QrReport::new(&symbol, module_mm);
     let report = QrReport {
-        payload: url.clone(),
-        version: symbol.version,
-        ec_level: format!("{:?}", symbol.ec_level),
-        size_mm: round1((symbol.width + 8) as f32 * module_mm),
-        module_mm: round2(module_mm),
+        payload: printed.payload,
+        version: printed.version,
+        ec_level: format!("{:?}", printed.ec_level),
+        size_mm: round1(printed.size_mm),
+        module_mm: round2(printed.module_mm),
         verified: true,
     };
     Ok(Some((QrInput { symbol: Arc::new(symbol), url, address }, report)))
