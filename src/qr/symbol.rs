@@ -25,6 +25,27 @@ fn to_qrcode_level(ec: EcLevel) -> qrcode::EcLevel {
 pub fn encode(payload: &str, ec: EcLevel) -> Result<QrSymbol, String> {
     let code = QrCode::with_error_correction_level(payload.as_bytes(), to_qrcode_level(ec))
         .map_err(|e| format!("cannot encode {} bytes as a QR symbol: {e}", payload.len()))?;
+    to_symbol(&code, payload, ec)
+}
+
+/// Encodes `payload` at exactly `version`, for the self-check's reference symbols.
+pub(crate) fn encode_at_version(
+    payload: &str,
+    version: u8,
+    ec: EcLevel,
+) -> Result<QrSymbol, String> {
+    let code = QrCode::with_version(
+        payload.as_bytes(),
+        Version::Normal(i16::from(version)),
+        to_qrcode_level(ec),
+    )
+    .map_err(|e| {
+        format!("cannot encode {} bytes as a version-{version} QR symbol: {e}", payload.len())
+    })?;
+    to_symbol(&code, payload, ec)
+}
+
+fn to_symbol(code: &QrCode, payload: &str, ec: EcLevel) -> Result<QrSymbol, String> {
     let version = match code.version() {
         Version::Normal(v) => u8::try_from(v).map_err(|_| format!("bad QR version {v}"))?,
         // `with_error_correction_level` only picks normal versions; Micro QR is not read by
