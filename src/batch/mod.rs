@@ -13,7 +13,6 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use rayon::prelude::*;
-use sha2::{Digest, Sha256};
 
 use crate::check;
 use crate::compose::article::{self, PreparedArticle, QrInput};
@@ -244,7 +243,7 @@ pub fn run(input: &Path, options: &Options) -> Outcome {
                     path: path.display().to_string(),
                     pages,
                     bytes: rendered.bytes.len(),
-                    sha256: hex(&Sha256::digest(&rendered.bytes)),
+                    sha256: hex(&rendered.sha256),
                     status,
                     warnings: rendered.warnings,
                     images: rendered

@@ -45,6 +45,13 @@ pub(crate) fn encode_at_version(
     to_symbol(&code, payload, ec)
 }
 
+/// How many wrong modules the error correction of `version` at `ec` repairs for sure
+/// (each wrong module spoils at most one codeword), per `qrcode`'s count.
+pub(crate) fn correctable_modules(version: u8, ec: EcLevel) -> usize {
+    qrcode::ec::max_allowed_errors(Version::Normal(i16::from(version)), to_qrcode_level(ec))
+        .unwrap_or(0)
+}
+
 fn to_symbol(code: &QrCode, payload: &str, ec: EcLevel) -> Result<QrSymbol, String> {
     let version = match code.version() {
         Version::Normal(v) => u8::try_from(v).map_err(|_| format!("bad QR version {v}"))?,

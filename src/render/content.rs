@@ -88,6 +88,20 @@ struct Painter<'a> {
     font: Option<(&'a str, f32)>,
     /// Current text rise.
     rise: f32,
+    /// Scratch: the glyphs of the text object being written.
+    glyphs: Vec<PlacedGlyph>,
+    /// Scratch: glyph codes waiting to be shown.
+    pending: Vec<u8>,
+}
+
+/// A glyph placed in a text object.
+#[derive(Clone, Copy)]
+struct PlacedGlyph {
+    id: u16,
+    /// From the text object's origin, points.
+    x: f32,
+    /// Baseline offset, rounded as written.
+    rise: f32,
 }
 
 impl<'a> Painter<'a> {
@@ -138,16 +152,31 @@ impl<'a> Painter<'a> {
         self.content.rect(x0, y0, round(x1 - x0), round(y1 - y0));
     }
 
-    fn text(&mut self, x: f32, y: f32, run: &GlyphRun, color: Color, font: &'a Embedded) {
-        if run.glyphs.is_empty() || run.size <= 0.0 {
+    /// Shows `runs`, consecutive runs on one baseline `y` in one font, size and colour (the
+    /// words of a line), in one text object: one text matrix and TJ adjustments for the
+    /// spaces. A text object per word made the content stream twice as long.
+    fn text(&mut self, y: f32, runs: &[(f32, &GlyphRun)], color: Color, font: &'a Embedded) {
+        let Some(&(x, first)) = runs.first() else { return };
+        let size = first.size;
+        if size <= 0.0 || runs.iter().all(|(_, run)| run.glyphs.is_empty()) {
             return;
         }
-        self.fonts.insert(run.font);
+        // Every glyph's position from the first run's origin, reusing one buffer.
+        let origin = x + first.x;
+        self.glyphs.clear();
+        for &(x, run) in runs {
+            let start = x + run.x - origin;
+            self.glyphs.extend(run.glyphs.iter().map(|g| PlacedGlyph {
+                id: g.id,
+                x: start + g.x,
+                rise: round(g.y_offset),
+            }));
+        }
+        let glyphs = std::mem::take(&mut self.glyphs);
+        self.fonts.insert(first.font);
         self.overprint_for(color);
         self.fill(color);
-        // Glyph positions are relative to the run's start, which is relative to the line.
-        let (ox, oy) = self.boxes.point(x + run.x, y);
-        let size = run.size;
+        let (ox, oy) = self.boxes.point(origin, y);
         self.content.begin_text();
         if self.font != Some((font.resource_name.as_str(), size)) {
             self.content.set_font(Name(font.resource_name.as_bytes()), size);
@@ -155,51 +184,50 @@ impl<'a> Painter<'a> {
         }
         self.content.set_text_matrix([1.0, 0.0, 0.0, 1.0, ox, oy]);
         let mut start = 0;
-        while start < run.glyphs.len() {
+        while start < glyphs.len() {
             // One TJ per stretch of equal baseline offset (superscripts change it).
-            let offset = round(run.glyphs[start].y_offset);
-            let end = run.glyphs[start..]
+            let rise = glyphs[start].rise;
+            let end = glyphs[start..]
                 .iter()
-                .position(|g| round(g.y_offset) != offset)
-                .map_or(run.glyphs.len(), |n| start + n);
-            if offset != self.rise {
-                self.content.set_rise(offset);
-                self.rise = offset;
+                .position(|g| g.rise != rise)
+                .map_or(glyphs.len(), |n| start + n);
+            if rise != self.rise {
+                self.content.set_rise(rise);
+                self.rise = rise;
             }
-            self.show(run, start..end, size, font);
+            // Where the PDF pen stands: the origin, or after the previous stretch.
+            let pen = match start.checked_sub(1) {
+                Some(prev) => glyphs[prev].x + font.width(glyphs[prev].id) * size / 1000.0,
+                None => 0.0,
+            };
+            self.show(&glyphs[start..end], pen, size, font);
             start = end;
         }
         self.content.end_text();
+        self.glyphs = glyphs;
     }
 
-    /// Shows glyphs with TJ, adjusting after any glyph whose font advance differs from the
-    /// shaped and justified position of the next, so spacing is exactly what `text` set.
-    fn show(&mut self, run: &GlyphRun, range: std::ops::Range<usize>, size: f32, font: &Embedded) {
-        // Where the PDF pen stands: the run origin, or after the previous stretch.
-        let mut pen = if range.start == 0 {
-            0.0
-        } else {
-            let prev = &run.glyphs[range.start - 1];
-            prev.x + font.width(prev.id) * size / 1000.0
-        };
+    /// Shows glyphs with TJ from `pen`, adjusting after any glyph whose font advance differs
+    /// from the shaped and justified position of the next, so spacing is exactly what
+    /// composition set.
+    fn show(&mut self, glyphs: &[PlacedGlyph], mut pen: f32, size: f32, font: &Embedded) {
         let mut positioned = self.content.show_positioned();
         let mut items = positioned.items();
-        let mut pending: Vec<u8> = Vec::new();
-        for glyph in &run.glyphs[range] {
-            let delta = glyph.x - pen;
-            let adjust = round(-delta * 1000.0 / size);
+        self.pending.clear();
+        for glyph in glyphs {
+            let adjust = round(-(glyph.x - pen) * 1000.0 / size);
             if adjust != 0.0 {
-                if !pending.is_empty() {
-                    items.show(Str(&pending));
-                    pending.clear();
+                if !self.pending.is_empty() {
+                    items.show(Str(&self.pending));
+                    self.pending.clear();
                 }
                 items.adjust(adjust);
             }
-            pending.extend_from_slice(&font.cid(glyph.id).to_be_bytes());
+            self.pending.extend_from_slice(&font.cid(glyph.id).to_be_bytes());
             pen = glyph.x + font.width(glyph.id) * size / 1000.0;
         }
-        if !pending.is_empty() {
-            items.show(Str(&pending));
+        if !self.pending.is_empty() {
+            items.show(Str(&self.pending));
         }
     }
 
@@ -257,14 +285,34 @@ pub(crate) fn draw_page<'a>(
         stroke: None,
         font: None,
         rise: 0.0,
+        glyphs: Vec::new(),
+        pending: Vec::new(),
     };
+    let mut line: Vec<(f32, &GlyphRun)> = Vec::new();
     let mut used_images = BTreeSet::new();
     let mut placements = Vec::new();
-    for item in &page.items {
+    let mut items = page.items.iter().peekable();
+    while let Some(item) = items.next() {
         match item {
             Item::Text { x, y, run, color } => {
+                // The following runs that continue this one's line in its font, size and
+                // colour join its text object.
+                line.clear();
+                line.push((*x, run));
+                let mut end = x + run.x + run.glyphs.last().map_or(0.0, |g| g.x);
+                while let Some(Item::Text { x: nx, y: ny, run: next, color: nc }) = items.peek() {
+                    let starts = nx + next.x;
+                    if (ny, nc, next.font, next.size) != (y, color, run.font, run.size)
+                        || starts < end
+                    {
+                        break;
+                    }
+                    end = starts + next.glyphs.last().map_or(0.0, |g| g.x);
+                    line.push((*nx, next));
+                    items.next();
+                }
                 if let Some(font) = fonts.get(&run.font) {
-                    p.text(*x, *y, run, *color, font);
+                    p.text(*y, &line, *color, font);
                 }
             }
             Item::Rule { from, to, width, color } => {
@@ -362,7 +410,7 @@ pub(crate) fn draw_page<'a>(
     }
     if let Some((x, y, run)) = &marks.slug {
         if let Some(font) = fonts.get(&run.font) {
-            p.text(*x, *y, run, Color::BLACK, font);
+            p.text(*y, &[(*x, run)], Color::BLACK, font);
         }
     }
     Drawn {

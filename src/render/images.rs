@@ -8,7 +8,7 @@
 //! the output profile, with the chosen intent, then held under the total ink limit, and
 //! written losslessly (Flate with the PNG Up predictor).
 //!
-//! Photos are the bulk of an issue's work (reading, hashing, converting, compressing tens
+//! Photos are the bulk of an issue's work (reading, converting, compressing tens
 //! of megabytes), so the distinct files are prepared on the rayon pool a few at a time and
 //! written in first-use order; the colour conversions are built once per process and
 //! shared. Same inputs, same bytes, whatever the number of threads.
@@ -27,7 +27,7 @@ use pdf_writer::{Filter, Name, Pdf, Ref};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use super::{ByPath, Refs, RenderOptions};
+use super::{BodyHash, ByPath, Refs, RenderOptions};
 use crate::diag::Diagnostic;
 use crate::load::model::Intent;
 
@@ -51,9 +51,6 @@ pub(crate) struct ImageObject {
     pub passthrough: bool,
     /// How the colour was handled.
     pub color: String,
-    /// SHA-256 of the object as written (number, dictionary values and stream body), so the
-    /// document digest need not hash megabytes of samples a second time.
-    pub digest: [u8; 32],
 }
 
 impl ImageSet {
@@ -70,12 +67,13 @@ impl ImageSet {
     /// Images are read, converted and compressed in parallel, a few at a time (enough to
     /// keep every core busy, few enough that only a handful of decoded photos are in memory
     /// at once), then written in order: the output does not depend on which thread finished
-    /// first. The next few are prepared while one lot is being written. The first image that
-    /// fails, in first-use order, is the error.
+    /// first. The next few are prepared while one lot is being written and added to
+    /// `file_hash`. The first image that fails, in first-use order, is the error.
     pub(crate) fn write(
         &self,
         pdf: &mut Pdf,
         refs: &mut Refs,
+        file_hash: &mut BodyHash,
         output_profile: &[u8],
         options: &RenderOptions,
         warnings: &mut Vec<Diagnostic>,
@@ -100,6 +98,7 @@ impl ImageSet {
                         out.insert(path.clone(), image);
                         index += 1;
                     }
+                    file_hash.catch_up(pdf.as_bytes());
                     Ok(())
                 },
                 || next.map(|paths| (paths, prepare_all(paths))),
@@ -136,20 +135,12 @@ fn write_one(pdf: &mut Pdf, id: Ref, index: usize, prepared: Prepared) -> ImageO
         xobject.decode([1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0]);
     }
     drop(xobject);
-    // Everything the dictionary says, then the body's digest (computed on the worker).
-    let mut hash = Sha256::new();
-    hash.update(id.get().to_be_bytes());
-    hash.update(width.to_be_bytes());
-    hash.update(height.to_be_bytes());
-    hash.update([u8::from(prepared.jpeg), u8::from(prepared.gray), u8::from(prepared.inverted)]);
-    hash.update(prepared.data_digest);
     ImageObject {
         id,
         resource_name: format!("Im{index}"),
         pixels: prepared.pixels,
         passthrough: prepared.jpeg,
         color: prepared.color,
-        digest: hash.finalize().into(),
     }
 }
 
@@ -157,8 +148,6 @@ fn write_one(pdf: &mut Pdf, id: Ref, index: usize, prepared: Prepared) -> ImageO
 struct Prepared {
     /// Stream body: the JPEG file, or deflated 8-bit samples with the PNG Up predictor.
     data: Vec<u8>,
-    /// SHA-256 of `data`.
-    data_digest: [u8; 32],
     /// Whether `data` is the JPEG file.
     jpeg: bool,
     /// DeviceGray rather than DeviceCMYK.
@@ -171,22 +160,22 @@ struct Prepared {
 
 impl Prepared {
     fn new(data: Vec<u8>, jpeg: bool, gray: bool, pixels: (u32, u32), color: String) -> Self {
-        let data_digest = Sha256::digest(&data).into();
-        Self { data, data_digest, jpeg, gray, inverted: false, pixels, color }
+        Self { data, jpeg, gray, inverted: false, pixels, color }
     }
 }
 
 /// What the JPEG headers say.
 #[derive(Debug, Default, PartialEq)]
-struct JpegInfo {
+struct JpegInfo<'a> {
     /// Baseline, extended or progressive Huffman at 8 bits: what DCTDecode reads.
     pdf_compatible: bool,
     /// Colour components.
     components: u8,
     /// An APP14 "Adobe" segment is present.
     adobe: bool,
-    /// The ICC profile from APP2 segments, reassembled.
-    icc: Option<Vec<u8>>,
+    /// The ICC profile's APP2 segments by sequence number, reassembled by [`JpegInfo::icc`]
+    /// only for the photos that are converted.
+    icc_chunks: BTreeMap<u8, &'a [u8]>,
     /// Width and height from the frame header.
     size: (u32, u32),
     /// The headers run up to a scan (a file cut short in its headers has none).
@@ -194,12 +183,11 @@ struct JpegInfo {
 }
 
 /// Reads the JPEG markers up to the first scan.
-fn jpeg_info(data: &[u8]) -> Option<JpegInfo> {
+fn jpeg_info(data: &[u8]) -> Option<JpegInfo<'_>> {
     if !data.starts_with(&[0xFF, 0xD8]) {
         return None;
     }
     let mut info = JpegInfo::default();
-    let mut icc_chunks: BTreeMap<u8, &[u8]> = BTreeMap::new();
     let mut pos = 2;
     while pos + 4 <= data.len() {
         if data[pos] != 0xFF {
@@ -218,7 +206,7 @@ fn jpeg_info(data: &[u8]) -> Option<JpegInfo> {
         let segment = data.get(pos + 4..pos + 2 + length)?;
         match marker {
             0xE2 if segment.starts_with(b"ICC_PROFILE\0") && segment.len() > 14 => {
-                icc_chunks.insert(segment[12], &segment[14..]);
+                info.icc_chunks.insert(segment[12], &segment[14..]);
             }
             0xEE if segment.starts_with(b"Adobe") => info.adobe = true,
             0xC0..=0xCF if !matches!(marker, 0xC4 | 0xC8 | 0xCC) => {
@@ -237,10 +225,15 @@ fn jpeg_info(data: &[u8]) -> Option<JpegInfo> {
         }
         pos += 2 + length;
     }
-    if !icc_chunks.is_empty() {
-        info.icc = Some(icc_chunks.values().flat_map(|c| c.iter().copied()).collect());
-    }
     Some(info)
+}
+
+impl JpegInfo<'_> {
+    /// The embedded ICC profile, if any.
+    fn icc(&self) -> Option<Vec<u8>> {
+        (!self.icc_chunks.is_empty())
+            .then(|| self.icc_chunks.values().copied().collect::<Vec<_>>().concat())
+    }
 }
 
 /// Reads, checks and converts one image file; returns it with the warnings it raised.
@@ -281,10 +274,11 @@ fn prepare(
         if info.pdf_compatible && matches!(info.components, 1 | 4) {
             let gray = info.components == 1;
             let color = if gray { "Gray" } else { "CMYK" };
-            let mut prepared = Prepared::new(bytes, true, gray, (width, height), color.into());
             // Photoshop writes CMYK JPEGs with inverted samples and flags them with the APP14
             // Adobe marker; a Decode array flips them back.
-            prepared.inverted = info.components == 4 && info.adobe;
+            let inverted = info.components == 4 && info.adobe;
+            let mut prepared = Prepared::new(bytes, true, gray, (width, height), color.into());
+            prepared.inverted = inverted;
             return Ok((prepared, warnings));
         }
     }
@@ -295,7 +289,7 @@ fn prepare(
         .into_decoder()
         .map_err(|e| fail(format!("cannot decode image: {e}")))?;
     let embedded_icc = match jpeg {
-        Some(info) => info.icc,
+        Some(info) => info.icc(),
         None => decoder.icc_profile().ok().flatten(),
     };
     let image =
@@ -707,7 +701,6 @@ mod tests {
                 let samples = decode_rows(&prepared.data, w as usize * 4);
                 let expected = reference_cmyk(rgb.as_raw(), lcms_intent, flags, 260.0);
                 assert!(samples == expected, "{intent:?}: separations differ");
-                assert_eq!(prepared.data_digest, <[u8; 32]>::from(Sha256::digest(&prepared.data)));
             }
         }
         // Grey with alpha: flattened on white, one channel, Up-predicted.

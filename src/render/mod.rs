@@ -25,6 +25,7 @@ use flate2::Compression;
 use flate2::write::ZlibEncoder;
 use pdf_writer::{Filter, Name, Pdf, Rect as PdfRect, Ref};
 use rayon::prelude::*;
+use sha2::{Digest, Sha256};
 
 use crate::compose::display::{Item, Page};
 use crate::diag::Diagnostic;
@@ -72,6 +73,8 @@ impl Default for RenderOptions {
 pub struct Rendered {
     /// The PDF file.
     pub bytes: Vec<u8>,
+    /// SHA-256 of `bytes`.
+    pub sha256: [u8; 32],
     /// Findings that did not stop the output.
     pub warnings: Vec<Diagnostic>,
     /// Every image placement, in page order.
@@ -101,6 +104,23 @@ impl Refs {
     pub(crate) fn next(&mut self) -> Ref {
         self.0 += 1;
         Ref::new(self.0)
+    }
+}
+
+/// The SHA-256 of a file being written, fed as its bytes are: `catch_up` hashes whatever
+/// was appended since the last call.
+#[derive(Default)]
+pub(crate) struct BodyHash {
+    /// The hash of the first `upto` bytes.
+    pub state: Sha256,
+    upto: usize,
+}
+
+impl BodyHash {
+    /// Hashes `body[upto..]`; `body` is the file so far, the same buffer as before, grown.
+    pub(crate) fn catch_up(&mut self, body: &[u8]) {
+        self.state.update(&body[self.upto..]);
+        self.upto = body.len();
     }
 }
 
@@ -191,9 +211,11 @@ pub fn render_pdf(
     pdf.ext_graphics(overprint_off).overprint(false).overprint_fill(false);
 
     let embedded = fonts::write_fonts(&mut pdf, &mut refs, fonts, &usage)?;
-    let images_start = pdf.as_bytes().len();
-    let image_objects = images.write(&mut pdf, &mut refs, &profile.data, options, &mut warnings)?;
-    let images_end = pdf.as_bytes().len();
+    // The file's SHA-256 follows the body as it is written; the photos' megabytes are hashed
+    // while the next photos are read.
+    let mut file_hash = BodyHash::default();
+    let image_objects =
+        images.write(&mut pdf, &mut refs, &mut file_hash, &profile.data, options, &mut warnings)?;
 
     // Pass 2: pages. Drawing and compressing are independent per page, so they run in
     // parallel; the objects are then written in page order.
@@ -270,15 +292,9 @@ pub fn render_pdf(
 
     // The document's identity: a hash of everything written so far plus the metadata, so a
     // changed page changes the /ID and the XMP DocumentID, and an unchanged one does not.
-    // The image objects count by their digests, computed in parallel while preparing them,
-    // rather than by hashing their megabytes again here.
-    let body = pdf.as_bytes();
-    let image_digests: Vec<[u8; 32]> = image_objects.values().map(|image| image.digest).collect();
-    let digest = pdfx::document_digest(
-        [&body[..images_start], &body[images_end..]],
-        &image_digests,
-        options,
-    );
+    // It continues the file's hash, so the megabytes of photos are hashed once.
+    file_hash.catch_up(pdf.as_bytes());
+    let digest = pdfx::document_digest(file_hash.state.clone(), options);
     pdfx::write_document(
         &mut pdf,
         &mut refs,
@@ -290,7 +306,10 @@ pub fn render_pdf(
         &digest,
     );
     pdf.set_file_id((digest[..16].to_vec(), digest[..16].to_vec()));
-    Ok(Rendered { bytes: pdf.finish(), warnings, images: placed })
+    let bytes = pdf.finish();
+    file_hash.catch_up(&bytes);
+    let sha256 = file_hash.state.finalize().into();
+    Ok(Rendered { bytes, sha256, warnings, images: placed })
 }
 
 /// A rectangle in PDF user space (origin bottom-left of the MediaBox, y upwards).
