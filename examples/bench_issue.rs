@@ -49,6 +49,20 @@ fn paragraph(seed: &mut u64, sentences: usize) -> String {
     text
 }
 
+/// The photo with a comment segment naming the article after its start-of-image marker:
+/// forty different files, as a real issue has, rather than forty copies of one.
+fn distinct_jpeg(jpeg: &[u8], article: usize) -> Vec<u8> {
+    let comment = format!("rotative benchmark, article {article}");
+    let length = u16::try_from(comment.len() + 2).expect("a short comment");
+    let mut out = Vec::with_capacity(jpeg.len() + comment.len() + 4);
+    out.extend_from_slice(&jpeg[..2]);
+    out.extend_from_slice(&[0xFF, 0xFE]);
+    out.extend_from_slice(&length.to_be_bytes());
+    out.extend_from_slice(comment.as_bytes());
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}
+
 fn generate(dir: &Path, articles: usize, photo: &str) -> std::io::Result<()> {
     let example =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("issues/liberte-actus-1719/photos");
@@ -57,6 +71,7 @@ fn generate(dir: &Path, articles: usize, photo: &str) -> std::io::Result<()> {
         "grey" => example.join("wood-grey.jpg"),
         _ => example.join("storm-cmyk.jpg"),
     };
+    let jpeg = std::fs::read(&source)?;
     std::fs::create_dir_all(dir.join("articles"))?;
     std::fs::create_dir_all(dir.join("photos"))?;
     std::fs::write(
@@ -66,7 +81,7 @@ fn generate(dir: &Path, articles: usize, photo: &str) -> std::io::Result<()> {
     let mut seed = 7u64;
     for i in 1..=articles {
         let photo_name = format!("photo-{i:02}.jpg");
-        std::fs::copy(&source, dir.join("photos").join(&photo_name))?;
+        std::fs::write(dir.join("photos").join(&photo_name), distinct_jpeg(&jpeg, i))?;
         let mut body = String::new();
         for p in 0..9 {
             if p == 4 {

@@ -12,10 +12,10 @@ use pdf_writer::types::{ColorSpaceOperand, LineCapStyle};
 use pdf_writer::{Content, Name, Str};
 
 use super::fonts::Embedded;
-use super::images::ImageObject;
+use super::images::ImageSet;
 use super::marks::{MARK_WIDTH, PageMarks};
 use super::pdfx::PageBoxes;
-use super::{ByPath, round};
+use super::round;
 use crate::color::Color;
 use crate::compose::display::{Item, Page};
 use crate::geom::Rect;
@@ -274,7 +274,7 @@ pub(crate) fn draw_page<'a>(
     marks: &PageMarks,
     boxes: &'a PageBoxes,
     fonts: &'a BTreeMap<FontId, Embedded>,
-    images: &ByPath<ImageObject>,
+    images: &ImageSet,
 ) -> Drawn {
     let mut p = Painter {
         content: Content::new(),
@@ -339,7 +339,7 @@ pub(crate) fn draw_page<'a>(
                 }
             }
             Item::Image { frame, placement, path, pixels } => {
-                let Some(image) = images.get(path) else { continue };
+                let Some(resource_name) = images.resource_name(path) else { continue };
                 // A photo that touches the trim runs on into the bleed, so a cutting
                 // tolerance never shows a white edge; it is re-fitted to cover the larger
                 // frame around the same centre of interest.
@@ -363,7 +363,7 @@ pub(crate) fn draw_page<'a>(
                 let (x, y) = boxes.point(placement.x, placement.bottom());
                 let (x1, y1) = boxes.point(placement.right(), placement.y);
                 p.content.transform([round(x1 - x), 0.0, 0.0, round(y1 - y), x, y]);
-                p.content.x_object(Name(image.resource_name.as_bytes()));
+                p.content.x_object(Name(resource_name.as_bytes()));
                 p.content.restore_state();
             }
             Item::Qr { x, y, module, symbol } => {

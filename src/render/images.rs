@@ -8,7 +8,7 @@
 //! the output profile, with the chosen intent, then held under the total ink limit, and
 //! written losslessly (Flate with the PNG Up predictor).
 //!
-//! Photos are the bulk of an issue's work (reading, converting, compressing tens
+//! Photos are the bulk of an issue's work (reading, hashing, converting, compressing tens
 //! of megabytes), so the distinct files are prepared on the rayon pool a few at a time and
 //! written in first-use order; the colour conversions are built once per process and
 //! shared. Same inputs, same bytes, whatever the number of threads.
@@ -27,7 +27,7 @@ use pdf_writer::{Filter, Name, Pdf, Ref};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use super::{BodyHash, ByPath, Refs, RenderOptions};
+use super::{ByPath, Refs, RenderOptions};
 use crate::diag::Diagnostic;
 use crate::load::model::Intent;
 
@@ -47,6 +47,9 @@ pub(crate) struct ImageObject {
     pub resource_name: String,
     /// Pixel size.
     pub pixels: (u32, u32),
+    /// SHA-256 of the object as written (number, dictionary values and stream body), so the
+    /// document digest need not hash megabytes of samples a second time.
+    pub digest: [u8; 32],
     /// Whether the file's bytes went in unchanged.
     pub passthrough: bool,
     /// How the colour was handled.
@@ -62,18 +65,23 @@ impl ImageSet {
         }
     }
 
+    /// The resource name of `path` in page resources (known before the image is prepared,
+    /// so pages can be drawn meanwhile).
+    pub(crate) fn resource_name(&self, path: &Path) -> Option<String> {
+        self.seen.get(path).map(|&index| resource_name(index))
+    }
+
     /// Prepares and writes every image, in first-use order.
     ///
     /// Images are read, converted and compressed in parallel, a few at a time (enough to
     /// keep every core busy, few enough that only a handful of decoded photos are in memory
     /// at once), then written in order: the output does not depend on which thread finished
-    /// first. The next few are prepared while one lot is being written and added to
-    /// `file_hash`. The first image that fails, in first-use order, is the error.
+    /// first. The next few are prepared while one lot is being written. The first image that
+    /// fails, in first-use order, is the error.
     pub(crate) fn write(
         &self,
         pdf: &mut Pdf,
         refs: &mut Refs,
-        file_hash: &mut BodyHash,
         output_profile: &[u8],
         options: &RenderOptions,
         warnings: &mut Vec<Diagnostic>,
@@ -98,7 +106,6 @@ impl ImageSet {
                         out.insert(path.clone(), image);
                         index += 1;
                     }
-                    file_hash.catch_up(pdf.as_bytes());
                     Ok(())
                 },
                 || next.map(|paths| (paths, prepare_all(paths))),
@@ -113,6 +120,11 @@ impl ImageSet {
     pub(crate) fn file_bytes(&self) -> u64 {
         self.paths.iter().filter_map(|path| std::fs::metadata(path).ok()).map(|m| m.len()).sum()
     }
+}
+
+/// The resource name of the `index`th image in first-use order.
+fn resource_name(index: usize) -> String {
+    format!("Im{index}")
 }
 
 /// Writes one prepared image as an XObject.
@@ -135,12 +147,20 @@ fn write_one(pdf: &mut Pdf, id: Ref, index: usize, prepared: Prepared) -> ImageO
         xobject.decode([1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0]);
     }
     drop(xobject);
+    // Everything the dictionary says, then the body's digest (computed on the worker).
+    let mut hash = Sha256::new();
+    hash.update(id.get().to_be_bytes());
+    hash.update(width.to_be_bytes());
+    hash.update(height.to_be_bytes());
+    hash.update([u8::from(prepared.jpeg), u8::from(prepared.gray), u8::from(prepared.inverted)]);
+    hash.update(prepared.data_digest);
     ImageObject {
         id,
-        resource_name: format!("Im{index}"),
+        resource_name: resource_name(index),
         pixels: prepared.pixels,
         passthrough: prepared.jpeg,
         color: prepared.color,
+        digest: hash.finalize().into(),
     }
 }
 
@@ -148,6 +168,8 @@ fn write_one(pdf: &mut Pdf, id: Ref, index: usize, prepared: Prepared) -> ImageO
 struct Prepared {
     /// Stream body: the JPEG file, or deflated 8-bit samples with the PNG Up predictor.
     data: Vec<u8>,
+    /// SHA-256 of `data`.
+    data_digest: [u8; 32],
     /// Whether `data` is the JPEG file.
     jpeg: bool,
     /// DeviceGray rather than DeviceCMYK.
@@ -160,7 +182,8 @@ struct Prepared {
 
 impl Prepared {
     fn new(data: Vec<u8>, jpeg: bool, gray: bool, pixels: (u32, u32), color: String) -> Self {
-        Self { data, jpeg, gray, inverted: false, pixels, color }
+        let data_digest = Sha256::digest(&data).into();
+        Self { data, data_digest, jpeg, gray, inverted: false, pixels, color }
     }
 }
 
@@ -701,6 +724,7 @@ mod tests {
                 let samples = decode_rows(&prepared.data, w as usize * 4);
                 let expected = reference_cmyk(rgb.as_raw(), lcms_intent, flags, 260.0);
                 assert!(samples == expected, "{intent:?}: separations differ");
+                assert_eq!(prepared.data_digest, <[u8; 32]>::from(Sha256::digest(&prepared.data)));
             }
         }
         // Grey with alpha: flattened on white, one channel, Up-predicted.

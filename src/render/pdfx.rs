@@ -141,17 +141,27 @@ pub(crate) fn write_registration_space(pdf: &mut Pdf, id: Ref) {
         .n(1.0);
 }
 
-/// The document digest: `body`, the SHA-256 state of the body written so far, finished
-/// with the metadata that will follow it.
-pub(crate) fn document_digest(mut body: Sha256, options: &RenderOptions) -> [u8; 32] {
-    body.update(options.title.as_bytes());
-    body.update(options.lang.as_bytes());
-    body.update(options.output.output_condition.as_bytes());
-    body.update(format!(
+/// SHA-256 of the body written so far (as the bytes around the image objects and the
+/// digests of those objects) and of the metadata that will follow it.
+pub(crate) fn document_digest(
+    body: [&[u8]; 2],
+    images: &[[u8; 32]],
+    options: &RenderOptions,
+) -> [u8; 32] {
+    let mut hash = Sha256::new();
+    hash.update(body[0]);
+    for image in images {
+        hash.update(image);
+    }
+    hash.update(body[1]);
+    hash.update(options.title.as_bytes());
+    hash.update(options.lang.as_bytes());
+    hash.update(options.output.output_condition.as_bytes());
+    hash.update(format!(
         "{:?}{:?}{}",
         options.date, options.output.standard, options.output.trapped
     ));
-    body.finalize().into()
+    hash.finalize().into()
 }
 
 /// The last output profile compressed, and its compressed form.

@@ -724,3 +724,50 @@ fn a_photo_touching_the_trim_runs_into_the_bleed() {
     assert!((full.right() - (500.0 + bleed)).abs() < 1e-3);
     assert!((full.bottom() - (700.0 + bleed)).abs() < 1e-3);
 }
+
+#[test]
+fn a_line_of_words_is_one_text_object_with_the_words_where_they_were_set() {
+    let book = book();
+    let body = book.body.regular;
+    // Three words of one justified line, each its own run as composition makes them, and
+    // a second line below.
+    let words = [("alpha", 0.0), ("beta", 31.7), ("gamma", 58.25)];
+    let mut items: Vec<Item> = words
+        .iter()
+        .map(|&(word, x)| {
+            let mut run = set(&book, body, word, 10.0, 0.0);
+            run.x = x;
+            Item::Text { x: mm(20.0), y: mm(30.0), run, color: Color::BLACK }
+        })
+        .collect();
+    items.push(Item::Text {
+        x: mm(20.0),
+        y: mm(35.0),
+        run: set(&book, body, "delta", 10.0, 0.0),
+        color: Color::BLACK,
+    });
+    let pages = [Page { width: mm(210.0), height: mm(297.0), number: 1, items }];
+    let mut options = options(Standard::PdfX4);
+    options.output.marks = Marks::None;
+    let rendered = render_pdf(&pages, &book, &options).unwrap();
+    let doc = Document::load_mem(&rendered.bytes).unwrap();
+    let content = page_content(&doc, 1);
+    assert_eq!(content.lines().filter(|l| *l == "BT").count(), 2, "{content}");
+    assert_eq!(content.lines().filter(|l| l.ends_with(" Tm")).count(), 2, "{content}");
+    // A reader still finds three words, at the distances they were set at.
+    let dir = temp_dir("one-text-object");
+    let path = dir.join("line.pdf");
+    std::fs::write(&path, &rendered.bytes).unwrap();
+    if let Some(out) = tool("pdftotext", &["-bbox", path.to_str().unwrap(), "-"]) {
+        let html = String::from_utf8_lossy(&out.stdout);
+        let x_min = |word: &str| -> f32 {
+            let line = html.lines().find(|l| l.ends_with(&format!(">{word}</word>"))).unwrap();
+            let start = line.find("xMin=\"").unwrap() + 6;
+            line[start..].split('"').next().unwrap().parse().unwrap()
+        };
+        for &(word, x) in &words[1..] {
+            let measured = x_min(word) - x_min("alpha");
+            assert!((measured - x).abs() < 0.02, "{word}: {measured} against {x}\n{html}");
+        }
+    }
+}
