@@ -3,7 +3,7 @@
 //! a good one with a bad one. A file whose bytes would not change is left untouched.
 
 use std::fs;
-use std::io::Write;
+use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
@@ -51,9 +51,7 @@ pub fn remove_stale_temporaries(folder: &Path) {
 
 /// Writes `bytes` to `path` atomically; leaves an identical existing file alone.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<WriteStatus> {
-    if let Ok(existing) = fs::read(path)
-        && existing == bytes
-    {
+    if same_content(path, bytes) {
         return Ok(WriteStatus::Unchanged);
     }
     let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
@@ -67,6 +65,32 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<WriteStatus> {
     }
     in_flight().lock().unwrap_or_else(|e| e.into_inner()).retain(|p| p != &temp);
     result.map(|()| WriteStatus::Written)
+}
+
+/// Whether the file at `path` holds exactly `bytes`, read a block at a time: an issue PDF
+/// of tens of megabytes is not read whole into memory beside the new one.
+fn same_content(path: &Path, bytes: &[u8]) -> bool {
+    let Ok(file) = fs::File::open(path) else { return false };
+    if file.metadata().map(|m| m.len()).ok() != u64::try_from(bytes.len()).ok() {
+        return false;
+    }
+    let mut reader = std::io::BufReader::with_capacity(1 << 20, file);
+    let mut rest = bytes;
+    loop {
+        match reader.fill_buf() {
+            Ok([]) => return rest.is_empty(),
+            Ok(block) => {
+                let n = block.len().min(rest.len());
+                if block[..n] != rest[..n] || n == 0 {
+                    return false;
+                }
+                rest = &rest[n..];
+                reader.consume(n);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return false,
+        }
+    }
 }
 
 fn write_then_rename(temp: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -226,6 +250,24 @@ mod tests {
         assert_eq!(fs::read(&path).unwrap(), b"two");
         let names: Vec<_> = fs::read_dir(&dir).unwrap().flatten().map(|e| e.file_name()).collect();
         assert_eq!(names.len(), 1);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn large_files_are_compared_block_by_block() {
+        let dir = std::env::temp_dir().join(format!("rotative-cmp-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let path = dir.join("big.pdf");
+        // Three and a half read blocks, with a difference in the last one only.
+        let mut bytes: Vec<u8> = (0..(7u32 << 19)).map(|i| (i % 251) as u8).collect();
+        write_atomic(&path, &bytes).unwrap();
+        assert!(same_content(&path, &bytes));
+        assert_eq!(write_atomic(&path, &bytes).unwrap(), WriteStatus::Unchanged);
+        *bytes.last_mut().unwrap() ^= 1;
+        assert!(!same_content(&path, &bytes));
+        assert!(!same_content(&path, &bytes[..bytes.len() - 1]));
+        assert_eq!(write_atomic(&path, &bytes).unwrap(), WriteStatus::Written);
+        assert!(fs::read(&path).unwrap() == bytes);
         fs::remove_dir_all(&dir).unwrap();
     }
 }

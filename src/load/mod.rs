@@ -25,6 +25,8 @@ pub mod yaml;
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 pub use article::{ARTICLE_FIELDS, PHOTO_FIELDS};
 pub use defaults::default_config;
 pub use issue::{ISSUE_FIELDS, PAGE_FORMATS, STYLE_FIELDS};
@@ -110,7 +112,8 @@ pub fn load_issue(path: &Path, options: &LoadOptions) -> Result<Issue, Vec<Diagn
     };
     let listed_in = config_file.as_deref().filter(|_| lone_article.is_none());
     let mut seen: Vec<PathBuf> = Vec::new();
-    let mut articles = Vec::with_capacity(refs.len());
+    // Paths are checked in list order (a duplicate is the second mention)...
+    let mut checked = Vec::with_capacity(refs.len());
     for r in refs {
         let canonical = std::fs::canonicalize(&r.path).ok();
         if let (Some(c), Some(file)) = (&canonical, listed_in) {
@@ -126,8 +129,8 @@ pub fn load_issue(path: &Path, options: &LoadOptions) -> Result<Issue, Vec<Diagn
             }
             seen.push(c.clone());
         }
-        let article = match (&canonical, listed_in) {
-            (None, Some(file)) => Err(vec![
+        let refused = match (&canonical, listed_in) {
+            (None, Some(file)) => Some(vec![
                 listed_diag(
                     file,
                     &r,
@@ -142,7 +145,7 @@ pub fn load_issue(path: &Path, options: &LoadOptions) -> Result<Issue, Vec<Diagn
                 )
                 .hint("article paths are relative to the issue folder"),
             ]),
-            (Some(c), Some(file)) if !options.allow_outside && !c.starts_with(&root) => Err(vec![
+            (Some(c), Some(file)) if !options.allow_outside && !c.starts_with(&root) => Some(vec![
                 listed_diag(
                     file,
                     &r,
@@ -157,10 +160,21 @@ pub fn load_issue(path: &Path, options: &LoadOptions) -> Result<Issue, Vec<Diagn
                 )
                 .hint("copy it into the issue folder, or allow outside paths explicitly"),
             ]),
-            _ => article::load_article(&r.path, &ctx),
+            _ => None,
         };
-        articles.push(ArticleEntry { path: r.path, article });
+        checked.push((r, refused));
     }
+    // ...then the articles are read and parsed in parallel, kept in list order.
+    let articles = checked
+        .into_par_iter()
+        .map(|(r, refused)| {
+            let article = match refused {
+                Some(errors) => Err(errors),
+                None => article::load_article(&r.path, &ctx),
+            };
+            ArticleEntry { path: r.path, article }
+        })
+        .collect();
 
     Ok(Issue { root, config_file, config, articles, warnings })
 }
