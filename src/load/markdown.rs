@@ -54,6 +54,16 @@ pub fn parse_body(source: &Source, body: &str, first_line: usize) -> (Vec<Block>
     while i < lines.len() {
         let line_no = first_line + i;
         let Some(opener) = container_opener(lines[i]) else {
+            if is_container_close(lines[i]) {
+                diagnostics.push(
+                    source
+                        .error_at("invalid-value", "`:::` closes no sidebar", line_no, 1)
+                        .field("body")
+                        .hint("a sidebar opens with `:::encadre Title`; delete the extra `:::`"),
+                );
+                i += 1;
+                continue;
+            }
             if chunk.is_empty() {
                 chunk_line = line_no;
             }
@@ -89,6 +99,23 @@ pub fn parse_body(source: &Source, body: &str, first_line: usize) -> (Vec<Block>
             );
         }
         let end = end.unwrap_or(lines.len());
+        // Sidebars do not nest: the first `:::` closes the outer one, so an inner opener
+        // would otherwise print as text and leave a stray `:::` behind.
+        if let Some(inner) = (start..end).find(|&j| container_opener(lines[j]).is_some()) {
+            diagnostics.push(
+                source
+                    .error_at(
+                        "invalid-value",
+                        "a sidebar cannot contain another sidebar",
+                        first_line + inner,
+                        1,
+                    )
+                    .field("body")
+                    .hint(format!(
+                        "close the sidebar opened on line {line_no} with `:::` before opening the next"
+                    )),
+            );
+        }
         let content: String =
             lines[start..end].iter().map(|l| dash_item(l)).collect::<Vec<_>>().join("\n");
         let mut builder = Builder::new(source, &content, first_line + start);
@@ -528,6 +555,21 @@ mod tests {
                 Block { kind: BlockKind::List(vec![plain("Un"), plain("Deux")]), line: 6 },
             ]
         );
+    }
+
+    #[test]
+    fn nested_sidebars_and_stray_closers_are_errors_at_their_lines() {
+        let (_, diags) = parse(
+            "Avant.\n\n:::encadre Dehors\nUn.\n\n:::encadre Dedans\nDeux.\n:::\n\nTrois.\n:::\n",
+        );
+        let found: Vec<(&str, usize)> =
+            diags.iter().map(|d| (d.message.as_str(), d.line.unwrap_or(0))).collect();
+        assert_eq!(
+            found,
+            [("a sidebar cannot contain another sidebar", 6), ("`:::` closes no sidebar", 11)],
+            "{diags:?}"
+        );
+        assert!(diags.iter().all(|d| d.severity == crate::diag::Severity::Error));
     }
 
     #[test]
