@@ -1,6 +1,7 @@
 //! Benchmark of a whole weekly issue: generates a synthetic issue of 40 articles of about
-//! 700 words with a photo each, builds it in this process as `rotative build` does, and
-//! prints wall time, pages per second and peak memory.
+//! 700 words with a photo each, builds it in a fresh process as `rotative build` does, and
+//! prints wall time, pages per second, peak memory and the median time of each pipeline
+//! stage (from the build's report).
 //!
 //! ```text
 //! cargo run --release --example bench_issue -- [ARTICLES] [--photo cmyk|grey|rgb] [--runs N]
@@ -133,7 +134,14 @@ fn main() {
             .map(|d| d.to_string())
             .collect();
         assert_eq!(outcome.exit_code, 0, "{}", errors.join("\n"));
-        println!("{} {:.1}", outcome.report.summary.pages, peak_memory_mb().unwrap_or(f64::NAN));
+        let stages: Vec<String> =
+            outcome.report.summary.stages.iter().map(|(name, s)| format!("{name}={s}")).collect();
+        println!(
+            "{} {:.1} {}",
+            outcome.report.summary.pages,
+            peak_memory_mb().unwrap_or(f64::NAN),
+            stages.join(",")
+        );
         return;
     }
     let articles = args.first().and_then(|a| a.parse().ok()).unwrap_or(40);
@@ -159,6 +167,8 @@ fn main() {
     let exe = std::env::current_exe().expect("knows its own path");
     let mut times = Vec::new();
     let (mut pages, mut peak) = (0usize, 0f64);
+    // Seconds per pipeline stage, as the build's report gives them, one list per stage.
+    let mut stages: std::collections::BTreeMap<String, Vec<f64>> = Default::default();
     for run in 0..runs {
         // Remove the previous output so every run writes its file.
         let _ = std::fs::remove_dir_all(dir.join("out"));
@@ -174,14 +184,29 @@ fn main() {
         let mut fields = line.split_whitespace();
         pages = fields.next().and_then(|p| p.parse().ok()).unwrap_or(0);
         peak = peak.max(fields.next().and_then(|p| p.parse().ok()).unwrap_or(f64::NAN));
+        for stage in fields.next().unwrap_or_default().split(',') {
+            if let Some((name, seconds)) = stage.split_once('=') {
+                let seconds = seconds.parse().unwrap_or(f64::NAN);
+                stages.entry(name.to_string()).or_default().push(seconds);
+            }
+        }
         println!("run {}: {elapsed:.3} s", run + 1);
         times.push(elapsed);
     }
-    times.sort_by(f64::total_cmp);
-    let median = times[times.len() / 2];
+    let median_of = |values: &mut Vec<f64>| {
+        values.sort_by(f64::total_cmp);
+        values[values.len() / 2]
+    };
+    let median = median_of(&mut times);
     println!(
         "{articles} articles ({photo} photos), {pages} pages: median {median:.3} s wall, {:.0} pages/s, peak memory {peak:.0} MB",
         pages as f64 / median
     );
+    // In pipeline order, as the report names them.
+    let profile: Vec<String> = ["load", "text", "compose", "render", "write"]
+        .iter()
+        .filter_map(|name| Some(format!("{name} {:.3}", median_of(stages.get_mut(*name)?))))
+        .collect();
+    println!("median seconds by stage: {}", profile.join(", "));
     let _ = std::fs::remove_dir_all(&dir);
 }

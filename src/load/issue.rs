@@ -13,7 +13,7 @@ use super::defaults::default_config;
 use super::markdown::parse_inline;
 use super::model::{
     Align, Boilerplate, EcLevel, FontFamily, FontRole, FontSource, Intent, IssueConfig, Labels,
-    Lang, Marks, QrPlacement, Standard, TextStyle,
+    Lang, Marks, PhotoEncoding, QrPlacement, Standard, TextStyle,
 };
 use super::source::Source;
 use super::yaml::{Fragment, Text, parse_date};
@@ -334,6 +334,7 @@ struct RawOutput {
     output_condition: Option<Text>,
     tac: Option<Spanned<f32>>,
     intent: Option<Spanned<Text>>,
+    jpeg_quality: Option<Spanned<Text>>,
     trapped: Option<bool>,
 }
 
@@ -1077,6 +1078,28 @@ impl Resolver<'_> {
             &[("relative", Intent::RelativeColorimetric), ("perceptual", Intent::Perceptual)],
             out.intent,
         );
+        if let Some(at) = &o.jpeg_quality {
+            let written = at.value.0.trim();
+            match written.parse::<u8>() {
+                Ok(quality) if (50..=100).contains(&quality) => {
+                    out.photo_encoding = PhotoEncoding::Jpeg(quality);
+                }
+                _ if written == "lossless" => out.photo_encoding = PhotoEncoding::Lossless,
+                _ => {
+                    let d = self.error(
+                        "invalid-value",
+                        format!(
+                            "`output.jpeg_quality` must be a number from 50 to 100 or `lossless`, not `{written}`"
+                        ),
+                        "output.jpeg_quality",
+                        at,
+                    );
+                    d.hint = Some(String::from(
+                        "92 keeps converted photos indistinguishable in print; `lossless` stores them uncompressed by JPEG",
+                    ));
+                }
+            }
+        }
         if let Some(t) = o.trapped {
             out.trapped = t;
         }

@@ -394,6 +394,16 @@ pub enum Intent {
     Perceptual,
 }
 
+/// How photos that have to be converted (RGB to CMYK) are stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhotoEncoding {
+    /// A photo that arrived as a JPEG is stored as a CMYK JPEG at this quality (50–100);
+    /// other formats (PNG: charts, logos, screenshots) stay lossless.
+    Jpeg(u8),
+    /// Every converted photo is stored losslessly (Flate).
+    Lossless,
+}
+
 /// Print output settings.
 #[derive(Debug, Clone)]
 pub struct OutputSpec {
@@ -411,6 +421,8 @@ pub struct OutputSpec {
     pub tac: f32,
     /// Rendering intent for photo conversion.
     pub intent: Intent,
+    /// How converted photos are stored.
+    pub photo_encoding: PhotoEncoding,
     /// Trapped key value.
     pub trapped: bool,
 }

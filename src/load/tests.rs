@@ -588,3 +588,22 @@ fn page_file_patterns_stay_in_the_output_folder() {
         }
     }
 }
+
+#[test]
+fn jpeg_quality_is_a_number_or_lossless() {
+    use crate::load::model::PhotoEncoding;
+    let dir = Scratch::new("jpeg-quality");
+    let encoding = |yaml: &str| {
+        dir.write("issue.yaml", yaml);
+        load_issue(&dir.0, &STRICT).map(|issue| issue.config.output.photo_encoding)
+    };
+    assert_eq!(encoding("publication: P\n").unwrap(), PhotoEncoding::Jpeg(92));
+    assert_eq!(encoding("output:\n  jpeg_quality: 80\n").unwrap(), PhotoEncoding::Jpeg(80));
+    assert_eq!(encoding("output:\n  jpeg_quality: lossless\n").unwrap(), PhotoEncoding::Lossless);
+    for bad in ["120", "high", "30"] {
+        let errors = encoding(&format!("output:\n  jpeg_quality: {bad}\n")).unwrap_err();
+        let d = &errors[0];
+        assert_eq!((d.field.as_deref(), d.line), (Some("output.jpeg_quality"), Some(2)), "{d:?}");
+        assert!(d.message.contains("50 to 100 or `lossless`"), "{}", d.message);
+    }
+}

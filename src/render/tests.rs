@@ -311,7 +311,8 @@ fn fonts_are_embedded_subsets_with_to_unicode() {
 
 #[test]
 fn photos_pass_through_or_convert() {
-    let (rendered, _) = render(Standard::PdfX1a);
+    let (rendered, path) = render(Standard::PdfX1a);
+    let dir = path.parent().unwrap();
     let doc = Document::load_mem(&rendered.bytes).unwrap();
     let cmyk_file = std::fs::read(fixture("cmyk.jpg")).unwrap();
     let gray_file = std::fs::read(fixture("gray.jpg")).unwrap();
@@ -326,11 +327,22 @@ fn photos_pass_through_or_convert() {
     assert_eq!(cmyk.dict.get(b"Decode").unwrap().as_array().unwrap().len(), 8);
     let gray = images.iter().find(|s| s.content == gray_file).expect("grey JPEG byte for byte");
     assert_eq!(gray.dict.get(b"ColorSpace").unwrap().as_name().unwrap(), b"DeviceGray");
+    // The RGB JPEG is converted and goes back to JPEG (CMYK, Adobe-inverted)...
+    let rgb_file = std::fs::read(dir.join("rgb.jpg")).unwrap();
+    let reencoded: Vec<_> = images
+        .iter()
+        .filter(|s| s.dict.get(b"Filter").unwrap().as_name().unwrap() == b"DCTDecode")
+        .filter(|s| s.content != cmyk_file && s.content != gray_file && s.content != rgb_file)
+        .collect();
+    assert_eq!(reencoded.len(), 1);
+    assert_eq!(reencoded[0].dict.get(b"ColorSpace").unwrap().as_name().unwrap(), b"DeviceCMYK");
+    assert_eq!(reencoded[0].dict.get(b"Decode").unwrap().as_array().unwrap().len(), 8);
+    // ...the RGBA PNG is converted and stays lossless.
     let converted: Vec<_> = images
         .iter()
         .filter(|s| s.dict.get(b"Filter").unwrap().as_name().unwrap() == b"FlateDecode")
         .collect();
-    assert_eq!(converted.len(), 2);
+    assert_eq!(converted.len(), 1);
     for image in converted {
         assert_eq!(image.dict.get(b"ColorSpace").unwrap().as_name().unwrap(), b"DeviceCMYK");
         let samples = image.decompressed_content().unwrap();
