@@ -3,7 +3,7 @@
 //! Each article's parts are set by [`article::prepare`] (the batch runs it for all articles
 //! in parallel), then [`compose`] places them one after the other: an article starts under the previous one when enough of the page is left,
 //! otherwise on a new page; its head spans the type area, its photo tops the last columns,
-//! and its standfirst and body flow through the columns ([`flow`]) from the top left onto
+//! and its standfirst and body flow through the columns ([`mod@flow`]) from the top left onto
 //! further pages, the last one balanced.
 
 pub mod article;

@@ -1,6 +1,7 @@
 //! The QR self-check: each symbol is rasterised as it would come off a coldset newsprint
-//! press (ink spread, grey paper, slight blur, a little noise) and decoded with `rqrr`; a
-//! symbol that does not read back to its exact payload must not go to press.
+//! press (ink spread, grey paper, slight blur, a little noise), located and decoded with
+//! `rqrr`, and read again with an imprecise sampling grid; a symbol that does not read back
+//! to its exact payload, or reads only with a perfect grid, must not go to press.
 
 use std::sync::{Mutex, PoisonError};
 
@@ -30,9 +31,10 @@ const SUPERSAMPLE: usize = 4;
 /// comes first because it suits spread newsprint symbols.
 const ATTEMPTS: [Option<f32>; 4] = [Some(0.35), None, Some(0.5), Some(0.65)];
 /// Binarisation thresholds for reading the modules once the grid is known, as fractions of
-/// the way from ink to paper. The darker 0.35 comes first: it erodes the spread back and
-/// reads a spread 0.5 mm symbol's shifted grids with 0 to 3 wrong modules where 0.5 gets 40
-/// to 200 wrong; the others are retries.
+/// the way from ink to paper: the centred grid is decoded at the first that works, the
+/// shifted grids count their wrong modules at the best of them. The darker 0.35 comes
+/// first: it erodes the spread back, and reads a spread 0.5 mm symbol's shifted grids with
+/// 0 to 3 wrong modules where 0.5 gets 40 to 200.
 const READ_THRESHOLDS: [f32; 3] = [0.35, 0.5, 0.65];
 /// How far off the module centres a decoder's fitted grid may sample, as a fraction of a
 /// module. A fifth of a module is where newsprint spread starts to tell: after 0.08 mm of
@@ -187,14 +189,14 @@ fn rasterise(symbol: &QrSymbol, module_mm: f32, dpi: f32, spread_mm: f32) -> (us
 ///    truth. Finding and fitting look only at those function patterns, which are the same
 ///    in every symbol of a version, so this step runs on a reference symbol of the same
 ///    version and error-correction level once per version and print setting in a process
-///    ([`locate`]); the grid fitting is almost all of a full decode's time (3–4 ms a
+///    (`locate`); the grid fitting is almost all of a full decode's time (3–4 ms a
 ///    symbol, against about 0.2 ms for the rest), and an issue's URLs share one or two
 ///    versions. Where the reference is not found, the symbol itself is tried.
 /// 2. **Read.** This symbol's own simulated print is sampled at the centre of every module,
 ///    as a decoder does once it holds the grid, binarised at a few thresholds (a phone
 ///    retries exposures), and decoded by rqrr's decoder (format information, unmasking,
 ///    Reed–Solomon correction); sampled again with the grid a fifth of a module off, it may
-///    read at most half as many wrong modules as the error correction repairs ([`read`]).
+///    read at most half as many wrong modules as the error correction repairs (`read`).
 ///
 /// Returns the decoded text, which is always the symbol's payload: a symbol that is not
 /// found, does not decode, or decodes to anything else is an `Err` saying why.

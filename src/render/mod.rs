@@ -7,9 +7,9 @@
 //! that is iterated while writing is ordered (`BTreeMap`, display-list order), so the same
 //! input gives the same bytes.
 //!
-//! Files: [`pdfx`] (standard identification, boxes, output intent), [`fonts`] (subset CID
-//! fonts), [`images`] (photo pass-through and colour conversion), [`marks`] (printer's marks),
-//! [`content`] (drawing the display list).
+//! Files: `pdfx.rs` (standard identification, boxes, output intent), `fonts.rs` (subset CID
+//! fonts), `images.rs` (photo pass-through and colour conversion), `marks.rs` (printer's
+//! marks), `content.rs` (drawing the display list).
 
 mod content;
 mod fonts;

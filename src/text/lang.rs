@@ -1,7 +1,7 @@
 //! Language rules applied to text before shaping: typographic apostrophes and quotes,
 //! ellipses, and the no-break spaces of French typography.
 //!
-//! One table per language ([`Rules`]), one left-to-right pass over the characters. Every
+//! One table per language (`Rules`), one left-to-right pass over the characters. Every
 //! rule writes a canonical form (for instance "exactly one U+202F before `;`"), so running
 //! the pass twice changes nothing. URLs, e-mail addresses and verbatim spans are protected:
 //! the pass copies them untouched. Each output character remembers which input character it
