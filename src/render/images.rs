@@ -825,6 +825,25 @@ mod tests {
     }
 
     #[test]
+    fn odd_sized_jpegs_convert_to_jpegs_of_the_same_size() {
+        let dir = std::env::temp_dir().join(format!("rotative-odd-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let converter = Converter::new(crate::color::BUNDLED_OUTPUT_PROFILE, Intent::Perceptual);
+        for (w, h) in [(1, 1), (17, 9), (8, 300)] {
+            let rgb = image::RgbImage::from_fn(w, h, |x, y| {
+                image::Rgb([(x * 9) as u8, (y * 3) as u8, 200])
+            });
+            let path = dir.join(format!("odd-{w}x{h}.jpg"));
+            rgb.save(&path).unwrap();
+            let (prepared, _) = prepare(&path, &converter, &RenderOptions::default()).unwrap();
+            assert!(prepared.jpeg && !prepared.passthrough);
+            assert_eq!(jpeg_info(&prepared.data).unwrap().size, (w, h));
+            assert_eq!(decode_cmyk_jpeg(&prepared.data).len(), (w * h * 4) as usize);
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn converted_photos_match_a_plain_conversion_exactly() {
         let dir = std::env::temp_dir().join(format!("rotative-images-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
