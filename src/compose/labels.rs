@@ -1,5 +1,6 @@
-//! Printed labels in French, English and German, dates written out in each language, and
-//! reading time. `issue.yaml` can override any label per language.
+//! Printed labels in the eight languages the text engine sets (French, English, German,
+//! Spanish, Italian, Portuguese, Dutch), dates written out in each, and reading time.
+//! `issue.yaml` can override any label per language.
 
 use crate::load::model::{Date, IssueConfig, Labels, Lang};
 
@@ -34,7 +35,7 @@ pub struct ResolvedLabels {
     pub number: String,
 }
 
-/// The built-in labels of a language (French, English, German; others use English).
+/// The built-in labels of a language.
 fn builtin(lang: Lang) -> ResolvedLabels {
     let owned = |items: [&str; 13]| ResolvedLabels {
         updated: items[0].into(),
@@ -82,7 +83,67 @@ fn builtin(lang: Lang) -> ResolvedLabels {
             "Fortsetzung auf Seite {page}",
             "Nr.",
         ]),
-        _ => owned([
+        Lang::Es => owned([
+            "Actualizado el {date}",
+            "Publicado el {date}",
+            "Tiempo de lectura: {minutes} minutos",
+            "Tiempo de lectura: 1 minuto",
+            "Solo para suscriptores",
+            "Acceso libre",
+            "Palabras clave",
+            "página",
+            "Escanee el código QR para leer el artículo en línea",
+            "Este artículo puede leerse en el sitio de {publication}:",
+            "Por {author}",
+            "Continúa en la página {page}",
+            "N.º",
+        ]),
+        Lang::It => owned([
+            "Aggiornato il {date}",
+            "Pubblicato il {date}",
+            "Tempo di lettura: {minutes} minuti",
+            "Tempo di lettura: 1 minuto",
+            "Riservato agli abbonati",
+            "Accesso libero",
+            "Parole chiave",
+            "pagina",
+            "Inquadra il codice QR per leggere l’articolo online",
+            "Questo articolo si legge sul sito di {publication} all’indirizzo:",
+            "Di {author}",
+            "Continua a pagina {page}",
+            "N.",
+        ]),
+        Lang::Pt => owned([
+            "Atualizado em {date}",
+            "Publicado em {date}",
+            "Tempo de leitura: {minutes} minutos",
+            "Tempo de leitura: 1 minuto",
+            "Exclusivo para assinantes",
+            "Acesso livre",
+            "Palavras-chave",
+            "página",
+            "Leia o código QR para ver o artigo online",
+            "Este artigo pode ser lido no site de {publication} em:",
+            "Por {author}",
+            "Continua na página {page}",
+            "N.º",
+        ]),
+        Lang::Nl => owned([
+            "Bijgewerkt op {date}",
+            "Gepubliceerd op {date}",
+            "Leestijd: {minutes} minuten",
+            "Leestijd: 1 minuut",
+            "Voor abonnees",
+            "Vrij toegankelijk",
+            "Trefwoorden",
+            "pagina",
+            "Scan de QR-code om het artikel online te lezen",
+            "Dit artikel staat op de website van {publication}:",
+            "Door {author}",
+            "Vervolg op pagina {page}",
+            "Nr.",
+        ]),
+        Lang::EnGb | Lang::EnUs => owned([
             "Updated {date}",
             "Published {date}",
             "Reading time: {minutes} minutes",
@@ -136,7 +197,8 @@ fn apply(into: &mut ResolvedLabels, from: &Labels) {
     }
 }
 
-/// A date written out: "11 septembre 2025", "11 September 2025", "11. September 2025".
+/// A date written out: "11 septembre 2025", "11 September 2025", "11. September 2025",
+/// "11 de septiembre de 2025", ...
 pub fn long_date(date: Date, lang: Lang) -> String {
     const FR: [&str; 12] = [
         "janvier",
@@ -180,13 +242,76 @@ pub fn long_date(date: Date, lang: Lang) -> String {
         "November",
         "Dezember",
     ];
+    const ES: [&str; 12] = [
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ];
+    const IT: [&str; 12] = [
+        "gennaio",
+        "febbraio",
+        "marzo",
+        "aprile",
+        "maggio",
+        "giugno",
+        "luglio",
+        "agosto",
+        "settembre",
+        "ottobre",
+        "novembre",
+        "dicembre",
+    ];
+    const PT: [&str; 12] = [
+        "janeiro",
+        "fevereiro",
+        "março",
+        "abril",
+        "maio",
+        "junho",
+        "julho",
+        "agosto",
+        "setembro",
+        "outubro",
+        "novembro",
+        "dezembro",
+    ];
+    const NL: [&str; 12] = [
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ];
     let month = (date.month.clamp(1, 12) - 1) as usize;
+    let (day, year) = (date.day, date.year);
     match lang {
-        Lang::Fr if date.day == 1 => format!("1er {} {}", FR[month], date.year),
-        Lang::Fr => format!("{} {} {}", date.day, FR[month], date.year),
-        Lang::De => format!("{}. {} {}", date.day, DE[month], date.year),
-        Lang::EnUs => format!("{} {}, {}", EN[month], date.day, date.year),
-        _ => format!("{} {} {}", date.day, EN[month], date.year),
+        Lang::Fr if day == 1 => format!("1er {} {year}", FR[month]),
+        Lang::Fr => format!("{day} {} {year}", FR[month]),
+        Lang::De => format!("{day}. {} {year}", DE[month]),
+        Lang::EnUs => format!("{} {day}, {year}", EN[month]),
+        Lang::EnGb => format!("{day} {} {year}", EN[month]),
+        Lang::Es => format!("{day} de {} de {year}", ES[month]),
+        // Italian writes the first of the month as an ordinal.
+        Lang::It if day == 1 => format!("1º {} {year}", IT[month]),
+        Lang::It => format!("{day} {} {year}", IT[month]),
+        Lang::Pt => format!("{day} de {} de {year}", PT[month]),
+        Lang::Nl => format!("{day} {} {year}", NL[month]),
     }
 }
 
@@ -210,12 +335,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn dates_in_three_languages() {
+    fn dates_in_every_language() {
         let d = Date { year: 2025, month: 9, day: 11 };
         assert_eq!(long_date(d, Lang::Fr), "11 septembre 2025");
         assert_eq!(long_date(d, Lang::EnGb), "11 September 2025");
         assert_eq!(long_date(d, Lang::De), "11. September 2025");
         assert_eq!(long_date(Date { year: 2025, month: 5, day: 1 }, Lang::Fr), "1er mai 2025");
+        assert_eq!(long_date(d, Lang::EnUs), "September 11, 2025");
+        assert_eq!(long_date(d, Lang::Es), "11 de septiembre de 2025");
+        assert_eq!(long_date(d, Lang::It), "11 settembre 2025");
+        assert_eq!(long_date(Date { year: 2025, month: 5, day: 1 }, Lang::It), "1º maggio 2025");
+        assert_eq!(long_date(d, Lang::Pt), "11 de setembro de 2025");
+        assert_eq!(long_date(d, Lang::Nl), "11 september 2025");
+    }
+
+    #[test]
+    fn every_language_has_its_own_labels() {
+        let langs = [Lang::Fr, Lang::EnGb, Lang::De, Lang::Es, Lang::It, Lang::Pt, Lang::Nl];
+        let reading: Vec<String> = langs.iter().map(|&l| builtin(l).reading_time).collect();
+        for (i, a) in reading.iter().enumerate() {
+            assert!(a.contains("{minutes}"), "{a}");
+            assert!(reading[i + 1..].iter().all(|b| b != a), "{a} is used twice");
+        }
+        assert_eq!(builtin(Lang::EnUs).continued, builtin(Lang::EnGb).continued);
+        assert_eq!(builtin(Lang::Es).continued, "Continúa en la página {page}");
     }
 
     #[test]

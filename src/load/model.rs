@@ -141,7 +141,7 @@ pub struct IssueConfig {
     /// Text styles.
     pub styles: Styles,
     /// Label overrides per language (`labels: { fr: { reading_time: ... } }`), merged over the
-    /// built-in fr/en/de labels by the compose stage.
+    /// built-in labels of each language by the compose stage.
     pub labels: Vec<(Lang, Labels)>,
     /// The publication's boilerplate blocks, printed after each article.
     pub boilerplate: Vec<Boilerplate>,
