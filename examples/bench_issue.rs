@@ -1,7 +1,7 @@
 //! Benchmark of a whole weekly issue: generates a synthetic issue of 40 articles of about
 //! 700 words with a photo each, builds it in a fresh process as `rotative build` does, and
-//! prints wall time, pages per second, peak memory and the median time of each pipeline
-//! stage (from the build's report).
+//! prints wall time, pages per second, peak memory, CPU time and the median time of each
+//! pipeline stage (from the build's report).
 //!
 //! ```text
 //! cargo run --release --example bench_issue -- [ARTICLES] [--photo cmyk|grey|rgb] [--runs N]
@@ -107,6 +107,17 @@ fn peak_memory_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
+/// CPU time of this process so far, seconds: the sum over its threads (the rayon workers
+/// are still alive at the end) of the nanoseconds the scheduler counts in `schedstat`.
+fn cpu_seconds() -> Option<f64> {
+    let mut nanos = 0u64;
+    for task in std::fs::read_dir("/proc/self/task").ok()?.flatten() {
+        let stat = std::fs::read_to_string(task.path().join("schedstat")).ok()?;
+        nanos += stat.split_whitespace().next()?.parse::<u64>().ok()?;
+    }
+    Some(nanos as f64 / 1e9)
+}
+
 fn options(dir: &Path) -> Options {
     Options {
         output: Some(dir.join("out")),
@@ -137,9 +148,10 @@ fn main() {
         let stages: Vec<String> =
             outcome.report.summary.stages.iter().map(|(name, s)| format!("{name}={s}")).collect();
         println!(
-            "{} {:.1} {}",
+            "{} {:.1} {:.4} {}",
             outcome.report.summary.pages,
             peak_memory_mb().unwrap_or(f64::NAN),
+            cpu_seconds().unwrap_or(f64::NAN),
             stages.join(",")
         );
         return;
@@ -165,7 +177,7 @@ fn main() {
     let _ = std::fs::remove_dir_all(&dir);
     generate(&dir, articles, photo).expect("writes the synthetic issue");
     let exe = std::env::current_exe().expect("knows its own path");
-    let mut times = Vec::new();
+    let (mut times, mut cpu) = (Vec::new(), Vec::new());
     let (mut pages, mut peak) = (0usize, 0f64);
     // Seconds per pipeline stage, as the build's report gives them, one list per stage.
     let mut stages: std::collections::BTreeMap<String, Vec<f64>> = Default::default();
@@ -184,6 +196,7 @@ fn main() {
         let mut fields = line.split_whitespace();
         pages = fields.next().and_then(|p| p.parse().ok()).unwrap_or(0);
         peak = peak.max(fields.next().and_then(|p| p.parse().ok()).unwrap_or(f64::NAN));
+        cpu.push(fields.next().and_then(|c| c.parse().ok()).unwrap_or(f64::NAN));
         for stage in fields.next().unwrap_or_default().split(',') {
             if let Some((name, seconds)) = stage.split_once('=') {
                 let seconds = seconds.parse().unwrap_or(f64::NAN);
@@ -202,6 +215,8 @@ fn main() {
         "{articles} articles ({photo} photos), {pages} pages: median {median:.3} s wall, {:.0} pages/s, peak memory {peak:.0} MB",
         pages as f64 / median
     );
+    let cpu = median_of(&mut cpu);
+    println!("median CPU time {cpu:.3} s: {:.1} cores busy on average", cpu / median);
     // In pipeline order, as the report names them.
     let profile: Vec<String> = ["load", "text", "compose", "render", "write"]
         .iter()
