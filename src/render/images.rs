@@ -2,7 +2,10 @@
 //! the output CMYK space, and the resolution each placement ends up with.
 //!
 //! CMYK and greyscale JPEGs are embedded byte for byte (DCTDecode): recompressing would add
-//! a second generation of JPEG artefacts for nothing. RGB is not allowed in PDF/X-1a and is
+//! a second generation of JPEG artefacts for nothing. The exception is a CMYK JPEG that
+//! embeds a profile other than the output profile: it was separated for another press (a
+//! coated-paper profile allows 300 % of ink and more), so it is converted to the output
+//! condition and ink-limited, with a warning. RGB is not allowed in PDF/X-1a and is
 //! not wanted in our PDF/X-4 (the printer would convert it with unknown settings), so RGB
 //! photos are converted here with Little CMS, from their embedded profile (sRGB if none) to
 //! the output profile, with the chosen intent, then held under the total ink limit. A photo
@@ -261,6 +264,21 @@ fn jpeg_info(data: &[u8]) -> Option<JpegInfo<'_>> {
 }
 
 impl JpegInfo<'_> {
+    /// Whether the embedded ICC profile is exactly `profile` (compared piece by piece, not
+    /// reassembled).
+    fn icc_is(&self, profile: &[u8]) -> bool {
+        let length: usize = self.icc_chunks.values().map(|c| c.len()).sum();
+        if length != profile.len() {
+            return false;
+        }
+        let mut rest = profile;
+        self.icc_chunks.values().all(|chunk| {
+            let (head, tail) = rest.split_at(chunk.len());
+            rest = tail;
+            head == *chunk
+        })
+    }
+
     /// The embedded ICC profile, if any.
     fn icc(&self) -> Option<Vec<u8>> {
         (!self.icc_chunks.is_empty())
@@ -303,6 +321,18 @@ fn prepare(
     }
 
     if let Some(info) = &jpeg {
+        // A CMYK photo separated for another printing condition (it embeds a CMYK profile
+        // that is not the output profile) carries that press's ink totals, too much for
+        // newsprint: it is converted. Untagged CMYK is taken as made for the output
+        // condition, as print shops take it.
+        let foreign = info.components == 4
+            && !info.icc_chunks.is_empty()
+            && !info.icc_is(converter.output_profile);
+        if foreign && info.pdf_compatible {
+            if let Some(converted) = convert_cmyk(path, &bytes, info, converter, options)? {
+                return Ok(converted);
+            }
+        }
         if info.pdf_compatible && matches!(info.components, 1 | 4) {
             let gray = info.components == 1;
             let color = if gray { "Gray" } else { "CMYK" };
@@ -384,7 +414,7 @@ fn prepare(
     // and take longer to compress than to encode. Anything else (PNG: charts, logos,
     // screenshots, whose sharp edges JPEG would blur) stays lossless.
     if let (PhotoEncoding::Jpeg(quality), true) = (options.output.photo_encoding, from_jpeg) {
-        if let Some(data) = encode_cmyk_jpeg(&rgb, (width, height), quality, &mut convert_row) {
+        if let Some(data) = encode_cmyk_jpeg(&rgb, 3, (width, height), quality, &mut convert_row) {
             let mut prepared = Prepared::new(data, true, false, (width, height), color);
             prepared.inverted = true;
             return Ok((prepared, warnings));
@@ -394,14 +424,86 @@ fn prepare(
     Ok((Prepared::new(data, false, false, (width, height), color), warnings))
 }
 
-/// Encodes an RGB image as a CMYK JPEG at `quality`, converting each row with
-/// `convert_row`. The samples are stored inverted under an Adobe APP14 marker (as Photoshop
+/// Converts a CMYK JPEG separated for another printing condition (`info` says it embeds a
+/// CMYK profile other than the output profile) to the output condition, held under the ink
+/// limit and stored as the issue asks (JPEG or lossless), with a warning: the photo desk
+/// should export for the paper's profile. `None` (keep the file as it is) when the embedded
+/// profile is not a usable CMYK profile.
+fn convert_cmyk(
+    path: &Path,
+    bytes: &[u8],
+    info: &JpegInfo,
+    converter: &Converter,
+    options: &RenderOptions,
+) -> Result<Option<(Prepared, Vec<Diagnostic>)>, Diagnostic> {
+    let fail = |why: String| Diagnostic::error("image", why).in_file(path);
+    let Some(icc) = info.icc().filter(|icc| icc.get(16..20) == Some(b"CMYK")) else {
+        return Ok(None);
+    };
+    let transform = match converter.get(Some(&icc)) {
+        Ok(transform) => transform,
+        Err(Unusable::Source(_)) => return Ok(None),
+        Err(other) => return Err(other.diagnostic(path)),
+    };
+    let decoder_options = zune_core::options::DecoderOptions::default()
+        .jpeg_set_out_colorspace(zune_core::colorspace::ColorSpace::CMYK);
+    let mut decoder = zune_jpeg::JpegDecoder::new_with_options(Cursor::new(bytes), decoder_options);
+    let mut samples = decoder.decode().map_err(|e| fail(format!("corrupt image: {e:?}")))?;
+    let (width, height) = info.size;
+    if samples.len() != width as usize * height as usize * 4 {
+        return Err(fail("the JPEG decodes to another size than its header says".into()));
+    }
+    if info.adobe {
+        // Stored inverted, Adobe-style: back to ink amounts.
+        samples.iter_mut().for_each(|v| *v = 255 - *v);
+    }
+    let limit = ink_limit(options.output.tac);
+    let convert_row = |source: &[u8], cmyk: &mut [u8]| {
+        transform.transform.transform_pixels(source, cmyk);
+        for pixel in cmyk.chunks_exact_mut(4) {
+            if let Ok(pixel) = <&mut [u8; 4]>::try_from(pixel) {
+                limit_ink(pixel, limit);
+            }
+        }
+    };
+    let color = "CMYK (embedded ICC) -> CMYK".to_string();
+    let warning = Diagnostic::warning(
+        "photo-profile",
+        format!(
+            "photo {} is separated for another printing condition (its embedded CMYK profile is \
+             not the output profile); converted to the output condition and held under {} %",
+            path.display(),
+            options.output.tac
+        ),
+    )
+    .in_file(path)
+    .hint("export CMYK photos with the paper's output profile and they go in as they are");
+    let row = width as usize * 4;
+    let prepared = match options.output.photo_encoding {
+        PhotoEncoding::Jpeg(quality) => {
+            let data = encode_cmyk_jpeg(&samples, 4, (width, height), quality, convert_row)
+                .ok_or_else(|| fail("the converted photo could not be encoded".into()))?;
+            let mut prepared = Prepared::new(data, true, false, (width, height), color);
+            prepared.inverted = true;
+            prepared
+        }
+        PhotoEncoding::Lossless => {
+            let data = compress_rows(&samples, row, row, convert_row);
+            Prepared::new(data, false, false, (width, height), color)
+        }
+    };
+    Ok(Some((prepared, vec![warning])))
+}
+
+/// Encodes an image of `source_channels` samples a pixel (RGB or CMYK) as a CMYK JPEG at
+/// `quality`, converting each row with `convert_row`. The samples are stored inverted under an Adobe APP14 marker (as Photoshop
 /// writes them; the image's `/Decode` array flips them back), every channel at full
 /// resolution and quantised with the luminance table, since in CMYK each separation carries
 /// detail. `None` when the image is too large for a JPEG (65,535 pixels a side) or the
 /// encoder fails; the caller then stores it losslessly.
 fn encode_cmyk_jpeg(
-    rgb: &[u8],
+    source: &[u8],
+    source_channels: usize,
     (width, height): (u32, u32),
     quality: u8,
     mut convert_row: impl FnMut(&[u8], &mut [u8]),
@@ -409,9 +511,8 @@ fn encode_cmyk_jpeg(
     let (w, h) = (u16::try_from(width).ok()?, u16::try_from(height).ok()?);
     let mut cmyk = vec![0u8; width as usize * height as usize * 4];
     if width > 0 {
-        for (source, out) in
-            rgb.chunks_exact(width as usize * 3).zip(cmyk.chunks_exact_mut(width as usize * 4))
-        {
+        let rows = source.chunks_exact(width as usize * source_channels);
+        for (source, out) in rows.zip(cmyk.chunks_exact_mut(width as usize * 4)) {
             convert_row(source, out);
         }
     }
@@ -617,7 +718,7 @@ impl<'a> Converter<'a> {
         hash.finalize().into()
     }
 
-    /// The conversion from `source` (an ICC profile; `None` = sRGB).
+    /// The conversion from `source` (an RGB or CMYK ICC profile; `None` = sRGB).
     fn get(&self, source: Option<&[u8]>) -> Result<Arc<CmykTransform>, Unusable> {
         let key = self.key(source);
         // Held while building, so two threads wanting the same conversion build it once.
@@ -649,10 +750,15 @@ impl<'a> Converter<'a> {
             ),
             Intent::Perceptual => (lcms2::Intent::Perceptual, Flags::NO_CACHE),
         };
+        // A CMYK source is a photo separated for another printing condition.
+        let format = match source {
+            Some(icc) if icc.get(16..20) == Some(b"CMYK") => PixelFormat::CMYK_8,
+            _ => PixelFormat::RGB_8,
+        };
         let transform = Transform::new_flags_context(
             &context,
             &input,
-            PixelFormat::RGB_8,
+            format,
             &output,
             PixelFormat::CMYK_8,
             intent,
@@ -822,6 +928,71 @@ mod tests {
             }
         }
         assert!(f64::from(worst_area) / 255.0 <= 2.41, "area TAC {}", f64::from(worst_area) / 2.55);
+    }
+
+    /// `jpeg` with `icc` embedded after its start-of-image marker, in APP2 segments of at
+    /// most 60,000 bytes as the ICC specification allows.
+    fn with_icc_segments(jpeg: &[u8], icc: &[u8]) -> Vec<u8> {
+        let chunks: Vec<&[u8]> = icc.chunks(60_000).collect();
+        let mut out = jpeg[..2].to_vec();
+        for (i, chunk) in chunks.iter().enumerate() {
+            let mut segment = b"ICC_PROFILE\0".to_vec();
+            segment.extend_from_slice(&[i as u8 + 1, chunks.len() as u8]);
+            segment.extend_from_slice(chunk);
+            out.extend_from_slice(&[0xFF, 0xE2]);
+            out.extend_from_slice(&((segment.len() + 2) as u16).to_be_bytes());
+            out.extend_from_slice(&segment);
+        }
+        out.extend_from_slice(&jpeg[2..]);
+        out
+    }
+
+    #[test]
+    fn cmyk_photos_separated_for_another_press_are_converted_and_ink_limited() {
+        let dir = std::env::temp_dir().join(format!("rotative-foreign-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        // A heavy CMYK photo: 290 % of ink in its shadows, as a coated-paper separation has.
+        let (w, h) = (64u32, 48u32);
+        let samples: Vec<u8> = (0..w * h)
+            .flat_map(|i| {
+                let shade = (i % w * 4) as u8;
+                [shade, shade, shade.saturating_sub(40), shade.saturating_add(30)]
+            })
+            .collect();
+        let jpeg = encode_cmyk_jpeg(&samples, 4, (w, h), 95, |s, o| o.copy_from_slice(s)).unwrap();
+        let output = crate::color::BUNDLED_OUTPUT_PROFILE;
+        // Another press's profile: the output profile with another creation date.
+        let mut other = output.to_vec();
+        other[24] ^= 1;
+        let mut options = RenderOptions::default();
+        options.output.tac = 240.0;
+        let converter = Converter::new(output, Intent::RelativeColorimetric);
+
+        let foreign = dir.join("foreign.jpg");
+        std::fs::write(&foreign, with_icc_segments(&jpeg, &other)).unwrap();
+        let (prepared, warnings) = prepare(&foreign, &converter, &options).unwrap();
+        assert!(prepared.jpeg && !prepared.passthrough && prepared.inverted);
+        assert_eq!(prepared.color, "CMYK (embedded ICC) -> CMYK");
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].kind, "photo-profile");
+        let inks = decode_cmyk_jpeg(&prepared.data);
+        let area_max = inks
+            .chunks(4 * 4)
+            .map(|four| four.iter().map(|&v| u32::from(v)).sum::<u32>() / 4)
+            .max()
+            .unwrap();
+        assert!(f64::from(area_max) / 2.55 <= 241.0, "{} %", f64::from(area_max) / 2.55);
+
+        // Made for the output profile, or untagged: in as it is.
+        for (name, file) in
+            [("own.jpg", with_icc_segments(&jpeg, output)), ("untagged.jpg", jpeg.clone())]
+        {
+            let path = dir.join(name);
+            std::fs::write(&path, &file).unwrap();
+            let (prepared, warnings) = prepare(&path, &converter, &options).unwrap();
+            assert!(prepared.passthrough && prepared.data == file && warnings.is_empty(), "{name}");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
