@@ -208,6 +208,9 @@ struct JpegInfo<'a> {
     components: u8,
     /// An APP14 "Adobe" segment is present.
     adobe: bool,
+    /// The APP14 segment says the four components are YCCK (transform 2), as Photoshop
+    /// often writes CMYK: YCbCr of the inks, and K inverted.
+    ycck: bool,
     /// The ICC profile's APP2 segments by sequence number, reassembled by [`JpegInfo::icc`]
     /// only for the photos that are converted.
     icc_chunks: BTreeMap<u8, &'a [u8]>,
@@ -243,7 +246,10 @@ fn jpeg_info(data: &[u8]) -> Option<JpegInfo<'_>> {
             0xE2 if segment.starts_with(b"ICC_PROFILE\0") && segment.len() > 14 => {
                 info.icc_chunks.insert(segment[12], &segment[14..]);
             }
-            0xEE if segment.starts_with(b"Adobe") => info.adobe = true,
+            0xEE if segment.starts_with(b"Adobe") => {
+                info.adobe = true;
+                info.ycck = segment.get(11) == Some(&2);
+            }
             0xC0..=0xCF if !matches!(marker, 0xC4 | 0xC8 | 0xCC) => {
                 let precision = *segment.first()?;
                 info.components = *segment.get(5)?;
@@ -445,15 +451,23 @@ fn convert_cmyk(
         Err(Unusable::Source(_)) => return Ok(None),
         Err(other) => return Err(other.diagnostic(path)),
     };
-    let decoder_options = zune_core::options::DecoderOptions::default()
-        .jpeg_set_out_colorspace(zune_core::colorspace::ColorSpace::CMYK);
+    // The decoder hands YCCK over as it is stored; the inks are worked out below.
+    let stored = if info.ycck {
+        zune_core::colorspace::ColorSpace::YCCK
+    } else {
+        zune_core::colorspace::ColorSpace::CMYK
+    };
+    let decoder_options =
+        zune_core::options::DecoderOptions::default().jpeg_set_out_colorspace(stored);
     let mut decoder = zune_jpeg::JpegDecoder::new_with_options(Cursor::new(bytes), decoder_options);
     let mut samples = decoder.decode().map_err(|e| fail(format!("corrupt image: {e:?}")))?;
     let (width, height) = info.size;
     if samples.len() != width as usize * height as usize * 4 {
         return Err(fail("the JPEG decodes to another size than its header says".into()));
     }
-    if info.adobe {
+    if info.ycck {
+        samples.chunks_exact_mut(4).for_each(ycck_to_inks);
+    } else if info.adobe {
         // Stored inverted, Adobe-style: back to ink amounts.
         samples.iter_mut().for_each(|v| *v = 255 - *v);
     }
@@ -493,6 +507,19 @@ fn convert_cmyk(
         }
     };
     Ok(Some((prepared, vec![warning])))
+}
+
+/// Turns one YCCK pixel, as an Adobe JPEG stores it, into ink amounts: Y, Cb and Cr are the
+/// JFIF YCbCr of the cyan, magenta and yellow inks, K is stored inverted (as libjpeg reads
+/// Adobe's YCCK).
+fn ycck_to_inks(pixel: &mut [u8]) {
+    let (y, cb, cr) =
+        (f32::from(pixel[0]), f32::from(pixel[1]) - 128.0, f32::from(pixel[2]) - 128.0);
+    let ink = |v: f32| v.round().clamp(0.0, 255.0) as u8;
+    pixel[0] = ink(y + 1.402 * cr);
+    pixel[1] = ink(y - 0.344_136 * cb - 0.714_136 * cr);
+    pixel[2] = ink(y + 1.772 * cb);
+    pixel[3] = 255 - pixel[3];
 }
 
 /// Encodes an image of `source_channels` samples a pixel (RGB or CMYK) as a CMYK JPEG at
@@ -971,6 +998,19 @@ mod tests {
         let foreign = dir.join("foreign.jpg");
         std::fs::write(&foreign, with_icc_segments(&jpeg, &other)).unwrap();
         let (prepared, warnings) = prepare(&foreign, &converter, &options).unwrap();
+        // The same photo stored as YCCK, as Photoshop often writes CMYK, converts alike.
+        let mut ycck = Vec::new();
+        jpeg_encoder::Encoder::new(&mut ycck, 95)
+            .encode(&samples, w as u16, h as u16, jpeg_encoder::ColorType::CmykAsYcck)
+            .unwrap();
+        assert!(jpeg_info(&ycck).unwrap().ycck);
+        let foreign_ycck = dir.join("foreign-ycck.jpg");
+        std::fs::write(&foreign_ycck, with_icc_segments(&ycck, &other)).unwrap();
+        let (from_ycck, _) = prepare(&foreign_ycck, &converter, &options).unwrap();
+        let (a, b) = (decode_cmyk_jpeg(&prepared.data), decode_cmyk_jpeg(&from_ycck.data));
+        let mean =
+            a.iter().zip(&b).map(|(&x, &y)| f64::from(x.abs_diff(y))).sum::<f64>() / a.len() as f64;
+        assert!(mean < 2.0, "YCCK and CMYK differ by {mean} on average");
         assert!(prepared.jpeg && !prepared.passthrough && prepared.inverted);
         assert_eq!(prepared.color, "CMYK (embedded ICC) -> CMYK");
         assert_eq!(warnings.len(), 1);
