@@ -860,6 +860,7 @@ fn limit_ink(pixel: &mut [u8; 4], limit: u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::tests::with_icc;
     use std::io::Read;
 
     /// Inflates a `compress_rows` stream and undoes the PNG Up predictor.
@@ -957,23 +958,6 @@ mod tests {
         assert!(f64::from(worst_area) / 255.0 <= 2.41, "area TAC {}", f64::from(worst_area) / 2.55);
     }
 
-    /// `jpeg` with `icc` embedded after its start-of-image marker, in APP2 segments of at
-    /// most 60,000 bytes as the ICC specification allows.
-    fn with_icc_segments(jpeg: &[u8], icc: &[u8]) -> Vec<u8> {
-        let chunks: Vec<&[u8]> = icc.chunks(60_000).collect();
-        let mut out = jpeg[..2].to_vec();
-        for (i, chunk) in chunks.iter().enumerate() {
-            let mut segment = b"ICC_PROFILE\0".to_vec();
-            segment.extend_from_slice(&[i as u8 + 1, chunks.len() as u8]);
-            segment.extend_from_slice(chunk);
-            out.extend_from_slice(&[0xFF, 0xE2]);
-            out.extend_from_slice(&((segment.len() + 2) as u16).to_be_bytes());
-            out.extend_from_slice(&segment);
-        }
-        out.extend_from_slice(&jpeg[2..]);
-        out
-    }
-
     #[test]
     fn cmyk_photos_separated_for_another_press_are_converted_and_ink_limited() {
         let dir = std::env::temp_dir().join(format!("rotative-foreign-{}", std::process::id()));
@@ -996,7 +980,7 @@ mod tests {
         let converter = Converter::new(output, Intent::RelativeColorimetric);
 
         let foreign = dir.join("foreign.jpg");
-        std::fs::write(&foreign, with_icc_segments(&jpeg, &other)).unwrap();
+        std::fs::write(&foreign, with_icc(&jpeg, &other)).unwrap();
         let (prepared, warnings) = prepare(&foreign, &converter, &options).unwrap();
         // The same photo stored as YCCK, as Photoshop often writes CMYK, converts alike.
         let mut ycck = Vec::new();
@@ -1005,7 +989,7 @@ mod tests {
             .unwrap();
         assert!(jpeg_info(&ycck).unwrap().ycck);
         let foreign_ycck = dir.join("foreign-ycck.jpg");
-        std::fs::write(&foreign_ycck, with_icc_segments(&ycck, &other)).unwrap();
+        std::fs::write(&foreign_ycck, with_icc(&ycck, &other)).unwrap();
         let (from_ycck, _) = prepare(&foreign_ycck, &converter, &options).unwrap();
         let (a, b) = (decode_cmyk_jpeg(&prepared.data), decode_cmyk_jpeg(&from_ycck.data));
         let mean =
@@ -1024,9 +1008,7 @@ mod tests {
         assert!(f64::from(area_max) / 2.55 <= 241.0, "{} %", f64::from(area_max) / 2.55);
 
         // Made for the output profile, or untagged: in as it is.
-        for (name, file) in
-            [("own.jpg", with_icc_segments(&jpeg, output)), ("untagged.jpg", jpeg.clone())]
-        {
+        for (name, file) in [("own.jpg", with_icc(&jpeg, output)), ("untagged.jpg", jpeg.clone())] {
             let path = dir.join(name);
             std::fs::write(&path, &file).unwrap();
             let (prepared, warnings) = prepare(&path, &converter, &options).unwrap();

@@ -610,14 +610,19 @@ fn cff_fonts_go_in_as_cid_font_type0c() {
     }
 }
 
-/// `jpeg` with an APP2 ICC_PROFILE segment carrying `icc` inserted after SOI.
-fn with_icc(jpeg: &[u8], icc: &[u8]) -> Vec<u8> {
-    let mut segment = b"ICC_PROFILE\0\x01\x01".to_vec();
-    segment.extend_from_slice(icc);
+/// `jpeg` with `icc` embedded after its start-of-image marker, in APP2 segments of at most
+/// 60,000 bytes as the ICC specification allows.
+pub(crate) fn with_icc(jpeg: &[u8], icc: &[u8]) -> Vec<u8> {
+    let chunks: Vec<&[u8]> = icc.chunks(60_000).collect();
     let mut out = jpeg[..2].to_vec();
-    out.extend_from_slice(&[0xFF, 0xE2]);
-    out.extend_from_slice(&((segment.len() + 2) as u16).to_be_bytes());
-    out.extend_from_slice(&segment);
+    for (i, chunk) in chunks.iter().enumerate() {
+        let mut segment = b"ICC_PROFILE\0".to_vec();
+        segment.extend_from_slice(&[i as u8 + 1, chunks.len() as u8]);
+        segment.extend_from_slice(chunk);
+        out.extend_from_slice(&[0xFF, 0xE2]);
+        out.extend_from_slice(&((segment.len() + 2) as u16).to_be_bytes());
+        out.extend_from_slice(&segment);
+    }
     out.extend_from_slice(&jpeg[2..]);
     out
 }
