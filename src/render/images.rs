@@ -406,28 +406,51 @@ fn prepare(
     };
     let limit = ink_limit(options.output.tac);
     let mut memo = ColourMemo::new();
-    let mut convert_row = |source: &[u8], cmyk: &mut [u8]| {
+    let convert_row = |source: &[u8], cmyk: &mut [u8]| {
         memo.convert(&transform.transform, source, cmyk);
-        for pixel in cmyk.chunks_exact_mut(4) {
-            if let Ok(pixel) = <&mut [u8; 4]>::try_from(pixel) {
-                limit_ink(pixel, limit);
-            }
-        }
+        limit_row_ink(cmyk, limit);
     };
     let color = format!("RGB ({source_name}) -> CMYK");
     // A photo that came as a JPEG goes back to JPEG: it was lossy already, and lossless
     // CMYK samples are ten times the size (2.3 MB against 0.2 MB for the example's photo)
     // and take longer to compress than to encode. Anything else (PNG: charts, logos,
     // screenshots, whose sharp edges JPEG would blur) stays lossless.
-    if let (PhotoEncoding::Jpeg(quality), true) = (options.output.photo_encoding, from_jpeg) {
-        if let Some(data) = encode_cmyk_jpeg(&rgb, 3, (width, height), quality, &mut convert_row) {
+    let quality = jpeg_quality(options).filter(|_| from_jpeg);
+    let prepared = store_converted(&rgb, 3, (width, height), color, quality, convert_row);
+    Ok((prepared, warnings))
+}
+
+/// The JPEG quality converted photos are stored at; `None` for lossless.
+fn jpeg_quality(options: &RenderOptions) -> Option<u8> {
+    match options.output.photo_encoding {
+        PhotoEncoding::Jpeg(quality) => Some(quality),
+        PhotoEncoding::Lossless => None,
+    }
+}
+
+/// Stores a converted photo (`source` of `channels` samples a pixel, turned into CMYK row by
+/// row by `convert_row`) as a CMYK JPEG at `quality`, or losslessly when `quality` is `None`
+/// or the image cannot be a JPEG.
+fn store_converted(
+    source: &[u8],
+    channels: usize,
+    (width, height): (u32, u32),
+    color: String,
+    quality: Option<u8>,
+    mut convert_row: impl FnMut(&[u8], &mut [u8]),
+) -> Prepared {
+    if let Some(quality) = quality {
+        if let Some(data) =
+            encode_cmyk_jpeg(source, channels, (width, height), quality, &mut convert_row)
+        {
             let mut prepared = Prepared::new(data, true, false, (width, height), color);
             prepared.inverted = true;
-            return Ok((prepared, warnings));
+            return prepared;
         }
     }
-    let data = compress_rows(&rgb, width as usize * 3, width as usize * 4, convert_row);
-    Ok((Prepared::new(data, false, false, (width, height), color), warnings))
+    let row = width as usize;
+    let data = compress_rows(source, row * channels, row * 4, convert_row);
+    Prepared::new(data, false, false, (width, height), color)
 }
 
 /// Converts a CMYK JPEG separated for another printing condition (`info` says it embeds a
@@ -443,7 +466,7 @@ fn convert_cmyk(
     options: &RenderOptions,
 ) -> Result<Option<(Prepared, Vec<Diagnostic>)>, Diagnostic> {
     let fail = |why: String| Diagnostic::error("image", why).in_file(path);
-    let Some(icc) = info.icc().filter(|icc| icc.get(16..20) == Some(b"CMYK")) else {
+    let Some(icc) = info.icc().filter(|icc| is_cmyk_profile(icc)) else {
         return Ok(None);
     };
     let transform = match converter.get(Some(&icc)) {
@@ -474,11 +497,7 @@ fn convert_cmyk(
     let limit = ink_limit(options.output.tac);
     let convert_row = |source: &[u8], cmyk: &mut [u8]| {
         transform.transform.transform_pixels(source, cmyk);
-        for pixel in cmyk.chunks_exact_mut(4) {
-            if let Ok(pixel) = <&mut [u8; 4]>::try_from(pixel) {
-                limit_ink(pixel, limit);
-            }
-        }
+        limit_row_ink(cmyk, limit);
     };
     let color = "CMYK (embedded ICC) -> CMYK".to_string();
     let warning = Diagnostic::warning(
@@ -492,20 +511,8 @@ fn convert_cmyk(
     )
     .in_file(path)
     .hint("export CMYK photos with the paper's output profile and they go in as they are");
-    let row = width as usize * 4;
-    let prepared = match options.output.photo_encoding {
-        PhotoEncoding::Jpeg(quality) => {
-            let data = encode_cmyk_jpeg(&samples, 4, (width, height), quality, convert_row)
-                .ok_or_else(|| fail("the converted photo could not be encoded".into()))?;
-            let mut prepared = Prepared::new(data, true, false, (width, height), color);
-            prepared.inverted = true;
-            prepared
-        }
-        PhotoEncoding::Lossless => {
-            let data = compress_rows(&samples, row, row, convert_row);
-            Prepared::new(data, false, false, (width, height), color)
-        }
-    };
+    let quality = jpeg_quality(options);
+    let prepared = store_converted(&samples, 4, (width, height), color, quality, convert_row);
     Ok(Some((prepared, vec![warning])))
 }
 
@@ -779,7 +786,7 @@ impl<'a> Converter<'a> {
         };
         // A CMYK source is a photo separated for another printing condition.
         let format = match source {
-            Some(icc) if icc.get(16..20) == Some(b"CMYK") => PixelFormat::CMYK_8,
+            Some(icc) if is_cmyk_profile(icc) => PixelFormat::CMYK_8,
             _ => PixelFormat::RGB_8,
         };
         let transform = Transform::new_flags_context(
@@ -800,6 +807,11 @@ impl<'a> Converter<'a> {
 /// mismatch; we fall back to sRGB then).
 fn is_rgb_profile(icc: &[u8]) -> bool {
     icc.get(16..20) == Some(b"RGB ")
+}
+
+/// Whether an ICC profile's header says CMYK.
+fn is_cmyk_profile(icc: &[u8]) -> bool {
+    icc.get(16..20) == Some(b"CMYK")
 }
 
 /// Composites any alpha over white; returns 8-bit RGB samples.
@@ -829,6 +841,15 @@ fn over_white(value: u8, alpha: u8) -> u8 {
 /// The total ink limit in 8-bit units summed over the four channels.
 fn ink_limit(tac_percent: f32) -> u32 {
     (tac_percent.clamp(100.0, 400.0) / 100.0 * 255.0).floor() as u32
+}
+
+/// Holds every pixel of a CMYK row under `limit` (see [`limit_ink`]).
+fn limit_row_ink(cmyk: &mut [u8], limit: u32) {
+    for pixel in cmyk.chunks_exact_mut(4) {
+        if let Ok(pixel) = <&mut [u8; 4]>::try_from(pixel) {
+            limit_ink(pixel, limit);
+        }
+    }
 }
 
 /// Holds one CMYK pixel under `limit` (sum of 8-bit channels). First a grey-component
