@@ -60,3 +60,25 @@ impl Rect {
             && other.y < self.bottom()
     }
 }
+
+/// Effective resolution of an image of `pixels` drawn at `placement`, in pixels per inch
+/// (the lower of the two axes).
+pub fn effective_ppi(pixels: (u32, u32), placement: &Rect) -> f32 {
+    if placement.width <= 0.0 || placement.height <= 0.0 {
+        return 0.0;
+    }
+    let inches = |points: f32| points / 72.0;
+    (pixels.0 as f32 / inches(placement.width)).min(pixels.1 as f32 / inches(placement.height))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ppi_uses_the_weaker_axis() {
+        // 1000 x 500 px over 5 x 2 inches: 200 and 250 ppi, so 200.
+        let placement = Rect::new(0.0, 0.0, 360.0, 144.0);
+        assert!((effective_ppi((1000, 500), &placement) - 200.0).abs() < 0.01);
+    }
+}

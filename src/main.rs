@@ -1,5 +1,8 @@
-//! The `rotative` command; everything happens in the library.
+//! The `rotative` command: the command line ([`cli`]) over the library, where everything
+//! happens.
+
+mod cli;
 
 fn main() {
-    std::process::exit(rotative::cli::main());
+    std::process::exit(cli::main());
 }

@@ -1,27 +1,96 @@
-//! The `check` stage: findings about what was composed, the way a print shop's preflight
-//! and a reader's phone would judge it: photo resolution at the printed size, and every QR
-//! symbol decoded after a simulated newsprint print.
+//! The `check` stage: findings about what was composed and rendered, the way a print shop's
+//! preflight would judge it: each photo's resolution at its printed size, and text set past
+//! the type area. It runs after render; the pipeline leaves out an article it fails and
+//! makes the pages again. (Each QR symbol is read back after a simulated print earlier, when
+//! it is made: [`crate::qr::prepare`].)
 
+use std::path::Path;
+
+use crate::compose::ArticlePlacement;
+use crate::compose::display::{Item, Page};
 use crate::diag::Diagnostic;
-use crate::geom::Rect;
-use crate::load::model::PhotoSpec;
-use crate::qr::{self, QrSymbol};
+use crate::geom::{effective_ppi, to_mm};
+use crate::model::{Article, PhotoSpec};
 
-/// Effective resolution of an image of `pixels` drawn at `placement`, in pixels per inch
-/// (the lower of the two axes).
-pub fn effective_ppi(pixels: (u32, u32), placement: &Rect) -> f32 {
-    if placement.width <= 0.0 || placement.height <= 0.0 {
-        return 0.0;
+/// A placed photo, as the report lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PhotoFinding {
+    /// The image file.
+    pub path: std::path::PathBuf,
+    /// Pixel size of the file.
+    pub pixels: (u32, u32),
+    /// Printed size of the visible frame, mm (width, height).
+    pub frame_mm: (f32, f32),
+    /// Effective resolution at the placed size, pixels per inch.
+    pub ppi: f32,
+}
+
+/// What the check stage found about one article.
+#[derive(Debug, Clone, Default)]
+pub struct ArticleFindings {
+    /// Its photos as placed.
+    pub photos: Vec<PhotoFinding>,
+    /// Errors and warnings, located in the article file.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Checks one placed article on the composed `pages`: the resolution of its photo wherever
+/// it is drawn on the article's pages, and whether some of its text ran past the type area.
+pub fn findings(
+    article: &Article,
+    placement: &ArticlePlacement,
+    pages: &[Page],
+    spec: &PhotoSpec,
+) -> ArticleFindings {
+    let mut found = ArticleFindings::default();
+    if let Some(photo) = &article.photo {
+        let drawn = pages
+            .iter()
+            .filter(|page| placement.pages.contains(&page.number))
+            .flat_map(|page| &page.items)
+            .filter_map(|item| match item {
+                Item::Image { frame, placement, path, pixels } if *path == photo.path => {
+                    Some((frame, placement, path, *pixels))
+                }
+                _ => None,
+            });
+        for (frame, placed, path, pixels) in drawn {
+            let ppi = effective_ppi(pixels, placed);
+            found.photos.push(PhotoFinding {
+                path: path.clone(),
+                pixels,
+                frame_mm: (to_mm(frame.width), to_mm(frame.height)),
+                ppi,
+            });
+            if let Some(finding) = photo_resolution(path, ppi, spec, photo.accept_low_resolution) {
+                let finding = finding.in_file(&article.path).field("photo.file");
+                found.diagnostics.push(match photo.line {
+                    Some(line) => finding.at_source_line(&article.path, line),
+                    None => finding,
+                });
+            }
+        }
     }
-    let inches = |points: f32| points / 72.0;
-    (pixels.0 as f32 / inches(placement.width)).min(pixels.1 as f32 / inches(placement.height))
+    if placement.overset {
+        found.diagnostics.push(
+            Diagnostic::warning(
+                "overset",
+                format!(
+                    "some text is taller than a column and was set past the type area on page {}",
+                    placement.pages.last().copied().unwrap_or(1)
+                ),
+            )
+            .in_file(&article.path),
+        );
+    }
+    found
 }
 
 /// The finding for a photo printed at `ppi`: an error below the floor (unless the editor
 /// accepted the photo), a warning below the print target, nothing otherwise. The caller
 /// locates it in the article.
 pub fn photo_resolution(
-    file: &std::path::Path,
+    file: &Path,
     ppi: f32,
     spec: &PhotoSpec,
     accepted: bool,
@@ -52,26 +121,6 @@ pub fn photo_resolution(
     }
 }
 
-/// Decodes `symbol` after a simulated coldset print at `module_mm` and checks that it reads
-/// back as `expected`, exactly.
-pub fn qr_self_check(symbol: &QrSymbol, module_mm: f32, expected: &str) -> Result<(), Diagnostic> {
-    let decoded =
-        qr::verify(symbol, module_mm, qr::DEFAULT_DPI, qr::NEWSPRINT_SPREAD_MM).map_err(|e| {
-            Diagnostic::error(
-                "qr-unreadable",
-                format!("the QR code does not scan after a simulated newsprint print: {e}"),
-            )
-        })?;
-    if decoded == expected {
-        Ok(())
-    } else {
-        Err(Diagnostic::error(
-            "qr-unreadable",
-            format!("the QR code decodes to {decoded:?} instead of {expected:?}"),
-        ))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,27 +130,11 @@ mod tests {
     }
 
     #[test]
-    fn ppi_uses_the_weaker_axis() {
-        // 1000 x 500 px over 5 x 2 inches: 200 and 250 ppi, so 200.
-        let placement = Rect::new(0.0, 0.0, 360.0, 144.0);
-        assert!((effective_ppi((1000, 500), &placement) - 200.0).abs() < 0.01);
-    }
-
-    #[test]
     fn resolution_thresholds() {
         let file = std::path::Path::new("p.jpg");
         assert!(photo_resolution(file, 250.0, &spec(), false).is_none());
         assert!(!photo_resolution(file, 150.0, &spec(), false).unwrap().is_error());
         assert!(photo_resolution(file, 80.0, &spec(), false).unwrap().is_error());
         assert!(!photo_resolution(file, 80.0, &spec(), true).unwrap().is_error());
-    }
-
-    #[test]
-    fn a_good_symbol_passes_and_a_wrong_payload_fails() {
-        let symbol = qr::encode("https://liberte-actus.fr/1719", crate::load::model::EcLevel::Q)
-            .expect("encodes");
-        assert!(qr_self_check(&symbol, 0.5, "https://liberte-actus.fr/1719").is_ok());
-        let err = qr_self_check(&symbol, 0.5, "https://liberte-actus.fr/1720").unwrap_err();
-        assert_eq!(err.kind, "qr-unreadable");
     }
 }

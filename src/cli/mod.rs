@@ -1,13 +1,15 @@
 //! The command line: flags defined in one place with their docs, parsed with clap, turned
-//! into [`crate::batch::Options`]. `main.rs` only calls [`main`].
+//! into [`rotative::batch::Options`]. `main.rs` only calls [`main`].
+
+mod init;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::batch::{self, Options, Split};
-use crate::load::model::{Marks, Standard};
+use rotative::batch::{self, Options, Split};
+use rotative::model::{Marks, Standard};
 
 /// rotative: typesets newspaper articles (Markdown + YAML) into print-ready PDF/X pages.
 #[derive(Debug, Parser)]
@@ -91,7 +93,7 @@ enum SplitArg {
 
 /// Runs the command line and returns the exit code: 0 success, 1 content errors, 2 usage
 /// errors.
-pub fn main() -> i32 {
+pub(crate) fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -102,7 +104,7 @@ pub fn main() -> i32 {
     match cli.command {
         Command::Build(args) => run(&args.common, Some((args.output, args.split))),
         Command::Check(args) => run(&args, None),
-        Command::Init { folder } => match crate::init::scaffold(&folder) {
+        Command::Init { folder } => match init::scaffold(&folder) {
             Ok(()) => {
                 println!(
                     "created {}; build it with: rotative build {}",

@@ -3,24 +3,22 @@
 //! pieces that flow through the columns. Runs in parallel, one article per task: nothing
 //! here depends on where the article lands on the page.
 
-use std::sync::Arc;
-
 use crate::compose::Grid;
 use crate::compose::display::Item;
 use crate::compose::flow::{BlockPiece, ColumnSlot, Cursor, LinesPiece, Piece, flow, line_items};
 use crate::compose::labels::{self, ResolvedLabels};
 use crate::diag::Diagnostic;
 use crate::geom::Rect;
-use crate::load::model::{
+use crate::model::{
     Access, Align, Article, Block, BlockKind, Emphasis, FontRole, IssueConfig, Lang, Span,
     TextStyle,
 };
-use crate::qr::QrSymbol;
+use crate::qr::PreparedQr;
 use crate::text::{Line, ParagraphStyle, TextEngine};
 
 /// An article with every part set, ready to be placed on pages.
 #[derive(Debug, Clone)]
-pub struct PreparedArticle {
+pub struct ArticleParts {
     /// The article's language (for labels placed at composition, like the jump line).
     pub lang: Lang,
     /// Kicker, headline, meta line and keywords, spanning the head width.
@@ -40,17 +38,6 @@ pub struct PreparedArticle {
     pub pieces: Vec<Piece>,
     /// Warnings from setting the text, located in the article file.
     pub warnings: Vec<Diagnostic>,
-}
-
-/// What the setter needs to know about the article's QR code.
-#[derive(Debug, Clone)]
-pub struct QrInput {
-    /// The encoded symbol.
-    pub symbol: Arc<QrSymbol>,
-    /// The URL it encodes (normalised, with any tracking parameters).
-    pub url: String,
-    /// The URL printed for readers (normalised, without tracking parameters).
-    pub address: String,
 }
 
 /// Sets text for one article.
@@ -193,13 +180,13 @@ pub fn snap_up(value: f32, grid: f32) -> f32 {
 }
 
 /// Sets every part of an article. Errors only for content that cannot be placed at all.
-pub fn prepare(
+pub fn set_article(
     engine: &TextEngine,
     config: &IssueConfig,
     grid: &Grid,
     article: &Article,
-    qr: Option<&QrInput>,
-) -> Result<PreparedArticle, Vec<Diagnostic>> {
+    qr: Option<&PreparedQr>,
+) -> Result<ArticleParts, Vec<Diagnostic>> {
     let mut setter = Setter::new(engine, config, grid, article.lang, &article.path);
     // Readers read the headline and standfirst too.
     let words = count_words(&article.body)
@@ -209,9 +196,9 @@ pub fn prepare(
     // QR block: its width is one column (or the block at the article's end).
     let qr_block = qr.map(|q| qr_block(&mut setter, q, grid.column_width));
     let (qr_head, qr_end, qr_corner) = match (config.qr.placement, qr_block) {
-        (crate::load::model::QrPlacement::Head, Some(b)) => (Some(b), None, None),
-        (crate::load::model::QrPlacement::End, Some(b)) => (None, Some(b), None),
-        (crate::load::model::QrPlacement::Corner, Some(b)) => (None, None, Some(b)),
+        (crate::model::QrPlacement::Head, Some(b)) => (Some(b), None, None),
+        (crate::model::QrPlacement::End, Some(b)) => (None, Some(b), None),
+        (crate::model::QrPlacement::Corner, Some(b)) => (None, None, Some(b)),
         _ => (None, None, None),
     };
 
@@ -241,7 +228,7 @@ pub fn prepare(
     if let Some(block) = qr_end {
         pieces.push(Piece::Block(block));
     }
-    Ok(PreparedArticle {
+    Ok(ArticleParts {
         lang: article.lang,
         head,
         head_secondary,
@@ -630,7 +617,7 @@ pub fn band_width(grid: &Grid, count: usize) -> f32 {
 /// A boilerplate block (subscription, donation) under a rule.
 fn boilerplate_block(
     setter: &mut Setter<'_>,
-    item: &crate::load::model::Boilerplate,
+    item: &crate::model::Boilerplate,
     width: f32,
 ) -> BlockPiece {
     let styles = setter.config.styles.clone();
@@ -692,7 +679,7 @@ fn address_lines(setter: &mut Setter<'_>, url: &str, style: &TextStyle, width: f
 }
 
 /// The QR block: symbol on the right with its quiet zone, caption and address on the left.
-fn qr_block(setter: &mut Setter<'_>, qr: &QrInput, width: f32) -> BlockPiece {
+fn qr_block(setter: &mut Setter<'_>, qr: &PreparedQr, width: f32) -> BlockPiece {
     let styles = setter.config.styles.clone();
     let module = setter.config.qr.module;
     let symbol_side = qr.symbol.width as f32 * module;

@@ -82,3 +82,81 @@ pub enum Item {
         symbol: Arc<QrSymbol>,
     },
 }
+
+/// The display list as text, one line per item: kind, position to 0.01 pt, then what the
+/// item is (font and text, colour, file, symbol). The golden tests compare it, so a change
+/// that moves anything by a hundredth of a point shows up as a diff a person can read.
+pub fn dump(pages: &[Page]) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    for page in pages {
+        let _ = writeln!(out, "page {} {:.2}x{:.2}", page.number, page.width, page.height);
+        for item in &page.items {
+            match item {
+                Item::Text { x, y, run, color } => {
+                    let end = run.glyphs.last().map_or(0.0, |g| g.x + g.advance);
+                    let _ = writeln!(
+                        out,
+                        "  text {:.2} {:.2} font{} {:.2}pt w{:.2} {} {:?}",
+                        x + run.x,
+                        y,
+                        run.font.0,
+                        run.size,
+                        end,
+                        color_dump(color),
+                        run.text
+                    );
+                }
+                Item::Rule { from, to, width, color } => {
+                    let _ = writeln!(
+                        out,
+                        "  rule {:.2} {:.2} -> {:.2} {:.2} w{:.2} {}",
+                        from.0,
+                        from.1,
+                        to.0,
+                        to.1,
+                        width,
+                        color_dump(color)
+                    );
+                }
+                Item::Rect { rect, fill, stroke } => {
+                    let fill = fill.as_ref().map_or("none".to_string(), color_dump);
+                    let stroke = stroke
+                        .as_ref()
+                        .map_or("none".to_string(), |(c, w)| format!("{} w{w:.2}", color_dump(c)));
+                    let _ = writeln!(out, "  rect {} fill {fill} stroke {stroke}", rect_dump(rect));
+                }
+                Item::Image { frame, placement, path, pixels } => {
+                    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+                    let _ = writeln!(
+                        out,
+                        "  image {} in {} {}x{} {name}",
+                        rect_dump(frame),
+                        rect_dump(placement),
+                        pixels.0,
+                        pixels.1
+                    );
+                }
+                Item::Qr { x, y, module, symbol } => {
+                    let _ = writeln!(
+                        out,
+                        "  qr {x:.2} {y:.2} module {module:.3} width {} v{} {:?}",
+                        symbol.width, symbol.version, symbol.payload
+                    );
+                }
+            }
+        }
+    }
+    out
+}
+
+fn rect_dump(r: &Rect) -> String {
+    format!("[{:.2} {:.2} {:.2} {:.2}]", r.x, r.y, r.width, r.height)
+}
+
+fn color_dump(c: &Color) -> String {
+    match c {
+        Color::Cmyk(c, m, y, k) => format!("cmyk({c:.3},{m:.3},{y:.3},{k:.3})"),
+        Color::Gray(g) => format!("gray({g:.3})"),
+    }
+}

@@ -2,7 +2,7 @@
 //! Spanish, Italian, Portuguese, Dutch), dates written out in each, and reading time.
 //! `issue.yaml` can override any label per language.
 
-use crate::load::model::{Date, IssueConfig, Labels, Lang};
+use crate::model::{Date, IssueConfig, Labels, Lang};
 
 /// Labels resolved for one language: built-ins with the issue's overrides on top.
 #[derive(Debug, Clone)]

@@ -1,6 +1,6 @@
 //! The `compose` stage: page geometry, columns and frames; produces the display list.
 //!
-//! Each article's parts are set by [`article::prepare`] (the batch runs it for all articles
+//! Each article's parts are set by [`article::set_article`] (the batch runs it for all articles
 //! in parallel), then [`compose`] places them one after the other: an article starts under the previous one when enough of the page is left,
 //! otherwise on a new page; its head spans the type area, its photo tops the last columns,
 //! and its standfirst and body flow through the columns ([`mod@flow`]) from the top left onto
@@ -12,10 +12,10 @@ pub mod flow;
 pub mod labels;
 
 use crate::geom::Rect;
-use crate::load::model::{IssueConfig, Lang, Span};
+use crate::model::{IssueConfig, Lang, Span};
 use crate::text::Line;
 use crate::text::TextEngine;
-use article::{PreparedArticle, Setter, snap_up};
+use article::{ArticleParts, Setter, snap_up};
 use display::{Item, Page};
 use flow::{BlockPiece, ColumnSlot, Cursor, Flowed, balance, flow, line_items, offset};
 
@@ -101,7 +101,7 @@ fn article_gap(grid: &Grid) -> f32 {
 pub fn compose(
     engine: &TextEngine,
     config: &IssueConfig,
-    articles: &[&PreparedArticle],
+    articles: &[&ArticleParts],
     boilerplate: &[BlockPiece],
     first_page: u32,
 ) -> Composition {
@@ -244,7 +244,7 @@ fn place_band(page: &mut Page, blocks: &[BlockPiece], grid: &Grid, used: f32) ->
 
 /// The columns of an article's first page when its body starts at `top`: the photo covers
 /// the last columns, the QR corner block takes the foot of the last one.
-fn body_columns(article: &PreparedArticle, grid: &Grid, top: f32) -> Vec<ColumnSlot> {
+fn body_columns(article: &ArticleParts, grid: &Grid, top: f32) -> Vec<ColumnSlot> {
     let mut columns = full_columns(grid, top);
     // The photo sits over the last columns, so the text starts at the top left.
     if let Some(lead) = &article.lead {
@@ -260,7 +260,7 @@ fn body_columns(article: &PreparedArticle, grid: &Grid, top: f32) -> Vec<ColumnS
 
 /// Whether the whole article fits on the rest of the page when its head starts at `start`.
 fn fits_below(
-    article: &PreparedArticle,
+    article: &ArticleParts,
     grid: &Grid,
     content_top: f32,
     start: f32,

@@ -9,10 +9,10 @@ use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor, value::MapAcc
 use serde_saphyr::{Location, Spanned};
 
 use super::markdown::parse_body;
-use super::model::{Access, Article, BlockKind, Lang, Photo, PhotoSpec};
 use super::source::{self, Source};
 use super::yaml::{Fragment, Text, parse_date};
 use crate::diag::{Diagnostic, closest};
+use crate::model::{Access, Article, BlockKind, Lang, Photo, PhotoSpec};
 
 /// Front-matter fields, for suggestions and documentation.
 pub const ARTICLE_FIELDS: &[&str] = &[

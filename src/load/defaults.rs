@@ -6,13 +6,13 @@
 //! arm's length), headline Liberation Sans Bold 28/31, sans-serif furniture (kicker, meta,
 //! captions, folio). All text is 100 % K, as newsprint wants for small type.
 
-use super::model::{
+use crate::color::Color;
+use crate::geom::mm;
+use crate::model::{
     Align, EcLevel, Emphasis, FontRole, FontRoles, HyphenationSpec, Intent, IssueConfig, Lang,
     Marks, OutputSpec, PageSpec, PhotoEncoding, PhotoSpec, QrPlacement, QrSpec, Standard, Styles,
     TextStyle,
 };
-use crate::color::Color;
-use crate::geom::mm;
 use crate::text::fonts::bundled_family;
 
 /// The defaults for everything `issue.yaml` can set.

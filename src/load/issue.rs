@@ -11,15 +11,15 @@ use serde_saphyr::Spanned;
 
 use super::defaults::default_config;
 use super::markdown::parse_inline;
-use super::model::{
-    Align, Boilerplate, EcLevel, FontFamily, FontRole, FontSource, Intent, IssueConfig, Labels,
-    Lang, Marks, PhotoEncoding, QrPlacement, Standard, TextStyle,
-};
 use super::source::Source;
 use super::yaml::{Fragment, Text, parse_date};
 use crate::color::Color;
 use crate::diag::{Diagnostic, closest};
 use crate::geom::{mm, to_mm};
+use crate::model::{
+    Align, Boilerplate, EcLevel, FontFamily, FontRole, FontSource, Intent, IssueConfig, Labels,
+    Lang, Marks, PhotoEncoding, QrPlacement, Standard, TextStyle,
+};
 use crate::text::fonts::{bundled_family, bundled_names, is_font_path};
 
 /// Top-level keys of `issue.yaml`, for suggestions and documentation.
@@ -665,7 +665,7 @@ impl Resolver<'_> {
         c
     }
 
-    fn page(&mut self, raw: &RawIssue, c: &mut super::model::IssueConfig) {
+    fn page(&mut self, raw: &RawIssue, c: &mut crate::model::IssueConfig) {
         if let Some(at) = &raw.page {
             let size = match &at.value {
                 RawPage::Size(s) => Some((s.width, s.height)),

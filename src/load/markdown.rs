@@ -34,9 +34,9 @@
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
-use super::model::{Block, BlockKind, Emphasis, Span};
 use super::source::Source;
 use crate::diag::{Diagnostic, closest};
+use crate::model::{Block, BlockKind, Emphasis, Span};
 
 /// Container names accepted after `:::`.
 pub const SIDEBAR_NAMES: &[&str] = &["encadre", "encadré", "sidebar", "box"];

@@ -19,7 +19,7 @@ pub mod article;
 pub mod defaults;
 pub mod issue;
 pub mod markdown;
-pub mod model;
+
 pub mod source;
 pub mod yaml;
 
@@ -31,9 +31,9 @@ pub use article::{ARTICLE_FIELDS, PHOTO_FIELDS};
 pub use defaults::default_config;
 pub use issue::{ISSUE_FIELDS, PAGE_FORMATS, STYLE_FIELDS};
 
+use crate::model::{ArticleEntry, Issue};
 use article::ArticleContext;
 use issue::ArticleRef;
-use model::{ArticleEntry, Issue};
 
 use crate::diag::Diagnostic;
 

@@ -2,10 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
-use super::model::{Access, BlockKind, Date, FontSource, Issue, Lang};
 use super::*;
 use crate::color::Color;
 use crate::geom::mm;
+use crate::model::{self, Access, BlockKind, Date, FontSource, Issue, Lang};
 
 /// A scratch folder removed at the end of the test.
 struct Scratch(PathBuf);
@@ -567,8 +567,8 @@ fn unquoted_off_means_off() {
     let dir = Scratch::new("off");
     dir.write("issue.yaml", "qr:\n  placement: off\noutput:\n  marks: none\n");
     let issue = load_issue(&dir.0, &STRICT).unwrap();
-    assert_eq!(issue.config.qr.placement, crate::load::model::QrPlacement::Off);
-    assert_eq!(issue.config.output.marks, crate::load::model::Marks::None);
+    assert_eq!(issue.config.qr.placement, crate::model::QrPlacement::Off);
+    assert_eq!(issue.config.output.marks, crate::model::Marks::None);
 }
 
 #[test]
@@ -591,7 +591,7 @@ fn page_file_patterns_stay_in_the_output_folder() {
 
 #[test]
 fn jpeg_quality_is_a_number_or_lossless() {
-    use crate::load::model::PhotoEncoding;
+    use crate::model::PhotoEncoding;
     let dir = Scratch::new("jpeg-quality");
     let encoding = |yaml: &str| {
         dir.write("issue.yaml", yaml);

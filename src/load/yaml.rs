@@ -215,7 +215,7 @@ impl<'de> Deserialize<'de> for Text {
 }
 
 /// Parses `YYYY-MM-DD`, checking it is a real calendar date.
-pub fn parse_date(text: &str) -> Result<crate::load::model::Date, String> {
+pub fn parse_date(text: &str) -> Result<crate::model::Date, String> {
     let bad = || format!("`{text}` is not a date written YYYY-MM-DD");
     let mut parts = text.trim().splitn(3, '-');
     let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
@@ -239,13 +239,13 @@ pub fn parse_date(text: &str) -> Result<crate::load::model::Date, String> {
     if day == 0 || day > days {
         return Err(format!("`{text}`: that month has {days} days"));
     }
-    Ok(crate::load::model::Date { year, month, day })
+    Ok(crate::model::Date { year, month, day })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::model::Date;
+    use crate::model::Date;
 
     #[derive(Debug, Deserialize)]
     #[serde(deny_unknown_fields)]

@@ -27,16 +27,18 @@
 //! (about 45 mm on a six-column Berliner). H would need version 4 (33 modules, 24.6 mm) for
 //! 5 % more recovery.
 
+pub mod prepare;
 pub mod symbol;
 pub mod url;
 pub mod verify;
 
+pub use self::prepare::{PreparedQr, prepare, self_check};
 pub use self::symbol::{QUIET_ZONE, encode};
 pub use self::url::{
     UrlProblem, article_id, display_address, normalize_url, url_from_pattern, with_tracking,
 };
 pub use self::verify::{DEFAULT_DPI, NEWSPRINT_SPREAD_MM, QrReport, verify};
-use crate::load::model::EcLevel;
+use crate::model::EcLevel;
 
 /// An encoded QR symbol, ready to draw.
 #[derive(Debug, Clone, PartialEq)]

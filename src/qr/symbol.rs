@@ -5,7 +5,7 @@ use qrcode::types::Color;
 use qrcode::{QrCode, Version};
 
 use super::QrSymbol;
-use crate::load::model::EcLevel;
+use crate::model::EcLevel;
 
 /// Modules of light margin required on every side of a symbol (ISO/IEC 18004).
 pub const QUIET_ZONE: u32 = 4;

@@ -7,7 +7,7 @@ use std::sync::{Mutex, PoisonError};
 
 use super::QrSymbol;
 use super::symbol::{QUIET_ZONE, correctable_modules, encode_at_version};
-use crate::load::model::EcLevel;
+use crate::model::EcLevel;
 
 /// Resolution of the simulated print scan, dots per inch: about what a phone camera sees
 /// of an 18 mm symbol held at reading distance, so a symbol that decodes here has margin.

@@ -424,7 +424,7 @@ pub(crate) fn draw_page<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::model::EcLevel;
+    use crate::model::EcLevel;
 
     #[test]
     fn merges_horizontal_runs() {

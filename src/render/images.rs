@@ -34,7 +34,7 @@ use sha2::{Digest, Sha256};
 
 use super::{ByPath, Refs, RenderOptions};
 use crate::diag::Diagnostic;
-use crate::load::model::{Intent, PhotoEncoding};
+use crate::model::{Intent, PhotoEncoding};
 
 /// The distinct image files of a document, in first-use order.
 #[derive(Debug, Default)]
@@ -1164,7 +1164,7 @@ mod tests {
     #[test]
     fn ppi_is_the_lower_axis() {
         let placement = crate::geom::Rect::new(0.0, 0.0, 720.0, 720.0);
-        let ppi = crate::check::effective_ppi((2000, 1000), &placement);
+        let ppi = crate::geom::effective_ppi((2000, 1000), &placement);
         assert!((ppi - 100.0).abs() < 1e-3);
     }
 

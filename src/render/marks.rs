@@ -6,7 +6,7 @@
 
 use crate::compose::display::Page;
 use crate::geom::mm;
-use crate::load::model::{FontSource, Marks};
+use crate::model::{FontSource, Marks};
 use crate::text::fonts::FontBook;
 use crate::text::{Glyph, GlyphRun};
 

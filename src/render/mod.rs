@@ -15,6 +15,7 @@ mod content;
 mod fonts;
 mod images;
 mod marks;
+mod options;
 mod pdfx;
 
 use std::collections::BTreeMap;
@@ -28,44 +29,11 @@ use rayon::prelude::*;
 
 use crate::compose::display::{Item, Page};
 use crate::diag::Diagnostic;
-pub use crate::load::model::{Intent, Marks, OutputSpec, Standard};
+pub use crate::model::{Intent, Marks, OutputSpec, Standard};
 use crate::text::fonts::FontBook;
 
 pub use content::dark_runs;
-
-/// How to write the PDF.
-#[derive(Debug, Clone)]
-pub struct RenderOptions {
-    /// Standard, bleed, marks, output profile and condition, ink limit, rendering intent
-    /// and trapping, as resolved from `issue.yaml` and the command line.
-    pub output: OutputSpec,
-    /// Document title (Info and XMP).
-    pub title: String,
-    /// Document language tag, e.g. `fr`.
-    pub lang: String,
-    /// Date stamped as CreationDate and ModDate (year, month, day): never the clock, so two
-    /// builds of one issue are identical.
-    pub date: (i32, u32, u32),
-    /// Slug line text (file, date, standard); the page number is appended.
-    pub slug: String,
-    /// Largest image, in pixels, that will be decoded (checked from the header first).
-    pub max_pixels: u64,
-}
-
-impl Default for RenderOptions {
-    /// The defaults of `issue.yaml`: PDF/X-4 on Coated FOGRA39, 3 mm bleed, crop marks, a
-    /// 240 % ink limit.
-    fn default() -> Self {
-        Self {
-            output: crate::load::default_config().output,
-            title: String::new(),
-            lang: "fr".into(),
-            date: (2025, 1, 1),
-            slug: String::new(),
-            max_pixels: 100_000_000,
-        }
-    }
-}
+pub use options::RenderOptions;
 
 /// The written PDF and what was learnt while writing it.
 #[derive(Debug, Clone)]
@@ -234,7 +202,7 @@ pub fn render_pdf(
                 placed.push(PlacedImage {
                     path: path.clone(),
                     page: page.number,
-                    ppi: crate::check::effective_ppi(image.pixels, placement),
+                    ppi: crate::geom::effective_ppi(image.pixels, placement),
                     passthrough: image.passthrough,
                     color: image.color.clone(),
                 });

@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use super::{PdfBox, Refs, RenderOptions, deflate_at, round};
 use crate::diag::Diagnostic;
 use crate::geom::mm;
-use crate::load::model::{Marks, Standard};
+use crate::model::{Marks, Standard};
 
 /// The bundled output profile (Adobe's Coated FOGRA39; bundling licence beside it).
 use crate::color::BUNDLED_OUTPUT_PROFILE as BUNDLED_PROFILE;

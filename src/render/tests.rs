@@ -10,7 +10,7 @@ use lopdf::{Document, Object};
 use super::*;
 use crate::color::Color;
 use crate::geom::{Rect, mm};
-use crate::load::model::{EcLevel, FontRoles};
+use crate::model::{EcLevel, FontRoles};
 use crate::qr::QrSymbol;
 use crate::text::fonts::{FontId, bundled_family};
 use crate::text::{Glyph, GlyphRun};
@@ -558,8 +558,8 @@ fn cff_fonts_go_in_as_cid_font_type0c() {
         println!("note: no CFF test font at {}, check skipped", path.display());
         return;
     }
-    let source = crate::load::model::FontSource::File(path.to_path_buf());
-    let family = crate::load::model::FontFamily {
+    let source = crate::model::FontSource::File(path.to_path_buf());
+    let family = crate::model::FontFamily {
         regular: source.clone(),
         italic: source.clone(),
         bold: source.clone(),

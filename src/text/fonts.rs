@@ -9,7 +9,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use crate::load::model::{FontFamily, FontRoles, FontSource};
+use crate::model::{FontFamily, FontRoles, FontSource};
 
 /// The bundled fonts, by file stem, with their bytes.
 const BUNDLED: &[(&str, &[u8])] = &[

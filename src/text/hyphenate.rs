@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 
 use hyphenation::{Hyphenator, Language, Load, Standard};
 
-use crate::load::model::Lang;
+use crate::model::Lang;
 
 /// Minimum characters before and after a hyphen: French and English 2/3 (French usage and
 /// TeX's `\lefthyphenmin`/`\righthyphenmin` for English), the others 2/2 as in their TeX

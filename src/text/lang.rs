@@ -9,7 +9,7 @@
 //! across span boundaries) and then cut back into its spans.
 
 use crate::diag::Diagnostic;
-use crate::load::model::Lang;
+use crate::model::Lang;
 
 /// No-break space: stretchable, unbreakable (French before `:`, between number and unit).
 pub const NBSP: char = '\u{00A0}';

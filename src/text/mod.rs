@@ -13,7 +13,7 @@ pub mod shape;
 use std::sync::Arc;
 
 use crate::diag::Diagnostic;
-use crate::load::model::{Align, Emphasis, HyphenationSpec, Lang, Span};
+use crate::model::{Align, Emphasis, HyphenationSpec, Lang, Span};
 use fonts::{FamilyIds, FontBook, FontId};
 use hyphenate::Exceptions;
 use shape::{Shaper, ShardedCache};

@@ -19,7 +19,7 @@ use super::linebreak::{self, FIL, Flex, INFINITE_PENALTY, Item, Params, adjustme
 use super::shape::Shaped;
 use super::{Glyph, GlyphRun, Line, ParagraphStyle, SetParagraph, TextEngine};
 use crate::diag::Diagnostic;
-use crate::load::model::{Align, Span};
+use crate::model::{Align, Span};
 
 /// `\pretolerance`: first pass, without hyphenation.
 const PRETOLERANCE: f32 = 100.0;
@@ -462,7 +462,7 @@ impl TextEngine {
     fn hyphenation_points(
         &self,
         word: &str,
-        lang: crate::load::model::Lang,
+        lang: crate::model::Lang,
         key: &mut String,
     ) -> Arc<[u32]> {
         key.clear();
@@ -855,7 +855,7 @@ pub(super) fn measure(engine: &TextEngine, spans: &[Span], style: &ParagraphStyl
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::load::model::{Emphasis, FontFamily, FontRoles, FontSource, HyphenationSpec, Lang};
+    use crate::model::{Emphasis, FontFamily, FontRoles, FontSource, HyphenationSpec, Lang};
     use crate::text::fonts::{FontBook, bundled_family};
 
     pub(crate) fn engine_with(body: FontFamily, exceptions: &[&str]) -> TextEngine {

@@ -13,7 +13,7 @@ use std::str::FromStr;
 use std::sync::{Arc, RwLock};
 
 use super::fonts::{FontBook, FontId};
-use crate::load::model::Lang;
+use crate::model::Lang;
 
 /// A glyph as shaped, in em.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -219,7 +219,7 @@ fn shape_run(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::model::{FontFamily, FontRoles, FontSource};
+    use crate::model::{FontFamily, FontRoles, FontSource};
     use crate::text::fonts::bundled_family;
 
     pub(crate) fn book() -> FontBook {

@@ -1,0 +1,413 @@
+//! The pipeline: a loaded issue in, rendered pages out, in memory.
+//!
+//! [`typeset`] is where to start reading. It runs the stages in order:
+//!
+//! 1. **text** (in parallel per article): each article's QR code is prepared and checked
+//!    ([`qr::prepare`]), then its parts are set ([`compose::article::set_article`]);
+//! 2. **compose**: the set articles are placed on pages ([`compose::compose`]);
+//! 3. **render**: the pages of each output file become a PDF ([`render::render_pdf`]);
+//! 4. **check**: the findings a print shop would make on what was rendered (photo resolution
+//!    at the printed size, text set past the type area) are attributed to their articles
+//!    ([`check::findings`]). An article that fails there is left out and the pages are made
+//!    again without it, so a bad article never reaches the output and never sinks the others.
+//!
+//! Nothing here writes a file: [`crate::batch`] decides where the PDFs go and writes them
+//! atomically. (The render stage reads the photo files the model names.)
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::check::{self, PhotoFinding};
+use crate::compose::article::{self, ArticleParts};
+use crate::compose::display::Page;
+use crate::compose::flow::BlockPiece;
+use crate::compose::{self, ArticlePlacement, Grid};
+use crate::diag::{Diagnostic, Severity};
+use crate::model::{Article, ArticleEntry, Issue, IssueConfig, Marks, Standard};
+use crate::qr::{self, PreparedQr};
+use crate::render::{self, RenderOptions, Rendered};
+use crate::text::TextEngine;
+use crate::text::fonts::FontBook;
+
+/// How outputs are cut into files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Split {
+    /// The whole issue in one PDF.
+    Issue,
+    /// One PDF per page, named by the issue's pattern.
+    Pages,
+    /// One PDF per article.
+    Articles,
+}
+
+/// The choices of the command line that change what is typeset.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Override of `output.standard`.
+    pub standard: Option<Standard>,
+    /// Override of `output.marks`.
+    pub marks: Option<Marks>,
+    /// Every warning fails its article (or the issue).
+    pub strict: bool,
+    /// How the pages are cut into files.
+    pub split: Split,
+    /// The file name of the issue PDF without its extension (`None`: publication and date).
+    pub issue_name: Option<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            standard: None,
+            marks: None,
+            strict: false,
+            split: Split::Issue,
+            issue_name: None,
+        }
+    }
+}
+
+/// What became of one article.
+#[derive(Debug, Clone)]
+pub struct ArticleOutcome {
+    /// The Markdown file.
+    pub file: PathBuf,
+    /// Its title, when it could be read.
+    pub title: Option<String>,
+    /// Where it landed; `None` when it failed.
+    pub placement: Option<ArticlePlacement>,
+    /// Errors (non-empty when it failed).
+    pub errors: Vec<Diagnostic>,
+    /// Warnings.
+    pub warnings: Vec<Diagnostic>,
+    /// Its photos as placed, with their effective resolution.
+    pub photos: Vec<PhotoFinding>,
+    /// Its QR code as printed and verified.
+    pub qr: Option<qr::QrReport>,
+}
+
+impl ArticleOutcome {
+    /// Whether the article is in the output.
+    pub fn is_ok(&self) -> bool {
+        self.errors.is_empty()
+    }
+}
+
+/// One output file, rendered.
+#[derive(Debug, Clone)]
+pub struct RenderedFile {
+    /// File name (no folder), distinct among the files of the run.
+    pub name: String,
+    /// Number of pages in it.
+    pub pages: usize,
+    /// The PDF and what the renderer learnt, or why it could not be made.
+    pub rendered: Result<Rendered, Diagnostic>,
+}
+
+/// Everything a run produced, in memory.
+#[derive(Debug)]
+pub struct Typeset {
+    /// The issue's settings with the command line's overrides applied.
+    pub config: IssueConfig,
+    /// Findings about the issue itself (fonts, `issue.yaml`).
+    pub issue_findings: Vec<Diagnostic>,
+    /// One outcome per article, in the issue's order.
+    pub articles: Vec<ArticleOutcome>,
+    /// The composed pages of the whole issue.
+    pub pages: Vec<Page>,
+    /// The output files, rendered.
+    pub files: Vec<RenderedFile>,
+    /// Wall time of each stage, seconds, in the order they ran.
+    pub stages: Vec<(&'static str, f64)>,
+}
+
+/// Typesets `issue`: sets every article, composes the pages, renders the output files and
+/// checks them. `on_article_set` is called once per article as the text stage finishes it
+/// (for a progress bar).
+pub fn typeset(issue: &Issue, settings: &Settings, on_article_set: &(dyn Fn() + Sync)) -> Typeset {
+    let mut clock = Stopwatch::new();
+    let mut config = issue.config.clone();
+    if let Some(standard) = settings.standard {
+        config.output.standard = standard;
+    }
+    if let Some(marks) = settings.marks {
+        config.output.marks = marks;
+    }
+    let mut typeset = Typeset {
+        config,
+        issue_findings: issue.warnings.clone(),
+        articles: Vec::new(),
+        pages: Vec::new(),
+        files: Vec::new(),
+        stages: Vec::new(),
+    };
+    let config = &typeset.config;
+    let fonts = match FontBook::new(&config.fonts) {
+        Ok(fonts) => fonts,
+        Err(e) => {
+            let mut d = Diagnostic::error("missing-font", e.to_string()).field("fonts");
+            if let Some(file) = &issue.config_file {
+                d = d.in_file(file);
+            }
+            typeset.issue_findings.push(d);
+            return typeset;
+        }
+    };
+    let engine = TextEngine::new(fonts, &config.hyphenation);
+    let grid = Grid::new(config);
+    clock.lap(&mut typeset.stages, "load");
+
+    let set: Vec<SetArticle> = issue
+        .articles
+        .par_iter()
+        .map(|entry| {
+            let result = set_entry(entry, &engine, config, &grid, settings.strict);
+            on_article_set();
+            result
+        })
+        .collect();
+    clock.lap(&mut typeset.stages, "text");
+
+    let boilerplate = article::boilerplate_blocks(&engine, config, &grid);
+    let render_options = RenderOptions::for_issue(config, issue);
+    let mut outcomes: Vec<ArticleOutcome> = set.iter().map(SetArticle::outcome).collect();
+    // Each round leaves out the articles the check stage failed; an article only ever goes
+    // from ok to failed, so this ends after at most one round per article.
+    loop {
+        let ok: Vec<(&Path, &ArticleParts)> = set
+            .iter()
+            .zip(&outcomes)
+            .filter(|(_, o)| o.is_ok())
+            .filter_map(|(s, _)| s.result.as_ref().ok().map(|a| (s.file.as_path(), a)))
+            .collect();
+        let mut pages = Vec::new();
+        let mut placements = Vec::new();
+        if !ok.is_empty() {
+            let parts: Vec<&ArticleParts> = ok.iter().map(|(_, a)| *a).collect();
+            let composition = compose::compose(&engine, config, &parts, &boilerplate, 1);
+            placements = composition.articles;
+            pages = composition.pages;
+        }
+        let mut placed = placements.into_iter();
+        for outcome in outcomes.iter_mut().filter(|o| o.is_ok()) {
+            outcome.placement = placed.next();
+        }
+        clock.lap(&mut typeset.stages, "compose");
+
+        let files = if pages.is_empty() {
+            Vec::new()
+        } else {
+            let starts: Vec<u32> = outcomes
+                .iter()
+                .filter_map(|o| o.placement.as_ref())
+                .map(|p| p.pages.first().copied().unwrap_or(1))
+                .collect();
+            plan_files(&engine, config, &ok, &starts, &boilerplate, &pages, settings)
+        };
+        let rendered: Vec<RenderedFile> = files
+            .into_par_iter()
+            .map(|(name, file_pages)| {
+                let mut options = render_options.clone();
+                options.slug = format!("{} · {}", name, options.slug);
+                let rendered = render::render_pdf(&file_pages, engine.fonts(), &options);
+                RenderedFile { name, pages: file_pages.len(), rendered }
+            })
+            .collect();
+        clock.lap(&mut typeset.stages, "render");
+
+        let mut newly_failed = false;
+        for (entry, outcome) in issue.articles.iter().zip(outcomes.iter_mut()) {
+            let (Ok(article), Some(placement)) = (&entry.article, &outcome.placement) else {
+                continue;
+            };
+            let findings = check::findings(article, placement, &pages, &config.photo);
+            outcome.photos = findings.photos;
+            let mut errors = Vec::new();
+            for finding in findings.diagnostics {
+                if finding.is_error() || (settings.strict && finding.kind != "overset") {
+                    errors.push(as_error(finding));
+                } else {
+                    outcome.warnings.push(finding);
+                }
+            }
+            if !errors.is_empty() {
+                outcome.errors = errors;
+                outcome.placement = None;
+                newly_failed = true;
+            }
+        }
+        clock.lap(&mut typeset.stages, "check");
+        if !newly_failed {
+            typeset.pages = pages;
+            typeset.files = rendered;
+            break;
+        }
+        // Strip what the failed round added, so the next round reports it afresh.
+        for (outcome, fresh) in outcomes.iter_mut().zip(set.iter().map(SetArticle::outcome)) {
+            if outcome.is_ok() {
+                *outcome = fresh;
+            }
+        }
+    }
+    typeset.articles = outcomes;
+    typeset
+}
+
+/// An article after the text stage, or why it failed.
+struct SetArticle {
+    file: PathBuf,
+    title: Option<String>,
+    result: Result<ArticleParts, Vec<Diagnostic>>,
+    warnings: Vec<Diagnostic>,
+    qr: Option<qr::QrReport>,
+}
+
+impl SetArticle {
+    /// The outcome as the text stage leaves it: placement and photos come later.
+    fn outcome(&self) -> ArticleOutcome {
+        ArticleOutcome {
+            file: self.file.clone(),
+            title: self.title.clone(),
+            placement: None,
+            errors: self.result.as_ref().err().cloned().unwrap_or_default(),
+            warnings: self.warnings.clone(),
+            photos: Vec::new(),
+            qr: self.qr.clone(),
+        }
+    }
+}
+
+/// One article through the text stage: its QR code, then its parts.
+fn set_entry(
+    entry: &ArticleEntry,
+    engine: &TextEngine,
+    config: &IssueConfig,
+    grid: &Grid,
+    strict: bool,
+) -> SetArticle {
+    let article: &Article = match &entry.article {
+        Ok(article) => article,
+        Err(errors) => {
+            return SetArticle {
+                file: entry.path.clone(),
+                title: None,
+                result: Err(errors.clone()),
+                warnings: Vec::new(),
+                qr: None,
+            };
+        }
+    };
+    let mut warnings = article.warnings.clone();
+    let (qr, result) = match qr::prepare(article, config) {
+        Ok(qr) => {
+            let result = article::set_article(engine, config, grid, article, qr.as_ref());
+            (qr.map(|q: PreparedQr| q.report), result)
+        }
+        Err(error) => (None, Err(vec![error])),
+    };
+    let result = result.and_then(|parts| {
+        warnings.extend(parts.warnings.iter().cloned());
+        if strict && !warnings.is_empty() {
+            // --strict: every warning is an error (and is counted once, as an error).
+            Err(warnings.drain(..).map(as_error).collect())
+        } else {
+            Ok(parts)
+        }
+    });
+    SetArticle {
+        file: entry.path.clone(),
+        title: Some(article.title.clone()),
+        result,
+        warnings,
+        qr,
+    }
+}
+
+fn as_error(mut d: Diagnostic) -> Diagnostic {
+    d.severity = Severity::Error;
+    d
+}
+
+/// The files to write and the pages of each.
+fn plan_files(
+    engine: &TextEngine,
+    config: &IssueConfig,
+    ok: &[(&Path, &ArticleParts)],
+    starts: &[u32],
+    boilerplate: &[BlockPiece],
+    pages: &[Page],
+    settings: &Settings,
+) -> Vec<(String, Vec<Page>)> {
+    let date = config
+        .date
+        .map(|d| format!("{:04}-{:02}-{:02}", d.year, d.month, d.day))
+        .unwrap_or_default();
+    let values = [
+        ("publication", config.publication.clone()),
+        ("date", date.clone()),
+        ("number", config.number.clone().unwrap_or_default()),
+    ];
+    let mut files = match settings.split {
+        Split::Issue => {
+            let name = settings.issue_name.clone().unwrap_or_else(|| {
+                let parts: Vec<&str> = [config.publication.as_str(), date.as_str()]
+                    .into_iter()
+                    .filter(|s| !s.is_empty())
+                    .collect();
+                parts.join(" ")
+            });
+            vec![(format!("{}.pdf", file_names::slug(&name)), pages.to_vec())]
+        }
+        Split::Pages => pages
+            .iter()
+            .map(|page| {
+                (
+                    file_names::fill_pattern(&config.page_file_pattern, &values, page.number),
+                    vec![page.clone()],
+                )
+            })
+            .collect(),
+        Split::Articles => {
+            // Each article alone, numbered from the page it starts on in the issue.
+            let mut files = Vec::new();
+            for ((file, parts), first) in ok.iter().zip(starts) {
+                let composition = compose::compose(engine, config, &[parts], boilerplate, *first);
+                let stem =
+                    file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                files.push((format!("{}.pdf", file_names::slug(&stem)), composition.pages));
+            }
+            files
+        }
+    };
+    let mut names: Vec<String> = files.iter().map(|(name, _)| name.clone()).collect();
+    let fallback = if settings.split == Split::Articles { "article" } else { "issue" };
+    file_names::distinct_names(&mut names, fallback);
+    for ((name, _), distinct) in files.iter_mut().zip(names) {
+        *name = distinct;
+    }
+    files
+}
+
+pub mod file_names;
+
+/// Wall time per stage.
+struct Stopwatch(Instant);
+
+impl Stopwatch {
+    fn new() -> Self {
+        Stopwatch(Instant::now())
+    }
+
+    /// Adds the time since the last lap to `name` (stages that run more than once add up).
+    fn lap(&mut self, stages: &mut Vec<(&'static str, f64)>, name: &'static str) {
+        let now = Instant::now();
+        let seconds = now.duration_since(self.0).as_secs_f64();
+        match stages.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, total)) => *total += seconds,
+            None => stages.push((name, seconds)),
+        }
+        self.0 = now;
+    }
+}

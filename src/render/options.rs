@@ -1,0 +1,106 @@
+//! How to write the PDF: [`RenderOptions`], resolved from the issue's settings.
+
+use crate::model::{Date, Issue, IssueConfig, OutputSpec, Standard};
+
+/// How to write the PDF.
+#[derive(Debug, Clone)]
+pub struct RenderOptions {
+    /// Standard, bleed, marks, output profile and condition, ink limit, rendering intent
+    /// and trapping, as resolved from `issue.yaml` and the command line.
+    pub output: OutputSpec,
+    /// Document title (Info and XMP).
+    pub title: String,
+    /// Document language tag, e.g. `fr`.
+    pub lang: String,
+    /// Date stamped as CreationDate and ModDate (year, month, day): never the clock, so two
+    /// builds of one issue are identical.
+    pub date: (i32, u32, u32),
+    /// Slug line text (file, date, standard); the page number is appended.
+    pub slug: String,
+    /// Largest image, in pixels, that will be decoded (checked from the header first).
+    pub max_pixels: u64,
+}
+
+impl Default for RenderOptions {
+    /// The defaults of `issue.yaml`: PDF/X-4 on Coated FOGRA39, 3 mm bleed, crop marks, a
+    /// 240 % ink limit.
+    fn default() -> Self {
+        Self {
+            output: crate::load::default_config().output,
+            title: String::new(),
+            lang: "fr".into(),
+            date: (2025, 1, 1),
+            slug: String::new(),
+            max_pixels: 100_000_000,
+        }
+    }
+}
+
+impl RenderOptions {
+    /// The render settings of `issue` with `config` (its settings after the command line's
+    /// overrides).
+    pub fn for_issue(config: &IssueConfig, issue: &Issue) -> RenderOptions {
+        // The PDF's dates come from the input, never the clock, so builds are reproducible:
+        // the issue date, else SOURCE_DATE_EPOCH (reproducible-builds.org), else an article's.
+        let date = config.date.or_else(source_date_epoch).or_else(|| {
+            issue
+                .articles
+                .iter()
+                .find_map(|a| a.article.as_ref().ok().and_then(|a| a.updated.or(a.date)))
+        });
+        let date = date.map_or((2000, 1, 1), |d| (d.year, d.month, d.day));
+        let standard = match config.output.standard {
+            Standard::PdfX4 => "PDF/X-4",
+            Standard::PdfX1a => "PDF/X-1a:2001",
+            Standard::None => "PDF",
+        };
+        RenderOptions {
+            output: config.output.clone(),
+            title: match &config.number {
+                Some(n) => format!("{} {n}", config.publication),
+                None => config.publication.clone(),
+            },
+            lang: config.lang.tag().to_string(),
+            date,
+            slug: format!("{:04}-{:02}-{:02} · {standard}", date.0, date.1, date.2),
+            max_pixels: config.photo.max_pixels,
+        }
+    }
+}
+
+/// The calendar date of `SOURCE_DATE_EPOCH` (seconds since 1970-01-01 UTC), if set.
+fn source_date_epoch() -> Option<Date> {
+    let seconds: i64 = std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()?;
+    // Far beyond any printable year: ignore rather than wrap.
+    if !(0..=253_402_300_799).contains(&seconds) {
+        return None;
+    }
+    Some(civil_date(seconds / 86_400))
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn civil_date(days: i64) -> Date {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+    Date { year, month, day }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn epoch_days_to_dates() {
+        let date = |d: Date| (d.year, d.month, d.day);
+        assert_eq!(date(civil_date(0)), (1970, 1, 1));
+        assert_eq!(date(civil_date(20_342)), (2025, 9, 11));
+        assert_eq!(date(civil_date(11_016)), (2000, 2, 29));
+    }
+}
