@@ -7,7 +7,7 @@
 
 use std::time::{Duration, Instant};
 
-use rotative::load::model::{Align, Emphasis, FontRoles, HyphenationSpec, Lang, Span};
+use rotative::model::{Align, Emphasis, FontRoles, HyphenationSpec, InlineRun, Lang};
 use rotative::text::fonts::{FontBook, bundled_family};
 use rotative::text::{ParagraphStyle, TextEngine};
 
@@ -73,7 +73,8 @@ fn main() {
         uppercase: false,
         tracking: 0.0,
     };
-    let spans: Vec<Vec<Span>> = paras.iter().map(|p| vec![Span::plain(p.as_str())]).collect();
+    let spans: Vec<Vec<InlineRun>> =
+        paras.iter().map(|p| vec![InlineRun::plain(p.as_str())]).collect();
     let words: usize = paras.iter().map(|p| p.split_whitespace().count()).sum();
     // Warm the caches once (the first sight of a word is shaped and hyphenated).
     let cold = Instant::now();

@@ -349,7 +349,7 @@ pub struct Boilerplate {
     /// Title, e.g. "Soutenez-nous".
     pub title: String,
     /// Body text (inline Markdown: *italic*, **bold**).
-    pub text: Vec<Span>,
+    pub text: Vec<InlineRun>,
     /// A call to action printed in bold, e.g. "Faire un don".
     pub action: Option<String>,
 }
@@ -564,17 +564,17 @@ pub struct Block {
 #[derive(Debug, Clone, PartialEq)]
 pub enum BlockKind {
     /// A paragraph.
-    Paragraph(Vec<Span>),
+    Paragraph(Vec<InlineRun>),
     /// A `##` intertitle.
-    Intertitle(Vec<Span>),
+    Intertitle(Vec<InlineRun>),
     /// A `>` quote, set as a pull quote.
-    Quote(Vec<Span>),
+    Quote(Vec<InlineRun>),
     /// A bullet list; each item is inline text.
-    List(Vec<Vec<Span>>),
+    List(Vec<Vec<InlineRun>>),
     /// A boxed sidebar (encadré): a title and content blocks (paragraphs and lists).
     Sidebar {
         /// Title of the box.
-        title: Vec<Span>,
+        title: Vec<InlineRun>,
         /// Content: paragraphs and lists only.
         blocks: Vec<Block>,
     },
@@ -582,7 +582,7 @@ pub enum BlockKind {
 
 /// A run of inline text with uniform emphasis.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Span {
+pub struct InlineRun {
     /// The text as typed (language rules are applied later, by `text`).
     pub text: String,
     /// Bold/italic.
@@ -591,7 +591,7 @@ pub struct Span {
     pub verbatim: bool,
 }
 
-impl Span {
+impl InlineRun {
     /// A plain span.
     pub fn plain(text: impl Into<String>) -> Self {
         Self { text: text.into(), emphasis: Emphasis::default(), verbatim: false }

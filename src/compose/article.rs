@@ -10,7 +10,7 @@ use crate::compose::labels::{self, ResolvedLabels};
 use crate::diag::Diagnostic;
 use crate::geom::Rect;
 use crate::model::{
-    Access, Align, Article, Block, BlockKind, Emphasis, FontRole, IssueConfig, Lang, Span,
+    Access, Align, Article, Block, BlockKind, Emphasis, FontRole, InlineRun, IssueConfig, Lang,
     TextStyle,
 };
 use crate::qr::PreparedQr;
@@ -106,7 +106,12 @@ impl<'a> Setter<'a> {
     }
 
     /// Sets spans in a style at a width, keeping the warnings (located at the current line).
-    pub fn set_with(&mut self, spans: &[Span], style: &ParagraphStyle, width: f32) -> Vec<Line> {
+    pub fn set_with(
+        &mut self,
+        spans: &[InlineRun],
+        style: &ParagraphStyle,
+        width: f32,
+    ) -> Vec<Line> {
         let set = self.engine.set_paragraph(spans, style, width);
         let (file, line) = (self.file.clone(), self.line);
         self.warnings.extend(set.warnings.into_iter().map(|w| {
@@ -117,14 +122,14 @@ impl<'a> Setter<'a> {
     }
 
     /// Sets spans in a text style at a width.
-    pub fn set(&mut self, spans: &[Span], style: &TextStyle, width: f32) -> Vec<Line> {
+    pub fn set(&mut self, spans: &[InlineRun], style: &TextStyle, width: f32) -> Vec<Line> {
         let paragraph = self.paragraph_style(style);
         self.set_with(spans, &paragraph, width)
     }
 
     /// Sets plain text.
     pub fn set_text(&mut self, text: &str, style: &TextStyle, width: f32) -> Vec<Line> {
-        self.set(&[Span::plain(text)], style, width)
+        self.set(&[InlineRun::plain(text)], style, width)
     }
 
     /// Stacks lines at `y` (top of the first slot), moving `y` down; returns the items.
@@ -243,8 +248,9 @@ pub fn set_article(
 
 /// Words of the body, for the reading time.
 fn count_words(blocks: &[Block]) -> usize {
-    let spans_words =
-        |spans: &[Span]| -> usize { spans.iter().map(|s| s.text.split_whitespace().count()).sum() };
+    let spans_words = |spans: &[InlineRun]| -> usize {
+        spans.iter().map(|s| s.text.split_whitespace().count()).sum()
+    };
     blocks
         .iter()
         .map(|b| match &b.kind {
@@ -340,8 +346,12 @@ fn head_block(
         let label = format!("{} : ", setter.labels.keywords);
         let label = if article.lang == Lang::Fr { label } else { label.replace(" : ", ": ") };
         let spans = vec![
-            Span { text: label, emphasis: Emphasis { bold: true, italic: false }, verbatim: false },
-            Span::plain(article.keywords.join(" · ")),
+            InlineRun {
+                text: label,
+                emphasis: Emphasis { bold: true, italic: false },
+                verbatim: false,
+            },
+            InlineRun::plain(article.keywords.join(" · ")),
         ];
         let lines = setter.set(&spans, &styles.keywords, width);
         items.extend(setter.stack(&lines, &styles.keywords, 0.0, &mut y, width));
@@ -503,7 +513,7 @@ fn body_pieces(setter: &mut Setter<'_>, blocks: &[Block], width: f32) -> Vec<Pie
 /// Bulleted list items as pieces with a hanging indent.
 fn list_pieces(
     setter: &mut Setter<'_>,
-    items: &[Vec<Span>],
+    items: &[Vec<InlineRun>],
     style: &TextStyle,
     width: f32,
 ) -> Vec<Piece> {
@@ -525,7 +535,7 @@ fn list_pieces(
 }
 
 /// A pull quote between two rules.
-fn quote_block(setter: &mut Setter<'_>, spans: &[Span], width: f32) -> BlockPiece {
+fn quote_block(setter: &mut Setter<'_>, spans: &[InlineRun], width: f32) -> BlockPiece {
     let style = setter.config.styles.quote.clone();
     let grid = setter.grid.baseline;
     let rule = setter.config.styles.rule_color;
@@ -542,7 +552,7 @@ fn quote_block(setter: &mut Setter<'_>, spans: &[Span], width: f32) -> BlockPiec
 /// The boxed sidebar (encadré): a tinted box with a title and its content.
 fn sidebar_block(
     setter: &mut Setter<'_>,
-    title: &[Span],
+    title: &[InlineRun],
     blocks: &[Block],
     width: f32,
 ) -> BlockPiece {
@@ -635,7 +645,7 @@ fn boilerplate_block(
     let mut spans = item.text.clone();
     if let Some(action) = &item.action {
         let bold = Emphasis { bold: true, ..Emphasis::default() };
-        spans.push(Span { text: format!(" {action}"), emphasis: bold, verbatim: false });
+        spans.push(InlineRun { text: format!(" {action}"), emphasis: bold, verbatim: false });
     }
     let lines = setter.set(&spans, &styles.boilerplate, width);
     items.extend(setter.stack(&lines, &styles.boilerplate, 0.0, &mut y, width));
@@ -650,7 +660,7 @@ fn address_lines(setter: &mut Setter<'_>, url: &str, style: &TextStyle, width: f
     paragraph.align = Align::Left;
     paragraph.hyphenate = false;
     let piece = |text: &str| {
-        [Span { text: text.to_string(), emphasis: Emphasis::default(), verbatim: true }]
+        [InlineRun { text: text.to_string(), emphasis: Emphasis::default(), verbatim: true }]
     };
     let fits =
         |setter: &Setter<'_>, text: &str| setter.engine.measure(&piece(text), &paragraph) <= width;

@@ -12,7 +12,7 @@ pub mod flow;
 pub mod labels;
 
 use crate::geom::Rect;
-use crate::model::{IssueConfig, Lang, Span};
+use crate::model::{InlineRun, IssueConfig, Lang};
 use crate::text::Line;
 use crate::text::TextEngine;
 use article::{ArticleParts, Setter, snap_up};
@@ -287,7 +287,7 @@ fn jump_line(
     let mut setter = Setter::new(engine, config, grid, lang, std::path::Path::new("issue.yaml"));
     let mut style = config.styles.meta.clone();
     style.emphasis.italic = true;
-    setter.set(&[Span::plain(text)], &style, grid.column_width).into_iter().next()
+    setter.set(&[InlineRun::plain(text)], &style, grid.column_width).into_iter().next()
 }
 
 /// The page's columns, all starting at `top` with nothing reserved.
@@ -353,8 +353,8 @@ fn new_page(engine: &TextEngine, config: &IssueConfig, grid: &Grid, number: u32)
         (config.publication.clone(), folio.clone())
     };
     let right = facts.join(" · ");
-    let left_lines = setter.set(&[Span::plain(left)], &left_style, wide / 2.0);
-    let right_lines = setter.set(&[Span::plain(right)], &folio, wide / 2.0);
+    let left_lines = setter.set(&[InlineRun::plain(left)], &left_style, wide / 2.0);
+    let right_lines = setter.set(&[InlineRun::plain(right)], &folio, wide / 2.0);
     let rule_y = grid.area.y + band - 0.5 * grid.baseline;
     items.push(Item::Rule {
         from: (grid.area.x, rule_y),

@@ -8,7 +8,7 @@
 //! | `## Intertitle` (any heading level) | [`BlockKind::Intertitle`] |
 //! | `> quoted text` | [`BlockKind::Quote`] (a pull quote) |
 //! | `- item` or `* item` (also numbered) | [`BlockKind::List`] |
-//! | `*italic*`, `**bold**` | [`Span::emphasis`] |
+//! | `*italic*`, `**bold**` | [`InlineRun::emphasis`] |
 //! | `[text](https://…)` | the text only; if the text is itself an address it is verbatim |
 //! | `` `code` ``, `<https://…>` | a verbatim span (no hyphenation, no typographic rules) |
 //!
@@ -36,7 +36,7 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use super::source::Source;
 use crate::diag::{Diagnostic, closest};
-use crate::model::{Block, BlockKind, Emphasis, Span};
+use crate::model::{Block, BlockKind, Emphasis, InlineRun};
 
 /// Container names accepted after `:::`.
 pub const SIDEBAR_NAMES: &[&str] = &["encadre", "encadré", "sidebar", "box"];
@@ -148,7 +148,7 @@ pub fn parse_body(source: &Source, body: &str, first_line: usize) -> (Vec<Block>
 
 /// Parses inline Markdown (`*italic*`, `**bold**`, links) into spans, for short texts such as
 /// boilerplate and sidebar titles.
-pub fn parse_inline(text: &str) -> Vec<Span> {
+pub fn parse_inline(text: &str) -> Vec<InlineRun> {
     let source = Source::new("", text);
     let mut builder = Builder::new(&source, text, 1);
     builder.run();
@@ -225,7 +225,7 @@ enum Container {
     /// A quote: all inner text joins one block.
     Quote { line: usize },
     /// A list: one entry per item.
-    List { line: usize, items: Vec<Vec<Span>> },
+    List { line: usize, items: Vec<Vec<InlineRun>> },
 }
 
 /// Turns pulldown-cmark events of one chunk into blocks.
@@ -240,7 +240,7 @@ struct Builder<'a> {
     list_depth: usize,
     /// The paragraph or heading being filled at top level, with its line.
     leaf: Option<(bool, usize)>,
-    spans: Vec<Span>,
+    spans: Vec<InlineRun>,
     bold: usize,
     italic: usize,
     link_start: Option<(usize, String)>,
@@ -399,7 +399,7 @@ impl<'a> Builder<'a> {
             self.leaf = Some((heading, line));
         } else if self.spans.last().is_some_and(|s| !s.text.ends_with(' ')) {
             // A second paragraph in a quote or list item joins the first.
-            self.spans.push(Span::plain(" "));
+            self.spans.push(InlineRun::plain(" "));
         }
     }
 
@@ -429,13 +429,13 @@ impl<'a> Builder<'a> {
 
     fn push(&mut self, text: &str, verbatim: bool) {
         let emphasis = Emphasis { bold: self.bold > 0, italic: self.italic > 0 };
-        self.spans.push(Span { text: text.to_string(), emphasis, verbatim });
+        self.spans.push(InlineRun { text: text.to_string(), emphasis, verbatim });
     }
 
     /// The collected spans, merged where emphasis and verbatim agree, spaces collapsed at
     /// the edges.
-    fn take_spans(&mut self) -> Vec<Span> {
-        let mut merged: Vec<Span> = Vec::new();
+    fn take_spans(&mut self) -> Vec<InlineRun> {
+        let mut merged: Vec<InlineRun> = Vec::new();
         for span in self.spans.drain(..) {
             match merged.last_mut() {
                 Some(last) if last.emphasis == span.emphasis && last.verbatim == span.verbatim => {
@@ -487,8 +487,8 @@ mod tests {
         parse_body(&source, text, 1)
     }
 
-    fn plain(text: &str) -> Vec<Span> {
-        vec![Span::plain(text)]
+    fn plain(text: &str) -> Vec<InlineRun> {
+        vec![InlineRun::plain(text)]
     }
 
     #[test]
@@ -522,15 +522,19 @@ mod tests {
         assert_eq!(
             spans,
             vec![
-                Span::plain("Un "),
-                Span { text: "mot".into(), emphasis: italic, verbatim: false },
-                Span::plain(" "),
-                Span { text: "fort".into(), emphasis: bold, verbatim: false },
-                Span::plain(" et "),
-                Span { text: "code".into(), emphasis: Emphasis::default(), verbatim: true },
-                Span::plain(" , le site et "),
-                Span { text: "https://b.fr".into(), emphasis: Emphasis::default(), verbatim: true },
-                Span::plain("."),
+                InlineRun::plain("Un "),
+                InlineRun { text: "mot".into(), emphasis: italic, verbatim: false },
+                InlineRun::plain(" "),
+                InlineRun { text: "fort".into(), emphasis: bold, verbatim: false },
+                InlineRun::plain(" et "),
+                InlineRun { text: "code".into(), emphasis: Emphasis::default(), verbatim: true },
+                InlineRun::plain(" , le site et "),
+                InlineRun {
+                    text: "https://b.fr".into(),
+                    emphasis: Emphasis::default(),
+                    verbatim: true
+                },
+                InlineRun::plain("."),
             ]
         );
     }

@@ -63,7 +63,7 @@ fn first_article_error(path: &Path) -> Diagnostic {
     errors_of(&load_issue(path, &STRICT).unwrap())[0].clone()
 }
 
-fn texts(spans: &[model::Span]) -> String {
+fn texts(spans: &[model::InlineRun]) -> String {
     spans.iter().map(|s| s.text.as_str()).collect()
 }
 

@@ -13,7 +13,7 @@ pub mod shape;
 use std::sync::Arc;
 
 use crate::diag::Diagnostic;
-use crate::model::{Align, Emphasis, HyphenationSpec, Lang, Span};
+use crate::model::{Align, Emphasis, HyphenationSpec, InlineRun, Lang};
 use fonts::{FamilyIds, FontBook, FontId};
 use hyphenate::Exceptions;
 use shape::{Shaper, ShardedCache};
@@ -144,7 +144,7 @@ impl TextEngine {
     /// end exactly at `width`; the first line is indented by `style.first_indent`.
     pub fn set_paragraph(
         &self,
-        spans: &[Span],
+        spans: &[InlineRun],
         style: &ParagraphStyle,
         width: f32,
     ) -> SetParagraph {
@@ -152,7 +152,7 @@ impl TextEngine {
     }
 
     /// The natural width of `spans` set on one line, points (for folios and labels).
-    pub fn measure(&self, spans: &[Span], style: &ParagraphStyle) -> f32 {
+    pub fn measure(&self, spans: &[InlineRun], style: &ParagraphStyle) -> f32 {
         paragraph::measure(self, spans, style)
     }
 }

@@ -19,7 +19,7 @@ use super::linebreak::{self, FIL, Flex, INFINITE_PENALTY, Item, Params, adjustme
 use super::shape::Shaped;
 use super::{Glyph, GlyphRun, Line, ParagraphStyle, SetParagraph, TextEngine};
 use crate::diag::Diagnostic;
-use crate::model::{Align, Span};
+use crate::model::{Align, InlineRun};
 
 /// `\pretolerance`: first pass, without hyphenation.
 const PRETOLERANCE: f32 = 100.0;
@@ -75,7 +75,7 @@ struct Prepared {
     warnings: Vec<Diagnostic>,
 }
 
-fn prepare(spans: &[Span], style: &ParagraphStyle) -> Prepared {
+fn prepare(spans: &[InlineRun], style: &ParagraphStyle) -> Prepared {
     let mut chars: Vec<char> = Vec::new();
     let mut protected: Vec<bool> = Vec::new();
     let mut span_of: Vec<usize> = Vec::new();
@@ -494,7 +494,7 @@ fn params(engine: &TextEngine, style: &ParagraphStyle) -> Params {
 /// Sets a paragraph (see [`TextEngine::set_paragraph`]).
 pub(super) fn set(
     engine: &TextEngine,
-    spans: &[Span],
+    spans: &[InlineRun],
     style: &ParagraphStyle,
     width: f32,
 ) -> SetParagraph {
@@ -833,7 +833,7 @@ fn push_runs(
 }
 
 /// The natural one-line width (see [`TextEngine::measure`]).
-pub(super) fn measure(engine: &TextEngine, spans: &[Span], style: &ParagraphStyle) -> f32 {
+pub(super) fn measure(engine: &TextEngine, spans: &[InlineRun], style: &ParagraphStyle) -> f32 {
     let prep = prepare(spans, style);
     let mut key = String::new();
     let built = build(engine, &prep, style, false, &mut key);
@@ -939,7 +939,7 @@ pub(crate) mod tests {
     }
 
     fn set(engine: &TextEngine, text: &str, style: &ParagraphStyle, width: f32) -> SetParagraph {
-        engine.set_paragraph(&[Span::plain(text)], style, width)
+        engine.set_paragraph(&[InlineRun::plain(text)], style, width)
     }
 
     #[test]
@@ -1106,8 +1106,8 @@ pub(crate) mod tests {
         style.first_indent = 9.5;
         style.uppercase = true;
         let spans = [
-            Span::plain("voir l'adresse "),
-            Span { text: "x'y ?".into(), emphasis: Emphasis::default(), verbatim: true },
+            InlineRun::plain("voir l'adresse "),
+            InlineRun { text: "x'y ?".into(), emphasis: Emphasis::default(), verbatim: true },
         ];
         let set = engine.set_paragraph(&spans, &style, 300.0);
         let text = line_text(&set.lines[0]);
@@ -1128,7 +1128,7 @@ pub(crate) mod tests {
             assert!(gaps(line, 9.5).iter().all(|g| (g - 0.25).abs() < 0.02 || *g < 0.2));
         }
         style.align = Align::Center;
-        let set = engine.set_paragraph(&[Span::plain("Au centre")], &style, 161.0);
+        let set = engine.set_paragraph(&[InlineRun::plain("Au centre")], &style, 161.0);
         let line = &set.lines[0];
         let left = line.runs[0].x;
         assert!((left - (161.0 - line.width)).abs() < 0.01, "{left} {}", line.width);
@@ -1138,7 +1138,7 @@ pub(crate) mod tests {
     fn measure_matches_a_single_line() {
         let engine = engine();
         let style = style(&engine);
-        let spans = [Span::plain("Liberté Actus no 1719")];
+        let spans = [InlineRun::plain("Liberté Actus no 1719")];
         let w = engine.measure(&spans, &style);
         let set = engine.set_paragraph(&spans, &style, 1000.0);
         assert!((w - set.lines[0].width).abs() < 0.01, "{w} vs {}", set.lines[0].width);
@@ -1214,7 +1214,7 @@ pub(crate) mod tests {
         let mut run = 0;
         for (indent, p) in paragraphs {
             style.first_indent = if *indent { size } else { 0.0 };
-            let set = engine.set_paragraph(&[Span::plain(p.as_str())], &style, width);
+            let set = engine.set_paragraph(&[InlineRun::plain(p.as_str())], &style, width);
             for line in &set.lines {
                 let text = line_text(line);
                 if text.starts_with([';', ':', '!', '?', '»']) || text.ends_with('«') {
@@ -1367,7 +1367,7 @@ pub(crate) mod tests {
         let (mut spaced, mut lines) = (0, 0);
         for (_, p) in article_paragraphs(STORM) {
             for width in [130.0, COLUMN, 200.0] {
-                let set = engine.set_paragraph(&[Span::plain(p.as_str())], &style, width);
+                let set = engine.set_paragraph(&[InlineRun::plain(p.as_str())], &style, width);
                 for line in set.lines.iter().filter(|l| !l.last) {
                     lines += 1;
                     // Inside a run (a word or part of one): at most 1.5 % of the advance.
@@ -1399,9 +1399,9 @@ pub(crate) mod tests {
             |t: &str| t.chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>();
         for p in seed_paragraphs() {
             for width in [100.0, COLUMN, 240.0] {
-                let set = engine.set_paragraph(&[Span::plain(p.as_str())], &style, width);
+                let set = engine.set_paragraph(&[InlineRun::plain(p.as_str())], &style, width);
                 let text: String = set.lines.iter().map(line_text).collect();
-                let source = prepare(&[Span::plain(p.as_str())], &style).text;
+                let source = prepare(&[InlineRun::plain(p.as_str())], &style).text;
                 assert_eq!(squeeze(&text), squeeze(&source));
             }
         }
