@@ -1,5 +1,5 @@
 //! One command for a whole weekly issue: loads it, typesets it through the
-//! [`pipeline`](crate::pipeline), writes the outputs, and reports what happened.
+//! [`crate::pipeline`], writes the outputs, and reports what happened.
 //!
 //! An article that fails is reported and left out; the others are still built. Outputs go
 //! through [`output::write_atomic`], so no run ever leaves a half-written PDF.

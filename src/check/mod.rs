@@ -2,7 +2,7 @@
 //! preflight would judge it: each photo's resolution at its printed size, and text set past
 //! the type area. It runs after render; the pipeline leaves out an article it fails and
 //! makes the pages again. (Each QR symbol is read back after a simulated print earlier, when
-//! it is made: [`crate::qr::prepare`].)
+//! it is made: [`crate::qr::prepare()`].)
 
 use std::path::Path;
 

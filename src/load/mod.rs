@@ -1,4 +1,4 @@
-//! The `load` stage: an issue folder (or one article file) to a validated [`model::Issue`].
+//! The `load` stage: an issue folder (or one article file) to a validated [`crate::model::Issue`].
 //!
 //! ```text
 //! issue.yaml ──> issue::parse_issue ──> IssueConfig (defaults filled in)
@@ -10,7 +10,7 @@
 //! values, files and paths and produces the model. Every message carries file, line, column,
 //! the offending line and the field, so a journalist can go straight to the fault.
 //!
-//! An article that fails keeps its diagnostics in its [`model::ArticleEntry`]; the others
+//! An article that fails keeps its diagnostics in its [`crate::model::ArticleEntry`]; the others
 //! still load. Only a broken `issue.yaml` stops the whole issue.
 //!
 //! The input format is documented for users in `docs/input-format.md`.

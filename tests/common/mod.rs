@@ -83,14 +83,24 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// Whether an external program is installed (tests using it are skipped, loudly, when not;
-/// `.ci/run` installs them all).
+/// Whether an external program is installed. Tests that use one skip themselves, loudly,
+/// when it is missing, except under `ROTATIVE_REQUIRE_TOOLS=1` (CI sets it, after installing
+/// them all), where a missing program fails the test instead of letting it pass unchecked.
 pub fn have(program: &str) -> bool {
-    Command::new("sh")
+    have_or_fail(program, std::env::var_os("ROTATIVE_REQUIRE_TOOLS").is_some_and(|v| v == "1"))
+}
+
+/// [`have`] with the requirement explicit: panics when `program` is missing and `required`.
+pub fn have_or_fail(program: &str, required: bool) -> bool {
+    let found = Command::new("sh")
         .arg("-c")
         .arg(format!("command -v {program}"))
         .output()
-        .is_ok_and(|o| o.status.success())
+        .is_ok_and(|o| o.status.success());
+    if !found && required {
+        panic!("{program} is required (ROTATIVE_REQUIRE_TOOLS=1) but is not installed");
+    }
+    found
 }
 
 /// `pdftotext` of a file (raw reading order), or `None` if poppler is missing.
