@@ -192,8 +192,8 @@ fn pdfx_keys(standard: Standard) -> Option<(&'static str, Option<&'static str>)>
     }
 }
 
-/// Writes the catalog, the Info dictionary, the output intent with its profile and (from
-/// PDF 1.4 on) the XMP metadata.
+/// Writes the catalog, the Info dictionary, the output intent with its profile (PDF/X
+/// only) and (from PDF 1.4 on) the XMP metadata.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn write_document(
     pdf: &mut Pdf,
@@ -233,9 +233,15 @@ pub(crate) fn write_document(
     }
     info.finish();
 
-    let profile_id = refs.next();
-    let compressed = compressed_profile(&profile.data);
-    pdf.icc_profile(profile_id, &compressed).n(4).filter(pdf_writer::Filter::FlateDecode);
+    // A plain PDF is a screen proof: it names no press, so it carries neither the output
+    // intent nor its profile (654 KB for the bundled one). Its photos are still converted
+    // with the profile, so the proof shows the press's separations.
+    let profile_id = keys.is_some().then(|| {
+        let id = refs.next();
+        let compressed = compressed_profile(&profile.data);
+        pdf.icc_profile(id, &compressed).n(4).filter(pdf_writer::Filter::FlateDecode);
+        id
+    });
 
     // XMP needs PDF 1.4; PDF/X-1a:2001 files are 1.3 and identify themselves in Info only.
     let metadata_id = (options.output.standard != Standard::PdfX1a).then(|| {
@@ -254,16 +260,18 @@ pub(crate) fn write_document(
     if options.output.standard != Standard::PdfX1a && !options.lang.is_empty() {
         catalog.lang(TextStr(&options.lang));
     }
-    let mut intents = catalog.output_intents();
-    let mut intent = intents.push();
-    intent
-        .subtype(OutputIntentSubtype::PDFX)
-        .output_condition_identifier(TextStr(&options.output.output_condition))
-        .output_condition(TextStr(&profile.name))
-        .info(TextStr(&profile.name))
-        .dest_output_profile(profile_id);
-    if options.output.icc_profile.is_none() {
-        intent.registry_name(TextStr("http://www.color.org"));
+    if let Some(profile_id) = profile_id {
+        let mut intents = catalog.output_intents();
+        let mut intent = intents.push();
+        intent
+            .subtype(OutputIntentSubtype::PDFX)
+            .output_condition_identifier(TextStr(&options.output.output_condition))
+            .output_condition(TextStr(&profile.name))
+            .info(TextStr(&profile.name))
+            .dest_output_profile(profile_id);
+        if options.output.icc_profile.is_none() {
+            intent.registry_name(TextStr("http://www.color.org"));
+        }
     }
 }
 
