@@ -9,9 +9,8 @@
 use crate::color::Color;
 use crate::geom::mm;
 use crate::model::{
-    Align, EcLevel, Emphasis, FontRole, FontRoles, HyphenationSpec, Intent, IssueConfig, Lang,
-    Marks, OutputSpec, PageSpec, PhotoEncoding, PhotoSpec, QrPlacement, QrSpec, Standard, Styles,
-    TextStyle,
+    Align, EcLevel, Emphasis, FontRole, FontRoles, HyphenationSpec, IssueConfig, Lang, OutputSpec,
+    PageSpec, PhotoSpec, QrPlacement, QrSpec, Styles, TextStyle,
 };
 use crate::text::fonts::bundled_family;
 
@@ -45,19 +44,7 @@ pub fn default_config() -> IssueConfig {
         boilerplate: Vec::new(),
         words_per_minute: 230,
         hyphenation: HyphenationSpec { exceptions: Vec::new(), max_consecutive: 2 },
-        output: OutputSpec {
-            standard: Standard::PdfX4,
-            bleed: mm(3.0),
-            marks: Marks::Crop,
-            icc_profile: None,
-            output_condition: "FOGRA39".to_string(),
-            tac: 240.0,
-            intent: Intent::RelativeColorimetric,
-            // Quality 92 with no chroma subsampling: no visible loss on newsprint, and a
-            // tenth of the size of the lossless samples.
-            photo_encoding: PhotoEncoding::Jpeg(92),
-            trapped: false,
-        },
+        output: OutputSpec::default(),
         qr: QrSpec {
             placement: QrPlacement::Head,
             ec_level: EcLevel::Q,

@@ -8,7 +8,7 @@
 //! input gives the same bytes.
 //!
 //! Files: `pdfx.rs` (standard identification, boxes, output intent), `fonts.rs` (subset CID
-//! fonts), `images.rs` (photo pass-through and colour conversion), `marks.rs` (printer's
+//! fonts), `images/` (photo pass-through, colour conversion, ink limit), `marks.rs` (printer's
 //! marks), `content.rs` (drawing the display list).
 
 mod content;

@@ -26,7 +26,7 @@ impl Default for RenderOptions {
     /// 240 % ink limit.
     fn default() -> Self {
         Self {
-            output: crate::load::default_config().output,
+            output: OutputSpec::default(),
             title: String::new(),
             lang: "fr".into(),
             date: (2025, 1, 1),

@@ -192,8 +192,8 @@ fn pdfx_keys(standard: Standard) -> Option<(&'static str, Option<&'static str>)>
     }
 }
 
-/// Writes the catalog, the Info dictionary, the output intent with its profile and (from
-/// PDF 1.4 on) the XMP metadata.
+/// Writes the catalog, the Info dictionary, the output intent with its profile (PDF/X
+/// only) and (from PDF 1.4 on) the XMP metadata.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn write_document(
     pdf: &mut Pdf,
@@ -233,9 +233,15 @@ pub(crate) fn write_document(
     }
     info.finish();
 
-    let profile_id = refs.next();
-    let compressed = compressed_profile(&profile.data);
-    pdf.icc_profile(profile_id, &compressed).n(4).filter(pdf_writer::Filter::FlateDecode);
+    // A plain PDF is a screen proof: it names no press, so it carries neither the output
+    // intent nor its profile (654 KB for the bundled one). Its photos are still converted
+    // with the profile, so the proof shows the press's separations.
+    let profile_id = keys.is_some().then(|| {
+        let id = refs.next();
+        let compressed = compressed_profile(&profile.data);
+        pdf.icc_profile(id, &compressed).n(4).filter(pdf_writer::Filter::FlateDecode);
+        id
+    });
 
     // XMP needs PDF 1.4; PDF/X-1a:2001 files are 1.3 and identify themselves in Info only.
     let metadata_id = (options.output.standard != Standard::PdfX1a).then(|| {
@@ -254,33 +260,19 @@ pub(crate) fn write_document(
     if options.output.standard != Standard::PdfX1a && !options.lang.is_empty() {
         catalog.lang(TextStr(&options.lang));
     }
-    let mut intents = catalog.output_intents();
-    let mut intent = intents.push();
-    intent
-        .subtype(OutputIntentSubtype::PDFX)
-        .output_condition_identifier(TextStr(&options.output.output_condition))
-        .output_condition(TextStr(&profile.name))
-        .info(TextStr(&profile.name))
-        .dest_output_profile(profile_id);
-    if options.output.icc_profile.is_none() {
-        intent.registry_name(TextStr("http://www.color.org"));
-    }
-}
-
-/// Escapes text for XML content.
-fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
+    if let Some(profile_id) = profile_id {
+        let mut intents = catalog.output_intents();
+        let mut intent = intents.push();
+        intent
+            .subtype(OutputIntentSubtype::PDFX)
+            .output_condition_identifier(TextStr(&options.output.output_condition))
+            .output_condition(TextStr(&profile.name))
+            .info(TextStr(&profile.name))
+            .dest_output_profile(profile_id);
+        if options.output.icc_profile.is_none() {
+            intent.registry_name(TextStr("http://www.color.org"));
         }
     }
-    out
 }
 
 /// A UUID-shaped string from digest bytes (version 4 layout bits set), deterministic.
@@ -296,55 +288,39 @@ fn uuid(bytes: &[u8]) -> String {
 /// The XMP packet; its values mirror the Info dictionary, as PDF/X-4 requires.
 fn xmp_packet(options: &RenderOptions, pdfx_version: Option<&str>, digest: &[u8; 32]) -> String {
     let (year, month, day) = options.date;
-    let date = format!(
-        "{:04}-{:02}-{:02}T00:00:00Z",
-        year.clamp(0, 9999),
-        month.clamp(1, 12),
-        day.clamp(1, 31)
+    let date = xmp_writer::DateTime::new(
+        year.clamp(0, 9999) as u16,
+        month.clamp(1, 12) as u8,
+        day.clamp(1, 31) as u8,
+        0,
+        0,
+        0,
+        xmp_writer::Timezone::Utc,
     );
-    let trapped = if options.output.trapped { "True" } else { "False" };
-    let title = xml_escape(&options.title);
-    let mut out = String::new();
-    out.push_str("<?xpacket begin=\"\u{feff}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n");
-    out.push_str("<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n");
-    out.push_str("<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n");
-    out.push_str(
-        "<rdf:Description rdf:about=\"\"\n  xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n  \
-         xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n  xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"\n  \
-         xmlns:xmpMM=\"http://ns.adobe.com/xap/1.0/mm/\"\n  \
-         xmlns:pdfxid=\"http://www.npes.org/pdfx/ns/id/\">\n",
-    );
-    out.push_str("<dc:format>application/pdf</dc:format>\n");
-    out.push_str(&format!(
-        "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">{title}</rdf:li></rdf:Alt></dc:title>\n"
-    ));
+    // XML 1.0 has no way to write most control characters, even escaped.
+    let title: String =
+        options.title.chars().filter(|&c| c >= ' ' || matches!(c, '\t' | '\n' | '\r')).collect();
+    let document_id = format!("uuid:{}", uuid(digest));
+    let instance_id = format!("uuid:{}", uuid(&digest[16..]));
+    let mut xmp = xmp_writer::XmpWriter::new();
+    xmp.format("application/pdf").title([(None, title.as_str())]);
     if !options.lang.is_empty() {
-        out.push_str(&format!(
-            "<dc:language><rdf:Bag><rdf:li>{}</rdf:li></rdf:Bag></dc:language>\n",
-            xml_escape(&options.lang)
-        ));
+        xmp.language([xmp_writer::LangId(&options.lang)]);
     }
-    out.push_str(&format!("<xmp:CreateDate>{date}</xmp:CreateDate>\n"));
-    out.push_str(&format!("<xmp:ModifyDate>{date}</xmp:ModifyDate>\n"));
-    out.push_str(&format!("<xmp:MetadataDate>{date}</xmp:MetadataDate>\n"));
-    out.push_str(&format!("<xmp:CreatorTool>{PRODUCER}</xmp:CreatorTool>\n"));
-    out.push_str(&format!("<pdf:Producer>{PRODUCER}</pdf:Producer>\n"));
-    out.push_str(&format!("<pdf:Trapped>{trapped}</pdf:Trapped>\n"));
-    out.push_str(&format!("<xmpMM:DocumentID>uuid:{}</xmpMM:DocumentID>\n", uuid(digest)));
-    out.push_str(&format!("<xmpMM:InstanceID>uuid:{}</xmpMM:InstanceID>\n", uuid(&digest[16..])));
-    out.push_str("<xmpMM:VersionID>1</xmpMM:VersionID>\n");
-    out.push_str("<xmpMM:RenditionClass>default</xmpMM:RenditionClass>\n");
+    xmp.create_date(date)
+        .modify_date(date)
+        .metadata_date(date)
+        .creator_tool(PRODUCER)
+        .producer(PRODUCER)
+        .trapped(options.output.trapped)
+        .document_id(&document_id)
+        .instance_id(&instance_id)
+        .version_id("1")
+        .rendition_class(xmp_writer::RenditionClass::Default);
     if let Some(version) = pdfx_version {
-        out.push_str(&format!("<pdfxid:GTS_PDFXVersion>{version}</pdfxid:GTS_PDFXVersion>\n"));
+        xmp.pdfx_version(version);
     }
-    out.push_str("</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n");
-    // Padding lets an editor update the packet in place, as the XMP spec recommends.
-    for _ in 0..20 {
-        out.push_str(&" ".repeat(99));
-        out.push('\n');
-    }
-    out.push_str("<?xpacket end=\"w\"?>");
-    out
+    xmp.finish(None)
 }
 
 #[cfg(test)]
@@ -360,6 +336,16 @@ mod tests {
         assert!((b.bleed.x0 - b.media.x0 - mm(MARKS_MARGIN_MM)).abs() < 0.01);
         let none = PageBoxes::new(100.0, 100.0, mm(3.0), Marks::None);
         assert_eq!(none.media, none.bleed);
+    }
+
+    #[test]
+    fn xmp_escapes_the_title_and_drops_what_xml_cannot_hold() {
+        let options =
+            RenderOptions { title: "Le \"Canard\" & <Cie>\u{1}".into(), ..Default::default() };
+        let xmp = xmp_packet(&options, Some("PDF/X-4"), &[7; 32]);
+        assert!(xmp.contains("Le &quot;Canard&quot; &amp; &lt;Cie&gt;</rdf:li>"), "{xmp}");
+        assert!(!xmp.contains('\u{1}'));
+        assert!(xmp.contains("<xmpMM:DocumentID>uuid:07070707-0707-4707-8707-070707070707<"));
     }
 
     #[test]

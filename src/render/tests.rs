@@ -448,6 +448,31 @@ fn plain_pdf_is_version_1_7_without_pdfx_keys() {
 }
 
 #[test]
+fn plain_pdf_has_no_output_intent_nor_profile_but_photos_still_in_cmyk() {
+    let (x4, _) = render(Standard::PdfX4);
+    let (plain, _) = render(Standard::None);
+    let doc = Document::load_mem(&plain.bytes).unwrap();
+    assert!(doc.catalog().unwrap().get(b"OutputIntents").is_err(), "a plain PDF names no press");
+    let icc_streams = streams(&doc).filter(|s| s.dict.get(b"N").is_ok()).count();
+    assert_eq!(icc_streams, 0, "no embedded output profile");
+    // The bundled profile is 654 KB (489 KB deflated): everything else is the same.
+    assert!(
+        plain.bytes.len() + 400_000 < x4.bytes.len(),
+        "plain {} bytes, PDF/X-4 {}",
+        plain.bytes.len(),
+        x4.bytes.len()
+    );
+    // The photos are converted with the output profile all the same.
+    let converted = plain.images.iter().find(|i| i.color.starts_with("RGB")).unwrap();
+    assert_eq!(converted.color, "RGB (sRGB assumed) -> CMYK");
+    let spaces: Vec<&[u8]> = streams(&doc)
+        .filter(|s| s.dict.get(b"Subtype").and_then(|v| v.as_name()).ok() == Some(b"Image"))
+        .map(|s| s.dict.get(b"ColorSpace").unwrap().as_name().unwrap())
+        .collect();
+    assert!(spaces.iter().all(|&s| s == b"DeviceCMYK" || s == b"DeviceGray"), "{spaces:?}");
+}
+
+#[test]
 fn bad_images_are_errors_naming_the_file() {
     let book = book();
     let dir = temp_dir("bad");

@@ -1,0 +1,118 @@
+//! Ink limiting: holding converted photos under the press's total area coverage (TAC), the
+//! most ink the paper takes at one spot before it smears or shows through (240 % on
+//! coldset newsprint, where 400 % would be all four inks solid).
+
+/// The total ink limit in 8-bit units summed over the four channels.
+pub(super) fn ink_limit(tac_percent: f32) -> u32 {
+    (tac_percent.clamp(100.0, 400.0) / 100.0 * 255.0).floor() as u32
+}
+
+/// Holds every pixel of a CMYK row under `limit` (see [`limit_ink`]).
+pub(super) fn limit_row_ink(cmyk: &mut [u8], limit: u32) {
+    for pixel in cmyk.chunks_exact_mut(4) {
+        if let Ok(pixel) = <&mut [u8; 4]>::try_from(pixel) {
+            limit_ink(pixel, limit);
+        }
+    }
+}
+
+/// Holds one CMYK pixel under `limit` (sum of 8-bit channels). First a grey-component
+/// replacement step moves common C=M=Y into K (each unit removes three of colour and adds
+/// one of black, keeping the neutral roughly the same), then C, M and Y are scaled down
+/// together; K is never reduced, so shadows keep their depth and text-like detail.
+///
+/// A pixel over the limit ends within 2 units of it, never over: the replacement step takes
+/// at most one unit more than the excess, and the scaling rounds each of C, M and Y down
+/// (less than one unit each). A pixel at or under the limit is left as it is.
+pub(super) fn limit_ink(pixel: &mut [u8; 4], limit: u32) {
+    let sum = |p: &[u8; 4]| p.iter().map(|&v| u32::from(v)).sum::<u32>();
+    let total = sum(pixel);
+    if total <= limit {
+        return;
+    }
+    let [c, m, y, k] = *pixel;
+    let grey = u32::from(c.min(m).min(y));
+    let excess = total - limit;
+    let moved = grey.min(255 - u32::from(k)).min(excess.div_ceil(2)) as u8;
+    *pixel = [c - moved, m - moved, y - moved, k + moved];
+    let total = sum(pixel);
+    if total > limit {
+        let k = u32::from(pixel[3]);
+        let cmy = total - k;
+        let room = limit.saturating_sub(k);
+        for v in &mut pixel[..3] {
+            *v = (u32::from(*v) * room / cmy) as u8;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn total(pixel: [u8; 4]) -> u32 {
+        pixel.iter().map(|&v| u32::from(v)).sum()
+    }
+
+    #[test]
+    fn ink_limit_holds_and_keeps_black() {
+        let limit = ink_limit(240.0);
+        for pixel in
+            [[255, 255, 255, 255], [200, 180, 170, 250], [255, 0, 255, 200], [90, 80, 70, 60]]
+        {
+            let mut p = pixel;
+            limit_ink(&mut p, limit);
+            assert!(total(p) <= limit, "{pixel:?} -> {p:?}");
+            assert!(p[3] >= pixel[3], "black reduced: {pixel:?} -> {p:?}");
+        }
+        let mut light = [90, 80, 70, 60];
+        limit_ink(&mut light, limit);
+        assert_eq!(light, [90, 80, 70, 60]);
+    }
+
+    #[test]
+    fn the_limit_is_the_percentage_of_one_solid_ink_clamped_to_what_inks_can_sum_to() {
+        assert_eq!(ink_limit(240.0), 612);
+        assert_eq!(ink_limit(50.0), 255);
+        assert_eq!(ink_limit(1000.0), 1020);
+    }
+
+    proptest! {
+        #[test]
+        fn limited_pixels_stay_within_the_limit_and_keep_their_black(
+            pixel in any::<[u8; 4]>(),
+            tac in 0.0f32..500.0,
+        ) {
+            let limit = ink_limit(tac);
+            let mut limited = pixel;
+            limit_ink(&mut limited, limit);
+            if total(pixel) <= limit {
+                prop_assert_eq!(limited, pixel);
+            } else {
+                prop_assert!(total(limited) <= limit, "{:?} -> {:?}", pixel, limited);
+                // Rounding down takes off at most 2 units more than needed.
+                prop_assert!(total(limited) + 2 >= limit, "{:?} -> {:?}", pixel, limited);
+            }
+            prop_assert!(limited[3] >= pixel[3], "black lowered: {:?} -> {:?}", pixel, limited);
+            for (after, before) in limited[..3].iter().zip(&pixel[..3]) {
+                prop_assert!(after <= before, "a colour raised: {:?} -> {:?}", pixel, limited);
+            }
+        }
+
+        #[test]
+        fn a_row_is_limited_pixel_by_pixel(
+            row in proptest::collection::vec(any::<[u8; 4]>(), 0..64),
+            tac in 100.0f32..400.0,
+        ) {
+            let limit = ink_limit(tac);
+            let mut flat: Vec<u8> = row.concat();
+            limit_row_ink(&mut flat, limit);
+            for (pixel, limited) in row.iter().zip(flat.chunks_exact(4)) {
+                let mut one = *pixel;
+                limit_ink(&mut one, limit);
+                prop_assert_eq!(&one[..], limited);
+            }
+        }
+    }
+}

@@ -1,0 +1,283 @@
+//! Tests of photo handling: pass-through, conversion, storage.
+
+use std::io::{Cursor, Read};
+
+use lcms2::{Flags, PixelFormat, Profile, Transform};
+
+use super::convert::{ColourMemo, over_white};
+use super::ink::{ink_limit, limit_ink};
+use super::jpeg::{JpegInfo, encode_cmyk_jpeg};
+use super::*;
+use crate::model::{Intent, PhotoEncoding};
+use crate::render::tests::with_icc;
+
+/// Inflates a `compress_rows` stream and undoes the PNG Up predictor.
+fn decode_rows(data: &[u8], row: usize) -> Vec<u8> {
+    let mut predicted = Vec::new();
+    flate2::read::ZlibDecoder::new(data).read_to_end(&mut predicted).unwrap();
+    let mut out: Vec<u8> = Vec::with_capacity(predicted.len());
+    for line in predicted.chunks(row + 1) {
+        assert_eq!(line[0], 2, "every row tagged Up");
+        let start = out.len();
+        for (i, &v) in line[1..].iter().enumerate() {
+            let up = if start >= row { out[start - row + i] } else { 0 };
+            out.push(v.wrapping_add(up));
+        }
+    }
+    out
+}
+
+/// The old, obvious pipeline: one transform per image, every pixel converted at once,
+/// then the ink limit.
+fn reference_cmyk(rgb: &[u8], intent: lcms2::Intent, flags: Flags, tac: f32) -> Vec<u8> {
+    let output = Profile::new_icc(crate::color::BUNDLED_OUTPUT_PROFILE).unwrap();
+    let transform: Transform<u8, u8> = Transform::new_flags(
+        &Profile::new_srgb(),
+        PixelFormat::RGB_8,
+        &output,
+        PixelFormat::CMYK_8,
+        intent,
+        flags,
+    )
+    .unwrap();
+    let mut cmyk = vec![0u8; rgb.len() / 3 * 4];
+    transform.transform_pixels(rgb, &mut cmyk);
+    let limit = ink_limit(tac);
+    for pixel in cmyk.chunks_exact_mut(4) {
+        limit_ink(<&mut [u8; 4]>::try_from(pixel).unwrap(), limit);
+    }
+    cmyk
+}
+
+/// Decodes a CMYK JPEG written by [`encode_cmyk_jpeg`] back to ink values (it stores
+/// them inverted, Adobe-style).
+fn decode_cmyk_jpeg(data: &[u8]) -> Vec<u8> {
+    let options = zune_core::options::DecoderOptions::default()
+        .jpeg_set_out_colorspace(zune_core::colorspace::ColorSpace::CMYK);
+    let mut decoder = zune_jpeg::JpegDecoder::new_with_options(std::io::Cursor::new(data), options);
+    decoder.decode().unwrap().into_iter().map(|v| 255 - v).collect()
+}
+
+#[test]
+fn converted_jpeg_photos_go_back_to_jpeg_close_to_the_exact_separations() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("issues/liberte-actus-1719/photos/dune-rgb.jpg");
+    let rgb = image::open(&path).unwrap().to_rgb8();
+    let (w, h) = rgb.dimensions();
+    let mut options = RenderOptions::default();
+    options.output.tac = 240.0;
+    let intent = Intent::RelativeColorimetric;
+    let space = OutputSpace::new(crate::color::BUNDLED_OUTPUT_PROFILE, intent);
+    let (encoded, _) = encode_file(&path, &space, &options).unwrap();
+    assert!(encoded.jpeg && encoded.inverted && !encoded.passthrough && !encoded.gray);
+    let info = JpegInfo::read(&encoded.data).unwrap();
+    assert_eq!((info.components, info.size, info.adobe), (4, (w, h), true));
+    let decoded = decode_cmyk_jpeg(&encoded.data);
+    // Lossless keeps the exact separations (checked against Little CMS in the test
+    // below), at more than twice the size.
+    let mut lossless_options = options.clone();
+    lossless_options.output.photo_encoding = PhotoEncoding::Lossless;
+    let (lossless, _) = encode_file(&path, &space, &lossless_options).unwrap();
+    assert!(!lossless.jpeg && lossless.data.len() > 2 * encoded.data.len());
+    let exact = decode_rows(&lossless.data, w as usize * 4);
+    assert_eq!(decoded.len(), exact.len());
+    let errors: Vec<u32> =
+        decoded.iter().zip(&exact).map(|(&a, &b)| u32::from(a.abs_diff(b))).collect();
+    let mean = errors.iter().sum::<u32>() as f64 / errors.len() as f64;
+    assert!(mean < 1.0, "mean error {mean}");
+    // JPEG ringing lifts a few single pixels over the ink limit; what the press lays
+    // down is an area's average, and over 4x4 pixels (0.4 mm at the photo's 274 ppi)
+    // the total stays within a point of the limit.
+    let total = |x: usize, y: usize| -> u32 {
+        let at = (y * w as usize + x) * 4;
+        decoded[at..at + 4].iter().map(|&v| u32::from(v)).sum()
+    };
+    let mut worst_area = 0u32;
+    for y in (0..h as usize - 3).step_by(2) {
+        for x in (0..w as usize - 3).step_by(2) {
+            let sum: u32 = (0..4)
+                .flat_map(|dy| (0..4).map(move |dx| (dx, dy)))
+                .map(|(dx, dy)| total(x + dx, y + dy))
+                .sum();
+            worst_area = worst_area.max(sum / 16);
+        }
+    }
+    assert!(f64::from(worst_area) / 255.0 <= 2.41, "area TAC {}", f64::from(worst_area) / 2.55);
+}
+
+#[test]
+fn cmyk_photos_separated_for_another_press_are_converted_and_ink_limited() {
+    let dir = std::env::temp_dir().join(format!("rotative-foreign-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // A heavy CMYK photo: 290 % of ink in its shadows, as a coated-paper separation has.
+    let (w, h) = (64u32, 48u32);
+    let samples: Vec<u8> = (0..w * h)
+        .flat_map(|i| {
+            let shade = (i % w * 4) as u8;
+            [shade, shade, shade.saturating_sub(40), shade.saturating_add(30)]
+        })
+        .collect();
+    let jpeg = encode_cmyk_jpeg(&samples, 4, (w, h), 95, |s, o| o.copy_from_slice(s)).unwrap();
+    let output = crate::color::BUNDLED_OUTPUT_PROFILE;
+    // Another press's profile: the output profile with another creation date.
+    let mut other = output.to_vec();
+    other[24] ^= 1;
+    let mut options = RenderOptions::default();
+    options.output.tac = 240.0;
+    let space = OutputSpace::new(output, Intent::RelativeColorimetric);
+
+    let foreign = dir.join("foreign.jpg");
+    std::fs::write(&foreign, with_icc(&jpeg, &other)).unwrap();
+    let (encoded, warnings) = encode_file(&foreign, &space, &options).unwrap();
+    // The same photo stored as YCCK, as Photoshop often writes CMYK, converts alike.
+    let mut ycck = Vec::new();
+    jpeg_encoder::Encoder::new(&mut ycck, 95)
+        .encode(&samples, w as u16, h as u16, jpeg_encoder::ColorType::CmykAsYcck)
+        .unwrap();
+    assert!(JpegInfo::read(&ycck).unwrap().ycck);
+    let foreign_ycck = dir.join("foreign-ycck.jpg");
+    std::fs::write(&foreign_ycck, with_icc(&ycck, &other)).unwrap();
+    let (from_ycck, _) = encode_file(&foreign_ycck, &space, &options).unwrap();
+    let (a, b) = (decode_cmyk_jpeg(&encoded.data), decode_cmyk_jpeg(&from_ycck.data));
+    let mean =
+        a.iter().zip(&b).map(|(&x, &y)| f64::from(x.abs_diff(y))).sum::<f64>() / a.len() as f64;
+    assert!(mean < 2.0, "YCCK and CMYK differ by {mean} on average");
+    assert!(encoded.jpeg && !encoded.passthrough && encoded.inverted);
+    assert_eq!(encoded.color, "CMYK (embedded ICC) -> CMYK");
+    assert_eq!(warnings.len(), 1);
+    assert_eq!(warnings[0].kind, "photo-profile");
+    let inks = decode_cmyk_jpeg(&encoded.data);
+    let area_max = inks
+        .chunks(4 * 4)
+        .map(|four| four.iter().map(|&v| u32::from(v)).sum::<u32>() / 4)
+        .max()
+        .unwrap();
+    assert!(f64::from(area_max) / 2.55 <= 241.0, "{} %", f64::from(area_max) / 2.55);
+
+    // Made for the output profile, or untagged: in as it is.
+    for (name, file) in [("own.jpg", with_icc(&jpeg, output)), ("untagged.jpg", jpeg.clone())] {
+        let path = dir.join(name);
+        std::fs::write(&path, &file).unwrap();
+        let (encoded, warnings) = encode_file(&path, &space, &options).unwrap();
+        assert!(encoded.passthrough && encoded.data == file && warnings.is_empty(), "{name}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn odd_sized_jpegs_convert_to_jpegs_of_the_same_size() {
+    let dir = std::env::temp_dir().join(format!("rotative-odd-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let space = OutputSpace::new(crate::color::BUNDLED_OUTPUT_PROFILE, Intent::Perceptual);
+    for (w, h) in [(1, 1), (17, 9), (8, 300)] {
+        let rgb =
+            image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x * 9) as u8, (y * 3) as u8, 200]));
+        let path = dir.join(format!("odd-{w}x{h}.jpg"));
+        rgb.save(&path).unwrap();
+        let (encoded, _) = encode_file(&path, &space, &RenderOptions::default()).unwrap();
+        assert!(encoded.jpeg && !encoded.passthrough);
+        assert_eq!(JpegInfo::read(&encoded.data).unwrap().size, (w, h));
+        assert_eq!(decode_cmyk_jpeg(&encoded.data).len(), (w * h * 4) as usize);
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn converted_photos_match_a_plain_conversion_exactly() {
+    let dir = std::env::temp_dir().join(format!("rotative-images-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // Saturated and dark colours, so the ink limit has work to do.
+    let (w, h) = (97u32, 61u32);
+    let rgb = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x * 5 % 256) as u8, (y * 7 % 256) as u8, ((x * y) % 256) as u8])
+    });
+    let path = dir.join("rgb.png");
+    rgb.save(&path).unwrap();
+    for (intent, lcms_intent, flags) in [
+        (
+            Intent::RelativeColorimetric,
+            lcms2::Intent::RelativeColorimetric,
+            Flags::BLACKPOINT_COMPENSATION,
+        ),
+        (Intent::Perceptual, lcms2::Intent::Perceptual, Flags::default()),
+    ] {
+        let mut options = RenderOptions::default();
+        (options.output.intent, options.output.tac) = (intent, 260.0);
+        let space = OutputSpace::new(crate::color::BUNDLED_OUTPUT_PROFILE, intent);
+        // Twice: the second time the conversion comes from the cache.
+        for _ in 0..2 {
+            let (encoded, warnings) = encode_file(&path, &space, &options).unwrap();
+            assert!(warnings.is_empty());
+            assert_eq!(encoded.pixels, (w, h));
+            let samples = decode_rows(&encoded.data, w as usize * 4);
+            let expected = reference_cmyk(rgb.as_raw(), lcms_intent, flags, 260.0);
+            assert!(samples == expected, "{intent:?}: separations differ");
+            assert_eq!(encoded.data_crc, crc32fast::hash(&encoded.data));
+        }
+    }
+    // Grey with alpha: flattened on white, one channel, Up-predicted.
+    let gray = image::GrayAlphaImage::from_fn(5, 3, |x, _| image::LumaA([0, (x * 60) as u8]));
+    let path = dir.join("gray.png");
+    gray.save(&path).unwrap();
+    let space = OutputSpace::new(crate::color::BUNDLED_OUTPUT_PROFILE, Intent::Perceptual);
+    let (encoded, _) = encode_file(&path, &space, &RenderOptions::default()).unwrap();
+    assert!(encoded.gray && !encoded.jpeg);
+    let expected: Vec<u8> = (0..3).flat_map(|_| (0..5).map(|x| over_white(0, x * 60))).collect();
+    assert_eq!(decode_rows(&encoded.data, 5), expected);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn colour_memo_gives_what_converting_every_pixel_gives() {
+    // Colours drawn from 2^17 of them: many repeats (hits) and, with 2^16 slots, many
+    // colours evicting each other.
+    let space = OutputSpace::new(crate::color::BUNDLED_OUTPUT_PROFILE, Intent::Perceptual);
+    let transform = space.transform_from(None).unwrap();
+    let mut seed = 0x1234_5678u32;
+    let width = 700;
+    let source: Vec<u8> = (0..width * 400)
+        .flat_map(|_| {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            let c = seed % (1 << 17);
+            [(c >> 9) as u8, (c >> 4) as u8, (c << 3) as u8 | 5]
+        })
+        .collect();
+    let mut expected = vec![0u8; source.len() / 3 * 4];
+    transform.convert(&source, &mut expected);
+    let mut memo = ColourMemo::new();
+    let mut got = vec![0u8; expected.len()];
+    for (row, out) in source.chunks(width * 3).zip(got.chunks_mut(width * 4)) {
+        memo.convert(&transform, row, out);
+    }
+    assert!(got == expected);
+    assert!(memo.positions.len() < width, "the last row had hits");
+}
+
+#[test]
+fn jpeg_size_comes_from_the_frame_header() {
+    let mut jpeg = Vec::new();
+    image::RgbImage::new(33, 17)
+        .write_to(&mut Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
+        .unwrap();
+    let info = JpegInfo::read(&jpeg).unwrap();
+    assert_eq!((info.size, info.components, info.scan), ((33, 17), 3, true));
+    // Cut before the scan: no size to trust.
+    let sos = jpeg.windows(2).position(|w| w == [0xFF, 0xDA]).unwrap();
+    assert!(!JpegInfo::read(&jpeg[..sos]).is_some_and(|i| i.scan));
+}
+
+#[test]
+fn ppi_is_the_lower_axis() {
+    let placement = crate::geom::Rect::new(0.0, 0.0, 720.0, 720.0);
+    let ppi = crate::geom::effective_ppi((2000, 1000), &placement);
+    assert!((ppi - 100.0).abs() < 1e-3);
+}
+
+#[test]
+fn flattens_alpha_on_white() {
+    assert_eq!(over_white(0, 0), 255);
+    assert_eq!(over_white(0, 255), 0);
+    assert_eq!(over_white(0, 128), 127);
+}
