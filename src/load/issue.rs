@@ -433,10 +433,10 @@ impl Resolver<'_> {
         let Some(at) = at else { return default };
         let mut value = at.value.0.trim().to_lowercase();
         // YAML 1.1 reads an unquoted `off` or `no` as false: take it as the `off`/`none` it was.
-        if value == "false" {
-            if let Some((name, _)) = choices.iter().find(|(n, _)| *n == "off" || *n == "none") {
-                value = (*name).to_string();
-            }
+        if value == "false"
+            && let Some((name, _)) = choices.iter().find(|(n, _)| *n == "off" || *n == "none")
+        {
+            value = (*name).to_string();
         }
         if let Some((_, v)) = choices.iter().find(|(name, _)| *name == value) {
             return *v;
@@ -521,10 +521,10 @@ impl Resolver<'_> {
                 ("kicker", &fonts.kicker, &mut c.fonts.kicker),
                 ("caption", &fonts.caption, &mut c.fonts.caption),
             ] {
-                if let Some(at) = family {
-                    if let Some(resolved) = self.family(role, at) {
-                        *slot = resolved;
-                    }
+                if let Some(at) = family
+                    && let Some(resolved) = self.family(role, at)
+                {
+                    *slot = resolved;
                 }
             }
         }
@@ -628,16 +628,16 @@ impl Resolver<'_> {
             let mp = self.number(&p.max_megapixels, "photo.max_megapixels", 1.0..=1000.0, 100.0);
             c.photo.max_pixels = (f64::from(mp) * 1e6) as u64;
             c.photo.columns = self.number(&p.columns, "photo.columns", 1..=20, c.photo.columns);
-            if c.photo.min_ppi > c.photo.warn_ppi {
-                if let Some(at) = &p.min_ppi {
-                    let d = self.fragment.warning(
-                        "invalid-value",
-                        "photo.min_ppi is above photo.warn_ppi",
-                        "photo.min_ppi",
-                        at,
-                    );
-                    self.warnings.push(d);
-                }
+            if c.photo.min_ppi > c.photo.warn_ppi
+                && let Some(at) = &p.min_ppi
+            {
+                let d = self.fragment.warning(
+                    "invalid-value",
+                    "photo.min_ppi is above photo.warn_ppi",
+                    "photo.min_ppi",
+                    at,
+                );
+                self.warnings.push(d);
             }
         }
         if let (Some(p), Some(at)) = (text(&raw.page_file_pattern), &raw.page_file_pattern) {
@@ -972,10 +972,10 @@ impl Resolver<'_> {
             ("sidebar_tint", &raw.sidebar_tint, &mut s.sidebar_tint),
             ("rule_color", &raw.rule_color, &mut s.rule_color),
         ] {
-            if let Some(at) = raw_color {
-                if let Some(color) = self.color(at, &format!("styles.{name}")) {
-                    *slot = color;
-                }
+            if let Some(at) = raw_color
+                && let Some(color) = self.color(at, &format!("styles.{name}"))
+            {
+                *slot = color;
             }
         }
     }
@@ -1004,10 +1004,10 @@ impl Resolver<'_> {
         // A new size without a leading keeps the old proportion.
         let scaled = style.leading * style.size / old_size;
         style.leading = self.number(&raw.leading, &field("leading"), 3.0..=500.0, scaled);
-        if let Some(at) = &raw.color {
-            if let Some(color) = self.color(at, &field("color")) {
-                style.color = color;
-            }
+        if let Some(at) = &raw.color
+            && let Some(color) = self.color(at, &field("color"))
+        {
+            style.color = color;
         }
         style.align = self.choice(
             &raw.align,
