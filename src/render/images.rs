@@ -334,10 +334,11 @@ fn prepare(
         let foreign = info.components == 4
             && !info.icc_chunks.is_empty()
             && !info.icc_is(converter.output_profile);
-        if foreign && info.pdf_compatible {
-            if let Some(converted) = convert_cmyk(path, &bytes, info, converter, options)? {
-                return Ok(converted);
-            }
+        if foreign
+            && info.pdf_compatible
+            && let Some(converted) = convert_cmyk(path, &bytes, info, converter, options)?
+        {
+            return Ok(converted);
         }
         if info.pdf_compatible && matches!(info.components, 1 | 4) {
             let gray = info.components == 1;
@@ -439,14 +440,13 @@ fn store_converted(
     quality: Option<u8>,
     mut convert_row: impl FnMut(&[u8], &mut [u8]),
 ) -> Prepared {
-    if let Some(quality) = quality {
-        if let Some(data) =
+    if let Some(quality) = quality
+        && let Some(data) =
             encode_cmyk_jpeg(source, channels, (width, height), quality, &mut convert_row)
-        {
-            let mut prepared = Prepared::new(data, true, false, (width, height), color);
-            prepared.inverted = true;
-            return prepared;
-        }
+    {
+        let mut prepared = Prepared::new(data, true, false, (width, height), color);
+        prepared.inverted = true;
+        return prepared;
     }
     let row = width as usize;
     let data = compress_rows(source, row * channels, row * 4, convert_row);
