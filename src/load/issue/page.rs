@@ -145,13 +145,19 @@ impl Resolver<'_> {
             p.width - p.margin_inner - p.margin_outer - (p.columns as f32 - 1.0) * p.gutter;
         let column = measure / p.columns as f32;
         let height = p.height - p.margin_top - p.margin_bottom;
-        if column >= mm(MIN_COLUMN_MM) && height >= mm(MIN_TYPE_AREA_HEIGHT_MM) {
+        let message = if column < mm(MIN_COLUMN_MM) {
+            format!(
+                "the grid leaves columns of {:.1} mm: too narrow (page, margins, columns and gutter do not fit)",
+                to_mm(column)
+            )
+        } else if height < mm(MIN_TYPE_AREA_HEIGHT_MM) {
+            format!(
+                "the margins leave a type area {:.1} mm high: too short (page and margins do not fit)",
+                to_mm(height)
+            )
+        } else {
             return;
-        }
-        let message = format!(
-            "the grid leaves columns of {:.1} mm: too narrow (page, margins, columns and gutter do not fit)",
-            to_mm(column)
-        );
+        };
         let d = match (&raw.columns, &raw.margins, &raw.page) {
             (Some(at), ..) => self.fragment.error("invalid-value", message, "columns", at),
             (None, Some(at), _) => self.fragment.error("invalid-value", message, "margins", at),
