@@ -227,6 +227,45 @@ fn a_run_killed_while_writing_keeps_the_previous_pdf() {
     assert_eq!(names.len(), 1, "no temporary file left: {names:?}");
 }
 
+/// The shipped binary (`cargo build`, default features) must not obey `ROTATIVE_FAULT`. The
+/// binary these tests run is built with the `fault-injection` feature (Cargo.toml's self
+/// dev-dependency), so it cannot show that; this checks what decides it instead: the feature
+/// is not a default one, and the variable is read only inside the module compiled with it.
+#[test]
+fn fault_injection_is_compiled_only_with_its_feature() {
+    let manifest = std::fs::read_to_string(root().join("Cargo.toml")).unwrap();
+    let defaults = manifest.lines().find(|l| l.trim_start().starts_with("default ="));
+    assert!(defaults.is_none_or(|l| !l.contains("fault-injection")), "{defaults:?}");
+
+    let output = std::fs::read_to_string(root().join("src/batch/output.rs")).unwrap();
+    let gate = output
+        .find("#[cfg(feature = \"fault-injection\")]\nmod fault {")
+        .expect("the fault module is gated by the feature");
+    let end = gate + output[gate..].find("\n}\n").expect("the end of the fault module");
+    let reads: Vec<usize> =
+        output.match_indices("env::var(\"ROTATIVE_FAULT\")").map(|(at, _)| at).collect();
+    assert!(!reads.is_empty(), "the variable is read somewhere");
+    assert!(reads.iter().all(|&at| gate < at && at < end), "read outside the gated module");
+
+    let mut folders = vec![root().join("src")];
+    while let Some(folder) = folders.pop() {
+        for path in std::fs::read_dir(folder).unwrap().flatten().map(|e| e.path()) {
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs")
+                && !path.ends_with("batch/output.rs")
+            {
+                let text = std::fs::read_to_string(&path).unwrap();
+                assert!(
+                    !text.contains("ROTATIVE_FAULT"),
+                    "{} reads ROTATIVE_FAULT",
+                    path.display()
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn a_rebuild_with_the_same_input_rewrites_nothing() {
     let dir = issue_with("unchanged", &[("a.md", long_article("Stable", 2))], "");

@@ -95,38 +95,43 @@ fn same_content(path: &Path, bytes: &[u8]) -> bool {
 
 fn write_then_rename(temp: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut file = fs::File::create(temp)?;
-    match fault() {
-        // Fault injection for the tests of interrupted runs (see tests/batch.rs).
-        Some(Fault::FailWrite) => {
-            file.write_all(&bytes[..bytes.len() / 2])?;
-            return Err(std::io::Error::other("write failed (ROTATIVE_FAULT=fail-write)"));
-        }
-        Some(Fault::PauseWrite) => {
-            file.write_all(&bytes[..bytes.len() / 2])?;
-            file.sync_all()?;
-            std::thread::sleep(std::time::Duration::from_secs(5));
-            file.write_all(&bytes[bytes.len() / 2..])?;
-        }
-        None => file.write_all(bytes)?,
-    }
+    #[cfg(feature = "fault-injection")]
+    fault::write_all(&mut file, bytes)?;
+    #[cfg(not(feature = "fault-injection"))]
+    file.write_all(bytes)?;
     file.sync_all()?;
     drop(file);
     fs::rename(temp, path)
 }
 
-/// Faults a test can inject through the `ROTATIVE_FAULT` environment variable.
-enum Fault {
-    /// The write fails halfway.
-    FailWrite,
-    /// The write stops halfway for five seconds (time for a test to send a signal).
-    PauseWrite,
-}
+/// Faults the tests of interrupted runs inject through the `ROTATIVE_FAULT` environment
+/// variable (see tests/batch.rs). Compiled only with the `fault-injection` feature, which
+/// `cargo test` turns on and the shipped binary does not have.
+#[cfg(feature = "fault-injection")]
+mod fault {
+    use super::Write;
 
-fn fault() -> Option<Fault> {
-    match std::env::var("ROTATIVE_FAULT").ok()?.as_str() {
-        "fail-write" => Some(Fault::FailWrite),
-        "pause-write" => Some(Fault::PauseWrite),
-        _ => None,
+    /// How long `pause-write` stops halfway: time for a test to see the temporary file and
+    /// send a signal.
+    const PAUSE: std::time::Duration = std::time::Duration::from_secs(5);
+
+    /// Writes `bytes` as `ROTATIVE_FAULT` says: `fail-write` fails halfway, `pause-write`
+    /// pauses halfway, anything else writes normally.
+    pub(super) fn write_all(file: &mut std::fs::File, bytes: &[u8]) -> std::io::Result<()> {
+        let (first, second) = bytes.split_at(bytes.len() / 2);
+        match std::env::var("ROTATIVE_FAULT").as_deref() {
+            Ok("fail-write") => {
+                file.write_all(first)?;
+                Err(std::io::Error::other("write failed (ROTATIVE_FAULT=fail-write)"))
+            }
+            Ok("pause-write") => {
+                file.write_all(first)?;
+                file.sync_all()?;
+                std::thread::sleep(PAUSE);
+                file.write_all(second)
+            }
+            _ => file.write_all(bytes),
+        }
     }
 }
 

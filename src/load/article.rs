@@ -8,6 +8,7 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor, value::MapAccessDeserializer};
 use serde_saphyr::{Location, Spanned};
 
+use super::LANGUAGES_HINT;
 use super::markdown::parse_body;
 use super::source::{self, Source};
 use super::yaml::{Fragment, Text, parse_date};
@@ -173,10 +174,13 @@ impl<'de> Deserialize<'de> for RawFocus {
     }
 }
 
+/// The focus when none is given, or when the one given is unusable: the middle of the photo.
+const CENTRE_FOCUS: (f32, f32) = (0.5, 0.5);
+
 /// Named focus positions.
 const FOCUS_NAMES: &[(&str, (f32, f32))] = &[
-    ("center", (0.5, 0.5)),
-    ("centre", (0.5, 0.5)),
+    ("center", CENTRE_FOCUS),
+    ("centre", CENTRE_FOCUS),
     ("top", (0.5, 0.0)),
     ("bottom", (0.5, 1.0)),
     ("left", (0.0, 0.5)),
@@ -295,7 +299,7 @@ pub fn parse_article(
                         "lang",
                         at,
                     )
-                    .hint("known languages: fr, en, en-GB, en-US, de, es, it, pt, nl"),
+                    .hint(LANGUAGES_HINT),
             );
             ctx.lang
         }),
@@ -504,7 +508,7 @@ fn resolve_photo(
         .hint("resize it, or raise `photo.max_megapixels` in issue.yaml"));
     }
     let focus = match &raw.focus {
-        None => (0.5, 0.5),
+        None => CENTRE_FOCUS,
         Some(f) => match &f.value {
             RawFocus::Point(x, y) if (0.0..=1.0).contains(x) && (0.0..=1.0).contains(y) => (*x, *y),
             RawFocus::Point(..) => {
@@ -518,7 +522,7 @@ fn resolve_photo(
                         )
                         .hint("give fractions between 0 and 1: focus: [0.5, 0.3]"),
                 );
-                (0.5, 0.5)
+                CENTRE_FOCUS
             }
             RawFocus::Named(name) => {
                 let lower = name.trim().to_lowercase().replace(' ', "-");
@@ -541,7 +545,7 @@ fn resolve_photo(
                                 )
                                 .hint(hint),
                         );
-                        (0.5, 0.5)
+                        CENTRE_FOCUS
                     }
                 }
             }

@@ -125,10 +125,9 @@ pub fn parse_body(source: &Source, body: &str, first_line: usize) -> (Vec<Block>
         let mut title = parse_inline(&title);
         if title.is_empty()
             && matches!(inner.first().map(|b| &b.kind), Some(BlockKind::Intertitle(_)))
+            && let BlockKind::Intertitle(spans) = inner.remove(0).kind
         {
-            if let BlockKind::Intertitle(spans) = inner.remove(0).kind {
-                title = spans;
-            }
+            title = spans;
         }
         let inner = inner
             .into_iter()
@@ -206,13 +205,10 @@ fn dash_item(line: &str) -> String {
     let body = line.trim_start();
     let indent = &line[..line.len() - body.len()];
     for dash in ['—', '–', '•'] {
-        if let Some(rest) = body.strip_prefix(dash) {
-            if rest.starts_with([' ', '\u{a0}', '\u{202f}']) {
-                return format!(
-                    "{indent}- {}",
-                    rest.trim_start_matches([' ', '\u{a0}', '\u{202f}'])
-                );
-            }
+        if let Some(rest) = body.strip_prefix(dash)
+            && rest.starts_with([' ', '\u{a0}', '\u{202f}'])
+        {
+            return format!("{indent}- {}", rest.trim_start_matches([' ', '\u{a0}', '\u{202f}']));
         }
     }
     line.to_string()
@@ -299,14 +295,14 @@ impl<'a> Builder<'a> {
             }
             Event::End(TagEnd::BlockQuote(_)) => {
                 self.quote_depth -= 1;
-                if self.quote_depth == 0 {
-                    if let Container::Quote { line } = self.container {
-                        let spans = self.take_spans();
-                        if !spans.is_empty() {
-                            self.blocks.push(Block { kind: BlockKind::Quote(spans), line });
-                        }
-                        self.container = Container::None;
+                if self.quote_depth == 0
+                    && let Container::Quote { line } = self.container
+                {
+                    let spans = self.take_spans();
+                    if !spans.is_empty() {
+                        self.blocks.push(Block { kind: BlockKind::Quote(spans), line });
                     }
+                    self.container = Container::None;
                 }
             }
             Event::Start(Tag::List(_)) => {
@@ -419,10 +415,10 @@ impl<'a> Builder<'a> {
     fn end_item(&mut self) {
         if matches!(self.container, Container::List { .. }) {
             let spans = self.take_spans();
-            if let Container::List { items, .. } = &mut self.container {
-                if !spans.is_empty() {
-                    items.push(spans);
-                }
+            if let Container::List { items, .. } = &mut self.container
+                && !spans.is_empty()
+            {
+                items.push(spans);
             }
         }
     }

@@ -45,6 +45,9 @@ pub struct LoadOptions {
     pub allow_outside: bool,
 }
 
+/// The hint for an unknown language tag: the tags `Lang::from_tag` knows.
+const LANGUAGES_HINT: &str = "known languages: fr, en, en-GB, en-US, de, es, it, pt, nl";
+
 /// Name of the issue settings file inside an issue folder.
 pub const ISSUE_FILE: &str = "issue.yaml";
 

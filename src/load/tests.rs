@@ -424,6 +424,17 @@ fn an_impossible_grid_is_an_error_on_the_columns_line() {
 }
 
 #[test]
+fn a_type_area_too_short_is_named_as_such() {
+    let dir = Scratch::new("grid-height");
+    // A4 is 297 mm high: 37 mm are left, in columns of a comfortable 56.7 mm.
+    dir.write("issue.yaml", "publication: P\nmargins: { top: 130, bottom: 130 }\n");
+    let errors = load_issue(&dir.0, &STRICT).unwrap_err();
+    assert_eq!((errors[0].kind, errors[0].line), ("invalid-value", Some(2)));
+    assert!(errors[0].message.contains("37.0 mm high"), "{}", errors[0].message);
+    assert!(!errors[0].message.contains("narrow"), "{}", errors[0].message);
+}
+
+#[test]
 fn unknown_issue_and_style_fields_get_suggestions() {
     let dir = Scratch::new("styles");
     dir.write("issue.yaml", "publication: P\nstyles:\n  body:\n    sise: 9\n");

@@ -408,10 +408,10 @@ pub(crate) fn draw_page<'a>(
         p.content.stroke();
         p.content.restore_state();
     }
-    if let Some((x, y, run)) = &marks.slug {
-        if let Some(font) = fonts.get(&run.font) {
-            p.text(*y, &[(*x, run)], Color::BLACK, font);
-        }
+    if let Some((x, y, run)) = &marks.slug
+        && let Some(font) = fonts.get(&run.font)
+    {
+        p.text(*y, &[(*x, run)], Color::BLACK, font);
     }
     Drawn {
         content: p.content.finish().into_vec(),

@@ -173,10 +173,10 @@ type CompressedProfile = (Vec<u8>, Arc<Vec<u8>>);
 fn compressed_profile(data: &[u8]) -> Arc<Vec<u8>> {
     static LAST: Mutex<Option<CompressedProfile>> = Mutex::new(None);
     let mut last = LAST.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some((raw, compressed)) = &*last {
-        if raw.as_slice() == data {
-            return Arc::clone(compressed);
-        }
+    if let Some((raw, compressed)) = &*last
+        && raw.as_slice() == data
+    {
+        return Arc::clone(compressed);
     }
     let compressed = Arc::new(deflate_at(data, 1));
     *last = Some((data.to_vec(), Arc::clone(&compressed)));

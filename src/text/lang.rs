@@ -357,12 +357,13 @@ pub(crate) fn apply(chars: &[char], protected: &[bool], lang: Lang) -> Ruled {
                     while at(j).is_some_and(is_space) {
                         j += 1;
                     }
-                    if j < n && !protected[j] {
-                        if let Some(space) = number_space(chars, i, j, &out, rules) {
-                            out.push(space);
-                            origin.push(i);
-                            i = j;
-                        }
+                    if j < n
+                        && !protected[j]
+                        && let Some(space) = number_space(chars, i, j, &out, rules)
+                    {
+                        out.push(space);
+                        origin.push(i);
+                        i = j;
                     }
                 } else if rules.french_spacing && at(i) == Some('%') {
                     out.push(NBSP);

@@ -104,14 +104,13 @@ fn store_converted(
     quality: Option<u8>,
     mut convert_row: impl FnMut(&[u8], &mut [u8]),
 ) -> EncodedImage {
-    if let Some(quality) = quality {
-        if let Some(data) =
+    if let Some(quality) = quality
+        && let Some(data) =
             encode_cmyk_jpeg(source, channels, (width, height), quality, &mut convert_row)
-        {
-            let mut encoded = EncodedImage::new(data, true, false, (width, height), color);
-            encoded.inverted = true;
-            return encoded;
-        }
+    {
+        let mut encoded = EncodedImage::new(data, true, false, (width, height), color);
+        encoded.inverted = true;
+        return encoded;
     }
     let row = width as usize;
     let data = compress_rows(source, row * channels, row * 4, convert_row);

@@ -249,10 +249,11 @@ fn encode_file(
         let foreign = info.components == 4
             && !info.icc_chunks.is_empty()
             && !info.embeds_profile(space.profile());
-        if foreign && info.pdf_compatible {
-            if let Some(converted) = convert_cmyk(path, &bytes, info, space, options)? {
-                return Ok(converted);
-            }
+        if foreign
+            && info.pdf_compatible
+            && let Some(converted) = convert_cmyk(path, &bytes, info, space, options)?
+        {
+            return Ok(converted);
         }
         if info.pdf_compatible && matches!(info.components, 1 | 4) {
             let gray = info.components == 1;

@@ -1,0 +1,151 @@
+//! The four font roles (body, heading, kicker, caption): each a bundled family by name, one
+//! font file, or a file (or bundled face) per style, with the regular face standing in for
+//! missing ones.
+
+use std::path::Path;
+
+use serde_saphyr::Spanned;
+
+use super::Resolver;
+use super::schema::{RawFamily, RawFonts};
+use crate::diag::closest;
+use crate::load::yaml::Text;
+use crate::model::{FontFamily, FontRoles, FontSource};
+use crate::text::fonts::{bundled_family, bundled_names, is_font_path};
+
+impl Resolver<'_> {
+    /// The font roles given; the others keep their defaults.
+    pub(super) fn fonts(&mut self, raw: &RawFonts, fonts: &mut FontRoles) {
+        for (role, family, slot) in [
+            ("body", &raw.body, &mut fonts.body),
+            ("heading", &raw.heading, &mut fonts.heading),
+            ("kicker", &raw.kicker, &mut fonts.kicker),
+            ("caption", &raw.caption, &mut fonts.caption),
+        ] {
+            if let Some(at) = family
+                && let Some(resolved) = self.family(role, at)
+            {
+                *slot = resolved;
+            }
+        }
+    }
+
+    /// One role's family, or `None` after reporting why it cannot be used.
+    fn family(&mut self, role: &str, at: &Spanned<RawFamily>) -> Option<FontFamily> {
+        let field = format!("fonts.{role}");
+        match &at.value {
+            RawFamily::Name(name) if !is_font_path(Path::new(name.trim())) => {
+                let name = name.trim();
+                let regular = format!("{name}-Regular");
+                if bundled_names().any(|n| n == regular) {
+                    return Some(bundled_family(name));
+                }
+                let families: Vec<&str> =
+                    bundled_names().filter_map(|n| n.strip_suffix("-Regular")).collect();
+                let hint = match closest(name, families.iter().copied()) {
+                    Some(close) => format!("did you mean `{close}`?"),
+                    None => format!(
+                        "bundled families: {}; or give a .ttf/.otf file",
+                        families.join(", ")
+                    ),
+                };
+                let d = self.error(
+                    "missing-font",
+                    format!("no bundled font family `{name}`"),
+                    &field,
+                    at,
+                );
+                d.hint = Some(hint);
+                None
+            }
+            RawFamily::Name(file) => {
+                let source = self.face_file(file.trim(), &field, at)?;
+                self.warnings.push(self.fragment.warning(
+                    "font-fallback",
+                    format!("fonts.{role} is a single file: italic and bold will use it too"),
+                    &field,
+                    at,
+                ));
+                Some(FontFamily {
+                    regular: source.clone(),
+                    italic: source.clone(),
+                    bold: source.clone(),
+                    bold_italic: source,
+                })
+            }
+            RawFamily::Faces(faces) => {
+                let mut face = |style: &str,
+                                value: &Option<Spanned<Text>>|
+                 -> Option<Option<FontSource>> {
+                    let Some(v) = value else { return Some(None) };
+                    let field = format!("fonts.{role}.{style}");
+                    let text = v.value.0.trim();
+                    if is_font_path(Path::new(text)) {
+                        self.face_file(text, &field, v).map(Some)
+                    } else if bundled_names().any(|n| n == text) {
+                        Some(Some(FontSource::Bundled(text.to_string())))
+                    } else {
+                        let hint = match closest(text, bundled_names()) {
+                            Some(close) => format!("did you mean `{close}`?"),
+                            None => "give a .ttf/.otf file or a bundled face such as LiberationSerif-Bold".into(),
+                        };
+                        let d = self.error(
+                            "missing-font",
+                            format!("no bundled font `{text}`"),
+                            &field,
+                            v,
+                        );
+                        d.hint = Some(hint);
+                        None
+                    }
+                };
+                let regular = face("regular", &faces.regular)?;
+                let italic = face("italic", &faces.italic)?;
+                let bold = face("bold", &faces.bold)?;
+                let bold_italic = face("bold_italic", &faces.bold_italic)?;
+                let Some(regular) = regular else {
+                    let d = self.error(
+                        "invalid-value",
+                        format!("fonts.{role} has no `regular` face"),
+                        &field,
+                        at,
+                    );
+                    d.hint = Some(String::from("give at least `regular: path/to/font.otf`"));
+                    return None;
+                };
+                let mut fallback = |style: &str, f: Option<FontSource>| {
+                    f.unwrap_or_else(|| {
+                        self.warnings.push(self.fragment.warning(
+                            "font-fallback",
+                            format!("fonts.{role} has no {style} face; the regular one stands in"),
+                            &field,
+                            at,
+                        ));
+                        regular.clone()
+                    })
+                };
+                let italic = fallback("italic", italic);
+                let bold = fallback("bold", bold);
+                let bold_italic = fallback("bold_italic", bold_italic);
+                Some(FontFamily { regular, italic, bold, bold_italic })
+            }
+        }
+    }
+
+    /// A font file relative to the issue folder.
+    fn face_file<T>(&mut self, written: &str, field: &str, at: &Spanned<T>) -> Option<FontSource> {
+        let path = self.root.join(written);
+        if path.is_file() {
+            Some(FontSource::File(std::fs::canonicalize(&path).unwrap_or(path)))
+        } else {
+            let d = self.error(
+                "missing-font",
+                format!("font file `{written}` not found (looked for {})", path.display()),
+                field,
+                at,
+            );
+            d.hint = Some(String::from("font paths are relative to the issue folder"));
+            None
+        }
+    }
+}
