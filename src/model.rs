@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use crate::color::Color;
 pub use crate::color::Intent;
+pub use crate::color::profile::BundledCondition;
 use crate::diag::Diagnostic;
 
 /// A language the tool knows rules, hyphenation and labels for.
@@ -396,6 +397,15 @@ pub enum PhotoEncoding {
     Lossless,
 }
 
+/// The CMYK output profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProfileChoice {
+    /// One compiled into the program.
+    Bundled(BundledCondition),
+    /// A print shop's own, by absolute path.
+    File(PathBuf),
+}
+
 /// Print output settings.
 #[derive(Debug, Clone)]
 pub struct OutputSpec {
@@ -405,12 +415,18 @@ pub struct OutputSpec {
     pub bleed: f32,
     /// Marks to draw.
     pub marks: Marks,
-    /// CMYK output profile; `None` = the bundled Coated FOGRA39.
-    pub icc_profile: Option<PathBuf>,
-    /// OutputConditionIdentifier, e.g. `FOGRA39` or `ISOnewspaper26v4`.
-    pub output_condition: String,
-    /// Total area coverage limit for converted photos, percent (e.g. 240).
+    /// CMYK output profile: a bundled one (newsprint by default) or a file.
+    pub icc_profile: ProfileChoice,
+    /// OutputConditionIdentifier as `issue.yaml` gives it (e.g. `ISOnewspaper26v4` for a
+    /// shop's own profile); `None` = the bundled profile's registered name, or `Custom`.
+    pub output_condition: Option<String>,
+    /// Total area coverage limit in percent (e.g. 240): photos are held under it, style
+    /// colours over it are errors.
     pub tac: f32,
+    /// Photos above this resolution at their printed size are resampled (pixels per inch).
+    pub max_ppi: f32,
+    /// The resolution they are resampled to.
+    pub target_ppi: f32,
     /// Rendering intent for photo conversion.
     pub intent: Intent,
     /// How converted photos are stored.
@@ -420,16 +436,20 @@ pub struct OutputSpec {
 }
 
 impl Default for OutputSpec {
-    /// What `issue.yaml` gets when it says nothing: PDF/X-4 on the bundled Coated FOGRA39,
-    /// 3 mm bleed, crop marks, a 240 % ink limit.
+    /// What `issue.yaml` gets when it says nothing: PDF/X-4 on the bundled newsprint
+    /// profile, 3 mm bleed, no marks (newspapers deliver trimmed pages; the plate workflow
+    /// imposes them), a 240 % ink limit, photos over 450 ppi resampled to 300.
     fn default() -> Self {
         OutputSpec {
             standard: Standard::PdfX4,
             bleed: crate::geom::mm(3.0),
-            marks: Marks::Crop,
-            icc_profile: None,
-            output_condition: "FOGRA39".to_string(),
+            marks: Marks::None,
+            icc_profile: ProfileChoice::Bundled(BundledCondition::Newsprint),
+            output_condition: None,
             tac: 240.0,
+            // Acrobat's PDF/X presets: downsample above 450 ppi to 300 ppi.
+            max_ppi: 450.0,
+            target_ppi: 300.0,
             intent: Intent::RelativeColorimetric,
             // Quality 92 with no chroma subsampling: no visible loss on newsprint, and a
             // tenth of the size of the lossless samples.

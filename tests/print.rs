@@ -115,20 +115,6 @@ fn fonts_are_embedded_subsets() {
 }
 
 #[test]
-fn the_cmyk_jpeg_is_embedded_byte_for_byte() {
-    let pdf = build("passthrough", &[]);
-    let jpeg = std::fs::read(example_issue().join("photos/storm-cmyk.jpg")).unwrap();
-    let doc = lopdf::Document::load(&pdf).unwrap();
-    let found = doc.objects.values().any(|o| {
-        o.as_stream().is_ok_and(|s| {
-            s.dict.get(b"Filter").and_then(|f| f.as_name()).ok() == Some(b"DCTDecode")
-                && s.content == jpeg
-        })
-    });
-    assert!(found, "the CMYK JPEG stream equals the file");
-}
-
-#[test]
 fn two_builds_are_byte_identical() {
     let a = std::fs::read(build("det-a", &[])).unwrap();
     let b = std::fs::read(build("det-b", &[])).unwrap();

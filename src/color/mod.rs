@@ -4,15 +4,16 @@
 //! Colours that come in as RGB (hex style colours, RGB photos) are converted through the
 //! output profile by [`transform`], the one Little CMS path of the program.
 
+pub mod profile;
 pub mod transform;
 
 use serde::Deserialize;
 
 pub use transform::OutputSpace;
 
-/// The bundled CMYK output profile, Coated FOGRA39 (Adobe's profile bundling licence beside
-/// it in `icc/`), used when `issue.yaml` names none.
-pub const BUNDLED_OUTPUT_PROFILE: &[u8] = include_bytes!("../../icc/CoatedFOGRA39.icc");
+/// The default CMYK output profile, newsprint (`icc/README.md`), used when `issue.yaml`
+/// names none.
+pub const BUNDLED_OUTPUT_PROFILE: &[u8] = profile::BundledCondition::Newsprint.data();
 
 /// A colour as the press sees it. Components are fractions in `0.0..=1.0`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -64,6 +65,47 @@ pub fn srgb_to_cmyk(rgb: (u8, u8, u8), output_profile: &[u8]) -> Option<Color> {
     srgb_to_cmyk_in(&OutputSpace::new(output_profile, Intent::RelativeColorimetric), rgb)
 }
 
+/// The widest spread between the red, green and blue of a hex colour still taken as a grey
+/// (3 % of the scale: what a designer's "#333" or "#2a2a2c" means).
+const NEUTRAL_SPREAD: u8 = 8;
+
+/// How a hex (sRGB) colour of `issue.yaml` prints through a CMYK output profile.
+///
+/// A grey is printed with black ink alone, at the tint of the same relative lightness on
+/// the press (the profile's K ramp, with sRGB's black mapped to solid K as black-point
+/// compensation does): a grey built from four inks drifts in colour with every register
+/// shift, and text in it would be rich black. A black (`#000000`, `#111`: up to L* 10) is
+/// 100 % K. Any other colour is converted
+/// through the profile (relative colorimetric with black-point compensation), with the
+/// black generation its maker chose. `None` if the profile is not a usable CMYK profile.
+pub fn hex_to_cmyk(rgb: (u8, u8, u8), output_profile: &[u8]) -> Option<Color> {
+    let (low, high) = (rgb.0.min(rgb.1).min(rgb.2), rgb.0.max(rgb.1).max(rgb.2));
+    if high - low > NEUTRAL_SPREAD {
+        return srgb_to_cmyk(rgb, output_profile);
+    }
+    let grey = (u32::from(rgb.0) + u32::from(rgb.1) + u32::from(rgb.2)) as f64 / 3.0;
+    let lightness = srgb_lightness(grey / 255.0);
+    let ramp = profile::black_ramp(output_profile)?;
+    if lightness <= BLACK_LIGHTNESS {
+        return Some(Color::BLACK);
+    }
+    // sRGB's range of lightness onto the press's, from solid K to paper.
+    let solid = ramp.last().copied().unwrap_or(0.0);
+    let target = solid + (100.0 - solid) * lightness / 100.0;
+    // The lightest tint at least as dark as the grey.
+    let k = ramp.iter().position(|&l| l <= target).unwrap_or(255);
+    Some(Color::Cmyk(0.0, 0.0, 0.0, k as f32 / 255.0))
+}
+
+/// The lightness (L*) up to which a hex grey is black: `#111` is 5, `#1a1a1a` 9.
+const BLACK_LIGHTNESS: f64 = 10.0;
+
+/// CIE L* of an sRGB grey (0 = black, 1 = white).
+fn srgb_lightness(value: f64) -> f64 {
+    let linear = if value <= 0.04045 { value / 12.92 } else { ((value + 0.055) / 1.055).powf(2.4) };
+    if linear > 216.0 / 24389.0 { 116.0 * linear.cbrt() - 16.0 } else { linear * 24389.0 / 27.0 }
+}
+
 /// [`srgb_to_cmyk`] into a given output space.
 fn srgb_to_cmyk_in(space: &OutputSpace, rgb: (u8, u8, u8)) -> Option<Color> {
     let transform = space.transform_from(None).ok()?;
@@ -92,6 +134,40 @@ mod tests {
         // would give exactly 0 % cyan and 91 % magenta).
         assert!(m > 0.7 && y > 0.6 && c < 0.2, "{c} {m} {y}");
         assert!(srgb_to_cmyk((0, 0, 0), b"not a profile").is_none());
+    }
+
+    #[test]
+    fn a_neutral_srgb_grey_lands_mostly_in_black() {
+        // Through the newsprint profile's heavy black generation, as photos are converted.
+        let Some(Color::Cmyk(c, m, y, k)) = srgb_to_cmyk((128, 128, 128), BUNDLED_OUTPUT_PROFILE)
+        else {
+            panic!("converts")
+        };
+        assert!(k > 0.4 && k > 2.0 * c && c + m + y < 0.4, "{c} {m} {y} {k}");
+        // Coated FOGRA39 builds the same grey mostly from colour (C48 M39 Y39 K21).
+        let fogra39 = profile::BundledCondition::Fogra39.data();
+        let Some(Color::Cmyk(c, m, y, k)) = srgb_to_cmyk((128, 128, 128), fogra39) else {
+            panic!("converts")
+        };
+        assert!(c + m + y > 1.0 && k < 0.3, "{c} {m} {y} {k}");
+    }
+
+    #[test]
+    fn hex_greys_are_black_ink_alone_and_black_is_solid_k() {
+        for profile in [BUNDLED_OUTPUT_PROFILE, profile::BundledCondition::Fogra39.data()] {
+            for black in [(0, 0, 0), (17, 17, 17), (20, 18, 22)] {
+                assert_eq!(hex_to_cmyk(black, profile), Some(Color::BLACK), "{black:?}");
+            }
+            let Some(Color::Cmyk(0.0, 0.0, 0.0, k)) = hex_to_cmyk((128, 128, 128), profile) else {
+                panic!("a grey is K only")
+            };
+            assert!((0.3..0.7).contains(&k), "{k}");
+            let lighter = hex_to_cmyk((200, 200, 200), profile).unwrap();
+            assert!(matches!(lighter, Color::Cmyk(0.0, 0.0, 0.0, l) if l < k));
+            assert_eq!(hex_to_cmyk((255, 255, 255), profile), Some(Color::PAPER));
+            // A colour is not a grey: the profile separates it.
+            assert!(!hex_to_cmyk((200, 30, 40), profile).unwrap().is_black_only());
+        }
     }
 
     /// What hex colours were converted with before they shared the photos' path: a new

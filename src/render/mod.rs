@@ -112,7 +112,10 @@ pub fn render_pdf(
     if pages.is_empty() {
         return Err(Diagnostic::error("render", "nothing to render: the document has no pages"));
     }
-    let profile = pdfx::output_profile(options.output.icc_profile.as_deref())?;
+    let profile = pdfx::output_profile(
+        &options.output.icc_profile,
+        options.output.output_condition.as_deref(),
+    )?;
     let mut warnings = Vec::new();
 
     // Pass 1: marks (they carry text), glyph usage and images.
@@ -132,8 +135,8 @@ pub fn render_pdf(
     let mut images = images::ImageSet::default();
     for page in pages {
         for item in &page.items {
-            if let Item::Image { path, .. } = item {
-                images.add(path);
+            if let Item::Image { path, placement, .. } = item {
+                images.add(path, placement);
             }
         }
     }

@@ -5,7 +5,6 @@
 //! used by printer's marks, the Info dictionary, the XMP packet (PDF/X-4) and the document
 //! digest behind `/ID`. References: ISO 15930-1 (PDF/X-1a:2001), ISO 15930-7 (PDF/X-4).
 
-use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use pdf_writer::types::{OutputIntentSubtype, TrappingStatus};
@@ -17,8 +16,8 @@ use crate::diag::Diagnostic;
 use crate::geom::mm;
 use crate::model::{Marks, Standard};
 
-/// The bundled output profile (Adobe's Coated FOGRA39; bundling licence beside it).
-use crate::color::BUNDLED_OUTPUT_PROFILE as BUNDLED_PROFILE;
+use crate::color::profile::description;
+use crate::model::ProfileChoice;
 
 /// What the producer calls itself in Info and XMP.
 const PRODUCER: &str = concat!("rotative ", env!("CARGO_PKG_VERSION"));
@@ -36,22 +35,37 @@ pub(crate) fn version(standard: Standard) -> u8 {
     }
 }
 
-/// A CMYK output profile, checked.
+/// A CMYK output profile, checked, and the output intent's keys for it.
 pub(crate) struct OutputProfile {
     /// The ICC file.
     pub data: Vec<u8>,
-    /// Its description for the output intent's `/Info`.
+    /// Its description (`OutputCondition` and `Info` of the output intent): the profile's
+    /// `desc` tag, else its file name.
     pub name: String,
+    /// `OutputConditionIdentifier`.
+    pub identifier: String,
+    /// `RegistryName`, for a condition registered there.
+    pub registry: Option<&'static str>,
 }
 
-/// Reads the output profile (or takes the bundled one) and checks it is a CMYK printer
+/// Reads the output profile (or takes a bundled one) and checks it is a CMYK printer
 /// profile: an RGB or monitor profile as output intent makes every RIP convert wrongly.
-pub(crate) fn output_profile(path: Option<&Path>) -> Result<OutputProfile, Diagnostic> {
-    let Some(path) = path else {
-        return Ok(OutputProfile {
-            data: BUNDLED_PROFILE.to_vec(),
-            name: "Coated FOGRA39 (ISO 12647-2:2004)".into(),
-        });
+/// `condition` is the `OutputConditionIdentifier` the issue gives, if any.
+pub(crate) fn output_profile(
+    choice: &ProfileChoice,
+    condition: Option<&str>,
+) -> Result<OutputProfile, Diagnostic> {
+    let path = match choice {
+        ProfileChoice::Bundled(bundled) => {
+            let data = bundled.data().to_vec();
+            return Ok(OutputProfile {
+                name: description(&data).unwrap_or_else(|| bundled.identifier().into()),
+                data,
+                identifier: condition.unwrap_or(bundled.identifier()).to_string(),
+                registry: Some(bundled.registry()),
+            });
+        }
+        ProfileChoice::File(path) => path,
     };
     let data = std::fs::read(path).map_err(|e| {
         Diagnostic::error("icc-profile", format!("cannot read the output profile: {e}"))
@@ -75,8 +89,12 @@ pub(crate) fn output_profile(path: Option<&Path>) -> Result<OutputProfile, Diagn
         let class = String::from_utf8_lossy(&data[12..16]).to_string();
         return Err(bad(&format!("has class `{class}`, not an output (`prtr`) profile")));
     }
-    let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    Ok(OutputProfile { data, name })
+    let stem = || path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = description(&data).unwrap_or_else(stem);
+    // A shop's own profile names an unregistered condition unless the issue says which
+    // registered one it is: "Custom", as Acrobat writes.
+    let identifier = condition.unwrap_or("Custom").to_string();
+    Ok(OutputProfile { data, name, identifier, registry: None })
 }
 
 /// The three boxes of one page in PDF user space, all derived from the trim size, the bleed
@@ -156,7 +174,7 @@ pub(crate) fn document_digest(
     hash.update(body[1]);
     hash.update(options.title.as_bytes());
     hash.update(options.lang.as_bytes());
-    hash.update(options.output.output_condition.as_bytes());
+    hash.update(format!("{:?}{:?}", options.output.icc_profile, options.output.output_condition));
     hash.update(format!(
         "{:?}{:?}{}",
         options.date, options.output.standard, options.output.trapped
@@ -265,12 +283,12 @@ pub(crate) fn write_document(
         let mut intent = intents.push();
         intent
             .subtype(OutputIntentSubtype::PDFX)
-            .output_condition_identifier(TextStr(&options.output.output_condition))
+            .output_condition_identifier(TextStr(&profile.identifier))
             .output_condition(TextStr(&profile.name))
             .info(TextStr(&profile.name))
             .dest_output_profile(profile_id);
-        if options.output.icc_profile.is_none() {
-            intent.registry_name(TextStr("http://www.color.org"));
+        if let Some(registry) = profile.registry {
+            intent.registry_name(TextStr(registry));
         }
     }
 }
@@ -326,6 +344,7 @@ fn xmp_packet(options: &RenderOptions, pdfx_version: Option<&str>, digest: &[u8;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     #[test]
     fn boxes_nest_with_exact_bleed() {
@@ -352,18 +371,25 @@ mod tests {
     fn rejects_rgb_and_non_printer_profiles() {
         let dir = std::env::temp_dir().join(format!("rotative-icc-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let mut rgb = BUNDLED_PROFILE[..200].to_vec();
+        let bundled = crate::color::BUNDLED_OUTPUT_PROFILE;
+        let file = |path: &Path| ProfileChoice::File(path.to_path_buf());
+        let mut rgb = bundled[..200].to_vec();
         rgb[16..20].copy_from_slice(b"RGB ");
         let path = dir.join("rgb.icc");
         std::fs::write(&path, &rgb).unwrap();
-        let err = output_profile(Some(&path)).err().unwrap();
+        let err = output_profile(&file(&path), None).err().unwrap();
         assert!(err.message.contains("not CMYK"), "{err}");
-        let mut monitor = BUNDLED_PROFILE[..200].to_vec();
+        let mut monitor = bundled[..200].to_vec();
         monitor[12..16].copy_from_slice(b"mntr");
         std::fs::write(&path, &monitor).unwrap();
-        assert!(output_profile(Some(&path)).err().unwrap().message.contains("prtr"));
-        std::fs::write(&path, BUNDLED_PROFILE).unwrap();
-        assert!(output_profile(Some(&path)).is_ok());
-        assert!(output_profile(Some(&dir.join("missing.icc"))).is_err());
+        assert!(output_profile(&file(&path), None).err().unwrap().message.contains("prtr"));
+        std::fs::write(&path, bundled).unwrap();
+        let own = output_profile(&file(&path), None).unwrap();
+        // Named by its description, not its file name; an unregistered condition.
+        assert!(own.name.contains("TR 002"), "{}", own.name);
+        assert_eq!((own.identifier.as_str(), own.registry), ("Custom", None));
+        let named = output_profile(&file(&path), Some("ISOnewspaper26v4")).unwrap();
+        assert_eq!(named.identifier, "ISOnewspaper26v4");
+        assert!(output_profile(&file(&dir.join("missing.icc")), None).is_err());
     }
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use lopdf::{Document, Object};
 
 use super::*;
-use crate::color::Color;
+use crate::color::{BUNDLED_OUTPUT_PROFILE, Color};
 use crate::geom::{Rect, mm};
 use crate::model::{EcLevel, FontRoles};
 use crate::qr::QrSymbol;
@@ -149,6 +149,9 @@ fn options(standard: Standard) -> RenderOptions {
         ..Default::default()
     };
     (options.output.standard, options.output.marks) = (standard, Marks::All);
+    // The CMYK fixture peaks at 241.6 % of ink (preflight's measure): within this limit
+    // it is passed through as it is, which is what these tests look at.
+    options.output.tac = 250.0;
     options
 }
 
@@ -211,7 +214,15 @@ fn x1a_has_the_standard_keys_boxes_and_output_intent() {
     assert_eq!(intents.len(), 1);
     let intent = deref(&doc, &intents[0]).as_dict().unwrap();
     assert_eq!(intent.get(b"S").unwrap().as_name().unwrap(), b"GTS_PDFX");
-    assert_eq!(string(dict_get(&doc, intent, b"OutputConditionIdentifier").unwrap()), "FOGRA39");
+    // The default: the bundled newsprint condition, by its registered name.
+    assert_eq!(
+        string(dict_get(&doc, intent, b"OutputConditionIdentifier").unwrap()),
+        "CGATS TR 002"
+    );
+    assert_eq!(string(dict_get(&doc, intent, b"RegistryName").unwrap()), "http://www.color.org");
+    let condition = string(dict_get(&doc, intent, b"OutputCondition").unwrap());
+    assert_eq!(condition, crate::color::profile::description(BUNDLED_OUTPUT_PROFILE).unwrap());
+    assert!(condition.starts_with("Newsprint coldset CGATS TR 002"), "{condition}");
     assert!(intent.get(b"Info").is_ok());
     let profile = dict_get(&doc, intent, b"DestOutputProfile").unwrap().as_stream().unwrap();
     assert_eq!(profile.dict.get(b"N").unwrap().as_i64().unwrap(), 4);
@@ -455,9 +466,9 @@ fn plain_pdf_has_no_output_intent_nor_profile_but_photos_still_in_cmyk() {
     assert!(doc.catalog().unwrap().get(b"OutputIntents").is_err(), "a plain PDF names no press");
     let icc_streams = streams(&doc).filter(|s| s.dict.get(b"N").is_ok()).count();
     assert_eq!(icc_streams, 0, "no embedded output profile");
-    // The bundled profile is 654 KB (489 KB deflated): everything else is the same.
+    // The bundled profile is 276 KB (about 200 KB deflated): everything else is the same.
     assert!(
-        plain.bytes.len() + 400_000 < x4.bytes.len(),
+        plain.bytes.len() + 150_000 < x4.bytes.len(),
         "plain {} bytes, PDF/X-4 {}",
         plain.bytes.len(),
         x4.bytes.len()

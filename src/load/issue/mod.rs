@@ -28,7 +28,7 @@ use super::markdown::parse_inline;
 use super::source::Source;
 use super::yaml::{Fragment, Text, parse_date};
 use crate::diag::{Diagnostic, closest};
-use crate::model::{Boilerplate, IssueConfig, Lang};
+use crate::model::{Boilerplate, BundledCondition, IssueConfig, Lang, Marks, ProfileChoice};
 pub use page::PAGE_FORMATS;
 use schema::RawIssue;
 pub use schema::{ISSUE_FIELDS, STYLE_FIELDS};
@@ -70,8 +70,14 @@ pub fn parse_issue(source: &Source, root: &Path) -> Result<LoadedConfig, Vec<Dia
     });
     let raw: RawIssue =
         if blank { RawIssue::default() } else { fragment.parse().map_err(|d| vec![d])? };
-    let mut r =
-        Resolver { fragment, root, errors: Vec::new(), warnings: Vec::new(), output_profile: None };
+    let mut r = Resolver {
+        fragment,
+        root,
+        errors: Vec::new(),
+        warnings: Vec::new(),
+        output_profile: ProfileChoice::Bundled(BundledCondition::Newsprint),
+        tac: 0.0,
+    };
     let config = r.config(&raw);
     let articles = raw.articles.as_ref().map(|list| {
         list.iter()
@@ -98,8 +104,10 @@ struct Resolver<'a> {
     root: &'a Path,
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
-    /// The CMYK output profile hex colours are converted through (the bundled one if none).
-    output_profile: Option<PathBuf>,
+    /// The CMYK output profile hex colours are converted through.
+    output_profile: ProfileChoice,
+    /// The ink limit style colours are held to, percent.
+    tac: f32,
 }
 
 /// A trimmed, non-empty text value.
@@ -182,6 +190,9 @@ impl Resolver<'_> {
         let mut c = default_config();
         self.publication(raw, &mut c);
         self.page(raw, &mut c.page);
+        if page::is_sheet_format(raw) {
+            c.output.marks = Marks::Crop;
+        }
         if let Some(fonts) = &raw.fonts {
             self.fonts(fonts, &mut c.fonts);
         }
@@ -190,6 +201,7 @@ impl Resolver<'_> {
             self.output(o, &mut c.output);
         }
         self.output_profile = c.output.icc_profile.clone();
+        self.tac = c.output.tac;
         if let Some(styles) = &raw.styles {
             self.styles(styles, &mut c.styles);
         }

@@ -8,7 +8,8 @@ use super::page::COLUMNS;
 use super::schema::{RawOutput, RawPhotoSpec, RawQr};
 use crate::geom::{mm, to_mm};
 use crate::model::{
-    EcLevel, Intent, Marks, OutputSpec, PhotoEncoding, PhotoSpec, QrPlacement, QrSpec, Standard,
+    BundledCondition, EcLevel, Intent, Marks, OutputSpec, PhotoEncoding, PhotoSpec, ProfileChoice,
+    QrPlacement, QrSpec, Standard,
 };
 
 /// Bleed in millimetres: printers ask for 3 to 5; beyond 20 it is a unit mistake.
@@ -56,8 +57,11 @@ impl Resolver<'_> {
         if let Some(at) = &o.icc_profile {
             let written = at.value.0.trim();
             let path = self.root.join(written);
-            if path.is_file() {
-                out.icc_profile = Some(std::fs::canonicalize(&path).unwrap_or(path));
+            let bundled = BundledCondition::NAMES.iter().find(|(name, _)| name == &written);
+            if let Some((_, condition)) = bundled {
+                out.icc_profile = ProfileChoice::Bundled(*condition);
+            } else if path.is_file() {
+                out.icc_profile = ProfileChoice::File(std::fs::canonicalize(&path).unwrap_or(path));
             } else {
                 let d = self.error(
                     "io",
@@ -65,13 +69,31 @@ impl Resolver<'_> {
                     "output.icc_profile",
                     at,
                 );
-                d.hint = Some(String::from("profile paths are relative to the issue folder"));
+                d.hint = Some(String::from(
+                    "give `newsprint` or `fogra39` (bundled), or a path relative to the issue folder",
+                ));
             }
         }
         if let Some(cond) = &o.output_condition {
-            out.output_condition = cond.0.trim().to_string();
+            out.output_condition = Some(cond.0.trim().to_string());
         }
         out.tac = self.number(&o.tac, "output.tac", TAC_PERCENT, out.tac);
+        out.max_ppi = self.number(&o.max_ppi, "output.max_ppi", PPI, out.max_ppi);
+        out.target_ppi = self.number(&o.target_ppi, "output.target_ppi", PPI, out.target_ppi);
+        if out.target_ppi > out.max_ppi
+            && let Some(at) = o.target_ppi.as_ref().or(o.max_ppi.as_ref())
+        {
+            let d = self.error(
+                "invalid-value",
+                format!(
+                    "`output.target_ppi` ({}) is above `output.max_ppi` ({})",
+                    out.target_ppi, out.max_ppi
+                ),
+                "output.target_ppi",
+                at,
+            );
+            d.hint = Some(String::from("photos above max_ppi are resampled down to target_ppi"));
+        }
         out.intent = self.choice(
             &o.intent,
             "output.intent",

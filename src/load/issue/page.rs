@@ -21,6 +21,20 @@ pub const PAGE_FORMATS: &[(&str, f32, f32)] = &[
     ("nordic", 400.0, 570.0),
 ];
 
+/// The formats of sheet-fed work (magazines, flyers), printed on sheets that are trimmed
+/// after printing: their pages get crop marks by default. Newspaper formats (tabloid,
+/// berliner and the broadsheets rhenish and nordic), sizes in millimetres and the default
+/// page get none: a newspaper delivers trimmed pages to a plate workflow that imposes them.
+const SHEET_FORMATS: &[&str] = &["a5", "a4", "a3"];
+
+/// Whether `issue.yaml` names a sheet-fed format (see [`SHEET_FORMATS`]).
+pub(super) fn is_sheet_format(raw: &RawIssue) -> bool {
+    matches!(
+        raw.page.as_ref().map(|at| &at.value),
+        Some(RawPage::Named(name)) if SHEET_FORMATS.contains(&name.trim().to_lowercase().as_str())
+    )
+}
+
 /// Page sides in millimetres: a value outside is a unit mistake (inches, points, metres), not
 /// a newspaper.
 const PAGE_SIDE_MM: RangeInclusive<f32> = 50.0..=2000.0;

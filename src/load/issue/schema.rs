@@ -308,6 +308,8 @@ pub(super) struct RawOutput {
     pub(super) icc_profile: Option<Spanned<Text>>,
     pub(super) output_condition: Option<Text>,
     pub(super) tac: Option<Spanned<f32>>,
+    pub(super) max_ppi: Option<Spanned<f32>>,
+    pub(super) target_ppi: Option<Spanned<f32>>,
     pub(super) intent: Option<Spanned<Text>>,
     pub(super) jpeg_quality: Option<Spanned<Text>>,
     pub(super) trapped: Option<bool>,

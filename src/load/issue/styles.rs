@@ -10,7 +10,7 @@ use super::Resolver;
 use super::schema::{RawColor, RawLabels, RawStyle, RawStyles};
 use crate::color::Color;
 use crate::load::LANGUAGES_HINT;
-use crate::model::{Align, FontRole, Labels, Lang, Styles, TextStyle};
+use crate::model::{Align, FontRole, Labels, Lang, ProfileChoice, Styles, TextStyle};
 
 /// Type sizes in points: from the smallest agate a press holds to a poster headline.
 const TYPE_SIZE_PT: RangeInclusive<f32> = 3.0..=400.0;
@@ -111,12 +111,14 @@ impl Resolver<'_> {
         }
     }
 
-    /// A CMYK colour in percent, or a hex colour converted through the output profile with a
-    /// warning (the ink it gives is the profile's choice, not the writer's).
+    /// A CMYK colour in percent, or a hex colour (a grey to black ink alone, any other
+    /// colour through the output profile, with a warning: the ink it gives is the profile's
+    /// choice, not the writer's). A colour over the ink limit is an error: on newsprint it
+    /// would smear and show through.
     fn color(&mut self, at: &Spanned<RawColor>, field: &str) -> Option<Color> {
-        match &at.value {
+        let color = match &at.value {
             RawColor::Cmyk(v) if v.len() == 4 && v.iter().all(|x| PERCENT.contains(x)) => {
-                Some(Color::Cmyk(v[0] / 100.0, v[1] / 100.0, v[2] / 100.0, v[3] / 100.0))
+                Color::Cmyk(v[0] / 100.0, v[1] / 100.0, v[2] / 100.0, v[3] / 100.0)
             }
             RawColor::Cmyk(_) => {
                 let d = self.error(
@@ -126,43 +128,76 @@ impl Resolver<'_> {
                     at,
                 );
                 d.hint = Some(String::from("color: [0, 100, 100, 0]"));
-                None
+                return None;
             }
-            RawColor::Hex(hex) => {
-                let Some(rgb) = parse_hex(hex) else {
-                    let d =
-                        self.error("invalid-value", format!("`{hex}` is not a colour"), field, at);
-                    d.hint = Some(String::from("write \"#rrggbb\" or [c, m, y, k] in percent"));
-                    return None;
-                };
-                let profile = match &self.output_profile {
-                    Some(path) => std::fs::read(path).ok(),
-                    None => Some(crate::color::BUNDLED_OUTPUT_PROFILE.to_vec()),
-                };
-                let color = profile.and_then(|p| crate::color::srgb_to_cmyk(rgb, &p));
-                let Some(color @ Color::Cmyk(cy, ma, ye, k)) = color else {
-                    let d = self.error(
-                        "invalid-value",
-                        format!("`{hex}` cannot be converted: the output profile is not usable"),
-                        field,
-                        at,
-                    );
-                    d.hint = Some(String::from("give [c, m, y, k] percentages"));
-                    return None;
-                };
-                let d = self.fragment.warning(
-                    "hex-color",
-                    format!(
-                        "`{hex}` converted through the output profile to CMYK {:.0}/{:.0}/{:.0}/{:.0} %",
-                        cy * 100.0, ma * 100.0, ye * 100.0, k * 100.0
-                    ),
-                    field,
-                    at,
-                );
-                self.warnings.push(d.hint("give [c, m, y, k] percentages for exact ink"));
-                Some(color)
-            }
+            RawColor::Hex(hex) => self.hex_color(hex, at, field)?,
+        };
+        let Color::Cmyk(c, m, y, k) = color else { return Some(color) };
+        let total = (c + m + y + k) * 100.0;
+        if total > self.tac + 0.05 {
+            let d = self.error(
+                "ink-limit",
+                format!(
+                    "colour of {total:.0} % total ink (CMYK {:.0}/{:.0}/{:.0}/{:.0}) is over the ink limit of {} % (`output.tac`)",
+                    c * 100.0,
+                    m * 100.0,
+                    y * 100.0,
+                    k * 100.0,
+                    self.tac
+                ),
+                field,
+                at,
+            );
+            d.hint = Some(String::from(
+                "take cyan, magenta and yellow down (a deep colour needs no more than two inks and some black)",
+            ));
+            return None;
         }
+        Some(color)
+    }
+
+    /// A hex colour as it prints (see [`crate::color::hex_to_cmyk`]), with a warning saying
+    /// what it became.
+    fn hex_color(&mut self, hex: &str, at: &Spanned<RawColor>, field: &str) -> Option<Color> {
+        let Some(rgb) = parse_hex(hex) else {
+            let d = self.error("invalid-value", format!("`{hex}` is not a colour"), field, at);
+            d.hint = Some(String::from("write \"#rrggbb\" or [c, m, y, k] in percent"));
+            return None;
+        };
+        let profile = match &self.output_profile {
+            ProfileChoice::File(path) => std::fs::read(path).ok(),
+            ProfileChoice::Bundled(condition) => Some(condition.data().to_vec()),
+        };
+        let color = profile.and_then(|p| crate::color::hex_to_cmyk(rgb, &p));
+        let Some(color @ Color::Cmyk(cy, ma, ye, k)) = color else {
+            let d = self.error(
+                "invalid-value",
+                format!("`{hex}` cannot be converted: the output profile is not usable"),
+                field,
+                at,
+            );
+            d.hint = Some(String::from("give [c, m, y, k] percentages"));
+            return None;
+        };
+        let how = if color.is_black_only() {
+            "a grey, printed with black ink alone"
+        } else {
+            "converted through the output profile"
+        };
+        let d = self.fragment.warning(
+            "hex-color",
+            format!(
+                "`{hex}` is {how}: CMYK {:.0}/{:.0}/{:.0}/{:.0} %",
+                cy * 100.0,
+                ma * 100.0,
+                ye * 100.0,
+                k * 100.0
+            ),
+            field,
+            at,
+        );
+        self.warnings.push(d.hint("give [c, m, y, k] percentages for exact ink"));
+        Some(color)
     }
 
     /// The labels of each language; an unknown language tag is an error on its key.
@@ -208,12 +243,22 @@ fn labels_of(raw: &RawLabels) -> Labels {
     }
 }
 
-/// `#rrggbb` as red, green and blue bytes.
+/// `#rrggbb` (or CSS's short `#rgb`) as red, green and blue bytes.
 fn parse_hex(hex: &str) -> Option<(u8, u8, u8)> {
     let digits = hex.trim().strip_prefix('#')?;
-    if digits.len() != 6 || !digits.chars().all(|c| c.is_ascii_hexdigit()) {
+    if !digits.chars().all(|c| c.is_ascii_hexdigit()) {
         return None;
     }
-    let byte = |i: usize| u8::from_str_radix(&digits[i..i + 2], 16).ok();
-    Some((byte(0)?, byte(2)?, byte(4)?))
+    match digits.len() {
+        6 => {
+            let byte = |i: usize| u8::from_str_radix(&digits[i..i + 2], 16).ok();
+            Some((byte(0)?, byte(2)?, byte(4)?))
+        }
+        // CSS's short form: `#111` is `#111111`.
+        3 => {
+            let byte = |i: usize| u8::from_str_radix(&digits[i..=i], 16).ok().map(|v| v * 17);
+            Some((byte(0)?, byte(1)?, byte(2)?))
+        }
+        _ => None,
+    }
 }

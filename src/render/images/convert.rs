@@ -3,13 +3,15 @@
 //! held under the ink limit and stored as a CMYK JPEG or losslessly.
 
 use std::borrow::Cow;
-use std::io::Cursor;
 use std::path::Path;
 
 use image::DynamicImage;
 
 use super::ink::{ink_limit, limit_row_ink};
-use super::jpeg::{JpegInfo, encode_cmyk_jpeg, ycck_to_inks};
+use super::jpeg::JpegInfo;
+use super::press::{
+    decode_cmyk, decode_gray, encode_gray_jpeg, encode_within_limit, peak_ink, resample,
+};
 use super::{EncodedImage, compress_rows};
 use crate::color::transform::{
     CmykTransform, OutputSpace, Unusable, is_cmyk_profile, is_rgb_profile,
@@ -59,10 +61,7 @@ pub(super) fn convert_rgb(
     };
     let limit = ink_limit(options.output.tac);
     let mut memo = ColourMemo::new();
-    let convert_row = |source: &[u8], cmyk: &mut [u8]| {
-        memo.convert(&transform, source, cmyk);
-        limit_row_ink(cmyk, limit);
-    };
+    let convert_row = |source: &[u8], cmyk: &mut [u8]| memo.convert(&transform, source, cmyk);
     let color = format!("RGB ({source_name}) -> CMYK");
     // A photo that came as a JPEG goes back to JPEG: it was lossy already, and lossless
     // CMYK samples are ten times the size (2.3 MB against 0.2 MB for the example's photo)
@@ -70,7 +69,7 @@ pub(super) fn convert_rgb(
     // screenshots, whose sharp edges JPEG would blur) stays lossless.
     let quality = jpeg_quality(options).filter(|_| from_jpeg);
     let (width, height) = (image.width(), image.height());
-    let encoded = store_converted(&rgb, 3, (width, height), color, quality, convert_row);
+    let encoded = store_converted(&rgb, 3, (width, height), color, quality, limit, convert_row);
     Ok((encoded, warnings))
 }
 
@@ -94,28 +93,124 @@ pub(super) fn jpeg_quality(options: &RenderOptions) -> Option<u8> {
 }
 
 /// Stores a converted photo (`source` of `channels` samples a pixel, turned into CMYK row by
-/// row by `convert_row`) as a CMYK JPEG at `quality`, or losslessly when `quality` is `None`
-/// or the image cannot be a JPEG.
+/// row by `convert_row`) under the ink `limit`, as a CMYK JPEG at `quality`, or losslessly
+/// when `quality` is `None` or the image cannot be a JPEG held under the limit.
 fn store_converted(
     source: &[u8],
     channels: usize,
     (width, height): (u32, u32),
     color: String,
     quality: Option<u8>,
+    limit: u32,
     mut convert_row: impl FnMut(&[u8], &mut [u8]),
 ) -> EncodedImage {
+    let row = width as usize;
+    if quality.is_some() {
+        let mut cmyk = vec![0u8; row * height as usize * 4];
+        if row > 0 {
+            let rows = source.chunks_exact(row * channels).zip(cmyk.chunks_exact_mut(row * 4));
+            rows.for_each(|(source, out)| convert_row(source, out));
+        }
+        return store_cmyk(cmyk, (width, height), color, quality, limit);
+    }
+    let data = compress_rows(source, row * channels, row * 4, |source, out| {
+        convert_row(source, out);
+        limit_row_ink(out, limit);
+    });
+    EncodedImage::new(data, false, false, (width, height), color)
+}
+
+/// Stores ink amounts under the ink `limit`, as a CMYK JPEG at `quality` that preflight
+/// measures within the limit ([`encode_within_limit`]), else losslessly.
+fn store_cmyk(
+    cmyk: Vec<u8>,
+    (width, height): (u32, u32),
+    color: String,
+    quality: Option<u8>,
+    limit: u32,
+) -> EncodedImage {
     if let Some(quality) = quality
-        && let Some(data) =
-            encode_cmyk_jpeg(source, channels, (width, height), quality, &mut convert_row)
+        && let Some(data) = encode_within_limit(&cmyk, (width, height), quality, limit)
     {
         let mut encoded = EncodedImage::new(data, true, false, (width, height), color);
         encoded.inverted = true;
         return encoded;
     }
-    let row = width as usize;
-    let data = compress_rows(source, row * channels, row * 4, convert_row);
+    let row = width as usize * 4;
+    let data = compress_rows(&cmyk, row, row, |source, out| {
+        out.copy_from_slice(source);
+        limit_row_ink(out, limit);
+    });
     EncodedImage::new(data, false, false, (width, height), color)
 }
+
+/// A CMYK or greyscale JPEG that the press could take as it is, unless it is over the
+/// resolution limit (`resampled` is then its new size) or, for CMYK, over the ink limit as
+/// preflight measures it. `None`: embed it as it is. Otherwise it is decoded, resampled
+/// and held under the limit, and stored as the issue asks (JPEG or lossless), with a
+/// warning naming the photo and its measured maximum when it was over.
+///
+/// A greyscale photo is never over: black ink alone is at most 100 %, and the limit is at
+/// least that.
+pub(super) fn prepare_device_jpeg(
+    path: &Path,
+    bytes: &[u8],
+    info: &JpegInfo,
+    resampled: Option<(u32, u32)>,
+    options: &RenderOptions,
+) -> Result<Option<(EncodedImage, Vec<Diagnostic>)>, Diagnostic> {
+    let fail = |why: String| Diagnostic::error("image", why).in_file(path);
+    let quality = jpeg_quality(options);
+    if info.components == 1 {
+        let Some(size) = resampled else { return Ok(None) };
+        let gray = decode_gray(bytes, info).map_err(fail)?;
+        let gray = resample(gray, 1, info.size, size).ok_or_else(|| fail(RESAMPLE.into()))?;
+        let color = "Gray, resampled".to_string();
+        if let Some(data) = quality.and_then(|q| encode_gray_jpeg(&gray, size, q)) {
+            return Ok(Some((EncodedImage::new(data, true, true, size, color), Vec::new())));
+        }
+        let row = size.0 as usize;
+        let data = compress_rows(&gray, row, row, |source, out| out.copy_from_slice(source));
+        return Ok(Some((EncodedImage::new(data, false, true, size, color), Vec::new())));
+    }
+    let mut cmyk = decode_cmyk(bytes, info).map_err(fail)?;
+    let mut size = info.size;
+    if let Some(new_size) = resampled {
+        cmyk = resample(cmyk, 4, size, new_size).ok_or_else(|| fail(RESAMPLE.into()))?;
+        size = new_size;
+    }
+    let limit = ink_limit(options.output.tac);
+    let peak = peak_ink(&cmyk, size.0 as usize);
+    if resampled.is_none() && peak <= limit {
+        return Ok(None);
+    }
+    let mut warnings = Vec::new();
+    let mut color = String::from("CMYK");
+    if resampled.is_some() {
+        color.push_str(", resampled");
+    }
+    if peak > limit {
+        color.push_str(", ink-limited");
+        let percent = (peak as f32 * 100.0 / 255.0).round();
+        warnings.push(
+            Diagnostic::warning(
+                "ink-limit",
+                format!(
+                    "photo {} reaches {percent:.0} % total ink, over the limit of {} % \
+                     (`output.tac`); its ink is held under the limit",
+                    path.display(),
+                    options.output.tac
+                ),
+            )
+            .in_file(path)
+            .hint("separate the photo for the paper's output profile, which keeps within its ink limit"),
+        );
+    }
+    Ok(Some((store_cmyk(cmyk, size, color, quality, limit), warnings)))
+}
+
+/// Why a resampling failed: the decoded samples do not fill the size the header gave.
+const RESAMPLE: &str = "the decoded photo does not have the size its header says";
 
 /// Converts a CMYK JPEG separated for another printing condition (`info` says it embeds a
 /// CMYK profile other than the output profile) to the output condition, held under the ink
@@ -126,6 +221,7 @@ pub(super) fn convert_cmyk(
     path: &Path,
     bytes: &[u8],
     info: &JpegInfo,
+    resampled: Option<(u32, u32)>,
     space: &OutputSpace,
     options: &RenderOptions,
 ) -> Result<Option<(EncodedImage, Vec<Diagnostic>)>, Diagnostic> {
@@ -138,37 +234,21 @@ pub(super) fn convert_cmyk(
         Err(Unusable::Source(_)) => return Ok(None),
         Err(other) => return Err(unusable(other, path)),
     };
-    // The decoder hands YCCK over as it is stored; the inks are worked out below.
-    let stored = if info.ycck {
-        zune_core::colorspace::ColorSpace::YCCK
-    } else {
-        zune_core::colorspace::ColorSpace::CMYK
-    };
-    let decoder_options =
-        zune_core::options::DecoderOptions::default().jpeg_set_out_colorspace(stored);
-    let mut decoder = zune_jpeg::JpegDecoder::new_with_options(Cursor::new(bytes), decoder_options);
-    let mut samples = decoder.decode().map_err(|e| fail(format!("corrupt image: {e:?}")))?;
-    let (width, height) = info.size;
-    if samples.len() != width as usize * height as usize * 4 {
-        return Err(fail("the JPEG decodes to another size than its header says".into()));
-    }
-    if info.ycck {
-        samples.chunks_exact_mut(4).for_each(ycck_to_inks);
-    } else if info.adobe {
-        // Stored inverted, Adobe-style: back to ink amounts.
-        samples.iter_mut().for_each(|v| *v = 255 - *v);
+    let mut samples = decode_cmyk(bytes, info).map_err(fail)?;
+    let mut size = info.size;
+    if let Some(new_size) = resampled {
+        samples = resample(samples, 4, size, new_size).ok_or_else(|| fail(RESAMPLE.into()))?;
+        size = new_size;
     }
     let limit = ink_limit(options.output.tac);
-    let convert_row = |source: &[u8], cmyk: &mut [u8]| {
-        transform.convert(source, cmyk);
-        limit_row_ink(cmyk, limit);
-    };
+    let convert_row = |source: &[u8], cmyk: &mut [u8]| transform.convert(source, cmyk);
     let color = "CMYK (embedded ICC) -> CMYK".to_string();
     let warning = Diagnostic::warning(
         "photo-profile",
         format!(
-            "photo {} is separated for another printing condition (its embedded CMYK profile is \
-             not the output profile); converted to the output condition and held under {} %",
+            "photo {} is separated for another printing condition (its embedded CMYK profile \
+             describes another press than the output profile); converted to the output \
+             condition and held under {} %",
             path.display(),
             options.output.tac
         ),
@@ -176,7 +256,7 @@ pub(super) fn convert_cmyk(
     .in_file(path)
     .hint("export CMYK photos with the paper's output profile and they go in as they are");
     let quality = jpeg_quality(options);
-    let encoded = store_converted(&samples, 4, (width, height), color, quality, convert_row);
+    let encoded = store_converted(&samples, 4, size, color, quality, limit, convert_row);
     Ok(Some((encoded, vec![warning])))
 }
 

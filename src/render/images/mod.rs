@@ -24,6 +24,7 @@
 mod convert;
 mod ink;
 mod jpeg;
+mod press;
 
 use std::collections::BTreeMap;
 use std::io::{Cursor, Write};
@@ -40,14 +41,18 @@ use sha2::{Digest, Sha256};
 use super::{ByPath, Refs, RenderOptions};
 use crate::color::OutputSpace;
 use crate::diag::Diagnostic;
-use convert::{convert_cmyk, convert_rgb, flatten_gray};
+use crate::geom::Rect;
+use convert::{convert_cmyk, convert_rgb, flatten_gray, prepare_device_jpeg};
 use jpeg::JpegInfo;
+use press::{Placed, resampled_size, strip_icc};
 
 /// The distinct image files of a document, in first-use order.
 #[derive(Debug, Default)]
 pub(crate) struct ImageSet {
     paths: Vec<PathBuf>,
     seen: BTreeMap<PathBuf, usize>,
+    /// The largest placement of each, what its resolution is judged by.
+    placed: BTreeMap<PathBuf, Placed>,
 }
 
 /// An image written as an XObject.
@@ -69,12 +74,15 @@ pub(crate) struct ImageObject {
 }
 
 impl ImageSet {
-    /// Records a use of `path` (each file is decoded once, however often it is placed).
-    pub(crate) fn add(&mut self, path: &Path) {
+    /// Records a use of `path` with the whole image at `placement` (each file is decoded
+    /// once, however often it is placed).
+    pub(crate) fn add(&mut self, path: &Path, placement: &Rect) {
         if !self.seen.contains_key(path) {
             self.seen.insert(path.to_path_buf(), self.paths.len());
             self.paths.push(path.to_path_buf());
         }
+        let placed = self.placed.entry(path.to_path_buf()).or_insert((0.0, 0.0));
+        *placed = (placed.0.max(placement.width), placed.1.max(placement.height));
     }
 
     /// The resource name of `path` in page resources (known before the image is encoded,
@@ -100,7 +108,8 @@ impl ImageSet {
     ) -> Result<ByPath<ImageObject>, Diagnostic> {
         let space = OutputSpace::new(output_profile, options.output.intent);
         let encode_all = |paths: &[PathBuf]| -> Vec<_> {
-            paths.par_iter().map(|path| encode_file(path, &space, options)).collect()
+            let placed = |path: &PathBuf| self.placed.get(path).copied();
+            paths.par_iter().map(|path| encode_file(path, placed(path), &space, options)).collect()
         };
         let batch = rayon::current_num_threads().max(1) * 2;
         let mut lots = self.paths.chunks(batch);
@@ -208,9 +217,11 @@ impl EncodedImage {
 }
 
 /// Reads and checks one image file, and encodes it for the PDF: as it is when the press can
-/// take it, else converted; returns it with the warnings it raised.
+/// take it, else converted, resampled or ink-limited; returns it with the warnings it
+/// raised. `placed` is its largest placement (points).
 fn encode_file(
     path: &Path,
+    placed: Option<Placed>,
     space: &OutputSpace,
     options: &RenderOptions,
 ) -> Result<(EncodedImage, Vec<Diagnostic>), Diagnostic> {
@@ -240,28 +251,38 @@ fn encode_file(
         ))
         .hint("scale the photo down to about 200 ppi at its printed size"));
     }
+    let output = &options.output;
+    let resampled = resampled_size((width, height), placed, output.max_ppi, output.target_ppi);
 
     if let Some(info) = &jpeg {
-        // A CMYK photo separated for another printing condition (it embeds a CMYK profile
-        // that is not the output profile) carries that press's ink totals, too much for
-        // newsprint: it is converted. Untagged CMYK is taken as made for the output
-        // condition, as print shops take it.
+        // A CMYK photo separated for another printing condition (its embedded CMYK profile
+        // prints the same CMYK as other colours than the output profile) carries that
+        // press's ink totals, too much for newsprint: it is converted. Untagged CMYK is
+        // taken as made for the output condition, as print shops take it.
         let foreign = info.components == 4
             && !info.icc_chunks.is_empty()
-            && !info.embeds_profile(space.profile());
+            && !info.embeds_profile(space.profile())
+            && !info
+                .embedded_profile()
+                .is_some_and(|icc| crate::color::profile::same_condition(&icc, space.profile()));
         if foreign
             && info.pdf_compatible
-            && let Some(converted) = convert_cmyk(path, &bytes, info, space, options)?
+            && let Some(converted) = convert_cmyk(path, &bytes, info, resampled, space, options)?
         {
             return Ok(converted);
         }
         if info.pdf_compatible && matches!(info.components, 1 | 4) {
+            // Measured, and resampled or ink-limited if it must be; else as it is.
+            if let Some(prepared) = prepare_device_jpeg(path, &bytes, info, resampled, options)? {
+                return Ok(prepared);
+            }
             let gray = info.components == 1;
             let color = if gray { "Gray" } else { "CMYK" };
             // Photoshop writes CMYK JPEGs with inverted samples and flags them with the APP14
             // Adobe marker; a Decode array flips them back.
             let inverted = info.components == 4 && info.adobe;
-            let mut encoded = EncodedImage::new(bytes, true, gray, (width, height), color.into());
+            let data = strip_icc(&bytes);
+            let mut encoded = EncodedImage::new(data, true, gray, (width, height), color.into());
             encoded.inverted = inverted;
             encoded.passthrough = true;
             return Ok((encoded, Vec::new()));
@@ -278,9 +299,13 @@ fn encode_file(
         Some(info) => info.embedded_profile(),
         None => decoder.icc_profile().ok().flatten(),
     };
-    let image =
+    let mut image =
         DynamicImage::from_decoder(decoder).map_err(|e| fail(format!("corrupt image: {e}")))?;
     drop(bytes);
+    // Resampled before conversion: the conversion then works on the pixels that are kept.
+    if let Some((w, h)) = resampled {
+        image = image.resize_exact(w, h, image::imageops::FilterType::Lanczos3);
+    }
     if !image.color().has_color() {
         // Greyscale stays grey (black ink only); transparency is flattened on paper white.
         let gray = match &image {

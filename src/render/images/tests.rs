@@ -68,7 +68,7 @@ fn converted_jpeg_photos_go_back_to_jpeg_close_to_the_exact_separations() {
     options.output.tac = 240.0;
     let intent = Intent::RelativeColorimetric;
     let space = OutputSpace::new(crate::color::BUNDLED_OUTPUT_PROFILE, intent);
-    let (encoded, _) = encode_file(&path, &space, &options).unwrap();
+    let (encoded, _) = encode_file(&path, None, &space, &options).unwrap();
     assert!(encoded.jpeg && encoded.inverted && !encoded.passthrough && !encoded.gray);
     let info = JpegInfo::read(&encoded.data).unwrap();
     assert_eq!((info.components, info.size, info.adobe), (4, (w, h), true));
@@ -77,7 +77,7 @@ fn converted_jpeg_photos_go_back_to_jpeg_close_to_the_exact_separations() {
     // below), at more than twice the size.
     let mut lossless_options = options.clone();
     lossless_options.output.photo_encoding = PhotoEncoding::Lossless;
-    let (lossless, _) = encode_file(&path, &space, &lossless_options).unwrap();
+    let (lossless, _) = encode_file(&path, None, &space, &lossless_options).unwrap();
     assert!(!lossless.jpeg && lossless.data.len() > 2 * encoded.data.len());
     let exact = decode_rows(&lossless.data, w as usize * 4);
     assert_eq!(decoded.len(), exact.len());
@@ -85,24 +85,27 @@ fn converted_jpeg_photos_go_back_to_jpeg_close_to_the_exact_separations() {
         decoded.iter().zip(&exact).map(|(&a, &b)| u32::from(a.abs_diff(b))).collect();
     let mean = errors.iter().sum::<u32>() as f64 / errors.len() as f64;
     assert!(mean < 1.0, "mean error {mean}");
-    // JPEG ringing lifts a few single pixels over the ink limit; what the press lays
-    // down is an area's average, and over 4x4 pixels (0.4 mm at the photo's 274 ppi)
-    // the total stays within a point of the limit.
-    let total = |x: usize, y: usize| -> u32 {
-        let at = (y * w as usize + x) * 4;
-        decoded[at..at + 4].iter().map(|&v| u32::from(v)).sum()
-    };
-    let mut worst_area = 0u32;
-    for y in (0..h as usize - 3).step_by(2) {
-        for x in (0..w as usize - 3).step_by(2) {
-            let sum: u32 = (0..4)
-                .flat_map(|dy| (0..4).map(move |dx| (dx, dy)))
-                .map(|(dx, dy)| total(x + dx, y + dy))
-                .sum();
-            worst_area = worst_area.max(sum / 16);
-        }
-    }
-    assert!(f64::from(worst_area) / 255.0 <= 2.41, "area TAC {}", f64::from(worst_area) / 2.55);
+    // JPEG ringing lifts pixels over the ink limit; the photo is re-encoded until
+    // preflight's measure (2x2 minimum) finds none.
+    assert!(super::press::peak_ink(&decoded, w as usize) <= ink_limit(240.0));
+}
+
+/// A CMYK JPEG of 64x48 pixels whose shadows reach `peak` % of ink (a ramp across).
+fn cmyk_ramp(peak: u32) -> (Vec<u8>, Vec<u8>) {
+    let (w, h) = (64u32, 48u32);
+    let samples: Vec<u8> = (0..w * h)
+        .flat_map(|i| {
+            let shade = ((i % w) * peak * 255 / 400 / (w - 1)) as u8;
+            [shade, shade, shade, shade]
+        })
+        .collect();
+    let jpeg = encode_cmyk_jpeg(&samples, 4, (w, h), 95, |s, o| o.copy_from_slice(s)).unwrap();
+    (samples, jpeg)
+}
+
+/// Whether a JPEG still carries an ICC profile (APP2 `ICC_PROFILE` segments).
+fn has_icc(jpeg: &[u8]) -> bool {
+    !JpegInfo::read(jpeg).unwrap().icc_chunks.is_empty()
 }
 
 #[test]
@@ -110,34 +113,27 @@ fn cmyk_photos_separated_for_another_press_are_converted_and_ink_limited() {
     let dir = std::env::temp_dir().join(format!("rotative-foreign-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     // A heavy CMYK photo: 290 % of ink in its shadows, as a coated-paper separation has.
-    let (w, h) = (64u32, 48u32);
-    let samples: Vec<u8> = (0..w * h)
-        .flat_map(|i| {
-            let shade = (i % w * 4) as u8;
-            [shade, shade, shade.saturating_sub(40), shade.saturating_add(30)]
-        })
-        .collect();
-    let jpeg = encode_cmyk_jpeg(&samples, 4, (w, h), 95, |s, o| o.copy_from_slice(s)).unwrap();
+    let (samples, jpeg) = cmyk_ramp(290);
+    let (w, h) = (64u16, 48u16);
     let output = crate::color::BUNDLED_OUTPUT_PROFILE;
-    // Another press's profile: the output profile with another creation date.
-    let mut other = output.to_vec();
-    other[24] ^= 1;
+    // Another press's profile: coated offset, under a newsprint output intent.
+    let other = crate::color::profile::BundledCondition::Fogra39.data();
     let mut options = RenderOptions::default();
     options.output.tac = 240.0;
     let space = OutputSpace::new(output, Intent::RelativeColorimetric);
 
     let foreign = dir.join("foreign.jpg");
-    std::fs::write(&foreign, with_icc(&jpeg, &other)).unwrap();
-    let (encoded, warnings) = encode_file(&foreign, &space, &options).unwrap();
+    std::fs::write(&foreign, with_icc(&jpeg, other)).unwrap();
+    let (encoded, warnings) = encode_file(&foreign, None, &space, &options).unwrap();
     // The same photo stored as YCCK, as Photoshop often writes CMYK, converts alike.
     let mut ycck = Vec::new();
     jpeg_encoder::Encoder::new(&mut ycck, 95)
-        .encode(&samples, w as u16, h as u16, jpeg_encoder::ColorType::CmykAsYcck)
+        .encode(&samples, w, h, jpeg_encoder::ColorType::CmykAsYcck)
         .unwrap();
     assert!(JpegInfo::read(&ycck).unwrap().ycck);
     let foreign_ycck = dir.join("foreign-ycck.jpg");
-    std::fs::write(&foreign_ycck, with_icc(&ycck, &other)).unwrap();
-    let (from_ycck, _) = encode_file(&foreign_ycck, &space, &options).unwrap();
+    std::fs::write(&foreign_ycck, with_icc(&ycck, other)).unwrap();
+    let (from_ycck, _) = encode_file(&foreign_ycck, None, &space, &options).unwrap();
     let (a, b) = (decode_cmyk_jpeg(&encoded.data), decode_cmyk_jpeg(&from_ycck.data));
     let mean =
         a.iter().zip(&b).map(|(&x, &y)| f64::from(x.abs_diff(y))).sum::<f64>() / a.len() as f64;
@@ -146,21 +142,111 @@ fn cmyk_photos_separated_for_another_press_are_converted_and_ink_limited() {
     assert_eq!(encoded.color, "CMYK (embedded ICC) -> CMYK");
     assert_eq!(warnings.len(), 1);
     assert_eq!(warnings[0].kind, "photo-profile");
-    let inks = decode_cmyk_jpeg(&encoded.data);
-    let area_max = inks
-        .chunks(4 * 4)
-        .map(|four| four.iter().map(|&v| u32::from(v)).sum::<u32>() / 4)
-        .max()
-        .unwrap();
-    assert!(f64::from(area_max) / 2.55 <= 241.0, "{} %", f64::from(area_max) / 2.55);
+    assert!(super::press::peak_ink(&a, 64) <= ink_limit(240.0));
 
-    // Made for the output profile, or untagged: in as it is.
-    for (name, file) in [("own.jpg", with_icc(&jpeg, output)), ("untagged.jpg", jpeg.clone())] {
+    // Made for the output profile, or untagged, and within the limit: in as it is, without
+    // the profile the PDF does not read.
+    let (_, light) = cmyk_ramp(230);
+    for (name, file) in [("own.jpg", with_icc(&light, output)), ("untagged.jpg", light.clone())] {
         let path = dir.join(name);
         std::fs::write(&path, &file).unwrap();
-        let (encoded, warnings) = encode_file(&path, &space, &options).unwrap();
-        assert!(encoded.passthrough && encoded.data == file && warnings.is_empty(), "{name}");
+        let (encoded, warnings) = encode_file(&path, None, &space, &options).unwrap();
+        assert!(encoded.passthrough && warnings.is_empty(), "{name}");
+        assert_eq!(encoded.data, light, "{name}: the file without its ICC segments");
+        assert!(has_icc(&file) == (name == "own.jpg") && !has_icc(&encoded.data));
     }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_400_percent_cmyk_photo_is_ink_limited_with_a_warning() {
+    let dir = std::env::temp_dir().join(format!("rotative-400-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (_, jpeg) = cmyk_ramp(400);
+    let path = dir.join("chart-400.jpg");
+    std::fs::write(&path, &jpeg).unwrap();
+    let mut options = RenderOptions::default();
+    options.output.tac = 240.0;
+    let space = OutputSpace::new(crate::color::BUNDLED_OUTPUT_PROFILE, Intent::Perceptual);
+    let (encoded, warnings) = encode_file(&path, None, &space, &options).unwrap();
+    assert!(!encoded.passthrough && encoded.jpeg, "{}", encoded.color);
+    assert_eq!(encoded.color, "CMYK, ink-limited");
+    assert_eq!(warnings.len(), 1);
+    assert_eq!(warnings[0].kind, "ink-limit");
+    assert!(warnings[0].message.contains("chart-400.jpg reaches 39"), "{}", warnings[0].message);
+    let inks = decode_cmyk_jpeg(&encoded.data);
+    assert!(super::press::peak_ink(&inks, 64) <= ink_limit(240.0));
+    // Black is kept: the darkest column is still solid K.
+    assert!(inks[63 * 4 + 3] >= 250, "{:?}", &inks[63 * 4..64 * 4]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_fogra39l_photo_under_a_fogra39_intent_goes_in_as_it_is() {
+    let dir = std::env::temp_dir().join(format!("rotative-fogra39l-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // Separated with a profile built by ArgyllCMS from the FOGRA39L data: every byte
+    // differs from Adobe's Coated FOGRA39, the printing condition is the same.
+    let fogra39l = include_bytes!("../../../tests/fixtures/icc/FOGRA39L-argyll.icc");
+    let fogra39 = crate::color::profile::BundledCondition::Fogra39.data();
+    let difference = crate::color::profile::max_difference(fogra39l, fogra39).unwrap();
+    assert!(difference < 6.0, "{difference}");
+    let (_, jpeg) = cmyk_ramp(300);
+    let path = dir.join("fogra39l.jpg");
+    let file = with_icc(&jpeg, fogra39l);
+    std::fs::write(&path, &file).unwrap();
+    let mut options = RenderOptions::default();
+    options.output.tac = 330.0;
+    let space = OutputSpace::new(fogra39, Intent::RelativeColorimetric);
+    let (encoded, warnings) = encode_file(&path, None, &space, &options).unwrap();
+    assert!(encoded.passthrough && warnings.is_empty(), "{} {warnings:?}", encoded.color);
+    assert_eq!(encoded.data, jpeg);
+    // Under newsprint it is another condition: re-separated.
+    let newsprint = OutputSpace::new(crate::color::BUNDLED_OUTPUT_PROFILE, Intent::Perceptual);
+    let (encoded, warnings) = encode_file(&path, None, &newsprint, &options).unwrap();
+    assert!(!encoded.passthrough && warnings[0].kind == "photo-profile");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_2560_pixel_photo_in_an_80_mm_frame_goes_in_at_300_ppi() {
+    let dir = std::env::temp_dir().join(format!("rotative-ppi-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (w, h) = (2560u32, 1707u32);
+    let rgb = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x / 10) as u8, (y / 7) as u8, ((x + y) / 17) as u8])
+    });
+    let placed = (crate::geom::mm(80.0), crate::geom::mm(80.0) * h as f32 / w as f32);
+    let space = OutputSpace::new(crate::color::BUNDLED_OUTPUT_PROFILE, Intent::Perceptual);
+    let options = RenderOptions::default();
+    let ppi = |pixels: (u32, u32)| pixels.0 as f32 / (placed.0 / 72.0);
+    // RGB (resampled, then converted), untagged CMYK and grey JPEGs (decoded, resampled
+    // and re-encoded).
+    let rgb_path = dir.join("big-rgb.jpg");
+    rgb.save(&rgb_path).unwrap();
+    let gray_path = dir.join("big-grey.jpg");
+    image::DynamicImage::ImageRgb8(rgb.clone()).to_luma8().save(&gray_path).unwrap();
+    let cmyk: Vec<u8> =
+        rgb.pixels().flat_map(|p| [255 - p.0[0], 255 - p.0[1], 0, p.0[2] / 2]).collect();
+    let cmyk_path = dir.join("big-cmyk.jpg");
+    let jpeg = encode_cmyk_jpeg(&cmyk, 4, (w, h), 90, |s, o| o.copy_from_slice(s)).unwrap();
+    std::fs::write(&cmyk_path, jpeg).unwrap();
+    for (path, gray) in [(&rgb_path, false), (&gray_path, true), (&cmyk_path, false)] {
+        let (encoded, _) = encode_file(path, Some(placed), &space, &options).unwrap();
+        assert!((ppi((w, h)) - 813.0).abs() < 1.0);
+        assert!(
+            (ppi(encoded.pixels) - 300.0).abs() < 0.5,
+            "{}: {:?}",
+            path.display(),
+            encoded.pixels
+        );
+        assert!(encoded.jpeg && !encoded.passthrough && encoded.gray == gray);
+        assert_eq!(JpegInfo::read(&encoded.data).unwrap().size, encoded.pixels);
+    }
+    // At 400 ppi, a photo is left as it is.
+    let (encoded, _) =
+        encode_file(&gray_path, Some((placed.0 * 2.0, placed.1 * 2.0)), &space, &options).unwrap();
+    assert!(encoded.passthrough && encoded.pixels == (w, h));
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -174,7 +260,7 @@ fn odd_sized_jpegs_convert_to_jpegs_of_the_same_size() {
             image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x * 9) as u8, (y * 3) as u8, 200]));
         let path = dir.join(format!("odd-{w}x{h}.jpg"));
         rgb.save(&path).unwrap();
-        let (encoded, _) = encode_file(&path, &space, &RenderOptions::default()).unwrap();
+        let (encoded, _) = encode_file(&path, None, &space, &RenderOptions::default()).unwrap();
         assert!(encoded.jpeg && !encoded.passthrough);
         assert_eq!(JpegInfo::read(&encoded.data).unwrap().size, (w, h));
         assert_eq!(decode_cmyk_jpeg(&encoded.data).len(), (w * h * 4) as usize);
@@ -206,7 +292,7 @@ fn converted_photos_match_a_plain_conversion_exactly() {
         let space = OutputSpace::new(crate::color::BUNDLED_OUTPUT_PROFILE, intent);
         // Twice: the second time the conversion comes from the cache.
         for _ in 0..2 {
-            let (encoded, warnings) = encode_file(&path, &space, &options).unwrap();
+            let (encoded, warnings) = encode_file(&path, None, &space, &options).unwrap();
             assert!(warnings.is_empty());
             assert_eq!(encoded.pixels, (w, h));
             let samples = decode_rows(&encoded.data, w as usize * 4);
@@ -220,7 +306,7 @@ fn converted_photos_match_a_plain_conversion_exactly() {
     let path = dir.join("gray.png");
     gray.save(&path).unwrap();
     let space = OutputSpace::new(crate::color::BUNDLED_OUTPUT_PROFILE, Intent::Perceptual);
-    let (encoded, _) = encode_file(&path, &space, &RenderOptions::default()).unwrap();
+    let (encoded, _) = encode_file(&path, None, &space, &RenderOptions::default()).unwrap();
     assert!(encoded.gray && !encoded.jpeg);
     let expected: Vec<u8> = (0..3).flat_map(|_| (0..5).map(|x| over_white(0, x * 60))).collect();
     assert_eq!(decode_rows(&encoded.data, 5), expected);

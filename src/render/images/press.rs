@@ -1,0 +1,261 @@
+//! What makes a photo fit for the press beyond its colour space: its resolution at the
+//! printed size (resampled above `output.max_ppi`), its total ink as preflight measures it
+//! (also after JPEG re-encoding, whose ringing adds ink), and no dead weight (the ICC
+//! profile of a passed-through JPEG, which the PDF never reads).
+
+use std::io::Cursor;
+
+use image::imageops::{self, FilterType};
+use image::{ImageBuffer, Luma, Rgba};
+
+use super::ink::limit_row_ink;
+use super::jpeg::{JpegInfo, encode_cmyk_jpeg, ycck_to_inks};
+
+/// The largest placement of a photo in the document, in points (each axis on its own:
+/// cover-fit keeps the aspect ratio, so the larger of each is what the sharpest use needs).
+pub(crate) type Placed = (f32, f32);
+
+/// The pixel size a photo of `pixels` should be stored at when printed at most `placed`
+/// (points): `None` while its resolution is at most `max_ppi`, else the size that gives
+/// `target_ppi` on the sharper-needing axis, as Acrobat's PDF/X presets downsample (above
+/// 450 ppi to 300). Pixels beyond what a 100–150 lpi screen can render are megabytes the
+/// RIP throws away.
+pub(super) fn resampled_size(
+    pixels: (u32, u32),
+    placed: Option<Placed>,
+    max_ppi: f32,
+    target_ppi: f32,
+) -> Option<(u32, u32)> {
+    let (width, height) = placed?;
+    if width <= 0.0 || height <= 0.0 || pixels.0 == 0 || pixels.1 == 0 {
+        return None;
+    }
+    let ppi = (pixels.0 as f32 * 72.0 / width).min(pixels.1 as f32 * 72.0 / height);
+    if ppi <= max_ppi {
+        return None;
+    }
+    let factor = target_ppi / ppi;
+    let side = |v: u32| ((v as f32 * factor).round() as u32).max(1);
+    Some((side(pixels.0), side(pixels.1)))
+}
+
+/// Resamples `samples` (`channels` a pixel: 1, 3 or 4) to `size` with a Lanczos-3 filter,
+/// the sharpest of the usual ones without visible ringing at these ratios. CMYK is
+/// resampled in ink values, which is what the press prints.
+pub(super) fn resample(
+    samples: Vec<u8>,
+    channels: usize,
+    (width, height): (u32, u32),
+    size: (u32, u32),
+) -> Option<Vec<u8>> {
+    let out = match channels {
+        1 => {
+            let image: ImageBuffer<Luma<u8>, _> = ImageBuffer::from_raw(width, height, samples)?;
+            imageops::resize(&image, size.0, size.1, FilterType::Lanczos3).into_raw()
+        }
+        3 => {
+            let image: ImageBuffer<image::Rgb<u8>, _> =
+                ImageBuffer::from_raw(width, height, samples)?;
+            imageops::resize(&image, size.0, size.1, FilterType::Lanczos3).into_raw()
+        }
+        // Four independent channels (the filter does not treat the fourth as alpha).
+        4 => {
+            let image: ImageBuffer<Rgba<u8>, _> = ImageBuffer::from_raw(width, height, samples)?;
+            imageops::resize(&image, size.0, size.1, FilterType::Lanczos3).into_raw()
+        }
+        _ => return None,
+    };
+    Some(out)
+}
+
+/// Decodes a CMYK JPEG to ink amounts (0 = no ink), four bytes a pixel: Adobe's inverted
+/// CMYK and YCCK are turned back into inks.
+pub(super) fn decode_cmyk(bytes: &[u8], info: &JpegInfo) -> Result<Vec<u8>, String> {
+    // The decoder hands YCCK over as it is stored; the inks are worked out below.
+    let stored = if info.ycck {
+        zune_core::colorspace::ColorSpace::YCCK
+    } else {
+        zune_core::colorspace::ColorSpace::CMYK
+    };
+    let options = zune_core::options::DecoderOptions::default().jpeg_set_out_colorspace(stored);
+    let mut decoder = zune_jpeg::JpegDecoder::new_with_options(Cursor::new(bytes), options);
+    let mut samples = decoder.decode().map_err(|e| format!("corrupt image: {e:?}"))?;
+    let (width, height) = info.size;
+    if samples.len() != width as usize * height as usize * 4 {
+        return Err("the JPEG decodes to another size than its header says".into());
+    }
+    if info.ycck {
+        samples.chunks_exact_mut(4).for_each(ycck_to_inks);
+    } else if info.adobe {
+        // Stored inverted, Adobe-style: back to ink amounts.
+        samples.iter_mut().for_each(|v| *v = 255 - *v);
+    }
+    Ok(samples)
+}
+
+/// Decodes a greyscale JPEG, one byte a pixel (0 = black, as DeviceGray).
+pub(super) fn decode_gray(bytes: &[u8], info: &JpegInfo) -> Result<Vec<u8>, String> {
+    let options = zune_core::options::DecoderOptions::default()
+        .jpeg_set_out_colorspace(zune_core::colorspace::ColorSpace::Luma);
+    let mut decoder = zune_jpeg::JpegDecoder::new_with_options(Cursor::new(bytes), options);
+    let samples = decoder.decode().map_err(|e| format!("corrupt image: {e:?}"))?;
+    let (width, height) = info.size;
+    if samples.len() != width as usize * height as usize {
+        return Err("the JPEG decodes to another size than its header says".into());
+    }
+    Ok(samples)
+}
+
+/// The highest total ink (sum of the four 8-bit channels) that covers a 2x2 block of
+/// `cmyk` (`width` pixels a row): the largest over the blocks of each block's lowest
+/// pixel. It is how preflight measures (Ghostscript's separations, then a 2x2 minimum
+/// filter, so a lone pixel of JPEG noise does not fail a page), on every pixel rather than
+/// at 72 dpi, which can only find more.
+pub(super) fn peak_ink(cmyk: &[u8], width: usize) -> u32 {
+    let totals: Vec<u16> = cmyk
+        .chunks_exact(4)
+        .map(|p| u16::from(p[0]) + u16::from(p[1]) + u16::from(p[2]) + u16::from(p[3]))
+        .collect();
+    if width == 0 || totals.len() < width {
+        return totals.iter().copied().max().map_or(0, u32::from);
+    }
+    if width == 1 || totals.len() < 2 * width {
+        return totals.iter().copied().min().map_or(0, u32::from);
+    }
+    let mut peak = 0;
+    for rows in totals.chunks_exact(width).collect::<Vec<_>>().windows(2) {
+        let (above, below) = (rows[0], rows[1]);
+        for x in 0..width - 1 {
+            let low = above[x].min(above[x + 1]).min(below[x]).min(below[x + 1]);
+            peak = peak.max(low);
+        }
+    }
+    u32::from(peak)
+}
+
+/// How far under the limit a photo's ink must stay before JPEG encoding for its ringing to
+/// be no risk (12.5 % of one ink, more than the noise of quality 50 on a 2x2 block): under
+/// it the encoded photo is not decoded again to check.
+const JPEG_NOISE: u32 = 32;
+
+/// Encodes ink amounts (`cmyk`, converted or decoded) as a CMYK JPEG at `quality` that stays
+/// within `limit` as preflight measures it ([`peak_ink`]).
+///
+/// JPEG's quantisation adds and takes ink around every edge: a photo held at exactly 240 %
+/// comes back at up to 250 % in its shadows. So the samples are limited 1 % under the limit,
+/// and when the photo comes near it, the encoded JPEG is decoded and measured; if it still
+/// overshoots, the samples are limited again by the overshoot and re-encoded, three times at
+/// most. `None` if it cannot be held so (or cannot be a JPEG): the caller then stores it
+/// losslessly.
+pub(super) fn encode_within_limit(
+    cmyk: &[u8],
+    size: (u32, u32),
+    quality: u8,
+    limit: u32,
+) -> Option<Vec<u8>> {
+    let mut applied = limit.saturating_sub(limit / 100);
+    for _ in 0..4 {
+        let mut limited = cmyk.to_vec();
+        limit_row_ink(&mut limited, applied);
+        let data = encode_cmyk_jpeg(&limited, 4, size, quality, |s, o| o.copy_from_slice(s))?;
+        if peak_ink(&limited, size.0 as usize) + JPEG_NOISE <= limit {
+            return Some(data);
+        }
+        let info = JpegInfo::read(&data)?;
+        let peak = peak_ink(&decode_cmyk(&data, &info).ok()?, size.0 as usize);
+        if peak <= limit {
+            return Some(data);
+        }
+        applied = applied.saturating_sub(peak - limit + 2);
+    }
+    None
+}
+
+/// Encodes greyscale samples (0 = black) as a greyscale JPEG at `quality`; `None` if the
+/// image is too large for a JPEG or the encoder fails.
+pub(super) fn encode_gray_jpeg(
+    gray: &[u8],
+    (width, height): (u32, u32),
+    quality: u8,
+) -> Option<Vec<u8>> {
+    let (w, h) = (u16::try_from(width).ok()?, u16::try_from(height).ok()?);
+    let mut data = Vec::with_capacity(gray.len() / 8);
+    let encoder = jpeg_encoder::Encoder::new(&mut data, quality);
+    encoder.encode(gray, w, h, jpeg_encoder::ColorType::Luma).ok()?;
+    Some(data)
+}
+
+/// The JPEG without its ICC profile (the APP2 `ICC_PROFILE` segments): in the PDF the image
+/// is DeviceCMYK or DeviceGray under the output intent, and the DCTDecode filter never
+/// reads the profile, so it is dead weight (a 650 KB coated profile is 64 % of a typical
+/// CMYK photo). Everything else, entropy-coded data included, is copied as it is.
+pub(super) fn strip_icc(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    out.extend_from_slice(&bytes[..2.min(bytes.len())]);
+    let mut pos = 2;
+    while pos + 4 <= bytes.len() && bytes[pos] == 0xFF {
+        let marker = bytes[pos + 1];
+        if marker == 0xDA || marker == 0xFF || (0xD0..=0xD8).contains(&marker) || marker == 0x01 {
+            break;
+        }
+        let length = usize::from(u16::from_be_bytes([bytes[pos + 2], bytes[pos + 3]]));
+        let end = (pos + 2 + length).min(bytes.len());
+        let icc = marker == 0xE2 && bytes[pos + 4..end].starts_with(b"ICC_PROFILE\0");
+        if !icc {
+            out.extend_from_slice(&bytes[pos..end]);
+        }
+        pos = end;
+    }
+    out.extend_from_slice(&bytes[pos.min(bytes.len())..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn photos_over_the_limit_are_resampled_to_the_target() {
+        // 2,560 pixels across 80 mm: 813 ppi, resampled to 300 ppi (945 pixels).
+        let placed = (crate::geom::mm(80.0), crate::geom::mm(53.3));
+        let size = resampled_size((2560, 1707), Some(placed), 450.0, 300.0).unwrap();
+        assert_eq!(size.0, 945);
+        assert!((size.1 as i32 - 630).abs() <= 1, "{size:?}");
+        // 400 ppi stays as it is.
+        assert_eq!(resampled_size((1260, 840), Some(placed), 450.0, 300.0), None);
+        assert_eq!(resampled_size((2560, 1707), None, 450.0, 300.0), None);
+    }
+
+    #[test]
+    fn peak_ink_ignores_lone_pixels_as_preflight_does() {
+        // A 3x3 image at 100 % K with one pixel at 400 %.
+        let mut cmyk = [0, 0, 0, 255].repeat(9);
+        cmyk[16..20].copy_from_slice(&[255; 4]);
+        assert_eq!(peak_ink(&cmyk, 3), 255);
+        // A 2x2 block at 300 % is found.
+        for i in [0, 1, 3, 4] {
+            cmyk[i * 4..i * 4 + 4].copy_from_slice(&[255, 255, 0, 255]);
+        }
+        assert_eq!(peak_ink(&cmyk, 3), 765);
+    }
+
+    #[test]
+    fn icc_segments_are_stripped_and_nothing_else() {
+        let app2 = |payload: &[u8]| {
+            let mut s = vec![0xFF, 0xE2];
+            s.extend_from_slice(&((payload.len() + 2) as u16).to_be_bytes());
+            s.extend_from_slice(payload);
+            s
+        };
+        let mut jpeg = vec![0xFF, 0xD8];
+        jpeg.extend(app2(b"ICC_PROFILE\0\x01\x02abc"));
+        jpeg.extend(app2(b"FPXR\0other"));
+        jpeg.extend(app2(b"ICC_PROFILE\0\x02\x02def"));
+        jpeg.extend_from_slice(&[0xFF, 0xDA, 0x00, 0x02, 0x12, 0xFF, 0xE2, 0xFF, 0xD9]);
+        let stripped = strip_icc(&jpeg);
+        let mut expected = vec![0xFF, 0xD8];
+        expected.extend(app2(b"FPXR\0other"));
+        expected.extend_from_slice(&[0xFF, 0xDA, 0x00, 0x02, 0x12, 0xFF, 0xE2, 0xFF, 0xD9]);
+        assert_eq!(stripped, expected);
+    }
+}

@@ -1,0 +1,174 @@
+//! Print for newsprint: the default output condition, black and grey style colours, the ink
+//! limit on style colours, CMYK photos of the output condition passed through without their
+//! profile, and rebuilds told apart by ModDate and VersionID.
+
+mod common;
+
+use common::*;
+use std::path::{Path, PathBuf};
+
+/// Builds `issue` into `out` (emptied first), with `env`; returns the PDF and stderr.
+fn build_issue(issue: &Path, out: &Path, args: &[&str], env: &[(&str, &str)]) -> (PathBuf, String) {
+    let mut all = vec!["build", issue.to_str().unwrap(), "-o", out.to_str().unwrap()];
+    all.extend_from_slice(args);
+    let run = rotative_env(&all, env);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    (pdfs_in(out).remove(0), stderr(&run))
+}
+
+/// The issue's `issue.yaml` with `from` replaced by `to`.
+fn edit_yaml(issue: &Path, from: &str, to: &str) {
+    let path = issue.join("issue.yaml");
+    let yaml = std::fs::read_to_string(&path).unwrap();
+    assert!(yaml.contains(from), "{from}");
+    std::fs::write(&path, yaml.replacen(from, to, 1)).unwrap();
+}
+
+fn intent(doc: &lopdf::Document) -> &lopdf::Dictionary {
+    let intents = doc.catalog().unwrap().get(b"OutputIntents").unwrap().as_array().unwrap();
+    assert_eq!(intents.len(), 1);
+    match &intents[0] {
+        lopdf::Object::Reference(id) => doc.get_dictionary(*id).unwrap(),
+        other => other.as_dict().unwrap(),
+    }
+}
+
+fn text(dict: &lopdf::Dictionary, key: &[u8]) -> String {
+    String::from_utf8_lossy(dict.get(key).unwrap().as_str().unwrap()).into_owned()
+}
+
+#[test]
+fn newsprint_is_the_default_output_condition_with_its_registered_keys() {
+    let issue = copy_example("np-default");
+    // Nothing said about the output at all.
+    let yaml = std::fs::read_to_string(issue.join("issue.yaml")).unwrap();
+    let yaml = yaml.replacen("page: a4\n", "", 1);
+    let start = yaml.find("\noutput:").unwrap();
+    let end = yaml[start + 1..].find("\n\n").unwrap() + start + 1;
+    std::fs::write(issue.join("issue.yaml"), format!("{}{}", &yaml[..start], &yaml[end..]))
+        .unwrap();
+    let (pdf, _) = build_issue(&issue, &issue.join("out"), &["-q"], &[]);
+    let doc = lopdf::Document::load(&pdf).unwrap();
+    let intent = intent(&doc);
+    assert_eq!(text(intent, b"OutputConditionIdentifier"), "CGATS TR 002");
+    assert_eq!(text(intent, b"RegistryName"), "http://www.color.org");
+    let condition = text(intent, b"OutputCondition");
+    assert_eq!(condition, "Newsprint coldset CGATS TR 002, 240% TAC, heavy GCR (rotative)");
+    assert_eq!(text(intent, b"Info"), condition);
+    let profile = doc
+        .get_object(intent.get(b"DestOutputProfile").unwrap().as_reference().unwrap())
+        .unwrap()
+        .as_stream()
+        .unwrap()
+        .decompressed_content()
+        .unwrap();
+    let bundled = std::fs::read(root().join("icc/Newsprint-TR002.icc")).unwrap();
+    assert!(profile == bundled, "the bundled newsprint profile is the output intent's");
+    // The default page (A4 here, as the defaults): no crop marks, MediaBox = BleedBox.
+    let page = doc.get_dictionary(doc.get_pages()[&1]).unwrap();
+    assert_eq!(page.get(b"MediaBox").unwrap(), page.get(b"BleedBox").unwrap());
+}
+
+#[test]
+fn fogra39_stays_selectable_and_its_photos_go_in_without_their_profile() {
+    let issue = copy_example("np-fogra39");
+    // Placed small, the storm photo is over 450 ppi and would be resampled: not here.
+    edit_yaml(&issue, "icc_profile: newsprint", "icc_profile: fogra39\n  max_ppi: 1200");
+    let (pdf, _) = build_issue(&issue, &issue.join("out"), &["-q"], &[]);
+    let doc = lopdf::Document::load(&pdf).unwrap();
+    assert_eq!(text(intent(&doc), b"OutputConditionIdentifier"), "FOGRA39");
+    assert_eq!(text(intent(&doc), b"OutputCondition"), "Coated FOGRA39 (ISO 12647-2:2004)");
+    // The storm photo is separated for FOGRA39 and embeds that profile (650 KB): under a
+    // FOGRA39 intent it goes in as it is, without the APP2 segments the PDF never reads.
+    let file = std::fs::read(issue.join("photos/storm-cmyk.jpg")).unwrap();
+    let has_icc = |jpeg: &[u8]| jpeg.windows(14).any(|w| w.starts_with(b"ICC_PROFILE\0"));
+    assert!(has_icc(&file) && file.len() > 1_000_000);
+    let jpegs: Vec<Vec<u8>> = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_stream().ok())
+        .filter(|s| s.dict.get(b"Filter").and_then(|f| f.as_name()).ok() == Some(b"DCTDecode"))
+        .map(|s| s.content.clone())
+        .collect();
+    // The same entropy-coded data: the file's last 100 KB.
+    let tail = &file[file.len() - 100_000..];
+    let storm = jpegs.iter().find(|j| j.ends_with(tail)).expect("the storm photo as it is");
+    assert!(!has_icc(storm), "no ICC segments left");
+    assert_eq!(
+        file.len() - storm.len(),
+        654_352 + 18 * 10,
+        "the profile and its 10 segment headers"
+    );
+    // Under newsprint (the example's setting) the same photo is re-separated.
+    let (pdf, log) = build_issue(&common::example_issue(), &temp_dir("np-example"), &[], &[]);
+    assert!(log.contains("storm-cmyk.jpg is separated for another printing condition"), "{log}");
+    let bytes = std::fs::read(pdf).unwrap();
+    assert!(!bytes.windows(tail.len()).any(|w| w == tail));
+}
+
+/// An issue of one article whose styles say `styles`.
+fn styled_issue(name: &str, styles: &str) -> PathBuf {
+    let issue = copy_example(name);
+    let yaml = std::fs::read_to_string(issue.join("issue.yaml")).unwrap();
+    std::fs::write(issue.join("issue.yaml"), format!("{yaml}\nstyles:\n{styles}")).unwrap();
+    issue
+}
+
+#[test]
+fn a_style_colour_over_the_ink_limit_is_an_error_at_its_line() {
+    let issue = styled_issue("np-tac", "  kicker:\n    color: [100, 100, 100, 100]\n");
+    let line = std::fs::read_to_string(issue.join("issue.yaml")).unwrap().lines().count();
+    let run = rotative(&["build", issue.to_str().unwrap(), "-q"]);
+    assert_eq!(run.status.code(), Some(1));
+    let log = stderr(&run);
+    assert!(log.contains(&format!("issue.yaml:{line}:")), "{log}");
+    assert!(log.contains("error[ink-limit]") && log.contains("400 % total ink"), "{log}");
+    assert!(log.contains("styles.kicker.color"), "{log}");
+    assert!(!issue.join("out").exists(), "nothing written");
+}
+
+#[test]
+fn black_hex_text_is_solid_k_and_a_grey_is_black_ink_alone() {
+    let issue = styled_issue(
+        "np-hex",
+        "  body:\n    color: \"#000000\"\n  headline:\n    color: \"#111\"\n  standfirst:\n    color: \"#808080\"\n",
+    );
+    let (pdf, log) = build_issue(&issue, &issue.join("out"), &["--standard", "pdf-x-1a"], &[]);
+    assert!(
+        log.contains("`#000000` is a grey, printed with black ink alone: CMYK 0/0/0/100 %"),
+        "{log}"
+    );
+    assert!(
+        log.contains("`#111` is a grey, printed with black ink alone: CMYK 0/0/0/100 %"),
+        "{log}"
+    );
+    // Every text colour in the content streams is black ink alone: no rich black.
+    let doc = lopdf::Document::load(&pdf).unwrap();
+    let mut fills = std::collections::BTreeSet::new();
+    for page in doc.get_pages().values() {
+        let content = doc.get_and_decode_page_content(*page).unwrap();
+        // The fill colour current when each piece of text is shown.
+        let mut fill = Vec::new();
+        for op in content.operations {
+            match op.operator.as_str() {
+                "k" => {
+                    fill = op
+                        .operands
+                        .iter()
+                        .map(|o| (o.as_float().unwrap() * 100.0).round() as i64)
+                        .collect();
+                }
+                "Tj" | "TJ" => {
+                    fills.insert(fill.clone());
+                }
+                _ => {}
+            }
+        }
+    }
+    assert!(fills.contains(&vec![0, 0, 0, 100]), "{fills:?}");
+    assert!(fills.iter().all(|f| f[..3] == [0, 0, 0] || f[3] == 0), "rich black text: {fills:?}");
+    assert!(
+        fills.iter().any(|f| f[..3] == [0, 0, 0] && (30..70).contains(&f[3])),
+        "the grey: {fills:?}"
+    );
+}
