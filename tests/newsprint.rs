@@ -172,3 +172,45 @@ fn black_hex_text_is_solid_k_and_a_grey_is_black_ink_alone() {
         "the grey: {fills:?}"
     );
 }
+
+#[test]
+fn a_changed_rebuild_gets_a_new_moddate_and_version_and_an_unchanged_one_stays_identical() {
+    let issue = copy_example("np-version");
+    let out = issue.join("out");
+    let epoch = |s: &'static str| [("SOURCE_DATE_EPOCH", s)];
+    let stamp = |pdf: &Path| {
+        let bytes = std::fs::read(pdf).unwrap();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let between = |open: &str, close: char| {
+            let start = text.rfind(open).unwrap() + open.len();
+            text[start..].split(close).next().unwrap().to_string()
+        };
+        (
+            between("/ModDate (", ')'),
+            between("<xmpMM:VersionID>", '<'),
+            between("<xmpMM:DocumentID>", '<'),
+            bytes,
+        )
+    };
+    let (pdf, _) = build_issue(&issue, &out, &["-q"], &epoch("1757000000"));
+    let first = stamp(&pdf);
+    assert_eq!((first.0.as_str(), first.1.as_str()), ("D:20250904153320Z", "1"));
+    // Nothing changed, a later build: the same bytes.
+    build_issue(&issue, &out, &["-q"], &epoch("1757500000"));
+    assert!(stamp(&pdf).3 == first.3, "an unchanged rebuild is byte-identical");
+    // An article changed: a new ModDate and the next version of the same document.
+    let article = issue.join("articles/01-kazakhstan.md");
+    let text = std::fs::read_to_string(&article).unwrap();
+    std::fs::write(&article, text.replacen("Kazakhstan", "Kazakhstán", 1)).unwrap();
+    build_issue(&issue, &out, &["-q"], &epoch("1757590245"));
+    let second = stamp(&pdf);
+    assert_eq!((second.0.as_str(), second.1.as_str()), ("D:20250911113045Z", "2"));
+    assert_eq!(second.2, first.2, "the DocumentID is the document's, across versions");
+    // Without SOURCE_DATE_EPOCH, the newest input's modification time, never 2000.
+    let fresh = temp_dir("np-version-fresh");
+    let (pdf, _) = build_issue(&issue, &fresh, &["-q"], &[]);
+    let (moddate, version, ..) = stamp(&pdf);
+    assert_eq!(version, "1");
+    let year: i32 = moddate[2..6].parse().unwrap();
+    assert!(year >= 2025, "{moddate}");
+}

@@ -76,6 +76,7 @@ pub fn run(input: &Path, options: &Options) -> Outcome {
         }
     };
     let load_seconds = loading.elapsed().as_secs_f64();
+    let out_dir = options.output.clone().unwrap_or_else(|| default_output(input, &issue));
     let settings = Settings {
         standard: options.standard,
         marks: options.marks,
@@ -86,6 +87,7 @@ pub fn run(input: &Path, options: &Options) -> Outcome {
             .is_file()
             .then(|| input.file_stem().map(|s| s.to_string_lossy().into_owned()))
             .flatten(),
+        previous_output: options.write.then(|| out_dir.clone()),
     };
     let progress = progress_bar(options.progress, issue.articles.len() as u64);
     let typeset = pipeline::typeset(&issue, &settings, &|| progress.inc(1));
@@ -110,7 +112,6 @@ pub fn run(input: &Path, options: &Options) -> Outcome {
     }
     if !typeset.files.is_empty() {
         let writing = Instant::now();
-        let out_dir = options.output.clone().unwrap_or_else(|| default_output(input, &issue));
         output::remove_stale_temporaries(&out_dir);
         // Every file is rendered before anything touches the output folder; one that could
         // not be rendered (an unreadable photo) is reported and not written.

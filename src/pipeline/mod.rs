@@ -55,6 +55,10 @@ pub struct Settings {
     pub split: Split,
     /// The file name of the issue PDF without its extension (`None`: publication and date).
     pub issue_name: Option<String>,
+    /// The folder the files will be written to, where the previous versions are: a file
+    /// whose content changed gets the next version number, an unchanged one stays the same
+    /// bytes (`None`: every file is a first version).
+    pub previous_output: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -65,6 +69,7 @@ impl Default for Settings {
             strict: false,
             split: Split::Issue,
             issue_name: None,
+            previous_output: None,
         }
     }
 }
@@ -211,6 +216,10 @@ pub fn typeset(issue: &Issue, settings: &Settings, on_article_set: &(dyn Fn() + 
             .map(|(name, file_pages)| {
                 let mut options = render_options.clone();
                 options.slug = format!("{} · {}", name, options.slug);
+                options.previous = settings
+                    .previous_output
+                    .as_ref()
+                    .and_then(|dir| render::version::PreviousVersion::read(&dir.join(&name)));
                 let rendered = render::render_pdf(&file_pages, engine.fonts(), &options);
                 RenderedFile { name, pages: file_pages.len(), rendered }
             })

@@ -1,5 +1,6 @@
 //! How to write the PDF: [`RenderOptions`], resolved from the issue's settings.
 
+use super::version::{PreviousVersion, Timestamp, at_midnight, inputs_modified};
 use crate::model::{Date, Issue, IssueConfig, OutputSpec, Standard};
 
 /// How to write the PDF.
@@ -12,9 +13,14 @@ pub struct RenderOptions {
     pub title: String,
     /// Document language tag, e.g. `fr`.
     pub lang: String,
-    /// Date stamped as CreationDate and ModDate (year, month, day): never the clock, so two
+    /// Date stamped as CreationDate (year, month, day): the issue's, never the clock, so two
     /// builds of one issue are identical.
     pub date: (i32, u32, u32),
+    /// When the inputs last changed, the ModDate of a new version (see [`super::version`]).
+    pub modified: Timestamp,
+    /// The file this one replaces, if there is one: an unchanged rebuild takes its date
+    /// and version, a changed one the next version.
+    pub previous: Option<PreviousVersion>,
     /// Slug line text (file, date, standard); the page number is appended.
     pub slug: String,
     /// Largest image, in pixels, that will be decoded (checked from the header first).
@@ -30,6 +36,8 @@ impl Default for RenderOptions {
             title: String::new(),
             lang: "fr".into(),
             date: (2025, 1, 1),
+            modified: Timestamp::midnight((2025, 1, 1)),
+            previous: None,
             slug: String::new(),
             max_pixels: 100_000_000,
         }
@@ -48,7 +56,14 @@ impl RenderOptions {
                 .iter()
                 .find_map(|a| a.article.as_ref().ok().and_then(|a| a.updated.or(a.date)))
         });
-        let date = date.map_or((2000, 1, 1), |d| (d.year, d.month, d.day));
+        let modified = inputs_modified(issue);
+        // Without any date, the inputs' time (which a file system always has).
+        let date = date
+            .map(|d| (d.year, d.month, d.day))
+            .or(modified.map(|m| m.date))
+            .unwrap_or((1970, 1, 1));
+        let modified =
+            modified.or(config.date.map(at_midnight)).unwrap_or(Timestamp::midnight(date));
         let standard = match config.output.standard {
             Standard::PdfX4 => "PDF/X-4",
             Standard::PdfX1a => "PDF/X-1a:2001",
@@ -62,6 +77,8 @@ impl RenderOptions {
             },
             lang: config.lang.tag().to_string(),
             date,
+            modified,
+            previous: None,
             slug: format!("{:04}-{:02}-{:02} · {standard}", date.0, date.1, date.2),
             max_pixels: config.photo.max_pixels,
         }
@@ -70,16 +87,18 @@ impl RenderOptions {
 
 /// The calendar date of `SOURCE_DATE_EPOCH` (seconds since 1970-01-01 UTC), if set.
 fn source_date_epoch() -> Option<Date> {
+    Some(civil_date(source_date_epoch_seconds()? / 86_400))
+}
+
+/// `SOURCE_DATE_EPOCH`, seconds since 1970-01-01 UTC, if set to a usable value.
+pub(super) fn source_date_epoch_seconds() -> Option<i64> {
     let seconds: i64 = std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()?;
     // Far beyond any printable year: ignore rather than wrap.
-    if !(0..=253_402_300_799).contains(&seconds) {
-        return None;
-    }
-    Some(civil_date(seconds / 86_400))
+    (0..=253_402_300_799).contains(&seconds).then_some(seconds)
 }
 
 /// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn civil_date(days: i64) -> Date {
+pub(super) fn civil_date(days: i64) -> Date {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);

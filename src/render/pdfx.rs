@@ -8,9 +8,10 @@
 use std::sync::{Arc, Mutex, PoisonError};
 
 use pdf_writer::types::{OutputIntentSubtype, TrappingStatus};
-use pdf_writer::{Date, Finish, Name, Pdf, Ref, Str, TextStr};
+use pdf_writer::{Finish, Name, Pdf, Ref, Str, TextStr};
 use sha2::{Digest, Sha256};
 
+use super::version::{Timestamp, pdf_date, this_version, xmp_date};
 use super::{PdfBox, Refs, RenderOptions, deflate_at, round};
 use crate::diag::Diagnostic;
 use crate::geom::mm;
@@ -223,15 +224,9 @@ pub(crate) fn write_document(
     options: &RenderOptions,
     digest: &[u8; 32],
 ) {
-    let (year, month, day) = options.date;
-    let date = Date::new(year.clamp(0, 9999) as u16)
-        .month(month.clamp(1, 12) as u8)
-        .day(day.clamp(1, 31) as u8)
-        .hour(0)
-        .minute(0)
-        .second(0)
-        .utc_offset_hour(0)
-        .utc_offset_minute(0);
+    let created = Timestamp::midnight(options.date);
+    let content_id: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    let version = this_version(options.previous.as_ref(), &content_id, options.modified);
     let trapped =
         if options.output.trapped { TrappingStatus::Trapped } else { TrappingStatus::NotTrapped };
     let keys = pdfx_keys(options.output.standard);
@@ -240,8 +235,8 @@ pub(crate) fn write_document(
     info.title(TextStr(&options.title))
         .creator(TextStr(PRODUCER))
         .producer(TextStr(PRODUCER))
-        .creation_date(date)
-        .modified_date(date)
+        .creation_date(pdf_date(created))
+        .modified_date(pdf_date(version.0))
         .trapped(trapped);
     if let Some((version, conformance)) = keys {
         info.pair(Name(b"GTS_PDFXVersion"), Str(version.as_bytes()));
@@ -264,7 +259,7 @@ pub(crate) fn write_document(
     // XMP needs PDF 1.4; PDF/X-1a:2001 files are 1.3 and identify themselves in Info only.
     let metadata_id = (options.output.standard != Standard::PdfX1a).then(|| {
         let id = refs.next();
-        let xmp = xmp_packet(options, keys.map(|k| k.0), digest);
+        let xmp = xmp_packet(options, keys.map(|k| k.0), digest, &version);
         // Left uncompressed so that file-level tools can find it, as XMP intends.
         pdf.metadata(id, xmp.as_bytes());
         id
@@ -304,36 +299,36 @@ fn uuid(bytes: &[u8]) -> String {
 }
 
 /// The XMP packet; its values mirror the Info dictionary, as PDF/X-4 requires.
-fn xmp_packet(options: &RenderOptions, pdfx_version: Option<&str>, digest: &[u8; 32]) -> String {
-    let (year, month, day) = options.date;
-    let date = xmp_writer::DateTime::new(
-        year.clamp(0, 9999) as u16,
-        month.clamp(1, 12) as u8,
-        day.clamp(1, 31) as u8,
-        0,
-        0,
-        0,
-        xmp_writer::Timezone::Utc,
-    );
+/// `version` is the modification time, version number and document ID of this version
+/// ([`this_version`]).
+fn xmp_packet(
+    options: &RenderOptions,
+    pdfx_version: Option<&str>,
+    digest: &[u8; 32],
+    version: &(Timestamp, u32, Option<String>),
+) -> String {
+    let created = xmp_date(Timestamp::midnight(options.date));
+    let modified = xmp_date(version.0);
     // XML 1.0 has no way to write most control characters, even escaped.
     let title: String =
         options.title.chars().filter(|&c| c >= ' ' || matches!(c, '\t' | '\n' | '\r')).collect();
-    let document_id = format!("uuid:{}", uuid(digest));
+    // The first version's ID, kept by the later ones; the instance is this content.
+    let document_id = version.2.clone().unwrap_or_else(|| format!("uuid:{}", uuid(digest)));
     let instance_id = format!("uuid:{}", uuid(&digest[16..]));
     let mut xmp = xmp_writer::XmpWriter::new();
     xmp.format("application/pdf").title([(None, title.as_str())]);
     if !options.lang.is_empty() {
         xmp.language([xmp_writer::LangId(&options.lang)]);
     }
-    xmp.create_date(date)
-        .modify_date(date)
-        .metadata_date(date)
+    xmp.create_date(created)
+        .modify_date(modified)
+        .metadata_date(modified)
         .creator_tool(PRODUCER)
         .producer(PRODUCER)
         .trapped(options.output.trapped)
         .document_id(&document_id)
         .instance_id(&instance_id)
-        .version_id("1")
+        .version_id(&version.1.to_string())
         .rendition_class(xmp_writer::RenditionClass::Default);
     if let Some(version) = pdfx_version {
         xmp.pdfx_version(version);
@@ -361,7 +356,8 @@ mod tests {
     fn xmp_escapes_the_title_and_drops_what_xml_cannot_hold() {
         let options =
             RenderOptions { title: "Le \"Canard\" & <Cie>\u{1}".into(), ..Default::default() };
-        let xmp = xmp_packet(&options, Some("PDF/X-4"), &[7; 32]);
+        let version = (Timestamp::midnight((2025, 9, 11)), 1, None);
+        let xmp = xmp_packet(&options, Some("PDF/X-4"), &[7; 32], &version);
         assert!(xmp.contains("Le &quot;Canard&quot; &amp; &lt;Cie&gt;</rdf:li>"), "{xmp}");
         assert!(!xmp.contains('\u{1}'));
         assert!(xmp.contains("<xmpMM:DocumentID>uuid:07070707-0707-4707-8707-070707070707<"));

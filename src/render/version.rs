@@ -1,0 +1,214 @@
+//! Telling rebuilds apart: the modification time stamped in a PDF (from the inputs, never
+//! the clock) and the version of the document, read back from the previous output.
+//!
+//! A rebuild whose content changed gets a new `ModDate` and the next `xmpMM:VersionID`,
+//! under the same `xmpMM:DocumentID`; a rebuild whose content did not change takes the
+//! previous file's date and version, and so comes out byte for byte the same.
+
+use std::path::Path;
+use std::time::UNIX_EPOCH;
+
+use crate::model::{Article, Date, FontSource, Issue, ProfileChoice};
+
+/// A moment in UTC, to the second.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Timestamp {
+    /// Calendar date.
+    pub date: (i32, u32, u32),
+    /// Hour, minute, second.
+    pub time: (u32, u32, u32),
+}
+
+impl Timestamp {
+    /// The moment `seconds` after 1970-01-01 UTC.
+    pub fn from_unix(seconds: i64) -> Self {
+        let day = super::options::civil_date(seconds.div_euclid(86_400));
+        let second = seconds.rem_euclid(86_400) as u32;
+        Self {
+            date: (day.year, day.month, day.day),
+            time: (second / 3600, second / 60 % 60, second % 60),
+        }
+    }
+
+    /// Midnight UTC of `date`.
+    pub fn midnight(date: (i32, u32, u32)) -> Self {
+        Self { date, time: (0, 0, 0) }
+    }
+
+    /// Seconds since 1970-01-01 UTC (Howard Hinnant's days-from-civil).
+    fn to_unix(self) -> i64 {
+        let ((year, month, day), (h, mi, s)) = (self.date, self.time);
+        let y = i64::from(year) - i64::from(month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y.rem_euclid(400);
+        let mp = (i64::from(month) + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + i64::from(day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        let days = era * 146_097 + doe - 719_468;
+        days * 86_400 + i64::from(h) * 3600 + i64::from(mi) * 60 + i64::from(s)
+    }
+
+    /// From `YYYYMMDDHHmmSS` (what follows `D:` in a PDF date).
+    fn parse(digits: &str) -> Option<Self> {
+        let field = |range: std::ops::Range<usize>| digits.get(range)?.parse::<u32>().ok();
+        Some(Self {
+            date: (field(0..4)? as i32, field(4..6)?, field(6..8)?),
+            time: (field(8..10)?, field(10..12)?, field(12..14)?),
+        })
+    }
+}
+
+/// When the inputs of `issue` last changed: `SOURCE_DATE_EPOCH` (reproducible-builds.org)
+/// if set, else the newest modification time of `issue.yaml`, the articles, their photos,
+/// font files and the output profile file. `None` if none can be read.
+pub fn inputs_modified(issue: &Issue) -> Option<Timestamp> {
+    if let Some(seconds) = super::options::source_date_epoch_seconds() {
+        return Some(Timestamp::from_unix(seconds));
+    }
+    let config = &issue.config;
+    let mut files: Vec<&Path> = issue.config_file.iter().map(|p| p.as_path()).collect();
+    for entry in &issue.articles {
+        files.push(&entry.path);
+        if let Ok(Article { photo: Some(photo), .. }) = &entry.article {
+            files.push(&photo.path);
+        }
+    }
+    let roles = &config.fonts;
+    for family in [&roles.body, &roles.heading, &roles.kicker, &roles.caption] {
+        for source in [&family.regular, &family.italic, &family.bold, &family.bold_italic] {
+            if let FontSource::File(path) = source {
+                files.push(path);
+            }
+        }
+    }
+    if let ProfileChoice::File(path) = &config.output.icc_profile {
+        files.push(path);
+    }
+    let newest = files
+        .iter()
+        .filter_map(|path| std::fs::metadata(path).and_then(|m| m.modified()).ok())
+        .filter_map(|time| time.duration_since(UNIX_EPOCH).ok())
+        .map(|since| since.as_secs() as i64)
+        .max()?;
+    Some(Timestamp::from_unix(newest))
+}
+
+/// What the previous output file at the same path says about itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreviousVersion {
+    /// The content digest it was written from (the second part of its trailer `/ID`, hex).
+    pub content_id: String,
+    /// Its `ModDate`.
+    pub modified: Timestamp,
+    /// Its `xmpMM:VersionID` (1 for a PDF/X-1a file, which has no XMP).
+    pub version: u32,
+    /// Its `xmpMM:DocumentID`, kept by every version of the document.
+    pub document_id: Option<String>,
+}
+
+impl PreviousVersion {
+    /// Reads what the PDF at `path` says (its trailer, Info and XMP, found as rotative
+    /// writes them); `None` if there is no such file or it is not one of ours.
+    pub fn read(path: &Path) -> Option<Self> {
+        let bytes = std::fs::read(path).ok()?;
+        // The text after the last `open`, up to `close`.
+        let after = |open: &str, close: u8| -> Option<String> {
+            let start = bytes.windows(open.len()).rposition(|w| w == open.as_bytes())? + open.len();
+            let end = bytes[start..].iter().position(|&b| b == close)? + start;
+            Some(String::from_utf8_lossy(&bytes[start..end]).into_owned())
+        };
+        // `/ID [<first> <second>]`: the second, the content's.
+        let id = after("/ID [", b']')?;
+        let content_id = id.split('<').nth(2)?.split('>').next()?.to_ascii_lowercase();
+        let modified = Timestamp::parse(&after("/ModDate (D:", b')')?)?;
+        let version = after("<xmpMM:VersionID>", b'<').and_then(|v| v.parse().ok()).unwrap_or(1);
+        let document_id = after("<xmpMM:DocumentID>", b'<');
+        Some(Self { content_id, modified, version, document_id })
+    }
+}
+
+/// The modification time, version and document ID a new file gets: those of the previous
+/// file when its content is unchanged (`content_id`, hex), else the inputs' time and the
+/// next version.
+pub(crate) fn this_version(
+    previous: Option<&PreviousVersion>,
+    content_id: &str,
+    inputs_modified: Timestamp,
+) -> (Timestamp, u32, Option<String>) {
+    match previous {
+        Some(p) if p.content_id == content_id => (p.modified, p.version, p.document_id.clone()),
+        // Inputs no newer than the previous file (an older checkout): a second later, so
+        // that the new version is still the newer one.
+        Some(p) => {
+            let later = Timestamp::from_unix(p.modified.to_unix() + 1);
+            (inputs_modified.max(later), p.version + 1, p.document_id.clone())
+        }
+        None => (inputs_modified, 1, None),
+    }
+}
+
+/// The PDF date of `moment`, `D:YYYYMMDDHHmmSSZ`, as pdf-writer writes it.
+pub(crate) fn pdf_date(moment: Timestamp) -> pdf_writer::Date {
+    let ((y, mo, d), (h, mi, s)) = (moment.date, moment.time);
+    pdf_writer::Date::new(y.clamp(0, 9999) as u16)
+        .month(mo.clamp(1, 12) as u8)
+        .day(d.clamp(1, 31) as u8)
+        .hour(h.min(23) as u8)
+        .minute(mi.min(59) as u8)
+        .second(s.min(59) as u8)
+        .utc_offset_hour(0)
+        .utc_offset_minute(0)
+}
+
+/// The XMP date of `moment`.
+pub(crate) fn xmp_date(moment: Timestamp) -> xmp_writer::DateTime {
+    let ((y, mo, d), (h, mi, s)) = (moment.date, moment.time);
+    xmp_writer::DateTime::new(
+        y.clamp(0, 9999) as u16,
+        mo.clamp(1, 12) as u8,
+        d.clamp(1, 31) as u8,
+        h.min(23) as u8,
+        mi.min(59) as u8,
+        s.min(59) as u8,
+        xmp_writer::Timezone::Utc,
+    )
+}
+
+/// The date of a [`Date`] at midnight.
+pub(crate) fn at_midnight(date: Date) -> Timestamp {
+    Timestamp::midnight((date.year, date.month, date.day))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_from_seconds_and_back_from_pdf_digits() {
+        let moment = Timestamp::from_unix(1_757_590_245);
+        assert_eq!(moment, Timestamp { date: (2025, 9, 11), time: (11, 30, 45) });
+        assert_eq!(Timestamp::parse("20250911113045"), Some(moment));
+        assert_eq!(moment.to_unix(), 1_757_590_245);
+    }
+
+    #[test]
+    fn a_changed_content_gets_the_next_version_and_an_unchanged_one_keeps_its_own() {
+        let earlier = Timestamp::from_unix(1_757_000_000);
+        let later = Timestamp::from_unix(1_757_590_245);
+        let previous = PreviousVersion {
+            content_id: "abcd".into(),
+            modified: earlier,
+            version: 3,
+            document_id: Some("uuid:x".into()),
+        };
+        assert_eq!(
+            this_version(Some(&previous), "abcd", later),
+            (earlier, 3, Some("uuid:x".into()))
+        );
+        assert_eq!(this_version(Some(&previous), "ef01", later), (later, 4, Some("uuid:x".into())));
+        // Inputs older than the previous file (an older checkout): time never goes back.
+        let after = this_version(Some(&previous), "ef01", Timestamp::from_unix(1_000)).0;
+        assert_eq!(after, Timestamp::from_unix(1_757_000_001));
+        assert_eq!(this_version(None, "ef01", later), (later, 1, None));
+    }
+}
