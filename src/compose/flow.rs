@@ -15,9 +15,9 @@ use crate::text::Line;
 /// (widows): the newspaper rule is two.
 const MIN_SPLIT_LINES: usize = 2;
 
-/// A unit of body content, already set by the `text` stage.
+/// What the column flow pours: a unit of body content, already set by the `text` stage.
 #[derive(Debug, Clone)]
-pub enum Piece {
+pub enum Flowable {
     /// Lines of a paragraph, intertitle or list item: breakable between lines.
     Lines(LinesPiece),
     /// An unbreakable box (sidebar, pull quote, boilerplate, QR block).
@@ -57,19 +57,19 @@ pub struct BlockPiece {
     pub space_before: f32,
 }
 
-impl Piece {
+impl Flowable {
     fn space_before(&self) -> f32 {
         match self {
-            Piece::Lines(p) => p.space_before,
-            Piece::Block(b) => b.space_before,
+            Flowable::Lines(p) => p.space_before,
+            Flowable::Block(b) => b.space_before,
         }
     }
 
     /// The height of the first `lines` lines (all of a block).
     fn head_height(&self, lines: usize) -> f32 {
         match self {
-            Piece::Lines(p) => p.leading * lines.min(p.lines.len()) as f32,
-            Piece::Block(b) => b.height,
+            Flowable::Lines(p) => p.leading * lines.min(p.lines.len()) as f32,
+            Flowable::Block(b) => b.height,
         }
     }
 }
@@ -122,16 +122,16 @@ pub struct Flowed {
 
 impl Flowed {
     /// Whether every piece was placed.
-    pub fn complete(&self, pieces: &[Piece]) -> bool {
+    pub fn complete(&self, pieces: &[Flowable]) -> bool {
         self.next.piece >= pieces.len()
     }
 
     /// The display items of the placements.
-    pub fn items(&self, pieces: &[Piece]) -> Vec<Item> {
+    pub fn items(&self, pieces: &[Flowable]) -> Vec<Item> {
         let mut items = Vec::new();
         for placement in &self.placements {
             match &pieces[placement.piece] {
-                Piece::Lines(p) => {
+                Flowable::Lines(p) => {
                     for (i, line) in
                         p.lines[placement.lines.0..placement.lines.1].iter().enumerate()
                     {
@@ -147,7 +147,7 @@ impl Flowed {
                         items.extend(line_items(line, x, baseline, p.color));
                     }
                 }
-                Piece::Block(b) => {
+                Flowable::Block(b) => {
                     items.extend(b.items.iter().map(|e| offset(e, placement.x, placement.y)));
                 }
             }
@@ -190,7 +190,7 @@ pub fn offset(item: &Item, dx: f32, dy: f32) -> Item {
 }
 
 /// Pours `pieces` from `start` into `columns`, none lower than `bottom`.
-pub fn flow(pieces: &[Piece], start: Cursor, columns: &[ColumnSlot], bottom: f32) -> Flowed {
+pub fn flow(pieces: &[Flowable], start: Cursor, columns: &[ColumnSlot], bottom: f32) -> Flowed {
     let mut placements = Vec::new();
     let mut cursor = start;
     let mut lowest = columns.iter().map(|c| c.top).fold(f32::MIN, f32::max);
@@ -207,11 +207,11 @@ pub fn flow(pieces: &[Piece], start: Cursor, columns: &[ColumnSlot], bottom: f32
             let space = if column_empty || cursor.line > 0 { 0.0 } else { piece.space_before() };
             let room = bottom - column.reserve - (y + space);
             match piece {
-                Piece::Lines(p) if p.lines.is_empty() => {
+                Flowable::Lines(p) if p.lines.is_empty() => {
                     // Nothing to place (a list item of invisible characters): move on.
                     cursor = Cursor { piece: cursor.piece + 1, line: 0 };
                 }
-                Piece::Lines(p) => {
+                Flowable::Lines(p) => {
                     let total = p.lines.len();
                     let remaining = total - cursor.line;
                     let fit = ((room + EPS) / p.leading).floor().max(0.0) as usize;
@@ -267,7 +267,7 @@ pub fn flow(pieces: &[Piece], start: Cursor, columns: &[ColumnSlot], bottom: f32
                         continue 'columns;
                     }
                 }
-                Piece::Block(b) => {
+                Flowable::Block(b) => {
                     if b.height > room + EPS {
                         if !(column_empty && last_column && placements.is_empty()) {
                             continue 'columns;
@@ -297,7 +297,7 @@ pub fn flow(pieces: &[Piece], start: Cursor, columns: &[ColumnSlot], bottom: f32
 /// them fit, no lower than `max_bottom`: the balanced last page. `None` when they do not fit
 /// even at `max_bottom`.
 pub fn balance(
-    pieces: &[Piece],
+    pieces: &[Flowable],
     start: Cursor,
     columns: &[ColumnSlot],
     max_bottom: f32,
@@ -331,10 +331,10 @@ pub fn balance(
 mod tests {
     use super::*;
 
-    fn lines(n: usize) -> Piece {
+    fn lines(n: usize) -> Flowable {
         let line =
             Line { width: 0.0, runs: Vec::new(), hyphenated: false, last: false, ratio: 0.0 };
-        Piece::Lines(LinesPiece {
+        Flowable::Lines(LinesPiece {
             lines: vec![line; n],
             leading: 10.0,
             ascent: 8.0,
@@ -346,12 +346,12 @@ mod tests {
         })
     }
 
-    fn intertitle() -> Piece {
+    fn intertitle() -> Flowable {
         match lines(1) {
-            Piece::Lines(mut p) => {
+            Flowable::Lines(mut p) => {
                 p.keep_with_next = true;
                 p.space_before = 10.0;
-                Piece::Lines(p)
+                Flowable::Lines(p)
             }
             other => other,
         }

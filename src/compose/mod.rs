@@ -170,7 +170,7 @@ pub fn compose(
         let corner_x = columns.last().map_or(grid.area.x, |c| c.x);
         let mut corner = article.qr_corner.as_ref();
         let mut cursor = Cursor::default();
-        let pieces = &article.pieces;
+        let pieces = &article.body;
         loop {
             if let Some(done) = balance(pieces, cursor, &columns, bottom, grid.baseline) {
                 placement.overset |= done.overfull;
@@ -270,7 +270,7 @@ fn fits_below(
     let columns = body_columns(article, grid, top);
     let lead_fits = columns.iter().all(|c| c.top <= grid.area.bottom());
     lead_fits
-        && balance(&article.pieces, Cursor::default(), &columns, grid.area.bottom(), grid.baseline)
+        && balance(&article.body, Cursor::default(), &columns, grid.area.bottom(), grid.baseline)
             .is_some_and(|done| !done.overfull)
 }
 

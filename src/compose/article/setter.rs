@@ -1,0 +1,158 @@
+//! The setter: one article's text through the `text` stage, with its warnings located in the
+//! article's file, and the small helpers every part uses to stack the lines it gets back.
+
+use std::path::{Path, PathBuf};
+
+use crate::compose::Grid;
+use crate::compose::display::Item;
+use crate::compose::flow::{LinesPiece, line_items};
+use crate::compose::labels::{self, ResolvedLabels};
+use crate::diag::Diagnostic;
+use crate::model::{Align, FontRole, InlineRun, IssueConfig, Lang, TextStyle};
+use crate::text::{Line, ParagraphStyle, TextEngine};
+
+/// Sets text for one article (or for the page furniture) and keeps the warnings.
+pub struct Setter<'a> {
+    pub(super) engine: &'a TextEngine,
+    pub(super) config: &'a IssueConfig,
+    pub(super) grid: &'a Grid,
+    pub(super) lang: Lang,
+    pub(super) labels: ResolvedLabels,
+    pub(super) warnings: Vec<Diagnostic>,
+    file: PathBuf,
+    /// The source line that warnings without one of their own are located at.
+    pub(super) line: usize,
+}
+
+impl<'a> Setter<'a> {
+    /// A setter for text in `lang`, reporting against `file`.
+    pub fn new(
+        engine: &'a TextEngine,
+        config: &'a IssueConfig,
+        grid: &'a Grid,
+        lang: Lang,
+        file: &Path,
+    ) -> Self {
+        Setter {
+            engine,
+            config,
+            grid,
+            lang,
+            labels: labels::labels(config, lang),
+            warnings: Vec::new(),
+            file: file.to_path_buf(),
+            line: 1,
+        }
+    }
+
+    /// The warnings of everything set so far, located in the setter's file.
+    pub fn into_warnings(self) -> Vec<Diagnostic> {
+        self.warnings
+    }
+
+    /// The paragraph style of a text style.
+    pub fn paragraph_style(&self, style: &TextStyle) -> ParagraphStyle {
+        let fonts = self.engine.fonts();
+        let family = match style.role {
+            FontRole::Body => fonts.body,
+            FontRole::Heading => fonts.heading,
+            FontRole::Kicker => fonts.kicker,
+            FontRole::Caption => fonts.caption,
+        };
+        ParagraphStyle {
+            family,
+            emphasis: style.emphasis,
+            size: style.size,
+            align: style.align,
+            first_indent: 0.0,
+            lang: self.lang,
+            hyphenate: style.align == Align::Justify,
+            looseness: 0,
+            uppercase: style.uppercase,
+            tracking: 0.0,
+        }
+    }
+
+    /// Sets runs in a style at a width, keeping the warnings (located at the current line).
+    pub fn set_with(
+        &mut self,
+        runs: &[InlineRun],
+        style: &ParagraphStyle,
+        width: f32,
+    ) -> Vec<Line> {
+        let set = self.engine.set_paragraph(runs, style, width);
+        let (file, line) = (&self.file, self.line);
+        self.warnings.extend(set.warnings.into_iter().map(|w| {
+            let w = if w.file.is_none() { w.in_file(file) } else { w };
+            if w.line.is_none() { w.at(line, 0) } else { w }
+        }));
+        set.lines
+    }
+
+    /// Sets runs in a text style at a width.
+    pub fn set(&mut self, runs: &[InlineRun], style: &TextStyle, width: f32) -> Vec<Line> {
+        let paragraph = self.paragraph_style(style);
+        self.set_with(runs, &paragraph, width)
+    }
+
+    /// Sets plain text.
+    pub fn set_text(&mut self, text: &str, style: &TextStyle, width: f32) -> Vec<Line> {
+        self.set(&[InlineRun::plain(text)], style, width)
+    }
+
+    /// Stacks lines at `y` (top of the first slot), moving `y` down; returns the items.
+    pub(super) fn stack(
+        &self,
+        lines: &[Line],
+        style: &TextStyle,
+        x: f32,
+        y: &mut f32,
+        width: f32,
+    ) -> Vec<Item> {
+        let mut items = Vec::new();
+        for line in lines {
+            let baseline = *y + ascent(style);
+            let dx = match style.align {
+                Align::Center => (width - line.width) / 2.0,
+                _ => 0.0,
+            };
+            items.extend(line_items(line, x + dx, baseline, style.color));
+            *y += style.leading;
+        }
+        items
+    }
+
+    /// Lines as a breakable piece of the column flow.
+    pub(super) fn lines_piece(
+        &self,
+        lines: Vec<Line>,
+        style: &TextStyle,
+        space_before: f32,
+    ) -> LinesPiece {
+        LinesPiece {
+            lines,
+            leading: style.leading,
+            ascent: ascent(style),
+            color: style.color,
+            space_before,
+            keep_with_next: false,
+            indent: 0.0,
+            first_line_extras: Vec::new(),
+        }
+    }
+}
+
+/// From the top of a line slot to the baseline: the slot's half-leading plus the ascent of
+/// capitals and ascenders (about 0.8 em in text faces).
+pub fn ascent(style: &TextStyle) -> f32 {
+    (style.leading - style.size) / 2.0 + 0.8 * style.size
+}
+
+/// Rounds `value` up to a whole number of `grid` steps, so what follows stays on the
+/// baseline grid.
+pub fn snap_up(value: f32, grid: f32) -> f32 {
+    if grid <= 0.0 {
+        return value;
+    }
+    (value / grid - 1e-3).ceil() * grid
+}
