@@ -91,6 +91,26 @@ fn photo_and_tint_touching_the_trim() {
     check_case("bleed");
 }
 
+/// The check stage reports the part of a bleeding photo a reader sees (inside the trim),
+/// at the resolution it is printed at (fitted to its clip in the bleed).
+#[test]
+fn a_bleeding_photo_is_reported_by_its_visible_frame_at_its_printed_resolution() {
+    let (_, typeset) = typeset_dump(&cases().join("bleed"));
+    let image = typeset.pages[0].items.iter().find_map(|item| match item {
+        display::Item::Image { frame, clip, placement, pixels, .. } => {
+            Some((*frame, *clip, *placement, *pixels))
+        }
+        _ => None,
+    });
+    let (frame, clip, placement, pixels) = image.expect("the case has a photo");
+    assert!(clip.x < 0.0 && clip.right() > typeset.pages[0].width, "{clip:?}");
+    let photo = &typeset.articles[0].photos[0];
+    let mm = |points: f32| points * 25.4 / 72.0;
+    assert!((photo.frame_mm.0 - mm(frame.width)).abs() < 0.01, "{photo:?}");
+    assert!((photo.frame_mm.1 - mm(frame.height)).abs() < 0.01, "{photo:?}");
+    assert_eq!(photo.ppi, rotative::geom::effective_ppi(pixels, &placement));
+}
+
 #[test]
 fn example_issue_display_list() {
     let (dump, _) = typeset_dump(&common::example_issue());

@@ -179,11 +179,11 @@ pub fn offset(item: &Item, dx: f32, dy: f32) -> Item {
             rect.x += dx;
             rect.y += dy;
         }
-        Item::Image { frame, placement, .. } => {
-            frame.x += dx;
-            frame.y += dy;
-            placement.x += dx;
-            placement.y += dy;
+        Item::Image { frame, clip, placement, .. } => {
+            for rect in [frame, clip, placement] {
+                rect.x += dx;
+                rect.y += dy;
+            }
         }
     }
     item

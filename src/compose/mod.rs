@@ -10,11 +10,15 @@
 //! new page; it takes the whole width of the type area down to its foot, and continues on
 //! the next page in a frame of the whole type area.
 //!
+//! Each finished page's photos and tints that touch the trim run on into the bleed
+//! ([`bleed`]), so the display list is final: render draws it and decides nothing.
+//!
 //! Files: `article/` (setting the parts), `frame.rs` (frames and placement), `flow.rs`
-//! (the column flow), `furniture.rs` (masthead, folio, boilerplate band), `labels.rs`
-//! (words and dates in the languages), `display.rs` (the display list).
+//! (the column flow), `furniture.rs` (masthead, folio, boilerplate band), `bleed.rs`,
+//! `labels.rs` (words and dates in the languages), `display.rs` (the display list).
 
 pub mod article;
+pub mod bleed;
 pub mod display;
 pub mod flow;
 mod frame;
@@ -169,10 +173,14 @@ impl<'a> Pages<'a> {
     /// Finishes the current page and starts the next one.
     fn turn(&mut self) {
         let next = furniture::new_page(self.layout, self.page.number + 1);
-        self.done.push(std::mem::replace(&mut self.page, next));
+        let mut page = std::mem::replace(&mut self.page, next);
+        bleed::run_into_bleed(&mut page, self.layout.config.output.bleed);
+        self.done.push(page);
     }
 
+    /// Finishes the current page and returns all of them.
     fn finish(mut self) -> Vec<Page> {
+        bleed::run_into_bleed(&mut self.page, self.layout.config.output.bleed);
         self.done.push(self.page);
         self.done
     }

@@ -45,6 +45,7 @@ pub(super) fn lead_block(
         let frame = Rect::new(0.0, 0.0, width, height);
         items.push(Item::Image {
             frame,
+            clip: frame,
             placement: cover(frame, (photo.width_px, photo.height_px), photo.focus),
             path: photo.path.clone(),
             pixels: (photo.width_px, photo.height_px),
