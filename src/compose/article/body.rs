@@ -118,7 +118,7 @@ fn quote_block(setter: &mut Setter<'_>, runs: &[InlineRun], width: f32) -> Block
     let mut items = vec![rule(QUOTE_TOP_RULE_Y)];
     let mut y = QUOTE_TEXT_TOP;
     let lines = setter.set(runs, &style, width);
-    items.extend(setter.stack(&lines, &style, 0.0, &mut y, width));
+    items.extend(setter.stack(&lines, &style, 0.0, &mut y));
     y += QUOTE_TEXT_TO_RULE;
     items.push(rule(y));
     BlockPiece { height: snap_up(y + QUOTE_FOOT, grid), items, space_before: grid }
@@ -138,7 +138,7 @@ fn sidebar_block(
     let mut content = Vec::new();
     let mut y = pad;
     let lines = setter.set(title, &styles.sidebar_title, inner);
-    content.extend(setter.stack(&lines, &styles.sidebar_title, pad, &mut y, inner));
+    content.extend(setter.stack(&lines, &styles.sidebar_title, pad, &mut y));
     y += styles.sidebar_title.space_after;
     for block in blocks {
         setter.line = block.line;
@@ -158,7 +158,7 @@ fn sidebar_block(
             }
             BlockKind::Paragraph(runs) | BlockKind::Quote(runs) | BlockKind::Intertitle(runs) => {
                 let lines = setter.set(runs, &styles.sidebar, inner);
-                content.extend(setter.stack(&lines, &styles.sidebar, pad, &mut y, inner));
+                content.extend(setter.stack(&lines, &styles.sidebar, pad, &mut y));
                 y += SIDEBAR_PARAGRAPH_GAP;
             }
             // Loading refuses a sidebar inside a sidebar.

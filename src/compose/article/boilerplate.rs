@@ -45,7 +45,7 @@ fn boilerplate_block(setter: &mut Setter<'_>, item: &Boilerplate, width: f32) ->
     }];
     let mut y = TITLE_TOP;
     let lines = setter.set_text(&item.title, &styles.boilerplate_title, width);
-    items.extend(setter.stack(&lines, &styles.boilerplate_title, 0.0, &mut y, width));
+    items.extend(setter.stack(&lines, &styles.boilerplate_title, 0.0, &mut y));
     // The call to action runs in at the end of the text, in bold: one line less in the band.
     let mut runs = item.text.clone();
     if let Some(action) = &item.action {
@@ -53,6 +53,6 @@ fn boilerplate_block(setter: &mut Setter<'_>, item: &Boilerplate, width: f32) ->
         runs.push(InlineRun { text: format!(" {action}"), emphasis: bold, verbatim: false });
     }
     let lines = setter.set(&runs, &styles.boilerplate, width);
-    items.extend(setter.stack(&lines, &styles.boilerplate, 0.0, &mut y, width));
+    items.extend(setter.stack(&lines, &styles.boilerplate, 0.0, &mut y));
     BlockPiece { height: snap_up(y, grid), items, space_before: grid }
 }

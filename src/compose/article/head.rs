@@ -36,7 +36,7 @@ pub(super) fn head_block(
 
     if let Some(kicker) = &article.kicker {
         let lines = setter.set_text(kicker, &styles.kicker, width);
-        items.extend(setter.stack(&lines, &styles.kicker, 0.0, &mut y, width));
+        items.extend(setter.stack(&lines, &styles.kicker, 0.0, &mut y));
         y += styles.kicker.space_after;
     }
 
@@ -89,13 +89,13 @@ pub(super) fn head_block(
             .field("title"),
         );
     }
-    items.extend(setter.stack(&lines, &style, 0.0, &mut y, width));
+    items.extend(setter.stack(&lines, &style, 0.0, &mut y));
     y += style.space_after;
 
     let meta = meta_line(setter, article, words);
     if !meta.is_empty() {
         let lines = setter.set_text(&meta, &styles.meta, width);
-        items.extend(setter.stack(&lines, &styles.meta, 0.0, &mut y, width));
+        items.extend(setter.stack(&lines, &styles.meta, 0.0, &mut y));
     }
     if !article.keywords.is_empty() {
         let label = format!("{} : ", setter.labels.keywords);
@@ -110,7 +110,7 @@ pub(super) fn head_block(
             InlineRun::plain(article.keywords.join(" · ")),
         ];
         let lines = setter.set(&runs, &styles.keywords, width);
-        items.extend(setter.stack(&lines, &styles.keywords, 0.0, &mut y, width));
+        items.extend(setter.stack(&lines, &styles.keywords, 0.0, &mut y));
     }
     y += styles.meta.space_after;
     Ok(BlockPiece { height: y, items, space_before: 0.0 })

@@ -21,7 +21,7 @@ pub(super) fn standfirst_block(setter: &mut Setter<'_>, text: &str, width: f32) 
     setter.line = 1;
     let lines = setter.set_text(text, &style, width);
     let mut y = 0.0;
-    let items = setter.stack(&lines, &style, 0.0, &mut y, width);
+    let items = setter.stack(&lines, &style, 0.0, &mut y);
     BlockPiece {
         height: snap_up(y + style.space_after, setter.grid.baseline),
         items,
@@ -62,7 +62,7 @@ pub(super) fn lead_block(
         }
         if let Some(caption) = &photo.caption {
             let lines = setter.set_text(caption, &styles.caption, width);
-            items.extend(setter.stack(&lines, &styles.caption, 0.0, &mut y, width));
+            items.extend(setter.stack(&lines, &styles.caption, 0.0, &mut y));
         }
         y += styles.caption.space_after;
     }

@@ -32,13 +32,13 @@ pub(super) fn qr_block(setter: &mut Setter<'_>, qr: &PreparedQr, width: f32) -> 
     let mut y = quiet;
     let mut style = styles.qr.clone();
     let lines = setter.set_text(&caption, &style, text_width);
-    items.extend(setter.stack(&lines, &style, 0.0, &mut y, text_width));
+    items.extend(setter.stack(&lines, &style, 0.0, &mut y));
     y += CAPTION_GAP;
     let lines = setter.set_text(&address_label, &style, text_width);
-    items.extend(setter.stack(&lines, &style, 0.0, &mut y, text_width));
+    items.extend(setter.stack(&lines, &style, 0.0, &mut y));
     style.emphasis.bold = true;
     let lines = address_lines(setter, &qr.address, &style, text_width);
-    items.extend(setter.stack(&lines, &style, 0.0, &mut y, text_width));
+    items.extend(setter.stack(&lines, &style, 0.0, &mut y));
     BlockPiece { height: y.max(outer), items, space_before: setter.grid.baseline }
 }
 

@@ -101,22 +101,19 @@ impl<'a> Setter<'a> {
     }
 
     /// Stacks lines at `y` (top of the first slot), moving `y` down; returns the items.
+    /// The lines go at `x` as they were set: the text stage has already centred a centred
+    /// line in its measure.
     pub(super) fn stack(
         &self,
         lines: &[Line],
         style: &TextStyle,
         x: f32,
         y: &mut f32,
-        width: f32,
     ) -> Vec<Item> {
         let mut items = Vec::new();
         for line in lines {
             let baseline = *y + ascent(style);
-            let dx = match style.align {
-                Align::Center => (width - line.width) / 2.0,
-                _ => 0.0,
-            };
-            items.extend(line_items(line, x + dx, baseline, style.color));
+            items.extend(line_items(line, x, baseline, style.color));
             *y += style.leading;
         }
         items
@@ -155,4 +152,41 @@ pub fn snap_up(value: f32, grid: f32) -> f32 {
         return value;
     }
     (value / grid - 1e-3).ceil() * grid
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::default_config;
+    use crate::text::fonts::FontBook;
+
+    /// The text stage centres a centred line in its measure; stacking it must not move it
+    /// again (it once did, and centred lines landed three quarters across).
+    #[test]
+    fn a_centred_line_is_stacked_in_the_middle_of_its_measure() {
+        let config = default_config();
+        let engine = TextEngine::new(FontBook::new(&config.fonts).unwrap(), &config.hyphenation);
+        let grid = Grid::new(&config);
+        let mut setter = Setter::new(&engine, &config, &grid, Lang::Fr, Path::new("a.md"));
+        let mut style = config.styles.standfirst.clone();
+        style.align = Align::Center;
+        let (x, width) = (40.0, 300.0);
+        let lines = setter.set_text("Au centre", &style, width);
+        let mut y = 0.0;
+        let items = setter.stack(&lines, &style, x, &mut y);
+        let ink: Vec<(f32, f32)> = items
+            .iter()
+            .filter_map(|item| match item {
+                Item::Text { x, run, .. } => {
+                    let end = run.glyphs.last().map_or(0.0, |g| g.x + g.advance);
+                    Some((x + run.x, x + run.x + end))
+                }
+                _ => None,
+            })
+            .collect();
+        let left = ink.iter().map(|i| i.0).fold(f32::MAX, f32::min);
+        let right = ink.iter().map(|i| i.1).fold(f32::MIN, f32::max);
+        assert!(right - left < width / 2.0, "a short line: {left}..{right}");
+        assert!(((left - x) - (x + width - right)).abs() < 0.5, "{left}..{right} in {x}+{width}");
+    }
 }
