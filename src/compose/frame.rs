@@ -120,7 +120,7 @@ pub struct PlacedPart {
     pub overset: bool,
     /// Where the article resumes in the next frame; `None` when it ended in this one.
     pub next: Option<ArticleStart>,
-    /// Warnings from text set while placing (the jump line), located in `issue.yaml`.
+    /// Warnings from text set while placing (the jump line), about `issue.yaml`.
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -282,7 +282,7 @@ fn jump_line(
     let mut style = config.styles.meta.clone();
     style.emphasis.italic = true;
     let line = setter.set(&[InlineRun::plain(text)], &style, layout.grid.column_width);
-    warnings.extend(setter.into_warnings());
+    warnings.extend(setter.take_issue_warnings(Some("labels")));
     line.into_iter().next()
 }
 

@@ -5,6 +5,7 @@ use super::article::{self, Setter, snap_up};
 use super::display::{Item, Page};
 use super::flow::{BlockPiece, line_items, offset};
 use super::{Grid, Layout, labels};
+use crate::diag::Diagnostic;
 use crate::model::InlineRun;
 
 /// Weight of the rule under the masthead, points: the heaviest on the page, it closes the
@@ -28,8 +29,8 @@ pub(super) fn band_height(layout: &Layout<'_>, number: u32) -> f32 {
 
 /// A new page with its furniture: the publication on the left (as the masthead on page 1,
 /// in the folio style elsewhere), the issue's number, date and the page number on the right,
-/// on one baseline just above a rule.
-pub(super) fn new_page(layout: &Layout<'_>, number: u32) -> Page {
+/// on one baseline just above a rule. The findings of setting them go to `warnings`.
+pub(super) fn new_page(layout: &Layout<'_>, number: u32, warnings: &mut Vec<Diagnostic>) -> Page {
     let (config, grid) = (layout.config, &layout.grid);
     let mut setter =
         Setter::new(layout.engine, config, grid, config.lang, std::path::Path::new("issue.yaml"));
@@ -54,7 +55,9 @@ pub(super) fn new_page(layout: &Layout<'_>, number: u32) -> Page {
     };
     let left = InlineRun::plain(config.publication.clone());
     let left_lines = setter.set(&[left], left_style, wide / 2.0);
+    warnings.extend(setter.take_issue_warnings(Some("publication")));
     let right_lines = setter.set(&[InlineRun::plain(facts.join(" · "))], folio, wide / 2.0);
+    warnings.extend(setter.take_issue_warnings(None));
     let rule_y = grid.area.y + band - 0.5 * grid.baseline;
     items.push(Item::Rule {
         from: (grid.area.x, rule_y),

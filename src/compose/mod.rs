@@ -27,12 +27,12 @@ pub mod labels;
 
 pub use frame::{ArticleStart, Frame, Headline, PlacedPart, article_fits, place_article};
 
+use crate::diag::Diagnostic;
 use crate::geom::Rect;
 use crate::model::IssueConfig;
 use crate::text::TextEngine;
-use article::ArticleParts;
+use article::{ArticleParts, BoilerplateBand};
 use display::{Item, Page};
-use flow::BlockPiece;
 use frame::snap;
 
 /// The column grid of a page.
@@ -135,6 +135,9 @@ pub struct Composition {
     pub pages: Vec<Page>,
     /// One entry per prepared article, in order.
     pub articles: Vec<ArticlePlacement>,
+    /// Findings about the text of the page furniture (masthead, folios, jump lines,
+    /// boilerplate band), about `issue.yaml`; each once, however many pages repeat it.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Space above an article that starts under another one, in lines of the baseline grid: the
@@ -153,16 +156,28 @@ const MIN_ROOM_TO_START_UNDER: f32 = 0.4;
 /// points (float slack).
 const UNDER_SLACK: f32 = 0.5;
 
-/// The page being filled and those finished before it.
+/// The page being filled, those finished before it, and the findings of their furniture.
 struct Pages<'a> {
     layout: &'a Layout<'a>,
     done: Vec<Page>,
     page: Page,
+    warnings: Vec<Diagnostic>,
 }
 
 impl<'a> Pages<'a> {
     fn new(layout: &'a Layout<'a>, first: u32) -> Self {
-        Pages { layout, done: Vec::new(), page: furniture::new_page(layout, first) }
+        let mut warnings = Vec::new();
+        let page = furniture::new_page(layout, first, &mut warnings);
+        Pages { layout, done: Vec::new(), page, warnings }
+    }
+
+    /// Keeps the findings not already kept: every page repeats the furniture's.
+    fn warn(&mut self, found: Vec<Diagnostic>) {
+        for warning in found {
+            if !self.warnings.contains(&warning) {
+                self.warnings.push(warning);
+            }
+        }
     }
 
     /// Top of the text on the current page.
@@ -172,17 +187,19 @@ impl<'a> Pages<'a> {
 
     /// Finishes the current page and starts the next one.
     fn turn(&mut self) {
-        let next = furniture::new_page(self.layout, self.page.number + 1);
+        let mut found = Vec::new();
+        let next = furniture::new_page(self.layout, self.page.number + 1, &mut found);
+        self.warn(found);
         let mut page = std::mem::replace(&mut self.page, next);
         bleed::run_into_bleed(&mut page, self.layout.config.output.bleed);
         self.done.push(page);
     }
 
-    /// Finishes the current page and returns all of them.
-    fn finish(mut self) -> Vec<Page> {
+    /// Finishes the current page and returns all of them with the furniture's findings.
+    fn finish(mut self) -> (Vec<Page>, Vec<Diagnostic>) {
         bleed::run_into_bleed(&mut self.page, self.layout.config.output.bleed);
         self.done.push(self.page);
-        self.done
+        (self.done, self.warnings)
     }
 }
 
@@ -193,7 +210,7 @@ pub fn compose(
     engine: &TextEngine,
     config: &IssueConfig,
     articles: &[&ArticleParts],
-    boilerplate: &[BlockPiece],
+    boilerplate: &BoilerplateBand,
     first_page: u32,
 ) -> Composition {
     let layout = Layout::new(engine, config);
@@ -202,7 +219,9 @@ pub fn compose(
     let mut pages = Pages::new(&layout, first_page);
     let mut placements = Vec::new();
     let mut y = pages.content_top();
-    let mut band = (!boilerplate.is_empty()).then_some(boilerplate);
+    pages.warn(boilerplate.warnings.clone());
+    let blocks = boilerplate.blocks.as_slice();
+    let mut band = (!blocks.is_empty()).then_some(blocks);
 
     for article in articles {
         let content_top = pages.content_top();
@@ -241,6 +260,7 @@ pub fn compose(
             let part = place_article(article, &frame, start, Some(pages.page.number + 1), &layout);
             placement.overset |= part.overset;
             pages.page.items.extend(part.items);
+            pages.warn(part.warnings);
             match part.next {
                 None => {
                     y = part.bottom;
@@ -264,7 +284,8 @@ pub fn compose(
         let top = pages.content_top();
         furniture::place_band(&mut pages.page, blocks, grid, top);
     }
-    Composition { pages: pages.finish(), articles: placements }
+    let (pages, warnings) = pages.finish();
+    Composition { pages, articles: placements, warnings }
 }
 
 #[cfg(test)]

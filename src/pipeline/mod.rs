@@ -20,9 +20,8 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::check::{self, PhotoFinding};
-use crate::compose::article::{self, ArticleParts};
+use crate::compose::article::{self, ArticleParts, BoilerplateBand};
 use crate::compose::display::Page;
-use crate::compose::flow::BlockPiece;
 use crate::compose::{self, ArticlePlacement, Grid};
 use crate::diag::{Diagnostic, Severity};
 use crate::model::{Article, ArticleEntry, Issue, IssueConfig, Marks, Standard};
@@ -184,11 +183,13 @@ pub fn typeset(issue: &Issue, settings: &Settings, on_article_set: &(dyn Fn() + 
             .collect();
         let mut pages = Vec::new();
         let mut placements = Vec::new();
+        let mut furniture_warnings = Vec::new();
         if !ok.is_empty() {
             let parts: Vec<&ArticleParts> = ok.iter().map(|(_, a)| *a).collect();
             let composition = compose::compose(&engine, config, &parts, &boilerplate, 1);
             placements = composition.articles;
             pages = composition.pages;
+            furniture_warnings = composition.warnings;
         }
         let mut placed = placements.into_iter();
         for outcome in outcomes.iter_mut().filter(|o| o.is_ok()) {
@@ -240,6 +241,7 @@ pub fn typeset(issue: &Issue, settings: &Settings, on_article_set: &(dyn Fn() + 
         }
         clock.lap(&mut typeset.stages, "check");
         if !newly_failed {
+            typeset.issue_findings.extend(furniture_warnings);
             typeset.pages = pages;
             typeset.files = rendered;
             break;
@@ -336,7 +338,7 @@ fn plan_files(
     config: &IssueConfig,
     ok: &[(&Path, &ArticleParts)],
     starts: &[u32],
-    boilerplate: &[BlockPiece],
+    boilerplate: &BoilerplateBand,
     pages: &[Page],
     settings: &Settings,
 ) -> Vec<(String, Vec<Page>)> {

@@ -5,6 +5,7 @@ use super::{Setter, snap_up};
 use crate::compose::Grid;
 use crate::compose::display::Item;
 use crate::compose::flow::BlockPiece;
+use crate::diag::Diagnostic;
 use crate::model::{Boilerplate, Emphasis, InlineRun, IssueConfig};
 use crate::text::TextEngine;
 
@@ -14,17 +15,28 @@ const RULE_WIDTH: f32 = 0.75;
 /// From the rule to the top of the block's title, points.
 const TITLE_TOP: f32 = 3.0;
 
-/// The publication's boilerplate blocks, each as wide as a share of the band.
+/// The publication's boilerplate blocks as set, with the warnings of setting them.
+#[derive(Debug, Clone, Default)]
+pub struct BoilerplateBand {
+    /// One block per boilerplate item, each as wide as its share of the band.
+    pub blocks: Vec<BlockPiece>,
+    /// Findings about their text, about `issue.yaml`'s `boilerplate`.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Sets the publication's boilerplate blocks, each as wide as its share of the band.
 pub fn boilerplate_blocks(
     engine: &TextEngine,
     config: &IssueConfig,
     grid: &Grid,
-) -> Vec<BlockPiece> {
+) -> BoilerplateBand {
     let mut setter =
         Setter::new(engine, config, grid, config.lang, std::path::Path::new("issue.yaml"));
     // Side by side across the type area: a low band fits the foot of more pages.
     let width = band_width(grid, config.boilerplate.len());
-    config.boilerplate.iter().map(|item| boilerplate_block(&mut setter, item, width)).collect()
+    let blocks =
+        config.boilerplate.iter().map(|item| boilerplate_block(&mut setter, item, width)).collect();
+    BoilerplateBand { blocks, warnings: setter.take_issue_warnings(Some("boilerplate")) }
 }
 
 /// Width of each of `count` blocks set side by side across the type area.

@@ -14,7 +14,7 @@ mod lead;
 mod qr_block;
 mod setter;
 
-pub use boilerplate::{band_width, boilerplate_blocks};
+pub use boilerplate::{BoilerplateBand, band_width, boilerplate_blocks};
 pub use lead::cover;
 pub use setter::{Setter, ascent, snap_up};
 

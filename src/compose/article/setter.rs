@@ -50,6 +50,20 @@ impl<'a> Setter<'a> {
         self.warnings
     }
 
+    /// Takes the warnings so far as findings about a setting of the issue rather than a line
+    /// of a file: the page furniture's text comes from `issue.yaml` (`field`, when one field
+    /// holds it) or from the defaults.
+    pub fn take_issue_warnings(&mut self, field: Option<&str>) -> Vec<Diagnostic> {
+        self.warnings
+            .drain(..)
+            .map(|mut warning| {
+                (warning.line, warning.column) = (None, None);
+                warning.field = field.map(str::to_string);
+                warning
+            })
+            .collect()
+    }
+
     /// The paragraph style of a text style.
     pub fn paragraph_style(&self, style: &TextStyle) -> ParagraphStyle {
         let fonts = self.engine.fonts();
