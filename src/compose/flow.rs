@@ -424,4 +424,144 @@ mod tests {
         assert_eq!(flowed.next, Cursor { piece: 0, line: 20 });
         assert!(!flowed.overfull);
     }
+
+    /// Properties of the flow on random pieces and columns.
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Slack for float comparisons, as the flow allows.
+        const EPS: f32 = 0.02;
+
+        fn piece() -> impl Strategy<Value = Flowable> {
+            let lines =
+                (0usize..15, any::<bool>(), 8.0f32..14.0, prop_oneof![Just(0.0f32), 0.0f32..20.0])
+                    .prop_map(|(n, keep_with_next, leading, space_before)| match lines(n) {
+                        Flowable::Lines(mut p) => {
+                            p.keep_with_next = keep_with_next;
+                            p.leading = leading;
+                            p.space_before = space_before;
+                            Flowable::Lines(p)
+                        }
+                        other => other,
+                    });
+            let block = (5.0f32..150.0, 0.0f32..15.0).prop_map(|(height, space_before)| {
+                Flowable::Block(BlockPiece { height, items: Vec::new(), space_before })
+            });
+            prop_oneof![3 => lines, 1 => block]
+        }
+
+        fn slots() -> impl Strategy<Value = Vec<ColumnSlot>> {
+            prop::collection::vec((0.0f32..80.0, prop_oneof![Just(0.0f32), 0.0f32..40.0]), 1..5)
+                .prop_map(|columns| {
+                    columns
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, (top, reserve))| ColumnSlot {
+                            x: i as f32 * 100.0,
+                            width: 90.0,
+                            top,
+                            reserve,
+                        })
+                        .collect()
+                })
+        }
+
+        /// Every line of the pieces as (piece, line), and every block as (piece, 0), in
+        /// reading order.
+        fn units(pieces: &[Flowable]) -> Vec<(usize, usize)> {
+            let mut units = Vec::new();
+            for (i, piece) in pieces.iter().enumerate() {
+                match piece {
+                    Flowable::Lines(p) => units.extend((0..p.lines.len()).map(|l| (i, l))),
+                    Flowable::Block(_) => units.push((i, 0)),
+                }
+            }
+            units
+        }
+
+        /// What one flow placed, as units, checking each placement against its column.
+        fn placed(
+            flowed: &Flowed,
+            pieces: &[Flowable],
+            columns: &[ColumnSlot],
+            bottom: f32,
+        ) -> Result<Vec<(usize, usize)>, TestCaseError> {
+            let mut units = Vec::new();
+            let mut last_column = 0;
+            for placement in &flowed.placements {
+                let index = columns.iter().position(|c| c.x == placement.x);
+                prop_assert!(index.is_some(), "placed outside the columns: {placement:?}");
+                let index = index.unwrap_or_default();
+                prop_assert!(index >= last_column, "columns are filled left to right");
+                last_column = index;
+                let column = &columns[index];
+                prop_assert!(placement.y >= column.top - EPS, "above its column: {placement:?}");
+                let height = match &pieces[placement.piece] {
+                    Flowable::Lines(p) => {
+                        units.extend(
+                            (placement.lines.0..placement.lines.1).map(|l| (placement.piece, l)),
+                        );
+                        (placement.lines.1 - placement.lines.0) as f32 * p.leading
+                    }
+                    Flowable::Block(b) => {
+                        units.push((placement.piece, 0));
+                        b.height
+                    }
+                };
+                let foot = bottom - column.reserve;
+                prop_assert!(
+                    flowed.overfull || placement.y + height <= foot + EPS,
+                    "below the column's foot {foot} without saying so: {placement:?}"
+                );
+            }
+            Ok(units)
+        }
+
+        proptest! {
+            /// Flowing region after region from where the last stopped, as pages do, places
+            /// every line exactly once, in reading order, none below its column's foot unless
+            /// the flow says it is overfull, and always moves forward.
+            #[test]
+            fn every_line_is_placed_once_in_order_within_its_column(
+                pieces in prop::collection::vec(piece(), 0..12),
+                columns in slots(),
+                bottom in 50.0f32..300.0,
+            ) {
+                let mut cursor = Cursor::default();
+                let mut all = Vec::new();
+                for _ in 0..=units(&pieces).len() {
+                    if cursor.piece >= pieces.len() {
+                        break;
+                    }
+                    let flowed = flow(&pieces, cursor, &columns, bottom);
+                    all.extend(placed(&flowed, &pieces, &columns, bottom)?);
+                    let (before, after) = ((cursor.piece, cursor.line), (flowed.next.piece, flowed.next.line));
+                    prop_assert!(after > before, "no progress from {before:?}");
+                    cursor = flowed.next;
+                }
+                prop_assert!(cursor.piece >= pieces.len(), "stopped at {cursor:?}");
+                prop_assert_eq!(all, units(&pieces));
+            }
+
+            /// A balanced flow places everything once, ends no lower than it was allowed, and
+            /// is found whenever the unbalanced flow fits.
+            #[test]
+            fn balancing_places_everything_no_lower_than_allowed(
+                pieces in prop::collection::vec(piece(), 0..12),
+                columns in slots(),
+                bottom in 50.0f32..300.0,
+            ) {
+                let full = flow(&pieces, Cursor::default(), &columns, bottom);
+                let balanced = balance(&pieces, Cursor::default(), &columns, bottom, 10.0);
+                prop_assert_eq!(balanced.is_some(), full.complete(&pieces));
+                if let Some(balanced) = balanced {
+                    prop_assert!(balanced.limit <= bottom + EPS);
+                    prop_assert!(balanced.complete(&pieces));
+                    let units_placed = placed(&balanced, &pieces, &columns, balanced.limit)?;
+                    prop_assert_eq!(units_placed, units(&pieces));
+                }
+            }
+        }
+    }
 }
