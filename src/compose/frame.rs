@@ -128,8 +128,9 @@ pub struct PlacedPart {
 /// then the frame's last column ends with a jump line to page `jump_to` (none when `None`,
 /// for a continuation on the same page).
 ///
-/// The head and lead are set for the type area's width when the article is set: today's
-/// frames for a head span the whole type area.
+/// The parts' head and photo are set for the whole type area's width
+/// ([`article::set_article`]), so a frame that takes an article's head should span the type
+/// area, as the sequential make-up's do; a continuation may go in any run of columns.
 pub fn place_article(
     parts: &ArticleParts,
     frame: &Frame,
