@@ -1,7 +1,7 @@
 //! The `compose` stage: page geometry, columns and frames; produces the display list.
 //!
-//! Each article's parts are set by [`article::set_article`] (the pipeline runs it for all
-//! articles in parallel). The unit of placement is a [`Frame`], a run of columns of the page
+//! Each article's parts are set by [`set_article`] (the pipeline runs it for all articles in
+//! parallel), the publication's boilerplate by [`boilerplate_blocks`]. The unit of placement is a [`Frame`], a run of columns of the page
 //! grid between a top and a bottom edge: [`place_article`] puts a set article into one and
 //! says where the rest resumes.
 //!
@@ -25,13 +25,13 @@ mod frame;
 mod furniture;
 pub mod labels;
 
+pub use article::{ArticleParts, BoilerplateBand, boilerplate_blocks, set_article};
 pub use frame::{ArticleStart, Frame, Headline, PlacedPart, article_fits, place_article};
 
 use crate::diag::Diagnostic;
 use crate::geom::Rect;
 use crate::model::IssueConfig;
 use crate::text::TextEngine;
-use article::{ArticleParts, BoilerplateBand};
 use display::{Item, Page};
 use frame::snap;
 

@@ -10,7 +10,8 @@ use crate::load::default_config;
 use crate::model::{Article, Block, BlockKind, InlineRun, Lang};
 use crate::text::fonts::FontBook;
 
-fn engine(config: &IssueConfig) -> TextEngine {
+/// A text engine with the fonts of `config`, for the tests of compose's modules.
+pub(super) fn engine(config: &IssueConfig) -> TextEngine {
     TextEngine::new(FontBook::new(&config.fonts).unwrap(), &config.hyphenation)
 }
 

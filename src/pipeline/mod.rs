@@ -3,7 +3,7 @@
 //! [`typeset`] is where to start reading. It runs the stages in order:
 //!
 //! 1. **text** (in parallel per article): each article's QR code is prepared and checked
-//!    ([`qr::prepare`]), then its parts are set ([`compose::article::set_article`]);
+//!    ([`qr::prepare`]), then its parts are set ([`compose::set_article`]);
 //! 2. **compose**: the set articles are placed on pages ([`compose::compose`]);
 //! 3. **render**: the pages of each output file become a PDF ([`render::render_pdf`]);
 //! 4. **check**: the findings a print shop would make on what was rendered (photo resolution
@@ -20,9 +20,8 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::check::{self, PhotoFinding};
-use crate::compose::article::{self, ArticleParts, BoilerplateBand};
 use crate::compose::display::Page;
-use crate::compose::{self, ArticlePlacement, Grid};
+use crate::compose::{self, ArticleParts, ArticlePlacement, BoilerplateBand, Grid};
 use crate::diag::{Diagnostic, Severity};
 use crate::model::{Article, ArticleEntry, Issue, IssueConfig, Marks, Standard};
 use crate::qr::{self, PreparedQr};
@@ -169,7 +168,7 @@ pub fn typeset(issue: &Issue, settings: &Settings, on_article_set: &(dyn Fn() + 
         .collect();
     clock.lap(&mut typeset.stages, "text");
 
-    let boilerplate = article::boilerplate_blocks(&engine, config, &grid);
+    let boilerplate = compose::boilerplate_blocks(&engine, config, &grid);
     let render_options = RenderOptions::for_issue(config, issue);
     let mut outcomes: Vec<ArticleOutcome> = set.iter().map(SetArticle::outcome).collect();
     // Each round leaves out the articles the check stage failed; an article only ever goes
@@ -304,7 +303,7 @@ fn set_entry(
     let mut warnings = article.warnings.clone();
     let (qr, result) = match qr::prepare(article, config) {
         Ok(qr) => {
-            let result = article::set_article(engine, config, grid, article, qr.as_ref());
+            let result = compose::set_article(engine, config, grid, article, qr.as_ref());
             (qr.map(|q: PreparedQr| q.report), result)
         }
         Err(error) => (None, Err(vec![error])),

@@ -86,10 +86,9 @@ fn address_lines(setter: &mut Setter<'_>, url: &str, style: &TextStyle, width: f
 mod tests {
     use super::*;
     use crate::compose::Grid;
+    use crate::compose::tests::engine;
     use crate::load::default_config;
     use crate::model::Lang;
-    use crate::text::TextEngine;
-    use crate::text::fonts::FontBook;
 
     fn line_text(line: &Line) -> String {
         line.runs.iter().map(|r| r.text.as_str()).collect()
@@ -98,7 +97,7 @@ mod tests {
     #[test]
     fn printed_address_breaks_only_after_slash_or_dot() {
         let config = default_config();
-        let engine = TextEngine::new(FontBook::new(&config.fonts).unwrap(), &config.hyphenation);
+        let engine = engine(&config);
         let grid = Grid::new(&config);
         let mut setter =
             Setter::new(&engine, &config, &grid, Lang::Fr, std::path::Path::new("a.md"));

@@ -171,15 +171,15 @@ pub fn snap_up(value: f32, grid: f32) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::compose::tests::engine;
     use crate::load::default_config;
-    use crate::text::fonts::FontBook;
 
     /// The text stage centres a centred line in its measure; stacking it must not move it
     /// again (it once did, and centred lines landed three quarters across).
     #[test]
     fn a_centred_line_is_stacked_in_the_middle_of_its_measure() {
         let config = default_config();
-        let engine = TextEngine::new(FontBook::new(&config.fonts).unwrap(), &config.hyphenation);
+        let engine = engine(&config);
         let grid = Grid::new(&config);
         let mut setter = Setter::new(&engine, &config, &grid, Lang::Fr, Path::new("a.md"));
         let mut style = config.styles.standfirst.clone();
