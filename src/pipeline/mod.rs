@@ -3,7 +3,7 @@
 //! [`typeset`] is where to start reading. It runs the stages in order:
 //!
 //! 1. **text** (in parallel per article): each article's QR code is prepared and checked
-//!    ([`qr::prepare`]), then its parts are set ([`compose::set_article`]);
+//!    ([`qr::prepare`]), then its parts are set ([`compose::article::set_article`]);
 //! 2. **compose**: the set articles are placed on pages ([`compose::compose`]);
 //! 3. **render**: the pages of each output file become a PDF ([`render::render_pdf`]);
 //! 4. **check**: the findings a print shop would make on what was rendered (photo resolution
