@@ -242,7 +242,10 @@ pub(super) fn convert_cmyk(
     }
     let limit = ink_limit(options.output.tac);
     let convert_row = |source: &[u8], cmyk: &mut [u8]| transform.convert(source, cmyk);
-    let color = "CMYK (embedded ICC) -> CMYK".to_string();
+    let mut color = "CMYK (embedded ICC) -> CMYK".to_string();
+    if resampled.is_some() {
+        color.push_str(", resampled");
+    }
     let warning = Diagnostic::warning(
         "photo-profile",
         format!(

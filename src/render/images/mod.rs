@@ -315,10 +315,16 @@ fn encode_file(
         let (width, height) = (image.width(), image.height());
         let row = width as usize;
         let data = compress_rows(&gray, row, row, |source, out| out.copy_from_slice(source));
-        let encoded = EncodedImage::new(data, false, true, (width, height), "Gray".into());
+        let color = if resampled.is_some() { "Gray, resampled" } else { "Gray" };
+        let encoded = EncodedImage::new(data, false, true, (width, height), color.into());
         return Ok((encoded, Vec::new()));
     }
-    convert_rgb(path, &image, embedded_icc.as_deref(), from_jpeg, space, options)
+    let (mut encoded, warnings) =
+        convert_rgb(path, &image, embedded_icc.as_deref(), from_jpeg, space, options)?;
+    if resampled.is_some() {
+        encoded.color.push_str(", resampled");
+    }
+    Ok((encoded, warnings))
 }
 
 /// Compresses an image row by row for a `FlateDecode` stream with the PNG Up predictor:
