@@ -123,18 +123,21 @@ fn store_converted(
 /// Stores ink amounts under the ink `limit`, as a CMYK JPEG at `quality` that preflight
 /// measures within the limit ([`encode_within_limit`]), else losslessly.
 fn store_cmyk(
-    cmyk: Vec<u8>,
+    mut cmyk: Vec<u8>,
     (width, height): (u32, u32),
     color: String,
     quality: Option<u8>,
     limit: u32,
 ) -> EncodedImage {
-    if let Some(quality) = quality
-        && let Some(data) = encode_within_limit(&cmyk, (width, height), quality, limit)
-    {
-        let mut encoded = EncodedImage::new(data, true, false, (width, height), color);
-        encoded.inverted = true;
-        return encoded;
+    if let Some(quality) = quality {
+        match encode_within_limit(cmyk, (width, height), quality, limit) {
+            Ok(data) => {
+                let mut encoded = EncodedImage::new(data, true, false, (width, height), color);
+                encoded.inverted = true;
+                return encoded;
+            }
+            Err(limited) => cmyk = limited,
+        }
     }
     let row = width as usize * 4;
     let data = compress_rows(&cmyk, row, row, |source, out| {
@@ -326,7 +329,7 @@ impl ColourMemo {
 }
 
 /// Composites any alpha over white; returns 8-bit RGB samples.
-fn flatten_rgb(image: &DynamicImage) -> Vec<u8> {
+pub(super) fn flatten_rgb(image: &DynamicImage) -> Vec<u8> {
     let rgba = image.to_rgba8();
     rgba.pixels()
         .flat_map(|p| {

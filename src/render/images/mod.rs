@@ -44,7 +44,7 @@ use crate::diag::Diagnostic;
 use crate::geom::Rect;
 use convert::{convert_cmyk, convert_rgb, flatten_gray, prepare_device_jpeg};
 use jpeg::JpegInfo;
-use press::{Placed, resampled_size, strip_icc};
+use press::{Placed, resample, resampled_size, strip_icc};
 
 /// The distinct image files of a document, in first-use order.
 #[derive(Debug, Default)]
@@ -303,8 +303,23 @@ fn encode_file(
         DynamicImage::from_decoder(decoder).map_err(|e| fail(format!("corrupt image: {e}")))?;
     drop(bytes);
     // Resampled before conversion: the conversion then works on the pixels that are kept.
-    if let Some((w, h)) = resampled {
-        image = image.resize_exact(w, h, image::imageops::FilterType::Lanczos3);
+    // Alpha is flattened first (on paper white), so it is not resampled as a colour.
+    if let Some(size) = resampled {
+        let at = (image.width(), image.height());
+        let (samples, channels) = match image {
+            DynamicImage::ImageRgb8(buffer) => (buffer.into_raw(), 3),
+            DynamicImage::ImageLuma8(buffer) => (buffer.into_raw(), 1),
+            other if other.color().has_color() => (convert::flatten_rgb(&other), 3),
+            other => (flatten_gray(&other), 1),
+        };
+        let fail = || fail("the decoded photo does not have the size its header says".into());
+        let samples = resample(samples, channels, at, size).ok_or_else(fail)?;
+        image = if channels == 3 {
+            image::RgbImage::from_raw(size.0, size.1, samples).map(DynamicImage::ImageRgb8)
+        } else {
+            image::GrayImage::from_raw(size.0, size.1, samples).map(DynamicImage::ImageLuma8)
+        }
+        .ok_or_else(fail)?;
     }
     if !image.color().has_color() {
         // Greyscale stays grey (black ink only); transparency is flattened on paper white.
