@@ -75,9 +75,15 @@ fn generate(dir: &Path, articles: usize, photo: &str) -> std::io::Result<()> {
     let jpeg = std::fs::read(&source)?;
     std::fs::create_dir_all(dir.join("articles"))?;
     std::fs::create_dir_all(dir.join("photos"))?;
+    // The CMYK photo is separated for coated offset (it embeds Coated FOGRA39): the issue
+    // prints on that condition, so the photo is print-ready and goes in as it is (under the
+    // default newsprint condition it would be re-separated).
+    let profile = if photo == "cmyk" { "  icc_profile: fogra39\n" } else { "" };
     std::fs::write(
         dir.join("issue.yaml"),
-        "publication: Le Banc d’essai\nnumber: \"40\"\ndate: 2025-11-20\nwebsite: https://banc.example\noutput:\n  tac: 330\n",
+        format!(
+            "publication: Le Banc d’essai\nnumber: \"40\"\ndate: 2025-11-20\nwebsite: https://banc.example\noutput:\n  tac: 330\n{profile}"
+        ),
     )?;
     let mut seed = 7u64;
     for i in 1..=articles {
