@@ -686,10 +686,11 @@ fn embedded_rgb_profiles_are_used_and_broken_ones_warned() {
     std::fs::write(&bad, with_icc(&plain, &junk)).unwrap();
     let items = [&good, &bad]
         .iter()
+        // 230 ppi: under output.max_ppi, so the colour label says nothing of resampling.
         .map(|path| Item::Image {
-            frame: Rect::new(0.0, 0.0, 100.0, 75.0),
-            clip: Rect::new(0.0, 0.0, 100.0, 75.0),
-            placement: Rect::new(0.0, 0.0, 100.0, 75.0),
+            frame: Rect::new(0.0, 0.0, 200.0, 150.0),
+            clip: Rect::new(0.0, 0.0, 200.0, 150.0),
+            placement: Rect::new(0.0, 0.0, 200.0, 150.0),
             path: path.to_path_buf(),
             pixels: (640, 480),
         })
