@@ -717,8 +717,8 @@ fn qr_block(setter: &mut Setter<'_>, qr: &PreparedQr, width: f32) -> BlockPiece 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fonts::FontBook;
     use crate::load::default_config;
-    use crate::text::fonts::FontBook;
 
     fn line_text(line: &Line) -> String {
         line.runs.iter().map(|r| r.text.as_str()).collect()

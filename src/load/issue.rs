@@ -15,12 +15,12 @@ use super::source::Source;
 use super::yaml::{Fragment, Text, parse_date};
 use crate::color::Color;
 use crate::diag::{Diagnostic, closest};
+use crate::fonts::{bundled_family, bundled_names, is_font_path};
 use crate::geom::{mm, to_mm};
 use crate::model::{
     Align, Boilerplate, EcLevel, FontFamily, FontRole, FontSource, Intent, IssueConfig, Labels,
     Lang, Marks, PhotoEncoding, QrPlacement, Standard, TextStyle,
 };
-use crate::text::fonts::{bundled_family, bundled_names, is_font_path};
 
 /// Top-level keys of `issue.yaml`, for suggestions and documentation.
 pub const ISSUE_FIELDS: &[&str] = &[

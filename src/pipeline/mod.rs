@@ -25,11 +25,11 @@ use crate::compose::display::Page;
 use crate::compose::flow::BlockPiece;
 use crate::compose::{self, ArticlePlacement, Grid};
 use crate::diag::{Diagnostic, Severity};
+use crate::fonts::FontBook;
 use crate::model::{Article, ArticleEntry, Issue, IssueConfig, Marks, Standard};
 use crate::qr::{self, PreparedQr};
 use crate::render::{self, RenderOptions, Rendered};
 use crate::text::TextEngine;
-use crate::text::fonts::FontBook;
 
 /// How outputs are cut into files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -15,8 +15,8 @@ use subsetter::GlyphRemapper;
 
 use super::{Refs, deflate, round};
 use crate::diag::Diagnostic;
+use crate::fonts::{Font, FontBook, FontId};
 use crate::text::GlyphRun;
-use crate::text::fonts::{Font, FontBook, FontId};
 
 /// Which glyphs of which fonts the document uses, with the text each glyph stands for.
 #[derive(Debug, Default)]

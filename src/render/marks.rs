@@ -5,9 +5,9 @@
 //! 3 mm from the trim), as the print facts in DESIGN.md §4 ask.
 
 use crate::compose::display::Page;
+use crate::fonts::FontBook;
 use crate::geom::mm;
 use crate::model::{FontSource, Marks};
-use crate::text::fonts::FontBook;
 use crate::text::{Glyph, GlyphRun};
 
 use super::RenderOptions;

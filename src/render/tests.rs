@@ -9,10 +9,10 @@ use lopdf::{Document, Object};
 
 use super::*;
 use crate::color::Color;
+use crate::fonts::{FontId, bundled_family};
 use crate::geom::{Rect, mm};
 use crate::model::{EcLevel, FontRoles};
 use crate::qr::QrSymbol;
-use crate::text::fonts::{FontId, bundled_family};
 use crate::text::{Glyph, GlyphRun};
 
 /// The bundled fonts as a book (serif body and headings, sans kicker and captions).

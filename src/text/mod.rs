@@ -3,7 +3,6 @@
 //! In: inline spans (from `load`) and a [`ParagraphStyle`]. Out: [`Line`]s of positioned
 //! glyph runs, justified to the measure. Knows nothing of pages or PDF.
 
-pub mod fonts;
 pub mod hyphenate;
 pub mod lang;
 pub(crate) mod linebreak;
@@ -13,8 +12,8 @@ pub mod shape;
 use std::sync::Arc;
 
 use crate::diag::Diagnostic;
+use crate::fonts::{FamilyIds, FontBook, FontId};
 use crate::model::{Align, Emphasis, HyphenationSpec, InlineRun, Lang};
-use fonts::{FamilyIds, FontBook, FontId};
 use hyphenate::Exceptions;
 use shape::{Shaper, ShardedCache};
 

@@ -12,13 +12,13 @@ use std::sync::Arc;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 use unicode_segmentation::GraphemeCursor;
 
-use super::fonts::FontId;
 use super::hyphenate::hyphenation_points;
 use super::lang;
 use super::linebreak::{self, FIL, Flex, INFINITE_PENALTY, Item, Params, adjustment};
 use super::shape::Shaped;
 use super::{Glyph, GlyphRun, Line, ParagraphStyle, SetParagraph, TextEngine};
 use crate::diag::Diagnostic;
+use crate::fonts::FontId;
 use crate::model::{Align, InlineRun};
 
 /// `\pretolerance`: first pass, without hyphenation.
@@ -855,8 +855,8 @@ pub(super) fn measure(engine: &TextEngine, spans: &[InlineRun], style: &Paragrap
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::fonts::{FontBook, bundled_family};
     use crate::model::{Emphasis, FontFamily, FontRoles, FontSource, HyphenationSpec, Lang};
-    use crate::text::fonts::{FontBook, bundled_family};
 
     pub(crate) fn engine_with(body: FontFamily, exceptions: &[&str]) -> TextEngine {
         let book = FontBook::new(&FontRoles {

@@ -12,7 +12,7 @@ use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::str::FromStr;
 use std::sync::{Arc, RwLock};
 
-use super::fonts::{FontBook, FontId};
+use crate::fonts::{FontBook, FontId};
 use crate::model::Lang;
 
 /// A glyph as shaped, in em.
@@ -219,8 +219,8 @@ fn shape_run(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fonts::bundled_family;
     use crate::model::{FontFamily, FontRoles, FontSource};
-    use crate::text::fonts::bundled_family;
 
     pub(crate) fn book() -> FontBook {
         let serif = bundled_family("LiberationSerif");

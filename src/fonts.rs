@@ -13,14 +13,14 @@ use crate::model::{FontFamily, FontRoles, FontSource};
 
 /// The bundled fonts, by file stem, with their bytes.
 const BUNDLED: &[(&str, &[u8])] = &[
-    ("LiberationSerif-Regular", include_bytes!("../../fonts/LiberationSerif-Regular.ttf")),
-    ("LiberationSerif-Italic", include_bytes!("../../fonts/LiberationSerif-Italic.ttf")),
-    ("LiberationSerif-Bold", include_bytes!("../../fonts/LiberationSerif-Bold.ttf")),
-    ("LiberationSerif-BoldItalic", include_bytes!("../../fonts/LiberationSerif-BoldItalic.ttf")),
-    ("LiberationSans-Regular", include_bytes!("../../fonts/LiberationSans-Regular.ttf")),
-    ("LiberationSans-Italic", include_bytes!("../../fonts/LiberationSans-Italic.ttf")),
-    ("LiberationSans-Bold", include_bytes!("../../fonts/LiberationSans-Bold.ttf")),
-    ("LiberationSans-BoldItalic", include_bytes!("../../fonts/LiberationSans-BoldItalic.ttf")),
+    ("LiberationSerif-Regular", include_bytes!("../fonts/LiberationSerif-Regular.ttf")),
+    ("LiberationSerif-Italic", include_bytes!("../fonts/LiberationSerif-Italic.ttf")),
+    ("LiberationSerif-Bold", include_bytes!("../fonts/LiberationSerif-Bold.ttf")),
+    ("LiberationSerif-BoldItalic", include_bytes!("../fonts/LiberationSerif-BoldItalic.ttf")),
+    ("LiberationSans-Regular", include_bytes!("../fonts/LiberationSans-Regular.ttf")),
+    ("LiberationSans-Italic", include_bytes!("../fonts/LiberationSans-Italic.ttf")),
+    ("LiberationSans-Bold", include_bytes!("../fonts/LiberationSans-Bold.ttf")),
+    ("LiberationSans-BoldItalic", include_bytes!("../fonts/LiberationSans-BoldItalic.ttf")),
 ];
 
 /// Names of the bundled fonts, for messages and `--help`.
