@@ -87,7 +87,7 @@ fn slug_run(text: &str, fonts: &FontBook) -> Option<GlyphRun> {
     let mut x = 0.0;
     let mut glyphs = Vec::new();
     for (start, c) in text.char_indices() {
-        let gid = font.face.glyph_index(c).map(|g| g.0).unwrap_or(0);
+        let gid = font.glyph_index(c).unwrap_or(0);
         let advance = font.advance(gid) * SLUG_SIZE;
         glyphs.push(Glyph {
             id: gid,

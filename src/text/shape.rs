@@ -1,4 +1,4 @@
-//! Shaping: text to glyphs with rustybuzz (kerning and standard ligatures, the shaper's
+//! Shaping: text to glyphs with harfrust (kerning and standard ligatures, the shaper's
 //! defaults), with font fallback and a cache shared by all threads.
 //!
 //! Words are shaped in em (font units divided by units per em), independent of the size, and
@@ -153,15 +153,16 @@ fn shape_run(
     end: usize,
     out: &mut Shaped,
 ) {
-    let face = &book.get(font).face;
-    let upem = book.get(font).units_per_em;
-    let mut buffer = rustybuzz::UnicodeBuffer::new();
+    let face = book.get(font);
+    let upem = face.units_per_em;
+    let mut buffer = harfrust::UnicodeBuffer::new();
     buffer.push_str(&text[start..end]);
-    if let Ok(language) = rustybuzz::Language::from_str(lang.tag()) {
+    if let Ok(language) = harfrust::Language::from_str(lang.tag()) {
         buffer.set_language(language);
     }
-    buffer.set_direction(rustybuzz::Direction::LeftToRight);
-    let glyphs = rustybuzz::shape(face, &[], buffer);
+    buffer.set_direction(harfrust::Direction::LeftToRight);
+    buffer.guess_segment_properties();
+    let glyphs = face.shaper().shape(buffer, harfrust::ShapeOptions::new());
     let infos = glyphs.glyph_infos();
     let positions = glyphs.glyph_positions();
     let run_len = (end - start) as u32;
