@@ -2,7 +2,7 @@
 //! 1981; `tex.web` §813–890), which chooses all the breaks of a paragraph together so that
 //! its lines are as evenly spaced as possible.
 //!
-//! **The paragraph as items.** A paragraph is a sequence of *boxes* (word fragments with a
+//! **The paragraph as elements.** A paragraph is a sequence of *boxes* (word fragments with a
 //! fixed width), *glue* (spaces: a natural width that may stretch or shrink by given
 //! amounts) and *penalties* (places where a break is possible at a cost; a hyphenation point
 //! is a *flagged* penalty whose width is the hyphen printed if the line ends there). A line
@@ -21,7 +21,7 @@
 //! before the last one is hyphenated, plus `\adjdemerits` when its *fitness class* (very loose
 //! r > 1, loose r > 0.5, decent |r| ≤ 0.5, tight r < −0.5) is not adjacent to the previous
 //! line's, so a tight line does not follow a loose one. The hyphen penalties
-//! (`\hyphenpenalty`, `\exhyphenpenalty`) are set by the caller on the penalty items.
+//! (`\hyphenpenalty`, `\exhyphenpenalty`) are set by the caller on the penalty elements.
 //!
 //! **The active list.** Scanning the legal breakpoints left to right, the optimiser keeps
 //! the *active* breakpoints: those from which a line could still reach the current one. For
@@ -45,7 +45,7 @@
 //! Ragged-right setting is the same optimiser with rigid word spaces and a flexible right
 //! margin (`rag`).
 //!
-//! **Parameters** (set in `paragraph.rs`; measured with the team's
+//! **Parameters** (set in `paragraph.rs` and `prepare.rs`; measured with the team's
 //! `../shared/tools/typometrics.py` on the seed page, TeX Gyre Termes 9.5 pt in 160.6 pt columns, where LuaLaTeX gets a mean inter-word gap of
 //! 0.326 em and a 95th percentile of 0.505 em):
 //! - letter spacing ±1.5 % of each glyph's advance, between clusters only (never after a
@@ -80,9 +80,9 @@ const INF_BAD: f32 = 10000.0;
 /// Stretch standing for TeX's `fil`: infinitely more than any finite stretch here.
 pub(crate) const FIL: f32 = 1.0e6;
 
-/// One element of a paragraph, in points.
+/// One element of the paragraph as the breaker sees it: a box, glue or a penalty, in points.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) enum Item {
+pub(crate) enum Element {
     /// Unbreakable material; its stretch and shrink come from letter spacing (see the
     /// module doc), zero for rigid material.
     Box {
@@ -141,7 +141,7 @@ pub(crate) struct Params {
 /// The chosen breaks.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Breaks {
-    /// Item indices where lines end, the last being the paragraph's final item.
+    /// Element indices where lines end, the last being the paragraph's final element.
     pub positions: Vec<usize>,
     /// Whether some line had to be set overfull.
     pub overfull: bool,
@@ -149,23 +149,23 @@ pub(crate) struct Breaks {
     pub line_delta: i64,
 }
 
-/// The legal breakpoints of `items`: penalties below infinity and glue right after a box.
-pub(crate) fn breakpoints(items: &[Item]) -> impl Iterator<Item = usize> + '_ {
-    (0..items.len()).filter(move |&i| match items[i] {
-        Item::Penalty { penalty, .. } => penalty < INFINITE_PENALTY,
-        Item::Glue { breakable, .. } => {
-            breakable && i > 0 && matches!(items[i - 1], Item::Box { .. })
+/// The legal breakpoints of `elements`: penalties below infinity and glue right after a box.
+pub(crate) fn breakpoints(elements: &[Element]) -> impl Iterator<Item = usize> + '_ {
+    (0..elements.len()).filter(move |&i| match elements[i] {
+        Element::Penalty { penalty, .. } => penalty < INFINITE_PENALTY,
+        Element::Glue { breakable, .. } => {
+            breakable && i > 0 && matches!(elements[i - 1], Element::Box { .. })
         }
-        Item::Box { .. } => false,
+        Element::Box { .. } => false,
     })
 }
 
-/// The first item of the line after a break at `b`: the glue and penalties that follow a
+/// The first element of the line after a break at `b`: the glue and penalties that follow a
 /// break are discarded, up to the next box or forced break.
-pub(crate) fn start_after(items: &[Item], b: usize) -> usize {
+pub(crate) fn start_after(elements: &[Element], b: usize) -> usize {
     let mut j = b + 1;
-    while j < items.len() && !matches!(items[j], Item::Box { .. }) {
-        if let Item::Penalty { penalty, .. } = items[j]
+    while j < elements.len() && !matches!(elements[j], Element::Box { .. }) {
+        if let Element::Penalty { penalty, .. } = elements[j]
             && penalty <= -INFINITE_PENALTY
         {
             break;
@@ -177,9 +177,9 @@ pub(crate) fn start_after(items: &[Item], b: usize) -> usize {
 
 #[derive(Debug, Clone, Copy)]
 struct Node {
-    /// Item index of the break (usize::MAX for the paragraph start).
+    /// Element index of the break (usize::MAX for the paragraph start).
     position: usize,
-    /// First item of the line after this break (discardables skipped).
+    /// First element of the line after this break (discardables skipped).
     start: usize,
     /// Lines up to this break.
     line: u32,
@@ -190,7 +190,7 @@ struct Node {
     previous: Option<usize>,
 }
 
-/// What a line can give: the sums of its items' stretch and shrink, points.
+/// What a line can give: the sums of its elements' stretch and shrink, points.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub(crate) struct Flex {
     /// Stretch of the word spaces (and of a ragged margin).
@@ -255,44 +255,44 @@ fn fitness(r: f32) -> u8 {
     }
 }
 
-/// Chooses the breaks of `items` for lines of `width` points; `None` when no set of
+/// Chooses the breaks of `elements` for lines of `width` points; `None` when no set of
 /// feasible lines exists under `params` (never in a final pass).
-pub(crate) fn optimise(items: &[Item], width: f32, params: &Params) -> Option<Breaks> {
-    let n = items.len();
+pub(crate) fn optimise(elements: &[Element], width: f32, params: &Params) -> Option<Breaks> {
+    let n = elements.len();
     if n == 0 {
         return Some(Breaks { positions: Vec::new(), overfull: false, line_delta: 0 });
     }
     // Prefix sums of width, word-space stretch, letter stretch and shrink: sums[i] covers
-    // items[..i].
+    // elements[..i].
     let mut sum_w = Vec::with_capacity(n + 1);
     let mut sum_y = Vec::with_capacity(n + 1);
     let mut sum_l = Vec::with_capacity(n + 1);
     let mut sum_z = Vec::with_capacity(n + 1);
     let (mut w, mut y, mut l, mut z) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
-    for item in items {
+    for element in elements {
         sum_w.push(w);
         sum_y.push(y);
         sum_l.push(l);
         sum_z.push(z);
-        match *item {
-            Item::Box { width, stretch, shrink } => {
+        match *element {
+            Element::Box { width, stretch, shrink } => {
                 w += width;
                 l += stretch;
                 z += shrink;
             }
-            Item::Glue { width, stretch, shrink, .. } => {
+            Element::Glue { width, stretch, shrink, .. } => {
                 w += width;
                 y += stretch;
                 z += shrink;
             }
-            Item::Penalty { .. } => {}
+            Element::Penalty { .. } => {}
         }
     }
     sum_w.push(w);
     sum_y.push(y);
     sum_l.push(l);
     sum_z.push(z);
-    let start_after = |b: usize| start_after(items, b);
+    let start_after = |b: usize| start_after(elements, b);
     let by_line = params.looseness != 0;
     let mut nodes: Vec<Node> = Vec::with_capacity(64);
     nodes.push(Node {
@@ -309,9 +309,9 @@ pub(crate) fn optimise(items: &[Item], width: f32, params: &Params) -> Option<Br
     // Best candidate per (fitness, hyphens, line) at the current breakpoint.
     let mut candidates: Vec<(u8, u32, u32, f64, usize, bool)> = Vec::with_capacity(16);
     let last = n - 1;
-    for b in breakpoints(items) {
-        let (penalty, flagged, pen_width) = match items[b] {
-            Item::Penalty { penalty, flagged, width } => (penalty, flagged, width),
+    for b in breakpoints(elements) {
+        let (penalty, flagged, pen_width) = match elements[b] {
+            Element::Penalty { penalty, flagged, width } => (penalty, flagged, width),
             _ => (0.0, false, 0.0),
         };
         let forced = penalty <= -INFINITE_PENALTY;
@@ -450,44 +450,49 @@ mod tests {
     }
 
     /// Words of the given widths separated by 3-pt spaces, then the paragraph end.
-    fn para(words: &[f32]) -> Vec<Item> {
-        let mut items = Vec::new();
+    fn para(words: &[f32]) -> Vec<Element> {
+        let mut elements = Vec::new();
         for (i, &w) in words.iter().enumerate() {
             if i > 0 {
-                items.push(Item::Glue { width: 3.0, stretch: 1.5, shrink: 1.0, breakable: true });
+                elements.push(Element::Glue {
+                    width: 3.0,
+                    stretch: 1.5,
+                    shrink: 1.0,
+                    breakable: true,
+                });
             }
-            items.push(Item::Box { width: w, stretch: 0.0, shrink: 0.0 });
+            elements.push(Element::Box { width: w, stretch: 0.0, shrink: 0.0 });
         }
-        items.push(Item::Penalty { width: 0.0, penalty: INFINITE_PENALTY, flagged: false });
-        items.push(Item::Glue { width: 0.0, stretch: FIL, shrink: 0.0, breakable: false });
-        items.push(Item::Penalty { width: 0.0, penalty: -INFINITE_PENALTY, flagged: false });
-        items
+        elements.push(Element::Penalty { width: 0.0, penalty: INFINITE_PENALTY, flagged: false });
+        elements.push(Element::Glue { width: 0.0, stretch: FIL, shrink: 0.0, breakable: false });
+        elements.push(Element::Penalty { width: 0.0, penalty: -INFINITE_PENALTY, flagged: false });
+        elements
     }
 
     #[test]
     fn breakpoints_are_glue_after_boxes_and_finite_penalties() {
-        let items = para(&[10.0, 10.0]);
-        let points: Vec<usize> = breakpoints(&items).collect();
+        let elements = para(&[10.0, 10.0]);
+        let points: Vec<usize> = breakpoints(&elements).collect();
         assert_eq!(points, vec![1, 5]);
     }
 
     #[test]
     fn exact_fit_breaks_where_expected() {
         // Two lines of exactly 23 pt: "10 + 3 + 10".
-        let items = para(&[10.0, 10.0, 10.0, 10.0]);
-        let breaks = optimise(&items, 23.0, &params()).expect("feasible");
-        assert_eq!(breaks.positions, vec![3, items.len() - 1]);
+        let elements = para(&[10.0, 10.0, 10.0, 10.0]);
+        let breaks = optimise(&elements, 23.0, &params()).expect("feasible");
+        assert_eq!(breaks.positions, vec![3, elements.len() - 1]);
         assert!(!breaks.overfull);
     }
 
     #[test]
     fn infeasible_without_final_pass_and_overfull_with_it() {
-        let items = para(&[50.0, 10.0]);
-        assert!(optimise(&items, 20.0, &params()).is_none());
+        let elements = para(&[50.0, 10.0]);
+        assert!(optimise(&elements, 20.0, &params()).is_none());
         let last = Params { final_pass: true, ..params() };
-        let breaks = optimise(&items, 20.0, &last).expect("final pass always succeeds");
+        let breaks = optimise(&elements, 20.0, &last).expect("final pass always succeeds");
         assert!(breaks.overfull);
-        assert_eq!(*breaks.positions.last().expect("a line"), items.len() - 1);
+        assert_eq!(*breaks.positions.last().expect("a line"), elements.len() - 1);
     }
 
     #[test]
@@ -509,14 +514,14 @@ mod tests {
         // Four 10-pt words, 3-pt spaces, 26-pt lines: "10 10" is 3 pt short and its space
         // gives 1.5 pt at ratio 1 (badness 800 > 200). With 1 pt of letter spacing per
         // word the line reaches ratio 0.86 and the paragraph sets in two lines.
-        let mut items = para(&[10.0, 10.0, 10.0, 10.0]);
-        assert!(optimise(&items, 26.0, &params()).is_none());
-        for item in &mut items {
-            if let Item::Box { stretch, .. } = item {
+        let mut elements = para(&[10.0, 10.0, 10.0, 10.0]);
+        assert!(optimise(&elements, 26.0, &params()).is_none());
+        for element in &mut elements {
+            if let Element::Box { stretch, .. } = element {
                 *stretch = 1.0;
             }
         }
-        let breaks = optimise(&items, 26.0, &params()).expect("feasible with letter spacing");
-        assert_eq!(breaks.positions, vec![3, items.len() - 1]);
+        let breaks = optimise(&elements, 26.0, &params()).expect("feasible with letter spacing");
+        assert_eq!(breaks.positions, vec![3, elements.len() - 1]);
     }
 }
