@@ -79,6 +79,26 @@ pub(crate) const INFINITE_PENALTY: f32 = 10000.0;
 const INF_BAD: f32 = 10000.0;
 /// Stretch standing for TeX's `fil`: infinitely more than any finite stretch here.
 pub(crate) const FIL: f32 = 1.0e6;
+/// Badness of a line at ratio 1 (TeX §108: badness is about 100·r³).
+const BADNESS_AT_RATIO_ONE: f32 = 100.0;
+/// Badness of a line that cannot be filled at all (no stretch), when badness is uncapped:
+/// worse than any line that can, so the final pass still ranks them last.
+const UNCAPPED_INF_BAD: f32 = 1.0e12;
+/// Demerits of an overfull line accepted as a last resort: more than any feasible line's,
+/// so the final pass only takes one where nothing else reaches the break.
+const OVERFULL_DEMERITS: f64 = 1.0e8;
+
+/// Fitness classes (TeX §817), by adjustment ratio: a line whose class is not next to its
+/// neighbour's costs `\adjdemerits`. Very loose: ratio above 1.
+const VERY_LOOSE: u8 = 0;
+/// Ratio in (0.5, 1].
+const LOOSE: u8 = 1;
+/// Ratio in [−0.5, 0.5]; also the class of the paragraph start and of an overfull line.
+const DECENT: u8 = 2;
+/// Ratio below −0.5.
+const TIGHT: u8 = 3;
+/// The ratio up to which a line is decent (and from which, negated, it is tight).
+const DECENT_RATIO: f32 = 0.5;
 
 /// One element of the paragraph as the breaker sees it: a box, glue or a penalty, in points.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -235,24 +255,39 @@ pub(crate) fn adjustment(short: f32, flex: Flex) -> (f32, f32) {
 /// one, where TeX would find them equally bad and could pick the worse.
 fn badness(r: f32, uncapped: bool) -> f32 {
     if r.is_infinite() {
-        if uncapped { 1.0e12 } else { INF_BAD }
+        if uncapped { UNCAPPED_INF_BAD } else { INF_BAD }
     } else if uncapped {
-        100.0 * r.abs().powi(3)
+        BADNESS_AT_RATIO_ONE * r.abs().powi(3)
     } else {
-        (100.0 * r.abs().powi(3)).min(INF_BAD)
+        (BADNESS_AT_RATIO_ONE * r.abs().powi(3)).min(INF_BAD)
     }
 }
 
+/// The fitness class of a line with adjustment ratio `r`.
 fn fitness(r: f32) -> u8 {
-    if r < -0.5 {
-        3
-    } else if r <= 0.5 {
-        2
+    if r < -DECENT_RATIO {
+        TIGHT
+    } else if r <= DECENT_RATIO {
+        DECENT
     } else if r <= 1.0 {
-        1
+        LOOSE
     } else {
-        0
+        VERY_LOOSE
     }
+}
+
+/// The cheapest way found so far to reach the current breakpoint, for one combination of
+/// fitness class, hyphen count and line number (the nodes it will become).
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    fitness: u8,
+    /// Consecutive hyphenated lines ending at the break (0 unless it is flagged).
+    hyphens: u32,
+    /// Line number, when looseness needs nodes kept apart by it; 0 otherwise.
+    line: u32,
+    demerits: f64,
+    /// The active node the line starts from.
+    from: usize,
 }
 
 /// Chooses the breaks of `elements` for lines of `width` points; `None` when no set of
@@ -299,7 +334,7 @@ pub(crate) fn optimise(elements: &[Element], width: f32, params: &Params) -> Opt
         position: usize::MAX,
         start: 0,
         line: 0,
-        fitness: 2,
+        fitness: DECENT,
         hyphens: 0,
         demerits: 0.0,
         previous: None,
@@ -307,7 +342,7 @@ pub(crate) fn optimise(elements: &[Element], width: f32, params: &Params) -> Opt
     let mut active: Vec<usize> = vec![0];
     let mut overfull = false;
     // Best candidate per (fitness, hyphens, line) at the current breakpoint.
-    let mut candidates: Vec<(u8, u32, u32, f64, usize, bool)> = Vec::with_capacity(16);
+    let mut candidates: Vec<Candidate> = Vec::with_capacity(16);
     let last = n - 1;
     for b in breakpoints(elements) {
         let (penalty, flagged, pen_width) = match elements[b] {
@@ -351,14 +386,16 @@ pub(crate) fn optimise(elements: &[Element], width: f32, params: &Params) -> Opt
                     }
                     let total = a.demerits + d;
                     let line = if by_line { a.line + 1 } else { 0 };
-                    let key_hyph = if flagged { hyphens } else { 0 };
+                    let hyphens = if flagged { hyphens } else { 0 };
+                    let candidate =
+                        Candidate { fitness: fit, hyphens, line, demerits: total, from: active[k] };
                     match candidates
                         .iter_mut()
-                        .find(|c| c.0 == fit && c.1 == key_hyph && c.2 == line)
+                        .find(|c| c.fitness == fit && c.hyphens == hyphens && c.line == line)
                     {
-                        Some(c) if c.3 <= total => {}
-                        Some(c) => *c = (fit, key_hyph, line, total, active[k], false),
-                        None => candidates.push((fit, key_hyph, line, total, active[k], false)),
+                        Some(c) if c.demerits <= total => {}
+                        Some(c) => *c = candidate,
+                        None => candidates.push(candidate),
                     }
                 }
             }
@@ -382,19 +419,24 @@ pub(crate) fn optimise(elements: &[Element], width: f32, params: &Params) -> Opt
             overfull = true;
             let a = nodes[from];
             let line = if by_line { a.line + 1 } else { 0 };
-            // Artificial demerits: the overfull line is accepted at a high, fixed cost.
-            candidates.push((2, u32::from(flagged), line, a.demerits + 1.0e8, from, true));
+            candidates.push(Candidate {
+                fitness: DECENT,
+                hyphens: u32::from(flagged),
+                line,
+                demerits: a.demerits + OVERFULL_DEMERITS,
+                from,
+            });
         }
-        for &(fit, hyphens, _, total, from, _) in &candidates {
-            let a = nodes[from];
+        for candidate in &candidates {
+            let a = nodes[candidate.from];
             nodes.push(Node {
                 position: b,
                 start: start_after(b),
                 line: a.line + 1,
-                fitness: fit,
-                hyphens,
-                demerits: total,
-                previous: Some(from),
+                fitness: candidate.fitness,
+                hyphens: candidate.hyphens,
+                demerits: candidate.demerits,
+                previous: Some(candidate.from),
             });
             active.push(nodes.len() - 1);
         }
