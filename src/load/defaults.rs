@@ -7,12 +7,12 @@
 //! captions, folio). All text is 100 % K, as newsprint wants for small type.
 
 use crate::color::Color;
+use crate::fonts::bundled_family;
 use crate::geom::mm;
 use crate::model::{
     Align, EcLevel, Emphasis, FontRole, FontRoles, HyphenationSpec, IssueConfig, Lang, OutputSpec,
     PageSpec, PhotoSpec, QrPlacement, QrSpec, Styles, TextStyle,
 };
-use crate::text::fonts::bundled_family;
 
 /// The defaults for everything `issue.yaml` can set.
 pub fn default_config() -> IssueConfig {

@@ -23,11 +23,11 @@ use crate::check::{self, PhotoFinding};
 use crate::compose::display::Page;
 use crate::compose::{self, ArticleParts, ArticlePlacement, BoilerplateBand, Grid};
 use crate::diag::{Diagnostic, Severity};
+use crate::fonts::FontBook;
 use crate::model::{Article, ArticleEntry, Issue, IssueConfig, Marks, Standard};
 use crate::qr::{self, PreparedQr};
 use crate::render::{self, RenderOptions, Rendered};
 use crate::text::TextEngine;
-use crate::text::fonts::FontBook;
 
 /// How outputs are cut into files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,9 +9,9 @@ use serde_saphyr::Spanned;
 use super::Resolver;
 use super::schema::{RawFamily, RawFonts};
 use crate::diag::closest;
+use crate::fonts::{bundled_family, bundled_names, is_font_path};
 use crate::load::yaml::Text;
 use crate::model::{FontFamily, FontRoles, FontSource};
-use crate::text::fonts::{bundled_family, bundled_names, is_font_path};
 
 impl Resolver<'_> {
     /// The font roles given; the others keep their defaults.
