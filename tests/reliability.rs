@@ -268,3 +268,43 @@ fn a_phone_photo_with_orientation_6_prints_upright() {
         assert!(left > right + 100, "{name}: light left, dark right ({left} vs {right})");
     }
 }
+
+#[test]
+fn two_builds_into_one_folder_both_succeed() {
+    let dir = copy_example("parallel");
+    let out = dir.join("out");
+    let args =
+        ["build", dir.to_str().unwrap(), "-o", out.to_str().unwrap(), "-q", "--split", "pages"];
+    for round in 0..40 {
+        // A changed article each round, so both builds really write (an unchanged file is
+        // left alone).
+        let article = dir.join("articles/03-bibliotheque.md");
+        let text = std::fs::read_to_string(&article).unwrap();
+        std::fs::write(&article, format!("{text}\nRound {round}.\n")).unwrap();
+        let spawn = || {
+            std::process::Command::new(env!("CARGO_BIN_EXE_rotative"))
+                .args(args)
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let (first, second) = (spawn(), spawn());
+        for child in [first, second] {
+            let run = child.wait_with_output().unwrap();
+            assert_eq!(run.status.code(), Some(0), "round {round}: {}", stderr(&run));
+        }
+        for pdf in pdfs_in(&out) {
+            assert!(
+                lopdf::Document::load(&pdf).is_ok(),
+                "round {round}: {} complete",
+                pdf.display()
+            );
+        }
+        let leftovers: Vec<_> = std::fs::read_dir(&out)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with(".rotative-tmp-"))
+            .collect();
+        assert!(leftovers.is_empty(), "round {round}: {leftovers:?}");
+    }
+}
