@@ -308,3 +308,92 @@ fn two_builds_into_one_folder_both_succeed() {
         assert!(leftovers.is_empty(), "round {round}: {leftovers:?}");
     }
 }
+
+/// Runs `check` on `dir` with a JSON report; returns the exit code, standard error and
+/// the report.
+fn check(dir: &Path) -> (Option<i32>, String, serde_json::Value) {
+    let report = dir.join("check.json");
+    let run =
+        rotative(&["check", dir.to_str().unwrap(), "-q", "--report", report.to_str().unwrap()]);
+    let json = std::fs::read_to_string(&report).map(|t| serde_json::from_str(&t).unwrap());
+    (run.status.code(), stderr(&run), json.unwrap_or(serde_json::Value::Null))
+}
+
+#[test]
+fn article_photo_columns_follow_the_issue_rule() {
+    let dir = issue(
+        "columns",
+        &[("a.md", None)],
+        &[("p.jpg", jpeg(240, 160, jpeg_encoder::ColorType::Rgb, &[]))],
+    );
+    for bad in ["0", "99"] {
+        let front = format!(
+            "title: Colonnes\nphoto:\n  file: ../photos/p.jpg\n  columns: {bad}\n  accept_low_resolution: true"
+        );
+        write_files(&dir, &[("articles/a.md", &article(&front, &french_text(60)))]);
+        let (code, err, _) = check(&dir);
+        assert_eq!(code, Some(1), "{bad}: {err}");
+        assert!(err.contains("a.md:5") && err.contains("photo.columns"), "{bad}: {err}");
+    }
+}
+
+#[test]
+fn issue_values_are_checked_at_their_own_lines() {
+    let cases = [
+        ("styles:\n  body:\n    space_before: -3\n", "styles.body.space_before", 3),
+        ("styles:\n  body:\n    space_after: .nan\n", "styles.body.space_after", 3),
+        ("labels:\n  fr:\n    by: \"Par {nope}\"\n", "{nope}", 3),
+        ("website: pas une adresse\n", "website", 1),
+    ];
+    for (yaml, named, line) in cases {
+        let dir = temp_dir("values");
+        write_files(
+            &dir,
+            &[
+                ("issue.yaml", yaml),
+                (
+                    "articles/a.md",
+                    &article("title: Un\nurl: https://example.com/a", &french_text(60)),
+                ),
+            ],
+        );
+        let (code, err, _) = check(&dir);
+        assert_eq!(code, Some(1), "{yaml}: {err}");
+        assert!(err.contains(named), "{yaml}: {err}");
+        assert!(err.contains(&format!("issue.yaml:{line}")), "{yaml}: {err}");
+        assert!(!err.contains("a.md:"), "reported at issue.yaml only: {err}");
+    }
+}
+
+#[test]
+fn a_very_long_publication_name_gives_a_usable_file_name() {
+    let dir = temp_dir("long-name");
+    let name = "Le Très Long Nom ".repeat(15);
+    write_files(
+        &dir,
+        &[
+            ("issue.yaml", &format!("publication: {name}\ndate: 2025-10-02\n")),
+            ("articles/a.md", &article("title: Un", &french_text(60))),
+        ],
+    );
+    let out = dir.join("out");
+    let run = rotative(&["build", dir.to_str().unwrap(), "-o", out.to_str().unwrap(), "-q"]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let pdfs = pdfs_in(&out);
+    let file = pdfs[0].file_name().unwrap().to_string_lossy().into_owned();
+    assert!(file.len() < 200 && file.starts_with("le-tres-long-nom"), "{file}");
+}
+
+#[test]
+fn an_absolute_photo_path_inside_the_issue_is_accepted() {
+    let photo = ("p.jpg", jpeg(240, 160, jpeg_encoder::ColorType::Rgb, &[]));
+    let dir = issue("absolute", &[("a.md", None)], &[photo]);
+    let absolute = dir.join("photos/p.jpg").canonicalize().unwrap();
+    let front = format!(
+        "title: Absolu\nphoto:\n  file: {}\n  accept_low_resolution: true",
+        absolute.display()
+    );
+    write_files(&dir, &[("articles/a.md", &article(&front, &french_text(60)))]);
+    let (code, err, _) = check(&dir);
+    assert_eq!(code, Some(0), "{err}");
+}

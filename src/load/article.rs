@@ -105,7 +105,7 @@ struct RawPhoto {
     credit: Option<Text>,
     caption: Option<Text>,
     focus: Option<Spanned<RawFocus>>,
-    columns: Option<u32>,
+    columns: Option<Spanned<u32>>,
     accept_low_resolution: Option<bool>,
 }
 
@@ -557,6 +557,24 @@ fn resolve_photo(
             }
         },
     };
+    // The same rule as `photo.columns` in issue.yaml.
+    let columns = match &raw.columns {
+        Some(at) if !super::issue::COLUMNS.contains(&at.value) => {
+            let range = super::issue::COLUMNS;
+            return Err(fragment.error(
+                "invalid-value",
+                format!(
+                    "`photo.columns` must be between {} and {}, not {}",
+                    range.start(),
+                    range.end(),
+                    at.value
+                ),
+                "photo.columns",
+                at,
+            ));
+        }
+        other => other.as_ref().map(|at| at.value),
+    };
     let text =
         |t: &Option<Text>| t.as_ref().map(|t| t.0.trim().to_string()).filter(|t| !t.is_empty());
     Ok((
@@ -567,7 +585,7 @@ fn resolve_photo(
             credit: text(&raw.credit),
             caption: text(&raw.caption),
             focus,
-            columns: raw.columns.filter(|c| *c > 0),
+            columns,
             accept_low_resolution: raw.accept_low_resolution.unwrap_or(false),
             line: Some(photo_line),
         },
