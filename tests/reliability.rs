@@ -397,3 +397,25 @@ fn an_absolute_photo_path_inside_the_issue_is_accepted() {
     let (code, err, _) = check(&dir);
     assert_eq!(code, Some(0), "{err}");
 }
+
+#[test]
+fn a_corrupt_or_mismatched_icc_profile_gives_its_warning() {
+    let corrupt = b"not an ICC profile at all, just bytes in an APP2 segment".to_vec();
+    let cmyk_profile = std::fs::read(root().join("icc/CoatedFOGRA39.icc")).unwrap();
+    for (name, profile, says) in
+        [("corrupt", corrupt, "cannot be read"), ("cmyk", cmyk_profile, "ICC profile for CMYK in a RGB image")]
+    {
+        let pixels: Vec<u8> = (0..240 * 160 * 3).map(|i| (i % 251) as u8).collect();
+        let mut photo = Vec::new();
+        let mut encoder = jpeg_encoder::Encoder::new(&mut photo, 85);
+        encoder.add_icc_profile(&profile).unwrap();
+        encoder.encode(&pixels, 240, 160, jpeg_encoder::ColorType::Rgb).unwrap();
+        let file = format!("{name}.jpg");
+        let dir = issue(name, &[("a.md", Some(&file))], &[(&file, photo)]);
+        let (code, err, _) = check(&dir);
+        assert_eq!(code, Some(0), "{name}: a warning, not an error: {err}");
+        assert!(err.contains("photo-profile") && err.contains(&file), "{name}: {err}");
+        assert!(err.contains(says) && err.contains("converted as sRGB"), "{name}: {err}");
+        assert!(err.contains("a.md:4"), "{name}: at the photo's line: {err}");
+    }
+}
