@@ -14,7 +14,8 @@ fn every_finding_is_fixed() {
     let mut replayed = 0;
     for entry in std::fs::read_dir(&dir).unwrap().flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(target) = targets::TARGETS.iter().find(|t| name.starts_with(&format!("{}-", t.name)))
+        let Some(target) =
+            targets::TARGETS.iter().find(|t| name.starts_with(&format!("{}-", t.name)))
         else {
             continue;
         };

@@ -402,9 +402,10 @@ fn an_absolute_photo_path_inside_the_issue_is_accepted() {
 fn a_corrupt_or_mismatched_icc_profile_gives_its_warning() {
     let corrupt = b"not an ICC profile at all, just bytes in an APP2 segment".to_vec();
     let cmyk_profile = std::fs::read(root().join("icc/CoatedFOGRA39.icc")).unwrap();
-    for (name, profile, says) in
-        [("corrupt", corrupt, "cannot be read"), ("cmyk", cmyk_profile, "ICC profile for CMYK in a RGB image")]
-    {
+    for (name, profile, says) in [
+        ("corrupt", corrupt, "cannot be read"),
+        ("cmyk", cmyk_profile, "ICC profile for CMYK in a RGB image"),
+    ] {
         let pixels: Vec<u8> = (0..240 * 160 * 3).map(|i| (i % 251) as u8).collect();
         let mut photo = Vec::new();
         let mut encoder = jpeg_encoder::Encoder::new(&mut photo, 85);
@@ -417,5 +418,108 @@ fn a_corrupt_or_mismatched_icc_profile_gives_its_warning() {
         assert!(err.contains("photo-profile") && err.contains(&file), "{name}: {err}");
         assert!(err.contains(says) && err.contains("converted as sRGB"), "{name}: {err}");
         assert!(err.contains("a.md:4"), "{name}: at the photo's line: {err}");
+    }
+}
+
+/// A copy of a TrueType font whose character map keeps only ASCII (the glyphs stay): what
+/// a font without accents looks like to the typesetter.
+fn ascii_only_font(font: &[u8]) -> Vec<u8> {
+    let mut font = font.to_vec();
+    let u16_at = |f: &[u8], at: usize| usize::from(u16::from_be_bytes([f[at], f[at + 1]]));
+    let u32_at =
+        |f: &[u8], at: usize| u32::from_be_bytes([f[at], f[at + 1], f[at + 2], f[at + 3]]) as usize;
+    let tables = u16_at(&font, 4);
+    let cmap = (0..tables)
+        .map(|i| 12 + 16 * i)
+        .find(|&record| &font[record..record + 4] == b"cmap")
+        .map(|record| u32_at(&font, record + 8))
+        .expect("a cmap table");
+    for i in 0..u16_at(&font, cmap + 2) {
+        let subtable = cmap + u32_at(&font, cmap + 4 + 8 * i + 4);
+        match u16_at(&font, subtable) {
+            4 => {
+                // Segments beyond ASCII are emptied to U+FFFF (which keeps them sorted), and
+                // the one that crosses it ends at U+007E.
+                let segments = u16_at(&font, subtable + 6) / 2;
+                let ends = subtable + 14;
+                let starts = ends + 2 * segments + 2;
+                for s in 0..segments {
+                    let (start, end) = (u16_at(&font, starts + 2 * s), u16_at(&font, ends + 2 * s));
+                    let (new_start, new_end) = match (start, end) {
+                        (_, 0xFFFF) => (start, end),
+                        (s, _) if s > 0x7E => (0xFFFF, 0xFFFF),
+                        (_, e) if e > 0x7E => (start, 0x7E),
+                        other => other,
+                    };
+                    font[starts + 2 * s..starts + 2 * s + 2]
+                        .copy_from_slice(&(new_start as u16).to_be_bytes());
+                    font[ends + 2 * s..ends + 2 * s + 2]
+                        .copy_from_slice(&(new_end as u16).to_be_bytes());
+                }
+            }
+            12 => {
+                let groups = u32_at(&font, subtable + 12);
+                for g in 0..groups {
+                    let group = subtable + 16 + 12 * g;
+                    let (start, end) = (u32_at(&font, group), u32_at(&font, group + 4));
+                    let (new_start, new_end) = match (start, end) {
+                        (s, _) if s > 0x7E => (0x10_FFFF, 0x10_FFFF),
+                        (_, e) if e > 0x7E => (start, 0x7E),
+                        other => other,
+                    };
+                    font[group..group + 4].copy_from_slice(&(new_start as u32).to_be_bytes());
+                    font[group + 4..group + 8].copy_from_slice(&(new_end as u32).to_be_bytes());
+                }
+            }
+            _ => {}
+        }
+    }
+    font
+}
+
+/// An issue whose body font is `font` (written as `fonts/body.ttf`), with one article.
+fn issue_with_body_font(name: &str, font: &[u8]) -> PathBuf {
+    let dir = temp_dir(name);
+    write_files(
+        &dir,
+        &[
+            ("issue.yaml", "publication: Le Veilleur\nfonts:\n  body: fonts/body.ttf\n"),
+            (
+                "articles/a.md",
+                &article(
+                    "title: Un été à Noël",
+                    &format!("Un été très chaud à Noël. {}", french_text(60)),
+                ),
+            ),
+        ],
+    );
+    std::fs::create_dir_all(dir.join("fonts")).unwrap();
+    std::fs::write(dir.join("fonts/body.ttf"), font).unwrap();
+    dir
+}
+
+#[test]
+fn a_body_font_without_accents_gives_the_fallback_warning() {
+    let serif = std::fs::read(root().join("fonts/LiberationSerif-Regular.ttf")).unwrap();
+    let dir = issue_with_body_font("no-accents", &ascii_only_font(&serif));
+    let (code, err, _) = check(&dir);
+    assert_eq!(code, Some(0), "a warning, not an error: {err}");
+    let warnings: Vec<&str> =
+        err.lines().filter(|l| l.contains("font-fallback") && l.contains("glyph")).collect();
+    assert_eq!(warnings.len(), 1, "once per font and stand-in: {err}");
+    assert!(err.contains("é (U+00E9)") && err.contains("taken from"), "{err}");
+    assert!(err.contains("issue.yaml"), "{err}");
+}
+
+#[test]
+fn a_garbage_or_truncated_font_is_an_error_at_its_line() {
+    let serif = std::fs::read(root().join("fonts/LiberationSerif-Regular.ttf")).unwrap();
+    let garbage: Vec<u8> = (0..40_000u32).map(|i| (i * 7919 % 251) as u8).collect();
+    for (name, font) in [("garbage", garbage), ("truncated", serif[..serif.len() / 3].to_vec())] {
+        let dir = issue_with_body_font(name, &font);
+        let (code, err, _) = check(&dir);
+        assert_eq!(code, Some(1), "{name}: {err}");
+        assert!(err.contains("issue.yaml:3") && err.contains("fonts/body.ttf"), "{name}: {err}");
+        assert!(err.contains("unusable-font"), "{name}: {err}");
     }
 }

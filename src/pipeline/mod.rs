@@ -155,9 +155,16 @@ pub fn typeset(issue: &Issue, settings: &Settings, on_article_set: &(dyn Fn() + 
             return typeset;
         }
     };
+    let gaps = font_coverage::fallback_warnings(
+        &issue.articles,
+        &fonts,
+        &config.styles,
+        issue.config_file.as_deref(),
+    );
     let engine = TextEngine::new(fonts, &config.hyphenation);
     let grid = Grid::new(config);
     clock.lap(&mut typeset.stages, "load");
+    typeset.issue_findings.extend(gaps);
 
     let set: Vec<SetArticle> = issue
         .articles
@@ -428,6 +435,7 @@ fn plan_files(
 }
 
 pub mod file_names;
+mod font_coverage;
 
 /// Wall time per stage.
 struct Stopwatch(Instant);

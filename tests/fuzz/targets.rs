@@ -40,6 +40,11 @@ pub const TARGETS: &[Target] = &[
         run: photo,
     },
     Target { name: "png", seeds: &["tests/fixtures/images/rgba.png"], run: photo },
+    Target {
+        name: "font",
+        seeds: &["fonts/LiberationSerif-Regular.ttf", "fonts/LiberationSans-Bold.ttf"],
+        run: font,
+    },
 ];
 
 /// Front matter and Markdown, as an article file.
@@ -64,4 +69,16 @@ fn issue(bytes: &[u8]) {
 /// A photo file, JPEG or PNG, through the load stage's full decoding.
 fn photo(bytes: &[u8]) {
     let _ = inspect_photo(bytes, 100_000_000);
+}
+
+/// A font file, as the load stage proves one usable: parsed, letters looked up, subset.
+fn font(bytes: &[u8]) {
+    let Some(face) = rustybuzz::Face::from_slice(bytes, 0) else { return };
+    let mut glyphs: Vec<u16> =
+        ('a'..='z').chain('0'..='9').filter_map(|c| face.glyph_index(c)).map(|g| g.0).collect();
+    glyphs.push(0);
+    glyphs.sort_unstable();
+    glyphs.dedup();
+    let remapper = subsetter::GlyphRemapper::new_from_glyphs_sorted(&glyphs);
+    let _ = subsetter::subset(bytes, 0, &remapper);
 }
