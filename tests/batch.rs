@@ -332,3 +332,34 @@ fn report_to_stdout() {
     assert!(photo["ppi"].as_f64().unwrap() > 200.0);
     assert_eq!(json["articles"][0]["qr"]["payload"], "https://liberte-actus.fr/1719");
 }
+
+/// The page furniture (masthead, folio, jump line, boilerplate band) is set like the
+/// articles, and a character no font has there is a warning about the issue, given once
+/// however many pages repeat it.
+#[test]
+fn missing_glyphs_in_the_page_furniture_are_reported_once() {
+    let dir = temp_dir("furniture-glyphs");
+    let yaml = "publication: Le Journal 🦜\nlang: fr\nqr: { placement: off }\n\
+                labels:\n  fr:\n    continued: \"Suite page {page} 续\"\n\
+                boilerplate:\n  - title: 订阅\n    text: Abonnez-vous.\n\
+                articles:\n  - articles/a.md\n";
+    let body: Vec<String> = (0..30).map(|_| french_text(90)).collect();
+    let text = article("title: Un long article", &body.join("\n\n"));
+    write_files(&dir, &[("issue.yaml", yaml), ("articles/a.md", &text)]);
+    let (run, _, report) = build_with_report(&dir, "out", &[]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let report = report_of(&report);
+    let pages = report["summary"]["pages"].as_u64().unwrap_or(0);
+    assert!(pages >= 2, "the article jumps, so the folio repeats the publication: {report}");
+    let issue = report["issue"].as_array().unwrap();
+    let missing = |code: &str| {
+        issue
+            .iter()
+            .filter(|d| d["kind"] == "missing-glyph")
+            .filter(|d| d["message"].as_str().unwrap().contains(code))
+            .count()
+    };
+    assert_eq!(missing("U+1F99C"), 1, "the parrot of the masthead and folios: {issue:?}");
+    assert_eq!(missing("U+7EED"), 1, "the jump line: {issue:?}");
+    assert_eq!(missing("U+8BA2"), 1, "the boilerplate's title: {issue:?}");
+}

@@ -87,6 +87,31 @@ fn bare_article_on_four_columns() {
 }
 
 #[test]
+fn photo_and_tint_touching_the_trim() {
+    check_case("bleed");
+}
+
+/// The check stage reports the part of a bleeding photo a reader sees (inside the trim),
+/// at the resolution it is printed at (fitted to its clip in the bleed).
+#[test]
+fn a_bleeding_photo_is_reported_by_its_visible_frame_at_its_printed_resolution() {
+    let (_, typeset) = typeset_dump(&cases().join("bleed"));
+    let image = typeset.pages[0].items.iter().find_map(|item| match item {
+        display::Item::Image { frame, clip, placement, pixels, .. } => {
+            Some((*frame, *clip, *placement, *pixels))
+        }
+        _ => None,
+    });
+    let (frame, clip, placement, pixels) = image.expect("the case has a photo");
+    assert!(clip.x < 0.0 && clip.right() > typeset.pages[0].width, "{clip:?}");
+    let photo = &typeset.articles[0].photos[0];
+    let mm = |points: f32| points * 25.4 / 72.0;
+    assert!((photo.frame_mm.0 - mm(frame.width)).abs() < 0.01, "{photo:?}");
+    assert!((photo.frame_mm.1 - mm(frame.height)).abs() < 0.01, "{photo:?}");
+    assert_eq!(photo.ppi, rotative::geom::effective_ppi(pixels, &placement));
+}
+
+#[test]
 fn example_issue_display_list() {
     let (dump, _) = typeset_dump(&common::example_issue());
     assert_golden(&cases().join("example.txt"), &dump);
@@ -115,18 +140,14 @@ fn an_issue_is_typeset_in_memory_through_the_library() {
     }
 }
 
-/// The example issue's PDFs, byte for byte.
-#[test]
-fn example_issue_pdfs_are_pinned() {
+/// The SHA-256 of the PDFs the binary builds from `issue` with each set of `builds`
+/// arguments, one line per file.
+fn pdf_digests(issue: &Path, builds: &[(&str, &[&str])]) -> String {
     let out = common::temp_dir("golden-sha");
-    let example = common::example_issue();
     let mut lines = String::new();
-    for (name, args) in [
-        ("x4", &["--standard", "pdf-x-4"][..]),
-        ("x1a", &["--standard", "pdf-x-1a", "--marks", "all"][..]),
-    ] {
+    for (name, args) in builds {
         let dir = out.join(name);
-        let mut all = vec!["build", example.to_str().unwrap(), "-q", "-o"];
+        let mut all = vec!["build", issue.to_str().unwrap(), "-q", "-o"];
         all.push(dir.to_str().unwrap());
         all.extend_from_slice(args);
         let run = common::rotative(&all);
@@ -141,5 +162,26 @@ fn example_issue_pdfs_are_pinned() {
             lines.push_str(&format!("{hex}  {name}/{file_name}\n"));
         }
     }
+    lines
+}
+
+/// The example issue's PDFs, byte for byte.
+#[test]
+fn example_issue_pdfs_are_pinned() {
+    let lines = pdf_digests(
+        &common::example_issue(),
+        &[
+            ("x4", &["--standard", "pdf-x-4"]),
+            ("x1a", &["--standard", "pdf-x-1a", "--marks", "all"]),
+        ],
+    );
     assert_golden(&cases().join("example-issue.sha256"), &lines);
+}
+
+/// The PDF of the case whose photo and tint run into the bleed, byte for byte: the example
+/// issue has nothing that touches the trim.
+#[test]
+fn bleeding_case_pdf_is_pinned() {
+    let lines = pdf_digests(&cases().join("bleed"), &[("x4", &["--marks", "all"])]);
+    assert_golden(&cases().join("bleed/pdf.sha256"), &lines);
 }

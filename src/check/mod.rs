@@ -49,7 +49,7 @@ pub fn findings(
             .filter(|page| placement.pages.contains(&page.number))
             .flat_map(|page| &page.items)
             .filter_map(|item| match item {
-                Item::Image { frame, placement, path, pixels } if *path == photo.path => {
+                Item::Image { frame, placement, path, pixels, .. } if *path == photo.path => {
                     Some((frame, placement, path, *pixels))
                 }
                 _ => None,

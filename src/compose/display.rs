@@ -1,7 +1,8 @@
 //! The display list: what `compose` produces and `render` draws, and nothing more.
 //!
 //! Coordinates are points from the top-left corner of the trim box, y downwards. Items may
-//! extend past the trim into the bleed (a photo that touches the trim does).
+//! extend past the trim into the bleed: compose runs a photo or a tint that touches the trim
+//! on into it, and render draws every item where it is.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -58,11 +59,15 @@ pub enum Item {
         /// Stroke colour and width.
         stroke: Option<(Color, f32)>,
     },
-    /// A photo, drawn at `placement` and clipped to `frame` (cover-fit around a focal point).
+    /// A photo, drawn at `placement` and clipped to `clip` (cover-fit around a focal point).
     Image {
-        /// The visible area (the clip).
+        /// The photo's frame as laid out, inside the trim: what a reader sees of it (the
+        /// check stage reports its printed size).
         frame: Rect,
-        /// Where the whole image lands; contains `frame`.
+        /// The area drawn: the frame, run on into the bleed on each side where it touches
+        /// the trim ([`crate::compose::bleed`]).
+        clip: Rect,
+        /// Where the whole image lands; contains `clip`.
         placement: Rect,
         /// The image file.
         path: PathBuf,
@@ -126,11 +131,17 @@ pub fn dump(pages: &[Page]) -> String {
                         .map_or("none".to_string(), |(c, w)| format!("{} w{w:.2}", color_dump(c)));
                     let _ = writeln!(out, "  rect {} fill {fill} stroke {stroke}", rect_dump(rect));
                 }
-                Item::Image { frame, placement, path, pixels } => {
+                Item::Image { frame, clip, placement, path, pixels } => {
                     let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+                    // The clip only when it differs: a photo that runs into the bleed.
+                    let clip = if clip == frame {
+                        String::new()
+                    } else {
+                        format!(" clip {}", rect_dump(clip))
+                    };
                     let _ = writeln!(
                         out,
-                        "  image {} in {} {}x{} {name}",
+                        "  image {}{clip} in {} {}x{} {name}",
                         rect_dump(frame),
                         rect_dump(placement),
                         pixels.0,

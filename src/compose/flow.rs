@@ -15,9 +15,9 @@ use crate::text::Line;
 /// (widows): the newspaper rule is two.
 const MIN_SPLIT_LINES: usize = 2;
 
-/// A unit of body content, already set by the `text` stage.
+/// What the column flow pours: a unit of body content, already set by the `text` stage.
 #[derive(Debug, Clone)]
-pub enum Piece {
+pub enum Flowable {
     /// Lines of a paragraph, intertitle or list item: breakable between lines.
     Lines(LinesPiece),
     /// An unbreakable box (sidebar, pull quote, boilerplate, QR block).
@@ -57,19 +57,19 @@ pub struct BlockPiece {
     pub space_before: f32,
 }
 
-impl Piece {
+impl Flowable {
     fn space_before(&self) -> f32 {
         match self {
-            Piece::Lines(p) => p.space_before,
-            Piece::Block(b) => b.space_before,
+            Flowable::Lines(p) => p.space_before,
+            Flowable::Block(b) => b.space_before,
         }
     }
 
     /// The height of the first `lines` lines (all of a block).
     fn head_height(&self, lines: usize) -> f32 {
         match self {
-            Piece::Lines(p) => p.leading * lines.min(p.lines.len()) as f32,
-            Piece::Block(b) => b.height,
+            Flowable::Lines(p) => p.leading * lines.min(p.lines.len()) as f32,
+            Flowable::Block(b) => b.height,
         }
     }
 }
@@ -122,16 +122,16 @@ pub struct Flowed {
 
 impl Flowed {
     /// Whether every piece was placed.
-    pub fn complete(&self, pieces: &[Piece]) -> bool {
+    pub fn complete(&self, pieces: &[Flowable]) -> bool {
         self.next.piece >= pieces.len()
     }
 
     /// The display items of the placements.
-    pub fn items(&self, pieces: &[Piece]) -> Vec<Item> {
+    pub fn items(&self, pieces: &[Flowable]) -> Vec<Item> {
         let mut items = Vec::new();
         for placement in &self.placements {
             match &pieces[placement.piece] {
-                Piece::Lines(p) => {
+                Flowable::Lines(p) => {
                     for (i, line) in
                         p.lines[placement.lines.0..placement.lines.1].iter().enumerate()
                     {
@@ -147,7 +147,7 @@ impl Flowed {
                         items.extend(line_items(line, x, baseline, p.color));
                     }
                 }
-                Piece::Block(b) => {
+                Flowable::Block(b) => {
                     items.extend(b.items.iter().map(|e| offset(e, placement.x, placement.y)));
                 }
             }
@@ -179,18 +179,18 @@ pub fn offset(item: &Item, dx: f32, dy: f32) -> Item {
             rect.x += dx;
             rect.y += dy;
         }
-        Item::Image { frame, placement, .. } => {
-            frame.x += dx;
-            frame.y += dy;
-            placement.x += dx;
-            placement.y += dy;
+        Item::Image { frame, clip, placement, .. } => {
+            for rect in [frame, clip, placement] {
+                rect.x += dx;
+                rect.y += dy;
+            }
         }
     }
     item
 }
 
 /// Pours `pieces` from `start` into `columns`, none lower than `bottom`.
-pub fn flow(pieces: &[Piece], start: Cursor, columns: &[ColumnSlot], bottom: f32) -> Flowed {
+pub fn flow(pieces: &[Flowable], start: Cursor, columns: &[ColumnSlot], bottom: f32) -> Flowed {
     let mut placements = Vec::new();
     let mut cursor = start;
     let mut lowest = columns.iter().map(|c| c.top).fold(f32::MIN, f32::max);
@@ -207,11 +207,11 @@ pub fn flow(pieces: &[Piece], start: Cursor, columns: &[ColumnSlot], bottom: f32
             let space = if column_empty || cursor.line > 0 { 0.0 } else { piece.space_before() };
             let room = bottom - column.reserve - (y + space);
             match piece {
-                Piece::Lines(p) if p.lines.is_empty() => {
+                Flowable::Lines(p) if p.lines.is_empty() => {
                     // Nothing to place (a list item of invisible characters): move on.
                     cursor = Cursor { piece: cursor.piece + 1, line: 0 };
                 }
-                Piece::Lines(p) => {
+                Flowable::Lines(p) => {
                     let total = p.lines.len();
                     let remaining = total - cursor.line;
                     let fit = ((room + EPS) / p.leading).floor().max(0.0) as usize;
@@ -267,7 +267,7 @@ pub fn flow(pieces: &[Piece], start: Cursor, columns: &[ColumnSlot], bottom: f32
                         continue 'columns;
                     }
                 }
-                Piece::Block(b) => {
+                Flowable::Block(b) => {
                     if b.height > room + EPS {
                         if !(column_empty && last_column && placements.is_empty()) {
                             continue 'columns;
@@ -297,7 +297,7 @@ pub fn flow(pieces: &[Piece], start: Cursor, columns: &[ColumnSlot], bottom: f32
 /// them fit, no lower than `max_bottom`: the balanced last page. `None` when they do not fit
 /// even at `max_bottom`.
 pub fn balance(
-    pieces: &[Piece],
+    pieces: &[Flowable],
     start: Cursor,
     columns: &[ColumnSlot],
     max_bottom: f32,
@@ -331,10 +331,10 @@ pub fn balance(
 mod tests {
     use super::*;
 
-    fn lines(n: usize) -> Piece {
+    fn lines(n: usize) -> Flowable {
         let line =
             Line { width: 0.0, runs: Vec::new(), hyphenated: false, last: false, ratio: 0.0 };
-        Piece::Lines(LinesPiece {
+        Flowable::Lines(LinesPiece {
             lines: vec![line; n],
             leading: 10.0,
             ascent: 8.0,
@@ -346,12 +346,12 @@ mod tests {
         })
     }
 
-    fn intertitle() -> Piece {
+    fn intertitle() -> Flowable {
         match lines(1) {
-            Piece::Lines(mut p) => {
+            Flowable::Lines(mut p) => {
                 p.keep_with_next = true;
                 p.space_before = 10.0;
-                Piece::Lines(p)
+                Flowable::Lines(p)
             }
             other => other,
         }
@@ -423,5 +423,145 @@ mod tests {
         let flowed = flow(&pieces, Cursor::default(), &columns(2), 100.0);
         assert_eq!(flowed.next, Cursor { piece: 0, line: 20 });
         assert!(!flowed.overfull);
+    }
+
+    /// Properties of the flow on random pieces and columns.
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Slack for float comparisons, as the flow allows.
+        const EPS: f32 = 0.02;
+
+        fn piece() -> impl Strategy<Value = Flowable> {
+            let lines =
+                (0usize..15, any::<bool>(), 8.0f32..14.0, prop_oneof![Just(0.0f32), 0.0f32..20.0])
+                    .prop_map(|(n, keep_with_next, leading, space_before)| match lines(n) {
+                        Flowable::Lines(mut p) => {
+                            p.keep_with_next = keep_with_next;
+                            p.leading = leading;
+                            p.space_before = space_before;
+                            Flowable::Lines(p)
+                        }
+                        other => other,
+                    });
+            let block = (5.0f32..150.0, 0.0f32..15.0).prop_map(|(height, space_before)| {
+                Flowable::Block(BlockPiece { height, items: Vec::new(), space_before })
+            });
+            prop_oneof![3 => lines, 1 => block]
+        }
+
+        fn slots() -> impl Strategy<Value = Vec<ColumnSlot>> {
+            prop::collection::vec((0.0f32..80.0, prop_oneof![Just(0.0f32), 0.0f32..40.0]), 1..5)
+                .prop_map(|columns| {
+                    columns
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, (top, reserve))| ColumnSlot {
+                            x: i as f32 * 100.0,
+                            width: 90.0,
+                            top,
+                            reserve,
+                        })
+                        .collect()
+                })
+        }
+
+        /// Every line of the pieces as (piece, line), and every block as (piece, 0), in
+        /// reading order.
+        fn units(pieces: &[Flowable]) -> Vec<(usize, usize)> {
+            let mut units = Vec::new();
+            for (i, piece) in pieces.iter().enumerate() {
+                match piece {
+                    Flowable::Lines(p) => units.extend((0..p.lines.len()).map(|l| (i, l))),
+                    Flowable::Block(_) => units.push((i, 0)),
+                }
+            }
+            units
+        }
+
+        /// What one flow placed, as units, checking each placement against its column.
+        fn placed(
+            flowed: &Flowed,
+            pieces: &[Flowable],
+            columns: &[ColumnSlot],
+            bottom: f32,
+        ) -> Result<Vec<(usize, usize)>, TestCaseError> {
+            let mut units = Vec::new();
+            let mut last_column = 0;
+            for placement in &flowed.placements {
+                let index = columns.iter().position(|c| c.x == placement.x);
+                prop_assert!(index.is_some(), "placed outside the columns: {placement:?}");
+                let index = index.unwrap_or_default();
+                prop_assert!(index >= last_column, "columns are filled left to right");
+                last_column = index;
+                let column = &columns[index];
+                prop_assert!(placement.y >= column.top - EPS, "above its column: {placement:?}");
+                let height = match &pieces[placement.piece] {
+                    Flowable::Lines(p) => {
+                        units.extend(
+                            (placement.lines.0..placement.lines.1).map(|l| (placement.piece, l)),
+                        );
+                        (placement.lines.1 - placement.lines.0) as f32 * p.leading
+                    }
+                    Flowable::Block(b) => {
+                        units.push((placement.piece, 0));
+                        b.height
+                    }
+                };
+                let foot = bottom - column.reserve;
+                prop_assert!(
+                    flowed.overfull || placement.y + height <= foot + EPS,
+                    "below the column's foot {foot} without saying so: {placement:?}"
+                );
+            }
+            Ok(units)
+        }
+
+        proptest! {
+            /// Flowing region after region from where the last stopped, as pages do, places
+            /// every line exactly once, in reading order, none below its column's foot unless
+            /// the flow says it is overfull, and always moves forward.
+            #[test]
+            fn every_line_is_placed_once_in_order_within_its_column(
+                pieces in prop::collection::vec(piece(), 0..12),
+                columns in slots(),
+                bottom in 50.0f32..300.0,
+            ) {
+                let mut cursor = Cursor::default();
+                let mut all = Vec::new();
+                for _ in 0..=units(&pieces).len() {
+                    if cursor.piece >= pieces.len() {
+                        break;
+                    }
+                    let flowed = flow(&pieces, cursor, &columns, bottom);
+                    all.extend(placed(&flowed, &pieces, &columns, bottom)?);
+                    let (before, after) = ((cursor.piece, cursor.line), (flowed.next.piece, flowed.next.line));
+                    prop_assert!(after > before, "no progress from {before:?}");
+                    cursor = flowed.next;
+                }
+                prop_assert!(cursor.piece >= pieces.len(), "stopped at {cursor:?}");
+                prop_assert_eq!(all, units(&pieces));
+            }
+
+            /// A balanced flow places everything once, ends no lower than it was allowed, and
+            /// is found whenever the unbalanced flow fits.
+            #[test]
+            fn balancing_places_everything_no_lower_than_allowed(
+                pieces in prop::collection::vec(piece(), 0..12),
+                columns in slots(),
+                bottom in 50.0f32..300.0,
+            ) {
+                let full = flow(&pieces, Cursor::default(), &columns, bottom);
+                let balanced = balance(&pieces, Cursor::default(), &columns, bottom, 10.0);
+                prop_assert_eq!(balanced.is_some(), full.complete(&pieces));
+                if let Some(balanced) = balanced {
+                    prop_assert!(balanced.limit <= bottom + EPS);
+                    prop_assert!(balanced.complete(&pieces));
+                    let units_placed = placed(&balanced, &pieces, &columns, balanced.limit)?;
+                    prop_assert_eq!(units_placed, units(&pieces));
+                }
+            }
+        }
     }
 }

@@ -20,10 +20,8 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::check::{self, PhotoFinding};
-use crate::compose::article::{self, ArticleParts};
 use crate::compose::display::Page;
-use crate::compose::flow::BlockPiece;
-use crate::compose::{self, ArticlePlacement, Grid};
+use crate::compose::{self, ArticleParts, ArticlePlacement, BoilerplateBand, Grid};
 use crate::diag::{Diagnostic, Severity};
 use crate::model::{Article, ArticleEntry, Issue, IssueConfig, Marks, Standard};
 use crate::qr::{self, PreparedQr};
@@ -177,7 +175,7 @@ pub fn typeset(issue: &Issue, settings: &Settings, on_article_set: &(dyn Fn() + 
         .collect();
     clock.lap(&mut typeset.stages, "text");
 
-    let boilerplate = article::boilerplate_blocks(&engine, config, &grid);
+    let boilerplate = compose::boilerplate_blocks(&engine, config, &grid);
     let render_options = RenderOptions::for_issue(config, issue);
     let mut outcomes: Vec<ArticleOutcome> = set.iter().map(SetArticle::outcome).collect();
     // Each round leaves out the articles the check stage failed; an article only ever goes
@@ -191,11 +189,13 @@ pub fn typeset(issue: &Issue, settings: &Settings, on_article_set: &(dyn Fn() + 
             .collect();
         let mut pages = Vec::new();
         let mut placements = Vec::new();
+        let mut furniture_warnings = Vec::new();
         if !ok.is_empty() {
             let parts: Vec<&ArticleParts> = ok.iter().map(|(_, a)| *a).collect();
             let composition = compose::compose(&engine, config, &parts, &boilerplate, 1);
             placements = composition.articles;
             pages = composition.pages;
+            furniture_warnings = composition.warnings;
         }
         let mut placed = placements.into_iter();
         for outcome in outcomes.iter_mut().filter(|o| o.is_ok()) {
@@ -247,6 +247,7 @@ pub fn typeset(issue: &Issue, settings: &Settings, on_article_set: &(dyn Fn() + 
         }
         clock.lap(&mut typeset.stages, "check");
         if !newly_failed {
+            typeset.issue_findings.extend(furniture_warnings);
             typeset.pages = pages;
             typeset.files = rendered;
             break;
@@ -346,7 +347,7 @@ fn set_entry(
     let mut warnings = article.warnings.clone();
     let (qr, result) = match qr::prepare(article, config) {
         Ok(qr) => {
-            let result = article::set_article(engine, config, grid, article, qr.as_ref());
+            let result = compose::set_article(engine, config, grid, article, qr.as_ref());
             (qr.map(|q: PreparedQr| q.report), result)
         }
         Err(error) => (None, Err(vec![error])),
@@ -380,7 +381,7 @@ fn plan_files(
     config: &IssueConfig,
     ok: &[(&Path, &ArticleParts)],
     starts: &[u32],
-    boilerplate: &[BlockPiece],
+    boilerplate: &BoilerplateBand,
     pages: &[Page],
     settings: &Settings,
 ) -> Vec<(String, Vec<Page>)> {

@@ -246,31 +246,9 @@ impl<'a> Painter<'a> {
     }
 }
 
-/// `rect` grown by `bleed` on each side where it touches the trim (within half a point).
-pub(crate) fn to_bleed(rect: Rect, page: &Page, bleed: f32) -> Rect {
-    const TOUCH: f32 = 0.5;
-    let mut out = rect;
-    if rect.x <= TOUCH {
-        out.x -= bleed;
-        out.width += bleed;
-    }
-    if rect.y <= TOUCH {
-        out.y -= bleed;
-        out.height += bleed;
-    }
-    if rect.right() >= page.width - TOUCH {
-        out.width += bleed;
-    }
-    if rect.bottom() >= page.height - TOUCH {
-        out.height += bleed;
-    }
-    out
-}
-
 /// Draws a page and its marks.
 pub(crate) fn draw_page<'a>(
     page: &Page,
-    bleed: f32,
     marks: &PageMarks,
     boxes: &'a PageBoxes,
     fonts: &'a BTreeMap<FontId, Embedded>,
@@ -327,7 +305,7 @@ pub(crate) fn draw_page<'a>(
                 if let Some(color) = fill {
                     p.overprint_for(*color);
                     p.fill(*color);
-                    p.rect(&to_bleed(*rect, page, bleed));
+                    p.rect(rect);
                     p.content.fill_nonzero();
                 }
                 if let Some((color, width)) = stroke {
@@ -338,27 +316,13 @@ pub(crate) fn draw_page<'a>(
                     p.content.stroke();
                 }
             }
-            Item::Image { frame, placement, path, pixels } => {
+            Item::Image { clip, placement, path, .. } => {
                 let Some(resource_name) = images.resource_name(path) else { continue };
-                // A photo that touches the trim runs on into the bleed, so a cutting
-                // tolerance never shows a white edge; it is re-fitted to cover the larger
-                // frame around the same centre of interest.
-                let (frame, placement) = match to_bleed(*frame, page, bleed) {
-                    extended if extended == *frame => (*frame, *placement),
-                    extended => {
-                        let focus = (
-                            (frame.x + frame.width / 2.0 - placement.x) / placement.width,
-                            (frame.y + frame.height / 2.0 - placement.y) / placement.height,
-                        );
-                        (extended, crate::compose::article::cover(extended, *pixels, focus))
-                    }
-                };
-                let (frame, placement) = (&frame, &placement);
                 used_images.insert(path.clone());
                 placements.push((path.clone(), *placement));
                 p.set_overprint(false);
                 p.content.save_state();
-                p.rect(frame);
+                p.rect(clip);
                 p.content.clip_nonzero().end_path();
                 let (x, y) = boxes.point(placement.x, placement.bottom());
                 let (x1, y1) = boxes.point(placement.right(), placement.y);

@@ -178,14 +178,7 @@ pub fn render_pdf(
                         options.output.bleed,
                         options.output.marks,
                     );
-                    let drawn = content::draw_page(
-                        page,
-                        options.output.bleed,
-                        page_marks,
-                        &boxes,
-                        &embedded,
-                        &images,
-                    );
+                    let drawn = content::draw_page(page, page_marks, &boxes, &embedded, &images);
                     let compressed = deflate_at(&drawn.content, 1);
                     (boxes, drawn, compressed)
                 })

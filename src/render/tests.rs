@@ -126,12 +126,20 @@ fn sample_pages(book: &FontBook, rgb: &Path) -> Vec<Page> {
     let mut y = 60.0;
     for path in [fixture("cmyk.jpg"), fixture("gray.jpg"), fixture("rgba.png"), rgb.to_path_buf()] {
         let placement = Rect::new(mm(20.0), mm(y), mm(40.0), mm(30.0));
-        items.push(Item::Image { frame: placement, placement, path, pixels: (600, 450) });
+        items.push(Item::Image {
+            frame: placement,
+            clip: placement,
+            placement,
+            path,
+            pixels: (600, 450),
+        });
         y += 35.0;
     }
+    // In the top-left corner, run on into the 3 mm bleed (as compose leaves it).
     let second = vec![Item::Image {
         frame: Rect::new(0.0, 0.0, mm(50.0), mm(50.0)),
-        placement: Rect::new(-mm(3.0), -mm(3.0), mm(60.0), mm(45.0)),
+        clip: Rect::new(-mm(3.0), -mm(3.0), mm(53.0), mm(53.0)),
+        placement: Rect::new(-mm(3.0), -mm(3.0), mm(70.0), mm(53.0)),
         path: fixture("cmyk.jpg"),
         pixels: (600, 450),
     }];
@@ -484,6 +492,7 @@ fn bad_images_are_errors_naming_the_file() {
         number: 1,
         items: vec![Item::Image {
             frame: Rect::new(0.0, 0.0, 100.0, 100.0),
+            clip: Rect::new(0.0, 0.0, 100.0, 100.0),
             placement: Rect::new(0.0, 0.0, 100.0, 100.0),
             path,
             pixels: (1, 1),
@@ -507,6 +516,7 @@ fn bad_images_are_errors_naming_the_file() {
             };
             Item::Image {
                 frame: Rect::new(0.0, 0.0, 10.0, 10.0),
+                clip: Rect::new(0.0, 0.0, 10.0, 10.0),
                 placement: Rect::new(0.0, 0.0, 10.0, 10.0),
                 path,
                 pixels: (1, 1),
@@ -667,6 +677,7 @@ fn embedded_rgb_profiles_are_used_and_broken_ones_warned() {
         .iter()
         .map(|path| Item::Image {
             frame: Rect::new(0.0, 0.0, 100.0, 75.0),
+            clip: Rect::new(0.0, 0.0, 100.0, 75.0),
             placement: Rect::new(0.0, 0.0, 100.0, 75.0),
             path: path.to_path_buf(),
             pixels: (640, 480),
@@ -738,11 +749,13 @@ fn each_run_shows_with_its_own_colour_font_and_baseline() {
     assert_eq!((count(" Tf"), count(" k") + count(" g")), (4, 3), "{content}");
 }
 
+/// Compose decides where a photo bleeds; render clips it where the display list says, even
+/// outside the trim, and places it unchanged.
 #[test]
-fn a_photo_touching_the_trim_runs_into_the_bleed() {
+fn a_photo_is_clipped_where_the_display_list_says_even_in_the_bleed() {
     let book = book();
     let bleed = mm(3.0);
-    // Second page's photo sits in the top-left corner of the trim.
+    // Second page's photo sits in the top-left corner, its clip run into the bleed.
     let dir = temp_dir("bleed");
     let pages = sample_pages(&book, &rgb_jpeg(&dir));
     let rendered = render_pdf(&pages, &book, &options(Standard::PdfX4)).expect("renders");
@@ -757,14 +770,11 @@ fn a_photo_touching_the_trim_runs_into_the_bleed() {
     assert!((n[0] - (trim[0] - bleed)).abs() < 0.05, "clip starts in the bleed: {n:?} {trim:?}");
     // The clip's top edge reaches the bleed above the trim.
     assert!((n[1] + n[3] - (trim[3] + bleed)).abs() < 0.05, "{n:?} {trim:?}");
-    // And a rectangle away from the edges is left alone.
-    let page = Page { width: 500.0, height: 700.0, number: 1, items: Vec::new() };
-    let inner = Rect::new(50.0, 60.0, 100.0, 100.0);
-    assert_eq!(super::content::to_bleed(inner, &page, bleed), inner);
-    let full = super::content::to_bleed(Rect::new(0.0, 0.0, 500.0, 700.0), &page, bleed);
-    assert_eq!((full.x, full.y), (-bleed, -bleed));
-    assert!((full.right() - (500.0 + bleed)).abs() < 1e-3);
-    assert!((full.bottom() - (700.0 + bleed)).abs() < 1e-3);
+    assert!((n[2] - mm(53.0)).abs() < 0.05, "{n:?}");
+    // The image is drawn at its placement, 70 x 53 mm: not fitted again.
+    let cm = ops.iter().find(|o| o.operator == "cm").unwrap();
+    let m: Vec<f32> = cm.operands.iter().map(|o| o.as_float().unwrap()).collect();
+    assert!((m[0] - mm(70.0)).abs() < 0.05 && (m[3] - mm(53.0)).abs() < 0.05, "{m:?}");
 }
 
 #[test]
@@ -824,6 +834,7 @@ fn a_changed_photo_changes_the_document_id() {
         let placement = Rect::new(mm(20.0), mm(20.0), mm(40.0), mm(30.0));
         let items = vec![Item::Image {
             frame: placement,
+            clip: placement,
             placement,
             path: path.into(),
             pixels: (600, 450),

@@ -1,0 +1,147 @@
+//! The head of an article: kicker, headline, meta line (author, date, reading time, access)
+//! and keywords, stacked across the head's width.
+
+use super::Setter;
+use crate::compose::flow::BlockPiece;
+use crate::compose::labels;
+use crate::diag::Diagnostic;
+use crate::model::{Access, Article, Emphasis, InlineRun, Lang};
+
+/// Headline size of an article that starts under another one, relative to the lead's: the
+/// page's hierarchy puts the first article's headline above the others.
+pub(super) const SECONDARY_HEADLINE_SCALE: f32 = 0.75;
+
+/// Most of the type area's height a headline may take. A long title shrinks until it fits
+/// within this share, so it wraps and gets smaller but never runs off the page.
+const HEADLINE_MAX_SHARE: f32 = 0.45;
+
+/// Smallest headline size, points, whatever the body size: below it a headline no longer
+/// reads as one.
+const HEADLINE_MIN_SIZE: f32 = 8.0;
+
+/// Kicker, headline at `scale` of its style's size, meta line and keywords. Errors when the
+/// headline cannot fit on a page even at its smallest size.
+pub(super) fn head_block(
+    setter: &mut Setter<'_>,
+    article: &Article,
+    width: f32,
+    words: usize,
+    scale: f32,
+) -> Result<BlockPiece, Vec<Diagnostic>> {
+    let config = setter.config;
+    let styles = &config.styles;
+    let mut items = Vec::new();
+    let mut y = 0.0;
+    setter.line = 1;
+
+    if let Some(kicker) = &article.kicker {
+        let lines = setter.set_text(kicker, &styles.kicker, width);
+        items.extend(setter.stack(&lines, &styles.kicker, 0.0, &mut y));
+        y += styles.kicker.space_after;
+    }
+
+    let max_height = HEADLINE_MAX_SHARE * setter.grid.area.height;
+    let mut base = styles.headline.clone();
+    base.size *= scale;
+    base.leading *= scale;
+    let base = &base;
+    let min_size = config.styles.body.size.max(HEADLINE_MIN_SIZE);
+    let mut style = base.clone();
+    let before = setter.warnings.len();
+    let mut lines = setter.set_text(&article.title, &style, width);
+    while lines.len() as f32 * style.leading > max_height && style.size > min_size {
+        let size = (style.size - 1.0).max(min_size);
+        style.leading = base.leading * size / base.size;
+        style.size = size;
+        // Keep only the findings of the size finally used.
+        setter.warnings.truncate(before);
+        lines = setter.set_text(&article.title, &style, width);
+    }
+    let needed = lines.len() as f32 * style.leading;
+    if needed > max_height {
+        return Err(vec![
+            Diagnostic::error(
+                "headline-too-long",
+                format!(
+                    "the headline needs {} lines ({:.0} mm) even at {:.1} pt and cannot fit on a page",
+                    lines.len(),
+                    crate::geom::to_mm(needed),
+                    style.size
+                ),
+            )
+            .in_file(&article.path)
+            .field("title")
+            .hint("shorten the title; put the rest in the standfirst"),
+        ]);
+    }
+    if style.size < base.size {
+        setter.warnings.push(
+            Diagnostic::warning(
+                "long-title",
+                format!(
+                    "headline set at {:.1} pt instead of {:.1} pt to fit ({} lines)",
+                    style.size,
+                    base.size,
+                    lines.len()
+                ),
+            )
+            .in_file(&article.path)
+            .field("title"),
+        );
+    }
+    items.extend(setter.stack(&lines, &style, 0.0, &mut y));
+    y += style.space_after;
+
+    let meta = meta_line(setter, article, words);
+    if !meta.is_empty() {
+        let lines = setter.set_text(&meta, &styles.meta, width);
+        items.extend(setter.stack(&lines, &styles.meta, 0.0, &mut y));
+    }
+    if !article.keywords.is_empty() {
+        let label = format!("{} : ", setter.labels.keywords);
+        // French puts a space before the colon; the other languages do not.
+        let label = if article.lang == Lang::Fr { label } else { label.replace(" : ", ": ") };
+        let runs = vec![
+            InlineRun {
+                text: label,
+                emphasis: Emphasis { bold: true, italic: false },
+                verbatim: false,
+            },
+            InlineRun::plain(article.keywords.join(" · ")),
+        ];
+        let lines = setter.set(&runs, &styles.keywords, width);
+        items.extend(setter.stack(&lines, &styles.keywords, 0.0, &mut y));
+    }
+    y += styles.meta.space_after;
+    Ok(BlockPiece { height: y, items, space_before: 0.0 })
+}
+
+/// "Mise à jour le 11 septembre 2025 · Temps de lecture : 3 minutes · Accès abonné".
+fn meta_line(setter: &Setter<'_>, article: &Article, words: usize) -> String {
+    let labels = &setter.labels;
+    let mut parts = Vec::new();
+    if let Some(author) = &article.author {
+        parts.push(labels::fill(&labels.by, &[("author", author)]));
+    }
+    if let Some(updated) = article.updated {
+        let date = labels::long_date(updated, article.lang);
+        parts.push(labels::fill(&labels.updated, &[("date", &date)]));
+    } else if let Some(date) = article.date {
+        let date = labels::long_date(date, article.lang);
+        parts.push(labels::fill(&labels.published, &[("date", &date)]));
+    }
+    let minutes = article
+        .reading_time
+        .unwrap_or_else(|| labels::reading_minutes(words, setter.config.words_per_minute));
+    parts.push(if minutes == 1 {
+        labels.reading_time_one.clone()
+    } else {
+        labels::fill(&labels.reading_time, &[("minutes", &minutes.to_string())])
+    });
+    match article.access {
+        Some(Access::Subscribers) => parts.push(labels.subscribers.clone()),
+        Some(Access::Free) => parts.push(labels.free.clone()),
+        None => {}
+    }
+    parts.join(" · ")
+}

@@ -1,0 +1,133 @@
+//! Sets an article's parts with the `text` stage: the head (kicker, headline, meta line,
+//! keywords), the QR block, the lead (photo, credit, caption, standfirst) and the body that
+//! flows through the columns. Runs in parallel, one article per task: nothing here depends
+//! on where the article lands on the page.
+//!
+//! Files: `setter.rs` (text through the `text` stage, warnings located in the article),
+//! then one file per part: `head.rs`, `lead.rs`, `qr_block.rs`, `body.rs`, and
+//! `boilerplate.rs` for the publication's band, set once per issue.
+
+mod body;
+mod boilerplate;
+mod head;
+mod lead;
+mod qr_block;
+mod setter;
+
+pub use boilerplate::{BoilerplateBand, band_width, boilerplate_blocks};
+pub use lead::cover;
+pub use setter::{Setter, ascent, snap_up};
+
+use crate::compose::Grid;
+use crate::compose::flow::{BlockPiece, Flowable};
+use crate::diag::Diagnostic;
+use crate::model::{Article, Block, BlockKind, InlineRun, IssueConfig, Lang, QrPlacement};
+use crate::qr::PreparedQr;
+use crate::text::TextEngine;
+
+/// An article with every part set, ready to be placed on pages.
+#[derive(Debug, Clone)]
+pub struct ArticleParts {
+    /// The article's language (for labels placed at composition, like the jump line).
+    pub lang: Lang,
+    /// Kicker, headline, meta line and keywords, spanning the head width.
+    pub head: BlockPiece,
+    /// The same with a smaller headline, for an article that starts under another one:
+    /// the page's hierarchy puts the first article's headline above the others.
+    pub head_secondary: BlockPiece,
+    /// The QR block for the head of the article, at the top right.
+    pub qr_head: Option<BlockPiece>,
+    /// The QR block reserved at the foot of the last column of the first page.
+    pub qr_corner: Option<BlockPiece>,
+    /// Photo with its credit and caption, over the last columns.
+    pub lead: Option<BlockPiece>,
+    /// Columns spanned by the lead.
+    pub lead_columns: u32,
+    /// What flows through the columns, in reading order: the standfirst, the body, and the
+    /// QR block when it goes at the end.
+    pub body: Vec<Flowable>,
+    /// Warnings from setting the text, located in the article file.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Sets every part of an article. Errors only for content that cannot be placed at all.
+pub fn set_article(
+    engine: &TextEngine,
+    config: &IssueConfig,
+    grid: &Grid,
+    article: &Article,
+    qr: Option<&PreparedQr>,
+) -> Result<ArticleParts, Vec<Diagnostic>> {
+    let mut setter = Setter::new(engine, config, grid, article.lang, &article.path);
+    // Readers read the headline and standfirst too.
+    let words = count_words(&article.body)
+        + article.title.split_whitespace().count()
+        + article.standfirst.as_deref().map_or(0, |s| s.split_whitespace().count());
+
+    // QR block: its width is one column (or the block at the article's end).
+    let qr_block = qr.map(|q| qr_block::qr_block(&mut setter, q, grid.column_width));
+    let (qr_head, qr_end, qr_corner) = match (config.qr.placement, qr_block) {
+        (QrPlacement::Head, Some(b)) => (Some(b), None, None),
+        (QrPlacement::End, Some(b)) => (None, Some(b), None),
+        (QrPlacement::Corner, Some(b)) => (None, None, Some(b)),
+        _ => (None, None, None),
+    };
+
+    let head_width = match &qr_head {
+        Some(_) => grid.area.width - grid.column_width - grid.gutter,
+        None => grid.area.width,
+    };
+    let head = head::head_block(&mut setter, article, head_width, words, 1.0)?;
+    let secondary_warnings = setter.warnings.len();
+    let head_secondary =
+        head::head_block(&mut setter, article, head_width, words, head::SECONDARY_HEADLINE_SCALE)?;
+    // The secondary head repeats the first one's findings: keep them once.
+    setter.warnings.truncate(secondary_warnings);
+
+    let lead_columns = article
+        .photo
+        .as_ref()
+        .and_then(|p| p.columns)
+        .unwrap_or(config.photo.columns)
+        .clamp(1, grid.columns);
+    let lead = lead::lead_block(&mut setter, article, grid.span(lead_columns));
+
+    let mut body = Vec::new();
+    if let Some(standfirst) = &article.standfirst {
+        body.push(Flowable::Block(lead::standfirst_block(
+            &mut setter,
+            standfirst,
+            grid.column_width,
+        )));
+    }
+    body.extend(body::body_flowables(&mut setter, &article.body, grid.column_width));
+    if let Some(block) = qr_end {
+        body.push(Flowable::Block(block));
+    }
+    Ok(ArticleParts {
+        lang: article.lang,
+        head,
+        head_secondary,
+        qr_head,
+        qr_corner,
+        lead,
+        lead_columns,
+        body,
+        warnings: setter.into_warnings(),
+    })
+}
+
+/// Words of the body, for the reading time.
+fn count_words(blocks: &[Block]) -> usize {
+    let words = |runs: &[InlineRun]| -> usize {
+        runs.iter().map(|s| s.text.split_whitespace().count()).sum()
+    };
+    blocks
+        .iter()
+        .map(|b| match &b.kind {
+            BlockKind::Paragraph(s) | BlockKind::Intertitle(s) | BlockKind::Quote(s) => words(s),
+            BlockKind::List(items) => items.iter().map(|i| words(i)).sum(),
+            BlockKind::Sidebar { title, blocks } => words(title) + count_words(blocks),
+        })
+        .sum()
+}

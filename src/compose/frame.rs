@@ -1,0 +1,293 @@
+//! Frames: the unit of placement. A [`Frame`] is a run of whole columns of the page grid
+//! between a top and a bottom edge; [`place_article`] puts a set article (or what is left
+//! of it) into one, and says where the rest resumes.
+//!
+//! In a frame the article's head spans the frame and gets a rule under it, its photo tops
+//! the frame's last columns, and its standfirst and body flow through the columns from the
+//! top left ([`crate::compose::flow`]). When everything fits the columns are balanced (they
+//! end level); otherwise the frame's last column ends on a jump line ("suite page 3") and
+//! the placement returns where the body resumes, for the caller to place in another frame.
+
+use super::article::{self, ArticleParts, Setter, snap_up};
+use super::display::Item;
+use super::flow::{BlockPiece, ColumnSlot, Cursor, balance, flow, line_items, offset};
+use super::{Grid, Layout, labels};
+use crate::diag::Diagnostic;
+use crate::model::{InlineRun, Lang};
+use crate::text::Line;
+
+/// Weight of the rule under an article's head, points: a hairline, lighter than the rule
+/// between articles.
+const HEAD_RULE_WIDTH: f32 = 0.5;
+
+/// A frame on the page grid: the columns `first_column .. first_column + columns` from
+/// `top` down to `bottom`, in points from the trim's top edge.
+///
+/// `columns` is at least 1 and the columns lie within the grid's (the methods clamp them).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Frame {
+    /// The frame's first column on the grid, 0-based.
+    pub first_column: u32,
+    /// Number of columns the frame spans.
+    pub columns: u32,
+    /// Top edge: the head (or the first line) starts here.
+    pub top: f32,
+    /// Bottom edge: no line goes lower unless the placement says it is overset.
+    pub bottom: f32,
+    /// Top of the page's baseline grid (under the masthead or folio). What is placed in the
+    /// frame snaps to this grid, so its lines line up with the other frames of the page.
+    pub grid_top: f32,
+}
+
+impl Frame {
+    /// The whole width of the type area, from `top` to the type area's foot, on a page whose
+    /// baseline grid starts at `grid_top`.
+    pub fn across(grid: &Grid, top: f32, grid_top: f32) -> Frame {
+        Frame { first_column: 0, columns: grid.columns, top, bottom: grid.area.bottom(), grid_top }
+    }
+
+    /// The frame's columns as grid indices, clamped to the grid.
+    fn column_range(&self, grid: &Grid) -> std::ops::Range<u32> {
+        let first = self.first_column.min(grid.columns - 1);
+        first..(first + self.columns.max(1)).min(grid.columns)
+    }
+
+    /// Left edge.
+    pub fn left(&self, grid: &Grid) -> f32 {
+        grid.column_x(self.column_range(grid).start)
+    }
+
+    /// Right edge.
+    pub fn right(&self, grid: &Grid) -> f32 {
+        grid.column_right(self.column_range(grid).end - 1)
+    }
+
+    /// The frame's columns with their line slots starting at `top`, nothing reserved.
+    pub fn column_slots(&self, grid: &Grid, top: f32) -> Vec<ColumnSlot> {
+        self.column_range(grid)
+            .map(|i| ColumnSlot {
+                x: grid.column_x(i),
+                width: grid.column_width,
+                top,
+                reserve: 0.0,
+            })
+            .collect()
+    }
+
+    /// Snaps `y` down onto the page's baseline grid.
+    fn snap(&self, y: f32, grid: &Grid) -> f32 {
+        snap(self.grid_top, y, grid.baseline)
+    }
+}
+
+/// Which headline an article's head carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Headline {
+    /// The full-size headline of the article that tops a page.
+    Main,
+    /// The smaller headline of an article that starts under another one.
+    Secondary,
+}
+
+impl Headline {
+    /// The head block of `parts` with this headline.
+    fn head(self, parts: &ArticleParts) -> &BlockPiece {
+        match self {
+            Headline::Main => &parts.head,
+            Headline::Secondary => &parts.head_secondary,
+        }
+    }
+}
+
+/// Where a placement starts in the article.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ArticleStart {
+    /// At the top: the head, the photo, the QR blocks, then the body from its beginning.
+    Head(Headline),
+    /// In the body, where an earlier frame stopped (see [`PlacedPart::next`]).
+    Continued(Cursor),
+}
+
+/// What [`place_article`] put in a frame.
+#[derive(Debug, Clone)]
+pub struct PlacedPart {
+    /// The display items, in page coordinates.
+    pub items: Vec<Item>,
+    /// The lowest point used in the frame.
+    pub bottom: f32,
+    /// Whether some text had to go lower than the frame's bottom (a piece taller than the
+    /// frame's columns).
+    pub overset: bool,
+    /// Where the article resumes in the next frame; `None` when it ended in this one.
+    pub next: Option<ArticleStart>,
+    /// Warnings from text set while placing (the jump line), about `issue.yaml`.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Places `parts` from `start` in `frame`. What does not fit is left for the next frame:
+/// then the frame's last column ends with a jump line to page `jump_to` (none when `None`,
+/// for a continuation on the same page).
+///
+/// The parts' head and photo are set for the whole type area's width
+/// ([`article::set_article`]), so a frame that takes an article's head should span the type
+/// area, as the sequential make-up's do; a continuation may go in any run of columns.
+pub fn place_article(
+    parts: &ArticleParts,
+    frame: &Frame,
+    start: ArticleStart,
+    jump_to: Option<u32>,
+    layout: &Layout<'_>,
+) -> PlacedPart {
+    let grid = &layout.grid;
+    let mut items = Vec::new();
+    let mut warnings = Vec::new();
+    let (mut columns, cursor, corner, top) = match start {
+        ArticleStart::Head(headline) => {
+            let top = place_head(parts, headline, frame, layout, &mut items);
+            (
+                first_columns(parts, frame, top, grid),
+                Cursor::default(),
+                parts.qr_corner.as_ref(),
+                top,
+            )
+        }
+        ArticleStart::Continued(cursor) => {
+            (frame.column_slots(grid, frame.top), cursor, None, frame.top)
+        }
+    };
+    // The corner QR block sits at the foot of the frame's last column, under the balanced
+    // columns when the article ends here.
+    let corner_x = columns.last().map_or(frame.left(grid), |c| c.x);
+    let body = &parts.body;
+    let lead_bottom = columns.iter().map(|c| c.top).fold(top, f32::max);
+
+    if let Some(done) = balance(body, cursor, &columns, frame.bottom, grid.baseline) {
+        items.extend(done.items(body));
+        let mut bottom = done.bottom.max(lead_bottom);
+        if let Some(block) = corner {
+            let top = done.limit - block.height;
+            items.extend(block.items.iter().map(|i| offset(i, corner_x, top)));
+            bottom = bottom.max(done.limit);
+        }
+        return PlacedPart { items, bottom, overset: done.overfull, next: None, warnings };
+    }
+
+    // The article goes on elsewhere: say where, at the foot of the last column.
+    let jump_style = &layout.config.styles.meta;
+    let jump = jump_to.and_then(|page| jump_line(layout, parts.lang, page, &mut warnings));
+    if let (Some(last), Some(_)) = (columns.last_mut(), &jump) {
+        last.reserve += jump_style.leading;
+    }
+    let part = flow(body, cursor, &columns, frame.bottom);
+    items.extend(part.items(body));
+    let mut bottom = part.bottom.max(lead_bottom);
+    // The corner block takes the very foot; the jump line goes just above it.
+    let mut foot = frame.bottom;
+    if let Some(block) = corner {
+        foot -= block.height;
+        items.extend(block.items.iter().map(|i| offset(i, corner_x, foot)));
+        bottom = frame.bottom;
+    }
+    if let (Some(line), Some(last)) = (&jump, columns.last()) {
+        let x = last.x + last.width - line.width;
+        let baseline = foot - jump_style.leading + article::ascent(jump_style);
+        items.extend(line_items(line, x, baseline, jump_style.color));
+        bottom = frame.bottom;
+    }
+    PlacedPart {
+        items,
+        bottom,
+        overset: part.overfull,
+        next: Some(ArticleStart::Continued(part.next)),
+        warnings,
+    }
+}
+
+/// Whether the whole of `parts`, headed with `headline`, fits in `frame` without overset.
+pub fn article_fits(parts: &ArticleParts, frame: &Frame, headline: Headline, grid: &Grid) -> bool {
+    let top = frame.snap(frame.top + head_height(parts, headline), grid);
+    let columns = first_columns(parts, frame, top, grid);
+    let lead_fits = columns.iter().all(|c| c.top <= frame.bottom);
+    lead_fits
+        && balance(&parts.body, Cursor::default(), &columns, frame.bottom, grid.baseline)
+            .is_some_and(|done| !done.overfull)
+}
+
+/// Height taken by the head with `headline`, or by the QR block beside it when taller.
+fn head_height(parts: &ArticleParts, headline: Headline) -> f32 {
+    let qr_height = parts.qr_head.as_ref().map_or(0.0, |q| q.height);
+    headline.head(parts).height.max(qr_height)
+}
+
+/// Places the head across the frame with the QR block at its top right, the rule under it
+/// and the photo over the last columns; returns where the body starts (on the grid).
+fn place_head(
+    parts: &ArticleParts,
+    headline: Headline,
+    frame: &Frame,
+    layout: &Layout<'_>,
+    items: &mut Vec<Item>,
+) -> f32 {
+    let grid = &layout.grid;
+    let (left, right) = (frame.left(grid), frame.right(grid));
+    items.extend(headline.head(parts).items.iter().map(|i| offset(i, left, frame.top)));
+    if let Some(qr) = &parts.qr_head {
+        let x = right - grid.column_width;
+        items.extend(qr.items.iter().map(|i| offset(i, x, frame.top)));
+    }
+    let top = frame.snap(frame.top + head_height(parts, headline), grid);
+    // Half a line above the body's first slot, clear of both.
+    let rule_y = top - 0.5 * grid.baseline;
+    items.push(Item::Rule {
+        from: (left, rule_y),
+        to: (right, rule_y),
+        width: HEAD_RULE_WIDTH,
+        color: layout.config.styles.rule_color,
+    });
+    if let Some(lead) = &parts.lead {
+        let range = frame.column_range(grid);
+        let x = grid.column_x(range.end - parts.lead_columns.min(range.len() as u32));
+        items.extend(lead.items.iter().map(|i| offset(i, x, top)));
+    }
+    top
+}
+
+/// The columns of the frame that takes the article's head, when its body starts at `top`:
+/// the photo covers the last columns, the QR corner block takes the foot of the last one.
+fn first_columns(parts: &ArticleParts, frame: &Frame, top: f32, grid: &Grid) -> Vec<ColumnSlot> {
+    let mut columns = frame.column_slots(grid, top);
+    // The photo sits over the last columns, so the text starts at the top left.
+    if let Some(lead) = &parts.lead {
+        for column in columns.iter_mut().rev().take(parts.lead_columns as usize) {
+            column.top = top + lead.height;
+        }
+    }
+    if let (Some(corner), Some(last)) = (&parts.qr_corner, columns.last_mut()) {
+        last.reserve = corner.height + grid.baseline;
+    }
+    columns
+}
+
+/// "Suite page 3": the jump line at the foot of a frame an article continues from.
+fn jump_line(
+    layout: &Layout<'_>,
+    lang: Lang,
+    page: u32,
+    warnings: &mut Vec<Diagnostic>,
+) -> Option<Line> {
+    let config = layout.config;
+    let labels = labels::labels(config, lang);
+    let text = labels::fill(&labels.continued, &[("page", &page.to_string())]);
+    let mut setter =
+        Setter::new(layout.engine, config, &layout.grid, lang, std::path::Path::new("issue.yaml"));
+    let mut style = config.styles.meta.clone();
+    style.emphasis.italic = true;
+    let line = setter.set(&[InlineRun::plain(text)], &style, layout.grid.column_width);
+    warnings.extend(setter.take_issue_warnings(Some("labels")));
+    line.into_iter().next()
+}
+
+/// Snaps `y` down the page to the baseline grid that starts at `top`.
+pub(super) fn snap(top: f32, y: f32, baseline: f32) -> f32 {
+    top + snap_up(y - top, baseline)
+}

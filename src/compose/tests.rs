@@ -1,0 +1,165 @@
+//! Tests of frames and placement on real set articles.
+
+use std::path::PathBuf;
+
+use super::article::{ArticleParts, set_article};
+use super::display::Item;
+use super::flow::{Cursor, Flowable};
+use super::*;
+use crate::load::default_config;
+use crate::model::{Article, Block, BlockKind, InlineRun, Lang};
+use crate::text::fonts::FontBook;
+
+/// A text engine with the fonts of `config`, for the tests of compose's modules.
+pub(super) fn engine(config: &IssueConfig) -> TextEngine {
+    TextEngine::new(FontBook::new(&config.fonts).unwrap(), &config.hyphenation)
+}
+
+/// An article of `paragraphs` paragraphs of running text, no photo.
+fn article(paragraphs: usize) -> Article {
+    let text = "Le conseil municipal a voté mardi le budget de l'année prochaine, après trois \
+                heures de débats sur la rénovation des écoles et l'éclairage des rues. ";
+    Article {
+        path: PathBuf::from("a.md"),
+        lang: Lang::Fr,
+        kicker: None,
+        title: "Le budget voté".to_string(),
+        standfirst: None,
+        author: None,
+        date: None,
+        updated: None,
+        access: None,
+        url: None,
+        url_line: None,
+        keywords: Vec::new(),
+        photo: None,
+        reading_time: None,
+        body: (0..paragraphs)
+            .map(|i| Block {
+                kind: BlockKind::Paragraph(vec![InlineRun::plain(text.repeat(2 + i % 3))]),
+                line: 5 + 2 * i,
+            })
+            .collect(),
+        warnings: Vec::new(),
+    }
+}
+
+fn set(config: &IssueConfig, engine: &TextEngine, paragraphs: usize) -> ArticleParts {
+    let grid = Grid::new(config);
+    set_article(engine, config, &grid, &article(paragraphs), None).unwrap()
+}
+
+/// The text of every body line, in reading order.
+fn body_lines(parts: &ArticleParts) -> Vec<String> {
+    parts
+        .body
+        .iter()
+        .flat_map(|f| match f {
+            Flowable::Lines(p) => p.lines.clone(),
+            Flowable::Block(_) => Vec::new(),
+        })
+        .map(|line| line.runs.iter().map(|r| r.text.as_str()).collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+/// The text items of `items` joined per baseline and column, in placement order.
+fn placed_lines(items: &[Item], grid: &Grid) -> Vec<String> {
+    let mut lines: Vec<((i64, i64), Vec<String>)> = Vec::new();
+    for item in items {
+        if let Item::Text { x, y, run, .. } = item {
+            let column = ((x - grid.area.x) / (grid.column_width + grid.gutter)).floor() as i64;
+            let key = (column, (y * 100.0).round() as i64);
+            match lines.last_mut() {
+                Some((k, words)) if *k == key => words.push(run.text.clone()),
+                _ => lines.push((key, vec![run.text.clone()])),
+            }
+        }
+    }
+    lines.into_iter().map(|(_, words)| words.join(" ")).collect()
+}
+
+#[test]
+fn a_body_continued_through_narrow_frames_places_every_line_once_inside_them() {
+    let config = default_config();
+    let engine = engine(&config);
+    let layout = Layout::new(&engine, &config);
+    let grid = &layout.grid;
+    let parts = set(&config, &engine, 14);
+    // The last two of three columns, on the lower half of the page.
+    let top = layout.content_top(2) + 20.0 * grid.baseline;
+    let frame =
+        Frame { first_column: 1, columns: 2, top, bottom: grid.area.bottom(), grid_top: top };
+    let (left, right) = (frame.left(grid), frame.right(grid));
+    assert_eq!(left, grid.column_x(1));
+    assert_eq!(right, grid.area.right());
+
+    let mut start = ArticleStart::Continued(Cursor::default());
+    let mut placed = Vec::new();
+    let mut frames = 0;
+    loop {
+        frames += 1;
+        assert!(frames < 20, "the placement moves forward");
+        let part = place_article(&parts, &frame, start, None, &layout);
+        assert!(!part.overset);
+        assert!(part.bottom <= frame.bottom + 0.01, "{} > {}", part.bottom, frame.bottom);
+        for item in &part.items {
+            if let Item::Text { x, y, run, .. } = item {
+                let end = run.glyphs.last().map_or(0.0, |g| g.x + g.advance);
+                assert!(x + run.x >= left - 0.01 && x + run.x + end <= right + 0.01, "{run:?}");
+                assert!(*y > frame.top && *y <= frame.bottom, "baseline {y} outside the frame");
+            }
+        }
+        placed.extend(placed_lines(&part.items, grid));
+        match part.next {
+            Some(next) => start = next,
+            None => break,
+        }
+    }
+    assert!(frames > 1, "fourteen paragraphs need more than half a page of two columns");
+    assert_eq!(placed, body_lines(&parts));
+}
+
+#[test]
+fn an_article_that_goes_on_ends_its_frame_with_a_jump_line() {
+    let config = default_config();
+    let engine = engine(&config);
+    let layout = Layout::new(&engine, &config);
+    let grid = &layout.grid;
+    let parts = set(&config, &engine, 30);
+    let top = layout.content_top(1);
+    let frame = Frame::across(grid, top, top);
+    assert!(!article_fits(&parts, &frame, Headline::Main, grid));
+    let part = place_article(&parts, &frame, ArticleStart::Head(Headline::Main), Some(7), &layout);
+    assert!(matches!(part.next, Some(ArticleStart::Continued(c)) if c.piece > 0));
+    let lines = placed_lines(&part.items, grid);
+    assert_eq!(lines.last().map(String::as_str), Some("Suite page 7"), "{lines:?}");
+    // Without a page to jump to, the column keeps its last line for text.
+    let part = place_article(&parts, &frame, ArticleStart::Head(Headline::Main), None, &layout);
+    assert!(!placed_lines(&part.items, grid).iter().any(|l| l.starts_with("Suite")));
+}
+
+#[test]
+fn an_article_that_fits_a_frame_ends_in_it() {
+    let config = default_config();
+    let engine = engine(&config);
+    let layout = Layout::new(&engine, &config);
+    let grid = &layout.grid;
+    let parts = set(&config, &engine, 3);
+    let grid_top = layout.content_top(1);
+    // Off the grid: what the frame holds snaps to the page's grid all the same.
+    let top = grid_top + 30.4 * grid.baseline;
+    let frame = Frame::across(grid, top, grid_top);
+    assert!(article_fits(&parts, &frame, Headline::Secondary, grid));
+    let part =
+        place_article(&parts, &frame, ArticleStart::Head(Headline::Secondary), Some(2), &layout);
+    assert!(part.next.is_none() && !part.overset);
+    assert!(part.bottom > top && part.bottom <= frame.bottom);
+    // The body starts on the page's baseline grid, half a line under the head's rule.
+    let rule_y = part.items.iter().find_map(|item| match item {
+        Item::Rule { from, .. } if from.1 > top => Some(from.1),
+        _ => None,
+    });
+    let lines_down = (rule_y.unwrap() + 0.5 * grid.baseline - grid_top) / grid.baseline;
+    assert!((lines_down - lines_down.round()).abs() < 1e-3, "{lines_down}");
+    assert_eq!(placed_lines(&part.items, grid).last(), body_lines(&parts).last());
+}
