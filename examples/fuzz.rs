@@ -127,7 +127,9 @@ fn main() {
     for target in targets::TARGETS {
         let seeds: Vec<Vec<u8>> =
             target.seeds.iter().map(|s| std::fs::read(root.join(s)).expect("seed file")).collect();
-        let mut rng = Rng(seed ^ target.name.len() as u64 * 0x9E37_79B9_7F4A_7C15);
+        // Each target its own sequence (never zero, which xorshift cannot leave).
+        let salt = target.name.bytes().fold(0u64, |h, b| (h << 8 | u64::from(b)).rotate_left(3));
+        let mut rng = Rng((seed ^ salt) | 1);
         let started = Instant::now();
         let mut executions = 0u64;
         let mut slowest = Duration::ZERO;

@@ -46,7 +46,7 @@ pub fn install_interrupt_cleanup() {
 }
 
 /// Removes temporary files left in `folder` by a killed run: those of a process that is
-/// gone, and any older than [`STALE_AFTER`]. Another build's file, still being written, is
+/// gone, and any older than an hour. Another build's file, still being written, is
 /// left alone.
 pub fn remove_stale_temporaries(folder: &Path) {
     let Ok(entries) = fs::read_dir(folder) else { return };
