@@ -153,9 +153,16 @@ pub fn typeset(issue: &Issue, settings: &Settings, on_article_set: &(dyn Fn() + 
             return typeset;
         }
     };
+    let gaps = font_coverage::fallback_warnings(
+        &issue.articles,
+        &fonts,
+        &config.styles,
+        issue.config_file.as_deref(),
+    );
     let engine = TextEngine::new(fonts, &config.hyphenation);
     let grid = Grid::new(config);
     clock.lap(&mut typeset.stages, "load");
+    typeset.issue_findings.extend(gaps);
 
     let set: Vec<SetArticle> = issue
         .articles
@@ -217,7 +224,7 @@ pub fn typeset(issue: &Issue, settings: &Settings, on_article_set: &(dyn Fn() + 
             .collect();
         clock.lap(&mut typeset.stages, "render");
 
-        let mut newly_failed = false;
+        let mut newly_failed = fail_articles_of_broken_photos(issue, &rendered, &mut outcomes);
         for (entry, outcome) in issue.articles.iter().zip(outcomes.iter_mut()) {
             let (Ok(article), Some(placement)) = (&entry.article, &outcome.placement) else {
                 continue;
@@ -254,6 +261,43 @@ pub fn typeset(issue: &Issue, settings: &Settings, on_article_set: &(dyn Fn() + 
     }
     typeset.articles = outcomes;
     typeset
+}
+
+/// The safety net behind the load stage's photo checks: a photo that still fails while a
+/// PDF is made fails the articles that use it (each of them, at its `photo` line), not the
+/// issue, and the pages are made again without them. Returns whether any article failed.
+fn fail_articles_of_broken_photos(
+    issue: &Issue,
+    rendered: &[RenderedFile],
+    outcomes: &mut [ArticleOutcome],
+) -> bool {
+    let broken: Vec<&Diagnostic> = rendered
+        .iter()
+        .filter_map(|file| file.rendered.as_ref().err())
+        .filter(|d| d.file.is_some())
+        .collect();
+    let mut failed = false;
+    for (entry, outcome) in issue.articles.iter().zip(outcomes.iter_mut()) {
+        let Ok(Article { photo: Some(photo), .. }) = &entry.article else { continue };
+        let Some(error) = broken.iter().find(|d| d.file.as_deref() == Some(&photo.path)) else {
+            continue;
+        };
+        if outcome.is_ok() {
+            let mut d = Diagnostic::error(
+                error.kind,
+                format!("photo {} cannot be used: {}", photo.path.display(), error.message),
+            )
+            .in_file(&entry.path)
+            .field("photo.file");
+            if let Some(line) = photo.line {
+                d = d.at(line, 1);
+            }
+            outcome.errors.push(d);
+            outcome.placement = None;
+            failed = true;
+        }
+    }
+    failed
 }
 
 /// An article after the text stage, or why it failed.
@@ -392,6 +436,7 @@ fn plan_files(
 }
 
 pub mod file_names;
+mod font_coverage;
 
 /// Wall time per stage.
 struct Stopwatch(Instant);

@@ -96,7 +96,7 @@ pub(super) fn jpeg_quality(options: &RenderOptions) -> Option<u8> {
 /// Stores a converted photo (`source` of `channels` samples a pixel, turned into CMYK row by
 /// row by `convert_row`) as a CMYK JPEG at `quality`, or losslessly when `quality` is `None`
 /// or the image cannot be a JPEG.
-fn store_converted(
+pub(super) fn store_converted(
     source: &[u8],
     channels: usize,
     (width, height): (u32, u32),
@@ -126,6 +126,7 @@ pub(super) fn convert_cmyk(
     path: &Path,
     bytes: &[u8],
     info: &JpegInfo,
+    orientation: image::metadata::Orientation,
     space: &OutputSpace,
     options: &RenderOptions,
 ) -> Result<Option<(EncodedImage, Vec<Diagnostic>)>, Diagnostic> {
@@ -158,6 +159,8 @@ pub(super) fn convert_cmyk(
         // Stored inverted, Adobe-style: back to ink amounts.
         samples.iter_mut().for_each(|v| *v = 255 - *v);
     }
+    let (samples, (width, height)) =
+        super::orient::reorient(samples, (width, height), 4, orientation);
     let limit = ink_limit(options.output.tac);
     let convert_row = |source: &[u8], cmyk: &mut [u8]| {
         transform.convert(source, cmyk);

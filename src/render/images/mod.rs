@@ -19,11 +19,12 @@
 //! shared. Same inputs, same bytes, whatever the number of threads.
 //!
 //! Files: `jpeg.rs` (JPEG headers in, CMYK JPEGs out), `convert.rs` (colour conversion of
-//! photos), `ink.rs` (total ink limit).
+//! photos), `ink.rs` (total ink limit), `orient.rs` (EXIF orientation).
 
 mod convert;
 mod ink;
 mod jpeg;
+mod orient;
 
 use std::collections::BTreeMap;
 use std::io::{Cursor, Write};
@@ -241,6 +242,8 @@ fn encode_file(
         .hint("scale the photo down to about 200 ppi at its printed size"));
     }
 
+    // Phones store portraits as landscapes tagged "turn me": turned before anything else.
+    let orientation = orient::orientation_of(&bytes);
     if let Some(info) = &jpeg {
         // A CMYK photo separated for another printing condition (it embeds a CMYK profile
         // that is not the output profile) carries that press's ink totals, too much for
@@ -251,9 +254,16 @@ fn encode_file(
             && !info.embeds_profile(space.profile());
         if foreign
             && info.pdf_compatible
-            && let Some(converted) = convert_cmyk(path, &bytes, info, space, options)?
+            && let Some(converted) = convert_cmyk(path, &bytes, info, orientation, space, options)?
         {
             return Ok(converted);
+        }
+        if info.pdf_compatible
+            && matches!(info.components, 1 | 4)
+            && orientation != image::metadata::Orientation::NoTransforms
+        {
+            let turned = orient::turned_jpeg(path, &bytes, info, orientation, options)?;
+            return Ok((turned, Vec::new()));
         }
         if info.pdf_compatible && matches!(info.components, 1 | 4) {
             let gray = info.components == 1;
@@ -278,8 +288,9 @@ fn encode_file(
         Some(info) => info.embedded_profile(),
         None => decoder.icc_profile().ok().flatten(),
     };
-    let image =
+    let mut image =
         DynamicImage::from_decoder(decoder).map_err(|e| fail(format!("corrupt image: {e}")))?;
+    image.apply_orientation(orientation);
     drop(bytes);
     if !image.color().has_color() {
         // Greyscale stays grey (black ink only); transparency is flattened on paper white.

@@ -1,0 +1,150 @@
+//! EXIF orientation: a phone stores a portrait photo as a landscape one with a tag saying
+//! "turn me"; the PDF must carry the photo turned, since no PDF reader looks at EXIF.
+//!
+//! The load stage already gives the layout the size as printed; here the samples are
+//! turned before colour conversion and cropping. A greyscale or CMYK JPEG that would have
+//! gone in byte for byte is decoded, turned and stored again (grey losslessly, CMYK as the
+//! issue stores converted photos), since a DCT stream cannot be turned in the PDF.
+
+use std::io::Cursor;
+use std::path::Path;
+
+use image::metadata::Orientation;
+use image::{ImageDecoder, ImageReader};
+
+use super::convert::{jpeg_quality, store_converted};
+use super::jpeg::{JpegInfo, ycck_to_inks};
+use super::{EncodedImage, compress_rows};
+use crate::diag::Diagnostic;
+use crate::render::RenderOptions;
+
+/// The EXIF orientation of an image file (no tag, or an unreadable one: as stored).
+pub(super) fn orientation_of(bytes: &[u8]) -> Orientation {
+    ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .ok()
+        .and_then(|reader| reader.into_decoder().ok())
+        .and_then(|mut decoder| decoder.orientation().ok())
+        .unwrap_or(Orientation::NoTransforms)
+}
+
+/// Turns `samples` (`channels` bytes a pixel, `width` x `height`) as `orientation` says;
+/// returns them with their new size.
+pub(super) fn reorient(
+    samples: Vec<u8>,
+    (width, height): (u32, u32),
+    channels: usize,
+    orientation: Orientation,
+) -> (Vec<u8>, (u32, u32)) {
+    if orientation == Orientation::NoTransforms {
+        return (samples, (width, height));
+    }
+    let (w, h) = (width as usize, height as usize);
+    let swaps = matches!(
+        orientation,
+        Orientation::Rotate90
+            | Orientation::Rotate270
+            | Orientation::Rotate90FlipH
+            | Orientation::Rotate270FlipH
+    );
+    let (out_w, out_h) = if swaps { (h, w) } else { (w, h) };
+    let mut out = vec![0u8; samples.len()];
+    for y in 0..out_h {
+        for x in 0..out_w {
+            // The stored pixel that lands at (x, y) once turned.
+            let (sx, sy) = match orientation {
+                Orientation::FlipHorizontal => (w - 1 - x, y),
+                Orientation::Rotate180 => (w - 1 - x, h - 1 - y),
+                Orientation::FlipVertical => (x, h - 1 - y),
+                Orientation::Rotate90FlipH => (y, x),
+                Orientation::Rotate90 => (y, h - 1 - x),
+                Orientation::Rotate270FlipH => (w - 1 - y, h - 1 - x),
+                Orientation::Rotate270 => (w - 1 - y, x),
+                Orientation::NoTransforms => (x, y),
+            };
+            let from = (sy * w + sx) * channels;
+            let to = (y * out_w + x) * channels;
+            out[to..to + channels].copy_from_slice(&samples[from..from + channels]);
+        }
+    }
+    (out, (out_w as u32, out_h as u32))
+}
+
+/// A greyscale or CMYK JPEG that the press could take as it is but that must be turned:
+/// decoded, turned, and stored again (grey losslessly; CMYK as converted photos are).
+pub(super) fn turned_jpeg(
+    path: &Path,
+    bytes: &[u8],
+    info: &JpegInfo,
+    orientation: Orientation,
+    options: &RenderOptions,
+) -> Result<EncodedImage, Diagnostic> {
+    let fail = |why: String| Diagnostic::error("image", why).in_file(path);
+    let gray = info.components == 1;
+    let stored = match (gray, info.ycck) {
+        (true, _) => zune_core::colorspace::ColorSpace::Luma,
+        (false, true) => zune_core::colorspace::ColorSpace::YCCK,
+        (false, false) => zune_core::colorspace::ColorSpace::CMYK,
+    };
+    let decoder_options =
+        zune_core::options::DecoderOptions::default().jpeg_set_out_colorspace(stored);
+    let mut decoder = zune_jpeg::JpegDecoder::new_with_options(Cursor::new(bytes), decoder_options);
+    let mut samples = decoder.decode().map_err(|e| fail(format!("corrupt image: {e}")))?;
+    let channels = if gray { 1 } else { 4 };
+    if samples.len() != info.size.0 as usize * info.size.1 as usize * channels {
+        return Err(fail("the JPEG decodes to another size than its header says".into()));
+    }
+    if info.ycck {
+        samples.chunks_exact_mut(4).for_each(ycck_to_inks);
+    } else if info.adobe && !gray {
+        // Stored inverted, Adobe-style: back to ink amounts.
+        samples.iter_mut().for_each(|v| *v = 255 - *v);
+    }
+    let (samples, (width, height)) = reorient(samples, info.size, channels, orientation);
+    if gray {
+        let row = width as usize;
+        let data = compress_rows(&samples, row, row, |source, out| out.copy_from_slice(source));
+        return Ok(EncodedImage::new(data, false, true, (width, height), "Gray (turned)".into()));
+    }
+    let color = "CMYK (turned)".to_string();
+    Ok(store_converted(&samples, 4, (width, height), color, jpeg_quality(options), |s, out| {
+        out.copy_from_slice(s)
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A 3 x 2 image whose pixels are their own indices.
+    fn numbered() -> Vec<u8> {
+        (0..6).collect()
+    }
+
+    #[test]
+    fn every_orientation_turns_as_exif_says() {
+        // Stored:  0 1 2
+        //          3 4 5
+        let cases = [
+            (Orientation::NoTransforms, (3, 2), vec![0, 1, 2, 3, 4, 5]),
+            (Orientation::FlipHorizontal, (3, 2), vec![2, 1, 0, 5, 4, 3]),
+            (Orientation::Rotate180, (3, 2), vec![5, 4, 3, 2, 1, 0]),
+            (Orientation::FlipVertical, (3, 2), vec![3, 4, 5, 0, 1, 2]),
+            (Orientation::Rotate90FlipH, (2, 3), vec![0, 3, 1, 4, 2, 5]),
+            (Orientation::Rotate90, (2, 3), vec![3, 0, 4, 1, 5, 2]),
+            (Orientation::Rotate270FlipH, (2, 3), vec![5, 2, 4, 1, 3, 0]),
+            (Orientation::Rotate270, (2, 3), vec![2, 5, 1, 4, 0, 3]),
+        ];
+        for (orientation, size, expected) in cases {
+            let (turned, turned_size) = reorient(numbered(), (3, 2), 1, orientation);
+            assert_eq!((turned, turned_size), (expected, size), "{orientation:?}");
+        }
+    }
+
+    #[test]
+    fn multi_channel_pixels_move_whole() {
+        let samples: Vec<u8> = (0..24).collect(); // 3 x 2, four bytes a pixel
+        let (turned, _) = reorient(samples, (3, 2), 4, Orientation::Rotate90);
+        assert_eq!(&turned[..8], &[12, 13, 14, 15, 0, 1, 2, 3]);
+    }
+}
