@@ -165,9 +165,12 @@ pub fn place_article(
         items.extend(done.items(body));
         let mut bottom = done.bottom.max(lead_bottom);
         if let Some(block) = corner {
-            let top = done.limit - block.height;
-            items.extend(block.items.iter().map(|i| offset(i, corner_x, top)));
-            bottom = bottom.max(done.limit);
+            // Never over the photo and caption that head the last column: when the columns
+            // balance short, the block goes under them and the article ends lower.
+            let under_lead = columns.last().map_or(top, |c| c.top + grid.baseline);
+            let block_top = (done.limit - block.height).max(under_lead);
+            items.extend(block.items.iter().map(|i| offset(i, corner_x, block_top)));
+            bottom = bottom.max(block_top + block.height);
         }
         return PlacedPart { items, bottom, overset: done.overfull, next: None, warnings };
     }
