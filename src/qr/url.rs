@@ -230,7 +230,7 @@ pub fn with_tracking(url: &str, params: &[(String, String)]) -> String {
 /// The address printed for humans, as browsers show it: without the scheme and a bare
 /// trailing `/` (`liberte-actus.fr/1719`), the host in Unicode rather than IDNA punycode,
 /// and percent-encoded UTF-8 decoded where that cannot change what a reader would type back
-/// ([`decode_for_display`]). Returns it with the byte offsets where a line may break, as long
+/// (see `decode_for_display`). Returns it with the byte offsets where a line may break, as long
 /// addresses are broken in print: after `/`, before `.` `-` `_` `?` `#` `&` `=`; never at
 /// either end. Pass the URL before [`with_tracking`]; the QR code keeps the encoded URL.
 pub fn display_address(url: &str) -> (String, Vec<usize>) {
