@@ -31,6 +31,8 @@ fn article(paragraphs: usize) -> Article {
         access: None,
         url: None,
         url_line: None,
+        short_url: None,
+        short_url_line: None,
         keywords: Vec::new(),
         photo: None,
         reading_time: None,

@@ -225,13 +225,17 @@ pub fn typeset(issue: &Issue, settings: &Settings, on_article_set: &(dyn Fn() + 
         clock.lap(&mut typeset.stages, "render");
 
         let mut newly_failed = fail_articles_of_broken_photos(issue, &rendered, &mut outcomes);
+        // Compose should leave nothing overlapping; this is what makes sure a page with an
+        // overlap is never produced silently.
+        let overlaps: Vec<check::overlap::Overlap> =
+            pages.iter().flat_map(check::overlap::page_overlaps).collect();
         for (entry, outcome) in issue.articles.iter().zip(outcomes.iter_mut()) {
             let (Ok(article), Some(placement)) = (&entry.article, &outcome.placement) else {
                 continue;
             };
             let findings = check::findings(article, placement, &pages, &config.photo);
             outcome.photos = findings.photos;
-            let mut errors = Vec::new();
+            let mut errors = check::overlap_findings(article, placement, &overlaps);
             for finding in findings.diagnostics {
                 if finding.is_error() || (settings.strict && finding.kind != "overset") {
                     errors.push(as_error(finding));
@@ -248,8 +252,17 @@ pub fn typeset(issue: &Issue, settings: &Settings, on_article_set: &(dyn Fn() + 
         clock.lap(&mut typeset.stages, "check");
         if !newly_failed {
             typeset.issue_findings.extend(furniture_warnings);
+            let placed: Vec<&ArticlePlacement> =
+                outcomes.iter().filter_map(|o| o.placement.as_ref()).collect();
+            let furniture: Vec<Diagnostic> =
+                check::furniture_overlaps(&placed, &overlaps).collect();
+            // The furniture is on every page: with an overlap there, no file is written.
+            let furniture_failed = !furniture.is_empty();
+            typeset.issue_findings.extend(furniture);
             typeset.pages = pages;
-            typeset.files = rendered;
+            if !furniture_failed {
+                typeset.files = rendered;
+            }
             break;
         }
         // Strip what the failed round added, so the next round reports it afresh.

@@ -321,6 +321,8 @@ pub(super) struct RawQr {
     pub(super) ec: Option<Spanned<Text>>,
     pub(super) module_mm: Option<Spanned<f32>>,
     pub(super) url_pattern: Option<Text>,
+    pub(super) short_url: Option<Text>,
+    pub(super) address_lines: Option<Spanned<usize>>,
     pub(super) tracking: Option<BTreeMap<String, Text>>,
 }
 
