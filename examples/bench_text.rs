@@ -7,8 +7,8 @@
 
 use std::time::{Duration, Instant};
 
+use rotative::fonts::{FontBook, bundled_family};
 use rotative::model::{Align, Emphasis, FontRoles, HyphenationSpec, InlineRun, Lang};
-use rotative::text::fonts::{FontBook, bundled_family};
 use rotative::text::{ParagraphStyle, TextEngine};
 
 const DEFAULT: &str = include_str!("../tests/fixtures/text/liberte-actus-1719.md");

@@ -17,7 +17,8 @@
 //! | check | [`check`] | pages as rendered | findings per article |
 //!
 //! Shared by the stages: the validated [`model`], [`geom`] (points, rectangles),
-//! [`color`], [`diag`] (diagnostics with file and line) and [`qr`] (the QR block's data).
+//! [`color`], [`diag`] (diagnostics with file and line), [`fonts`] (loaded once, used by
+//! shaping and embedding) and [`qr`] (the QR block's data).
 //! [`batch`] is the command's driver around the pipeline: output files, atomic writes, the
 //! JSON report.
 #![forbid(unsafe_code)]
@@ -42,6 +43,7 @@ pub mod pipeline;
 
 pub mod color;
 pub mod diag;
+pub mod fonts;
 pub mod geom;
 pub mod model;
 pub mod qr;

@@ -498,6 +498,11 @@ pub struct QrSpec {
     pub url_pattern: Option<String>,
     /// Query parameters appended to printed URLs, e.g. `[("utm_source", "print")]`.
     pub tracking: Vec<(String, String)>,
+    /// Pattern of the short address printed instead of a long one, e.g. `{site}/{id}`, for
+    /// articles without `short_url`.
+    pub short_url: Option<String>,
+    /// Lines the printed address may take before its short form is printed instead.
+    pub address_lines: usize,
 }
 
 /// Photo checks.
@@ -539,6 +544,11 @@ pub struct Article {
     pub url: Option<String>,
     /// Line of the `url` field in the file, for later messages.
     pub url_line: Option<usize>,
+    /// A short address printed under the QR code when `url` is too long to print (the code
+    /// still encodes `url`).
+    pub short_url: Option<String>,
+    /// Line of the `short_url` field.
+    pub short_url_line: Option<usize>,
     /// Keywords.
     pub keywords: Vec<String>,
     /// Lead photo.

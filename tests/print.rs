@@ -81,7 +81,7 @@ fn pdf_x1a_has_only_cmyk_and_grey_and_no_transparency() {
     }
     // Content streams use CMYK/grey operators only.
     for (_, page) in doc.get_pages() {
-        let content = doc.get_page_content(page).unwrap();
+        let content = doc.get_page_content(page);
         let ops = lopdf::content::Content::decode(&content).unwrap();
         for op in ops.operations {
             assert!(op.operator != "rg" && op.operator != "RG", "RGB colour operator");

@@ -38,7 +38,7 @@ fn the_symbol_is_drawn_as_black_only_vector_paths() {
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
     let doc = lopdf::Document::load(pdfs_in(&out).remove(0)).unwrap();
     let first = *doc.get_pages().values().next().unwrap();
-    let content = lopdf::content::Content::decode(&doc.get_page_content(first).unwrap()).unwrap();
+    let content = lopdf::content::Content::decode(&doc.get_page_content(first)).unwrap();
     let ops = &content.operations;
     // Find a fill in 0 0 0 1 k followed by many `re` before `f`: the symbol's runs.
     let mut best = 0;
@@ -106,7 +106,7 @@ fn placement_off_prints_no_code() {
     }
     let doc = lopdf::Document::load(&pdf).unwrap();
     let first = *doc.get_pages().values().next().unwrap();
-    let content = lopdf::content::Content::decode(&doc.get_page_content(first).unwrap()).unwrap();
+    let content = lopdf::content::Content::decode(&doc.get_page_content(first)).unwrap();
     let rects = content.operations.iter().filter(|o| o.operator == "re").count();
     assert!(rects < 50, "no symbol drawn: {rects} rectangles");
 }

@@ -18,8 +18,14 @@ pub enum WriteStatus {
 }
 
 /// Prefix of temporary files, so a later run can recognise and remove leftovers of a run
-/// that was killed outright (SIGKILL gives no chance to clean up).
+/// that was killed outright (SIGKILL gives no chance to clean up). The full name is
+/// `.rotative-tmp-<process id>-<random>-<file name>`: two builds into one folder never
+/// share a temporary file, and each can tell whose a leftover is.
 const TEMP_PREFIX: &str = ".rotative-tmp-";
+
+/// A temporary file older than this is a leftover whatever its process id says (the id
+/// may have been reused): no build spends an hour writing one file.
+const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// Temporary files being written, removed by the signal handler on Ctrl-C or SIGTERM.
 fn in_flight() -> &'static Mutex<Vec<PathBuf>> {
@@ -39,14 +45,52 @@ pub fn install_interrupt_cleanup() {
     });
 }
 
-/// Removes temporary files left in `folder` by a killed run.
+/// Removes temporary files left in `folder` by a killed run: those of a process that is
+/// gone, and any older than an hour. Another build's file, still being written, is
+/// left alone.
 pub fn remove_stale_temporaries(folder: &Path) {
     let Ok(entries) = fs::read_dir(folder) else { return };
     for entry in entries.flatten() {
-        if entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix(TEMP_PREFIX) else { continue };
+        let owner = rest.split('-').next().and_then(|pid| pid.parse::<u32>().ok());
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > STALE_AFTER);
+        let orphaned = match owner {
+            Some(pid) => pid != std::process::id() && !process_alive(pid),
+            // Not a name this version writes: judged by age only.
+            None => false,
+        };
+        if orphaned || old {
             let _ = fs::remove_file(entry.path());
         }
     }
+}
+
+/// Whether process `pid` is running. Where that cannot be told (no `/proc`), it is taken
+/// as running, and its files go only once stale by age.
+fn process_alive(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    !proc.is_dir() || proc.join(pid.to_string()).exists()
+}
+
+/// A name for the temporary file of `name` that no other build, and no other write of
+/// this one, uses: the process id and 64 random bits.
+fn temporary_name(name: &str) -> String {
+    use std::hash::{BuildHasher, Hasher};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    // `RandomState` is seeded from the operating system's randomness, once per process
+    // and then per instance; the counter and the clock make each name distinct in any case.
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+    hasher.write_u128(now.map(|d| d.as_nanos()).unwrap_or_default());
+    format!("{TEMP_PREFIX}{}-{:016x}-{name}", std::process::id(), hasher.finish())
 }
 
 /// Writes `bytes` to `path` atomically; leaves an identical existing file alone.
@@ -57,7 +101,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<WriteStatus> {
     let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     fs::create_dir_all(folder)?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let temp = folder.join(format!("{TEMP_PREFIX}{}-{name}", std::process::id()));
+    let temp = folder.join(temporary_name(&name));
     in_flight().lock().unwrap_or_else(|e| e.into_inner()).push(temp.clone());
     let result = write_then_rename(&temp, path, bytes);
     if result.is_err() {
@@ -150,6 +194,28 @@ mod tests {
         assert_eq!(fs::read(&path).unwrap(), b"two");
         let names: Vec<_> = fs::read_dir(&dir).unwrap().flatten().map(|e| e.file_name()).collect();
         assert_eq!(names.len(), 1);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn only_leftovers_of_gone_or_old_builds_are_removed() {
+        let dir = std::env::temp_dir().join(format!("rotative-stale-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        // Ours (being written), one of a process that cannot exist, one of a live process
+        // (pid 1), and an unrelated file.
+        let ours = dir.join(temporary_name("a.pdf"));
+        let gone = dir.join(format!("{TEMP_PREFIX}4294967295-0123456789abcdef-a.pdf"));
+        let live = dir.join(format!("{TEMP_PREFIX}1-0123456789abcdef-a.pdf"));
+        let other = dir.join("a.pdf");
+        for path in [&ours, &gone, &live, &other] {
+            fs::write(path, b"x").unwrap();
+        }
+        remove_stale_temporaries(&dir);
+        assert!(ours.exists() && other.exists());
+        assert!(!gone.exists(), "a dead build's leftover goes");
+        assert_eq!(live.exists(), Path::new("/proc/1").exists(), "a live build's file stays");
+        assert_ne!(temporary_name("a.pdf"), temporary_name("a.pdf"));
         fs::remove_dir_all(&dir).unwrap();
     }
 

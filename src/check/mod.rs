@@ -4,6 +4,8 @@
 //! makes the pages again. (Each QR symbol is read back after a simulated print earlier, when
 //! it is made: [`crate::qr::prepare()`].)
 
+pub mod overlap;
+
 use std::path::Path;
 
 use crate::compose::ArticlePlacement;
@@ -84,6 +86,48 @@ pub fn findings(
         );
     }
     found
+}
+
+/// The overlaps among `overlaps` that `placement`'s article drew, as errors located in
+/// its file: text over a photo or other text, anything in a QR code's quiet zone, text past
+/// the trim.
+pub fn overlap_findings(
+    article: &Article,
+    placement: &ArticlePlacement,
+    overlaps: &[overlap::Overlap],
+) -> Vec<Diagnostic> {
+    overlaps
+        .iter()
+        .filter(|o| drew(placement, o))
+        .map(|o| {
+            Diagnostic::error("overlap", o.describe()).in_file(&article.path).hint(
+                "shorten the text, or break its long words; this page is not produced as it is",
+            )
+        })
+        .collect()
+}
+
+/// The overlaps no article drew: the page furniture's (masthead, folios, boilerplate).
+pub fn furniture_overlaps<'o>(
+    placements: &[&ArticlePlacement],
+    overlaps: &'o [overlap::Overlap],
+) -> impl Iterator<Item = Diagnostic> + 'o {
+    let owned: Vec<(u32, std::ops::Range<usize>)> =
+        placements.iter().flat_map(|p| p.drawn.iter().cloned()).collect();
+    overlaps
+        .iter()
+        .filter(move |o| {
+            !owned.iter().any(|(page, items)| *page == o.page && items.contains(&o.item))
+        })
+        .map(|o| Diagnostic::error("overlap", o.describe()))
+}
+
+/// Whether `placement`'s article drew the item of `overlap`.
+fn drew(placement: &ArticlePlacement, overlap: &overlap::Overlap) -> bool {
+    placement
+        .drawn
+        .iter()
+        .any(|(page, items)| *page == overlap.page && items.contains(&overlap.item))
 }
 
 /// The finding for a photo printed at `ppi`: an error below the floor (unless the editor

@@ -165,9 +165,12 @@ pub fn place_article(
         items.extend(done.items(body));
         let mut bottom = done.bottom.max(lead_bottom);
         if let Some(block) = corner {
-            let top = done.limit - block.height;
-            items.extend(block.items.iter().map(|i| offset(i, corner_x, top)));
-            bottom = bottom.max(done.limit);
+            // Never over the photo and caption that head the last column: when the columns
+            // balance short, the block goes under them and the article ends lower.
+            let under_lead = columns.last().map_or(top, |c| c.top + grid.baseline);
+            let block_top = (done.limit - block.height).max(under_lead);
+            items.extend(block.items.iter().map(|i| offset(i, corner_x, block_top)));
+            bottom = bottom.max(block_top + block.height);
         }
         return PlacedPart { items, bottom, overset: done.overfull, next: None, warnings };
     }
@@ -175,8 +178,13 @@ pub fn place_article(
     // The article goes on elsewhere: say where, at the foot of the last column.
     let jump_style = &layout.config.styles.meta;
     let jump = jump_to.and_then(|page| jump_line(layout, parts.lang, page, &mut warnings));
-    if let (Some(last), Some(_)) = (columns.last_mut(), &jump) {
-        last.reserve += jump_style.leading;
+    // The jump line goes under the last column that holds text at the foot: a photo may
+    // fill the frame's last columns to the bottom, and the line must never land on it.
+    let foot_room = frame.bottom - corner.map_or(0.0, |b| b.height) - jump_style.leading;
+    let jump_column =
+        columns.iter().rposition(|c| c.top <= foot_room).unwrap_or(columns.len().saturating_sub(1));
+    if let (Some(column), Some(_)) = (columns.get_mut(jump_column), &jump) {
+        column.reserve += jump_style.leading;
     }
     let part = flow(body, cursor, &columns, frame.bottom);
     items.extend(part.items(body));
@@ -188,8 +196,8 @@ pub fn place_article(
         items.extend(block.items.iter().map(|i| offset(i, corner_x, foot)));
         bottom = frame.bottom;
     }
-    if let (Some(line), Some(last)) = (&jump, columns.last()) {
-        let x = last.x + last.width - line.width;
+    if let (Some(line), Some(column)) = (&jump, columns.get(jump_column)) {
+        let x = column.x + column.width - line.width;
         let baseline = foot - jump_style.leading + article::ascent(jump_style);
         items.extend(line_items(line, x, baseline, jump_style.color));
         bottom = frame.bottom;

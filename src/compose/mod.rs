@@ -126,6 +126,9 @@ pub struct ArticlePlacement {
     pub overset: bool,
     /// Empty space left at the foot of its last page, points (underset).
     pub underset: f32,
+    /// What it drew: per page number, the indices of its items in that page's display list
+    /// (for the check stage to attribute a finding about an item to its article).
+    pub drawn: Vec<(u32, std::ops::Range<usize>)>,
 }
 
 /// The pages of an issue and where each article went.
@@ -252,14 +255,20 @@ pub fn compose(
                 y = pages.content_top();
             }
         }
-        let mut placement =
-            ArticlePlacement { pages: vec![pages.page.number], overset: false, underset: 0.0 };
+        let mut placement = ArticlePlacement {
+            pages: vec![pages.page.number],
+            overset: false,
+            underset: 0.0,
+            drawn: Vec::new(),
+        };
         let mut start = ArticleStart::Head(headline);
         loop {
             let frame = Frame::across(grid, y, pages.content_top());
             let part = place_article(article, &frame, start, Some(pages.page.number + 1), &layout);
             placement.overset |= part.overset;
+            let first = pages.page.items.len();
             pages.page.items.extend(part.items);
+            placement.drawn.push((pages.page.number, first..pages.page.items.len()));
             pages.warn(part.warnings);
             match part.next {
                 None => {

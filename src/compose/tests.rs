@@ -6,9 +6,9 @@ use super::article::{ArticleParts, set_article};
 use super::display::Item;
 use super::flow::{Cursor, Flowable};
 use super::*;
+use crate::fonts::FontBook;
 use crate::load::default_config;
 use crate::model::{Article, Block, BlockKind, InlineRun, Lang};
-use crate::text::fonts::FontBook;
 
 /// A text engine with the fonts of `config`, for the tests of compose's modules.
 pub(super) fn engine(config: &IssueConfig) -> TextEngine {
@@ -31,6 +31,8 @@ fn article(paragraphs: usize) -> Article {
         access: None,
         url: None,
         url_line: None,
+        short_url: None,
+        short_url_line: None,
         keywords: Vec::new(),
         photo: None,
         reading_time: None,

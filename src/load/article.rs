@@ -25,6 +25,7 @@ pub const ARTICLE_FIELDS: &[&str] = &[
     "updated",
     "access",
     "url",
+    "short_url",
     "keywords",
     "photo",
     "lang",
@@ -64,6 +65,7 @@ struct RawFront {
     updated: Option<Spanned<Text>>,
     access: Option<Spanned<Text>>,
     url: Option<Spanned<Text>>,
+    short_url: Option<Spanned<Text>>,
     keywords: Option<Spanned<Keywords>>,
     photo: Option<Spanned<PhotoField>>,
     lang: Option<Spanned<Text>>,
@@ -105,7 +107,7 @@ struct RawPhoto {
     credit: Option<Text>,
     caption: Option<Text>,
     focus: Option<Spanned<RawFocus>>,
-    columns: Option<u32>,
+    columns: Option<Spanned<u32>>,
     accept_low_resolution: Option<bool>,
 }
 
@@ -356,6 +358,8 @@ pub fn parse_article(
         access,
         url: text(&raw.url),
         url_line: raw.url.as_ref().map(|u| fragment.line_of(u)),
+        short_url: text(&raw.short_url),
+        short_url_line: raw.short_url.as_ref().map(|u| fragment.line_of(u)),
         keywords,
         photo,
         reading_time: raw.reading_time.as_ref().map(|r| r.value),
@@ -454,7 +458,8 @@ fn resolve_photo(
     // probe for files outside the issue.
     let outside = |written_path: &Path| {
         let absolute = |p: &Path| std::path::absolute(p).map(|p| tidy(&p)).unwrap_or_default();
-        Path::new(written).is_absolute() || !absolute(written_path).starts_with(absolute(ctx.root))
+        // An absolute path is judged like any other: inside the issue it is accepted.
+        !absolute(written_path).starts_with(absolute(ctx.root))
     };
     if !ctx.allow_outside && outside(&resolved) {
         return Err(file_at(Diagnostic::error(
@@ -463,7 +468,7 @@ fn resolve_photo(
         ))
         .hint("copy the photo into the issue folder, or allow outside paths explicitly"));
     }
-    if !resolved.is_file() {
+    if !resolved.exists() {
         return Err(file_at(Diagnostic::error(
             "missing-photo",
             format!("photo `{written}` not found (looked for {})", tidy(&resolved).display()),
@@ -487,26 +492,31 @@ fn resolve_photo(
             .hint("copy the photo into the issue folder, or allow outside paths explicitly"));
         }
     }
-    let (width_px, height_px) = image::ImageReader::open(&canonical)
-        .and_then(|r| r.with_guessed_format())
-        .map_err(|e| e.to_string())
-        .and_then(|r| r.into_dimensions().map_err(|e| e.to_string()))
-        .map_err(|why| {
-            file_at(Diagnostic::error("io", format!("cannot read photo `{written}`: {why}")))
+    // Proven sound here, decoded in full, so that no later stage can fail on it.
+    let bytes = source::read_regular_file(&canonical, super::photo::MAX_PHOTO_FILE_BYTES).map_err(
+        |why| {
+            file_at(Diagnostic::error("io", format!("cannot read photo `{written}`: it {why}")))
                 .hint("photos must be JPEG or PNG files")
-        })?;
-    let pixels = u64::from(width_px) * u64::from(height_px);
-    if pixels > ctx.photo.max_pixels {
-        return Err(file_at(Diagnostic::error(
-            "photo-too-large",
-            format!(
-                "photo `{written}` is {width_px}x{height_px} pixels ({:.0} megapixels), over the limit of {:.0}",
-                pixels as f64 / 1e6,
-                ctx.photo.max_pixels as f64 / 1e6
-            ),
-        ))
-        .hint("resize it, or raise `photo.max_megapixels` in issue.yaml"));
+        },
+    )?;
+    let facts = super::photo::inspect_photo(&bytes, ctx.photo.max_pixels).map_err(|fault| {
+        let hint = match fault.kind {
+            "photo-too-large" => {
+                "scale it down to about 200 ppi at its printed size (or raise `photo.max_megapixels` in issue.yaml)"
+            }
+            _ => "export the photo again from the original (JPEG or PNG)",
+        };
+        file_at(Diagnostic::error(fault.kind, format!("photo `{written}` {}", fault.message)))
+            .hint(hint)
+    })?;
+    drop(bytes);
+    if let Some(problem) = &facts.profile_problem {
+        warnings.push(
+            file_at(Diagnostic::warning("photo-profile", format!("photo `{written}` {problem}")))
+                .hint("export the photo again with its colour profile (sRGB for RGB photos)"),
+        );
     }
+    let (width_px, height_px) = (facts.width_px, facts.height_px);
     let focus = match &raw.focus {
         None => CENTRE_FOCUS,
         Some(f) => match &f.value {
@@ -551,6 +561,24 @@ fn resolve_photo(
             }
         },
     };
+    // The same rule as `photo.columns` in issue.yaml.
+    let columns = match &raw.columns {
+        Some(at) if !super::issue::COLUMNS.contains(&at.value) => {
+            let range = super::issue::COLUMNS;
+            return Err(fragment.error(
+                "invalid-value",
+                format!(
+                    "`photo.columns` must be between {} and {}, not {}",
+                    range.start(),
+                    range.end(),
+                    at.value
+                ),
+                "photo.columns",
+                at,
+            ));
+        }
+        other => other.as_ref().map(|at| at.value),
+    };
     let text =
         |t: &Option<Text>| t.as_ref().map(|t| t.0.trim().to_string()).filter(|t| !t.is_empty());
     Ok((
@@ -561,7 +589,7 @@ fn resolve_photo(
             credit: text(&raw.credit),
             caption: text(&raw.caption),
             focus,
-            columns: raw.columns.filter(|c| *c > 0),
+            columns,
             accept_low_resolution: raw.accept_low_resolution.unwrap_or(false),
             line: Some(photo_line),
         },

@@ -7,12 +7,12 @@
 //! captions, folio). All text is 100 % K, as newsprint wants for small type.
 
 use crate::color::Color;
+use crate::fonts::bundled_family;
 use crate::geom::mm;
 use crate::model::{
     Align, EcLevel, Emphasis, FontRole, FontRoles, HyphenationSpec, IssueConfig, Lang, OutputSpec,
     PageSpec, PhotoSpec, QrPlacement, QrSpec, Styles, TextStyle,
 };
-use crate::text::fonts::bundled_family;
 
 /// The defaults for everything `issue.yaml` can set.
 pub fn default_config() -> IssueConfig {
@@ -51,6 +51,8 @@ pub fn default_config() -> IssueConfig {
             module: mm(0.6),
             url_pattern: None,
             tracking: Vec::new(),
+            short_url: None,
+            address_lines: 3,
         },
         photo: PhotoSpec { warn_ppi: 200.0, min_ppi: 100.0, max_pixels: 100_000_000, columns: 2 },
         page_file_pattern: "{publication}-{date}-p{page:02}.pdf".to_string(),

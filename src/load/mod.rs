@@ -19,6 +19,7 @@ pub mod article;
 pub mod defaults;
 pub mod issue;
 pub mod markdown;
+pub mod photo;
 
 pub mod source;
 pub mod yaml;
@@ -63,6 +64,19 @@ pub fn load_issue(path: &Path, options: &LoadOptions) -> Result<Issue, Vec<Diagn
     let metadata = std::fs::metadata(path).map_err(|e| {
         vec![Diagnostic::error("io", format!("cannot read {}: {e}", path.display())).in_file(path)]
     })?;
+    if !metadata.is_file() && !metadata.is_dir() {
+        return Err(vec![
+            Diagnostic::error(
+                "io",
+                format!(
+                    "cannot read {}: it is {}, not an issue folder or an article file",
+                    path.display(),
+                    source::file_kind(&metadata)
+                ),
+            )
+            .in_file(path),
+        ]);
+    }
     let (folder, lone_article) = if metadata.is_file() {
         let parent = match path.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -80,7 +94,10 @@ pub fn load_issue(path: &Path, options: &LoadOptions) -> Result<Issue, Vec<Diagn
     let root = std::fs::canonicalize(&folder).unwrap_or_else(|_| folder.clone());
 
     let config_path = folder.join(ISSUE_FILE);
-    let (config, listed, mut warnings, config_file) = if config_path.is_file() {
+    // An `issue.yaml` that is a folder or a pipe is an error, not an absent file: the
+    // defaults would silently replace the editor's settings.
+    let config_exists = std::fs::symlink_metadata(&config_path).is_ok();
+    let (config, listed, mut warnings, config_file) = if config_exists {
         let source =
             source::read(&config_path, source::MAX_ISSUE_BYTES, ISSUE_FILE).map_err(|d| vec![d])?;
         let loaded = issue::parse_issue(&source, &folder)?;
@@ -201,7 +218,9 @@ fn discover(folder: &Path) -> Vec<ArticleRef> {
         .map(|entries| {
             entries
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.is_file())
+                // Anything but a folder: a pipe or a device named `.md` is an error when
+                // read, never silently left out.
+                .filter(|p| !p.is_dir())
                 .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("md")))
                 .filter(|p| {
                     !p.file_stem()

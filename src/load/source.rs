@@ -1,6 +1,7 @@
 //! Reading input files: size limits, UTF-8 validation, and the line arithmetic every
 //! message needs (byte offset to line and column, the offending line as a snippet).
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::diag::Diagnostic;
@@ -112,20 +113,64 @@ pub fn position(text: &str, offset: usize) -> (usize, usize) {
 /// Reads `path` as UTF-8 text of at most `limit` bytes. `what` names the file in messages
 /// ("article", "issue.yaml").
 pub fn read(path: &Path, limit: u64, what: &str) -> Result<Source, Diagnostic> {
-    let io_error = |e: std::io::Error| {
-        Diagnostic::error("io", format!("cannot read {what} {}: {e}", path.display())).in_file(path)
-    };
-    let size = std::fs::metadata(path).map_err(io_error)?.len();
-    if size > limit {
-        return Err(Diagnostic::error(
-            "too-large",
-            format!("{what} is {} KiB, over the limit of {} KiB", size / 1024, limit / 1024),
-        )
-        .in_file(path)
-        .hint("is this really the right file?"));
-    }
-    let bytes = std::fs::read(path).map_err(io_error)?;
+    let bytes = read_regular_file(path, limit).map_err(|why| {
+        let kind = if why.starts_with("is ") && why.contains("limit") { "too-large" } else { "io" };
+        let d = Diagnostic::error(kind, format!("cannot read {what} {}: it {why}", path.display()))
+            .in_file(path);
+        if kind == "too-large" { d.hint("is this really the right file?") } else { d }
+    })?;
     decode(path, bytes, what)
+}
+
+/// Reads `path` whole if it is a regular file (links followed) of at most `limit` bytes.
+/// Checked before opening: opening a named pipe would block until a writer comes.
+pub fn read_regular_file(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
+    let metadata = std::fs::metadata(path).map_err(|e| format!("cannot be opened: {e}"))?;
+    if !metadata.is_file() {
+        return Err(format!("is not a regular file ({})", file_kind(&metadata)));
+    }
+    if metadata.len() > limit {
+        return Err(format!(
+            "is {}, over the limit of {}",
+            size_text(metadata.len()),
+            size_text(limit)
+        ));
+    }
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    // The bound holds even if the file grows between the check and the read.
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > limit {
+        return Err(format!("grew past the limit of {} while being read", size_text(limit)));
+    }
+    Ok(bytes)
+}
+
+/// A size for messages: KiB under a MiB, else MiB.
+fn size_text(bytes: u64) -> String {
+    if bytes < 1 << 20 { format!("{} KiB", bytes >> 10) } else { format!("{} MiB", bytes >> 20) }
+}
+
+/// A word for what a non-regular file is, for messages.
+pub fn file_kind(metadata: &std::fs::Metadata) -> &'static str {
+    let kind = metadata.file_type();
+    if kind.is_dir() {
+        return "a folder";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a named pipe";
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return "a device";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    "not a plain file"
 }
 
 /// Decodes bytes as UTF-8, reporting the first invalid byte with its offset and line.

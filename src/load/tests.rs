@@ -172,7 +172,7 @@ fn defaults_give_an_a4_three_column_page_with_bundled_fonts() {
     for family in [&c.fonts.body, &c.fonts.heading, &c.fonts.kicker, &c.fonts.caption] {
         for face in [&family.regular, &family.italic, &family.bold, &family.bold_italic] {
             let FontSource::Bundled(name) = face else { panic!("{face:?}") };
-            assert!(crate::text::fonts::bundled_names().any(|n| n == name), "{name}");
+            assert!(crate::fonts::bundled_names().any(|n| n == name), "{name}");
         }
     }
     assert_eq!((c.styles.body.size, c.styles.body.leading), (9.5, 11.5));

@@ -25,13 +25,35 @@ pub fn slug(text: &str) -> String {
     out.trim_end_matches('-').to_string()
 }
 
+/// Longest file-name stem written, in bytes. File systems allow 255 bytes a name; this
+/// leaves room for the extension, a `-N` to tell names apart, and the temporary-file prefix
+/// of an atomic write (`.rotative-tmp-<pid>-<16 hex digits>-`).
+pub const MAX_STEM_BYTES: usize = 150;
+
+/// A stem cut to [`MAX_STEM_BYTES`]: the start kept, then `-` and 12 hex digits of the
+/// SHA-256 of the whole stem, so two long names that share a start stay distinct.
+fn fit_stem(stem: &str) -> String {
+    if stem.len() <= MAX_STEM_BYTES {
+        return stem.to_string();
+    }
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(stem.as_bytes());
+    let hex: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
+    let mut keep = MAX_STEM_BYTES - hex.len() - 1;
+    while !stem.is_char_boundary(keep) {
+        keep -= 1;
+    }
+    format!("{}-{hex}", stem[..keep].trim_end_matches('-'))
+}
+
 /// Makes file names usable and distinct: an empty stem (a title in a script the slug does
-/// not keep) becomes `fallback-N`, and a repeated name gets `-2`, `-3`, ...
+/// not keep) becomes `fallback-N`, a long one is cut (with a hash), and a repeated name gets
+/// `-2`, `-3`, ...
 pub fn distinct_names(names: &mut [String], fallback: &str) {
     let mut seen = std::collections::BTreeSet::new();
     for (i, name) in names.iter_mut().enumerate() {
         let (stem, extension) = name.rsplit_once('.').unwrap_or((name.as_str(), "pdf"));
-        let stem = if stem.is_empty() { format!("{fallback}-{}", i + 1) } else { stem.to_string() };
+        let stem = if stem.is_empty() { format!("{fallback}-{}", i + 1) } else { fit_stem(stem) };
         let extension = extension.to_string();
         let mut candidate = format!("{stem}.{extension}");
         let mut n = 2;
@@ -89,6 +111,17 @@ mod tests {
     fn slugs_are_ascii() {
         assert_eq!(slug("Liberté Actus"), "liberte-actus");
         assert_eq!(slug("  N° 1719 / été "), "n-1719-ete");
+    }
+
+    #[test]
+    fn long_names_are_cut_with_a_hash() {
+        let long = "a".repeat(240);
+        let mut names = vec![format!("{long}.pdf"), format!("{long}b.pdf"), "short.pdf".into()];
+        distinct_names(&mut names, "issue");
+        assert!(names[0].len() <= MAX_STEM_BYTES + 4, "{}", names[0]);
+        assert!(names[0].starts_with("aaaa") && names[0].ends_with(".pdf"));
+        assert_ne!(names[0], names[1], "distinct by their hash");
+        assert_eq!(names[2], "short.pdf");
     }
 
     #[test]

@@ -23,11 +23,11 @@ use crate::check::{self, PhotoFinding};
 use crate::compose::display::Page;
 use crate::compose::{self, ArticleParts, ArticlePlacement, BoilerplateBand, Grid};
 use crate::diag::{Diagnostic, Severity};
+use crate::fonts::FontBook;
 use crate::model::{Article, ArticleEntry, Issue, IssueConfig, Marks, Standard};
 use crate::qr::{self, PreparedQr};
 use crate::render::{self, RenderOptions, Rendered};
 use crate::text::TextEngine;
-use crate::text::fonts::FontBook;
 
 /// How outputs are cut into files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,9 +158,16 @@ pub fn typeset(issue: &Issue, settings: &Settings, on_article_set: &(dyn Fn() + 
             return typeset;
         }
     };
+    let gaps = font_coverage::fallback_warnings(
+        &issue.articles,
+        &fonts,
+        &config.styles,
+        issue.config_file.as_deref(),
+    );
     let engine = TextEngine::new(fonts, &config.hyphenation);
     let grid = Grid::new(config);
     clock.lap(&mut typeset.stages, "load");
+    typeset.issue_findings.extend(gaps);
 
     let set: Vec<SetArticle> = issue
         .articles
@@ -226,14 +233,18 @@ pub fn typeset(issue: &Issue, settings: &Settings, on_article_set: &(dyn Fn() + 
             .collect();
         clock.lap(&mut typeset.stages, "render");
 
-        let mut newly_failed = false;
+        let mut newly_failed = fail_articles_of_broken_photos(issue, &rendered, &mut outcomes);
+        // Compose should leave nothing overlapping; this is what makes sure a page with an
+        // overlap is never produced silently.
+        let overlaps: Vec<check::overlap::Overlap> =
+            pages.iter().flat_map(check::overlap::page_overlaps).collect();
         for (entry, outcome) in issue.articles.iter().zip(outcomes.iter_mut()) {
             let (Ok(article), Some(placement)) = (&entry.article, &outcome.placement) else {
                 continue;
             };
             let findings = check::findings(article, placement, &pages, &config.photo);
             outcome.photos = findings.photos;
-            let mut errors = Vec::new();
+            let mut errors = check::overlap_findings(article, placement, &overlaps);
             for finding in findings.diagnostics {
                 if finding.is_error() || (settings.strict && finding.kind != "overset") {
                     errors.push(as_error(finding));
@@ -250,8 +261,17 @@ pub fn typeset(issue: &Issue, settings: &Settings, on_article_set: &(dyn Fn() + 
         clock.lap(&mut typeset.stages, "check");
         if !newly_failed {
             typeset.issue_findings.extend(furniture_warnings);
+            let placed: Vec<&ArticlePlacement> =
+                outcomes.iter().filter_map(|o| o.placement.as_ref()).collect();
+            let furniture: Vec<Diagnostic> =
+                check::furniture_overlaps(&placed, &overlaps).collect();
+            // The furniture is on every page: with an overlap there, no file is written.
+            let furniture_failed = !furniture.is_empty();
+            typeset.issue_findings.extend(furniture);
             typeset.pages = pages;
-            typeset.files = rendered;
+            if !furniture_failed {
+                typeset.files = rendered;
+            }
             break;
         }
         // Strip what the failed round added, so the next round reports it afresh.
@@ -263,6 +283,43 @@ pub fn typeset(issue: &Issue, settings: &Settings, on_article_set: &(dyn Fn() + 
     }
     typeset.articles = outcomes;
     typeset
+}
+
+/// The safety net behind the load stage's photo checks: a photo that still fails while a
+/// PDF is made fails the articles that use it (each of them, at its `photo` line), not the
+/// issue, and the pages are made again without them. Returns whether any article failed.
+fn fail_articles_of_broken_photos(
+    issue: &Issue,
+    rendered: &[RenderedFile],
+    outcomes: &mut [ArticleOutcome],
+) -> bool {
+    let broken: Vec<&Diagnostic> = rendered
+        .iter()
+        .filter_map(|file| file.rendered.as_ref().err())
+        .filter(|d| d.file.is_some())
+        .collect();
+    let mut failed = false;
+    for (entry, outcome) in issue.articles.iter().zip(outcomes.iter_mut()) {
+        let Ok(Article { photo: Some(photo), .. }) = &entry.article else { continue };
+        let Some(error) = broken.iter().find(|d| d.file.as_deref() == Some(&photo.path)) else {
+            continue;
+        };
+        if outcome.is_ok() {
+            let mut d = Diagnostic::error(
+                error.kind,
+                format!("photo {} cannot be used: {}", photo.path.display(), error.message),
+            )
+            .in_file(&entry.path)
+            .field("photo.file");
+            if let Some(line) = photo.line {
+                d = d.at(line, 1);
+            }
+            outcome.errors.push(d);
+            outcome.placement = None;
+            failed = true;
+        }
+    }
+    failed
 }
 
 /// An article after the text stage, or why it failed.
@@ -401,6 +458,7 @@ fn plan_files(
 }
 
 pub mod file_names;
+mod font_coverage;
 
 /// Wall time per stage.
 struct Stopwatch(Instant);

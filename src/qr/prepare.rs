@@ -17,6 +17,9 @@ pub struct PreparedQr {
     pub url: String,
     /// The URL printed for readers (normalised, without tracking parameters).
     pub address: String,
+    /// The short form printed instead when `address` takes too many lines: the article's
+    /// `short_url`, or the issue's `qr.short_url` pattern filled in.
+    pub short_address: Option<String>,
     /// The symbol as printed, for the report.
     pub report: QrReport,
 }
@@ -55,13 +58,37 @@ pub fn prepare(article: &Article, config: &IssueConfig) -> Result<Option<Prepare
         d
     })?;
     let address = url.clone();
+    let stem = article.path.file_stem().map(|s| s.to_string_lossy().into_owned());
+    let short = match (&article.short_url, &config.qr.short_url, &config.website) {
+        (Some(raw), _, _) => Some((super::normalize_url(raw), article.short_url_line)),
+        (None, Some(pattern), Some(site)) => {
+            let id = super::article_id(stem.as_deref().unwrap_or_default());
+            Some((super::url_from_pattern(pattern, site, id), None))
+        }
+        _ => None,
+    };
+    let short_address = match short {
+        None => None,
+        Some((Ok(short), _)) => Some(short),
+        Some((Err(problem), line)) => {
+            let mut d = Diagnostic::error("invalid-url", problem.message).field("short_url");
+            d = match line {
+                Some(line) => d.at_source_line(&article.path, line),
+                None => d.in_file(&article.path),
+            };
+            if let Some(suggestion) = problem.suggestion {
+                d = d.hint(format!("did you mean {suggestion}?"));
+            }
+            return Err(d);
+        }
+    };
     let url = super::with_tracking(&url, &config.qr.tracking);
     let symbol = super::encode(&url, config.qr.ec_level)
         .map_err(|e| located(Diagnostic::error("qr", format!("cannot encode the URL: {e}"))))?;
     let module_mm = to_mm(config.qr.module);
     self_check(&symbol, module_mm, &url).map_err(located)?;
     let report = QrReport::new(&symbol, module_mm);
-    Ok(Some(PreparedQr { symbol: Arc::new(symbol), url, address, report }))
+    Ok(Some(PreparedQr { symbol: Arc::new(symbol), url, address, short_address, report }))
 }
 
 /// Decodes `symbol` after a simulated coldset print at `module_mm` and checks that it reads

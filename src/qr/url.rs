@@ -176,7 +176,7 @@ pub fn article_id(stem: &str) -> &str {
     if digits == 0 { stem } else { &stem[..digits] }
 }
 
-/// Builds the URL from a pattern like `{site}/{id}` (`site`: the publication website, `id`:
+/// Builds the URL from a pattern like `{site}/{id}` (`site` or `website`: the publication website, `id`:
 /// see [`article_id`]) and normalises it. A trailing `/` on the site is not doubled.
 pub fn url_from_pattern(pattern: &str, site: &str, id: &str) -> Result<String, UrlProblem> {
     let mut out = String::new();
@@ -192,8 +192,9 @@ pub fn url_from_pattern(pattern: &str, site: &str, id: &str) -> Result<String, U
         let name = &rest[open + 1..open + close];
         rest = &rest[open + close + 1..];
         match name {
-            "site" if rest.starts_with('/') => out.push_str(site.trim_end_matches('/')),
-            "site" => out.push_str(site),
+            // `{website}` reads as the `website` field it stands for.
+            "site" | "website" if rest.starts_with('/') => out.push_str(site.trim_end_matches('/')),
+            "site" | "website" => out.push_str(site),
             "id" => out.push_str(id),
             _ => {
                 return Err(UrlProblem {
@@ -226,24 +227,103 @@ pub fn with_tracking(url: &str, params: &[(String, String)]) -> String {
     parsed.into()
 }
 
-/// The address printed for humans: the scheme and a bare trailing `/` dropped
-/// (`liberte-actus.fr/1719`), and the byte offsets after which a line break is allowed:
-/// only after `/` or `.`, never at the very end. Pass the URL before [`with_tracking`].
+/// The address printed for humans, as browsers show it: without the scheme and a bare
+/// trailing `/` (`liberte-actus.fr/1719`), the host in Unicode rather than IDNA punycode,
+/// and percent-encoded UTF-8 decoded where that cannot change what a reader would type back
+/// (see `decode_for_display`). Returns it with the byte offsets where a line may break, as long
+/// addresses are broken in print: after `/`, before `.` `-` `_` `?` `#` `&` `=`; never at
+/// either end. Pass the URL before [`with_tracking`]; the QR code keeps the encoded URL.
 pub fn display_address(url: &str) -> (String, Vec<usize>) {
-    let mut s = match split_scheme(url) {
+    let rest = match split_scheme(url) {
         Some((scheme, rest)) if is_http(scheme) => rest.trim_start_matches('/'),
         _ => url,
     };
-    match s.strip_suffix('/') {
-        Some(host) if !host.contains('/') => s = host,
-        _ => {}
+    let host_end = rest.find(['/', '?', '#', ':']).unwrap_or(rest.len());
+    let (host, tail) = rest.split_at(host_end);
+    let (unicode_host, idna) = idna::domain_to_unicode(host);
+    let host = if idna.is_ok() { unicode_host } else { host.to_string() };
+    let mut text = host + &decode_for_display(tail);
+    if text.ends_with('/') && !text[..text.len() - 1].contains('/') {
+        text.pop();
     }
-    let breaks = s
+    let breaks = text
         .char_indices()
-        .filter(|&(i, c)| matches!(c, '/' | '.') && i + 1 < s.len())
-        .map(|(i, _)| i + 1)
-        .collect();
-    (s.to_string(), breaks)
+        .filter_map(|(i, c)| match c {
+            '/' => Some(i + 1),
+            '.' | '-' | '_' | '?' | '#' | '&' | '=' => Some(i),
+            _ => None,
+        })
+        .filter(|&b| b > 0 && b < text.len())
+        .collect::<Vec<usize>>();
+    let mut breaks = breaks;
+    breaks.dedup();
+    (text, breaks)
+}
+
+/// Decodes the `%XX` escapes of a URL's path, query and fragment that stand for characters a
+/// reader can type back as they are: letters in any script (`%C3%A9` is `é`) and the ASCII
+/// punctuation that means the same raw or escaped (`%27` is `'`). Escapes of delimiters
+/// (`%2F`, `%3F`, `%23`, `%26`, `%3D`, `%25`…), spaces, control, invisible and
+/// bidirectional characters, and bytes that are not UTF-8 stay escaped, as in browsers.
+fn decode_for_display(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let Some(first) = escape_at(bytes, i) else {
+            let c = s[i..].chars().next().unwrap_or('\u{FFFD}');
+            out.push(c);
+            i += c.len_utf8();
+            continue;
+        };
+        // A UTF-8 sequence of 1 to 4 escaped bytes.
+        let len = match first {
+            0x00..=0x7F => 1,
+            0xC2..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            0xF0..=0xF4 => 4,
+            _ => 0,
+        };
+        let encoded: Option<Vec<u8>> = (0..len).map(|k| escape_at(bytes, i + 3 * k)).collect();
+        let decoded = encoded
+            .filter(|_| len > 0)
+            .and_then(|b| String::from_utf8(b).ok())
+            .and_then(|t| t.chars().next())
+            .filter(|&c| safe_to_show(c));
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                i += 3 * len;
+            }
+            None => {
+                out.push_str(&s[i..i + 3]);
+                i += 3;
+            }
+        }
+    }
+    out
+}
+
+/// The byte a `%XX` escape at `i` stands for.
+fn escape_at(b: &[u8], i: usize) -> Option<u8> {
+    if b.get(i) != Some(&b'%') {
+        return None;
+    }
+    let hex = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
+    u8::from_str_radix(hex, 16).ok()
+}
+
+/// Whether a decoded character may be printed as itself: it reads the same to a person and
+/// means the same to a server when typed back raw.
+fn safe_to_show(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric() || "-._~'()!*,;:@".contains(c);
+    }
+    !(c.is_control()
+        || c.is_whitespace()
+        || is_invisible(c)
+        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        || matches!(c, '\u{FFF9}'..='\u{FFFF}' | '\u{E000}'..='\u{F8FF}'))
 }
 
 #[cfg(test)]
@@ -368,6 +448,10 @@ mod tests {
                 .as_deref(),
             Ok("https://liberte-actus.fr/articles/1719.html")
         );
+        assert_eq!(
+            url_from_pattern("{website}/{id}", "https://liberte-actus.fr", "1719").as_deref(),
+            Ok("https://liberte-actus.fr/1719")
+        );
         // A website typed without scheme is caught by normalisation.
         let p = url_from_pattern("{site}/{id}", "liberte-actus.fr", "1719").unwrap_err();
         assert_eq!(p.suggestion.as_deref(), Some("https://liberte-actus.fr/1719"));
@@ -408,21 +492,49 @@ mod tests {
     }
 
     #[test]
-    fn display_address_breaks_after_slash_or_dot() {
+    fn display_address_breaks_where_print_breaks_addresses() {
         let (text, breaks) = display_address("https://liberte-actus.fr/1719");
         assert_eq!(text, "liberte-actus.fr/1719");
-        assert_eq!(breaks, vec![14, 17]);
-        for &b in &breaks {
-            assert!(matches!(&text[b - 1..b], "/" | "."));
-        }
-        // Never after '-', never at the end; a bare trailing slash is dropped.
+        // Before `-` and `.`, after `/`.
+        assert_eq!(breaks, vec![7, 13, 17]);
         let (text, breaks) = display_address("https://www.liberte-actus.fr/");
         assert_eq!(text, "www.liberte-actus.fr");
-        assert_eq!(breaks, vec![4, 18]);
+        assert_eq!(breaks, vec![3, 11, 17]);
         let (text, breaks) = display_address("http://liberte-actus.fr/a/");
         assert_eq!(text, "liberte-actus.fr/a/");
-        assert_eq!(breaks, vec![14, 17]);
+        assert_eq!(breaks, vec![7, 13, 17]);
+        let (text, breaks) = display_address("https://x.fr/a_b?c=1&d=2#e");
+        assert_eq!(text, "x.fr/a_b?c=1&d=2#e");
+        for &b in &breaks {
+            let after_slash = text[..b].ends_with('/');
+            let before_mark = text[b..].starts_with(['.', '-', '_', '?', '#', '&', '=']);
+            assert!(after_slash || before_mark, "{b} in {text}");
+        }
+        assert_eq!(breaks.len(), 8);
         // Degenerate input does not panic.
         assert_eq!(display_address("https://"), (String::new(), vec![]));
+    }
+
+    #[test]
+    fn display_address_is_what_a_browser_shows() {
+        // Punycode host back to Unicode, accents decoded, the escaped `?` kept escaped.
+        let url = normalize_url("https://liberté-actus.fr/été").unwrap();
+        assert_eq!(display_address(&url).0, "liberté-actus.fr/été");
+        let (text, _) = display_address(
+            "https://fr.wikinews.org/wiki/France_:_faut-il_croire_en_la_suite_d%27Envoy%C3%A9_sp%C3%A9cial_%3F",
+        );
+        assert_eq!(
+            text,
+            "fr.wikinews.org/wiki/France_:_faut-il_croire_en_la_suite_d'Envoyé_spécial_%3F"
+        );
+        // Delimiters, spaces, invisible and bidi characters, broken UTF-8 stay escaped.
+        for kept in
+            ["%2F", "%23", "%26", "%3D", "%25", "%20", "%E2%80%8B", "%E2%80%AE", "%C3", "%FF"]
+        {
+            let url = format!("https://x.fr/a{kept}b");
+            assert_eq!(display_address(&url).0, format!("x.fr/a{kept}b"), "{kept}");
+        }
+        // A decoded query keeps its structure.
+        assert_eq!(display_address("https://x.fr/?q=caf%C3%A9&n=1").0, "x.fr/?q=café&n=1");
     }
 }

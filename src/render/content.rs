@@ -18,10 +18,10 @@ use super::pdfx::PageBoxes;
 use super::round;
 use crate::color::Color;
 use crate::compose::display::{Item, Page};
+use crate::fonts::FontId;
 use crate::geom::Rect;
 use crate::qr::QrSymbol;
 use crate::text::GlyphRun;
-use crate::text::fonts::FontId;
 use std::collections::BTreeMap;
 
 /// Resource name of the registration colour space.

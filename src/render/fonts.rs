@@ -9,14 +9,16 @@ use std::collections::BTreeMap;
 
 use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap};
 use pdf_writer::{Filter, Finish, Name, Pdf, Rect, Ref, Str};
-use rustybuzz::ttf_parser::{GlyphId, RawFace, Tag};
+use read_fonts::tables::os2::SelectionFlags;
+use read_fonts::types::Tag;
+use read_fonts::{FontRef, TableProvider};
 use sha2::{Digest, Sha256};
 use subsetter::GlyphRemapper;
 
 use super::{Refs, deflate, round};
 use crate::diag::Diagnostic;
+use crate::fonts::{Font, FontBook, FontId};
 use crate::text::GlyphRun;
-use crate::text::fonts::{Font, FontBook, FontId};
 
 /// Which glyphs of which fonts the document uses, with the text each glyph stands for.
 #[derive(Debug, Default)]
@@ -100,9 +102,8 @@ pub(crate) fn write_fonts(
         let tag = subset_tag(font, &ids);
         let base_font = format!("{tag}+{}", font.postscript_name);
         let upem = font.units_per_em.max(1.0);
-        let width_of = |g: u16| {
-            round(f32::from(font.face.glyph_hor_advance(GlyphId(g)).unwrap_or(0)) * 1000.0 / upem)
-        };
+        let width_of =
+            |g: u16| round(f32::from(font.advance_units(g).unwrap_or(0)) * 1000.0 / upem);
         let widths: BTreeMap<u16, f32> = ids.iter().map(|&g| (g, width_of(g))).collect();
 
         let type0 = refs.next();
@@ -113,9 +114,10 @@ pub(crate) fn write_fonts(
 
         // Outlines.
         if font.is_cff {
-            let cff = RawFace::parse(&subset, 0)
+            let cff = FontRef::new(&subset)
                 .ok()
-                .and_then(|raw| raw.table(Tag::from_bytes(b"CFF ")))
+                .and_then(|tables| tables.table_data(Tag::new(b"CFF ")))
+                .map(|table| table.as_bytes())
                 .ok_or_else(|| {
                     Diagnostic::error(
                         "font-subset",
@@ -183,16 +185,23 @@ pub(crate) fn write_fonts(
 
 /// The font descriptor: metrics in thousandths of an em, flags from the face.
 fn write_descriptor(pdf: &mut Pdf, id: Ref, file: Ref, font: &Font, base_font: &str) {
-    let face = &font.face;
+    let tables = &font.tables;
     let scale = 1000.0 / font.units_per_em.max(1.0);
-    let bbox = face.global_bounding_box();
+    let head = tables.head().ok();
+    let bbox = head.map_or([0; 4], |h| [h.x_min(), h.y_min(), h.x_max(), h.y_max()]);
+    let post = tables.post().ok();
+    let italic_angle = post.as_ref().map_or(0.0, |p| p.italic_angle().to_f32());
+    let os2 = tables.os2().ok();
+    let italic_style =
+        os2.as_ref().is_some_and(|o| o.fs_selection().contains(SelectionFlags::ITALIC));
     let mut flags = FontFlags::empty();
     // CID fonts address glyphs outside the standard Latin set: symbolic, per PDF 9.8.2.
     flags.insert(FontFlags::SYMBOLIC);
-    flags.set(FontFlags::ITALIC, face.is_italic() || face.italic_angle() != 0.0);
-    flags.set(FontFlags::FIXED_PITCH, face.is_monospaced());
+    flags.set(FontFlags::ITALIC, italic_style || italic_angle != 0.0);
+    flags.set(FontFlags::FIXED_PITCH, post.as_ref().is_some_and(|p| p.is_fixed_pitch() != 0));
     flags.set(FontFlags::SERIF, font.postscript_name.contains("Serif"));
-    let weight = f32::from(face.weight().to_number());
+    // Without OS/2 the weight is normal (400).
+    let weight = f32::from(os2.as_ref().map_or(400, |o| o.us_weight_class()));
     // StemV is not stored in OpenType; this linear estimate from the weight class is the
     // common approximation (thin strokes ~50, black ~220 thousandths).
     let stem_v = 10.0 + 0.244 * (weight - 50.0).max(0.0);
@@ -201,12 +210,12 @@ fn write_descriptor(pdf: &mut Pdf, id: Ref, file: Ref, font: &Font, base_font: &
         .name(Name(base_font.as_bytes()))
         .flags(flags)
         .bbox(Rect::new(
-            round(f32::from(bbox.x_min) * scale),
-            round(f32::from(bbox.y_min) * scale),
-            round(f32::from(bbox.x_max) * scale),
-            round(f32::from(bbox.y_max) * scale),
+            round(f32::from(bbox[0]) * scale),
+            round(f32::from(bbox[1]) * scale),
+            round(f32::from(bbox[2]) * scale),
+            round(f32::from(bbox[3]) * scale),
         ))
-        .italic_angle(round(face.italic_angle()))
+        .italic_angle(round(italic_angle))
         .ascent(round(font.ascender * 1000.0))
         .descent(round(font.descender * 1000.0))
         .cap_height(round(font.cap_height * 1000.0))

@@ -5,9 +5,9 @@
 //! 3 mm from the trim), as the print facts in DESIGN.md §4 ask.
 
 use crate::compose::display::Page;
+use crate::fonts::FontBook;
 use crate::geom::mm;
 use crate::model::{FontSource, Marks};
-use crate::text::fonts::FontBook;
 use crate::text::{Glyph, GlyphRun};
 
 use super::RenderOptions;
@@ -87,7 +87,7 @@ fn slug_run(text: &str, fonts: &FontBook) -> Option<GlyphRun> {
     let mut x = 0.0;
     let mut glyphs = Vec::new();
     for (start, c) in text.char_indices() {
-        let gid = font.face.glyph_index(c).map(|g| g.0).unwrap_or(0);
+        let gid = font.glyph_index(c).unwrap_or(0);
         let advance = font.advance(gid) * SLUG_SIZE;
         glyphs.push(Glyph {
             id: gid,

@@ -30,8 +30,8 @@ use rayon::prelude::*;
 
 use crate::compose::display::{Item, Page};
 use crate::diag::Diagnostic;
+use crate::fonts::FontBook;
 pub use crate::model::{Intent, Marks, OutputSpec, Standard};
-use crate::text::fonts::FontBook;
 
 pub use content::dark_runs;
 pub use options::RenderOptions;

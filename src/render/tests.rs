@@ -9,10 +9,10 @@ use lopdf::{Document, Object};
 
 use super::*;
 use crate::color::{BUNDLED_OUTPUT_PROFILE, Color};
+use crate::fonts::{FontId, bundled_family};
 use crate::geom::{Rect, mm};
 use crate::model::{EcLevel, FontRoles};
 use crate::qr::QrSymbol;
-use crate::text::fonts::{FontId, bundled_family};
 use crate::text::{Glyph, GlyphRun};
 
 /// The bundled fonts as a book (serif body and headings, sans kicker and captions).
@@ -31,7 +31,7 @@ pub(crate) fn book() -> FontBook {
 /// Sets `text` glyph by glyph (cmap lookup), using the "fi" ligature glyph where the font
 /// has one, with `extra` points added after each space (as justification would).
 fn set(book: &FontBook, font: FontId, text: &str, size: f32, extra: f32) -> GlyphRun {
-    let face = &book.get(font).face;
+    let face = book.get(font);
     let mut glyphs = Vec::new();
     let mut x = 0.0;
     let chars: Vec<(usize, char)> = text.char_indices().collect();
@@ -42,8 +42,8 @@ fn set(book: &FontBook, font: FontId, text: &str, size: f32, extra: f32) -> Glyp
             .then(|| face.glyph_index('\u{FB01}'))
             .flatten();
         let (id, len, step) = match ligature {
-            Some(g) => (g.0, 2, 2),
-            None => (face.glyph_index(c).map_or(0, |g| g.0), c.len_utf8() as u32, 1),
+            Some(g) => (g, 2, 2),
+            None => (face.glyph_index(c).unwrap_or(0), c.len_utf8() as u32, 1),
         };
         let advance = book.get(font).advance(id) * size;
         glyphs.push(Glyph {
@@ -198,7 +198,7 @@ fn streams(doc: &Document) -> impl Iterator<Item = &lopdf::Stream> {
 
 fn page_content(doc: &Document, number: u32) -> String {
     let id = doc.get_pages()[&number];
-    String::from_utf8_lossy(&doc.get_page_content(id).expect("content")).into_owned()
+    String::from_utf8_lossy(&doc.get_page_content(id)).into_owned()
 }
 
 #[test]
@@ -774,7 +774,7 @@ fn a_photo_is_clipped_where_the_display_list_says_even_in_the_bleed() {
     let doc = Document::load_mem(&rendered.bytes).expect("parses");
     let page = doc.get_dictionary(doc.get_pages()[&2]).unwrap();
     let trim = rect(&doc, page, b"TrimBox");
-    let content = doc.get_page_content(doc.get_pages()[&2]).unwrap();
+    let content = doc.get_page_content(doc.get_pages()[&2]);
     let ops = lopdf::content::Content::decode(&content).unwrap().operations;
     // The clip of the image: the `re` right before `W`.
     let clip = ops.windows(2).find(|w| w[0].operator == "re" && w[1].operator == "W").unwrap();

@@ -188,8 +188,9 @@ fn is_space(c: char) -> bool {
 }
 
 /// Marks the characters that belong to a URL or an e-mail address, which no rule touches.
-/// A "word" (run of non-spaces) is protected when it contains `://`, starts with `www.`
-/// or has an `@` followed by a dot (`x@y.z`).
+/// A "word" (run of non-spaces) is protected when it contains `://` or has an `@` followed
+/// by a dot (`x@y.z`); from a `www.` that starts it or follows punctuation (`;www.x.fr`,
+/// as English spacing writes `a ;www.x.fr`), the rest of the word is.
 pub(crate) fn mark_protected(chars: &[char], protected: &mut [bool]) {
     let mut i = 0;
     while i < chars.len() {
@@ -209,21 +210,24 @@ pub(crate) fn mark_protected(chars: &[char], protected: &mut [bool]) {
             let p: Vec<char> = pat.chars().collect();
             core.windows(p.len()).any(|w| w == p.as_slice())
         };
-        let lower_starts_www =
-            core.len() > 4 && core[..4].iter().map(|c| c.to_ascii_lowercase()).eq("www.".chars());
+        let www = (0..core.len().saturating_sub(4)).find(|&p| {
+            (p == 0 || !core[p - 1].is_alphanumeric())
+                && core[p..p + 4].iter().map(|c| c.to_ascii_lowercase()).eq("www.".chars())
+        });
         let email = core
             .iter()
             .position(|&c| c == '@')
             .is_some_and(|at| at > 0 && core[at + 1..].iter().skip(1).any(|&c| c == '.'));
-        if has("://") || lower_starts_www || email {
+        let from = if has("://") || email { Some(0) } else { www };
+        if let Some(from) = from {
             // Sentence punctuation after the address stays subject to the rules.
             let mut end = i;
-            while end > start + lead
+            while end > start + lead + from
                 && matches!(chars[end - 1], '.' | ',' | ';' | ':' | '!' | '?' | ')' | '»')
             {
                 end -= 1;
             }
-            for p in &mut protected[start + lead..end] {
+            for p in &mut protected[start + lead + from..end] {
                 *p = true;
             }
         }
@@ -359,7 +363,7 @@ pub(crate) fn apply(chars: &[char], protected: &[bool], lang: Lang) -> Ruled {
                     }
                     if j < n
                         && !protected[j]
-                        && let Some(space) = number_space(chars, i, j, &out, rules)
+                        && let Some(space) = number_space(chars, j, &out, rules)
                     {
                         out.push(space);
                         origin.push(i);
@@ -433,16 +437,10 @@ fn emit_quote(
     }
 }
 
-/// After a number ending just before `space_at`, decides the space to put before the word
-/// starting at `next` (the spaces in between are dropped): U+202F before a 3-digit group,
-/// U+00A0 before a unit. `None` keeps the typed spaces.
-fn number_space(
-    chars: &[char],
-    space_at: usize,
-    next: usize,
-    out: &[char],
-    rules: &Rules,
-) -> Option<char> {
+/// After a number followed by spaces, decides the space to put before the word starting at
+/// `next` (the spaces in between are dropped): U+202F before a 3-digit group, U+00A0 before
+/// a unit. `None` keeps the typed spaces.
+fn number_space(chars: &[char], next: usize, out: &[char], rules: &Rules) -> Option<char> {
     let n = chars.len();
     // Digit group: the number so far is 1–3 digits (or a group itself), the next is exactly
     // three digits not followed by another digit.
@@ -461,16 +459,20 @@ fn number_space(
             return Some(NNBSP);
         }
     }
-    // Unit or magnitude word.
+    // Unit or magnitude word, up to punctuation or a closing quote or apostrophe, typed
+    // straight or not: the rules make `"` a guillemet and `'` U+2019, which a second pass
+    // would see.
     let end = chars[next..]
         .iter()
         .position(|c| {
             c.is_whitespace()
-                || matches!(c, ',' | '.' | ';' | ':' | '!' | '?' | ')' | '»' | '\u{2019}')
+                || matches!(
+                    c,
+                    ',' | '.' | ';' | ':' | '!' | '?' | ')' | '»' | '"' | '\'' | '\u{2019}'
+                )
         })
         .map_or(n, |p| next + p);
     let word: String = chars[next..end].iter().collect();
-    let _ = space_at;
     if !word.is_empty() && rules.units.contains(&word.as_str()) {
         return Some(NBSP);
     }
@@ -503,102 +505,4 @@ pub(crate) fn spacing_warning(message: &str, text: &str, column: usize) -> Diagn
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn fr(s: &str) -> String {
-        apply_language_rules(s, Lang::Fr).0
-    }
-
-    fn idempotent(s: &str, lang: Lang) {
-        let once = apply_language_rules(s, lang).0;
-        let twice = apply_language_rules(&once, lang).0;
-        assert_eq!(once, twice, "not idempotent on {s:?}");
-    }
-
-    #[test]
-    fn french_high_punctuation() {
-        assert_eq!(fr("Quoi ? Non ! Oui ; bon"), "Quoi\u{202F}? Non\u{202F}! Oui\u{202F}; bon");
-        assert_eq!(fr("Quoi? Non!"), "Quoi\u{202F}? Non\u{202F}!");
-        assert_eq!(fr("Temps de lecture : 3 minutes"), "Temps de lecture\u{A0}: 3\u{A0}minutes");
-        assert_eq!(fr("BRICS+, OCS: une"), "BRICS+, OCS\u{A0}: une");
-        assert_eq!(fr("à 12:30"), "à 12:30");
-        assert_eq!(fr("Quoi ?!"), "Quoi\u{202F}?!");
-    }
-
-    #[test]
-    fn french_guillemets_and_quotes() {
-        assert_eq!(fr("« Bonjour »"), "«\u{202F}Bonjour\u{202F}»");
-        assert_eq!(fr("«Bonjour»"), "«\u{202F}Bonjour\u{202F}»");
-        assert_eq!(fr("il dit \"oui\" hier"), "il dit «\u{202F}oui\u{202F}» hier");
-    }
-
-    #[test]
-    fn french_numbers_units_apostrophe_ellipsis() {
-        assert_eq!(fr("462 %"), "462\u{A0}%");
-        assert_eq!(fr("462%"), "462\u{A0}%");
-        assert_eq!(fr("27,4 millions de tonnes"), "27,4\u{A0}millions de tonnes");
-        assert_eq!(fr("180 000 habitants"), "180\u{202F}000\u{A0}habitants");
-        assert_eq!(fr("1 234 567 €"), "1\u{202F}234\u{202F}567\u{A0}€");
-        assert_eq!(fr("en 2024 150 trains"), "en 2024 150 trains");
-        assert_eq!(fr("l'Union"), "l’Union");
-        assert_eq!(fr("Et puis..."), "Et puis…");
-    }
-
-    #[test]
-    fn french_rules_are_idempotent() {
-        for s in [
-            "Quoi ? Non ! Oui ; bon : « Bonjour » \"x\" 462 % 180 000 habitants l'Union...",
-            "Temps de lecture : 3 minutes",
-            "«Bonjour»",
-            "Mots -clé",
-            "voir https://liberte-actus.fr/1719 ?",
-        ] {
-            idempotent(s, Lang::Fr);
-        }
-    }
-
-    #[test]
-    fn urls_and_emails_untouched() {
-        assert_eq!(fr("https://liberte-actus.fr/?a=1:2"), "https://liberte-actus.fr/?a=1:2");
-        assert_eq!(fr("voir www.example.com/a'b !"), "voir www.example.com/a'b\u{202F}!");
-        assert_eq!(
-            fr("écrire à jean.dupont@exemple.fr ?"),
-            "écrire à jean.dupont@exemple.fr\u{202F}?"
-        );
-        assert_eq!(
-            apply_language_rules("see https://a.org/x?y=\"z\" now", Lang::EnGb).0,
-            "see https://a.org/x?y=\"z\" now"
-        );
-    }
-
-    #[test]
-    fn compound_hyphen_space_is_reported_not_changed() {
-        let (text, warnings) = apply_language_rules("Mots -clé", Lang::Fr);
-        assert_eq!(text, "Mots -clé");
-        assert_eq!(warnings.len(), 1);
-        assert_eq!(warnings[0].kind, "spacing");
-        assert_eq!(warnings[0].column, Some(5));
-        assert!(warnings[0].message.contains("Mots -clé"));
-        // A spaced dash used as punctuation is fine.
-        assert!(apply_language_rules("oui - non", Lang::Fr).1.is_empty());
-    }
-
-    #[test]
-    fn english_quotes_and_spacing() {
-        let en = |s| apply_language_rules(s, Lang::EnGb).0;
-        assert_eq!(
-            en("\"Hello,\" she said 'quietly' ; it's fine !"),
-            "“Hello,” she said ‘quietly’; it’s fine!"
-        );
-        assert_eq!(en("Note : done ?"), "Note: done?");
-        idempotent("\"Hello,\" she said 'quietly' ; it's fine !", Lang::EnUs);
-    }
-
-    #[test]
-    fn other_languages_apostrophe_and_ellipsis_only() {
-        let it = apply_language_rules("l'Italia... \"si\" ?", Lang::It).0;
-        assert_eq!(it, "l’Italia… \"si\" ?");
-        assert_eq!(apply_language_rules("\"Ja\"", Lang::De).0, "„Ja“");
-    }
-}
+mod tests;

@@ -2,7 +2,7 @@
 //! 1981; `tex.web` §813–890), which chooses all the breaks of a paragraph together so that
 //! its lines are as evenly spaced as possible.
 //!
-//! **The paragraph as items.** A paragraph is a sequence of *boxes* (word fragments with a
+//! **The paragraph as elements.** A paragraph is a sequence of *boxes* (word fragments with a
 //! fixed width), *glue* (spaces: a natural width that may stretch or shrink by given
 //! amounts) and *penalties* (places where a break is possible at a cost; a hyphenation point
 //! is a *flagged* penalty whose width is the hyphen printed if the line ends there). A line
@@ -21,7 +21,7 @@
 //! before the last one is hyphenated, plus `\adjdemerits` when its *fitness class* (very loose
 //! r > 1, loose r > 0.5, decent |r| ≤ 0.5, tight r < −0.5) is not adjacent to the previous
 //! line's, so a tight line does not follow a loose one. The hyphen penalties
-//! (`\hyphenpenalty`, `\exhyphenpenalty`) are set by the caller on the penalty items.
+//! (`\hyphenpenalty`, `\exhyphenpenalty`) are set by the caller on the penalty elements.
 //!
 //! **The active list.** Scanning the legal breakpoints left to right, the optimiser keeps
 //! the *active* breakpoints: those from which a line could still reach the current one. For
@@ -45,7 +45,7 @@
 //! Ragged-right setting is the same optimiser with rigid word spaces and a flexible right
 //! margin (`rag`).
 //!
-//! **Parameters** (set in `paragraph.rs`; measured with the team's
+//! **Parameters** (set in `paragraph.rs` and `prepare.rs`; measured with the team's
 //! `../shared/tools/typometrics.py` on the seed page, TeX Gyre Termes 9.5 pt in 160.6 pt columns, where LuaLaTeX gets a mean inter-word gap of
 //! 0.326 em and a 95th percentile of 0.505 em):
 //! - letter spacing ±1.5 % of each glyph's advance, between clusters only (never after a
@@ -79,10 +79,30 @@ pub(crate) const INFINITE_PENALTY: f32 = 10000.0;
 const INF_BAD: f32 = 10000.0;
 /// Stretch standing for TeX's `fil`: infinitely more than any finite stretch here.
 pub(crate) const FIL: f32 = 1.0e6;
+/// Badness of a line at ratio 1 (TeX §108: badness is about 100·r³).
+const BADNESS_AT_RATIO_ONE: f32 = 100.0;
+/// Badness of a line that cannot be filled at all (no stretch), when badness is uncapped:
+/// worse than any line that can, so the final pass still ranks them last.
+const UNCAPPED_INF_BAD: f32 = 1.0e12;
+/// Demerits of an overfull line accepted as a last resort: more than any feasible line's,
+/// so the final pass only takes one where nothing else reaches the break.
+const OVERFULL_DEMERITS: f64 = 1.0e8;
 
-/// One element of a paragraph, in points.
+/// Fitness classes (TeX §817), by adjustment ratio: a line whose class is not next to its
+/// neighbour's costs `\adjdemerits`. Very loose: ratio above 1.
+const VERY_LOOSE: u8 = 0;
+/// Ratio in (0.5, 1].
+const LOOSE: u8 = 1;
+/// Ratio in [−0.5, 0.5]; also the class of the paragraph start and of an overfull line.
+const DECENT: u8 = 2;
+/// Ratio below −0.5.
+const TIGHT: u8 = 3;
+/// The ratio up to which a line is decent (and from which, negated, it is tight).
+const DECENT_RATIO: f32 = 0.5;
+
+/// One element of the paragraph as the breaker sees it: a box, glue or a penalty, in points.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) enum Item {
+pub(crate) enum Element {
     /// Unbreakable material; its stretch and shrink come from letter spacing (see the
     /// module doc), zero for rigid material.
     Box {
@@ -141,7 +161,7 @@ pub(crate) struct Params {
 /// The chosen breaks.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Breaks {
-    /// Item indices where lines end, the last being the paragraph's final item.
+    /// Element indices where lines end, the last being the paragraph's final element.
     pub positions: Vec<usize>,
     /// Whether some line had to be set overfull.
     pub overfull: bool,
@@ -149,23 +169,23 @@ pub(crate) struct Breaks {
     pub line_delta: i64,
 }
 
-/// The legal breakpoints of `items`: penalties below infinity and glue right after a box.
-pub(crate) fn breakpoints(items: &[Item]) -> impl Iterator<Item = usize> + '_ {
-    (0..items.len()).filter(move |&i| match items[i] {
-        Item::Penalty { penalty, .. } => penalty < INFINITE_PENALTY,
-        Item::Glue { breakable, .. } => {
-            breakable && i > 0 && matches!(items[i - 1], Item::Box { .. })
+/// The legal breakpoints of `elements`: penalties below infinity and glue right after a box.
+pub(crate) fn breakpoints(elements: &[Element]) -> impl Iterator<Item = usize> + '_ {
+    (0..elements.len()).filter(move |&i| match elements[i] {
+        Element::Penalty { penalty, .. } => penalty < INFINITE_PENALTY,
+        Element::Glue { breakable, .. } => {
+            breakable && i > 0 && matches!(elements[i - 1], Element::Box { .. })
         }
-        Item::Box { .. } => false,
+        Element::Box { .. } => false,
     })
 }
 
-/// The first item of the line after a break at `b`: the glue and penalties that follow a
+/// The first element of the line after a break at `b`: the glue and penalties that follow a
 /// break are discarded, up to the next box or forced break.
-pub(crate) fn start_after(items: &[Item], b: usize) -> usize {
+pub(crate) fn start_after(elements: &[Element], b: usize) -> usize {
     let mut j = b + 1;
-    while j < items.len() && !matches!(items[j], Item::Box { .. }) {
-        if let Item::Penalty { penalty, .. } = items[j]
+    while j < elements.len() && !matches!(elements[j], Element::Box { .. }) {
+        if let Element::Penalty { penalty, .. } = elements[j]
             && penalty <= -INFINITE_PENALTY
         {
             break;
@@ -177,9 +197,9 @@ pub(crate) fn start_after(items: &[Item], b: usize) -> usize {
 
 #[derive(Debug, Clone, Copy)]
 struct Node {
-    /// Item index of the break (usize::MAX for the paragraph start).
+    /// Element index of the break (usize::MAX for the paragraph start).
     position: usize,
-    /// First item of the line after this break (discardables skipped).
+    /// First element of the line after this break (discardables skipped).
     start: usize,
     /// Lines up to this break.
     line: u32,
@@ -190,7 +210,7 @@ struct Node {
     previous: Option<usize>,
 }
 
-/// What a line can give: the sums of its items' stretch and shrink, points.
+/// What a line can give: the sums of its elements' stretch and shrink, points.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub(crate) struct Flex {
     /// Stretch of the word spaces (and of a ragged margin).
@@ -235,71 +255,86 @@ pub(crate) fn adjustment(short: f32, flex: Flex) -> (f32, f32) {
 /// one, where TeX would find them equally bad and could pick the worse.
 fn badness(r: f32, uncapped: bool) -> f32 {
     if r.is_infinite() {
-        if uncapped { 1.0e12 } else { INF_BAD }
+        if uncapped { UNCAPPED_INF_BAD } else { INF_BAD }
     } else if uncapped {
-        100.0 * r.abs().powi(3)
+        BADNESS_AT_RATIO_ONE * r.abs().powi(3)
     } else {
-        (100.0 * r.abs().powi(3)).min(INF_BAD)
+        (BADNESS_AT_RATIO_ONE * r.abs().powi(3)).min(INF_BAD)
     }
 }
 
+/// The fitness class of a line with adjustment ratio `r`.
 fn fitness(r: f32) -> u8 {
-    if r < -0.5 {
-        3
-    } else if r <= 0.5 {
-        2
+    if r < -DECENT_RATIO {
+        TIGHT
+    } else if r <= DECENT_RATIO {
+        DECENT
     } else if r <= 1.0 {
-        1
+        LOOSE
     } else {
-        0
+        VERY_LOOSE
     }
 }
 
-/// Chooses the breaks of `items` for lines of `width` points; `None` when no set of
+/// The cheapest way found so far to reach the current breakpoint, for one combination of
+/// fitness class, hyphen count and line number (the nodes it will become).
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    fitness: u8,
+    /// Consecutive hyphenated lines ending at the break (0 unless it is flagged).
+    hyphens: u32,
+    /// Line number, when looseness needs nodes kept apart by it; 0 otherwise.
+    line: u32,
+    demerits: f64,
+    /// The active node the line starts from.
+    from: usize,
+}
+
+/// Chooses the breaks of `elements` for lines of `width` points; `None` when no set of
 /// feasible lines exists under `params` (never in a final pass).
-pub(crate) fn optimise(items: &[Item], width: f32, params: &Params) -> Option<Breaks> {
-    let n = items.len();
+pub(crate) fn optimise(elements: &[Element], width: f32, params: &Params) -> Option<Breaks> {
+    let n = elements.len();
     if n == 0 {
         return Some(Breaks { positions: Vec::new(), overfull: false, line_delta: 0 });
     }
     // Prefix sums of width, word-space stretch, letter stretch and shrink: sums[i] covers
-    // items[..i].
+    // elements[..i].
     let mut sum_w = Vec::with_capacity(n + 1);
     let mut sum_y = Vec::with_capacity(n + 1);
     let mut sum_l = Vec::with_capacity(n + 1);
     let mut sum_z = Vec::with_capacity(n + 1);
     let (mut w, mut y, mut l, mut z) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
-    for item in items {
+    for element in elements {
         sum_w.push(w);
         sum_y.push(y);
         sum_l.push(l);
         sum_z.push(z);
-        match *item {
-            Item::Box { width, stretch, shrink } => {
+        match *element {
+            Element::Box { width, stretch, shrink } => {
                 w += width;
                 l += stretch;
                 z += shrink;
             }
-            Item::Glue { width, stretch, shrink, .. } => {
+            Element::Glue { width, stretch, shrink, .. } => {
                 w += width;
                 y += stretch;
                 z += shrink;
             }
-            Item::Penalty { .. } => {}
+            Element::Penalty { .. } => {}
         }
     }
     sum_w.push(w);
     sum_y.push(y);
     sum_l.push(l);
     sum_z.push(z);
-    let start_after = |b: usize| start_after(items, b);
+    let start_after = |b: usize| start_after(elements, b);
     let by_line = params.looseness != 0;
     let mut nodes: Vec<Node> = Vec::with_capacity(64);
     nodes.push(Node {
         position: usize::MAX,
         start: 0,
         line: 0,
-        fitness: 2,
+        fitness: DECENT,
         hyphens: 0,
         demerits: 0.0,
         previous: None,
@@ -307,11 +342,11 @@ pub(crate) fn optimise(items: &[Item], width: f32, params: &Params) -> Option<Br
     let mut active: Vec<usize> = vec![0];
     let mut overfull = false;
     // Best candidate per (fitness, hyphens, line) at the current breakpoint.
-    let mut candidates: Vec<(u8, u32, u32, f64, usize, bool)> = Vec::with_capacity(16);
+    let mut candidates: Vec<Candidate> = Vec::with_capacity(16);
     let last = n - 1;
-    for b in breakpoints(items) {
-        let (penalty, flagged, pen_width) = match items[b] {
-            Item::Penalty { penalty, flagged, width } => (penalty, flagged, width),
+    for b in breakpoints(elements) {
+        let (penalty, flagged, pen_width) = match elements[b] {
+            Element::Penalty { penalty, flagged, width } => (penalty, flagged, width),
             _ => (0.0, false, 0.0),
         };
         let forced = penalty <= -INFINITE_PENALTY;
@@ -351,14 +386,16 @@ pub(crate) fn optimise(items: &[Item], width: f32, params: &Params) -> Option<Br
                     }
                     let total = a.demerits + d;
                     let line = if by_line { a.line + 1 } else { 0 };
-                    let key_hyph = if flagged { hyphens } else { 0 };
+                    let hyphens = if flagged { hyphens } else { 0 };
+                    let candidate =
+                        Candidate { fitness: fit, hyphens, line, demerits: total, from: active[k] };
                     match candidates
                         .iter_mut()
-                        .find(|c| c.0 == fit && c.1 == key_hyph && c.2 == line)
+                        .find(|c| c.fitness == fit && c.hyphens == hyphens && c.line == line)
                     {
-                        Some(c) if c.3 <= total => {}
-                        Some(c) => *c = (fit, key_hyph, line, total, active[k], false),
-                        None => candidates.push((fit, key_hyph, line, total, active[k], false)),
+                        Some(c) if c.demerits <= total => {}
+                        Some(c) => *c = candidate,
+                        None => candidates.push(candidate),
                     }
                 }
             }
@@ -382,19 +419,24 @@ pub(crate) fn optimise(items: &[Item], width: f32, params: &Params) -> Option<Br
             overfull = true;
             let a = nodes[from];
             let line = if by_line { a.line + 1 } else { 0 };
-            // Artificial demerits: the overfull line is accepted at a high, fixed cost.
-            candidates.push((2, u32::from(flagged), line, a.demerits + 1.0e8, from, true));
+            candidates.push(Candidate {
+                fitness: DECENT,
+                hyphens: u32::from(flagged),
+                line,
+                demerits: a.demerits + OVERFULL_DEMERITS,
+                from,
+            });
         }
-        for &(fit, hyphens, _, total, from, _) in &candidates {
-            let a = nodes[from];
+        for candidate in &candidates {
+            let a = nodes[candidate.from];
             nodes.push(Node {
                 position: b,
                 start: start_after(b),
                 line: a.line + 1,
-                fitness: fit,
-                hyphens,
-                demerits: total,
-                previous: Some(from),
+                fitness: candidate.fitness,
+                hyphens: candidate.hyphens,
+                demerits: candidate.demerits,
+                previous: Some(candidate.from),
             });
             active.push(nodes.len() - 1);
         }
@@ -432,91 +474,4 @@ pub(crate) fn optimise(items: &[Item], width: f32, params: &Params) -> Option<Br
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn params() -> Params {
-        Params {
-            tolerance: 200.0,
-            line_penalty: 10.0,
-            double_hyphen_demerits: 10000.0,
-            final_hyphen_demerits: 5000.0,
-            adj_demerits: 10000.0,
-            looseness: 0,
-            max_consecutive: 2,
-            rag: 0.0,
-            final_pass: false,
-        }
-    }
-
-    /// Words of the given widths separated by 3-pt spaces, then the paragraph end.
-    fn para(words: &[f32]) -> Vec<Item> {
-        let mut items = Vec::new();
-        for (i, &w) in words.iter().enumerate() {
-            if i > 0 {
-                items.push(Item::Glue { width: 3.0, stretch: 1.5, shrink: 1.0, breakable: true });
-            }
-            items.push(Item::Box { width: w, stretch: 0.0, shrink: 0.0 });
-        }
-        items.push(Item::Penalty { width: 0.0, penalty: INFINITE_PENALTY, flagged: false });
-        items.push(Item::Glue { width: 0.0, stretch: FIL, shrink: 0.0, breakable: false });
-        items.push(Item::Penalty { width: 0.0, penalty: -INFINITE_PENALTY, flagged: false });
-        items
-    }
-
-    #[test]
-    fn breakpoints_are_glue_after_boxes_and_finite_penalties() {
-        let items = para(&[10.0, 10.0]);
-        let points: Vec<usize> = breakpoints(&items).collect();
-        assert_eq!(points, vec![1, 5]);
-    }
-
-    #[test]
-    fn exact_fit_breaks_where_expected() {
-        // Two lines of exactly 23 pt: "10 + 3 + 10".
-        let items = para(&[10.0, 10.0, 10.0, 10.0]);
-        let breaks = optimise(&items, 23.0, &params()).expect("feasible");
-        assert_eq!(breaks.positions, vec![3, items.len() - 1]);
-        assert!(!breaks.overfull);
-    }
-
-    #[test]
-    fn infeasible_without_final_pass_and_overfull_with_it() {
-        let items = para(&[50.0, 10.0]);
-        assert!(optimise(&items, 20.0, &params()).is_none());
-        let last = Params { final_pass: true, ..params() };
-        let breaks = optimise(&items, 20.0, &last).expect("final pass always succeeds");
-        assert!(breaks.overfull);
-        assert_eq!(*breaks.positions.last().expect("a line"), items.len() - 1);
-    }
-
-    #[test]
-    fn letters_stretch_up_to_their_maximum_then_spaces_alone() {
-        let flex = Flex { stretch: 2.0, letter_stretch: 1.0, shrink: 1.5 };
-        assert_eq!(adjustment(1.5, flex), (0.5, 0.5));
-        assert_eq!(adjustment(3.0, flex), (1.0, 1.0));
-        // 5 pt short: letters give their 1 pt, spaces the other 4 (ratio 2).
-        assert_eq!(adjustment(5.0, flex), (2.0, 1.0));
-        assert_eq!(adjustment(-0.75, flex), (-0.5, -0.5));
-        assert_eq!(adjustment(0.0, flex), (0.0, 0.0));
-        // No word space: the line cannot be filled.
-        let word = Flex { stretch: 0.0, ..flex };
-        assert_eq!(adjustment(2.0, word), (f32::INFINITY, 1.0));
-    }
-
-    #[test]
-    fn letter_stretch_makes_a_paragraph_feasible() {
-        // Four 10-pt words, 3-pt spaces, 26-pt lines: "10 10" is 3 pt short and its space
-        // gives 1.5 pt at ratio 1 (badness 800 > 200). With 1 pt of letter spacing per
-        // word the line reaches ratio 0.86 and the paragraph sets in two lines.
-        let mut items = para(&[10.0, 10.0, 10.0, 10.0]);
-        assert!(optimise(&items, 26.0, &params()).is_none());
-        for item in &mut items {
-            if let Item::Box { stretch, .. } = item {
-                *stretch = 1.0;
-            }
-        }
-        let breaks = optimise(&items, 26.0, &params()).expect("feasible with letter spacing");
-        assert_eq!(breaks.positions, vec![3, items.len() - 1]);
-    }
-}
+mod tests;

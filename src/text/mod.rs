@@ -3,18 +3,20 @@
 //! In: inline spans (from `load`) and a [`ParagraphStyle`]. Out: [`Line`]s of positioned
 //! glyph runs, justified to the measure. Knows nothing of pages or PDF.
 
-pub mod fonts;
+mod collect;
+mod commit;
 pub mod hyphenate;
 pub mod lang;
 pub(crate) mod linebreak;
 mod paragraph;
+mod prepare;
 pub mod shape;
 
 use std::sync::Arc;
 
 use crate::diag::Diagnostic;
+use crate::fonts::{FamilyIds, FontBook, FontId};
 use crate::model::{Align, Emphasis, HyphenationSpec, InlineRun, Lang};
-use fonts::{FamilyIds, FontBook, FontId};
 use hyphenate::Exceptions;
 use shape::{Shaper, ShardedCache};
 
@@ -153,6 +155,6 @@ impl TextEngine {
 
     /// The natural width of `spans` set on one line, points (for folios and labels).
     pub fn measure(&self, spans: &[InlineRun], style: &ParagraphStyle) -> f32 {
-        paragraph::measure(self, spans, style)
+        paragraph::natural_width(self, spans, style)
     }
 }

@@ -1,4 +1,4 @@
-//! Shaping: text to glyphs with rustybuzz (kerning and standard ligatures, the shaper's
+//! Shaping: text to glyphs with harfrust (kerning and standard ligatures, the shaper's
 //! defaults), with font fallback and a cache shared by all threads.
 //!
 //! Words are shaped in em (font units divided by units per em), independent of the size, and
@@ -7,12 +7,13 @@
 //! parallel. Clusters are kept so every glyph maps back to its source bytes (a "fi" ligature
 //! stands for two bytes of text).
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::hash::BuildHasher;
 use std::str::FromStr;
 use std::sync::{Arc, RwLock};
 
-use super::fonts::{FontBook, FontId};
+use rustc_hash::{FxBuildHasher, FxHashMap};
+
+use crate::fonts::{FontBook, FontId};
 use crate::model::Lang;
 
 /// A glyph as shaped, in em.
@@ -45,51 +46,24 @@ pub struct Shaped {
     pub missing: Vec<char>,
 }
 
-/// FxHash (rustc's hasher): the cache keys are short strings, for which SipHash's
-/// DoS-resistance buys nothing and costs a third of a lookup.
-#[derive(Default, Clone, Copy)]
-pub(crate) struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let v = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-            self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(K);
-        }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-        }
-    }
-
-    fn write_u8(&mut self, i: u8) {
-        self.write(&[i]);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-pub(crate) type FxBuild = BuildHasherDefault<FxHasher>;
-
+/// Shards of a [`ShardedCache`]: many more than the threads that share it, so two of them
+/// rarely want the same lock.
 const SHARDS: usize = 16;
 
-/// A map from string keys shared between threads, sharded to limit lock contention.
+/// A map from string keys shared between threads, sharded to limit lock contention. It
+/// hashes with FxHash (rustc's hasher): the keys are short strings, for which SipHash's
+/// DoS resistance buys nothing and costs a third of a lookup.
 pub(crate) struct ShardedCache<V> {
-    shards: Vec<RwLock<HashMap<Box<str>, V, FxBuild>>>,
+    shards: Vec<RwLock<FxHashMap<Box<str>, V>>>,
 }
 
 impl<V: Clone> ShardedCache<V> {
     pub(crate) fn new() -> Self {
-        Self { shards: (0..SHARDS).map(|_| RwLock::new(HashMap::default())).collect() }
+        Self { shards: (0..SHARDS).map(|_| RwLock::new(FxHashMap::default())).collect() }
     }
 
-    fn shard(&self, key: &str) -> &RwLock<HashMap<Box<str>, V, FxBuild>> {
-        let mut h = FxHasher::default();
-        key.hash(&mut h);
-        &self.shards[(h.finish() >> 59) as usize % SHARDS]
+    fn shard(&self, key: &str) -> &RwLock<FxHashMap<Box<str>, V>> {
+        &self.shards[(FxBuildHasher.hash_one(key) >> 59) as usize % SHARDS]
     }
 
     /// The cached value for `key`, or `make()` stored and returned.
@@ -179,15 +153,16 @@ fn shape_run(
     end: usize,
     out: &mut Shaped,
 ) {
-    let face = &book.get(font).face;
-    let upem = book.get(font).units_per_em;
-    let mut buffer = rustybuzz::UnicodeBuffer::new();
+    let face = book.get(font);
+    let upem = face.units_per_em;
+    let mut buffer = harfrust::UnicodeBuffer::new();
     buffer.push_str(&text[start..end]);
-    if let Ok(language) = rustybuzz::Language::from_str(lang.tag()) {
+    if let Ok(language) = harfrust::Language::from_str(lang.tag()) {
         buffer.set_language(language);
     }
-    buffer.set_direction(rustybuzz::Direction::LeftToRight);
-    let glyphs = rustybuzz::shape(face, &[], buffer);
+    buffer.set_direction(harfrust::Direction::LeftToRight);
+    buffer.guess_segment_properties();
+    let glyphs = face.shaper().shape(buffer, harfrust::ShapeOptions::new());
     let infos = glyphs.glyph_infos();
     let positions = glyphs.glyph_positions();
     let run_len = (end - start) as u32;
@@ -219,8 +194,8 @@ fn shape_run(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fonts::bundled_family;
     use crate::model::{FontFamily, FontRoles, FontSource};
-    use crate::text::fonts::bundled_family;
 
     pub(crate) fn book() -> FontBook {
         let serif = bundled_family("LiberationSerif");

@@ -65,7 +65,10 @@ pub fn set_article(
         + article.standfirst.as_deref().map_or(0, |s| s.split_whitespace().count());
 
     // QR block: its width is one column (or the block at the article's end).
-    let qr_block = qr.map(|q| qr_block::qr_block(&mut setter, q, grid.column_width));
+    let qr_block = qr
+        .map(|q| qr_block::qr_block(&mut setter, q, grid.column_width, article.url_line))
+        .transpose()
+        .map_err(|e| vec![e])?;
     let (qr_head, qr_end, qr_corner) = match (config.qr.placement, qr_block) {
         (QrPlacement::Head, Some(b)) => (Some(b), None, None),
         (QrPlacement::End, Some(b)) => (None, Some(b), None),

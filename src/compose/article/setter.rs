@@ -64,6 +64,14 @@ impl<'a> Setter<'a> {
             .collect()
     }
 
+    /// Locates a finding of this setter's article: at `line` of its file when known.
+    pub(super) fn locate(&self, finding: Diagnostic, line: Option<usize>) -> Diagnostic {
+        match line {
+            Some(line) => finding.at_source_line(&self.file, line),
+            None => finding.in_file(&self.file),
+        }
+    }
+
     /// The paragraph style of a text style.
     pub fn paragraph_style(&self, style: &TextStyle) -> ParagraphStyle {
         let fonts = self.engine.fonts();

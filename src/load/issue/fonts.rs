@@ -9,9 +9,9 @@ use serde_saphyr::Spanned;
 use super::Resolver;
 use super::schema::{RawFamily, RawFonts};
 use crate::diag::closest;
+use crate::fonts::{bundled_family, bundled_names, is_font_path, load as load_font};
 use crate::load::yaml::Text;
 use crate::model::{FontFamily, FontRoles, FontSource};
-use crate::text::fonts::{bundled_family, bundled_names, is_font_path};
 
 impl Resolver<'_> {
     /// The font roles given; the others keep their defaults.
@@ -132,11 +132,24 @@ impl Resolver<'_> {
         }
     }
 
-    /// A font file relative to the issue folder.
+    /// A font file relative to the issue folder, proven usable: a regular file that parses,
+    /// maps basic Latin letters and can be subset (a truncated or garbage file is an error
+    /// here, at its line, rather than a silent stand-in or a failure while rendering).
     fn face_file<T>(&mut self, written: &str, field: &str, at: &Spanned<T>) -> Option<FontSource> {
         let path = self.root.join(written);
-        if path.is_file() {
-            Some(FontSource::File(std::fs::canonicalize(&path).unwrap_or(path)))
+        if path.exists() {
+            let source = FontSource::File(std::fs::canonicalize(&path).unwrap_or(path));
+            if let Err(why) = prove_font(&source) {
+                let d = self.error(
+                    "unusable-font",
+                    format!("font file `{written}` cannot be used: {why}"),
+                    field,
+                    at,
+                );
+                d.hint = Some(String::from("give an OpenType (.otf) or TrueType (.ttf) file"));
+                return None;
+            }
+            Some(source)
         } else {
             let d = self.error(
                 "missing-font",
@@ -148,4 +161,39 @@ impl Resolver<'_> {
             None
         }
     }
+}
+
+/// Largest font file read: a CJK font with every glyph is about 20 MB.
+const MAX_FONT_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Loads a font file (then cached for the build) and subsets it once with the glyphs of
+/// basic Latin letters and digits, as the PDF writer will: what fails here would otherwise
+/// fail while the PDF is made, or print every letter from a fallback font.
+fn prove_font(source: &FontSource) -> Result<(), String> {
+    let FontSource::File(path) = source else { return Ok(()) };
+    // Checked before the font loader opens it: a pipe would block, a huge file would fill
+    // the memory.
+    crate::load::source::read_regular_file(path, MAX_FONT_FILE_BYTES)
+        .map(drop)
+        .map_err(|why| format!("it {why}"))?;
+    let font = load_font(source).map_err(|e| e.to_string())?;
+    let letters = ('a'..='z').chain('A'..='Z').chain('0'..='9');
+    let mut glyphs: Vec<u16> = Vec::new();
+    for c in letters {
+        match font.glyph_index(c) {
+            Some(glyph) => glyphs.push(glyph),
+            None => {
+                return Err(format!(
+                    "it has no glyph for `{c}` (a truncated file, or not a text font)"
+                ));
+            }
+        }
+    }
+    glyphs.push(0);
+    glyphs.sort_unstable();
+    glyphs.dedup();
+    let remapper = subsetter::GlyphRemapper::new_from_glyphs_sorted(&glyphs);
+    subsetter::subset(font.data, 0, &remapper)
+        .map(drop)
+        .map_err(|e| format!("it cannot be subset for the PDF ({e})"))
 }

@@ -29,6 +29,7 @@ use super::source::Source;
 use super::yaml::{Fragment, Text, parse_date};
 use crate::diag::{Diagnostic, closest};
 use crate::model::{Boilerplate, BundledCondition, IssueConfig, Lang, Marks, ProfileChoice};
+pub(super) use page::COLUMNS;
 pub use page::PAGE_FORMATS;
 use schema::RawIssue;
 pub use schema::{ISSUE_FIELDS, STYLE_FIELDS};
@@ -225,6 +226,21 @@ impl Resolver<'_> {
             c.publication = name;
         }
         c.website = text(&raw.website).map(|w| w.trim_end_matches('/').to_string());
+        // Checked here, at its own line, rather than on every article's `url` line later.
+        if let (Some(site), Some(at)) = (&c.website, &raw.website) {
+            let usable = url::Url::parse(site)
+                .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
+            if !usable {
+                let d = self.error(
+                    "invalid-value",
+                    format!("`website` must be a web address, not `{site}`"),
+                    "website",
+                    at,
+                );
+                d.hint = Some(String::from("website: https://www.example.com"));
+                c.website = None;
+            }
+        }
         c.number = text(&raw.number);
         if let Some(at) = &raw.date {
             match parse_date(&at.value.0) {

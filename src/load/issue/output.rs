@@ -32,6 +32,9 @@ const PPI: RangeInclusive<f32> = 1.0..=2400.0;
 /// medium-format camera gives many times over.
 const MEGAPIXELS: RangeInclusive<f32> = 1.0..=1000.0;
 
+/// Lines the printed address under a QR code may take: past a dozen, no reader types it.
+const ADDRESS_LINES: RangeInclusive<usize> = 1..=12;
+
 impl Resolver<'_> {
     /// The output settings given; the others keep their defaults.
     pub(super) fn output(&mut self, o: &RawOutput, out: &mut OutputSpec) {
@@ -162,6 +165,9 @@ impl Resolver<'_> {
             }
         }
         qr.url_pattern = q.url_pattern.as_ref().map(|p| p.0.trim().to_string());
+        qr.short_url = q.short_url.as_ref().map(|p| p.0.trim().to_string());
+        qr.address_lines =
+            self.number(&q.address_lines, "qr.address_lines", ADDRESS_LINES, qr.address_lines);
         if let Some(tracking) = &q.tracking {
             qr.tracking = tracking.iter().map(|(k, v)| (k.clone(), v.0.clone())).collect();
         }

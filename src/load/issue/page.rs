@@ -43,7 +43,7 @@ const PAGE_SIDE_MM: RangeInclusive<f32> = 50.0..=2000.0;
 const MARGIN_MM: RangeInclusive<f32> = 0.0..=200.0;
 
 /// Columns on a page (also the widest a photo may span); broadsheets use up to eight or nine.
-pub(super) const COLUMNS: RangeInclusive<u32> = 1..=20;
+pub(in crate::load) const COLUMNS: RangeInclusive<u32> = 1..=20;
 
 /// The space between columns in millimetres.
 const GUTTER_MM: RangeInclusive<f32> = 0.0..=50.0;

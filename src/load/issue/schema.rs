@@ -229,8 +229,8 @@ pub(super) struct RawStyle {
     pub(super) leading: Option<Spanned<f32>>,
     pub(super) color: Option<Spanned<RawColor>>,
     pub(super) align: Option<Spanned<Text>>,
-    pub(super) space_before: Option<f32>,
-    pub(super) space_after: Option<f32>,
+    pub(super) space_before: Option<Spanned<f32>>,
+    pub(super) space_after: Option<Spanned<f32>>,
     pub(super) uppercase: Option<bool>,
 }
 
@@ -323,6 +323,8 @@ pub(super) struct RawQr {
     pub(super) ec: Option<Spanned<Text>>,
     pub(super) module_mm: Option<Spanned<f32>>,
     pub(super) url_pattern: Option<Text>,
+    pub(super) short_url: Option<Text>,
+    pub(super) address_lines: Option<Spanned<usize>>,
     pub(super) tracking: Option<BTreeMap<String, Text>>,
 }
 

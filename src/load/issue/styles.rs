@@ -18,6 +18,25 @@ const TYPE_SIZE_PT: RangeInclusive<f32> = 3.0..=400.0;
 /// Leading in points, a little wider than the sizes for display type set loose.
 const LEADING_PT: RangeInclusive<f32> = 3.0..=500.0;
 
+/// Space before or after a paragraph of a style, in points: never negative (lines would
+/// overlap), at most a few lines.
+const SPACE_PT: RangeInclusive<f32> = 0.0..=200.0;
+
+/// The placeholders each label may hold; any other `{name}` would print as typed.
+const LABEL_PLACEHOLDERS: &[(&str, &[&str])] = &[
+    ("updated", &["date"]),
+    ("published", &["date"]),
+    ("reading_time", &["minutes"]),
+    ("subscribers", &[]),
+    ("free", &[]),
+    ("keywords", &[]),
+    ("page", &[]),
+    ("qr_caption", &[]),
+    ("qr_address", &["publication"]),
+    ("by", &["author"]),
+    ("continued", &["page"]),
+];
+
 /// An ink percentage.
 const PERCENT: RangeInclusive<f32> = 0.0..=100.0;
 
@@ -100,12 +119,10 @@ impl Resolver<'_> {
             ],
             style.align,
         );
-        if let Some(v) = raw.space_before {
-            style.space_before = v.max(0.0);
-        }
-        if let Some(v) = raw.space_after {
-            style.space_after = v.max(0.0);
-        }
+        style.space_before =
+            self.number(&raw.space_before, &field("space_before"), SPACE_PT, style.space_before);
+        style.space_after =
+            self.number(&raw.space_after, &field("space_after"), SPACE_PT, style.space_after);
         if let Some(v) = raw.uppercase {
             style.uppercase = v;
         }
@@ -205,7 +222,10 @@ impl Resolver<'_> {
         let mut labels = Vec::new();
         for (tag, raw_labels) in raw {
             match Lang::from_tag(tag) {
-                Some(lang) => labels.push((lang, labels_of(raw_labels))),
+                Some(lang) => {
+                    self.check_placeholders(tag, raw_labels);
+                    labels.push((lang, labels_of(raw_labels)));
+                }
                 None => {
                     let (line, column) = self.fragment.source.find_key(tag, 1).unwrap_or((1, 1));
                     let d = self
@@ -225,6 +245,66 @@ impl Resolver<'_> {
         }
         labels
     }
+}
+
+impl Resolver<'_> {
+    /// An unknown `{name}` in a label is an error at the label's line.
+    fn check_placeholders(&mut self, tag: &str, raw: &RawLabels) {
+        let lang_line = self.fragment.source.find_key(tag, 1).map_or(1, |(line, _)| line);
+        for (field, allowed) in LABEL_PLACEHOLDERS {
+            let Some(text) = label_text(raw, field) else { continue };
+            let unknown = placeholders(text).find(|name| !allowed.contains(name));
+            let Some(name) = unknown else { continue };
+            let (line, column) =
+                self.fragment.source.find_key(field, lang_line).unwrap_or((lang_line, 1));
+            let hint = if allowed.is_empty() {
+                format!("`{field}` takes no placeholder")
+            } else {
+                let names: Vec<String> = allowed.iter().map(|n| format!("{{{n}}}")).collect();
+                format!("`{field}` may use {}", names.join(", "))
+            };
+            let d = self
+                .fragment
+                .source
+                .error_at(
+                    "invalid-value",
+                    format!("unknown placeholder `{{{name}}}` in label `{field}`"),
+                    line,
+                    column,
+                )
+                .field(format!("labels.{tag}.{field}"))
+                .hint(hint);
+            self.errors.push(d);
+        }
+    }
+}
+
+/// The text of one label field by name.
+fn label_text<'a>(raw: &'a RawLabels, field: &str) -> Option<&'a str> {
+    let value = match field {
+        "updated" => &raw.updated,
+        "published" => &raw.published,
+        "reading_time" => &raw.reading_time,
+        "subscribers" => &raw.subscribers,
+        "free" => &raw.free,
+        "keywords" => &raw.keywords,
+        "page" => &raw.page,
+        "qr_caption" => &raw.qr_caption,
+        "qr_address" => &raw.qr_address,
+        "by" => &raw.by,
+        "continued" => &raw.continued,
+        _ => &None,
+    };
+    value.as_deref()
+}
+
+/// The `{name}`s of a label (names of letters, digits and underscores only, so a brace in
+/// ordinary text is not taken for one).
+fn placeholders(text: &str) -> impl Iterator<Item = &str> {
+    text.split('{').skip(1).filter_map(|rest| {
+        let name = &rest[..rest.find('}')?];
+        (!name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_')).then_some(name)
+    })
 }
 
 fn labels_of(raw: &RawLabels) -> Labels {

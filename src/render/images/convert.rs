@@ -6,9 +6,11 @@ use std::borrow::Cow;
 use std::path::Path;
 
 use image::DynamicImage;
+use image::metadata::Orientation;
 
 use super::ink::{ink_limit, limit_row_ink};
 use super::jpeg::JpegInfo;
+use super::orient::reorient;
 use super::press::{
     decode_cmyk, decode_gray, encode_gray_jpeg, encode_within_limit, peak_ink, resample,
 };
@@ -159,16 +161,21 @@ pub(super) fn prepare_device_jpeg(
     path: &Path,
     bytes: &[u8],
     info: &JpegInfo,
+    orientation: Orientation,
     resampled: Option<(u32, u32)>,
     options: &RenderOptions,
 ) -> Result<Option<(EncodedImage, Vec<Diagnostic>)>, Diagnostic> {
     let fail = |why: String| Diagnostic::error("image", why).in_file(path);
     let quality = jpeg_quality(options);
+    let turned = orientation != Orientation::NoTransforms;
     if info.components == 1 {
-        let Some(size) = resampled else { return Ok(None) };
+        if resampled.is_none() && !turned {
+            return Ok(None);
+        }
         let gray = decode_gray(bytes, info).map_err(fail)?;
-        let gray = resample(gray, 1, info.size, size).ok_or_else(|| fail(RESAMPLE.into()))?;
-        let color = "Gray, resampled".to_string();
+        let (gray, size) = turn_and_resample(gray, 1, info.size, orientation, resampled)
+            .ok_or_else(|| fail(RESAMPLE.into()))?;
+        let color = format!("Gray{}", changes(orientation, resampled));
         if let Some(data) = quality.and_then(|q| encode_gray_jpeg(&gray, size, q)) {
             return Ok(Some((EncodedImage::new(data, true, true, size, color), Vec::new())));
         }
@@ -176,22 +183,16 @@ pub(super) fn prepare_device_jpeg(
         let data = compress_rows(&gray, row, row, |source, out| out.copy_from_slice(source));
         return Ok(Some((EncodedImage::new(data, false, true, size, color), Vec::new())));
     }
-    let mut cmyk = decode_cmyk(bytes, info).map_err(fail)?;
-    let mut size = info.size;
-    if let Some(new_size) = resampled {
-        cmyk = resample(cmyk, 4, size, new_size).ok_or_else(|| fail(RESAMPLE.into()))?;
-        size = new_size;
-    }
+    let cmyk = decode_cmyk(bytes, info).map_err(fail)?;
+    let (cmyk, size) = turn_and_resample(cmyk, 4, info.size, orientation, resampled)
+        .ok_or_else(|| fail(RESAMPLE.into()))?;
     let limit = ink_limit(options.output.tac);
     let peak = peak_ink(&cmyk, size.0 as usize);
-    if resampled.is_none() && peak <= limit {
+    if resampled.is_none() && !turned && peak <= limit {
         return Ok(None);
     }
     let mut warnings = Vec::new();
-    let mut color = String::from("CMYK");
-    if resampled.is_some() {
-        color.push_str(", resampled");
-    }
+    let mut color = format!("CMYK{}", changes(orientation, resampled));
     if peak > limit {
         color.push_str(", ink-limited");
         let percent = (peak as f32 * 100.0 / 255.0).round();
@@ -212,6 +213,36 @@ pub(super) fn prepare_device_jpeg(
     Ok(Some((store_cmyk(cmyk, size, color, quality, limit), warnings)))
 }
 
+/// Turns decoded samples as the photo's EXIF orientation says, then resamples them to
+/// `resampled` (a size as printed, so after turning) if it is given; `None` when the
+/// samples do not fill the `size` the header gave.
+fn turn_and_resample(
+    samples: Vec<u8>,
+    channels: usize,
+    size: (u32, u32),
+    orientation: Orientation,
+    resampled: Option<(u32, u32)>,
+) -> Option<(Vec<u8>, (u32, u32))> {
+    if samples.len() != size.0 as usize * size.1 as usize * channels {
+        return None;
+    }
+    let (samples, size) = reorient(samples, size, channels, orientation);
+    match resampled {
+        Some(new_size) => Some((resample(samples, channels, size, new_size)?, new_size)),
+        None => Some((samples, size)),
+    }
+}
+
+/// What the report's colour adds for a photo turned or resampled on the way in.
+fn changes(orientation: Orientation, resampled: Option<(u32, u32)>) -> &'static str {
+    match (orientation != Orientation::NoTransforms, resampled.is_some()) {
+        (true, true) => ", turned, resampled",
+        (true, false) => ", turned",
+        (false, true) => ", resampled",
+        (false, false) => "",
+    }
+}
+
 /// Why a resampling failed: the decoded samples do not fill the size the header gave.
 const RESAMPLE: &str = "the decoded photo does not have the size its header says";
 
@@ -224,6 +255,7 @@ pub(super) fn convert_cmyk(
     path: &Path,
     bytes: &[u8],
     info: &JpegInfo,
+    orientation: Orientation,
     resampled: Option<(u32, u32)>,
     space: &OutputSpace,
     options: &RenderOptions,
@@ -237,18 +269,12 @@ pub(super) fn convert_cmyk(
         Err(Unusable::Source(_)) => return Ok(None),
         Err(other) => return Err(unusable(other, path)),
     };
-    let mut samples = decode_cmyk(bytes, info).map_err(fail)?;
-    let mut size = info.size;
-    if let Some(new_size) = resampled {
-        samples = resample(samples, 4, size, new_size).ok_or_else(|| fail(RESAMPLE.into()))?;
-        size = new_size;
-    }
+    let samples = decode_cmyk(bytes, info).map_err(fail)?;
+    let (samples, size) = turn_and_resample(samples, 4, info.size, orientation, resampled)
+        .ok_or_else(|| fail(RESAMPLE.into()))?;
     let limit = ink_limit(options.output.tac);
     let convert_row = |source: &[u8], cmyk: &mut [u8]| transform.convert(source, cmyk);
-    let mut color = "CMYK (embedded ICC) -> CMYK".to_string();
-    if resampled.is_some() {
-        color.push_str(", resampled");
-    }
+    let color = format!("CMYK (embedded ICC) -> CMYK{}", changes(orientation, resampled));
     let warning = Diagnostic::warning(
         "photo-profile",
         format!(

@@ -19,11 +19,12 @@
 //! shared. Same inputs, same bytes, whatever the number of threads.
 //!
 //! Files: `jpeg.rs` (JPEG headers in, CMYK JPEGs out), `convert.rs` (colour conversion of
-//! photos), `ink.rs` (total ink limit).
+//! photos), `ink.rs` (total ink limit), `orient.rs` (EXIF orientation).
 
 mod convert;
 mod ink;
 mod jpeg;
+mod orient;
 mod press;
 
 use std::collections::BTreeMap;
@@ -251,9 +252,12 @@ fn encode_file(
         ))
         .hint("scale the photo down to about 200 ppi at its printed size"));
     }
+    // Phones store portraits as landscapes tagged "turn me": turned before anything else,
+    // so the resolution is measured on the photo as printed.
+    let orientation = orient::orientation_of(&bytes);
+    let shown = orient::turned_size((width, height), orientation);
     let output = &options.output;
-    let resampled = resampled_size((width, height), placed, output.max_ppi, output.target_ppi);
-
+    let resampled = resampled_size(shown, placed, output.max_ppi, output.target_ppi);
     if let Some(info) = &jpeg {
         // A CMYK photo separated for another printing condition (its embedded CMYK profile
         // prints the same CMYK as other colours than the output profile) carries that
@@ -267,13 +271,16 @@ fn encode_file(
                 .is_some_and(|icc| crate::color::profile::same_condition(&icc, space.profile()));
         if foreign
             && info.pdf_compatible
-            && let Some(converted) = convert_cmyk(path, &bytes, info, resampled, space, options)?
+            && let Some(converted) =
+                convert_cmyk(path, &bytes, info, orientation, resampled, space, options)?
         {
             return Ok(converted);
         }
         if info.pdf_compatible && matches!(info.components, 1 | 4) {
-            // Measured, and resampled or ink-limited if it must be; else as it is.
-            if let Some(prepared) = prepare_device_jpeg(path, &bytes, info, resampled, options)? {
+            // Measured, and turned, resampled or ink-limited if it must be; else as it is.
+            let prepared =
+                prepare_device_jpeg(path, &bytes, info, orientation, resampled, options)?;
+            if let Some(prepared) = prepared {
                 return Ok(prepared);
             }
             let gray = info.components == 1;
@@ -301,6 +308,7 @@ fn encode_file(
     };
     let mut image =
         DynamicImage::from_decoder(decoder).map_err(|e| fail(format!("corrupt image: {e}")))?;
+    image.apply_orientation(orientation);
     drop(bytes);
     // Resampled before conversion: the conversion then works on the pixels that are kept.
     // Alpha is flattened first (on paper white), so it is not resampled as a colour.

@@ -1,0 +1,307 @@
+//! Photos proven sound at load: every photo an article names is decoded here, in full, once,
+//! so that a photo which would only break while the PDF is made (a PNG with corrupt image
+//! data, a JPEG cut short or whose frame header claims more than its scan holds) fails its
+//! own article, with the file named at its `photo.file` line, and never a later stage.
+//!
+//! The checks, cheapest first:
+//! - the file is a regular file of bounded size (a pipe would block the build, a link to
+//!   `/dev/zero` would never end);
+//! - the headers' claimed size is within the memory budget, counted in bytes as decoded
+//!   (width x height x bytes a pixel), not in pixels: a 16-bit RGBA PNG takes eight times
+//!   the memory of a greyscale JPEG of the same size;
+//! - a JPEG's scan holds at least the one bit per 8x8 block that any JPEG needs, so a 1 KB
+//!   file claiming 100 megapixels is refused before a byte is decoded;
+//! - the image data decodes to the end, with the JPEG decoder's warnings (a scan that ends
+//!   early, a marker where data should be) treated as errors, and a JPEG's first scan is
+//!   followed by its end-of-image marker;
+//! - the EXIF orientation is read, so the size the layout works with is the size printed;
+//! - an embedded ICC profile that Little CMS cannot read, or that describes another colour
+//!   space than the image's, is reported with what the renderer assumes instead.
+
+use std::io::Cursor;
+
+use image::{ImageDecoder, ImageFormat, ImageReader};
+use zune_core::colorspace::ColorSpace;
+use zune_core::options::DecoderOptions;
+
+/// Largest photo file read. A 60-megapixel camera JPEG is about 30 MB and a 16-bit PNG
+/// scan a few times that; anything larger is a mistake (a video, a disk image).
+pub const MAX_PHOTO_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Memory a photo may take decoded, in bytes (width x height x bytes a pixel). The render
+/// stage holds a decoded photo and its CMYK conversion (4 bytes a pixel) at once, and two
+/// photos are converted at a time on a two-core machine: 120 MB decoded keeps a build
+/// under about 300 MB for any photo it accepts (a 40-megapixel RGB JPEG, a 30-megapixel CMYK
+/// one, a 15-megapixel 16-bit RGBA PNG).
+pub const MAX_DECODED_BYTES: u64 = 120_000_000;
+
+/// What a sound photo is, as the layout needs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PhotoFacts {
+    /// Width as printed (after the EXIF orientation), pixels.
+    pub width_px: u32,
+    /// Height as printed, pixels.
+    pub height_px: u32,
+    /// The EXIF orientation, 1 to 8 (1: as stored).
+    pub orientation: u8,
+    /// What is wrong with the embedded ICC profile, if anything: the photo is still
+    /// usable, with the assumption the message states.
+    pub profile_problem: Option<String>,
+}
+
+/// Why a photo cannot be used.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PhotoFault {
+    /// Diagnostic kind: `photo-too-large` or `corrupt-photo`.
+    pub kind: &'static str,
+    /// What is wrong, in a sentence that follows "photo `name` ".
+    pub message: String,
+}
+
+impl PhotoFault {
+    fn corrupt(message: impl Into<String>) -> Self {
+        PhotoFault { kind: "corrupt-photo", message: message.into() }
+    }
+}
+
+/// Proves a photo sound: decodes it in full (see the module documentation). `max_pixels`
+/// is the issue's `photo.max_megapixels`.
+pub fn inspect_photo(bytes: &[u8], max_pixels: u64) -> Result<PhotoFacts, PhotoFault> {
+    let format = image::guess_format(bytes)
+        .ok()
+        .filter(|f| matches!(f, ImageFormat::Jpeg | ImageFormat::Png))
+        .ok_or_else(|| PhotoFault::corrupt("is not a JPEG or PNG file"))?;
+    let unreadable = |e: image::ImageError| PhotoFault::corrupt(format!("cannot be read: {e}"));
+    let mut reader = ImageReader::new(Cursor::new(bytes));
+    reader.set_format(format);
+    reader.no_limits();
+    let mut decoder = reader.into_decoder().map_err(unreadable)?;
+    let (width, height) = decoder.dimensions();
+    if width == 0 || height == 0 {
+        return Err(PhotoFault::corrupt(format!("claims a size of {width}x{height} pixels")));
+    }
+    let pixels = u64::from(width) * u64::from(height);
+    if pixels > max_pixels {
+        return Err(PhotoFault {
+            kind: "photo-too-large",
+            message: format!(
+                "is {width}x{height} pixels ({:.0} megapixels), over the limit of {:.0}",
+                pixels as f64 / 1e6,
+                max_pixels as f64 / 1e6
+            ),
+        });
+    }
+    let jpeg = (format == ImageFormat::Jpeg).then(|| JpegLayout::read(bytes)).flatten();
+    match &jpeg {
+        Some(layout) => check_jpeg_claim(bytes, layout, (width, height))?,
+        None if format == ImageFormat::Jpeg => {
+            return Err(PhotoFault::corrupt("has JPEG headers that end before its image data"));
+        }
+        None => {}
+    }
+    // What the image takes decoded, as stored: a JPEG's components (CMYK is four), a PNG's
+    // samples at their depth.
+    let bytes_per_pixel = match &jpeg {
+        Some(layout) => u64::from(layout.components.max(1)),
+        None => u64::from(decoder.color_type().bytes_per_pixel()),
+    };
+    let decoded = pixels * bytes_per_pixel;
+    if decoded > MAX_DECODED_BYTES {
+        return Err(PhotoFault {
+            kind: "photo-too-large",
+            message: format!(
+                "is {width}x{height} pixels and would take {} MB decoded, over the budget of {} MB",
+                decoded / 1_000_000,
+                MAX_DECODED_BYTES / 1_000_000
+            ),
+        });
+    }
+    let orientation = decoder.orientation().map(|o| o.to_exif()).unwrap_or(1);
+    let icc = decoder.icc_profile().ok().flatten();
+    let space = match &jpeg {
+        Some(layout) => match layout.components {
+            1 => lcms2::ColorSpaceSignature::GrayData,
+            4 => lcms2::ColorSpaceSignature::CmykData,
+            _ => lcms2::ColorSpaceSignature::RgbData,
+        },
+        None if decoder.color_type().has_color() => lcms2::ColorSpaceSignature::RgbData,
+        None => lcms2::ColorSpaceSignature::GrayData,
+    };
+    match &jpeg {
+        Some(layout) => {
+            drop(decoder);
+            decode_jpeg(bytes, layout, (width, height))?;
+        }
+        None => {
+            let mut samples = vec![0u8; decoded as usize];
+            decoder
+                .read_image(&mut samples)
+                .map_err(|e| PhotoFault::corrupt(format!("has corrupt image data: {e}")))?;
+        }
+    }
+    let (width_px, height_px) =
+        if (5..=8).contains(&orientation) { (height, width) } else { (width, height) };
+    Ok(PhotoFacts {
+        width_px,
+        height_px,
+        orientation,
+        profile_problem: icc.and_then(|icc| profile_problem(&icc, space)),
+    })
+}
+
+/// Checks that a JPEG's scan is large enough for the size its frame header claims, and
+/// that it ends: cheap checks that need no decoding.
+fn check_jpeg_claim(
+    bytes: &[u8],
+    layout: &JpegLayout,
+    (width, height): (u32, u32),
+) -> Result<(), PhotoFault> {
+    // Any JPEG spends at least one bit per 8x8 block of its first component (the shortest
+    // Huffman code, for "no change" of the DC value), even a blank one.
+    let blocks = u64::from(width.div_ceil(8)) * u64::from(height.div_ceil(8));
+    let scan_bytes = (bytes.len() - layout.first_scan) as u64;
+    if scan_bytes * 8 < blocks {
+        return Err(PhotoFault::corrupt(format!(
+            "claims {width}x{height} pixels in its header, but its image data is {scan_bytes} \
+             bytes, fewer than the {} any JPEG of that size needs (the header lies, or the file \
+             is cut short)",
+            blocks.div_ceil(8)
+        )));
+    }
+    if !has_end_marker(&bytes[layout.first_scan..]) {
+        return Err(PhotoFault::corrupt(
+            "is cut short: its image data has no end (the file was truncated)",
+        ));
+    }
+    Ok(())
+}
+
+/// Decodes a JPEG's image data to the end in strict mode: a scan that ends early, or a
+/// frame header that disagrees with the scan, is an error.
+fn decode_jpeg(
+    bytes: &[u8],
+    layout: &JpegLayout,
+    (width, height): (u32, u32),
+) -> Result<(), PhotoFault> {
+    // Samples as stored (no colour conversion): only soundness is at stake here.
+    let stored = match layout.components {
+        1 => ColorSpace::Luma,
+        4 => ColorSpace::CMYK,
+        _ => ColorSpace::YCbCr,
+    };
+    let options = DecoderOptions::default()
+        .set_strict_mode(true)
+        .set_max_width(usize::MAX)
+        .set_max_height(usize::MAX)
+        .jpeg_set_out_colorspace(stored);
+    let mut decoder = zune_jpeg::JpegDecoder::new_with_options(Cursor::new(bytes), options);
+    let samples = decoder
+        .decode()
+        .map_err(|e| PhotoFault::corrupt(format!("has corrupt image data: {e}")))?;
+    let expected = u64::from(width) * u64::from(height) * u64::from(layout.components);
+    if samples.len() as u64 != expected {
+        return Err(PhotoFault::corrupt(format!(
+            "decodes to {} bytes where its header ({width}x{height}, {} components) says {expected}",
+            samples.len(),
+            layout.components
+        )));
+    }
+    Ok(())
+}
+
+/// Whether entropy-coded data (from the first scan on) reaches an end-of-image marker. In
+/// the data a 0xFF byte is always followed by 0x00 or a marker, so `FF D9` there is the
+/// real end, not a thumbnail's (thumbnails sit in APP1, before the first scan).
+fn has_end_marker(scan: &[u8]) -> bool {
+    scan.windows(2).any(|pair| pair == [0xFF, 0xD9])
+}
+
+/// Where a JPEG's headers say its parts are.
+#[derive(Debug)]
+struct JpegLayout {
+    /// Components in the frame (1 grey, 3 YCbCr, 4 CMYK or YCCK).
+    components: u8,
+    /// Offset of the first byte after the first scan header.
+    first_scan: usize,
+}
+
+impl JpegLayout {
+    /// Walks the markers up to the first scan; `None` when the headers are cut short or
+    /// there is no frame.
+    fn read(data: &[u8]) -> Option<Self> {
+        let mut components = None;
+        let mut pos = 2;
+        while pos + 4 <= data.len() {
+            if data[pos] != 0xFF {
+                return None;
+            }
+            let marker = data[pos + 1];
+            if marker == 0xFF {
+                pos += 1;
+                continue;
+            }
+            if (0xD0..=0xD7).contains(&marker) || marker == 0x01 {
+                pos += 2;
+                continue;
+            }
+            let length = usize::from(u16::from_be_bytes([data[pos + 2], data[pos + 3]]));
+            let segment = data.get(pos + 4..pos + 2 + length)?;
+            match marker {
+                0xC0..=0xCF if !matches!(marker, 0xC4 | 0xC8 | 0xCC) => {
+                    components = Some(*segment.get(5)?);
+                }
+                0xDA => {
+                    return Some(JpegLayout {
+                        components: components?,
+                        first_scan: pos + 2 + length,
+                    });
+                }
+                _ => {}
+            }
+            pos += 2 + length;
+        }
+        None
+    }
+}
+
+/// What is wrong with an embedded ICC profile for an image whose samples are in `expected`
+/// (grey, RGB or CMYK), with what the renderer does instead; `None` when it is a readable
+/// profile of the image's colour space.
+fn profile_problem(icc: &[u8], expected: lcms2::ColorSpaceSignature) -> Option<String> {
+    use lcms2::ColorSpaceSignature as Space;
+    let assumed = match expected {
+        Space::GrayData => "printed as black ink as it is",
+        Space::CmykData => "taken as separated for the output condition",
+        _ => "converted as sRGB",
+    };
+    let profile = match lcms2::Profile::new_icc(icc) {
+        Ok(profile) => profile,
+        Err(e) => {
+            return Some(format!("embeds an ICC profile that cannot be read ({e}); {assumed}"));
+        }
+    };
+    let found = profile.color_space();
+    (found != expected).then(|| {
+        format!(
+            "embeds an ICC profile for {} in a {} image; {assumed}",
+            space_name(found),
+            space_name(expected)
+        )
+    })
+}
+
+/// A colour space's name for messages.
+fn space_name(space: lcms2::ColorSpaceSignature) -> String {
+    use lcms2::ColorSpaceSignature as Space;
+    match space {
+        Space::RgbData => "RGB".into(),
+        Space::CmykData => "CMYK".into(),
+        Space::GrayData => "greyscale".into(),
+        Space::LabData => "Lab".into(),
+        other => format!("{other:?}"),
+    }
+}
+
+#[cfg(test)]
+#[path = "photo_tests.rs"]
+mod tests;

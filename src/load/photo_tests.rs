@@ -1,0 +1,87 @@
+//! Tests of the photo checks, on photos made here and then damaged.
+
+use super::*;
+
+fn rgb_jpeg(width: u16, height: u16) -> Vec<u8> {
+    let pixels: Vec<u8> = (0..u32::from(width) * u32::from(height))
+        .flat_map(|i| [(i % 251) as u8, (i / 7 % 253) as u8, (i * 3 % 255) as u8])
+        .collect();
+    let mut out = Vec::new();
+    jpeg_encoder::Encoder::new(&mut out, 90)
+        .encode(&pixels, width, height, jpeg_encoder::ColorType::Rgb)
+        .unwrap();
+    out
+}
+
+#[test]
+fn a_sound_jpeg_passes_with_its_size() {
+    let facts = inspect_photo(&rgb_jpeg(64, 48), u64::MAX).unwrap();
+    assert_eq!((facts.width_px, facts.height_px, facts.orientation), (64, 48, 1));
+    assert_eq!(facts.profile_problem, None);
+}
+
+#[test]
+fn a_truncated_jpeg_is_corrupt() {
+    let jpeg = rgb_jpeg(64, 48);
+    for keep in [jpeg.len() - 2, jpeg.len() * 2 / 3, jpeg.len() / 2] {
+        let fault = inspect_photo(&jpeg[..keep], u64::MAX).unwrap_err();
+        assert_eq!(fault.kind, "corrupt-photo", "{keep}: {}", fault.message);
+    }
+}
+
+#[test]
+fn a_jpeg_claiming_far_more_pixels_than_it_holds_is_refused_before_decoding() {
+    let mut jpeg = rgb_jpeg(16, 16);
+    // The frame header's height and width (SOF0 at a fixed place in this encoder's output).
+    let sof = jpeg.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+    jpeg[sof + 5..sof + 9].copy_from_slice(&[0x27, 0x10, 0x27, 0x10]); // 10000 x 10000
+    let fault = inspect_photo(&jpeg, u64::MAX).unwrap_err();
+    assert_eq!(fault.kind, "corrupt-photo");
+    assert!(fault.message.contains("10000x10000"), "{}", fault.message);
+}
+
+/// A PNG of `width` x `height` pixels of 16-bit RGBA, whose header then claims `claimed`.
+fn rgba16_png(width: u32, height: u32, claimed: (u32, u32)) -> Vec<u8> {
+    let samples = vec![0x80u8; (width * height * 8) as usize];
+    let mut png = Vec::new();
+    image::ImageEncoder::write_image(
+        image::codecs::png::PngEncoder::new(&mut png),
+        &samples,
+        width,
+        height,
+        image::ExtendedColorType::Rgba16,
+    )
+    .unwrap();
+    // IHDR is the first chunk: length, "IHDR", width, height, ..., CRC over type and data.
+    png[16..20].copy_from_slice(&claimed.0.to_be_bytes());
+    png[20..24].copy_from_slice(&claimed.1.to_be_bytes());
+    let crc = crc32fast::hash(&png[12..29]);
+    png[29..33].copy_from_slice(&crc.to_be_bytes());
+    png
+}
+
+#[test]
+fn the_memory_budget_counts_bytes_not_pixels() {
+    // 5000 x 4000 of 16-bit RGBA is 160 MB decoded: over the budget at 20 megapixels.
+    let fault = inspect_photo(&rgba16_png(4, 4, (5000, 4000)), 100_000_000).unwrap_err();
+    assert_eq!(fault.kind, "photo-too-large", "{}", fault.message);
+    assert!(fault.message.contains("160 MB"), "{}", fault.message);
+}
+
+#[test]
+fn a_png_with_corrupt_or_missing_image_data_is_corrupt() {
+    let png = rgba16_png(32, 32, (32, 32));
+    assert!(inspect_photo(&png, u64::MAX).is_ok());
+    let idat = png.windows(4).position(|w| w == b"IDAT").unwrap();
+    let mut flipped = png.clone();
+    flipped[idat + 10] ^= 0x55;
+    assert_eq!(inspect_photo(&flipped, u64::MAX).unwrap_err().kind, "corrupt-photo");
+    let cut = &png[..idat + 20];
+    assert_eq!(inspect_photo(cut, u64::MAX).unwrap_err().kind, "corrupt-photo");
+}
+
+#[test]
+fn not_an_image_is_refused() {
+    assert_eq!(inspect_photo(b"GIF89a....", u64::MAX).unwrap_err().kind, "corrupt-photo");
+    assert_eq!(inspect_photo(b"", u64::MAX).unwrap_err().kind, "corrupt-photo");
+}

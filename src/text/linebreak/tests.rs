@@ -1,0 +1,88 @@
+//! Tests of the line breaker: examples, and properties over generated paragraphs.
+
+use super::*;
+
+fn params() -> Params {
+    Params {
+        tolerance: 200.0,
+        line_penalty: 10.0,
+        double_hyphen_demerits: 10000.0,
+        final_hyphen_demerits: 5000.0,
+        adj_demerits: 10000.0,
+        looseness: 0,
+        max_consecutive: 2,
+        rag: 0.0,
+        final_pass: false,
+    }
+}
+
+/// Words of the given widths separated by 3-pt spaces, then the paragraph end.
+fn para(words: &[f32]) -> Vec<Element> {
+    let mut elements = Vec::new();
+    for (i, &w) in words.iter().enumerate() {
+        if i > 0 {
+            elements.push(Element::Glue { width: 3.0, stretch: 1.5, shrink: 1.0, breakable: true });
+        }
+        elements.push(Element::Box { width: w, stretch: 0.0, shrink: 0.0 });
+    }
+    elements.push(Element::Penalty { width: 0.0, penalty: INFINITE_PENALTY, flagged: false });
+    elements.push(Element::Glue { width: 0.0, stretch: FIL, shrink: 0.0, breakable: false });
+    elements.push(Element::Penalty { width: 0.0, penalty: -INFINITE_PENALTY, flagged: false });
+    elements
+}
+
+#[test]
+fn breakpoints_are_glue_after_boxes_and_finite_penalties() {
+    let elements = para(&[10.0, 10.0]);
+    let points: Vec<usize> = breakpoints(&elements).collect();
+    assert_eq!(points, vec![1, 5]);
+}
+
+#[test]
+fn exact_fit_breaks_where_expected() {
+    // Two lines of exactly 23 pt: "10 + 3 + 10".
+    let elements = para(&[10.0, 10.0, 10.0, 10.0]);
+    let breaks = optimise(&elements, 23.0, &params()).expect("feasible");
+    assert_eq!(breaks.positions, vec![3, elements.len() - 1]);
+    assert!(!breaks.overfull);
+}
+
+#[test]
+fn infeasible_without_final_pass_and_overfull_with_it() {
+    let elements = para(&[50.0, 10.0]);
+    assert!(optimise(&elements, 20.0, &params()).is_none());
+    let last = Params { final_pass: true, ..params() };
+    let breaks = optimise(&elements, 20.0, &last).expect("final pass always succeeds");
+    assert!(breaks.overfull);
+    assert_eq!(*breaks.positions.last().expect("a line"), elements.len() - 1);
+}
+
+#[test]
+fn letters_stretch_up_to_their_maximum_then_spaces_alone() {
+    let flex = Flex { stretch: 2.0, letter_stretch: 1.0, shrink: 1.5 };
+    assert_eq!(adjustment(1.5, flex), (0.5, 0.5));
+    assert_eq!(adjustment(3.0, flex), (1.0, 1.0));
+    // 5 pt short: letters give their 1 pt, spaces the other 4 (ratio 2).
+    assert_eq!(adjustment(5.0, flex), (2.0, 1.0));
+    assert_eq!(adjustment(-0.75, flex), (-0.5, -0.5));
+    assert_eq!(adjustment(0.0, flex), (0.0, 0.0));
+    // No word space: the line cannot be filled.
+    let word = Flex { stretch: 0.0, ..flex };
+    assert_eq!(adjustment(2.0, word), (f32::INFINITY, 1.0));
+}
+
+#[test]
+fn letter_stretch_makes_a_paragraph_feasible() {
+    // Four 10-pt words, 3-pt spaces, 26-pt lines: "10 10" is 3 pt short and its space
+    // gives 1.5 pt at ratio 1 (badness 800 > 200). With 1 pt of letter spacing per
+    // word the line reaches ratio 0.86 and the paragraph sets in two lines.
+    let mut elements = para(&[10.0, 10.0, 10.0, 10.0]);
+    assert!(optimise(&elements, 26.0, &params()).is_none());
+    for element in &mut elements {
+        if let Element::Box { stretch, .. } = element {
+            *stretch = 1.0;
+        }
+    }
+    let breaks = optimise(&elements, 26.0, &params()).expect("feasible with letter spacing");
+    assert_eq!(breaks.positions, vec![3, elements.len() - 1]);
+}

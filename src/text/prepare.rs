@@ -1,0 +1,495 @@
+//! Prepare: the styled text becomes the list the line breaker works on. Words are shaped
+//! (through the engine's cache) and measured into boxes, spaces become glue, and the places a
+//! word may break (hyphenation points, after an explicit hyphen, a slash or a dash) become
+//! penalties. What commit needs to draw the lines goes along: where each element came from,
+//! and the shaped words.
+//!
+//! The spacing values are tuned with the breaking passes' (see `paragraph.rs` and the
+//! [`linebreak`](super::linebreak) module doc, “Parameters”).
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use unicode_segmentation::GraphemeCursor;
+
+use super::collect::StyledText;
+use super::hyphenate::hyphenation_points;
+use super::lang;
+use super::linebreak::{Element, FIL, INFINITE_PENALTY};
+use super::shape::Shaped;
+use super::{ParagraphStyle, TextEngine};
+use crate::fonts::FontId;
+use crate::model::{Align, Lang};
+
+/// `\hyphenpenalty` when justified.
+const HYPHEN_PENALTY: f32 = 50.0;
+/// `\hyphenpenalty` when ragged: a hyphen is only worth it for a much better rag.
+const RAGGED_HYPHEN_PENALTY: f32 = 300.0;
+/// `\exhyphenpenalty`: a break after an explicit hyphen.
+const EX_HYPHEN_PENALTY: f32 = 50.0;
+/// A break UAX #14 allows inside a word other than after a hyphen (after `/` in a URL,
+/// around a dash).
+const INNER_BREAK_PENALTY: f32 = 100.0;
+/// Word-space stretch at ratio 1, as a fraction of the font's space: 1/3 (a space of
+/// 133 %, InDesign's usual maximum word spacing), stiffer than TeX's 1/2 so that badness
+/// grows faster with the visible gap; beyond ratio 1 the spaces go on stretching alone.
+const SPACE_STRETCH: f32 = 1.0 / 3.0;
+/// Word-space shrink, as a fraction of the space: TeX's 1/3, so a 0.25 em space never
+/// gets below 0.167 em.
+const SPACE_SHRINK: f32 = 1.0 / 3.0;
+/// Letter spacing a justified line may add after each cluster at ratio 1, as a fraction of
+/// the glyph's advance (what microtype's font expansion gives, without distorting the
+/// glyphs). It is a hard maximum: beyond ratio 1 only the word spaces stretch.
+pub(super) const LETTER_STRETCH: f32 = 0.015;
+/// Letter spacing a justified line may remove at ratio −1, fraction of the advance.
+pub(super) const LETTER_SHRINK: f32 = 0.015;
+/// U+202F, em: fixed, about a sixth of an em as French typography asks.
+const NNBSP_EM: f32 = 0.16;
+
+/// What kind of space a run of white space is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum SpaceKind {
+    /// U+200B: a break opportunity of no width.
+    ZeroWidth,
+    /// An ordinary, breakable, stretchable space.
+    Normal,
+    /// U+00A0 (and U+2007): stretchable, unbreakable.
+    NoBreak,
+    /// U+202F: fixed and unbreakable.
+    Narrow,
+    /// A line break typed in the text.
+    Forced,
+}
+
+fn space_kind(c: char) -> Option<SpaceKind> {
+    match c {
+        '\n' | '\u{2028}' => Some(SpaceKind::Forced),
+        lang::NNBSP => Some(SpaceKind::Narrow),
+        lang::NBSP | '\u{2007}' => Some(SpaceKind::NoBreak),
+        '\u{200B}' => Some(SpaceKind::ZeroWidth),
+        c if c.is_whitespace() => Some(SpaceKind::Normal),
+        _ => None,
+    }
+}
+
+/// A word or a run of white space, as a byte range of the text.
+#[derive(Debug, Clone, Copy)]
+struct Token {
+    start: usize,
+    end: usize,
+    /// `None` for a word; for white space, its strongest kind (a forced break wins).
+    space: Option<SpaceKind>,
+}
+
+/// The text cut into alternating words and runs of white space, without the white space
+/// at either end.
+fn tokenize(text: &str) -> Vec<Token> {
+    let mut tokens: Vec<Token> = Vec::with_capacity(text.len() / 4);
+    for (i, c) in text.char_indices() {
+        let space = space_kind(c);
+        let end = i + c.len_utf8();
+        match tokens.last_mut() {
+            Some(last) if last.space.is_some() == space.is_some() => {
+                last.end = end;
+                last.space = last.space.max(space);
+            }
+            _ => tokens.push(Token { start: i, end, space }),
+        }
+    }
+    let first_word = tokens.iter().position(|t| t.space.is_none()).unwrap_or(tokens.len());
+    let words_end = tokens.iter().rposition(|t| t.space.is_none()).map_or(first_word, |i| i + 1);
+    tokens.truncate(words_end);
+    tokens.drain(..first_word);
+    tokens
+}
+
+/// Where an element came from, to rebuild the lines.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Origin {
+    /// The first-line indent.
+    Indent,
+    /// A word fragment: bytes of the text, and the word it belongs to.
+    Text { start: usize, end: usize, word: usize },
+    /// A space.
+    Space,
+    /// A hyphenation point: a hyphen is added if the line ends here.
+    Hyphen,
+    /// Another break inside a word (after an explicit hyphen, a slash, a dash).
+    Break,
+    /// The paragraph or forced-line end.
+    End,
+}
+
+/// The part of a word set in one font, shaped.
+pub(super) struct ShapedRun {
+    /// Byte offset of the run in the paragraph text.
+    pub start: usize,
+    /// Its glyphs, from the shaping cache.
+    pub shaped: Arc<Shaped>,
+}
+
+/// A word of the paragraph.
+pub(super) struct Word {
+    /// Byte range in the paragraph text: `start..end`.
+    pub start: usize,
+    pub end: usize,
+    /// Its shaped runs, indices into [`Measured::shaped_runs`].
+    pub shaped_runs: Range<usize>,
+}
+
+/// The paragraph prepared for the breaker: box, glue and penalty elements, each with its
+/// origin, and the shaped words the lines are drawn from.
+#[derive(Default)]
+pub(super) struct Measured {
+    /// The Knuth–Plass list.
+    pub elements: Vec<Element>,
+    /// Where each element came from (same length as `elements`).
+    pub origins: Vec<Origin>,
+    /// The words, in order.
+    pub words: Vec<Word>,
+    /// The words' shaped runs, in order.
+    pub shaped_runs: Vec<ShapedRun>,
+}
+
+/// Kind of a break inside a word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum InnerBreak {
+    /// A hyphenation point: a hyphen is printed if the line ends here.
+    Hyphen,
+    /// After a hyphen typed in the word.
+    Explicit,
+    /// Another break UAX #14 allows (after a slash, around a dash).
+    Other,
+}
+
+/// How flexible the paragraph's spacing is: justified text stretches and shrinks its spaces
+/// and letters; ragged text keeps them rigid and breaks where the rag looks best.
+#[derive(Debug, Clone, Copy)]
+struct Flexibility {
+    hyphen_penalty: f32,
+    space_stretch: f32,
+    space_shrink: f32,
+    letter_stretch: f32,
+    letter_shrink: f32,
+}
+
+impl Flexibility {
+    fn of(style: &ParagraphStyle) -> Flexibility {
+        if style.align == Align::Justify {
+            Flexibility {
+                hyphen_penalty: HYPHEN_PENALTY,
+                space_stretch: SPACE_STRETCH,
+                space_shrink: SPACE_SHRINK,
+                letter_stretch: LETTER_STRETCH,
+                letter_shrink: LETTER_SHRINK,
+            }
+        } else {
+            Flexibility {
+                hyphen_penalty: RAGGED_HYPHEN_PENALTY,
+                space_stretch: 0.0,
+                space_shrink: 0.0,
+                letter_stretch: 0.0,
+                letter_shrink: 0.0,
+            }
+        }
+    }
+}
+
+fn is_grapheme_boundary(text: &str, pos: usize) -> bool {
+    let b = text.as_bytes();
+    if pos == 0 || pos >= b.len() || (b[pos - 1].is_ascii() && b[pos].is_ascii()) {
+        return true;
+    }
+    GraphemeCursor::new(pos, text.len(), true).is_boundary(text, 0).unwrap_or(false)
+}
+
+/// Prepares `styled` for breaking: hyphenation points are offered only when `hyphenate`
+/// (the second pass), never in the last word nor in verbatim text.
+pub(super) fn measure(
+    engine: &TextEngine,
+    styled: &StyledText,
+    style: &ParagraphStyle,
+    hyphenate: bool,
+    key: &mut String,
+) -> Measured {
+    let mut preparer = Preparer {
+        engine,
+        styled,
+        style,
+        flexibility: Flexibility::of(style),
+        // UAX #14 break opportunities, sorted byte offsets.
+        allowed: Vec::new(),
+        hyphen_widths: Vec::new(),
+        inner: Vec::new(),
+        key,
+        measured: Measured::default(),
+    };
+    if styled.font_runs.is_empty() {
+        return preparer.measured;
+    }
+    let tokens = tokenize(&styled.text);
+    let Some(last_word) = tokens.len().checked_sub(1) else {
+        return preparer.measured;
+    };
+    preparer.allowed = unicode_linebreak::linebreaks(&styled.text).map(|(p, _)| p).collect();
+    if style.first_indent != 0.0 {
+        preparer.push(
+            Element::Box { width: style.first_indent, stretch: 0.0, shrink: 0.0 },
+            Origin::Indent,
+        );
+    }
+    for (t, token) in tokens.iter().enumerate() {
+        match token.space {
+            Some(kind) => preparer.space(token, kind),
+            None => preparer.word(token, hyphenate && t != last_word),
+        }
+    }
+    preparer.paragraph_end();
+    preparer.measured
+}
+
+/// The state of one [`measure`] call.
+struct Preparer<'a> {
+    engine: &'a TextEngine,
+    styled: &'a StyledText,
+    style: &'a ParagraphStyle,
+    flexibility: Flexibility,
+    allowed: Vec<usize>,
+    /// The width of a hyphen, points, per font used so far.
+    hyphen_widths: Vec<(FontId, f32)>,
+    /// Scratch: the breaks inside the current word, sorted.
+    inner: Vec<(usize, InnerBreak)>,
+    key: &'a mut String,
+    measured: Measured,
+}
+
+impl Preparer<'_> {
+    fn push(&mut self, element: Element, origin: Origin) {
+        self.measured.elements.push(element);
+        self.measured.origins.push(origin);
+    }
+
+    /// A run of white space: glue, breakable where UAX #14 allows a break after it.
+    fn space(&mut self, token: &Token, kind: SpaceKind) {
+        let size = self.style.size;
+        let font = self.engine.fonts().get(self.styled.font_run_at(token.start).font);
+        let space = font.space_width * size;
+        let flex = self.flexibility;
+        let glue = |breakable| Element::Glue {
+            width: space,
+            stretch: space * flex.space_stretch,
+            shrink: space * flex.space_shrink,
+            breakable,
+        };
+        let element = match kind {
+            SpaceKind::Normal => glue(self.allowed.binary_search(&token.end).is_ok()),
+            SpaceKind::NoBreak => glue(false),
+            SpaceKind::Narrow => Element::Glue {
+                width: NNBSP_EM * size,
+                stretch: 0.0,
+                shrink: 0.0,
+                breakable: false,
+            },
+            SpaceKind::ZeroWidth => {
+                Element::Glue { width: 0.0, stretch: 0.0, shrink: 0.0, breakable: true }
+            }
+            SpaceKind::Forced => {
+                self.paragraph_end();
+                return;
+            }
+        };
+        self.push(element, Origin::Space);
+    }
+
+    /// The end of a paragraph (or of a forced line): no break before, `\parfillskip`, break.
+    fn paragraph_end(&mut self) {
+        self.push(
+            Element::Penalty { width: 0.0, penalty: INFINITE_PENALTY, flagged: false },
+            Origin::End,
+        );
+        self.push(
+            Element::Glue { width: 0.0, stretch: FIL, shrink: 0.0, breakable: false },
+            Origin::End,
+        );
+        self.push(
+            Element::Penalty { width: 0.0, penalty: -INFINITE_PENALTY, flagged: false },
+            Origin::End,
+        );
+    }
+
+    /// A word: shaped by font run, then cut at its inner breaks into boxes and penalties.
+    fn word(&mut self, token: &Token, may_hyphenate: bool) {
+        let (start, end) = (token.start, token.end);
+        let word_index = self.measured.words.len();
+        let first_run = self.measured.shaped_runs.len();
+        let mut verbatim = false;
+        let book = self.engine.fonts();
+        for font_run in self.styled.font_runs_in(start, end) {
+            let (s, e) = (font_run.start.max(start), font_run.end.min(end));
+            verbatim |= font_run.verbatim;
+            let text = &self.styled.text[s..e];
+            let shaped =
+                self.engine.shaper.shape(book, font_run.font, self.style.lang, text, self.key);
+            self.measured.shaped_runs.push(ShapedRun { start: s, shaped });
+        }
+        let runs = first_run..self.measured.shaped_runs.len();
+        self.measured.words.push(Word { start, end, shaped_runs: runs.clone() });
+        self.find_inner_breaks(start, end, may_hyphenate && !verbatim);
+        self.fragments(start, end, word_index, runs);
+    }
+
+    /// Fills `inner` with the breaks inside the word `start..end`: those UAX #14 allows and,
+    /// if `hyphenate`, the hyphenation points of the word without its punctuation.
+    fn find_inner_breaks(&mut self, start: usize, end: usize, hyphenate: bool) {
+        let text = self.styled.text.as_str();
+        self.inner.clear();
+        let lo = self.allowed.partition_point(|&p| p <= start);
+        for &p in self.allowed[lo..].iter().take_while(|&&p| p < end) {
+            if !is_grapheme_boundary(text, p) {
+                continue;
+            }
+            let before = text[..p].chars().next_back();
+            let kind = if matches!(before, Some('-' | '\u{2010}')) {
+                InnerBreak::Explicit
+            } else {
+                InnerBreak::Other
+            };
+            self.inner.push((p, kind));
+        }
+        if !hyphenate {
+            return;
+        }
+        let w = &text[start..end];
+        let core_start = w.find(|c: char| c.is_alphanumeric()).unwrap_or(w.len());
+        let core_end = w
+            .rfind(|c: char| c.is_alphanumeric())
+            .map_or(core_start, |i| i + w[i..].chars().next().map_or(0, char::len_utf8));
+        if core_end <= core_start {
+            return;
+        }
+        let core = &w[core_start..core_end];
+        let points = self.engine.hyphenation_points(core, self.style.lang, self.key);
+        for &p in points.iter() {
+            let pos = start + core_start + p as usize;
+            if is_grapheme_boundary(text, pos) {
+                self.inner.push((pos, InnerBreak::Hyphen));
+            }
+        }
+        // Stable sort, then the first of equal positions stays: a break UAX #14 allows
+        // wins over a hyphenation point at the same place.
+        self.inner.sort_by_key(|&(p, _)| p);
+        self.inner.dedup_by_key(|&mut (p, _)| p);
+    }
+
+    /// Emits the word's boxes between its inner breaks, measured from the shaped glyphs,
+    /// with a penalty at each break.
+    fn fragments(&mut self, start: usize, end: usize, word: usize, runs: Range<usize>) {
+        let size = self.style.size;
+        // Letter spacing widens the space after every cluster but the word's last one
+        // (whose space is the word space): that cluster's glyphs bring no flexibility.
+        let last_cluster = self.measured.shaped_runs[runs.clone()]
+            .last()
+            .and_then(|r| r.shaped.glyphs.last().map(|g| r.start + g.cluster as usize))
+            .unwrap_or(end);
+        let mut fragment = Fragment { start, width: 0.0, flex: 0.0 };
+        let mut next_break = 0;
+        for ri in runs {
+            let run_start = self.measured.shaped_runs[ri].start;
+            let shaped = self.measured.shaped_runs[ri].shaped.clone();
+            for g in &shaped.glyphs {
+                let at = run_start + g.cluster as usize;
+                while next_break < self.inner.len() && at >= self.inner[next_break].0 {
+                    fragment = self.inner_break(next_break, fragment, word);
+                    next_break += 1;
+                }
+                fragment.width += (g.advance + self.style.tracking) * size;
+                if at < last_cluster {
+                    fragment.flex += g.advance * size;
+                }
+            }
+        }
+        while next_break < self.inner.len() {
+            fragment = self.inner_break(next_break, fragment, word);
+            next_break += 1;
+        }
+        if end > fragment.start {
+            self.box_for(fragment, end, word);
+        }
+    }
+
+    /// Closes `fragment` at the inner break `inner[i]`, emits the break's penalty and
+    /// returns the fragment that starts there.
+    fn inner_break(&mut self, i: usize, fragment: Fragment, word: usize) -> Fragment {
+        let (pos, kind) = self.inner[i];
+        if pos > fragment.start {
+            self.box_for(fragment, pos, word);
+        }
+        let (element, origin) = match kind {
+            InnerBreak::Hyphen => {
+                let font = self.styled.font_run_at(pos - 1).font;
+                let width = self.hyphen_width(font);
+                let penalty = self.flexibility.hyphen_penalty;
+                (Element::Penalty { width, penalty, flagged: true }, Origin::Hyphen)
+            }
+            InnerBreak::Explicit => (
+                Element::Penalty { width: 0.0, penalty: EX_HYPHEN_PENALTY, flagged: true },
+                Origin::Break,
+            ),
+            InnerBreak::Other => (
+                Element::Penalty { width: 0.0, penalty: INNER_BREAK_PENALTY, flagged: false },
+                Origin::Break,
+            ),
+        };
+        self.push(element, origin);
+        Fragment { start: pos, width: 0.0, flex: 0.0 }
+    }
+
+    /// A word fragment ending at `end`: a box whose letter spacing may stretch or shrink
+    /// the line.
+    fn box_for(&mut self, fragment: Fragment, end: usize, word: usize) {
+        let Fragment { start, width, flex } = fragment;
+        let element = Element::Box {
+            width,
+            stretch: flex * self.flexibility.letter_stretch,
+            shrink: flex * self.flexibility.letter_shrink,
+        };
+        self.push(element, Origin::Text { start, end, word });
+    }
+
+    /// The width of a hyphen in `font`, points.
+    fn hyphen_width(&mut self, font: FontId) -> f32 {
+        if let Some(&(_, w)) = self.hyphen_widths.iter().find(|(f, _)| *f == font) {
+            return w;
+        }
+        let book = self.engine.fonts();
+        let w = self.engine.shaper.shape(book, font, self.style.lang, "-", self.key).width
+            * self.style.size;
+        self.hyphen_widths.push((font, w));
+        w
+    }
+}
+
+/// A word fragment being measured: from `start` to the next inner break.
+#[derive(Debug, Clone, Copy)]
+struct Fragment {
+    start: usize,
+    /// Width so far, points.
+    width: f32,
+    /// Advance that letter spacing applies to, points.
+    flex: f32,
+}
+
+impl TextEngine {
+    /// Hyphenation points of `word` (byte offsets), cached per language and word.
+    fn hyphenation_points(&self, word: &str, lang: Lang, key: &mut String) -> Arc<[u32]> {
+        key.clear();
+        key.push_str(lang.tag());
+        key.push('\u{1}');
+        key.push_str(word);
+        self.hyphens.get_or_insert(key, || {
+            let mut points = Vec::new();
+            hyphenation_points(word, lang, &self.exceptions, &mut points);
+            points.into()
+        })
+    }
+}
