@@ -211,7 +211,11 @@ fn a_named_pipe_listed_as_an_article_is_an_error_at_once() {
 /// A photo stored as landscape, dark above and light below, that EXIF says to turn 90°
 /// clockwise: printed upright it is portrait, light on the left and dark on the right.
 fn phone_photo(color: jpeg_encoder::ColorType) -> Vec<u8> {
-    let (width, height) = (240u16, 160u16);
+    phone_photo_sized(color, (240, 160))
+}
+
+/// [`phone_photo`] at `width` x `height` stored pixels.
+fn phone_photo_sized(color: jpeg_encoder::ColorType, (width, height): (u16, u16)) -> Vec<u8> {
     let channels = if color == jpeg_encoder::ColorType::Luma { 1 } else { 3 };
     let mut pixels = Vec::new();
     for y in 0..height {
@@ -267,6 +271,38 @@ fn a_phone_photo_with_orientation_6_prints_upright() {
         let (left, right) = (mean(0, 70), mean(90, 160));
         assert!(left > right + 100, "{name}: light left, dark right ({left} vs {right})");
     }
+}
+
+/// A phone photo too sharp for newsprint is turned, then resampled at its printed size: the
+/// PDF carries a portrait of fewer pixels, not a landscape, and not a squashed one.
+#[test]
+fn a_large_turned_phone_photo_is_resampled_upright() {
+    if !have("pdfimages") {
+        eprintln!("pdfimages missing: skipped");
+        return;
+    }
+    let photo = "big.jpg";
+    let stored = phone_photo_sized(jpeg_encoder::ColorType::Luma, (4800, 3200));
+    let dir = issue("big-turned", &[("a.md", Some(photo))], &[(photo, stored)]);
+    let out = dir.join("out");
+    let report = dir.join("report.json");
+    let args = ["build", dir.to_str().unwrap(), "-o", out.to_str().unwrap(), "-q", "--report"];
+    let run = rotative(&[&args[..], &[report.to_str().unwrap()]].concat());
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let extracted = std::process::Command::new("pdfimages")
+        .arg("-png")
+        .arg(&pdfs_in(&out)[0])
+        .arg(dir.join("img"))
+        .status()
+        .unwrap();
+    assert!(extracted.success());
+    let printed = image::open(dir.join("img-000.png")).unwrap().to_luma8();
+    let (width, height) = printed.dimensions();
+    assert!(width < 3200 && height < 4800, "resampled: {width}x{height}");
+    // Its aspect as printed: 2:3 portrait, to the rounding of one pixel.
+    assert!((width as f32 * 1.5 - height as f32).abs() <= 2.0, "upright 2:3: {width}x{height}");
+    let text = std::fs::read_to_string(&report).unwrap();
+    assert!(text.contains("Gray, turned, resampled"), "{text}");
 }
 
 #[test]
