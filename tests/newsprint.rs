@@ -214,3 +214,116 @@ fn a_changed_rebuild_gets_a_new_moddate_and_version_and_an_unchanged_one_stays_i
     let year: i32 = moddate[2..6].parse().unwrap();
     assert!(year >= 2025, "{moddate}");
 }
+
+/// A CMYK JPEG of `width` x `height` made by `inks(x, y)`, untagged.
+fn cmyk_jpeg(width: u16, height: u16, inks: impl Fn(u16, u16) -> [u8; 4]) -> Vec<u8> {
+    let mut samples = Vec::with_capacity(usize::from(width) * usize::from(height) * 4);
+    for y in 0..height {
+        for x in 0..width {
+            samples.extend_from_slice(&inks(x, y));
+        }
+    }
+    let mut out = Vec::new();
+    jpeg_encoder::Encoder::new(&mut out, 92)
+        .encode(&samples, width, height, jpeg_encoder::ColorType::Cmyk)
+        .unwrap();
+    out
+}
+
+/// The highest total ink (percent) of any pixel inside the bleed box of each page of `pdf`,
+/// from Ghostscript's CMYK separations at 72 dpi (what preflight renders at), as a PAM file
+/// of four ink samples a pixel (255: solid) per page.
+fn separated_peaks(pdf: &Path, dir: &Path) -> Vec<f64> {
+    let run = std::process::Command::new("gs")
+        .args(["-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=pamcmyk32", "-r72"])
+        .arg(format!("-sOutputFile={}", dir.join("p%d.pam").display()))
+        .arg(pdf)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let doc = lopdf::Document::load(pdf).unwrap();
+    let mut peaks = Vec::new();
+    for (number, id) in doc.get_pages() {
+        let page = doc.get_dictionary(id).unwrap();
+        let number_at = |key: &[u8], i: usize| -> f64 {
+            let array = page.get(key).unwrap().as_array().unwrap();
+            array[i].as_float().unwrap().into()
+        };
+        let pam = std::fs::read(dir.join(format!("p{number}.pam"))).unwrap();
+        let body = pam.windows(7).position(|w| w == b"ENDHDR\n").unwrap() + 7;
+        let header = String::from_utf8_lossy(&pam[..body]).into_owned();
+        let field = |name: &str| -> usize {
+            let line = header.lines().find(|l| l.starts_with(name)).unwrap();
+            line[name.len()..].trim().parse().unwrap()
+        };
+        let (width, height) = (field("WIDTH"), field("HEIGHT"));
+        assert_eq!(field("DEPTH"), 4);
+        let samples = &pam[body..];
+        assert_eq!(samples.len(), width * height * 4);
+        // The bleed box in pixels (72 dpi: a pixel a point), rows from the top.
+        let media_top = number_at(b"MediaBox", 3);
+        let x0 = number_at(b"BleedBox", 0).ceil() as usize;
+        let x1 = (number_at(b"BleedBox", 2).floor() as usize).min(width);
+        let y0 = (media_top - number_at(b"BleedBox", 3)).ceil() as usize;
+        let y1 = ((media_top - number_at(b"BleedBox", 1)).floor() as usize).min(height);
+        let mut peak = 0u32;
+        for y in y0..y1 {
+            for pixel in samples[(y * width + x0) * 4..(y * width + x1) * 4].chunks_exact(4) {
+                peak = peak.max(pixel.iter().map(|&v| u32::from(v)).sum());
+            }
+        }
+        peaks.push(f64::from(peak) * 100.0 / 255.0);
+    }
+    peaks
+}
+
+/// An issue with every kind of photo a newsroom sends (RGB, FOGRA39-tagged CMYK, grey, an
+/// untagged heavy CMYK photo and a 400 % test chart) prints within the ink limit on every
+/// page, in PDF/X-1a and X-4 alike, as Ghostscript separates it.
+#[test]
+fn every_kind_of_photo_stays_under_the_ink_limit_on_the_separations() {
+    if !have("gs") {
+        return;
+    }
+    let issue = copy_example("np-mixed");
+    // A 400 % chart: patches of every ink combination, solid and at 60 %.
+    // 1,200 pixels: over 200 ppi across two columns, as preflight wants.
+    let chart = cmyk_jpeg(1200, 800, |x, y| {
+        let patch = (x / 150 + (y / 200) * 8) as u8;
+        let level = if patch & 16 == 0 { 255 } else { 153 };
+        std::array::from_fn(|ink| if patch & (1 << ink) != 0 { level } else { 0 })
+    });
+    // Untagged and heavy: shadows at 330 %, as a coated-paper separation has them.
+    let heavy = cmyk_jpeg(1200, 800, |x, _| {
+        let shade = (u32::from(x) * 210 / 1199) as u8;
+        [shade, shade, shade.saturating_sub(10), shade.saturating_add(45).max(shade)]
+    });
+    std::fs::write(issue.join("photos/chart-400.jpg"), chart).unwrap();
+    std::fs::write(issue.join("photos/heavy-untagged.jpg"), heavy).unwrap();
+    for (name, photo) in [("04-chart", "chart-400.jpg"), ("05-heavy", "heavy-untagged.jpg")] {
+        let front = format!(
+            "kicker: Essai\ntitle: Une photo {name}\nstandfirst: Pour la presse.\n\
+             date: 2025-09-09\nurl: https://liberte-actus.fr/{name}\n\
+             photo:\n  file: ../photos/{photo}\n  credit: Rotative\n  caption: Mire.\n  columns: 2"
+        );
+        let body = format!("{}\n\n{}", french_text(180), french_text(160));
+        std::fs::write(issue.join(format!("articles/{name}.md")), article(&front, &body)).unwrap();
+    }
+    edit_yaml(
+        &issue,
+        "  - articles/03-bibliotheque.md\n",
+        "  - articles/03-bibliotheque.md\n  - articles/04-chart.md\n  - articles/05-heavy.md\n",
+    );
+    for standard in ["pdf-x-1a", "pdf-x-4"] {
+        let out = issue.join(standard);
+        let (pdf, log) = build_issue(&issue, &out, &["--standard", standard], &[]);
+        assert!(log.contains("chart-400.jpg reaches 400 % total ink"), "{log}");
+        assert!(log.contains("heavy-untagged.jpg reaches 3"), "{log}");
+        let peaks = separated_peaks(&pdf, &out);
+        for (page, peak) in peaks.iter().enumerate() {
+            // 240 % and a point of rounding in the separations.
+            assert!(*peak <= 241.0, "{standard} page {}: {peak:.1} % of ink", page + 1);
+        }
+        assert!(peaks.iter().any(|&p| p > 200.0), "the heavy photos print dark: {peaks:?}");
+    }
+}
