@@ -327,3 +327,19 @@ fn every_kind_of_photo_stays_under_the_ink_limit_on_the_separations() {
         assert!(peaks.iter().any(|&p| p > 200.0), "the heavy photos print dark: {peaks:?}");
     }
 }
+
+/// `output_condition` renames the condition of a shop's profile file; beside a bundled
+/// profile it would declare a press the file was not separated for: an error at its line.
+#[test]
+fn an_output_condition_beside_a_bundled_profile_is_an_error_at_its_line() {
+    let issue = copy_example("np-condition");
+    edit_yaml(&issue, "  tac: 240\n", "  tac: 240\n  output_condition: FOGRA39\n");
+    let yaml = std::fs::read_to_string(issue.join("issue.yaml")).unwrap();
+    let line = yaml.lines().position(|l| l.contains("output_condition: FOGRA39")).unwrap() + 1;
+    let run = rotative(&["build", issue.to_str().unwrap(), "-q"]);
+    assert_eq!(run.status.code(), Some(1));
+    let log = stderr(&run);
+    assert!(log.contains(&format!("issue.yaml:{line}:")), "{log}");
+    assert!(log.contains("output.output_condition") && log.contains("CGATS TR 002"), "{log}");
+    assert!(!issue.join("out").exists(), "nothing written");
+}

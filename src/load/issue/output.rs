@@ -78,7 +78,24 @@ impl Resolver<'_> {
             }
         }
         if let Some(cond) = &o.output_condition {
-            out.output_condition = Some(cond.0.trim().to_string());
+            out.output_condition = Some(cond.value.0.trim().to_string());
+            // A bundled profile declares its own registered condition; another name beside
+            // it would tell the print shop the file was separated for a press it was not.
+            if let ProfileChoice::Bundled(bundled) = out.icc_profile {
+                let d = self.error(
+                    "invalid-value",
+                    format!(
+                        "`output.output_condition` names the condition of a profile file; the \
+                         bundled profile declares its own (`{}`)",
+                        bundled.identifier()
+                    ),
+                    "output.output_condition",
+                    cond,
+                );
+                d.hint = Some(String::from(
+                    "remove the line, or give the profile it names as `output.icc_profile: <file>`",
+                ));
+            }
         }
         out.tac = self.number(&o.tac, "output.tac", TAC_PERCENT, out.tac);
         out.max_ppi = self.number(&o.max_ppi, "output.max_ppi", PPI, out.max_ppi);

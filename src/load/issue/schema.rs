@@ -306,7 +306,7 @@ pub(super) struct RawOutput {
     pub(super) bleed_mm: Option<Spanned<f32>>,
     pub(super) marks: Option<Spanned<Text>>,
     pub(super) icc_profile: Option<Spanned<Text>>,
-    pub(super) output_condition: Option<Text>,
+    pub(super) output_condition: Option<Spanned<Text>>,
     pub(super) tac: Option<Spanned<f32>>,
     pub(super) max_ppi: Option<Spanned<f32>>,
     pub(super) target_ppi: Option<Spanned<f32>>,
