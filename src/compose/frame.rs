@@ -20,6 +20,10 @@ use crate::text::Line;
 /// between articles.
 const HEAD_RULE_WIDTH: f32 = 0.5;
 
+/// Where the rule under the head sits, in lines of the baseline grid above the body's first
+/// slot: half a line, clear of the head above and the body below.
+const HEAD_RULE_ABOVE_BODY: f32 = 0.5;
+
 /// A frame on the page grid: the columns `first_column .. first_column + columns` from
 /// `top` down to `bottom`, in points from the trim's top edge.
 ///
@@ -213,7 +217,7 @@ pub fn place_article(
 
 /// Whether the whole of `parts`, headed with `headline`, fits in `frame` without overset.
 pub fn article_fits(parts: &ArticleParts, frame: &Frame, headline: Headline, grid: &Grid) -> bool {
-    let top = frame.snap(frame.top + head_height(parts, headline), grid);
+    let top = frame.snap(frame.top + head_height(parts, headline, grid), grid);
     let columns = first_columns(parts, frame, top, grid);
     let lead_fits = columns.iter().all(|c| c.top <= frame.bottom);
     lead_fits
@@ -221,9 +225,14 @@ pub fn article_fits(parts: &ArticleParts, frame: &Frame, headline: Headline, gri
             .is_some_and(|done| !done.overfull)
 }
 
-/// Height taken by the head with `headline`, or by the QR block beside it when taller.
-fn head_height(parts: &ArticleParts, headline: Headline) -> f32 {
-    let qr_height = parts.qr_head.as_ref().map_or(0.0, |q| q.height);
+/// Height taken by the head with `headline`, or by the QR block beside it when taller. The
+/// rule under the head runs across the QR block's column too, so the block counts with the
+/// rule's distance: the rule passes under the block, never through its foot, which is the
+/// symbol's quiet zone when the caption beside the symbol is shorter than it (a short
+/// secondary headline beside a large symbol).
+fn head_height(parts: &ArticleParts, headline: Headline, grid: &Grid) -> f32 {
+    let qr_height =
+        parts.qr_head.as_ref().map_or(0.0, |q| q.height + HEAD_RULE_ABOVE_BODY * grid.baseline);
     headline.head(parts).height.max(qr_height)
 }
 
@@ -243,9 +252,8 @@ fn place_head(
         let x = right - grid.column_width;
         items.extend(qr.items.iter().map(|i| offset(i, x, frame.top)));
     }
-    let top = frame.snap(frame.top + head_height(parts, headline), grid);
-    // Half a line above the body's first slot, clear of both.
-    let rule_y = top - 0.5 * grid.baseline;
+    let top = frame.snap(frame.top + head_height(parts, headline, grid), grid);
+    let rule_y = top - HEAD_RULE_ABOVE_BODY * grid.baseline;
     items.push(Item::Rule {
         from: (left, rule_y),
         to: (right, rule_y),

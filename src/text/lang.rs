@@ -264,6 +264,8 @@ pub(crate) fn apply(chars: &[char], protected: &[bool], lang: Lang) -> Ruled {
         }
         k
     }
+    // The minutes of a time just written end before this index: they are not a time's hour.
+    let mut time_end = 0;
     let mut i = 0;
     while i < n {
         let c = chars[i];
@@ -352,6 +354,30 @@ pub(crate) fn apply(chars: &[char], protected: &[bool], lang: Lang) -> Ruled {
                 i += 1;
             }
             d if rules.number_spacing && d.is_ascii_digit() => {
+                if i >= time_end
+                    && starts_number(&out)
+                    && let Some(time) = time_at(chars, protected, i)
+                {
+                    // "15 h 30", "9 h", "15h30": the hour, the `h` and the minutes on one
+                    // line, spaced as French writes times (the minutes go through the
+                    // number rules, so "18 h 45 min" keeps its unit too).
+                    for (k, &digit) in chars.iter().enumerate().take(time.h).skip(i) {
+                        if digit.is_ascii_digit() {
+                            out.push(digit);
+                            origin.push(k);
+                        }
+                    }
+                    out.extend([NBSP, chars[time.h]]);
+                    origin.extend([time.h, time.h]);
+                    i = time.h + 1;
+                    if let Some(minutes) = time.minutes {
+                        out.push(NBSP);
+                        origin.push(time.h);
+                        i = minutes;
+                        time_end = minutes + 2;
+                    }
+                    continue;
+                }
                 out.push(d);
                 origin.push(i);
                 i += 1;
@@ -434,6 +460,61 @@ fn emit_quote(
             origin.push(i);
             i + 1
         }
+    }
+}
+
+/// A time of day as French writes it, found by [`time_at`].
+struct Time {
+    /// Index of the `h`.
+    h: usize,
+    /// Index of the first digit of the minutes, if the time has them.
+    minutes: Option<usize>,
+}
+
+/// Whether a digit written after `out` starts a number rather than continuing a word, a
+/// decimal or a group of digits.
+fn starts_number(out: &[char]) -> bool {
+    match out.last() {
+        None => true,
+        Some(&p) if p.is_alphanumeric() || p == ',' || p == '.' => false,
+        // "1 015 h": a digit group, joined by the rules, is not an hour.
+        Some(&NNBSP) => !out.len().checked_sub(2).is_some_and(|k| out[k].is_ascii_digit()),
+        Some(_) => true,
+    }
+}
+
+/// The time of day starting at `start` (a digit): an hour of one or two digits up to 24,
+/// spaces or none, `h`, then either spaces or none and two digits of minutes up to 59, or
+/// nothing that continues a word ("9 h." but not "9 heures" or "15 hab"). The Imprimerie
+/// nationale's rules write "15 h 30", never "15h30" nor "15:30" in running text, with the
+/// spaces no-break ones so the time is never split across lines.
+fn time_at(chars: &[char], protected: &[bool], start: usize) -> Option<Time> {
+    let free = |k: usize| k < chars.len() && !protected[k];
+    let digits = |k: usize| (k..chars.len()).take_while(|&j| chars[j].is_ascii_digit()).count();
+    let value = |from: usize, len: usize| -> u32 {
+        chars[from..from + len].iter().filter_map(|c| c.to_digit(10)).fold(0, |v, d| v * 10 + d)
+    };
+    let spaces = |k: usize| (k..chars.len()).take_while(|&j| free(j) && is_space(chars[j])).count();
+    let hour = digits(start);
+    if !(1..=2).contains(&hour) || value(start, hour) > 24 {
+        return None;
+    }
+    let h = start + hour + spaces(start + hour);
+    // `H` too: a style set in capitals (a kicker) has its text uppercased before the rules.
+    if !free(h) || !matches!(chars[h], 'h' | 'H') {
+        return None;
+    }
+    let after = h + 1;
+    let m = after + spaces(after);
+    let minutes = (free(m) && digits(m) == 2 && value(m, 2) <= 59)
+        .then_some(m)
+        .filter(|&m| chars.get(m + 2).is_none_or(|c| !c.is_alphanumeric()));
+    match minutes {
+        Some(_) => Some(Time { h, minutes }),
+        None if chars.get(after).is_none_or(|c| !c.is_alphanumeric()) => {
+            Some(Time { h, minutes: None })
+        }
+        None => None,
     }
 }
 

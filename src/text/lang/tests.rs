@@ -42,6 +42,35 @@ fn french_numbers_units_apostrophe_ellipsis() {
 }
 
 #[test]
+fn french_times_stay_on_one_line() {
+    const T: &str = "\u{A0}h\u{A0}";
+    assert_eq!(fr("à 15 h 30"), format!("à 15{T}30"));
+    assert_eq!(fr("de 9 h à 18 h 45."), "de 9\u{A0}h à 18\u{A0}h\u{A0}45.");
+    // Typed without spaces, the time is written as the Imprimerie nationale writes it.
+    assert_eq!(fr("dès 15h30, puis 9h."), format!("dès 15{T}30, puis 9\u{A0}h."));
+    // Typed with no-break spaces already (as the 1720 articles were): unchanged.
+    assert_eq!(fr("jusqu'à 17\u{A0}h\u{A0}30"), format!("jusqu’à 17{T}30"));
+    assert_eq!(fr("7\u{202F}h 15"), format!("7{T}15"));
+    // A kicker set in capitals is uppercased before the rules.
+    assert_eq!(fr("DÈS 15 H 30"), "DÈS 15\u{A0}H\u{A0}30");
+    // The minutes keep their own unit.
+    assert_eq!(fr("en 2 h 45 min"), format!("en 2{T}45\u{A0}min"));
+    // Not times: hours of a duration past 24, words, decimals, digit groups.
+    assert_eq!(fr("48 h de grève"), "48\u{A0}h de grève");
+    assert_eq!(fr("15 heures"), "15\u{A0}heures");
+    assert_eq!(fr("15 hab. au km²"), "15 hab. au km²");
+    assert_eq!(fr("1,5 h 30"), "1,5\u{A0}h 30");
+    assert_eq!(fr("A15h30"), "A15h30");
+    assert_eq!(fr("1 015 h 30"), "1\u{202F}015\u{A0}h 30");
+    assert_eq!(fr("à 12 h 75"), "à 12\u{A0}h 75");
+    // English has no such rule.
+    assert_eq!(apply_language_rules("at 15 h 30", Lang::EnGb).0, "at 15 h 30");
+    for s in ["à 15 h 30", "15h30", "9h", "de 9 h à 12 h 30 min", "15 h 30 000", "18 h 45\"!"] {
+        idempotent(s, Lang::Fr);
+    }
+}
+
+#[test]
 fn french_rules_are_idempotent() {
     for s in [
         "Quoi ? Non ! Oui ; bon : « Bonjour » \"x\" 462 % 180 000 habitants l'Union...",
@@ -130,6 +159,7 @@ mod properties {
         "3,5", "1719", "0", " ", "  ", "\u{A0}", "\u{202F}", "\u{2009}", "\t", "\n", ";", ":",
         "!", "?", ".", ",", "...", "…", "\"", "'", "«", "»", "“", "”", "‘", "’", "„", "%", "‰",
         "€", "-", "‐", "–", "—", "(", ")", "[", "http://x.fr/a:b", "www.ex.com", "a@b.fr",
+        "15h30", "9 h", "h 45", "24", "59", "1,",
     ];
 
     fn text() -> impl Strategy<Value = String> {

@@ -1,0 +1,147 @@
+//! The second example issue, Liberté Actus 1720, as its authors found it: its converted
+//! photos within the press's 240 % as a print shop's preflight measures them, and its briefs
+//! (a short head beside the QR block) built whatever the length of their URL.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+
+/// A copy of issue 1720 in a temporary folder, without its output.
+fn copy_1720(name: &str) -> PathBuf {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap().flatten() {
+            let (path, target) = (entry.path(), to.join(entry.file_name()));
+            if entry.file_name() == "out" {
+                continue;
+            }
+            if path.is_dir() {
+                copy(&path, &target);
+            } else {
+                std::fs::copy(&path, &target).unwrap();
+            }
+        }
+    }
+    let dir = temp_dir(name);
+    copy(&root().join("issues/liberte-actus-1720"), &dir);
+    dir
+}
+
+/// Builds `issue` into `out` with `args`, requiring success; returns the PDF.
+fn build(issue: &Path, out: &Path, args: &[&str]) -> PathBuf {
+    let mut all = vec!["build", issue.to_str().unwrap(), "-o", out.to_str().unwrap()];
+    all.extend_from_slice(args);
+    let run = rotative(&all);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    pdfs_in(out).remove(0)
+}
+
+/// Total ink (percent) as the print shop's preflight measures it: every page rendered by
+/// Ghostscript as CMYK separations at 72 dpi, each pixel's C+M+Y+K, then the highest of the
+/// 2x2 blocks' lowest pixel (so a lone pixel or a hairline such as a crop mark does not
+/// count). Returns the highest page's figure.
+fn preflight_tac(pdf: &Path) -> f64 {
+    let dir = pdf.parent().unwrap().join("separations");
+    std::fs::create_dir_all(&dir).unwrap();
+    let run = std::process::Command::new("gs")
+        .args(["-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=pamcmyk32", "-r72"])
+        .arg(format!("-sOutputFile={}", dir.join("p%02d.pam").display()))
+        .arg(pdf)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let mut peak = 0u32;
+    for path in std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()) {
+        let pam = std::fs::read(&path).unwrap();
+        let body = pam.windows(7).position(|w| w == b"ENDHDR\n").unwrap() + 7;
+        let header = String::from_utf8_lossy(&pam[..body]).into_owned();
+        let field = |name: &str| -> usize {
+            let line = header.lines().find(|l| l.starts_with(name)).unwrap();
+            line[name.len()..].trim().parse().unwrap()
+        };
+        let (width, height) = (field("WIDTH"), field("HEIGHT"));
+        assert_eq!(field("DEPTH"), 4);
+        let totals: Vec<u32> =
+            pam[body..].chunks_exact(4).map(|p| p.iter().map(|&v| u32::from(v)).sum()).collect();
+        assert_eq!(totals.len(), width * height);
+        for y in 0..height - 1 {
+            for x in 0..width - 1 {
+                let at = |dx: usize, dy: usize| totals[(y + dy) * width + x + dx];
+                peak = peak.max(at(0, 0).min(at(1, 0)).min(at(0, 1)).min(at(1, 1)));
+            }
+        }
+    }
+    f64::from(peak) * 100.0 / 255.0
+}
+
+/// With `output.tac: 240`, the issue's sRGB photos, converted to CMYK and stored as JPEGs,
+/// stay within 240 % on the separations, in PDF/X-4 and X-1a, on the newsprint condition
+/// and on FOGRA39, whose separations of the issue's dark market stalls reach 250 %. Limiting
+/// the samples to exactly 240 % before JPEG encoding measured 241 % here: the encoding moves
+/// a flat area at the limit by a unit or two of each ink.
+#[test]
+fn converted_photos_stay_within_240_percent_as_preflight_measures_them() {
+    if !have("gs") {
+        return;
+    }
+    let issue = copy_1720("tac");
+    let yaml = std::fs::read_to_string(issue.join("issue.yaml")).unwrap();
+    assert!(yaml.contains("\n  tac: 240 "), "the issue asks for the press's limit itself");
+    for profile in ["newsprint", "fogra39"] {
+        let with_profile =
+            yaml.replace("\n  tac: 240 ", &format!("\n  icc_profile: {profile}\n  tac: 240 "));
+        std::fs::write(issue.join("issue.yaml"), with_profile).unwrap();
+        for standard in ["pdf-x-4", "pdf-x-1a"] {
+            let pdf = build(
+                &issue,
+                &issue.join(format!("{profile}-{standard}")),
+                &["--standard", standard],
+            );
+            let tac = preflight_tac(&pdf);
+            // Preflight fails a page over the limit by more than half a percent.
+            assert!(tac <= 240.5, "{profile} {standard}: {tac:.1} % of ink");
+            if profile == "fogra39" {
+                assert!(tac > 230.0, "the dark photos come close to the limit: {tac:.1} %");
+            }
+        }
+    }
+}
+
+/// A brief (a two-line secondary headline, no standfirst) starting under another story, its
+/// QR code encoding a 76-character URL: the 31.8 mm block beside the short head is taller
+/// than the head, and the rule under the head ran through the symbol's quiet zone, so the
+/// page's overlap check left the brief out. The rule now passes under the block; every
+/// brief builds and its code scans.
+#[test]
+fn a_brief_beside_a_large_qr_block_keeps_its_rule_out_of_the_quiet_zone() {
+    let issue = copy_1720("brief-qr");
+    let url = "https://liberte-actus.fr/breves/2025/09/16/la-dechetterie-intercommunale-pa";
+    let briefs = ["04-bref-dechetterie", "06-bref-don-du-sang", "11-bref-cinema"];
+    let briefs =
+        briefs.iter().chain(&["13-bref-belote", "16-en-bins-brief", "17-en-twinning-brief"]);
+    let mut expected = Vec::new();
+    for (n, brief) in briefs.enumerate() {
+        let path = issue.join(format!("articles/{brief}.md"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        let start = text.find("\nurl: ").unwrap() + 1;
+        let end = start + text[start..].find('\n').unwrap();
+        // Each its own address, 76 characters: six codes of the same version (the short
+        // form is printed under them).
+        let own = format!("{url}{n}");
+        std::fs::write(&path, format!("{}url: {own}{}", &text[..start], &text[end..])).unwrap();
+        expected.push(own);
+    }
+    let out = issue.join("out");
+    let pdf = build(&issue, &out, &[]);
+    let run = rotative(&["check", issue.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert!(!stderr(&run).contains("overlap"), "{}", stderr(&run));
+    if have("pdftoppm") && have("zbarimg") {
+        let decoded = decode_printed_codes(&pdf, "150", "p150");
+        for url in &expected {
+            assert!(decoded.contains(url), "{url} scans from the page: {decoded:?}");
+        }
+    }
+}
