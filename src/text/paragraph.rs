@@ -138,14 +138,15 @@ fn missing_glyph_warnings(
             for &c in &shaped_run.shaped.missing {
                 let context = &styled.text[word.start..word.end];
                 let message = format!(
-                    "no font has the character U+{:04X} `{c}`: it prints as an empty box, in “{context}”",
+                    "no font has the character U+{:04X} `{c}`: it prints as a box and extracts \
+                     as U+FFFD, in “{context}”",
                     c as u32
                 );
                 if !warnings.iter().any(|w| w.message == message) {
-                    warnings.push(
-                        Diagnostic::warning("missing-glyph", message)
-                            .hint("use another character or add a font that has it"),
-                    );
+                    warnings.push(Diagnostic::warning("missing-glyph", message).hint(
+                        "use another character, or name a font that has it under \
+                         `fonts.fallback` in issue.yaml",
+                    ));
                 }
             }
         }

@@ -11,6 +11,7 @@ pub(crate) fn engine_with(body: FontFamily, exceptions: &[&str]) -> TextEngine {
         heading: bundled_family("LiberationSans"),
         kicker: bundled_family("LiberationSans"),
         caption: bundled_family("LiberationSerif"),
+        fallback: Vec::new(),
     })
     .expect("fonts load");
     TextEngine::new(
