@@ -14,7 +14,7 @@
 use super::collect::{StyledText, collect};
 use super::commit::commit_lines;
 use super::linebreak::{self, Breaks, Element, Params};
-use super::prepare::{Measured, measure};
+use super::prepare::{Measured, Origin, measure};
 use super::{ParagraphStyle, SetParagraph, TextEngine};
 use crate::diag::Diagnostic;
 use crate::model::{Align, InlineRun};
@@ -68,6 +68,7 @@ pub(super) fn set(
         return SetParagraph { lines: Vec::new(), warnings };
     };
     missing_glyph_warnings(&styled, &measured, &mut warnings);
+    emergency_break_warnings(&styled, &measured, &breaks.positions, &mut warnings);
     let lines = commit_lines(engine, &styled, &measured, &breaks.positions, style, width, &mut key);
     let overfull = lines.iter().map(|l| l.width - width).fold(0.0f32, f32::max);
     if breaks.overfull || overfull > OVERFULL_TOLERANCE_PT {
@@ -99,7 +100,7 @@ fn choose_breaks(
     key: &mut String,
 ) -> Option<(Measured, Breaks)> {
     let base = first_pass(engine, style);
-    let mut measured = measure(engine, styled, style, false, key);
+    let mut measured = measure(engine, styled, style, false, None, key);
     if measured.elements.is_empty() {
         return None;
     }
@@ -107,7 +108,7 @@ fn choose_breaks(
     let mut result = linebreak::optimise(&measured.elements, width, &base);
     if result.as_ref().is_none_or(|b| b.line_delta != wanted) {
         let second = if style.hyphenate {
-            measure(engine, styled, style, true, key)
+            measure(engine, styled, style, true, None, key)
         } else {
             std::mem::take(&mut measured)
         };
@@ -122,6 +123,18 @@ fn choose_breaks(
             let p3 = Params { tolerance: f32::INFINITY, final_pass: true, ..p2 };
             result = linebreak::optimise(&second.elements, width, &p3);
             measured = second;
+        }
+    }
+    // A piece of a word wider than the column makes a line overfull: rather than let it
+    // cross the gutter, the final pass runs again with breaks between its characters.
+    if result.as_ref().is_some_and(|b| b.overfull) {
+        let emergency = measure(engine, styled, style, style.hyphenate, Some(width), key);
+        let p3 = Params { tolerance: f32::INFINITY, final_pass: true, ..base };
+        if let Some(b) = linebreak::optimise(&emergency.elements, width, &p3)
+            && !b.overfull
+        {
+            result = Some(b);
+            measured = emergency;
         }
     }
     result.map(|breaks| (measured, breaks))
@@ -153,6 +166,48 @@ fn missing_glyph_warnings(
     }
 }
 
+/// Longest part of a broken word quoted in a warning, characters.
+const QUOTED_WORD_CHARS: usize = 48;
+
+/// One warning per word broken between characters at an emergency break.
+fn emergency_break_warnings(
+    styled: &StyledText,
+    measured: &Measured,
+    positions: &[usize],
+    warnings: &mut Vec<Diagnostic>,
+) {
+    let mut broken: Vec<usize> = Vec::new();
+    for &b in positions.iter().filter(|&&b| measured.origins[b] == Origin::Emergency) {
+        let word = measured.origins[..b].iter().rev().find_map(|o| match *o {
+            Origin::Text { word, .. } => Some(word),
+            _ => None,
+        });
+        if let Some(word) = word
+            && !broken.contains(&word)
+        {
+            broken.push(word);
+        }
+    }
+    for word in broken {
+        let word = &measured.words[word];
+        let text = &styled.text[word.start..word.end];
+        let mut quoted: String = text.chars().take(QUOTED_WORD_CHARS).collect();
+        if text.chars().count() > QUOTED_WORD_CHARS {
+            quoted.push('…');
+        }
+        warnings.push(
+            Diagnostic::warning(
+                "emergency-break",
+                format!(
+                    "“{quoted}” is wider than the column: it is broken between characters, \
+                     without a hyphen"
+                ),
+            )
+            .hint("put a space or a break opportunity in it, shorten it, or set it apart"),
+        );
+    }
+}
+
 /// The natural one-line width (see [`TextEngine::measure`]).
 pub(super) fn natural_width(
     engine: &TextEngine,
@@ -161,7 +216,7 @@ pub(super) fn natural_width(
 ) -> f32 {
     let styled = collect(spans, style);
     let mut key = String::new();
-    let measured = measure(engine, &styled, style, false, &mut key);
+    let measured = measure(engine, &styled, style, false, None, &mut key);
     let mut total: f32 = measured
         .elements
         .iter()
