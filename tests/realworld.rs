@@ -252,3 +252,70 @@ fn a_fallback_font_that_cannot_be_used_is_an_error_at_its_line() {
     assert_ne!(run.status.code(), Some(0));
     assert!(stderr(&run).contains("no bundled fallback font `Wingdings`"), "{}", stderr(&run));
 }
+
+/// What `../shared/tools/collide.py` (beside the repository) says of `pdf`: `None` when the
+/// tool or its Python packages are missing.
+fn collide(pdf: &std::path::Path) -> Option<String> {
+    let tool = root().join("../../shared/tools/collide.py");
+    let tool = if tool.exists() { tool } else { root().join("../shared/tools/collide.py") };
+    if !tool.exists() || !have("python3") {
+        eprintln!("collide.py missing: skipped");
+        return None;
+    }
+    let out = std::process::Command::new("python3").arg(&tool).arg(pdf).output().unwrap();
+    if !out.status.success() && String::from_utf8_lossy(&out.stderr).contains("ModuleNotFound") {
+        eprintln!("collide.py needs pdfplumber and pikepdf: skipped");
+        return None;
+    }
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn an_unbreakable_number_or_url_in_body_text_is_broken_inside_its_column() {
+    let number = "1234567890123456789012345678901234567890";
+    let url = "https://www.netzpolitik.org/2024/ein-sehr-langer-pfad/Verfassungsschutzbericht\
+               Bundesamt_fuer_Verfassungsschutz_Jahresbericht";
+    let dir = with_text_and_fonts("realworld-emergency", &format!("{number} et {url}"), "");
+    let (pdf, err) = build(&dir);
+    let warnings: Vec<&str> =
+        err.lines().filter(|l| l.contains("warning[emergency-break]")).collect();
+    assert_eq!(warnings.len(), 2, "{err}");
+    assert!(warnings.iter().all(|w| w.contains("01-kazakhstan.md:18:")), "{err}");
+    assert!(warnings[0].contains(number), "{}", warnings[0]);
+    assert!(!err.contains("overfull-line") && !err.contains("overlap"), "{err}");
+    if let Some(found) = collide(&pdf) {
+        assert_eq!(found, "", "collide.py finds nothing");
+    }
+    let Some(text) = pdftotext(&pdf) else { return };
+    // Broken between characters without a hyphen: the lines joined give the number back.
+    let joined: String = text.lines().map(str::trim).collect();
+    assert!(joined.contains(number), "{text}");
+    assert!(!text.lines().any(|l| l.contains(number)), "the number is on more than one line");
+}
+
+#[test]
+fn a_masthead_and_a_headline_with_words_wider_than_their_box_shrink_inside_the_trim() {
+    let dir = copy_example("realworld-wide-heads");
+    let yaml = std::fs::read_to_string(dir.join("issue.yaml")).unwrap();
+    let yaml = yaml.replace(
+        "publication: Liberté Actus",
+        "publication: Liberté-Actus-Hebdomadaire-Régionale-des-Pays-de-la-Loire",
+    );
+    std::fs::write(dir.join("issue.yaml"), yaml).unwrap();
+    let path = dir.join("articles/01-kazakhstan.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let word = "Kazakhstanaustralopithécinesanticonstitutionnellement";
+    std::fs::write(&path, text.replacen("title: Le Kazakhstan", &format!("title: Le {word}"), 1))
+        .unwrap();
+    let (pdf, err) = build(&dir);
+    assert!(err.contains("the publication's name is set at"), "{err}");
+    assert!(err.contains("warning[long-title]: headline set at"), "{err}");
+    // Shrunk, not broken: the words stay whole.
+    assert!(!err.contains("emergency-break") && !err.contains("overlap"), "{err}");
+    if let Some(found) = collide(&pdf) {
+        assert_eq!(found, "", "collide.py finds nothing");
+    }
+    let Some(text) = pdftotext(&pdf) else { return };
+    assert!(text.contains(word), "{text}");
+    assert!(text.contains("Liberté-Actus-Hebdomadaire-Régionale-des-Pays-de-la-Loire"), "{text}");
+}
