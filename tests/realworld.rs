@@ -319,3 +319,33 @@ fn a_masthead_and_a_headline_with_words_wider_than_their_box_shrink_inside_the_t
     assert!(text.contains(word), "{text}");
     assert!(text.contains("Liberté-Actus-Hebdomadaire-Régionale-des-Pays-de-la-Loire"), "{text}");
 }
+
+#[test]
+fn a_qr_code_too_wide_for_a_narrow_column_falls_back_to_smaller_modules() {
+    let dir = with_long_urls("realworld-narrow", 12);
+    let yaml = std::fs::read_to_string(dir.join("issue.yaml")).unwrap();
+    std::fs::write(dir.join("issue.yaml"), yaml.replace("columns: 3", "columns: 5")).unwrap();
+    let (pdf, err) = build(&dir);
+    // 32 mm columns: versions 8 and 9 need 34.2 and 36.6 mm at 0.6 mm modules.
+    let warnings: Vec<&str> = err.lines().filter(|l| l.contains("warning[qr-module]")).collect();
+    assert_eq!(warnings.len(), 3, "{err}");
+    assert!(warnings.iter().all(|w| w.contains("instead of 0.60 mm")), "{err}");
+    assert!(!err.contains("overlap"), "{err}");
+    if let Some(found) = collide(&pdf) {
+        assert_eq!(found, "", "collide.py finds nothing");
+    }
+    if have("pdftoppm") && have("zbarimg") {
+        let mut expected: Vec<&str> = URLS.iter().map(|(url, _)| *url).collect();
+        expected.sort();
+        assert_eq!(decode_printed_codes(&pdf, "300", "narrow"), expected);
+    }
+    // Six columns (25.8 mm): the modules that would fit are too small to read after a
+    // simulated print, and the block is declared too large, naming the URL's length.
+    let yaml = std::fs::read_to_string(dir.join("issue.yaml")).unwrap();
+    std::fs::write(dir.join("issue.yaml"), yaml.replace("columns: 5", "columns: 6")).unwrap();
+    let run = rotative(&["check", dir.to_str().unwrap()]);
+    assert_ne!(run.status.code(), Some(0));
+    let err = stderr(&run);
+    assert!(err.contains("error[qr-too-large]: the 112-character URL"), "{err}");
+    assert!(err.contains("the largest that fit"), "{err}");
+}
