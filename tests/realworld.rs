@@ -61,6 +61,14 @@ fn long_urls_scan_exactly_and_print_in_their_display_form() {
             assert_eq!(decode_printed_codes(&pdf, dpi, &format!("p{dpi}")), expected, "{dpi} dpi");
         }
     }
+    // Measured on the rendered page by the team's tool: exact payloads, a quiet zone of at
+    // least 4 modules on every side, read after a simulated newsprint print.
+    if let Some((passed, report)) = qrcheck(&pdf) {
+        assert!(passed, "{report}");
+    }
+    if let Some(found) = collide(&pdf) {
+        assert_eq!(found, "", "collide.py finds nothing");
+    }
     let Some(text) = pdftotext(&pdf) else { return };
     // The lines of the address follow one another in the text; joined, they give the
     // display form, and the encoded form is printed nowhere.
@@ -253,21 +261,36 @@ fn a_fallback_font_that_cannot_be_used_is_an_error_at_its_line() {
     assert!(stderr(&run).contains("no bundled fallback font `Wingdings`"), "{}", stderr(&run));
 }
 
-/// What `../shared/tools/collide.py` (beside the repository) says of `pdf`: `None` when the
-/// tool or its Python packages are missing.
+/// Runs one of the team's measuring tools (`../shared/tools`, beside the repository or
+/// its worktree folder) on `pdf`: whether it exited 0, and what it printed; `None` when the
+/// tool, Python or its packages are missing.
+fn shared_tool(name: &str, pdf: &std::path::Path, args: &[&str]) -> Option<(bool, String)> {
+    let tool = ["../shared/tools", "../../shared/tools"]
+        .iter()
+        .map(|folder| root().join(folder).join(name))
+        .find(|tool| tool.exists());
+    let (Some(tool), true) = (tool, have("python3")) else {
+        eprintln!("{name} missing: skipped");
+        return None;
+    };
+    let out =
+        std::process::Command::new("python3").arg(&tool).arg(pdf).args(args).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    if err.contains("ModuleNotFoundError") || err.contains("No such file or directory: 'zbarimg'") {
+        eprintln!("{name} lacks a package: skipped ({err})");
+        return None;
+    }
+    Some((out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned() + &err))
+}
+
+/// What `collide.py` prints for `pdf` (nothing for a clean file).
 fn collide(pdf: &std::path::Path) -> Option<String> {
-    let tool = root().join("../../shared/tools/collide.py");
-    let tool = if tool.exists() { tool } else { root().join("../shared/tools/collide.py") };
-    if !tool.exists() || !have("python3") {
-        eprintln!("collide.py missing: skipped");
-        return None;
-    }
-    let out = std::process::Command::new("python3").arg(&tool).arg(pdf).output().unwrap();
-    if !out.status.success() && String::from_utf8_lossy(&out.stderr).contains("ModuleNotFound") {
-        eprintln!("collide.py needs pdfplumber and pikepdf: skipped");
-        return None;
-    }
-    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+    shared_tool("collide.py", pdf, &[]).map(|(_, printed)| printed)
+}
+
+/// `qrcheck.py --stress` on `pdf`: passed, and its report.
+fn qrcheck(pdf: &std::path::Path) -> Option<(bool, String)> {
+    shared_tool("qrcheck.py", pdf, &["--stress"])
 }
 
 #[test]
@@ -338,6 +361,9 @@ fn a_qr_code_too_wide_for_a_narrow_column_falls_back_to_smaller_modules() {
         let mut expected: Vec<&str> = URLS.iter().map(|(url, _)| *url).collect();
         expected.sort();
         assert_eq!(decode_printed_codes(&pdf, "300", "narrow"), expected);
+    }
+    if let Some((passed, report)) = qrcheck(&pdf) {
+        assert!(passed, "{report}");
     }
     // Six columns (25.8 mm): the modules that would fit are too small to read after a
     // simulated print, and the block is declared too large, naming the URL's length.
