@@ -125,11 +125,18 @@ fn choose_breaks(
             measured = second;
         }
     }
-    // A piece of a word wider than the column makes a line overfull: rather than let it
-    // cross the gutter, the final pass runs again with breaks between its characters.
+    // A line is overfull when a piece of a word is wider than the column, or when every
+    // break left follows a hyphen and the limit on consecutive hyphenated lines forbids
+    // them all (a long compound). Rather than let it cross the gutter, the final pass runs
+    // again with breaks between the characters of such pieces, and without that limit.
     if result.as_ref().is_some_and(|b| b.overfull) {
         let emergency = measure(engine, styled, style, style.hyphenate, Some(width), key);
-        let p3 = Params { tolerance: f32::INFINITY, final_pass: true, ..base };
+        let p3 = Params {
+            tolerance: f32::INFINITY,
+            final_pass: true,
+            max_consecutive: u32::MAX,
+            ..base
+        };
         if let Some(b) = linebreak::optimise(&emergency.elements, width, &p3)
             && !b.overfull
         {

@@ -557,3 +557,17 @@ fn set_lines_keep_the_text() {
         }
     }
 }
+
+#[test]
+fn the_limit_on_hyphenated_lines_never_makes_a_line_overfull() {
+    // Every break in the compound follows a hyphen typed in it: after two such lines the
+    // limit of two consecutive hyphenated lines left no break but an overfull line.
+    let engine = engine();
+    let mut style = style(&engine);
+    style.align = Align::Left;
+    style.size = 7.0;
+    let text = "site Liberté-Actus-Hebdomadaire-Régionale-des-Pays-de-la-Loire-et-d’ailleurs :";
+    let set = set(&engine, text, &style, 70.0);
+    assert!(set.lines.iter().all(|l| l.width <= 70.5), "{:?}", set.lines);
+    assert!(set.warnings.is_empty(), "{:?}", set.warnings);
+}
