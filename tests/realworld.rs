@@ -349,6 +349,18 @@ fn a_qr_code_too_wide_for_a_narrow_column_falls_back_to_smaller_modules() {
     let yaml = std::fs::read_to_string(dir.join("issue.yaml")).unwrap();
     std::fs::write(dir.join("issue.yaml"), yaml.replace("columns: 3", "columns: 5")).unwrap();
     let (pdf, err) = build(&dir);
+    // The build report gives the module size printed.
+    let report = dir.join("report.json");
+    let run = rotative(&["check", dir.to_str().unwrap(), "--report", report.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let json = std::fs::read_to_string(&report).unwrap();
+    let modules: Vec<f32> = json
+        .split("\"module_mm\":")
+        .skip(1)
+        .map(|rest| rest.trim_start().split([',', '}']).next().unwrap().trim().parse().unwrap())
+        .collect();
+    assert_eq!(modules.len(), 3, "{json}");
+    assert!(modules.iter().all(|m| (0.5..0.6).contains(m)), "{modules:?}");
     // 32 mm columns: versions 8 and 9 need 34.2 and 36.6 mm at 0.6 mm modules.
     let warnings: Vec<&str> = err.lines().filter(|l| l.contains("warning[qr-module]")).collect();
     assert_eq!(warnings.len(), 3, "{err}");
