@@ -52,6 +52,7 @@ fn main() {
         heading: serif.clone(),
         kicker: serif.clone(),
         caption: serif,
+        fallback: Vec::new(),
     }) {
         Ok(book) => book,
         Err(e) => {

@@ -31,9 +31,22 @@ const BUNDLED: &[(&str, &[u8])] = &[
     ("LiberationSans-BoldItalic", include_bytes!("../fonts/LiberationSans-BoldItalic.ttf")),
 ];
 
-/// Names of the bundled fonts, for messages and `--help`.
+/// The bundled symbol font, the default of `fonts.fallback`: Symbola covers symbols,
+/// arrows, dingbats and the emoji of Unicode 10 in outlines a PDF can embed (colour emoji
+/// fonts are bitmaps), and is free for any use.
+pub const SYMBOL_FONT: &str = "Symbola";
+
+/// The bundled fonts tried only after all the others, by name, with their bytes.
+const BUNDLED_FALLBACK: &[(&str, &[u8])] = &[(SYMBOL_FONT, include_bytes!("../fonts/Symbola.ttf"))];
+
+/// Names of the bundled text fonts, for messages and `--help`.
 pub fn bundled_names() -> impl Iterator<Item = &'static str> {
     BUNDLED.iter().map(|(name, _)| *name)
+}
+
+/// Names of the bundled fallback fonts, which `fonts.fallback` may name.
+pub fn bundled_fallback_names() -> impl Iterator<Item = &'static str> {
+    BUNDLED_FALLBACK.iter().map(|(name, _)| *name)
 }
 
 /// A parsed font face.
@@ -67,6 +80,9 @@ pub struct Font {
     pub space_width: f32,
     /// Whether outlines are CFF (`OTTO`), which the PDF writer embeds differently.
     pub is_cff: bool,
+    /// Whether the missing-glyph glyph (`.notdef`, glyph 0) has no outline, so that a
+    /// character no font has would print as blank space unless a box is drawn for it.
+    pub notdef_is_empty: bool,
 }
 
 impl fmt::Debug for Font {
@@ -136,6 +152,7 @@ impl Font {
             cap_height,
             space_width: DEFAULT_SPACE_EM,
             is_cff: data.starts_with(b"OTTO"),
+            notdef_is_empty: notdef_is_empty(&tables),
             tables,
             source,
         };
@@ -178,6 +195,17 @@ impl Font {
     /// `shaper_data`).
     pub fn shaper(&self) -> harfrust::Shaper<'_> {
         self.shaper_data.shaper(&self.tables).build()
+    }
+}
+
+/// Whether glyph 0 of a TrueType-outline font is empty (no `glyf` data). A CFF font's
+/// `.notdef` is taken as drawn: CFF requires one and fonts give it the customary box.
+fn notdef_is_empty(tables: &FontRef) -> bool {
+    match (tables.loca(None), tables.glyf()) {
+        (Ok(loca), Ok(glyf)) => {
+            loca.get_glyf(GlyphId::new(0), &glyf).map_or(true, |glyph| glyph.is_none())
+        }
+        _ => false,
     }
 }
 
@@ -278,6 +306,7 @@ pub fn load(source: &FontSource) -> Result<Arc<Font>, FontError> {
         FontSource::Bundled(name) => {
             let (_, data) = BUNDLED
                 .iter()
+                .chain(BUNDLED_FALLBACK)
                 .find(|(stem, _)| stem == name)
                 .ok_or_else(|| FontError::UnknownBundled(name.clone()))?;
             Font::parse(source.clone(), data).expect("bundled fonts are valid")
@@ -326,7 +355,8 @@ impl FamilyIds {
 }
 
 /// The fonts one build uses, indexed by [`FontId`]: the four roles' families first, then the
-/// bundled fonts as fallbacks for characters a chosen font lacks.
+/// bundled text fonts, then the issue's `fonts.fallback` list, tried in that order for
+/// characters a chosen font lacks.
 #[derive(Debug, Clone)]
 pub struct FontBook {
     fonts: Vec<Arc<Font>>,
@@ -341,7 +371,8 @@ pub struct FontBook {
 }
 
 impl FontBook {
-    /// Loads (or reuses) every font the roles name, plus the bundled fallbacks.
+    /// Loads (or reuses) every font the roles name, the bundled text fonts and the
+    /// fallback fonts.
     pub fn new(roles: &FontRoles) -> Result<FontBook, FontError> {
         let mut fonts: Vec<Arc<Font>> = Vec::new();
         let mut add = |source: &FontSource| -> Result<FontId, FontError> {
@@ -365,6 +396,9 @@ impl FontBook {
         let caption = family(&roles.caption)?;
         for name in bundled_names() {
             add(&FontSource::Bundled(name.to_string()))?;
+        }
+        for source in &roles.fallback {
+            add(source)?;
         }
         Ok(FontBook { fonts, body, heading, kicker, caption })
     }
@@ -422,6 +456,10 @@ mod tests {
         assert_eq!(font.space_width, 0.25);
         assert!(font.has_char('é') && font.has_char('\u{202F}'));
         assert!(!font.has_char('😀'));
+        // Liberation draws nothing for a missing character: rotative draws the box.
+        assert!(font.notdef_is_empty);
+        let symbols = load(&FontSource::Bundled(SYMBOL_FONT.into())).expect("Symbola loads");
+        assert!(symbols.has_char('😀') && symbols.has_char('☎'));
         let a = font.glyph_index('a').expect("a glyph for a");
         assert!(font.advance(a) > 0.3 && font.advance(a) < 0.6);
         let past_the_end = u16::try_from(font.glyph_count).expect("fewer than 65536 glyphs");

@@ -217,6 +217,9 @@ pub struct FontRoles {
     pub kicker: FontFamily,
     /// Captions and photo credits.
     pub caption: FontFamily,
+    /// Fonts tried, in order, for a character none of the roles' faces nor the bundled text
+    /// fonts has (`fonts.fallback`; by default the bundled symbol font).
+    pub fallback: Vec<FontSource>,
 }
 
 /// Weight and slant of a run.

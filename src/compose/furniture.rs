@@ -6,7 +6,7 @@ use super::display::{Item, Page};
 use super::flow::{BlockPiece, line_items, offset};
 use super::{Grid, Layout, labels};
 use crate::diag::Diagnostic;
-use crate::model::InlineRun;
+use crate::model::{InlineRun, TextStyle};
 
 /// Weight of the rule under the masthead, points: the heaviest on the page, it closes the
 /// front page's title band.
@@ -53,10 +53,13 @@ pub(super) fn new_page(layout: &Layout<'_>, number: u32, warnings: &mut Vec<Diag
     } else {
         (folio, FOLIO_RULE_WIDTH)
     };
-    let left = InlineRun::plain(config.publication.clone());
-    let left_lines = setter.set(&[left], left_style, wide / 2.0);
+    let left = [InlineRun::plain(config.publication.clone())];
+    let right = [InlineRun::plain(facts.join(" · "))];
+    let (left_style, left_width) =
+        fit_on_one_line(layout, &setter, (&left, left_style), (&right, folio), warnings);
+    let left_lines = setter.set(&left, &left_style, left_width);
     warnings.extend(setter.take_issue_warnings(Some("publication")));
-    let right_lines = setter.set(&[InlineRun::plain(facts.join(" · "))], folio, wide / 2.0);
+    let right_lines = setter.set(&right, folio, wide / 2.0);
     warnings.extend(setter.take_issue_warnings(None));
     let rule_y = grid.area.y + band - 0.5 * grid.baseline;
     items.push(Item::Rule {
@@ -73,6 +76,46 @@ pub(super) fn new_page(layout: &Layout<'_>, number: u32, warnings: &mut Vec<Diag
         items.extend(line_items(line, grid.area.right() - line.width, baseline, folio.color));
     }
     Page { width: grid.trim.0, height: grid.trim.1, number, items }
+}
+
+/// The style and measure of the band's left text (the publication's name): its style and
+/// half the type area when it fits there; else the room the right text leaves, a gutter
+/// apart, and when even that is too narrow the size that fits it, with a warning. Only one
+/// line of the band is printed, so the name must never wrap nor cross the trim.
+fn fit_on_one_line(
+    layout: &Layout<'_>,
+    setter: &Setter<'_>,
+    (left, style): (&[InlineRun], &TextStyle),
+    (right, right_style): (&[InlineRun], &TextStyle),
+    warnings: &mut Vec<Diagnostic>,
+) -> (TextStyle, f32) {
+    let grid = &layout.grid;
+    let half = grid.area.width / 2.0;
+    let natural = layout.engine.measure(left, &setter.paragraph_style(style));
+    if natural <= half {
+        return (style.clone(), half);
+    }
+    let right_width = layout.engine.measure(right, &setter.paragraph_style(right_style));
+    let room = (grid.area.width - right_width - grid.gutter).max(half);
+    let mut fitted = style.clone();
+    if natural > room {
+        // Widths scale with the size; the hundredth taken off absorbs rounding.
+        fitted.size = style.size * room / natural * 0.99;
+        warnings.push(
+            Diagnostic::warning(
+                "long-title",
+                format!(
+                    "the publication's name is set at {:.1} pt instead of {:.1} pt to fit \
+                     on its line",
+                    fitted.size, style.size
+                ),
+            )
+            .in_file(std::path::Path::new("issue.yaml"))
+            .field("publication")
+            .hint("shorten the name or make the masthead style smaller"),
+        );
+    }
+    (fitted, room)
 }
 
 /// Puts `blocks` side by side across the foot of the page when they fit below `used` (the

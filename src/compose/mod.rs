@@ -15,7 +15,8 @@
 //!
 //! Files: `article/` (setting the parts), `frame.rs` (frames and placement), `flow.rs`
 //! (the column flow), `furniture.rs` (masthead, folio, boilerplate band), `bleed.rs`,
-//! `labels.rs` (words and dates in the languages), `display.rs` (the display list).
+//! `labels.rs` (words and dates in the languages), `missing.rs` (boxes for characters
+//! no font has), `display.rs` (the display list).
 
 pub mod article;
 pub mod bleed;
@@ -24,6 +25,7 @@ pub mod flow;
 mod frame;
 mod furniture;
 pub mod labels;
+mod missing;
 
 pub use article::{ArticleParts, BoilerplateBand, boilerplate_blocks, set_article};
 pub use frame::{ArticleStart, Frame, Headline, PlacedPart, article_fits, place_article};
@@ -194,12 +196,14 @@ impl<'a> Pages<'a> {
         let next = furniture::new_page(self.layout, self.page.number + 1, &mut found);
         self.warn(found);
         let mut page = std::mem::replace(&mut self.page, next);
+        missing::draw_missing_glyph_boxes(&mut page, self.layout.engine.fonts());
         bleed::run_into_bleed(&mut page, self.layout.config.output.bleed);
         self.done.push(page);
     }
 
     /// Finishes the current page and returns all of them with the furniture's findings.
     fn finish(mut self) -> (Vec<Page>, Vec<Diagnostic>) {
+        missing::draw_missing_glyph_boxes(&mut self.page, self.layout.engine.fonts());
         bleed::run_into_bleed(&mut self.page, self.layout.config.output.bleed);
         self.done.push(self.page);
         (self.done, self.warnings)

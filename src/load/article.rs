@@ -208,6 +208,14 @@ pub fn parse_article(
 ) -> Result<Article, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
+    let cleaned = source.without_controls();
+    let source = match &cleaned {
+        Some((clean, removed)) => {
+            warnings.extend(removed.iter().cloned());
+            clean
+        }
+        None => source,
+    };
     let split = split_front_matter(source).map_err(|d| vec![d])?;
     let fragment = Fragment { source, yaml: split.yaml, line_offset: 1 };
     let raw: RawFront = if split.yaml.lines().all(|l| {

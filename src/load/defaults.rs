@@ -7,11 +7,11 @@
 //! captions, folio). All text is 100 % K, as newsprint wants for small type.
 
 use crate::color::Color;
-use crate::fonts::bundled_family;
+use crate::fonts::{SYMBOL_FONT, bundled_family};
 use crate::geom::mm;
 use crate::model::{
-    Align, EcLevel, Emphasis, FontRole, FontRoles, HyphenationSpec, IssueConfig, Lang, OutputSpec,
-    PageSpec, PhotoSpec, QrPlacement, QrSpec, Styles, TextStyle,
+    Align, EcLevel, Emphasis, FontRole, FontRoles, FontSource, HyphenationSpec, IssueConfig, Lang,
+    OutputSpec, PageSpec, PhotoSpec, QrPlacement, QrSpec, Styles, TextStyle,
 };
 
 /// The defaults for everything `issue.yaml` can set.
@@ -38,6 +38,7 @@ pub fn default_config() -> IssueConfig {
             heading: bundled_family("LiberationSans"),
             kicker: bundled_family("LiberationSans"),
             caption: bundled_family("LiberationSans"),
+            fallback: vec![FontSource::Bundled(SYMBOL_FONT.to_string())],
         },
         styles: default_styles(),
         labels: Vec::new(),

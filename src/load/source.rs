@@ -70,6 +70,55 @@ impl Source {
         diagnostic.in_file(&self.path).at(line, column).snippet(self.line(line).trim_end())
     }
 
+    /// The text without its C0 and C1 control characters (tab and line ends excepted),
+    /// and a warning per line that had some, naming them; `None` when there were none.
+    /// Pasted from a web page or a word processor, they are invisible in an editor, no
+    /// font draws them, and a PDF reader would extract them as they are.
+    pub fn without_controls(&self) -> Option<(Source, Vec<Diagnostic>)> {
+        let is_stray = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+        if !self.text.contains(is_stray) {
+            return None;
+        }
+        let mut text = String::with_capacity(self.text.len());
+        // (line, column of the first, codes), line by line.
+        let mut found: Vec<(usize, usize, Vec<char>)> = Vec::new();
+        for (index, line) in self.text.split_inclusive('\n').enumerate() {
+            let mut column = 1;
+            for c in line.chars() {
+                if !is_stray(c) {
+                    text.push(c);
+                    column += 1;
+                    continue;
+                }
+                match found.last_mut() {
+                    Some((l, _, codes)) if *l == index + 1 => codes.push(c),
+                    _ => found.push((index + 1, column, vec![c])),
+                }
+            }
+        }
+        let clean = Source { path: self.path.clone(), text };
+        let warnings = found
+            .into_iter()
+            .map(|(line, column, codes)| {
+                let listed: Vec<String> =
+                    codes.iter().map(|&c| format!("U+{:04X}", u32::from(c))).collect();
+                clean
+                    .warning_at(
+                        "control-character",
+                        format!(
+                            "control character{} {} removed from the text",
+                            if codes.len() > 1 { "s" } else { "" },
+                            listed.join(", ")
+                        ),
+                        line,
+                        column,
+                    )
+                    .hint("such characters come from pasted text; they print nothing")
+            })
+            .collect();
+        Some((clean, warnings))
+    }
+
     /// Finds where `key:` is written as a mapping key, searching from line `from`
     /// (1-based) on; returns its line and column. Used to place errors that the YAML
     /// library reports without a position, and to point at a field's line.
@@ -206,6 +255,18 @@ pub fn decode(path: &Path, bytes: Vec<u8>, what: &str) -> Result<Source, Diagnos
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_removed_with_a_warning_per_line() {
+        let source = Source::new("a.md", "title\n\tun\u{8F}e pho\u{1}to\r\nfin\u{7F}\n");
+        let (clean, warnings) = source.without_controls().expect("controls found");
+        assert_eq!(clean.text, "title\n\tune photo\r\nfin\n");
+        let at: Vec<_> = warnings.iter().map(|w| (w.line, w.column)).collect();
+        assert_eq!(at, [(Some(2), Some(4)), (Some(3), Some(4))]);
+        assert!(warnings[0].message.contains("U+008F, U+0001"), "{}", warnings[0].message);
+        assert!(warnings.iter().all(|w| w.kind == "control-character"));
+        assert!(Source::new("b.md", "plain\ttext\r\n").without_controls().is_none());
+    }
 
     #[test]
     fn invalid_utf8_reports_byte_offset_and_line() {

@@ -101,16 +101,17 @@ pub(super) fn fallback_warnings(
                     first.display()
                 ),
                 None => format!(
-                    "no font has a glyph for {} character(s), printed as missing-glyph boxes: {}; \
-                     first in {}",
+                    "no font has a glyph for {} character(s), printed as boxes that extract as \
+                     U+FFFD: {}; first in {}",
                     chars.len(),
                     listed.trim_end(),
                     first.display()
                 ),
             };
-            let mut d = Diagnostic::warning("font-fallback", message)
-                .field("fonts")
-                .hint("choose a font that covers the text's characters, or change the text");
+            let mut d = Diagnostic::warning("font-fallback", message).field("fonts").hint(
+                "choose a font that covers the text's characters, name one under \
+                     `fonts.fallback`, or change the text",
+            );
             if let Some(file) = config_file {
                 d = d.in_file(file);
             }

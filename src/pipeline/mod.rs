@@ -370,7 +370,16 @@ fn set_entry(
     let (qr, result) = match qr::prepare(article, config) {
         Ok(qr) => {
             let result = compose::set_article(engine, config, grid, article, qr.as_ref());
-            (qr.map(|q: PreparedQr| q.report), result)
+            // The report gives the module size printed, which compose may have reduced.
+            let printed = result.as_ref().ok().and_then(|parts| parts.qr_module);
+            let report = qr.map(|q: PreparedQr| match printed {
+                Some(module) => {
+                    let module_mm = (crate::geom::to_mm(module) * 100.0).round() / 100.0;
+                    qr::QrReport::new(&q.symbol, module_mm)
+                }
+                None => q.report,
+            });
+            (report, result)
         }
         Err(error) => (None, Err(vec![error])),
     };

@@ -40,6 +40,11 @@ pub use self::url::{
 pub use self::verify::{DEFAULT_DPI, NEWSPRINT_SPREAD_MM, QrReport, verify};
 use crate::model::EcLevel;
 
+/// The smallest module size, mm: below 0.4 mm a phone camera no longer resolves QR modules
+/// on newsprint. `qr.module_mm` may not go under it, and a block too narrow for its symbol
+/// shrinks the modules down to it before it is an error.
+pub const MIN_MODULE_MM: f32 = 0.4;
+
 /// An encoded QR symbol, ready to draw.
 #[derive(Debug, Clone, PartialEq)]
 pub struct QrSymbol {

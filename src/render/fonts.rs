@@ -29,13 +29,19 @@ pub(crate) struct Usage {
 impl Usage {
     /// Records the glyphs of a run. The first non-empty text seen for a glyph is kept: a
     /// ligature "fi" maps to "fi"; the second glyph of a cluster (text length 0) maps to
-    /// nothing unless it is seen elsewhere with text.
+    /// nothing unless it is seen elsewhere with text. The missing-glyph glyph (`.notdef`,
+    /// glyph 0) stands for characters no font has, several different ones in one document:
+    /// it maps to U+FFFD, the replacement character, as Unicode prescribes, never to one of
+    /// them (a control character would otherwise come out of the text extraction).
     pub(crate) fn add(&mut self, run: &GlyphRun) {
         let font = self.glyphs.entry(run.font).or_default();
         for glyph in &run.glyphs {
             let start = glyph.text_start as usize;
             let end = start + glyph.text_len as usize;
-            let text = run.text.get(start..end).unwrap_or("");
+            let text = match run.text.get(start..end).unwrap_or("") {
+                text if glyph.id == NOTDEF && !text.is_empty() => REPLACEMENT,
+                text => text,
+            };
             let entry = font.entry(glyph.id).or_default();
             if entry.is_empty() && !text.is_empty() {
                 *entry = text.to_string();
@@ -43,6 +49,12 @@ impl Usage {
         }
     }
 }
+
+/// The missing-glyph glyph's id.
+const NOTDEF: u16 = 0;
+
+/// What the missing-glyph glyph extracts as: U+FFFD REPLACEMENT CHARACTER.
+const REPLACEMENT: &str = "\u{FFFD}";
 
 /// A font written into the PDF.
 #[derive(Debug)]

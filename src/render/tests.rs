@@ -24,6 +24,7 @@ pub(crate) fn book() -> FontBook {
         heading: serif,
         kicker: sans.clone(),
         caption: sans,
+        fallback: Vec::new(),
     })
     .expect("bundled fonts load")
 }
@@ -617,6 +618,7 @@ fn cff_fonts_go_in_as_cid_font_type0c() {
         heading: family,
         kicker: sans.clone(),
         caption: sans,
+        fallback: Vec::new(),
     })
     .unwrap();
     assert!(book.get(book.body.regular).is_cff);

@@ -123,7 +123,7 @@ impl Committer<'_> {
                         fill = true;
                     }
                 }
-                Origin::Hyphen | Origin::Break => {}
+                Origin::Hyphen | Origin::Break | Origin::Emergency => {}
             }
         }
         self.flush(chunk, hyphen);

@@ -14,7 +14,7 @@
 use super::collect::{StyledText, collect};
 use super::commit::commit_lines;
 use super::linebreak::{self, Breaks, Element, Params};
-use super::prepare::{Measured, measure};
+use super::prepare::{Measured, Origin, measure};
 use super::{ParagraphStyle, SetParagraph, TextEngine};
 use crate::diag::Diagnostic;
 use crate::model::{Align, InlineRun};
@@ -68,6 +68,7 @@ pub(super) fn set(
         return SetParagraph { lines: Vec::new(), warnings };
     };
     missing_glyph_warnings(&styled, &measured, &mut warnings);
+    emergency_break_warnings(&styled, &measured, &breaks.positions, &mut warnings);
     let lines = commit_lines(engine, &styled, &measured, &breaks.positions, style, width, &mut key);
     let overfull = lines.iter().map(|l| l.width - width).fold(0.0f32, f32::max);
     if breaks.overfull || overfull > OVERFULL_TOLERANCE_PT {
@@ -99,7 +100,7 @@ fn choose_breaks(
     key: &mut String,
 ) -> Option<(Measured, Breaks)> {
     let base = first_pass(engine, style);
-    let mut measured = measure(engine, styled, style, false, key);
+    let mut measured = measure(engine, styled, style, false, None, key);
     if measured.elements.is_empty() {
         return None;
     }
@@ -107,7 +108,7 @@ fn choose_breaks(
     let mut result = linebreak::optimise(&measured.elements, width, &base);
     if result.as_ref().is_none_or(|b| b.line_delta != wanted) {
         let second = if style.hyphenate {
-            measure(engine, styled, style, true, key)
+            measure(engine, styled, style, true, None, key)
         } else {
             std::mem::take(&mut measured)
         };
@@ -124,6 +125,25 @@ fn choose_breaks(
             measured = second;
         }
     }
+    // A line is overfull when a piece of a word is wider than the column, or when every
+    // break left follows a hyphen and the limit on consecutive hyphenated lines forbids
+    // them all (a long compound). Rather than let it cross the gutter, the final pass runs
+    // again with breaks between the characters of such pieces, and without that limit.
+    if result.as_ref().is_some_and(|b| b.overfull) {
+        let emergency = measure(engine, styled, style, style.hyphenate, Some(width), key);
+        let p3 = Params {
+            tolerance: f32::INFINITY,
+            final_pass: true,
+            max_consecutive: u32::MAX,
+            ..base
+        };
+        if let Some(b) = linebreak::optimise(&emergency.elements, width, &p3)
+            && !b.overfull
+        {
+            result = Some(b);
+            measured = emergency;
+        }
+    }
     result.map(|breaks| (measured, breaks))
 }
 
@@ -138,17 +158,60 @@ fn missing_glyph_warnings(
             for &c in &shaped_run.shaped.missing {
                 let context = &styled.text[word.start..word.end];
                 let message = format!(
-                    "no font has the character U+{:04X} `{c}`: it prints as an empty box, in “{context}”",
+                    "no font has the character U+{:04X} `{c}`: it prints as a box and extracts \
+                     as U+FFFD, in “{context}”",
                     c as u32
                 );
                 if !warnings.iter().any(|w| w.message == message) {
-                    warnings.push(
-                        Diagnostic::warning("missing-glyph", message)
-                            .hint("use another character or add a font that has it"),
-                    );
+                    warnings.push(Diagnostic::warning("missing-glyph", message).hint(
+                        "use another character, or name a font that has it under \
+                         `fonts.fallback` in issue.yaml",
+                    ));
                 }
             }
         }
+    }
+}
+
+/// Longest part of a broken word quoted in a warning, characters.
+const QUOTED_WORD_CHARS: usize = 48;
+
+/// One warning per word broken between characters at an emergency break.
+fn emergency_break_warnings(
+    styled: &StyledText,
+    measured: &Measured,
+    positions: &[usize],
+    warnings: &mut Vec<Diagnostic>,
+) {
+    let mut broken: Vec<usize> = Vec::new();
+    for &b in positions.iter().filter(|&&b| measured.origins[b] == Origin::Emergency) {
+        let word = measured.origins[..b].iter().rev().find_map(|o| match *o {
+            Origin::Text { word, .. } => Some(word),
+            _ => None,
+        });
+        if let Some(word) = word
+            && !broken.contains(&word)
+        {
+            broken.push(word);
+        }
+    }
+    for word in broken {
+        let word = &measured.words[word];
+        let text = &styled.text[word.start..word.end];
+        let mut quoted: String = text.chars().take(QUOTED_WORD_CHARS).collect();
+        if text.chars().count() > QUOTED_WORD_CHARS {
+            quoted.push('…');
+        }
+        warnings.push(
+            Diagnostic::warning(
+                "emergency-break",
+                format!(
+                    "“{quoted}” is wider than the column: it is broken between characters, \
+                     without a hyphen"
+                ),
+            )
+            .hint("put a space or a break opportunity in it, shorten it, or set it apart"),
+        );
     }
 }
 
@@ -160,7 +223,7 @@ pub(super) fn natural_width(
 ) -> f32 {
     let styled = collect(spans, style);
     let mut key = String::new();
-    let measured = measure(engine, &styled, style, false, &mut key);
+    let measured = measure(engine, &styled, style, false, None, &mut key);
     let mut total: f32 = measured
         .elements
         .iter()

@@ -30,6 +30,10 @@ const EX_HYPHEN_PENALTY: f32 = 50.0;
 /// A break UAX #14 allows inside a word other than after a hyphen (after `/` in a URL,
 /// around a dash).
 const INNER_BREAK_PENALTY: f32 = 100.0;
+/// An emergency break between two characters of a piece of a word wider than the column
+/// (a long number, a URL segment): dearer than any other break, so it is taken only where
+/// no other break can keep the piece inside the column.
+const EMERGENCY_BREAK_PENALTY: f32 = 5000.0;
 /// Word-space stretch at ratio 1, as a fraction of the font's space: 1/3 (a space of
 /// 133 %, InDesign's usual maximum word spacing), stiffer than TeX's 1/2 so that badness
 /// grows faster with the visible gap; beyond ratio 1 the spaces go on stretching alone.
@@ -116,6 +120,8 @@ pub(super) enum Origin {
     Hyphen,
     /// Another break inside a word (after an explicit hyphen, a slash, a dash).
     Break,
+    /// An emergency break between characters of a piece wider than the column: no hyphen.
+    Emergency,
     /// The paragraph or forced-line end.
     End,
 }
@@ -160,6 +166,8 @@ enum InnerBreak {
     Explicit,
     /// Another break UAX #14 allows (after a slash, around a dash).
     Other,
+    /// Between two characters of a piece wider than the column.
+    Emergency,
 }
 
 /// How flexible the paragraph's spacing is: justified text stretches and shrinks its spaces
@@ -204,12 +212,15 @@ fn is_grapheme_boundary(text: &str, pos: usize) -> bool {
 }
 
 /// Prepares `styled` for breaking: hyphenation points are offered only when `hyphenate`
-/// (the second pass), never in the last word nor in verbatim text.
+/// (the second pass), never in the last word nor in verbatim text. With `emergency` (the
+/// column's width), a piece of a word between two breaks that is wider than it may also
+/// break between any two of its characters.
 pub(super) fn measure(
     engine: &TextEngine,
     styled: &StyledText,
     style: &ParagraphStyle,
     hyphenate: bool,
+    emergency: Option<f32>,
     key: &mut String,
 ) -> Measured {
     let mut preparer = Preparer {
@@ -221,6 +232,7 @@ pub(super) fn measure(
         allowed: Vec::new(),
         hyphen_widths: Vec::new(),
         inner: Vec::new(),
+        emergency,
         key,
         measured: Measured::default(),
     };
@@ -259,6 +271,8 @@ struct Preparer<'a> {
     hyphen_widths: Vec<(FontId, f32)>,
     /// Scratch: the breaks inside the current word, sorted.
     inner: Vec<(usize, InnerBreak)>,
+    /// The column width, when pieces wider than it get emergency breaks.
+    emergency: Option<f32>,
     key: &'a mut String,
     measured: Measured,
 }
@@ -335,6 +349,9 @@ impl Preparer<'_> {
         let runs = first_run..self.measured.shaped_runs.len();
         self.measured.words.push(Word { start, end, shaped_runs: runs.clone() });
         self.find_inner_breaks(start, end, may_hyphenate && !verbatim);
+        if let Some(width) = self.emergency {
+            self.add_emergency_breaks(start, end, runs.clone(), width);
+        }
         self.fragments(start, end, word_index, runs);
     }
 
@@ -379,6 +396,45 @@ impl Preparer<'_> {
         // wins over a hyphenation point at the same place.
         self.inner.sort_by_key(|&(p, _)| p);
         self.inner.dedup_by_key(|&mut (p, _)| p);
+    }
+
+    /// Adds a break between every two characters (grapheme clusters) of each piece of the
+    /// word `start..end` between its inner breaks that is wider than `width`.
+    fn add_emergency_breaks(&mut self, start: usize, end: usize, runs: Range<usize>, width: f32) {
+        let size = self.style.size;
+        let text = self.styled.text.as_str();
+        // Cluster starts with the width from there to the next one, points.
+        let mut clusters: Vec<(usize, f32)> = Vec::new();
+        for run in &self.measured.shaped_runs[runs] {
+            for g in &run.shaped.glyphs {
+                let advance = (g.advance + self.style.tracking) * size;
+                match clusters.last_mut() {
+                    Some(last) if g.text_len == 0 => last.1 += advance,
+                    _ => clusters.push((run.start + g.cluster as usize, advance)),
+                }
+            }
+        }
+        let mut cuts: Vec<usize> = vec![start];
+        cuts.extend(self.inner.iter().map(|&(p, _)| p));
+        cuts.push(end);
+        let mut added = Vec::new();
+        for piece in cuts.windows(2) {
+            let (from, to) = (piece[0], piece[1]);
+            let inside = clusters.iter().filter(|&&(p, _)| p >= from && p < to);
+            if inside.clone().map(|&(_, w)| w).sum::<f32>() <= width {
+                continue;
+            }
+            added.extend(
+                inside
+                    .map(|&(p, _)| p)
+                    .filter(|&p| p > from && is_grapheme_boundary(text, p))
+                    .map(|p| (p, InnerBreak::Emergency)),
+            );
+        }
+        if !added.is_empty() {
+            self.inner.extend(added);
+            self.inner.sort_by_key(|&(p, _)| p);
+        }
     }
 
     /// Emits the word's boxes between its inner breaks, measured from the shaped glyphs,
@@ -438,6 +494,10 @@ impl Preparer<'_> {
             InnerBreak::Other => (
                 Element::Penalty { width: 0.0, penalty: INNER_BREAK_PENALTY, flagged: false },
                 Origin::Break,
+            ),
+            InnerBreak::Emergency => (
+                Element::Penalty { width: 0.0, penalty: EMERGENCY_BREAK_PENALTY, flagged: false },
+                Origin::Emergency,
             ),
         };
         self.push(element, origin);

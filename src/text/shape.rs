@@ -204,6 +204,7 @@ mod tests {
             heading: bundled_family("LiberationSans"),
             kicker: serif.clone(),
             caption: serif,
+            fallback: Vec::new(),
         })
         .expect("bundled fonts load")
     }
@@ -229,6 +230,7 @@ mod tests {
                 heading: family.clone(),
                 kicker: family.clone(),
                 caption: family,
+                fallback: Vec::new(),
             })
             .expect("Termes loads");
         }

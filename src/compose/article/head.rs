@@ -5,14 +5,16 @@ use super::Setter;
 use crate::compose::flow::BlockPiece;
 use crate::compose::labels;
 use crate::diag::Diagnostic;
-use crate::model::{Access, Article, Emphasis, InlineRun, Lang};
+use crate::model::{Access, Article, Emphasis, InlineRun, Lang, TextStyle};
 
 /// Headline size of an article that starts under another one, relative to the lead's: the
 /// page's hierarchy puts the first article's headline above the others.
 pub(super) const SECONDARY_HEADLINE_SCALE: f32 = 0.75;
 
 /// Most of the type area's height a headline may take. A long title shrinks until it fits
-/// within this share, so it wraps and gets smaller but never runs off the page.
+/// within this share, so it wraps and gets smaller but never runs off the page; a title
+/// with a word wider than the head shrinks until the word fits, and is broken between its
+/// characters only at the smallest size.
 const HEADLINE_MAX_SHARE: f32 = 0.45;
 
 /// Smallest headline size, points, whatever the body size: below it a headline no longer
@@ -50,12 +52,30 @@ pub(super) fn head_block(
     let before = setter.warnings.len();
     let mut lines = setter.set_text(&article.title, &style, width);
     while lines.len() as f32 * style.leading > max_height && style.size > min_size {
-        let size = (style.size - 1.0).max(min_size);
-        style.leading = base.leading * size / base.size;
-        style.size = size;
+        style = smaller(base, &style, min_size);
         // Keep only the findings of the size finally used.
         setter.warnings.truncate(before);
         lines = setter.set_text(&article.title, &style, width);
+    }
+    // A word wider than the head: smaller, until it fits; if it does not even at the
+    // smallest size, it is broken between characters at the size the height allowed.
+    let too_wide = |setter: &Setter<'_>| {
+        setter.warnings[before..]
+            .iter()
+            .any(|w| matches!(w.kind, "emergency-break" | "overfull-line"))
+    };
+    if too_wide(setter) {
+        let tall = style.clone();
+        while too_wide(setter) && style.size > min_size {
+            style = smaller(base, &style, min_size);
+            setter.warnings.truncate(before);
+            lines = setter.set_text(&article.title, &style, width);
+        }
+        if too_wide(setter) && style.size < tall.size {
+            style = tall;
+            setter.warnings.truncate(before);
+            lines = setter.set_text(&article.title, &style, width);
+        }
     }
     let needed = lines.len() as f32 * style.leading;
     if needed > max_height {
@@ -114,6 +134,12 @@ pub(super) fn head_block(
     }
     y += styles.meta.space_after;
     Ok(BlockPiece { height: y, items, space_before: 0.0 })
+}
+
+/// `style` a point smaller (leading in proportion to `base`), never under `min_size`.
+fn smaller(base: &TextStyle, style: &TextStyle, min_size: f32) -> TextStyle {
+    let size = (style.size - 1.0).max(min_size);
+    TextStyle { size, leading: base.leading * size / base.size, ..style.clone() }
 }
 
 /// "Mise à jour le 11 septembre 2025 · Temps de lecture : 3 minutes · Accès abonné".

@@ -19,6 +19,7 @@ pub use lead::cover;
 pub use setter::{Setter, ascent, snap_up};
 
 use crate::compose::Grid;
+use crate::compose::display::Item;
 use crate::compose::flow::{BlockPiece, Flowable};
 use crate::diag::Diagnostic;
 use crate::model::{Article, Block, BlockKind, InlineRun, IssueConfig, Lang, QrPlacement};
@@ -48,6 +49,9 @@ pub struct ArticleParts {
     pub body: Vec<Flowable>,
     /// Warnings from setting the text, located in the article file.
     pub warnings: Vec<Diagnostic>,
+    /// The module size the QR code is printed at, points: the issue's, or smaller when the
+    /// symbol did not fit its column at that size (the QR report gives the printed one).
+    pub qr_module: Option<f32>,
 }
 
 /// Sets every part of an article. Errors only for content that cannot be placed at all.
@@ -69,6 +73,12 @@ pub fn set_article(
         .map(|q| qr_block::qr_block(&mut setter, q, grid.column_width, article.url_line))
         .transpose()
         .map_err(|e| vec![e])?;
+    let qr_module = qr_block.as_ref().and_then(|block| {
+        block.items.iter().find_map(|item| match item {
+            Item::Qr { module, .. } => Some(*module),
+            _ => None,
+        })
+    });
     let (qr_head, qr_end, qr_corner) = match (config.qr.placement, qr_block) {
         (QrPlacement::Head, Some(b)) => (Some(b), None, None),
         (QrPlacement::End, Some(b)) => (None, Some(b), None),
@@ -117,6 +127,7 @@ pub fn set_article(
         lead_columns,
         body,
         warnings: setter.into_warnings(),
+        qr_module,
     })
 }
 

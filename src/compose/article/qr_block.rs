@@ -3,7 +3,9 @@
 //!
 //! The layout follows the symbol actually encoded: a long URL needs a larger version, and
 //! when the symbol leaves too narrow a column beside it the text goes under it instead. The
-//! text never enters the symbol's quiet zone, and a symbol wider than the block is an error.
+//! text never enters the symbol's quiet zone. A symbol wider than the block at the issue's
+//! module size is printed with smaller modules, down to the minimum ([`MIN_MODULE_MM`]),
+//! checked again after a simulated print and warned about; past that it is an error.
 
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -12,9 +14,9 @@ use crate::compose::display::Item;
 use crate::compose::flow::BlockPiece;
 use crate::compose::labels;
 use crate::diag::Diagnostic;
-use crate::geom::to_mm;
+use crate::geom::{mm, to_mm};
 use crate::model::{Align, Emphasis, InlineRun, TextStyle};
-use crate::qr::{PreparedQr, QUIET_ZONE};
+use crate::qr::{MIN_MODULE_MM, PreparedQr, QUIET_ZONE, self_check};
 use crate::text::{Line, ParagraphStyle};
 
 /// Narrowest share of the block the text may have beside the symbol: under about a third,
@@ -25,7 +27,8 @@ const MIN_TEXT_SHARE: f32 = 0.3;
 const CAPTION_GAP: f32 = 2.0;
 
 /// The QR block for `qr`, `width` wide. `url_line` locates findings at the article's `url`.
-/// A symbol that is wider, with its quiet zone, than the block is an error.
+/// A symbol that is wider, with its quiet zone, than the block even at the minimum module
+/// size is an error.
 pub(super) fn qr_block(
     setter: &mut Setter<'_>,
     qr: &PreparedQr,
@@ -33,13 +36,10 @@ pub(super) fn qr_block(
     url_line: Option<usize>,
 ) -> Result<BlockPiece, Diagnostic> {
     let styles = setter.config.styles.clone();
-    let module = setter.config.qr.module;
+    let module = module_that_fits(setter, qr, width, url_line)?;
     let symbol_side = qr.symbol.width as f32 * module;
     let quiet = QUIET_ZONE as f32 * module;
     let outer = symbol_side + 2.0 * quiet;
-    if outer > width {
-        return Err(setter.locate(too_large(qr, module, outer, width), url_line));
-    }
     // Beside the symbol, the text stops at the quiet zone's left edge; under it, the text
     // starts at the quiet zone's foot and takes the whole width.
     let beside = width - outer >= width * MIN_TEXT_SHARE;
@@ -80,12 +80,63 @@ pub(super) fn qr_block(
     Ok(BlockPiece { height: y.max(outer), items, space_before: setter.grid.baseline })
 }
 
+/// The module size the symbol is printed at: the issue's, or when the symbol and its quiet
+/// zone are wider than the block at that size, the largest hundredth of a millimetre that
+/// fits, not under the minimum, read back after a simulated print and warned about. An
+/// error when even the minimum does not fit or the smaller symbol does not read.
+fn module_that_fits(
+    setter: &mut Setter<'_>,
+    qr: &PreparedQr,
+    width: f32,
+    url_line: Option<usize>,
+) -> Result<f32, Diagnostic> {
+    let configured = setter.config.qr.module;
+    let modules = (qr.symbol.width + 2 * QUIET_ZONE) as f32;
+    if modules * configured <= width {
+        return Ok(configured);
+    }
+    let fit_mm = (to_mm(width / modules) * 100.0).floor() / 100.0;
+    if fit_mm < MIN_MODULE_MM {
+        let minimum = mm(MIN_MODULE_MM);
+        return Err(setter.locate(too_large(qr, minimum, modules * minimum, width), url_line));
+    }
+    if let Err(unreadable) = self_check(&qr.symbol, fit_mm, &qr.url) {
+        let mut error = too_large(qr, mm(fit_mm), modules * mm(fit_mm), width);
+        error.message = format!(
+            "the {}-character URL needs a version {} QR code, wider than the {:.1} mm it has \
+             at {:.2} mm modules; at {fit_mm:.2} mm, the largest that fit, {}",
+            qr.url.len(),
+            qr.symbol.version,
+            to_mm(width),
+            to_mm(configured),
+            unreadable.message.trim_start_matches("the QR code "),
+        );
+        return Err(setter.locate(error, url_line));
+    }
+    let warning = Diagnostic::warning(
+        "qr-module",
+        format!(
+            "the {}-character URL needs a version {} QR code: printed with {fit_mm:.2} mm modules \
+             instead of {:.2} mm to fit its {:.1} mm column",
+            qr.url.len(),
+            qr.symbol.version,
+            to_mm(configured),
+            to_mm(width),
+        ),
+    )
+    .field("url")
+    .hint("smaller modules scan less surely on newsprint: encode a short form of the address");
+    let warning = setter.locate(warning, url_line);
+    setter.warnings.push(warning);
+    Ok(mm(fit_mm))
+}
+
 /// The error for a symbol too wide for its block, with what would make it fit.
 fn too_large(qr: &PreparedQr, module: f32, outer: f32, width: f32) -> Diagnostic {
     Diagnostic::error(
         "qr-too-large",
         format!(
-            "the {}-character URL needs a version {} QR code ({} modules): {:.1} mm with its quiet zone at {:.2} mm modules, wider than the {:.1} mm it has",
+            "the {}-character URL needs a version {} QR code ({} modules): {:.1} mm with its quiet zone even at the minimum {:.2} mm modules, wider than the {:.1} mm it has",
             qr.url.len(),
             qr.symbol.version,
             qr.symbol.width,
@@ -95,7 +146,7 @@ fn too_large(qr: &PreparedQr, module: f32, outer: f32, width: f32) -> Diagnostic
         ),
     )
     .field("url")
-    .hint("encode a short form of the address (the site's short link, such as https://site/1719) in `url:`, or lower `qr.ec` or `qr.module_mm`")
+    .hint("encode a short form of the address (the site's short link, such as https://site/1719) in `url:`, or lower `qr.ec`")
 }
 
 /// The printed address in its display form ([`crate::qr::display_address`]), broken as

@@ -22,8 +22,7 @@ const TAC_PERCENT: RangeInclusive<f32> = 100.0..=400.0;
 /// JPEG quality of converted photos: under 50 the blocks show in print.
 const JPEG_QUALITY: RangeInclusive<u8> = 50..=100;
 
-/// Below 0.4 mm a phone camera no longer resolves QR modules on newsprint.
-const MIN_QR_MODULE_MM: f32 = 0.4;
+use crate::qr::MIN_MODULE_MM as MIN_QR_MODULE_MM;
 
 /// Photo resolution thresholds in pixels per inch, up to an imagesetter's resolution.
 const PPI: RangeInclusive<f32> = 1.0..=2400.0;

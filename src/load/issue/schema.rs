@@ -109,7 +109,7 @@ pub(super) struct RawSides {
     pub(super) outer: Option<f32>,
 }
 
-/// `fonts`: a family per role.
+/// `fonts`: a family per role, and the fallback fonts.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawFonts {
@@ -117,6 +117,8 @@ pub(super) struct RawFonts {
     pub(super) heading: Option<Spanned<RawFamily>>,
     pub(super) kicker: Option<Spanned<RawFamily>>,
     pub(super) caption: Option<Spanned<RawFamily>>,
+    /// Font files (or the bundled `Symbola`) for characters the others lack, in order.
+    pub(super) fallback: Option<Vec<Spanned<Text>>>,
 }
 
 /// `LiberationSerif`, `fonts/Foo.otf`, or `{ regular: ..., bold: ... }`.

@@ -11,6 +11,7 @@ pub(crate) fn engine_with(body: FontFamily, exceptions: &[&str]) -> TextEngine {
         heading: bundled_family("LiberationSans"),
         kicker: bundled_family("LiberationSans"),
         caption: bundled_family("LiberationSerif"),
+        fallback: Vec::new(),
     })
     .expect("fonts load");
     TextEngine::new(
@@ -190,17 +191,21 @@ fn known_paragraph_breaks() {
 }
 
 #[test]
-fn long_url_is_overfull_and_reported() {
+fn a_url_wider_than_the_column_gets_emergency_breaks_and_a_warning() {
     let engine = engine();
     let style = style(&engine);
-    let text = "Lire https://example.org/unCheminTresLongSansAucuneCoupurePossibleNiTiret1234567890 demain.";
-    let set = set(&engine, text, &style, 100.0);
-    assert!(!set.lines.is_empty());
-    let w: Vec<_> = set.warnings.iter().filter(|w| w.kind == "overfull-line").collect();
-    assert_eq!(w.len(), 1, "{:?}", set.warnings);
-    assert!(w[0].message.contains("Lire"));
-    // The URL is never hyphenated.
+    let url = "https://example.org/unCheminTresLongSansAucuneCoupurePossibleNiTiret1234567890";
+    let set = set(&engine, &format!("Lire {url} demain."), &style, 100.0);
+    assert!(set.lines.len() >= 3);
+    assert!(set.lines.iter().all(|l| l.width <= 100.5), "every line inside the column");
+    let kinds: Vec<_> = set.warnings.iter().map(|w| w.kind).collect();
+    assert_eq!(kinds, ["emergency-break"], "{:?}", set.warnings);
+    assert!(set.warnings[0].message.contains("https://example.org/unChemin"));
+    // Broken without hyphens: the lines give the URL back, character for character.
     assert!(set.lines.iter().all(|l| !l.hyphenated));
+    let text: String =
+        set.lines.iter().flat_map(|l| l.runs.iter().map(|r| r.text.as_str())).collect();
+    assert!(text.contains(url), "{text}");
 }
 
 #[test]
@@ -551,4 +556,18 @@ fn set_lines_keep_the_text() {
             assert_eq!(squeeze(&text), squeeze(&source));
         }
     }
+}
+
+#[test]
+fn the_limit_on_hyphenated_lines_never_makes_a_line_overfull() {
+    // Every break in the compound follows a hyphen typed in it: after two such lines the
+    // limit of two consecutive hyphenated lines left no break but an overfull line.
+    let engine = engine();
+    let mut style = style(&engine);
+    style.align = Align::Left;
+    style.size = 7.0;
+    let text = "site Liberté-Actus-Hebdomadaire-Régionale-des-Pays-de-la-Loire-et-d’ailleurs :";
+    let set = set(&engine, text, &style, 70.0);
+    assert!(set.lines.iter().all(|l| l.width <= 70.5), "{:?}", set.lines);
+    assert!(set.warnings.is_empty(), "{:?}", set.warnings);
 }
