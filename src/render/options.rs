@@ -31,7 +31,7 @@ impl Default for RenderOptions {
             lang: "fr".into(),
             date: (2025, 1, 1),
             slug: String::new(),
-            max_pixels: 100_000_000,
+            max_pixels: 200_000_000,
         }
     }
 }

@@ -131,13 +131,8 @@ pub(super) fn convert_cmyk(
     options: &RenderOptions,
 ) -> Result<Option<(EncodedImage, Vec<Diagnostic>)>, Diagnostic> {
     let fail = |why: String| Diagnostic::error("image", why).in_file(path);
-    let Some(icc) = info.embedded_profile().filter(|icc| is_cmyk_profile(icc)) else {
+    let Some(transform) = separation(path, info, space)? else {
         return Ok(None);
-    };
-    let transform = match space.transform_from(Some(&icc)) {
-        Ok(transform) => transform,
-        Err(Unusable::Source(_)) => return Ok(None),
-        Err(other) => return Err(unusable(other, path)),
     };
     // The decoder hands YCCK over as it is stored; the inks are worked out below.
     let stored = if info.ycck {
@@ -159,8 +154,38 @@ pub(super) fn convert_cmyk(
         // Stored inverted, Adobe-style: back to ink amounts.
         samples.iter_mut().for_each(|v| *v = 255 - *v);
     }
-    let (samples, (width, height)) =
-        super::orient::reorient(samples, (width, height), 4, orientation);
+    let (samples, size) = super::orient::reorient(samples, (width, height), 4, orientation);
+    Ok(Some(separate(path, &transform, &samples, size, options)))
+}
+
+/// The conversion of a CMYK JPEG's embedded profile (`info`) to the output space; `None`
+/// when it embeds no usable CMYK profile (the photo is then taken as made for the output
+/// condition).
+pub(super) fn separation(
+    path: &Path,
+    info: &JpegInfo,
+    space: &OutputSpace,
+) -> Result<Option<std::sync::Arc<CmykTransform>>, Diagnostic> {
+    let Some(icc) = info.embedded_profile().filter(|icc| is_cmyk_profile(icc)) else {
+        return Ok(None);
+    };
+    match space.transform_from(Some(&icc)) {
+        Ok(transform) => Ok(Some(transform)),
+        Err(Unusable::Source(_)) => Ok(None),
+        Err(other) => Err(unusable(other, path)),
+    }
+}
+
+/// Separates ink amounts (`samples`, as printed) made for another printing condition again
+/// for the output condition with `transform`, held under the ink limit and stored as the
+/// issue asks, with the warning that says so.
+pub(super) fn separate(
+    path: &Path,
+    transform: &CmykTransform,
+    samples: &[u8],
+    (width, height): (u32, u32),
+    options: &RenderOptions,
+) -> (EncodedImage, Vec<Diagnostic>) {
     let limit = ink_limit(options.output.tac);
     let convert_row = |source: &[u8], cmyk: &mut [u8]| {
         transform.convert(source, cmyk);
@@ -179,8 +204,8 @@ pub(super) fn convert_cmyk(
     .in_file(path)
     .hint("export CMYK photos with the paper's output profile and they go in as they are");
     let quality = jpeg_quality(options);
-    let encoded = store_converted(&samples, 4, (width, height), color, quality, convert_row);
-    Ok(Some((encoded, vec![warning])))
+    let encoded = store_converted(samples, 4, (width, height), color, quality, convert_row);
+    (encoded, vec![warning])
 }
 
 /// Slots in a [`ColourMemo`] (a power of two): 512 KB of table per photo being converted.

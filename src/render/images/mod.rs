@@ -25,6 +25,7 @@ mod convert;
 mod ink;
 mod jpeg;
 mod orient;
+mod reduced;
 
 use std::collections::BTreeMap;
 use std::io::{Cursor, Write};
@@ -41,6 +42,7 @@ use sha2::{Digest, Sha256};
 use super::{ByPath, Refs, RenderOptions};
 use crate::color::OutputSpace;
 use crate::diag::Diagnostic;
+use crate::raster;
 use convert::{convert_cmyk, convert_rgb, flatten_gray};
 use jpeg::JpegInfo;
 
@@ -244,6 +246,17 @@ fn encode_file(
 
     // Phones store portraits as landscapes tagged "turn me": turned before anything else.
     let orientation = orient::orientation_of(&bytes);
+    // A photo too large to decode whole within the memory budget is decoded at a reduced
+    // scale, as load proved it.
+    let plan = decoding_plan(&bytes, jpeg.as_ref(), (width, height))
+        .ok_or_else(|| fail(format!("image is {width}x{height} pixels, too large to decode")))?;
+    if plan.denominator > 1 {
+        let decoded =
+            reduced::decode(path, &bytes, jpeg.as_ref(), orientation, plan.denominator, space)?;
+        drop(jpeg);
+        drop(bytes);
+        return reduced::encode(path, decoded, space, options);
+    }
     if let Some(info) = &jpeg {
         // A CMYK photo separated for another printing condition (it embeds a CMYK profile
         // that is not the output profile) carries that press's ink totals, too much for
@@ -305,6 +318,25 @@ fn encode_file(
         return Ok((encoded, Vec::new()));
     }
     convert_rgb(path, &image, embedded_icc.as_deref(), from_jpeg, space, options)
+}
+
+/// How a photo of `size` pixels is decoded ([`raster::plan`]), from what it takes decoded:
+/// a JPEG's components (`jpeg`, its headers), a PNG's samples at their depth; the same plan
+/// load proved the photo with. `None` when it is too large even at 1/8.
+fn decoding_plan(bytes: &[u8], jpeg: Option<&JpegInfo>, size: (u32, u32)) -> Option<raster::Plan> {
+    let (full, reduced) = match jpeg {
+        Some(info) => (u64::from(info.components.max(1)), u64::from(info.components.max(1))),
+        None => {
+            let decoder = ImageReader::new(Cursor::new(bytes))
+                .with_guessed_format()
+                .ok()?
+                .into_decoder()
+                .ok()?;
+            let color = decoder.color_type();
+            (u64::from(color.bytes_per_pixel()), if color.has_color() { 3 } else { 1 })
+        }
+    };
+    raster::plan(size, full, reduced)
 }
 
 /// Compresses an image row by row for a `FlateDecode` stream with the PNG Up predictor:
