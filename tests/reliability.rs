@@ -252,6 +252,69 @@ fn a_100_megapixel_photo_prints_at_a_reduced_scale_within_300_mb() {
     }
 }
 
+/// A 16-bit RGBA PNG of `width` x `height` pixels, half transparent on its left half.
+fn rgba16_png(width: u32, height: u32) -> Vec<u8> {
+    let mut samples = Vec::with_capacity((width * height * 8) as usize);
+    for _ in 0..height {
+        for x in 0..width {
+            let alpha: u16 = if x < width / 2 { 0x8000 } else { 0xFFFF };
+            for v in [0x2000u16, 0x9000, 0xF000, alpha] {
+                samples.extend(v.to_be_bytes());
+            }
+        }
+    }
+    let mut png = Vec::new();
+    image::ImageEncoder::write_image(
+        image::codecs::png::PngEncoder::new(&mut png),
+        &samples,
+        width,
+        height,
+        image::ExtendedColorType::Rgba16,
+    )
+    .unwrap();
+    png
+}
+
+#[test]
+fn large_grey_cmyk_and_16_bit_photos_print_at_a_reduced_scale() {
+    let _alone = HEAVY.lock().unwrap_or_else(|e| e.into_inner());
+    use jpeg_encoder::ColorType::{Cmyk, Luma};
+    // Each over the 240 MB working budget decoded whole, under it at half size: grey 36
+    // megapixels (7 bytes a pixel), CMYK 25 (10), 16-bit RGBA 20 (14, 9 once reduced).
+    // The grey one is a phone photo tagged "turn 90°": it comes out portrait.
+    let photos = vec![
+        ("grey.jpg", jpeg(6400, 5600, Luma, &[(1, exif_orientation(6))])),
+        ("cmyk.jpg", jpeg(5000, 5000, Cmyk, &[])),
+        ("deep.png", rgba16_png(5000, 4000)),
+    ];
+    let articles =
+        [("a.md", Some("grey.jpg")), ("b.md", Some("cmyk.jpg")), ("c.md", Some("deep.png"))];
+    let dir = issue("reduced", &articles, &photos);
+    drop(photos);
+    let (out, report) = (dir.join("out"), dir.join("report.json"));
+    let run = rotative(&[
+        "build",
+        dir.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "-q",
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let report = report_of(&report);
+    let pixels: Vec<_> =
+        (0..3).map(|i| report["articles"][i]["photos"][0]["pixels"].clone()).collect();
+    let expected = [[2800, 3200], [2500, 2500], [2500, 2000]].map(|p| serde_json::json!(p));
+    assert_eq!(pixels, expected);
+    let images = report["outputs"][0]["images"].as_array().unwrap();
+    assert_eq!(images.len(), 3, "{images:?}");
+    for image in images {
+        let color = image["color"].as_str().unwrap();
+        assert!(color.ends_with("decoded at 1/2 scale"), "{image}");
+    }
+}
+
 #[test]
 fn a_decompression_bomb_is_refused_at_once() {
     // 1 KB of JPEG whose frame header says 65,000 x 65,000: 4.2 gigapixels.
