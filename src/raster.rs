@@ -99,6 +99,18 @@ pub struct Reduced {
 /// ink amounts: YCCK converted, Adobe-style inverted CMYK (`adobe`, the APP14 marker)
 /// flipped back, plain CMYK as it is.
 pub fn decode_jpeg(bytes: &[u8], denominator: u32, adobe: bool) -> Result<Reduced, String> {
+    // The scaling decoder takes 8-bit DCT JPEGs of one, three or four components; anything
+    // else is refused here, before it can reach one of the decoder's assertions.
+    match dct_frame(bytes) {
+        Some((8, 1 | 3 | 4)) => {}
+        Some((precision, components)) => {
+            return Err(format!(
+                "is a {precision}-bit JPEG of {components} components, too large to decode \
+                 whole and of a kind that cannot be decoded at a reduced scale"
+            ));
+        }
+        None => return Err("has no baseline, extended or progressive frame header".into()),
+    }
     let mut decoder = jpeg_decoder::Decoder::new(Cursor::new(bytes));
     decoder.read_info().map_err(|e| format!("cannot be read: {e}"))?;
     let info = decoder.info().ok_or("has no frame header")?;
@@ -124,6 +136,35 @@ pub fn decode_jpeg(bytes: &[u8], denominator: u32, adobe: bool) -> Result<Reduce
         samples.iter_mut().for_each(|v| *v = 255 - *v);
     }
     Ok(Reduced { size, kind, samples })
+}
+
+/// The sample precision and component count of a JPEG's frame header, when the frame is
+/// baseline, extended or progressive Huffman DCT (SOF0, SOF1, SOF2).
+fn dct_frame(data: &[u8]) -> Option<(u8, u8)> {
+    let mut pos = 2;
+    while pos + 4 <= data.len() {
+        if data[pos] != 0xFF {
+            return None;
+        }
+        let marker = data[pos + 1];
+        if marker == 0xFF {
+            pos += 1;
+            continue;
+        }
+        if (0xD0..=0xD7).contains(&marker) || marker == 0x01 {
+            pos += 2;
+            continue;
+        }
+        let length = usize::from(u16::from_be_bytes([data[pos + 2], data[pos + 3]]));
+        let segment = data.get(pos + 4..pos + 2 + length)?;
+        match marker {
+            0xC0..=0xC2 => return Some((*segment.first()?, *segment.get(5)?)),
+            0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF | 0xDA => return None,
+            _ => {}
+        }
+        pos += 2 + length;
+    }
+    None
 }
 
 /// Decodes a PNG at 1/`denominator` scale, row by row: each output pixel is the average of
@@ -219,5 +260,16 @@ mod tests {
         assert_eq!(plan((5_000, 4_000), 1, 1).unwrap().denominator, 1);
         // The largest JPEG there can be, in CMYK: over budget even at 1/8.
         assert_eq!(plan((65_535, 65_535), 4, 4), None);
+    }
+
+    #[test]
+    fn jpegs_the_scaling_decoder_cannot_take_are_refused_not_decoded() {
+        // SOI, then a frame header of 12-bit precision, two components, 64 x 64.
+        let mut twelve_bit = vec![0xFF, 0xD8, 0xFF, 0xC1, 0, 14, 12, 0, 64, 0, 64, 2];
+        twelve_bit.extend([1, 0x11, 0, 2, 0x11, 0]);
+        let why = decode_jpeg(&twelve_bit, 2, false).unwrap_err();
+        assert!(why.contains("12-bit JPEG of 2 components"), "{why}");
+        assert!(decode_jpeg(b"\xFF\xD8", 2, false).is_err());
+        assert!(decode_jpeg(b"", 2, false).is_err());
     }
 }
