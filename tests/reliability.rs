@@ -250,6 +250,8 @@ fn a_100_megapixel_photo_prints_at_a_reduced_scale_within_300_mb() {
         eprintln!("peak resident memory: {} MB", kb / 1024);
         assert!(kb < 300 * 1000, "peak {kb} KB");
     }
+    // Tens of megabytes of photo and PDF: not left behind.
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// A 16-bit RGBA PNG of `width` x `height` pixels, half transparent on its left half.
@@ -313,6 +315,7 @@ fn large_grey_cmyk_and_16_bit_photos_print_at_a_reduced_scale() {
         let color = image["color"].as_str().unwrap();
         assert!(color.ends_with("decoded at 1/2 scale"), "{image}");
     }
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
