@@ -18,11 +18,11 @@
 //!   file claiming 100 megapixels is refused before a byte is decoded;
 //! - the image data decodes to the end, with the JPEG decoder's warnings (a scan that ends
 //!   early, a marker where data should be) treated as errors, and a JPEG's first scan is
-//!   followed by its end-of-image marker. A photo decoded at a reduced scale goes through
+//!   followed by its end-of-image marker. A photo too large to decode whole goes through
 //!   the decoder that can scale, which reports broken data, a missing restart marker or a
-//!   file cut short as errors but fills a scan closed early by an end marker with blank
-//!   blocks: the cheap checks above (enough data for every block, an end marker) are what
-//!   stands in for its strictness there;
+//!   file cut short as errors too. Neither JPEG decoder reports a scan closed early by an
+//!   end marker (a cut file with `FF D9` appended): both fill the missing blocks, and only
+//!   the cheap check above (enough data for one bit a block) stands against it;
 //! - the EXIF orientation is read, so the size the layout works with is the size printed;
 //! - an embedded ICC profile that Little CMS cannot read, or that describes another colour
 //!   space than the image's, is reported with what the renderer assumes instead.
