@@ -18,7 +18,8 @@
 //!
 //! Shared by the stages: the validated [`model`], [`geom`] (points, rectangles),
 //! [`color`], [`diag`] (diagnostics with file and line), [`fonts`] (loaded once, used by
-//! shaping and embedding) and [`qr`] (the QR block's data).
+//! shaping and embedding), [`qr`] (the QR block's data) and [`raster`] (large photos
+//! decoded at a reduced scale, for load's proof and render's samples alike).
 //! [`batch`] is the command's driver around the pipeline: output files, atomic writes, the
 //! JSON report.
 #![forbid(unsafe_code)]
@@ -47,3 +48,4 @@ pub mod fonts;
 pub mod geom;
 pub mod model;
 pub mod qr;
+pub mod raster;

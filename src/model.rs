@@ -515,7 +515,8 @@ pub struct PhotoSpec {
     pub warn_ppi: f32,
     /// Below this it is an error unless the photo is accepted.
     pub min_ppi: f32,
-    /// Larger images are refused before decoding.
+    /// Larger images are refused before decoding: the guard against decompression bombs
+    /// (memory is bounded apart, by decoding large photos at a reduced scale).
     pub max_pixels: u64,
     /// How many columns a lead photo spans.
     pub columns: u32,

@@ -8,7 +8,8 @@
 //! - it uses another stage only through that stage's root (`crate::text::TextEngine`), or
 //!   through the data modules a stage declares as its output (`compose::display`), never
 //!   through its internals (`crate::text::linebreak::…`);
-//! - the shared modules (`model`, `geom`, `color`, `diag`, `fonts`, `qr`) use no stage;
+//! - the shared modules (`model`, `geom`, `color`, `diag`, `fonts`, `qr`, `raster`) use no
+//!   stage;
 //! - the drivers (`pipeline`, `batch`) use the stages through their roots too.
 
 mod common;
@@ -19,7 +20,7 @@ use std::path::{Path, PathBuf};
 /// The stages in pipeline order.
 const STAGES: &[&str] = &["load", "text", "compose", "render", "check"];
 /// Modules every stage may use.
-const SHARED: &[&str] = &["model", "geom", "color", "diag", "fonts", "qr"];
+const SHARED: &[&str] = &["model", "geom", "color", "diag", "fonts", "qr", "raster"];
 /// Submodules that are a stage's published output data, usable like its root.
 const DATA_MODULES: &[(&str, &str)] = &[("compose", "display")];
 /// The drivers around the stages.

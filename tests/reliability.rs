@@ -105,6 +105,7 @@ fn statuses(report: &serde_json::Value) -> Vec<String> {
 
 #[test]
 fn broken_photos_fail_their_own_articles_only() {
+    let _alone = HEAVY.lock().unwrap_or_else(|e| e.into_inner());
     use jpeg_encoder::ColorType::*;
     let photos = vec![
         ("sound.jpg", jpeg(240, 160, Rgb, &[])),
@@ -182,12 +183,158 @@ fn a_header_claiming_100_megapixels_is_refused_at_once() {
     assert!(lying.len() < 1100, "{}", lying.len());
     let dir = issue("liar", &[("a.md", Some("liar.jpg"))], &[("liar.jpg", lying)]);
     let started = Instant::now();
-    let run = rotative(&["check", dir.to_str().unwrap(), "-q"]);
+    let (run, peak) = rotative_with_peak(&["check", dir.to_str().unwrap(), "-q"], &dir);
     let took = started.elapsed();
     let err = stderr(&run);
     assert_eq!(run.status.code(), Some(1), "{err}");
     assert!(err.contains("liar.jpg") && err.contains("10000x10000"), "{err}");
     assert!(took < Duration::from_secs(1), "refused in {took:?}");
+    if let Some(kb) = peak {
+        assert!(kb < 100 * 1000, "peak {kb} KB");
+    }
+}
+
+/// Runs the command, and with `/usr/bin/time` when the machine has it, its peak resident
+/// memory in KB.
+/// Held by the tests that run many builds at once, and by the one that measures a build's
+/// peak memory: a JPEG decoder's worker threads starved of CPU hold more rows waiting, so
+/// the figure is measured with the machine to itself as far as this file goes.
+static HEAVY: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn rotative_with_peak(args: &[&str], dir: &Path) -> (std::process::Output, Option<u64>) {
+    if !Path::new("/usr/bin/time").exists() {
+        return (rotative(args), None);
+    }
+    let peak = dir.join("peak.txt");
+    let run = std::process::Command::new("/usr/bin/time")
+        .args(["-f", "%M", "-o"])
+        .arg(&peak)
+        .arg(env!("CARGO_BIN_EXE_rotative"))
+        .args(args)
+        .output()
+        .unwrap();
+    let kb = std::fs::read_to_string(&peak).ok().and_then(|t| t.trim().parse().ok());
+    (run, kb)
+}
+
+#[test]
+fn a_100_megapixel_photo_prints_at_a_reduced_scale_within_300_mb() {
+    let _alone = HEAVY.lock().unwrap_or_else(|e| e.into_inner());
+    // 12,000 x 8,400 RGB in smooth gradients, as a photo is: 302 MB as decoded samples,
+    // printed from its half-size decode.
+    let (width, height) = (12_000u32, 8_400u32);
+    let mut pixels = Vec::with_capacity((width * height * 3) as usize);
+    for y in 0..height {
+        for x in 0..width {
+            let (r, g) = (x * 255 / width, y * 255 / height);
+            pixels.extend([r as u8, g as u8, ((r + g) / 2) as u8]);
+        }
+    }
+    let mut photo = Vec::new();
+    jpeg_encoder::Encoder::new(&mut photo, 90)
+        .encode(&pixels, width as u16, height as u16, jpeg_encoder::ColorType::Rgb)
+        .unwrap();
+    drop(pixels);
+    let dir = issue("hundred", &[("a.md", Some("big.jpg"))], &[("big.jpg", photo)]);
+    let (out, report) = (dir.join("out"), dir.join("report.json"));
+    let args = ["build", dir.to_str().unwrap(), "-o", out.to_str().unwrap(), "-q"];
+    let (run, peak) =
+        rotative_with_peak(&[&args[..], &["--report", report.to_str().unwrap()]].concat(), &dir);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let report = report_of(&report);
+    let photo = &report["articles"][0]["photos"][0];
+    assert_eq!(photo["pixels"], serde_json::json!([6000, 4200]), "{photo}");
+    let image = &report["outputs"][0]["images"][0];
+    assert!(image["color"].as_str().unwrap().contains("decoded at 1/2 scale"), "{image}");
+    if let Some(kb) = peak {
+        eprintln!("peak resident memory: {} MB", kb / 1024);
+        assert!(kb < 300 * 1000, "peak {kb} KB");
+    }
+    // Tens of megabytes of photo and PDF: not left behind.
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A 16-bit RGBA PNG of `width` x `height` pixels, half transparent on its left half.
+fn rgba16_png(width: u32, height: u32) -> Vec<u8> {
+    let mut samples = Vec::with_capacity((width * height * 8) as usize);
+    for _ in 0..height {
+        for x in 0..width {
+            let alpha: u16 = if x < width / 2 { 0x8000 } else { 0xFFFF };
+            for v in [0x2000u16, 0x9000, 0xF000, alpha] {
+                samples.extend(v.to_be_bytes());
+            }
+        }
+    }
+    let mut png = Vec::new();
+    image::ImageEncoder::write_image(
+        image::codecs::png::PngEncoder::new(&mut png),
+        &samples,
+        width,
+        height,
+        image::ExtendedColorType::Rgba16,
+    )
+    .unwrap();
+    png
+}
+
+#[test]
+fn large_grey_cmyk_and_16_bit_photos_print_at_a_reduced_scale() {
+    let _alone = HEAVY.lock().unwrap_or_else(|e| e.into_inner());
+    use jpeg_encoder::ColorType::{Cmyk, Luma};
+    // Each over the 240 MB working budget decoded whole, under it at half size: grey 36
+    // megapixels (7 bytes a pixel), CMYK 25 (10), 16-bit RGBA 20 (14, 9 once reduced).
+    // The grey one is a phone photo tagged "turn 90°": it comes out portrait.
+    let photos = vec![
+        ("grey.jpg", jpeg(6400, 5600, Luma, &[(1, exif_orientation(6))])),
+        ("cmyk.jpg", jpeg(5000, 5000, Cmyk, &[])),
+        ("deep.png", rgba16_png(5000, 4000)),
+    ];
+    let articles =
+        [("a.md", Some("grey.jpg")), ("b.md", Some("cmyk.jpg")), ("c.md", Some("deep.png"))];
+    let dir = issue("reduced", &articles, &photos);
+    drop(photos);
+    let (out, report) = (dir.join("out"), dir.join("report.json"));
+    let run = rotative(&[
+        "build",
+        dir.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "-q",
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let report = report_of(&report);
+    let pixels: Vec<_> =
+        (0..3).map(|i| report["articles"][i]["photos"][0]["pixels"].clone()).collect();
+    let expected = [[2800, 3200], [2500, 2500], [2500, 2000]].map(|p| serde_json::json!(p));
+    assert_eq!(pixels, expected);
+    let images = report["outputs"][0]["images"].as_array().unwrap();
+    assert_eq!(images.len(), 3, "{images:?}");
+    for image in images {
+        let color = image["color"].as_str().unwrap();
+        assert!(color.ends_with("decoded at 1/2 scale"), "{image}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_decompression_bomb_is_refused_at_once() {
+    // 1 KB of JPEG whose frame header says 65,000 x 65,000: 4.2 gigapixels.
+    let mut bomb = jpeg(16, 16, jpeg_encoder::ColorType::Rgb, &[]);
+    let sof = bomb.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+    bomb[sof + 5..sof + 9].copy_from_slice(&[0xFD, 0xE8, 0xFD, 0xE8]);
+    let dir = issue("bomb", &[("a.md", Some("bomb.jpg"))], &[("bomb.jpg", bomb)]);
+    let started = Instant::now();
+    let (run, peak) = rotative_with_peak(&["check", dir.to_str().unwrap(), "-q"], &dir);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(err.contains("bomb.jpg") && err.contains("65000x65000"), "{err}");
+    assert!(err.contains("over the limit of 200"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(1), "took {:?}", started.elapsed());
+    if let Some(kb) = peak {
+        assert!(kb < 100 * 1000, "peak {kb} KB");
+    }
 }
 
 #[test]
@@ -307,6 +454,7 @@ fn a_large_turned_phone_photo_is_resampled_upright() {
 
 #[test]
 fn two_builds_into_one_folder_both_succeed() {
+    let _alone = HEAVY.lock().unwrap_or_else(|e| e.into_inner());
     let dir = copy_example("parallel");
     let out = dir.join("out");
     let args =

@@ -232,9 +232,11 @@ pub fn parse_article(
     };
     let title = text(&raw.title);
     if title.is_none() {
+        // An empty `title:` reads as no title at all: point at the key when it is there,
+        // not at the front matter's opening line.
         let (line, column) = match &raw.title {
             Some(t) => (fragment.line_of(t), t.referenced.column() as usize),
-            None => (1, 1),
+            None => source.find_key("title", fragment.line_offset + 1).unwrap_or((1, 1)),
         };
         errors.push(
             source
@@ -389,10 +391,26 @@ fn split_front_matter(source: &Source) -> Result<Split<'_>, Diagnostic> {
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
     if first.trim_end() != "---" {
-        return Err(source
-            .error_at("missing-title", "the article has no front matter", 1, 1)
-            .field("title")
-            .hint("start the file with a line `---`, then `title: ...`, then a line `---`"));
+        // Front matter that starts further down (after blank lines, say) is not front
+        // matter: point at its `---` so the fix is plain.
+        let opening = text.lines().position(|l| l.trim_end() == "---").filter(|_| {
+            text.lines().take_while(|l| l.trim_end() != "---").all(|l| l.trim().is_empty())
+        });
+        return Err(match opening {
+            Some(index) => source
+                .error_at(
+                    "missing-title",
+                    "the front matter must start on the file's first line",
+                    index + 1,
+                    1,
+                )
+                .field("title")
+                .hint("remove the lines before the opening `---`"),
+            None => source
+                .error_at("missing-title", "the article has no front matter", 1, 1)
+                .field("title")
+                .hint("start the file with a line `---`, then `title: ...`, then a line `---`"),
+        });
     }
     let yaml_start = first.len();
     let mut offset = yaml_start;
@@ -445,8 +463,10 @@ fn resolve_photo(
     let raw = &at.value.0;
     let mut warnings = Vec::new();
     let Some(file) = &raw.file else {
-        return Err(fragment
-            .error("invalid-value", "the photo has no `file`", "photo", at)
+        let column = source.find_key("photo", fragment.line_offset + 1).map_or(1, |(_, c)| c);
+        return Err(source
+            .error_at("invalid-value", "the photo has no `file`", photo_line, column)
+            .field("photo")
             .hint("photo: { file: ../photos/name.jpg, credit: ... }"));
     };
     // The short form `photo: name.jpg` carries no location of its own.

@@ -55,7 +55,7 @@ pub fn default_config() -> IssueConfig {
             short_url: None,
             address_lines: 3,
         },
-        photo: PhotoSpec { warn_ppi: 200.0, min_ppi: 100.0, max_pixels: 100_000_000, columns: 2 },
+        photo: PhotoSpec { warn_ppi: 200.0, min_ppi: 100.0, max_pixels: 200_000_000, columns: 2 },
         page_file_pattern: "{publication}-{date}-p{page:02}.pdf".to_string(),
     }
 }

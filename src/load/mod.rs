@@ -238,3 +238,6 @@ fn discover(folder: &Path) -> Vec<ArticleRef> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod position_tests;

@@ -6,14 +6,23 @@
 //! The checks, cheapest first:
 //! - the file is a regular file of bounded size (a pipe would block the build, a link to
 //!   `/dev/zero` would never end);
-//! - the headers' claimed size is within the memory budget, counted in bytes as decoded
-//!   (width x height x bytes a pixel), not in pixels: a 16-bit RGBA PNG takes eight times
-//!   the memory of a greyscale JPEG of the same size;
+//! - the headers' claimed size is within `photo.max_megapixels`, the guard against
+//!   decompression bombs;
+//! - the memory the photo takes decoded is counted in bytes (width x height x bytes a
+//!   pixel), not in pixels: a 16-bit RGBA PNG takes eight times the memory of a greyscale
+//!   JPEG of the same size. One over the budget is decoded at a reduced scale
+//!   ([`crate::raster`]), and the size the layout works with is that reduced size; one over
+//!   it even at 1/8, or a progressive JPEG whose coefficients alone are over budget, is
+//!   refused;
 //! - a JPEG's scan holds at least the one bit per 8x8 block that any JPEG needs, so a 1 KB
 //!   file claiming 100 megapixels is refused before a byte is decoded;
 //! - the image data decodes to the end, with the JPEG decoder's warnings (a scan that ends
 //!   early, a marker where data should be) treated as errors, and a JPEG's first scan is
-//!   followed by its end-of-image marker;
+//!   followed by its end-of-image marker. A photo too large to decode whole goes through
+//!   the decoder that can scale, which reports broken data, a missing restart marker or a
+//!   file cut short as errors too. Neither JPEG decoder reports a scan closed early by an
+//!   end marker (a cut file with `FF D9` appended): both fill the missing blocks, and only
+//!   the cheap check above (enough data for one bit a block) stands against it;
 //! - the EXIF orientation is read, so the size the layout works with is the size printed;
 //! - an embedded ICC profile that Little CMS cannot read, or that describes another colour
 //!   space than the image's, is reported with what the renderer assumes instead.
@@ -24,16 +33,11 @@ use image::{ImageDecoder, ImageFormat, ImageReader};
 use zune_core::colorspace::ColorSpace;
 use zune_core::options::DecoderOptions;
 
+use crate::raster;
+
 /// Largest photo file read. A 60-megapixel camera JPEG is about 30 MB and a 16-bit PNG
 /// scan a few times that; anything larger is a mistake (a video, a disk image).
 pub const MAX_PHOTO_FILE_BYTES: u64 = 256 * 1024 * 1024;
-
-/// Memory a photo may take decoded, in bytes (width x height x bytes a pixel). The render
-/// stage holds a decoded photo and its CMYK conversion (4 bytes a pixel) at once, and two
-/// photos are converted at a time on a two-core machine: 120 MB decoded keeps a build
-/// under about 300 MB for any photo it accepts (a 40-megapixel RGB JPEG, a 30-megapixel CMYK
-/// one, a 15-megapixel 16-bit RGBA PNG).
-pub const MAX_DECODED_BYTES: u64 = 120_000_000;
 
 /// What a sound photo is, as the layout needs it.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,6 +46,9 @@ pub struct PhotoFacts {
     pub width_px: u32,
     /// Height as printed, pixels.
     pub height_px: u32,
+    /// 1 when the photo is decoded whole; 2, 4 or 8 when it is too large for the memory
+    /// budget and is decoded at that fraction of its width and height (the size above).
+    pub scale: u32,
     /// The EXIF orientation, 1 to 8 (1: as stored).
     pub orientation: u8,
     /// What is wrong with the embedded ICC profile, if anything: the photo is still
@@ -100,21 +107,39 @@ pub fn inspect_photo(bytes: &[u8], max_pixels: u64) -> Result<PhotoFacts, PhotoF
         None => {}
     }
     // What the image takes decoded, as stored: a JPEG's components (CMYK is four), a PNG's
-    // samples at their depth.
-    let bytes_per_pixel = match &jpeg {
-        Some(layout) => u64::from(layout.components.max(1)),
-        None => u64::from(decoder.color_type().bytes_per_pixel()),
+    // samples at their depth; at a reduced scale, 8-bit samples with any transparency
+    // composited (grey one byte, colour three).
+    let (full, reduced) = match &jpeg {
+        Some(layout) => {
+            let components = u64::from(layout.components.max(1));
+            (components, components)
+        }
+        None => {
+            let color = decoder.color_type();
+            (u64::from(color.bytes_per_pixel()), if color.has_color() { 3 } else { 1 })
+        }
     };
-    let decoded = pixels * bytes_per_pixel;
-    if decoded > MAX_DECODED_BYTES {
-        return Err(PhotoFault {
-            kind: "photo-too-large",
-            message: format!(
-                "is {width}x{height} pixels and would take {} MB decoded, over the budget of {} MB",
-                decoded / 1_000_000,
-                MAX_DECODED_BYTES / 1_000_000
-            ),
-        });
+    let plan = raster::plan((width, height), full, reduced).ok_or_else(|| PhotoFault {
+        kind: "photo-too-large",
+        message: format!(
+            "is {width}x{height} pixels, too large to print within the memory budget of {} MB \
+             even decoded at 1/8 of its size",
+            raster::MAX_WORKING_BYTES / 1_000_000
+        ),
+    })?;
+    if let Some(layout) = jpeg.as_ref().filter(|l| l.progressive) {
+        let needed = layout.coefficient_bytes((width, height));
+        if needed > raster::MAX_COEFFICIENT_BYTES {
+            return Err(PhotoFault {
+                kind: "photo-too-large",
+                message: format!(
+                    "is a progressive JPEG of {width}x{height} pixels whose decoding needs {} MB \
+                     of coefficients, over the budget of {} MB (save it as a baseline JPEG)",
+                    needed / 1_000_000,
+                    raster::MAX_COEFFICIENT_BYTES / 1_000_000
+                ),
+            });
+        }
     }
     let orientation = decoder.orientation().map(|o| o.to_exif()).unwrap_or(1);
     let icc = decoder.icc_profile().ok().flatten();
@@ -128,22 +153,34 @@ pub fn inspect_photo(bytes: &[u8], max_pixels: u64) -> Result<PhotoFacts, PhotoF
         None => lcms2::ColorSpaceSignature::GrayData,
     };
     match &jpeg {
-        Some(layout) => {
+        Some(layout) if plan.denominator == 1 => {
             drop(decoder);
             decode_jpeg(bytes, layout, (width, height))?;
         }
-        None => {
-            let mut samples = vec![0u8; decoded as usize];
+        None if plan.denominator == 1 => {
+            let mut samples = vec![0u8; (pixels * full) as usize];
             decoder
                 .read_image(&mut samples)
                 .map_err(|e| PhotoFault::corrupt(format!("has corrupt image data: {e}")))?;
         }
+        // Too large to decode whole: decoded as render will decode it, at a reduced scale
+        // (the JPEG's end was checked above).
+        Some(_) => {
+            drop(decoder);
+            raster::decode_jpeg(bytes, plan.denominator, false).map_err(PhotoFault::corrupt)?;
+        }
+        None => {
+            drop(decoder);
+            raster::decode_png(bytes, plan.denominator).map_err(PhotoFault::corrupt)?;
+        }
     }
+    let (width, height) = plan.size;
     let (width_px, height_px) =
         if (5..=8).contains(&orientation) { (height, width) } else { (width, height) };
     Ok(PhotoFacts {
         width_px,
         height_px,
+        scale: plan.denominator,
         orientation,
         profile_problem: icc.and_then(|icc| profile_problem(&icc, space)),
     })
@@ -223,6 +260,24 @@ struct JpegLayout {
     components: u8,
     /// Offset of the first byte after the first scan header.
     first_scan: usize,
+    /// Progressive (SOF2, SOF6, SOF10, SOF14): the decoder holds every coefficient.
+    progressive: bool,
+    /// Each component's horizontal and vertical sampling factors.
+    sampling: Vec<(u8, u8)>,
+}
+
+impl JpegLayout {
+    /// Bytes a progressive decoder holds for the coefficients of an image of `size`: 64 of
+    /// two bytes for each block of each component, the blocks padded to whole MCUs.
+    fn coefficient_bytes(&self, (width, height): (u32, u32)) -> u64 {
+        let h_max = self.sampling.iter().map(|s| s.0).max().unwrap_or(1).max(1);
+        let v_max = self.sampling.iter().map(|s| s.1).max().unwrap_or(1).max(1);
+        let mcus_x = u64::from(width.div_ceil(8 * u32::from(h_max)));
+        let mcus_y = u64::from(height.div_ceil(8 * u32::from(v_max)));
+        let blocks: u64 =
+            self.sampling.iter().map(|&(h, v)| mcus_x * u64::from(h) * mcus_y * u64::from(v)).sum();
+        blocks * 64 * 2
+    }
 }
 
 impl JpegLayout {
@@ -230,6 +285,8 @@ impl JpegLayout {
     /// there is no frame.
     fn read(data: &[u8]) -> Option<Self> {
         let mut components = None;
+        let mut progressive = false;
+        let mut sampling = Vec::new();
         let mut pos = 2;
         while pos + 4 <= data.len() {
             if data[pos] != 0xFF {
@@ -248,12 +305,19 @@ impl JpegLayout {
             let segment = data.get(pos + 4..pos + 2 + length)?;
             match marker {
                 0xC0..=0xCF if !matches!(marker, 0xC4 | 0xC8 | 0xCC) => {
-                    components = Some(*segment.get(5)?);
+                    let count = *segment.get(5)?;
+                    components = Some(count);
+                    progressive = matches!(marker, 0xC2 | 0xC6 | 0xCA | 0xCE);
+                    sampling = (0..usize::from(count))
+                        .map(|i| segment.get(7 + 3 * i).map(|hv| (hv >> 4, hv & 0x0F)))
+                        .collect::<Option<_>>()?;
                 }
                 0xDA => {
                     return Some(JpegLayout {
                         components: components?,
                         first_scan: pos + 2 + length,
+                        progressive,
+                        sampling,
                     });
                 }
                 _ => {}

@@ -125,6 +125,16 @@ impl Fragment<'_> {
                     hint = Some("check that every opening quote or bracket is closed".into());
                 } else if text.contains("tab") {
                     hint = Some("indent YAML with spaces, not tabs".into());
+                    // The parser points past the tab, or at the end of the line before it;
+                    // the tab itself is what to fix.
+                    if let Some((line, column)) = &mut position {
+                        let tab_at = |l: usize| self.source.line(l).chars().position(|c| c == '\t');
+                        if let Some((l, tab)) =
+                            [*line, *line + 1].into_iter().find_map(|l| Some((l, tab_at(l)?)))
+                        {
+                            (*line, *column) = (l, tab + 1);
+                        }
+                    }
                 }
                 ("yaml", text)
             }

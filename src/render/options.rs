@@ -39,7 +39,7 @@ impl Default for RenderOptions {
             modified: Timestamp::midnight((2025, 1, 1)),
             previous: None,
             slug: String::new(),
-            max_pixels: 100_000_000,
+            max_pixels: 200_000_000,
         }
     }
 }

@@ -186,31 +186,12 @@ pub(super) fn prepare_device_jpeg(
     let cmyk = decode_cmyk(bytes, info).map_err(fail)?;
     let (cmyk, size) = turn_and_resample(cmyk, 4, info.size, orientation, resampled)
         .ok_or_else(|| fail(RESAMPLE.into()))?;
-    let limit = ink_limit(options.output.tac);
     let peak = peak_ink(&cmyk, size.0 as usize);
-    if resampled.is_none() && !turned && peak <= limit {
+    if resampled.is_none() && !turned && peak <= ink_limit(options.output.tac) {
         return Ok(None);
     }
-    let mut warnings = Vec::new();
-    let mut color = format!("CMYK{}", changes(orientation, resampled));
-    if peak > limit {
-        color.push_str(", ink-limited");
-        let percent = (peak as f32 * 100.0 / 255.0).round();
-        warnings.push(
-            Diagnostic::warning(
-                "ink-limit",
-                format!(
-                    "photo {} reaches {percent:.0} % total ink, over the limit of {} % \
-                     (`output.tac`); its ink is held under the limit",
-                    path.display(),
-                    options.output.tac
-                ),
-            )
-            .in_file(path)
-            .hint("separate the photo for the paper's output profile, which keeps within its ink limit"),
-        );
-    }
-    Ok(Some((store_cmyk(cmyk, size, color, quality, limit), warnings)))
+    let color = format!("CMYK{}", changes(orientation, resampled));
+    Ok(Some(store_device_cmyk(path, cmyk, size, color, options)))
 }
 
 /// Turns decoded samples as the photo's EXIF orientation says, then resamples them to
@@ -247,10 +228,11 @@ fn changes(orientation: Orientation, resampled: Option<(u32, u32)>) -> &'static 
 const RESAMPLE: &str = "the decoded photo does not have the size its header says";
 
 /// Converts a CMYK JPEG separated for another printing condition (`info` says it embeds a
-/// CMYK profile other than the output profile) to the output condition, held under the ink
-/// limit and stored as the issue asks (JPEG or lossless), with a warning: the photo desk
-/// should export for the paper's profile. `None` (keep the file as it is) when the embedded
-/// profile is not a usable CMYK profile.
+/// CMYK profile other than the output profile) to the output condition, turned and
+/// resampled as [`prepare_device_jpeg`] does, held under the ink limit and stored as the
+/// issue asks (JPEG or lossless), with a warning: the photo desk should export for the
+/// paper's profile. `None` (keep the file as it is) when the embedded profile is not a
+/// usable CMYK profile.
 pub(super) fn convert_cmyk(
     path: &Path,
     bytes: &[u8],
@@ -261,20 +243,48 @@ pub(super) fn convert_cmyk(
     options: &RenderOptions,
 ) -> Result<Option<(EncodedImage, Vec<Diagnostic>)>, Diagnostic> {
     let fail = |why: String| Diagnostic::error("image", why).in_file(path);
-    let Some(icc) = info.embedded_profile().filter(|icc| is_cmyk_profile(icc)) else {
+    let Some(transform) = separation(path, info, space)? else {
         return Ok(None);
-    };
-    let transform = match space.transform_from(Some(&icc)) {
-        Ok(transform) => transform,
-        Err(Unusable::Source(_)) => return Ok(None),
-        Err(other) => return Err(unusable(other, path)),
     };
     let samples = decode_cmyk(bytes, info).map_err(fail)?;
     let (samples, size) = turn_and_resample(samples, 4, info.size, orientation, resampled)
         .ok_or_else(|| fail(RESAMPLE.into()))?;
+    let (mut encoded, warnings) = separate(path, &transform, &samples, size, options);
+    encoded.color.push_str(changes(orientation, resampled));
+    Ok(Some((encoded, warnings)))
+}
+
+/// The conversion of a CMYK JPEG's embedded profile (`info`) to the output space; `None`
+/// when it embeds no usable CMYK profile (the photo is then taken as made for the output
+/// condition).
+pub(super) fn separation(
+    path: &Path,
+    info: &JpegInfo,
+    space: &OutputSpace,
+) -> Result<Option<std::sync::Arc<CmykTransform>>, Diagnostic> {
+    let Some(icc) = info.embedded_profile().filter(|icc| is_cmyk_profile(icc)) else {
+        return Ok(None);
+    };
+    match space.transform_from(Some(&icc)) {
+        Ok(transform) => Ok(Some(transform)),
+        Err(Unusable::Source(_)) => Ok(None),
+        Err(other) => Err(unusable(other, path)),
+    }
+}
+
+/// Separates ink amounts (`samples`, as printed) made for another printing condition again
+/// for the output condition with `transform`, held under the ink limit and stored as the
+/// issue asks, with the warning that says so.
+pub(super) fn separate(
+    path: &Path,
+    transform: &CmykTransform,
+    samples: &[u8],
+    size: (u32, u32),
+    options: &RenderOptions,
+) -> (EncodedImage, Vec<Diagnostic>) {
     let limit = ink_limit(options.output.tac);
     let convert_row = |source: &[u8], cmyk: &mut [u8]| transform.convert(source, cmyk);
-    let color = format!("CMYK (embedded ICC) -> CMYK{}", changes(orientation, resampled));
+    let color = "CMYK (embedded ICC) -> CMYK".to_string();
     let warning = Diagnostic::warning(
         "photo-profile",
         format!(
@@ -288,8 +298,41 @@ pub(super) fn convert_cmyk(
     .in_file(path)
     .hint("export CMYK photos with the paper's output profile and they go in as they are");
     let quality = jpeg_quality(options);
-    let encoded = store_converted(&samples, 4, size, color, quality, limit, convert_row);
-    Ok(Some((encoded, vec![warning])))
+    let encoded = store_converted(samples, 4, size, color, quality, limit, convert_row);
+    (encoded, vec![warning])
+}
+
+/// Stores ink amounts made for the output condition (`cmyk`, untagged or tagged with the
+/// output profile) as the issue asks, held under the ink limit; warns, naming the photo and
+/// its measured maximum, when it was over.
+pub(super) fn store_device_cmyk(
+    path: &Path,
+    cmyk: Vec<u8>,
+    size: (u32, u32),
+    mut color: String,
+    options: &RenderOptions,
+) -> (EncodedImage, Vec<Diagnostic>) {
+    let limit = ink_limit(options.output.tac);
+    let peak = peak_ink(&cmyk, size.0 as usize);
+    let mut warnings = Vec::new();
+    if peak > limit {
+        color.push_str(", ink-limited");
+        let percent = (peak as f32 * 100.0 / 255.0).round();
+        warnings.push(
+            Diagnostic::warning(
+                "ink-limit",
+                format!(
+                    "photo {} reaches {percent:.0} % total ink, over the limit of {} % \
+                     (`output.tac`); its ink is held under the limit",
+                    path.display(),
+                    options.output.tac
+                ),
+            )
+            .in_file(path)
+            .hint("separate the photo for the paper's output profile, which keeps within its ink limit"),
+        );
+    }
+    (store_cmyk(cmyk, size, color, jpeg_quality(options), limit), warnings)
 }
 
 /// Slots in a [`ColourMemo`] (a power of two): 512 KB of table per photo being converted.

@@ -26,6 +26,7 @@ mod ink;
 mod jpeg;
 mod orient;
 mod press;
+mod reduced;
 
 use std::collections::BTreeMap;
 use std::io::{Cursor, Write};
@@ -43,6 +44,7 @@ use super::{ByPath, Refs, RenderOptions};
 use crate::color::OutputSpace;
 use crate::diag::Diagnostic;
 use crate::geom::Rect;
+use crate::raster;
 use convert::{convert_cmyk, convert_rgb, flatten_gray, prepare_device_jpeg};
 use jpeg::JpegInfo;
 use press::{Placed, resample, resampled_size, strip_icc};
@@ -258,6 +260,17 @@ fn encode_file(
     let shown = orient::turned_size((width, height), orientation);
     let output = &options.output;
     let resampled = resampled_size(shown, placed, output.max_ppi, output.target_ppi);
+    // A photo too large to decode whole within the memory budget is decoded at a reduced
+    // scale, as load proved it.
+    let plan = decoding_plan(&bytes, jpeg.as_ref(), (width, height))
+        .ok_or_else(|| fail(format!("image is {width}x{height} pixels, too large to decode")))?;
+    if plan.denominator > 1 {
+        let decoded =
+            reduced::decode(path, &bytes, jpeg.as_ref(), orientation, plan.denominator, space)?;
+        drop(jpeg);
+        drop(bytes);
+        return reduced::encode(path, decoded, resampled, space, options);
+    }
     if let Some(info) = &jpeg {
         // A CMYK photo separated for another printing condition (its embedded CMYK profile
         // prints the same CMYK as other colours than the output profile) carries that
@@ -348,6 +361,25 @@ fn encode_file(
         encoded.color.push_str(", resampled");
     }
     Ok((encoded, warnings))
+}
+
+/// How a photo of `size` pixels is decoded ([`raster::plan`]), from what it takes decoded:
+/// a JPEG's components (`jpeg`, its headers), a PNG's samples at their depth; the same plan
+/// load proved the photo with. `None` when it is too large even at 1/8.
+fn decoding_plan(bytes: &[u8], jpeg: Option<&JpegInfo>, size: (u32, u32)) -> Option<raster::Plan> {
+    let (full, reduced) = match jpeg {
+        Some(info) => (u64::from(info.components.max(1)), u64::from(info.components.max(1))),
+        None => {
+            let decoder = ImageReader::new(Cursor::new(bytes))
+                .with_guessed_format()
+                .ok()?
+                .into_decoder()
+                .ok()?;
+            let color = decoder.color_type();
+            (u64::from(color.bytes_per_pixel()), if color.has_color() { 3 } else { 1 })
+        }
+    };
+    raster::plan(size, full, reduced)
 }
 
 /// Compresses an image row by row for a `FlateDecode` stream with the PNG Up predictor:

@@ -1,0 +1,275 @@
+//! Photos too large to decode whole within the memory budget, decoded at a reduced scale:
+//! a 100-megapixel camera JPEG takes 300 MB as RGB samples, more than a build may spend on
+//! one photo, yet half its width (5,800 pixels) is still over 450 ppi across a full page.
+//!
+//! Load (to prove the photo sound) and render (to print it) both decode through here, with
+//! the same plan, so the size the layout works with is the size printed. JPEGs are scaled
+//! in the inverse DCT (1/2, 1/4 or 1/8: the decoder never builds the full-size image);
+//! PNGs are read row by row and averaged over d x d pixels as they stream in, any
+//! transparency composited on paper white first.
+//!
+//! A photo that would need more than the budget even at 1/8 (a 65,535 x 65,535 JPEG, far
+//! past `photo.max_megapixels`, the guard against decompression bombs) is refused, as is a progressive JPEG whose coefficients alone
+//! (which a progressive decoder must hold for the whole image, at two bytes each) would
+//! exceed the budget.
+
+use std::io::Cursor;
+
+/// Memory a photo may take while it is printed, in bytes: width x height x (the bytes a
+/// pixel takes decoded, plus [`CONVERSION_BYTES_PER_PIXEL`]). A photo over it decoded whole
+/// is decoded at a reduced scale. Measured on a 100-megapixel RGB JPEG of sharp-edged
+/// gradients (a worst case for the re-encoded size), decoded at 1/2: under 300 MB at the
+/// build's peak, the file's own bytes and the rest of the build included.
+pub const MAX_WORKING_BYTES: u64 = 240_000_000;
+
+/// Bytes a pixel takes on top of its decoded samples while it is converted: its CMYK
+/// conversion (four) and, at worst, about two of compressed output.
+pub const CONVERSION_BYTES_PER_PIXEL: u64 = 6;
+
+/// Memory a progressive JPEG's coefficients may take (two bytes for each of the 64
+/// coefficients of every block of every component), on top of the decoded photo: with
+/// what the photo takes decoded this keeps the decoder under 300 MB.
+pub const MAX_COEFFICIENT_BYTES: u64 = 180_000_000;
+
+/// How a photo is decoded: whole, or at 1/`denominator` of its width and height.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Plan {
+    /// 1 (whole), 2, 4 or 8.
+    pub denominator: u32,
+    /// Size as decoded (before any EXIF orientation), pixels.
+    pub size: (u32, u32),
+}
+
+/// The plan for a photo of `size` pixels that takes `full_bytes_per_pixel` decoded whole
+/// and `reduced_bytes_per_pixel` at a reduced scale (8-bit samples, transparency already
+/// composited): the largest scale whose working memory is within [`MAX_WORKING_BYTES`];
+/// `None` when even 1/8 of it is over.
+pub fn plan(
+    size: (u32, u32),
+    full_bytes_per_pixel: u64,
+    reduced_bytes_per_pixel: u64,
+) -> Option<Plan> {
+    let working = |(width, height): (u32, u32), bytes_per_pixel: u64| {
+        u64::from(width) * u64::from(height) * (bytes_per_pixel + CONVERSION_BYTES_PER_PIXEL)
+    };
+    if working(size, full_bytes_per_pixel) <= MAX_WORKING_BYTES {
+        return Some(Plan { denominator: 1, size });
+    }
+    [2, 4, 8].into_iter().find_map(|denominator| {
+        let reduced = (size.0.div_ceil(denominator), size.1.div_ceil(denominator));
+        (working(reduced, reduced_bytes_per_pixel) <= MAX_WORKING_BYTES)
+            .then_some(Plan { denominator, size: reduced })
+    })
+}
+
+/// What the samples of a photo decoded at a reduced scale are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Samples {
+    /// One byte a pixel, 0 black.
+    Gray,
+    /// Three bytes a pixel.
+    Rgb,
+    /// Four bytes a pixel: cyan, magenta, yellow and black ink, 255 full ink.
+    Inks,
+}
+
+impl Samples {
+    /// Bytes a pixel.
+    pub fn channels(self) -> usize {
+        match self {
+            Samples::Gray => 1,
+            Samples::Rgb => 3,
+            Samples::Inks => 4,
+        }
+    }
+}
+
+/// A photo decoded at a reduced scale.
+#[derive(Debug)]
+pub struct Reduced {
+    /// Size, pixels (as stored, before any EXIF orientation).
+    pub size: (u32, u32),
+    /// What the samples are.
+    pub kind: Samples,
+    /// Samples, row by row.
+    pub samples: Vec<u8>,
+}
+
+/// Decodes a JPEG at 1/`denominator` scale (2, 4 or 8). Four-component JPEGs come out as
+/// ink amounts: YCCK converted, Adobe-style inverted CMYK (`adobe`, the APP14 marker)
+/// flipped back, plain CMYK as it is.
+pub fn decode_jpeg(bytes: &[u8], denominator: u32, adobe: bool) -> Result<Reduced, String> {
+    // The scaling decoder takes 8-bit DCT JPEGs of one, three or four components; anything
+    // else is refused here, before it can reach one of the decoder's assertions.
+    match dct_frame(bytes) {
+        Some((8, 1 | 3 | 4)) => {}
+        Some((precision, components)) => {
+            return Err(format!(
+                "is a {precision}-bit JPEG of {components} components, too large to decode \
+                 whole and of a kind that cannot be decoded at a reduced scale"
+            ));
+        }
+        None => return Err("has no baseline, extended or progressive frame header".into()),
+    }
+    let mut decoder = jpeg_decoder::Decoder::new(Cursor::new(bytes));
+    decoder.read_info().map_err(|e| format!("cannot be read: {e}"))?;
+    let info = decoder.info().ok_or("has no frame header")?;
+    let (width, height) = (u32::from(info.width), u32::from(info.height));
+    let wanted = |side: u32| u16::try_from(side.div_ceil(denominator)).unwrap_or(u16::MAX);
+    let (w, h) = decoder
+        .scale(wanted(width), wanted(height))
+        .map_err(|e| format!("cannot be decoded at 1/{denominator} scale: {e}"))?;
+    let mut samples = decoder.decode().map_err(|e| format!("has corrupt image data: {e}"))?;
+    let kind = match decoder.info().map(|i| i.pixel_format) {
+        Some(jpeg_decoder::PixelFormat::L8) => Samples::Gray,
+        Some(jpeg_decoder::PixelFormat::RGB24) => Samples::Rgb,
+        Some(jpeg_decoder::PixelFormat::CMYK32) => Samples::Inks,
+        other => return Err(format!("has samples this decoder cannot scale ({other:?})")),
+    };
+    let size = (u32::from(w), u32::from(h));
+    if samples.len() as u64 != u64::from(size.0) * u64::from(size.1) * kind.channels() as u64 {
+        return Err(format!("decodes to another size than its header ({width}x{height}) says"));
+    }
+    // The decoder takes every CMYK JPEG for an Adobe one (stored inverted) and flips it;
+    // one without the Adobe marker stores ink amounts as they are.
+    if kind == Samples::Inks && !adobe {
+        samples.iter_mut().for_each(|v| *v = 255 - *v);
+    }
+    Ok(Reduced { size, kind, samples })
+}
+
+/// The sample precision and component count of a JPEG's frame header, when the frame is
+/// baseline, extended or progressive Huffman DCT (SOF0, SOF1, SOF2).
+fn dct_frame(data: &[u8]) -> Option<(u8, u8)> {
+    let mut pos = 2;
+    while pos + 4 <= data.len() {
+        if data[pos] != 0xFF {
+            return None;
+        }
+        let marker = data[pos + 1];
+        if marker == 0xFF {
+            pos += 1;
+            continue;
+        }
+        if (0xD0..=0xD7).contains(&marker) || marker == 0x01 {
+            pos += 2;
+            continue;
+        }
+        let length = usize::from(u16::from_be_bytes([data[pos + 2], data[pos + 3]]));
+        let segment = data.get(pos + 4..pos + 2 + length)?;
+        match marker {
+            0xC0..=0xC2 => return Some((*segment.first()?, *segment.get(5)?)),
+            0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF | 0xDA => return None,
+            _ => {}
+        }
+        pos += 2 + length;
+    }
+    None
+}
+
+/// Decodes a PNG at 1/`denominator` scale, row by row: each output pixel is the average of
+/// a `denominator` x `denominator` square (less at the right and bottom edges), with any
+/// transparency composited on white first, so the full-size image is never held.
+pub fn decode_png(bytes: &[u8], denominator: u32) -> Result<Reduced, String> {
+    let unreadable = |e: png::DecodingError| format!("has corrupt image data: {e}");
+    let mut decoder = png::Decoder::new(Cursor::new(bytes));
+    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+    let mut reader = decoder.read_info().map_err(unreadable)?;
+    let (width, height) = (reader.info().width, reader.info().height);
+    if reader.info().interlaced {
+        // Interlaced rows come in seven passes over the whole image: they cannot be averaged
+        // as they stream in.
+        return Err(format!(
+            "is an interlaced PNG of {width}x{height} pixels, too large to decode whole; save \
+             it without interlacing"
+        ));
+    }
+    let (color, _) = reader.output_color_type();
+    let (channels, kind) = match color {
+        png::ColorType::Grayscale => (1, Samples::Gray),
+        png::ColorType::GrayscaleAlpha => (2, Samples::Gray),
+        png::ColorType::Rgb => (3, Samples::Rgb),
+        png::ColorType::Rgba => (4, Samples::Rgb),
+        png::ColorType::Indexed => return Err("has a palette the decoder did not expand".into()),
+    };
+    let d = denominator as usize;
+    let out_width = (width as usize).div_ceil(d);
+    let out_channels = kind.channels();
+    let mut sums = vec![0u32; out_width * out_channels];
+    let mut counts = vec![0u32; out_width];
+    let mut samples = Vec::with_capacity(out_width * (height as usize).div_ceil(d) * out_channels);
+    let mut pixel = [0u8; 3];
+    let mut row_index = 0usize;
+    while let Some(row) = reader.next_row().map_err(unreadable)? {
+        for (x, source) in row.data().chunks_exact(channels).take(width as usize).enumerate() {
+            let on_paper = match *source {
+                [v] => &[v][..],
+                [v, a] => {
+                    pixel[0] = over_white(v, a);
+                    &pixel[..1]
+                }
+                [r, g, b] => &[r, g, b][..],
+                [r, g, b, a] => {
+                    pixel = [over_white(r, a), over_white(g, a), over_white(b, a)];
+                    &pixel[..]
+                }
+                _ => &[][..],
+            };
+            let cell = x / d;
+            for (sum, &v) in sums[cell * out_channels..].iter_mut().zip(on_paper) {
+                *sum += u32::from(v);
+            }
+            counts[cell] += 1;
+        }
+        row_index += 1;
+        if row_index.is_multiple_of(d) || row_index == height as usize {
+            for (sums, &count) in sums.chunks_exact_mut(out_channels).zip(&counts) {
+                let count = count.max(1);
+                samples.extend(sums.iter().map(|&sum| ((sum + count / 2) / count) as u8));
+                sums.fill(0);
+            }
+            counts.fill(0);
+        }
+    }
+    reader.finish().map_err(unreadable)?;
+    if row_index != height as usize {
+        return Err(format!("has {row_index} rows of image data where its header says {height}"));
+    }
+    Ok(Reduced { size: (out_width as u32, (height as usize).div_ceil(d) as u32), kind, samples })
+}
+
+/// One channel of a colour composited over white paper.
+fn over_white(value: u8, alpha: u8) -> u8 {
+    let v = u32::from(value) * u32::from(alpha) + 255 * (255 - u32::from(alpha));
+    ((v + 127) / 255) as u8
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_photos_decode_whole_and_large_ones_at_the_largest_scale_that_fits() {
+        // A 24-megapixel camera's RGB JPEG: 216 MB at 9 bytes a pixel.
+        assert_eq!(plan((6000, 4000), 3, 3), Some(Plan { denominator: 1, size: (6000, 4000) }));
+        // 100 megapixels of RGB: half of each side is 25 megapixels, 227 MB.
+        let plan_100 = plan((12_000, 8_400), 3, 3).unwrap();
+        assert_eq!(plan_100, Plan { denominator: 2, size: (6_000, 4_200) });
+        // A 16-bit RGBA PNG counts 8 bytes a pixel whole, 3 once composited and reduced.
+        assert_eq!(plan((5_000, 4_000), 8, 3).unwrap().denominator, 2);
+        assert_eq!(plan((5_000, 4_000), 1, 1).unwrap().denominator, 1);
+        // The largest JPEG there can be, in CMYK: over budget even at 1/8.
+        assert_eq!(plan((65_535, 65_535), 4, 4), None);
+    }
+
+    #[test]
+    fn jpegs_the_scaling_decoder_cannot_take_are_refused_not_decoded() {
+        // SOI, then a frame header of 12-bit precision, two components, 64 x 64.
+        let mut twelve_bit = vec![0xFF, 0xD8, 0xFF, 0xC1, 0, 14, 12, 0, 64, 0, 64, 2];
+        twelve_bit.extend([1, 0x11, 0, 2, 0x11, 0]);
+        let why = decode_jpeg(&twelve_bit, 2, false).unwrap_err();
+        assert!(why.contains("12-bit JPEG of 2 components"), "{why}");
+        assert!(decode_jpeg(b"\xFF\xD8", 2, false).is_err());
+        assert!(decode_jpeg(b"", 2, false).is_err());
+    }
+}
