@@ -16,9 +16,9 @@ use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageReader, RgbImage};
 
 use super::convert::{convert_rgb, separate, separation, store_device_cmyk};
-use super::press::resample;
 use super::jpeg::JpegInfo;
 use super::orient::reorient;
+use super::press::resample;
 use super::{EncodedImage, compress_rows};
 use crate::color::OutputSpace;
 use crate::color::transform::CmykTransform;
@@ -91,8 +91,7 @@ pub(super) fn encode(
     space: &OutputSpace,
     options: &RenderOptions,
 ) -> Result<(EncodedImage, Vec<Diagnostic>), Diagnostic> {
-    let Decoded { mut samples, mut size, kind, denominator, from_jpeg, icc, separation } =
-        decoded;
+    let Decoded { mut samples, mut size, kind, denominator, from_jpeg, icc, separation } = decoded;
     let channels = match kind {
         Samples::Gray => 1,
         Samples::Rgb => 3,
