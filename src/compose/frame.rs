@@ -122,6 +122,9 @@ pub struct PlacedPart {
     pub next: Option<ArticleStart>,
     /// Warnings from text set while placing (the jump line), about `issue.yaml`.
     pub warnings: Vec<Diagnostic>,
+    /// When the article ended here: the empty line slots under its columns, down to the
+    /// frame's bottom (its underset, in body lines).
+    pub empty_lines: u32,
 }
 
 /// Places `parts` from `start` in `frame`. What does not fit is left for the next frame:
@@ -172,7 +175,23 @@ pub fn place_article(
             items.extend(block.items.iter().map(|i| offset(i, corner_x, block_top)));
             bottom = bottom.max(block_top + block.height);
         }
-        return PlacedPart { items, bottom, overset: done.overfull, next: None, warnings };
+        let empty_lines = done
+            .column_ends(body, &columns)
+            .iter()
+            .zip(&columns)
+            .map(|(end, c)| {
+                // Float slack: a column ending on the bottom baseline has no empty slot.
+                ((frame.bottom - c.reserve - end + 0.01) / grid.baseline).floor().max(0.0) as u32
+            })
+            .sum();
+        return PlacedPart {
+            items,
+            bottom,
+            overset: done.overfull,
+            next: None,
+            warnings,
+            empty_lines,
+        };
     }
 
     // The article goes on elsewhere: say where, at the foot of the last column.
@@ -208,6 +227,7 @@ pub fn place_article(
         overset: part.overfull,
         next: Some(ArticleStart::Continued(part.next)),
         warnings,
+        empty_lines: 0,
     }
 }
 

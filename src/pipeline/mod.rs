@@ -21,7 +21,7 @@ use rayon::prelude::*;
 
 use crate::check::{self, PhotoFinding};
 use crate::compose::display::Page;
-use crate::compose::{self, ArticleParts, ArticlePlacement, BoilerplateBand, Grid};
+use crate::compose::{self, ArticleParts, ArticlePlacement, BoilerplateBand, Grid, StoryShape};
 use crate::diag::{Diagnostic, Severity};
 use crate::fonts::FontBook;
 use crate::model::{Article, ArticleEntry, Issue, IssueConfig, Marks, Standard};
@@ -164,11 +164,13 @@ pub fn typeset(issue: &Issue, settings: &Settings, on_article_set: &(dyn Fn() + 
     clock.lap(&mut typeset.stages, "load");
     typeset.issue_findings.extend(gaps);
 
+    let shapes = makeup::shapes(issue.plan.as_ref(), issue.articles.len());
     let set: Vec<SetArticle> = issue
         .articles
         .par_iter()
-        .map(|entry| {
-            let result = set_entry(entry, &engine, config, &grid, settings.strict);
+        .zip(&shapes)
+        .map(|(entry, shape)| {
+            let result = set_entry(entry, &engine, config, &grid, *shape, settings.strict);
             on_article_set();
             result
         })
@@ -191,11 +193,24 @@ pub fn typeset(issue: &Issue, settings: &Settings, on_article_set: &(dyn Fn() + 
         let mut placements = Vec::new();
         let mut furniture_warnings = Vec::new();
         if !ok.is_empty() {
-            let parts: Vec<&ArticleParts> = ok.iter().map(|(_, a)| *a).collect();
-            let composition = compose::compose(&engine, config, &parts, &boilerplate, 1);
-            placements = composition.articles;
-            pages = composition.pages;
-            furniture_warnings = composition.warnings;
+            let indexed: Vec<(usize, &ArticleParts)> = set
+                .iter()
+                .zip(&outcomes)
+                .enumerate()
+                .filter(|(_, (_, o))| o.is_ok())
+                .filter_map(|(i, (s, _))| s.result.as_ref().ok().map(|a| (i, a)))
+                .collect();
+            let composed = makeup::compose_issue(
+                &engine,
+                config,
+                issue.plan.as_ref(),
+                &indexed,
+                set.len(),
+                &boilerplate,
+            );
+            placements = composed.placements;
+            pages = composed.pages;
+            furniture_warnings = composed.warnings;
         }
         let mut placed = placements.into_iter();
         for outcome in outcomes.iter_mut().filter(|o| o.is_ok()) {
@@ -343,6 +358,7 @@ fn set_entry(
     engine: &TextEngine,
     config: &IssueConfig,
     grid: &Grid,
+    shape: Option<StoryShape>,
     strict: bool,
 ) -> SetArticle {
     let article: &Article = match &entry.article {
@@ -360,7 +376,7 @@ fn set_entry(
     let mut warnings = article.warnings.clone();
     let (qr, result) = match qr::prepare(article, config) {
         Ok(qr) => {
-            let result = compose::set_article(engine, config, grid, article, qr.as_ref());
+            let result = compose::set_article(engine, config, grid, article, qr.as_ref(), shape);
             (qr.map(|q: PreparedQr| q.report), result)
         }
         Err(error) => (None, Err(vec![error])),
@@ -450,6 +466,7 @@ fn plan_files(
 
 pub mod file_names;
 mod font_coverage;
+mod makeup;
 
 /// Wall time per stage.
 struct Stopwatch(Instant);

@@ -1,0 +1,373 @@
+//! Planned make-up: the pages of an issue's page plan, each frame filled with its story,
+//! briefs or ad. Stories are fitted to their frames ([`super::copyfit`]); a story that
+//! jumps ends its first frame on a jump line and resumes under a jump head in a frame of a
+//! later page.
+//!
+//! Every frame is cut from the page's baseline grid (its top and bottom are whole lines
+//! under the page's band), so the lines of all frames of a page line up.
+
+use std::collections::BTreeMap;
+
+use super::article::{Setter, ascent};
+use super::copyfit::{FrameFit, fit_story, misfit};
+use super::display::{Item, Page};
+use super::flow::{Cursor, line_items};
+use super::{
+    ArticleParts, ArticlePlacement, ArticleStart, Frame, Headline, Layout, bleed, furniture,
+    labels, place_article,
+};
+use crate::diag::Diagnostic;
+use crate::geom::{Rect, to_mm};
+use crate::model::{FrameContent, InlineRun, IssueConfig, PagePlan, PlannedFrame};
+use crate::text::TextEngine;
+
+/// Weight of the rule that opens a frame lower on the page, points: as between articles.
+const FRAME_RULE_WIDTH: f32 = 1.0;
+
+/// Weight of an ad placeholder's outline, points.
+const PLACEHOLDER_STROKE: f32 = 0.5;
+
+/// Lines of air between two briefs.
+const BRIEF_GAP_LINES: f32 = 1.0;
+
+/// The planned pages and where each article went.
+#[derive(Debug, Clone)]
+pub struct PlannedComposition {
+    /// Pages 1 to the plan's length.
+    pub pages: Vec<Page>,
+    /// Per article of the issue (by index), where it went; `None` for an article the plan
+    /// does not place or that was left out.
+    pub articles: Vec<Option<ArticlePlacement>>,
+    /// Findings about the plan and the furniture (placeholders, the folio's text).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Makes up the pages of `plan`. `articles[i]` is the set article `i` of the issue, `None`
+/// when it failed (its frames stay empty).
+pub fn make_up(
+    engine: &TextEngine,
+    config: &IssueConfig,
+    plan: &PagePlan,
+    articles: &[Option<&ArticleParts>],
+) -> PlannedComposition {
+    let layout = Layout::new(engine, config);
+    let mut made = MakeUp {
+        layout: &layout,
+        plan,
+        articles,
+        placements: vec![None; articles.len()],
+        jumps: BTreeMap::new(),
+        warnings: Vec::new(),
+    };
+    let mut pages = Vec::new();
+    for (index, planned) in plan.pages.iter().enumerate() {
+        let number = index as u32 + 1;
+        let mut found = Vec::new();
+        let mut page = furniture::new_page(&layout, number, planned.section.as_deref(), &mut found);
+        made.warn(found);
+        for frame in &planned.frames {
+            made.frame(&mut page, frame);
+        }
+        bleed::run_into_bleed(&mut page, config.output.bleed);
+        pages.push(page);
+    }
+    PlannedComposition { pages, articles: made.placements, warnings: made.warnings }
+}
+
+/// The state of the make-up across pages.
+struct MakeUp<'a> {
+    layout: &'a Layout<'a>,
+    plan: &'a PagePlan,
+    articles: &'a [Option<&'a ArticleParts>],
+    placements: Vec<Option<ArticlePlacement>>,
+    /// Stories that jumped: where their body resumes, and the page they jumped from.
+    jumps: BTreeMap<usize, (Cursor, u32)>,
+    warnings: Vec<Diagnostic>,
+}
+
+impl MakeUp<'_> {
+    /// Keeps findings not already kept.
+    fn warn(&mut self, found: Vec<Diagnostic>) {
+        for warning in found {
+            if !self.warnings.contains(&warning) {
+                self.warnings.push(warning);
+            }
+        }
+    }
+
+    /// The frame on the page grid; a frame lower on the page opens with a rule in its first
+    /// line, which its content starts under.
+    fn rect(&self, page: &mut Page, planned: &PlannedFrame) -> Frame {
+        let grid = &self.layout.grid;
+        let grid_top = self.layout.content_top(page.number);
+        let mut frame = Frame {
+            first_column: planned.first_column,
+            columns: planned.columns,
+            top: grid_top + planned.top as f32 * grid.baseline,
+            bottom: grid_top + (planned.top + planned.depth) as f32 * grid.baseline,
+            grid_top,
+        };
+        if planned.top > 0 && !matches!(planned.content, FrameContent::Ad { .. }) {
+            let y = frame.top + 0.5 * grid.baseline;
+            page.items.push(Item::Rule {
+                from: (frame.left(grid), y),
+                to: (frame.right(grid), y),
+                width: FRAME_RULE_WIDTH,
+                color: self.layout.config.styles.rule_color,
+            });
+            frame.top += grid.baseline;
+        }
+        frame
+    }
+
+    /// Fills one frame of `page`.
+    fn frame(&mut self, page: &mut Page, planned: &PlannedFrame) {
+        let frame = self.rect(page, planned);
+        match &planned.content {
+            FrameContent::Story { article, continues, .. } => {
+                self.story(page, planned, &frame, *article, *continues);
+            }
+            FrameContent::Briefs { label, articles } => {
+                self.briefs(page, planned, &frame, label.as_deref(), articles);
+            }
+            FrameContent::Ad { file } => self.ad(page, planned, &frame, file.as_deref()),
+        }
+    }
+
+    /// Adds what an article drew on `page` (items from `first`) to its placement.
+    fn record(
+        &mut self,
+        article: usize,
+        page: &Page,
+        first: usize,
+        fit: Option<FrameFit>,
+        overset: bool,
+    ) {
+        let placement = self.placements[article].get_or_insert_with(|| ArticlePlacement {
+            pages: Vec::new(),
+            overset: false,
+            underset: 0.0,
+            drawn: Vec::new(),
+            fits: Vec::new(),
+        });
+        if placement.pages.last() != Some(&page.number) {
+            placement.pages.push(page.number);
+        }
+        placement.drawn.push((page.number, first..page.items.len()));
+        placement.overset |= overset;
+        if let Some(fit) = fit {
+            placement.underset = (-fit.after).max(0) as f32 * self.layout.grid.baseline;
+            placement.fits.push(fit);
+        }
+    }
+
+    /// A story's frame: its head and first part, fitted; or, when it jumped here, the
+    /// rest of it under a jump head.
+    fn story(
+        &mut self,
+        page: &mut Page,
+        planned: &PlannedFrame,
+        frame: &Frame,
+        article: usize,
+        continues: Option<u32>,
+    ) {
+        let Some(parts) = self.articles.get(article).copied().flatten() else { return };
+        let first = page.items.len();
+        let baseline = self.layout.grid.baseline;
+        if let Some((cursor, from)) = self.jumps.remove(&article) {
+            let mut frame = *frame;
+            self.jump_head(page, parts, &frame, from);
+            frame.top += 2.0 * baseline;
+            let part =
+                place_article(parts, &frame, ArticleStart::Continued(cursor), None, self.layout);
+            let lines = match part.next {
+                Some(ArticleStart::Continued(c)) => remaining(parts, c, baseline),
+                _ => -(part.empty_lines as i32),
+            };
+            page.items.extend(part.items);
+            self.warn(part.warnings);
+            let fit = FrameFit::measured(&planned.name, page.number, lines, parts);
+            self.record(article, page, first, Some(fit), part.overset);
+            return;
+        }
+        if let Some(to) = continues {
+            let part = place_article(
+                parts,
+                frame,
+                ArticleStart::Head(Headline::Main),
+                Some(to),
+                self.layout,
+            );
+            // A story that fits its first frame after all does not jump: it is measured here.
+            let lines = match part.next {
+                Some(ArticleStart::Continued(cursor)) => {
+                    self.jumps.insert(article, (cursor, page.number));
+                    0
+                }
+                _ => misfit(parts, &part, baseline),
+            };
+            page.items.extend(part.items);
+            self.warn(part.warnings);
+            let fit = FrameFit::measured(&planned.name, page.number, lines, parts);
+            self.record(article, page, first, Some(fit), part.overset);
+            return;
+        }
+        let (part, fit) =
+            fit_story(parts, frame, &planned.name, page.number, &self.plan.fit_steps, self.layout);
+        page.items.extend(part.items);
+        self.warn(part.warnings);
+        self.record(article, page, first, Some(fit), part.overset);
+    }
+
+    /// "Suite de la page 1" across the top of a continuation frame, in the story's language.
+    fn jump_head(&mut self, page: &mut Page, parts: &ArticleParts, frame: &Frame, from: u32) {
+        let config = self.layout.config;
+        let grid = &self.layout.grid;
+        let text = labels::continued_from(parts.lang).replace("{page}", &from.to_string());
+        let mut style = config.styles.intertitle.clone();
+        style.emphasis.italic = true;
+        let mut setter = Setter::new(
+            self.layout.engine,
+            config,
+            grid,
+            parts.lang,
+            std::path::Path::new("issue.yaml"),
+        );
+        let width = frame.right(grid) - frame.left(grid);
+        let lines = setter.set(&[InlineRun::plain(text)], &style, width);
+        let found = setter.take_issue_warnings(Some("pages"));
+        self.warn(found);
+        if let Some(line) = lines.first() {
+            let baseline = frame.top + ascent(&style);
+            page.items.extend(line_items(line, frame.left(grid), baseline, style.color));
+        }
+    }
+
+    /// A frame of briefs: the label, then each brief under a small head, one under the
+    /// other; what does not fit is measured as overset on the last brief.
+    fn briefs(
+        &mut self,
+        page: &mut Page,
+        planned: &PlannedFrame,
+        frame: &Frame,
+        label: Option<&str>,
+        articles: &[usize],
+    ) {
+        let config = self.layout.config;
+        let grid = &self.layout.grid;
+        let baseline = grid.baseline;
+        let style = config.styles.sidebar_title.clone();
+        let lang = articles
+            .iter()
+            .find_map(|a| self.articles.get(*a).copied().flatten())
+            .map_or(config.lang, |p| p.lang);
+        let text = label.unwrap_or(labels::briefs(lang));
+        let mut setter =
+            Setter::new(self.layout.engine, config, grid, lang, std::path::Path::new("issue.yaml"));
+        let lines =
+            setter.set(&[InlineRun::plain(text)], &style, frame.right(grid) - frame.left(grid));
+        let found = setter.take_issue_warnings(Some("pages.label"));
+        self.warn(found);
+        let mut y = frame.top;
+        for line in &lines {
+            page.items.extend(line_items(line, frame.left(grid), y + ascent(&style), style.color));
+            y += style.leading;
+        }
+        y = frame.top + super::article::snap_up(y - frame.top, baseline);
+        let placed: Vec<usize> = articles
+            .iter()
+            .copied()
+            .filter(|a| self.articles.get(*a).copied().flatten().is_some())
+            .collect();
+        for (n, &article) in placed.iter().enumerate() {
+            let Some(parts) = self.articles[article] else { continue };
+            let first = page.items.len();
+            let sub = Frame { top: y, ..*frame };
+            let part =
+                place_article(parts, &sub, ArticleStart::Head(Headline::Main), None, self.layout);
+            let last = n + 1 == placed.len();
+            let lines = match part.next {
+                Some(ArticleStart::Continued(c)) => remaining(parts, c, baseline),
+                // Only the last brief can leave empty lines at the frame's foot.
+                _ if last => -(part.empty_lines as i32),
+                _ => 0,
+            };
+            y = frame.top
+                + super::article::snap_up(part.bottom - frame.top, baseline)
+                + BRIEF_GAP_LINES * baseline;
+            page.items.extend(part.items);
+            self.warn(part.warnings);
+            let fit = FrameFit::measured(&planned.name, page.number, lines, parts);
+            self.record(article, page, first, Some(fit), part.overset);
+        }
+    }
+
+    /// An ad: a placeholder box marked with its size (refused by `--strict` through its
+    /// warning).
+    fn ad(
+        &mut self,
+        page: &mut Page,
+        planned: &PlannedFrame,
+        frame: &Frame,
+        file: Option<&std::path::Path>,
+    ) {
+        let config = self.layout.config;
+        let grid = &self.layout.grid;
+        let rect = Rect::new(
+            frame.left(grid),
+            frame.top,
+            frame.right(grid) - frame.left(grid),
+            frame.bottom - frame.top,
+        );
+        let size = format!("{} col. × {:.0} mm", planned.columns, to_mm(rect.height));
+        if file.is_none() {
+            self.warnings.push(
+                Diagnostic::warning(
+                    "ad-placeholder",
+                    format!(
+                        "frame {} on page {} is an ad placeholder ({size}): no ad file yet",
+                        planned.name, page.number
+                    ),
+                )
+                .in_file(std::path::Path::new("issue.yaml"))
+                .at(planned.line, 1)
+                .field("pages.frames.ad"),
+            );
+        }
+        page.items.push(Item::Rect {
+            rect,
+            fill: None,
+            stroke: Some((config.styles.rule_color, PLACEHOLDER_STROKE)),
+        });
+        let style = config.styles.meta.clone();
+        let mut setter = Setter::new(
+            self.layout.engine,
+            config,
+            grid,
+            config.lang,
+            std::path::Path::new("issue.yaml"),
+        );
+        let text = format!("{} · {size}", labels::advertisement(config.lang));
+        let lines = setter.set(&[InlineRun::plain(text)], &style, rect.width);
+        let found = setter.take_issue_warnings(Some("pages.frames.ad"));
+        self.warn(found);
+        if let Some(line) = lines.first() {
+            let x = rect.x + (rect.width - line.width) / 2.0;
+            let y = rect.y + rect.height / 2.0;
+            page.items.extend(line_items(line, x, y, style.color));
+        }
+    }
+}
+
+/// Lines left over from `cursor`, as copyfit counts them.
+fn remaining(parts: &ArticleParts, cursor: Cursor, baseline: f32) -> i32 {
+    let part = super::PlacedPart {
+        items: Vec::new(),
+        bottom: 0.0,
+        overset: false,
+        next: Some(ArticleStart::Continued(cursor)),
+        warnings: Vec::new(),
+        empty_lines: 0,
+    };
+    misfit(parts, &part, baseline)
+}
