@@ -21,6 +21,7 @@ use crate::model::{Issue, Marks, Standard};
 pub use crate::pipeline::Split;
 use crate::pipeline::{self, ArticleOutcome, RenderedFile, Settings};
 use report::{ArticleReport, OutputReport, PhotoReport, QrReport, Report, Summary};
+use report::{CopyfitReport, CopyfitStep};
 
 /// What to do, as chosen on the command line.
 #[derive(Debug, Clone)]
@@ -191,6 +192,30 @@ fn article_report(outcome: &ArticleOutcome) -> ArticleReport {
             module_mm: round2(q.module_mm),
             verified: true,
         }),
+        copyfit: placement
+            .map(|p| {
+                p.fits
+                    .iter()
+                    .map(|f| CopyfitReport {
+                        frame: f.frame.clone(),
+                        page: f.page,
+                        lines_before: f.before,
+                        lines_after: f.after,
+                        steps: f
+                            .steps
+                            .iter()
+                            .map(|s| CopyfitStep {
+                                step: s.kind.name(),
+                                detail: s.detail.clone(),
+                                lines: s.lines,
+                            })
+                            .collect(),
+                        chars: f.chars,
+                        words: f.words,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
     }
 }
 

@@ -191,6 +191,9 @@ fn print_summary(report: &batch::report::Report) {
             }
         }
     }
+    if report.command == "check" {
+        print_copyfit(&mut err, report);
+    }
     let warnings: Vec<String> = s.warnings.iter().map(|(k, n)| format!("{k} {n}")).collect();
     let _ = writeln!(
         err,
@@ -205,6 +208,41 @@ fn print_summary(report: &batch::report::Report) {
     );
     for o in &report.outputs {
         let _ = writeln!(err, "  {} ({} page(s), {:?})", o.path, o.pages, o.status);
+    }
+}
+
+/// The copy desk's table: each planned story's frames, lines over (+) or under (-) before
+/// and after fitting, the copy to cut or add, and the fitting steps used.
+fn print_copyfit(out: &mut impl Write, report: &batch::report::Report) {
+    let rows: Vec<_> =
+        report.articles.iter().flat_map(|a| a.copyfit.iter().map(move |f| (a, f))).collect();
+    if rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "copyfit (lines: + over, - under):");
+    let _ = writeln!(
+        out,
+        "  {:<32} {:<8} {:>6} {:>6} {:>16}  steps",
+        "story", "frame", "before", "after", "to cut / add"
+    );
+    for (article, fit) in rows {
+        let story = Path::new(&article.file)
+            .file_name()
+            .map_or_else(|| article.file.clone(), |n| n.to_string_lossy().into_owned());
+        let amount = match fit.lines_after {
+            0 => String::from("-"),
+            n if n > 0 => format!("cut {} ch", fit.chars),
+            _ => format!("add {} ch", fit.chars),
+        };
+        let steps: Vec<String> = fit.steps.iter().map(|s| s.detail.clone()).collect();
+        let _ = writeln!(
+            out,
+            "  {story:<32} {:<8} {:>+6} {:>+6} {amount:>16}  {}",
+            fit.frame,
+            fit.lines_before,
+            fit.lines_after,
+            if steps.is_empty() { String::from("-") } else { steps.join("; ") }
+        );
     }
 }
 

@@ -196,9 +196,10 @@ impl Trial<'_> {
         (placed, misfit)
     }
 
-    /// Keeps a change when it brings the story nearer its frame without overshooting.
+    /// Keeps a change when it brings the story nearer its frame (an overset story may
+    /// become slightly underset: then all of its copy is in).
     fn better(&self, misfit: i32) -> bool {
-        misfit.abs() < self.misfit.abs() && misfit.signum() * self.misfit.signum() >= 0
+        misfit.abs() < self.misfit.abs()
     }
 
     /// Steps (a) and (b): sets paragraphs one line shorter (overset) or longer (underset),
@@ -214,7 +215,7 @@ impl Trial<'_> {
             .filter_map(|(i, piece)| match piece {
                 Flowable::Lines(p) => {
                     let source = p.source.as_ref()?;
-                    // Untouched by an earlier step: the style is still the one it was set in.
+                    // A one-line paragraph has no line to lose.
                     if p.lines.len() < 2 && direction < 0 {
                         return None;
                     }
@@ -236,16 +237,23 @@ impl Trial<'_> {
             }
             let Flowable::Lines(piece) = &self.parts.body[index] else { continue };
             let Some(source) = piece.source.clone() else { continue };
-            if source.style.looseness != 0 {
+            // Set again by an earlier step already.
+            if source.style.looseness != 0 || source.style.tracking != 0.0 {
                 continue;
             }
-            let mut style = source.style.clone();
-            style.looseness = direction;
-            style.tracking = tracking * direction as f32;
-            let set = self.layout.engine.set_paragraph(&source.runs, &style, source.width);
-            if set.lines.len() as i32 - piece.lines.len() as i32 != direction {
+            // With tracking, the tracked paragraph's own optimum may already gain or lose
+            // the line: try it as it is, then with the looseness.
+            let looseness: &[i32] = if tracking == 0.0 { &[direction] } else { &[0, direction] };
+            let before = piece.lines.len() as i32;
+            let Some((style, set)) = looseness.iter().find_map(|&looseness| {
+                let mut style = source.style.clone();
+                style.looseness = looseness;
+                style.tracking = tracking * direction as f32;
+                let set = self.layout.engine.set_paragraph(&source.runs, &style, source.width);
+                (set.lines.len() as i32 - before == direction).then_some((style, set))
+            }) else {
                 continue;
-            }
+            };
             let mut parts = self.parts.clone();
             if let Flowable::Lines(p) = &mut parts.body[index] {
                 p.lines = set.lines;
