@@ -278,3 +278,98 @@ fn a_jump_prints_both_jump_lines_in_the_article_language() {
     assert!(flat.contains("Suite page 2"), "{flat}");
     assert!(flat.contains("Suite de la page 1"), "{flat}");
 }
+
+/// A one-page PDF ad, 300 x 200 pt, with `text` in Helvetica filled with `color` (content
+/// stream operators: `0 0 0 1 k` for CMYK black, `1 0 0 rg` for RGB red).
+fn pdf_ad(path: &Path, text: &str, color: &str) {
+    use lopdf::{Document, Object, Stream, dictionary};
+    let mut doc = Document::with_version("1.4");
+    let pages_id = doc.new_object_id();
+    let font_id = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+    });
+    let content = format!("BT /F1 24 Tf {color} 20 90 Td ({text}) Tj ET");
+    let content_id = doc.add_object(Stream::new(dictionary! {}, content.into_bytes()));
+    let page_id = doc.add_object(dictionary! {
+        "Type" => "Page",
+        "Parent" => pages_id,
+        "Contents" => content_id,
+        "MediaBox" => vec![0.into(), 0.into(), 300.into(), 200.into()],
+        "Resources" => dictionary! { "Font" => dictionary! { "F1" => font_id } },
+    });
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! {
+            "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1,
+        }),
+    );
+    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog_id);
+    doc.save(path).unwrap();
+}
+
+/// A page with a small story and an ad in the lower half of columns 1-3.
+fn ad_issue(name: &str, ad: &str) -> PathBuf {
+    let plan = format!(
+        "pages:
+  - frames:
+      - columns: 1-3
+        depth: 20
+        story: articles/a.md
+      - columns: 1-3
+        top: 20
+        depth: foot
+        ad: {ad}
+"
+    );
+    planned_issue(name, &plan, &[("articles/a.md", story("Annonce", 2, 60))])
+}
+
+#[test]
+fn a_pdf_ad_is_embedded_as_delivered_with_its_text() {
+    let dir = ad_issue("pdf-ad", "ads/garage.pdf");
+    std::fs::create_dir_all(dir.join("ads")).unwrap();
+    pdf_ad(&dir.join("ads/garage.pdf"), "GARAGE DUPONT", "0 0 0 1 k");
+    let (output, _) = run("build", &dir, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let pdf = &pdfs_in(&dir.join("out"))[0];
+    let doc = lopdf::Document::load(pdf).unwrap();
+    let forms = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_stream().ok())
+        .filter(|s| s.dict.get(b"Subtype").and_then(|n| n.as_name()).is_ok_and(|n| n == b"Form"))
+        .count();
+    assert_eq!(forms, 1, "the ad page is one form XObject");
+    let Some(text) = pdftotext(pdf) else { return };
+    assert!(text.contains("GARAGE DUPONT"), "the ad's own text: {text}");
+}
+
+#[test]
+fn an_rgb_pdf_ad_is_an_error_in_a_pdf_x1a_build() {
+    let dir = ad_issue("rgb-ad", "ads/rgb.pdf");
+    std::fs::create_dir_all(dir.join("ads")).unwrap();
+    pdf_ad(&dir.join("ads/rgb.pdf"), "SOLDES", "1 0 0 rg");
+    let (output, _) = run("build", &dir, &["--standard", "pdf-x-1a"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(err.contains("uses RGB colour") && err.contains("PDF/X-1a"), "{err}");
+    let out = dir.join("out");
+    assert!(!out.exists() || pdfs_in(&out).is_empty(), "no print file with an RGB ad");
+    // The same ad is accepted where RGB is allowed.
+    let (x4, _) = run("build", &dir, &["--standard", "pdf-x-4"]);
+    assert_eq!(x4.status.code(), Some(0), "{}", stderr(&x4));
+}
+
+#[test]
+fn an_ad_placeholder_is_marked_with_its_size_and_refused_by_strict() {
+    let dir = ad_issue("placeholder", "placeholder");
+    let (output, _) = run("build", &dir, &["--standard", "none"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stderr(&output).contains("warning[ad-placeholder]"), "{}", stderr(&output));
+    if let Some(text) = pdftotext(&pdfs_in(&dir.join("out"))[0]) {
+        assert!(text.contains("Publicité · 3 col. ×"), "{text}");
+    }
+    let (strict, _) = run("build", &dir, &["--strict"]);
+    assert_eq!(strict.status.code(), Some(1));
+}

@@ -18,7 +18,7 @@ use super::{
 };
 use crate::diag::Diagnostic;
 use crate::geom::{Rect, to_mm};
-use crate::model::{FrameContent, InlineRun, IssueConfig, PagePlan, PlannedFrame};
+use crate::model::{AdFile, FrameContent, InlineRun, IssueConfig, PagePlan, PlannedFrame};
 use crate::text::TextEngine;
 
 /// Weight of the rule that opens a frame lower on the page, points: as between articles.
@@ -130,7 +130,7 @@ impl MakeUp<'_> {
             FrameContent::Briefs { label, articles } => {
                 self.briefs(page, planned, &frame, label.as_deref(), articles);
             }
-            FrameContent::Ad { file } => self.ad(page, planned, &frame, file.as_deref()),
+            FrameContent::Ad { file } => self.ad(page, planned, &frame, file.as_ref()),
         }
     }
 
@@ -302,38 +302,51 @@ impl MakeUp<'_> {
         }
     }
 
-    /// An ad: a placeholder box marked with its size (refused by `--strict` through its
-    /// warning).
+    /// An ad: the file scaled to fit the frame whole and centred in it (an ad is never
+    /// cropped), or a placeholder box marked with its size, which `--strict` refuses
+    /// through its warning.
     fn ad(
         &mut self,
         page: &mut Page,
         planned: &PlannedFrame,
         frame: &Frame,
-        file: Option<&std::path::Path>,
+        file: Option<&AdFile>,
     ) {
         let config = self.layout.config;
         let grid = &self.layout.grid;
-        let rect = Rect::new(
-            frame.left(grid),
-            frame.top,
-            frame.right(grid) - frame.left(grid),
-            frame.bottom - frame.top,
-        );
-        let size = format!("{} col. × {:.0} mm", planned.columns, to_mm(rect.height));
-        if file.is_none() {
-            self.warnings.push(
-                Diagnostic::warning(
-                    "ad-placeholder",
-                    format!(
-                        "frame {} on page {} is an ad placeholder ({size}): no ad file yet",
-                        planned.name, page.number
-                    ),
-                )
-                .in_file(std::path::Path::new("issue.yaml"))
-                .at(planned.line, 1)
-                .field("pages.frames.ad"),
+        let (left, right) = (frame.left(grid), frame.right(grid));
+        let rect = Rect::new(left, frame.top, right - left, frame.bottom - frame.top);
+        if let Some(file) = file {
+            let scale = (rect.width / file.size.0).min(rect.height / file.size.1);
+            let (width, height) = (file.size.0 * scale, file.size.1 * scale);
+            let placement = Rect::new(
+                rect.x + (rect.width - width) / 2.0,
+                rect.y + (rect.height - height) / 2.0,
+                width,
+                height,
             );
+            page.items.push(Item::Image {
+                frame: placement,
+                clip: placement,
+                placement,
+                path: file.path.clone(),
+                pixels: (file.size.0.round() as u32, file.size.1.round() as u32),
+            });
+            return;
         }
+        let size = format!("{} col. × {:.0} mm", planned.columns, to_mm(rect.height));
+        self.warnings.push(
+            Diagnostic::warning(
+                "ad-placeholder",
+                format!(
+                    "frame {} on page {} is an ad placeholder ({size}): no ad file yet",
+                    planned.name, page.number
+                ),
+            )
+            .in_file(std::path::Path::new("issue.yaml"))
+            .at(planned.line, 1)
+            .field("pages.frames.ad"),
+        );
         page.items.push(Item::Rect {
             rect,
             fill: None,

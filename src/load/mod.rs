@@ -15,6 +15,7 @@
 //!
 //! The input format is documented for users in `docs/input-format.md`.
 
+mod ad;
 pub mod article;
 pub mod defaults;
 pub mod issue;
@@ -28,6 +29,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+pub use ad::{first_page, page_box};
 pub use article::{ARTICLE_FIELDS, PHOTO_FIELDS};
 pub use defaults::default_config;
 pub use issue::{ISSUE_FIELDS, PAGE_FORMATS, STYLE_FIELDS};

@@ -69,8 +69,20 @@ pub enum FrameContent {
     /// An advertisement filling the frame.
     Ad {
         /// The ad as delivered (PDF page, JPEG or PNG); `None` for a placeholder box.
-        file: Option<PathBuf>,
+        file: Option<AdFile>,
     },
+}
+
+/// An ad file, checked readable at load.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdFile {
+    /// The file.
+    pub path: PathBuf,
+    /// Its size: pixels of a JPEG or PNG, points of a PDF page's trim (or crop or media)
+    /// box. The ad is scaled to fit its frame whole, never cropped.
+    pub size: (f32, f32),
+    /// Whether it is a PDF page (embedded as a form XObject) rather than an image.
+    pub pdf: bool,
 }
 
 /// The head class of a story: its headline size and head layout, in the page's hierarchy.

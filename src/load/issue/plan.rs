@@ -10,7 +10,9 @@ use serde_saphyr::Spanned;
 use super::{ArticleRef, Resolver, text};
 use crate::geom::mm;
 use crate::load::yaml::Text;
-use crate::model::{FitStepKind, FrameContent, HeadClass, IssueConfig, PlannedFrame, PlannedPage};
+use crate::model::{
+    AdFile, FitStepKind, FrameContent, HeadClass, IssueConfig, PlannedFrame, PlannedPage,
+};
 
 /// Keys of one page of `pages`, for documentation.
 pub const PAGE_PLAN_FIELDS: &[&str] = &["section", "frames"];
@@ -299,14 +301,15 @@ impl Resolver<'_> {
         }
         let at = raw.ad.as_ref()?;
         let written = at.value.0.trim();
-        let file = match written {
-            "placeholder" | "none" | "" => None,
-            path => Some(self.root.join(path)),
-        };
-        if let Some(path) = &file {
-            let known = ["pdf", "jpg", "jpeg", "png"];
-            let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase());
-            if !ext.as_deref().is_some_and(|e| known.contains(&e)) {
+        if matches!(written, "placeholder" | "none" | "") {
+            return Some(FrameContent::Ad { file: None });
+        }
+        let path = self.root.join(written);
+        let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase());
+        let pdf = match ext.as_deref() {
+            Some("pdf") => true,
+            Some("jpg" | "jpeg" | "png") => false,
+            _ => {
                 let d = self.error(
                     "invalid-value",
                     format!("frame {name}: an ad is a PDF, JPEG or PNG file, not `{written}`"),
@@ -316,20 +319,26 @@ impl Resolver<'_> {
                 d.hint = Some(String::from("ad: ads/garage.pdf, or ad: placeholder"));
                 return None;
             }
-            if !path.is_file() {
+        };
+        let size = match std::fs::read(&path) {
+            Err(e) => Err(format!("cannot be read ({e}; looked for {})", path.display())),
+            Ok(bytes) if pdf => super::super::ad::pdf_page_size(&bytes),
+            Ok(bytes) => crate::load::photo::inspect_photo(&bytes, u64::from(u32::MAX))
+                .map(|f| (f.width_px as f32, f.height_px as f32))
+                .map_err(|f| f.message),
+        };
+        match size {
+            Ok(size) => Some(FrameContent::Ad { file: Some(AdFile { path, size, pdf }) }),
+            Err(why) => {
                 self.error(
-                    "io",
-                    format!(
-                        "frame {name}: ad `{written}` not found (looked for {})",
-                        path.display()
-                    ),
+                    "bad-ad",
+                    format!("frame {name}: ad `{written}` {why}"),
                     "pages.frames.ad",
                     at,
                 );
-                return None;
+                None
             }
         }
-        Some(FrameContent::Ad { file })
     }
 
     /// The index of a story file in the plan's list, adding it on first mention.
