@@ -128,6 +128,7 @@ fn options(dir: &Path) -> Options {
         allow_outside: false,
         write: true,
         progress: false,
+        proof: false,
     }
 }
 

@@ -373,3 +373,35 @@ fn an_ad_placeholder_is_marked_with_its_size_and_refused_by_strict() {
     let (strict, _) = run("build", &dir, &["--strict"]);
     assert_eq!(strict.status.code(), Some(1));
 }
+
+#[test]
+fn a_proof_draws_frame_names_and_overset_and_is_never_a_print_file() {
+    let plan = "copyfit: []
+pages:
+  - frames:
+      - name: une
+        columns: 1-2
+        depth: 20
+        story: articles/long.md
+      - columns: 3
+        depth: 20
+        story: articles/short.md
+";
+    let dir = planned_issue(
+        "proof",
+        plan,
+        &[("articles/long.md", story("Long", 8, 90)), ("articles/short.md", story("Court", 1, 30))],
+    );
+    let (output, _) = run("build", &dir, &["--proof", "--standard", "pdf-x-1a"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let pdfs = pdfs_in(&dir.join("out"));
+    assert_eq!(pdfs.len(), 1);
+    let name = pdfs[0].file_name().unwrap().to_string_lossy().into_owned();
+    assert!(name.ends_with("-proof.pdf"), "{name}");
+    let bytes = std::fs::read(&pdfs[0]).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(!text.contains("GTS_PDFX"), "a proof is not PDF/X, whatever --standard says");
+    let Some(text) = pdftotext(&pdfs[0]) else { return };
+    assert!(text.contains("une · +"), "the overset frame's name and lines over: {text}");
+    assert!(text.contains("p1/2 · -"), "the underset frame's: {text}");
+}

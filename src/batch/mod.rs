@@ -42,6 +42,8 @@ pub struct Options {
     pub write: bool,
     /// Show a progress bar on stderr (when it is a terminal).
     pub progress: bool,
+    /// Draw proof marks on planned pages, in a plain PDF named `…-proof.pdf`.
+    pub proof: bool,
 }
 
 /// The result of a run: the report and the process exit code (0 success, 1 content errors).
@@ -82,6 +84,7 @@ pub fn run(input: &Path, options: &Options) -> Outcome {
         marks: options.marks,
         strict: options.strict,
         split: options.split,
+        proof: options.proof,
         // A lone article's PDF is named after its file.
         issue_name: input
             .is_file()

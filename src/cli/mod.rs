@@ -66,6 +66,10 @@ struct BuildArgs {
     /// Cut the output into one PDF per page or per article.
     #[arg(long, value_enum, default_value_t = SplitArg::Issue)]
     split: SplitArg,
+    /// Draw the page plan's frame outlines, names and overset markers: a proof, written as
+    /// a plain PDF named `…-proof.pdf`, never a print file.
+    #[arg(long)]
+    proof: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -102,7 +106,7 @@ pub(crate) fn main() -> i32 {
         }
     };
     match cli.command {
-        Command::Build(args) => run(&args.common, Some((args.output, args.split))),
+        Command::Build(args) => run(&args.common, Some((args.output, args.split, args.proof))),
         Command::Check(args) => run(&args, None),
         Command::Init { folder } => match init::scaffold(&folder) {
             Ok(()) => {
@@ -121,7 +125,7 @@ pub(crate) fn main() -> i32 {
     }
 }
 
-fn run(args: &CommonArgs, build: Option<(Option<PathBuf>, SplitArg)>) -> i32 {
+fn run(args: &CommonArgs, build: Option<(Option<PathBuf>, SplitArg, bool)>) -> i32 {
     if !args.input.exists() {
         eprintln!(
             "error: {} does not exist (give an article .md file or an issue folder)",
@@ -133,7 +137,7 @@ fn run(args: &CommonArgs, build: Option<(Option<PathBuf>, SplitArg)>) -> i32 {
     if write {
         batch::output::install_interrupt_cleanup();
     }
-    let (output, split) = build.unwrap_or((None, SplitArg::Issue));
+    let (output, split, proof) = build.unwrap_or((None, SplitArg::Issue, false));
     let options = Options {
         output,
         split: match split {
@@ -155,6 +159,7 @@ fn run(args: &CommonArgs, build: Option<(Option<PathBuf>, SplitArg)>) -> i32 {
         allow_outside: args.allow_outside,
         write,
         progress: !args.quiet,
+        proof,
     };
     let outcome = batch::run(&args.input, &options);
     print_diagnostics(&outcome.report);

@@ -40,6 +40,72 @@ pub struct PlannedComposition {
     pub articles: Vec<Option<ArticlePlacement>>,
     /// Findings about the plan and the furniture (placeholders, the folio's text).
     pub warnings: Vec<Diagnostic>,
+    /// Every frame as placed, for proof marks.
+    pub frames: Vec<ProofFrame>,
+}
+
+/// A frame as placed, for the proof marks of [`proof_marks`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProofFrame {
+    /// Its page.
+    pub page: u32,
+    /// Its rectangle on the page.
+    pub rect: Rect,
+    /// Its name (`p1/2`).
+    pub name: String,
+    /// Lines over (positive) or under (negative) after fitting.
+    pub misfit: i32,
+}
+
+/// Colour of proof marks: process cyan, which no page element uses.
+const PROOF_COLOR: crate::color::Color = crate::color::Color::Cmyk(1.0, 0.0, 0.0, 0.0);
+/// Colour of the overset marker: process magenta, the proofreader's red.
+const OVERSET_COLOR: crate::color::Color = crate::color::Color::Cmyk(0.0, 1.0, 1.0, 0.0);
+/// Size of the proof labels, points.
+const PROOF_LABEL_SIZE: f32 = 7.0;
+
+/// Adds proof marks to `page`: each frame's outline and name, and where a story is overset,
+/// a heavy rule along the frame's foot with the lines left over. For proofs only: the
+/// labels may sit over the page's text, which the overlap check would refuse.
+pub fn proof_marks(
+    engine: &TextEngine,
+    config: &IssueConfig,
+    frames: &[ProofFrame],
+    page: &mut Page,
+) {
+    let layout = Layout::new(engine, config);
+    let mut setter =
+        Setter::new(engine, config, &layout.grid, config.lang, std::path::Path::new("issue.yaml"));
+    let mut style = config.styles.meta.clone();
+    style.size = PROOF_LABEL_SIZE;
+    style.leading = PROOF_LABEL_SIZE * 1.2;
+    for frame in frames.iter().filter(|f| f.page == page.number) {
+        page.items.push(Item::Rect {
+            rect: frame.rect,
+            fill: None,
+            stroke: Some((PROOF_COLOR, 0.5)),
+        });
+        let label = match frame.misfit {
+            0 => frame.name.clone(),
+            n if n > 0 => format!("{} · +{n}", frame.name),
+            n => format!("{} · {n}", frame.name),
+        };
+        let color = if frame.misfit > 0 { OVERSET_COLOR } else { PROOF_COLOR };
+        if let Some(line) = setter.set(&[InlineRun::plain(label)], &style, frame.rect.width).first()
+        {
+            let x = frame.rect.right() - line.width - 1.0;
+            page.items.extend(line_items(line, x, frame.rect.y + PROOF_LABEL_SIZE, color));
+        }
+        if frame.misfit > 0 {
+            let y = frame.rect.bottom();
+            page.items.push(Item::Rule {
+                from: (frame.rect.x, y),
+                to: (frame.rect.right(), y),
+                width: 2.0,
+                color: OVERSET_COLOR,
+            });
+        }
+    }
 }
 
 /// Makes up the pages of `plan`. `articles[i]` is the set article `i` of the issue, `None`
@@ -58,6 +124,7 @@ pub fn make_up(
         placements: vec![None; articles.len()],
         jumps: BTreeMap::new(),
         warnings: Vec::new(),
+        proof: Vec::new(),
     };
     let mut pages = Vec::new();
     for (index, planned) in plan.pages.iter().enumerate() {
@@ -71,7 +138,12 @@ pub fn make_up(
         bleed::run_into_bleed(&mut page, config.output.bleed);
         pages.push(page);
     }
-    PlannedComposition { pages, articles: made.placements, warnings: made.warnings }
+    PlannedComposition {
+        pages,
+        articles: made.placements,
+        warnings: made.warnings,
+        frames: made.proof,
+    }
 }
 
 /// The state of the make-up across pages.
@@ -83,6 +155,7 @@ struct MakeUp<'a> {
     /// Stories that jumped: where their body resumes, and the page they jumped from.
     jumps: BTreeMap<usize, (Cursor, u32)>,
     warnings: Vec<Diagnostic>,
+    proof: Vec<ProofFrame>,
 }
 
 impl MakeUp<'_> {
@@ -123,6 +196,20 @@ impl MakeUp<'_> {
     /// Fills one frame of `page`.
     fn frame(&mut self, page: &mut Page, planned: &PlannedFrame) {
         let frame = self.rect(page, planned);
+        let grid = &self.layout.grid;
+        let grid_top = self.layout.content_top(page.number);
+        let top = grid_top + planned.top as f32 * grid.baseline;
+        self.proof.push(ProofFrame {
+            page: page.number,
+            rect: Rect::new(
+                frame.left(grid),
+                top,
+                frame.right(grid) - frame.left(grid),
+                frame.bottom - top,
+            ),
+            name: planned.name.clone(),
+            misfit: 0,
+        });
         match &planned.content {
             FrameContent::Story { article, continues, .. } => {
                 self.story(page, planned, &frame, *article, *continues);
@@ -155,6 +242,14 @@ impl MakeUp<'_> {
         }
         placement.drawn.push((page.number, first..page.items.len()));
         placement.overset |= overset;
+        if let (Some(fit), Some(proof)) = (&fit, self.proof.last_mut()) {
+            // Briefs: the frame is off when any of them is; overset shows first.
+            proof.misfit = if fit.after > 0 || proof.misfit > 0 {
+                proof.misfit.max(0) + fit.after.max(0)
+            } else {
+                fit.after
+            };
+        }
         if let Some(fit) = fit {
             placement.underset = (-fit.after).max(0) as f32 * self.layout.grid.baseline;
             placement.fits.push(fit);

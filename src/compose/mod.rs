@@ -31,7 +31,7 @@ mod makeup;
 pub use article::{ArticleParts, BoilerplateBand, StoryShape, boilerplate_blocks, set_article};
 pub use copyfit::{FitStep, FrameFit};
 pub use frame::{ArticleStart, Frame, Headline, PlacedPart, article_fits, place_article};
-pub use makeup::{PlannedComposition, make_up};
+pub use makeup::{PlannedComposition, ProofFrame, make_up, proof_marks};
 
 use crate::diag::Diagnostic;
 use crate::geom::Rect;

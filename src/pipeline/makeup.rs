@@ -3,7 +3,9 @@
 //! after them; without a plan, today's sequential make-up of every article.
 
 use crate::compose::display::Page;
-use crate::compose::{self, ArticleParts, ArticlePlacement, BoilerplateBand, StoryShape};
+use crate::compose::{
+    self, ArticleParts, ArticlePlacement, BoilerplateBand, ProofFrame, StoryShape,
+};
 use crate::diag::Diagnostic;
 use crate::model::{FrameContent, HeadClass, IssueConfig, PagePlan};
 use crate::text::TextEngine;
@@ -38,6 +40,8 @@ pub(super) struct Composed {
     pub(super) pages: Vec<Page>,
     pub(super) placements: Vec<ArticlePlacement>,
     pub(super) warnings: Vec<Diagnostic>,
+    /// The planned frames, for proof marks.
+    pub(super) frames: Vec<ProofFrame>,
 }
 
 /// Composes the articles `ok` (index in the issue, set parts), of an issue of `total`
@@ -57,6 +61,7 @@ pub(super) fn compose_issue(
             pages: composition.pages,
             placements: composition.articles,
             warnings: composition.warnings,
+            frames: Vec::new(),
         };
     };
     let mut by_index: Vec<Option<&ArticleParts>> = vec![None; total];
@@ -68,6 +73,7 @@ pub(super) fn compose_issue(
     let mut pages = made.pages;
     let mut warnings = made.warnings;
     let mut placed = made.articles;
+    let frames = made.frames;
     // The articles the plan does not place follow on the next pages, with the band.
     let rest: Vec<&ArticleParts> =
         ok.iter().filter(|(i, _)| planned[*i].is_none()).map(|(_, a)| *a).collect();
@@ -92,5 +98,19 @@ pub(super) fn compose_issue(
             })
         })
         .collect();
-    Composed { pages, placements, warnings }
+    Composed { pages, placements, warnings, frames }
+}
+
+/// `pages` with the proof marks of `frames` (frame outlines, names, overset markers).
+pub(super) fn with_proof_marks(
+    engine: &TextEngine,
+    config: &IssueConfig,
+    frames: &[ProofFrame],
+    pages: &[Page],
+) -> Vec<Page> {
+    let mut marked = pages.to_vec();
+    for page in &mut marked {
+        compose::proof_marks(engine, config, frames, page);
+    }
+    marked
 }

@@ -53,6 +53,9 @@ pub struct Settings {
     pub split: Split,
     /// The file name of the issue PDF without its extension (`None`: publication and date).
     pub issue_name: Option<String>,
+    /// A proof: frame outlines, names and overset markers drawn on planned pages, in a
+    /// plain PDF (never PDF/X) whose file names end in `-proof`.
+    pub proof: bool,
 }
 
 impl Default for Settings {
@@ -63,6 +66,7 @@ impl Default for Settings {
             strict: false,
             split: Split::Issue,
             issue_name: None,
+            proof: false,
         }
     }
 }
@@ -133,6 +137,10 @@ pub fn typeset(issue: &Issue, settings: &Settings, on_article_set: &(dyn Fn() + 
     if let Some(marks) = settings.marks {
         config.output.marks = marks;
     }
+    if settings.proof {
+        // A proof is never a print file.
+        config.output.standard = Standard::None;
+    }
     let mut typeset = Typeset {
         config,
         issue_findings: issue.warnings.clone(),
@@ -192,6 +200,7 @@ pub fn typeset(issue: &Issue, settings: &Settings, on_article_set: &(dyn Fn() + 
         let mut pages = Vec::new();
         let mut placements = Vec::new();
         let mut furniture_warnings = Vec::new();
+        let mut frames = Vec::new();
         if !ok.is_empty() {
             let indexed: Vec<(usize, &ArticleParts)> = set
                 .iter()
@@ -211,6 +220,7 @@ pub fn typeset(issue: &Issue, settings: &Settings, on_article_set: &(dyn Fn() + 
             placements = composed.placements;
             pages = composed.pages;
             furniture_warnings = composed.warnings;
+            frames = composed.frames;
         }
         let mut placed = placements.into_iter();
         for outcome in outcomes.iter_mut().filter(|o| o.is_ok()) {
@@ -226,7 +236,14 @@ pub fn typeset(issue: &Issue, settings: &Settings, on_article_set: &(dyn Fn() + 
                 .filter_map(|o| o.placement.as_ref())
                 .map(|p| p.pages.first().copied().unwrap_or(1))
                 .collect();
-            plan_files(&engine, config, &ok, &starts, &boilerplate, &pages, settings)
+            let marked;
+            let printed = if settings.proof {
+                marked = makeup::with_proof_marks(&engine, config, &frames, &pages);
+                &marked
+            } else {
+                &pages
+            };
+            plan_files(&engine, config, &ok, &starts, &boilerplate, printed, settings)
         };
         let rendered: Vec<RenderedFile> = files
             .into_par_iter()
@@ -455,6 +472,11 @@ fn plan_files(
             files
         }
     };
+    if settings.proof {
+        for (name, _) in &mut files {
+            *name = format!("{}-proof.pdf", name.trim_end_matches(".pdf"));
+        }
+    }
     let mut names: Vec<String> = files.iter().map(|(name, _)| name.clone()).collect();
     let fallback = if settings.split == Split::Articles { "article" } else { "issue" };
     file_names::distinct_names(&mut names, fallback);
