@@ -225,6 +225,12 @@ impl Trial<'_> {
                 Flowable::Block(_) => None,
             })
             .collect();
+        // Each paragraph gives a line at most: an underset no step can fill is left as it
+        // is rather than set looser for nothing (an overset is cut down all the same, so
+        // there is less copy to cut).
+        if direction > 0 && candidates.len() < self.misfit.unsigned_abs() as usize {
+            return None;
+        }
         // Shortening: nearly empty last lines first; lengthening: nearly full ones first.
         candidates.sort_by(|a, b| {
             let order = a.1.total_cmp(&b.1);
