@@ -405,3 +405,15 @@ pages:
     assert!(text.contains("une · +"), "the overset frame's name and lines over: {text}");
     assert!(text.contains("p1/2 · -"), "the underset frame's: {text}");
 }
+
+#[test]
+fn a_jpeg_ad_is_placed_whole_in_its_frame() {
+    let dir = ad_issue("jpeg-ad", "ads/dunes.jpg");
+    std::fs::create_dir_all(dir.join("ads")).unwrap();
+    std::fs::copy(example_issue().join("photos/dune-rgb.jpg"), dir.join("ads/dunes.jpg")).unwrap();
+    let (output, report) = run("build", &dir, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let images = report["outputs"][0]["images"].as_array().unwrap();
+    assert_eq!(images.len(), 1, "the ad, as an image: {images:?}");
+    assert!(images[0]["file"].as_str().unwrap().ends_with("dunes.jpg"));
+}
