@@ -417,3 +417,23 @@ fn a_jpeg_ad_is_placed_whole_in_its_frame() {
     assert_eq!(images.len(), 1, "the ad, as an image: {images:?}");
     assert!(images[0]["file"].as_str().unwrap().ends_with("dunes.jpg"));
 }
+
+#[test]
+fn a_story_that_jumps_after_a_few_lines_is_warned_about() {
+    let plan = "pages:
+  - frames:
+      - columns: 1-3
+        depth: 12
+        story: articles/long.md
+        head: lead
+        continues: 2
+  - frames:
+      - columns: 1-3
+        depth: foot
+        story: articles/long.md
+";
+    let dir = planned_issue("short-jump", plan, &[("articles/long.md", story("Long", 8, 90))]);
+    let (output, _) = run("check", &dir, &[]);
+    let err = stderr(&output);
+    assert!(err.contains("warning[short-jump]") && err.contains("issue.yaml:15:"), "{err}");
+}

@@ -125,6 +125,9 @@ pub struct PlacedPart {
     /// When the article ended here: the empty line slots under its columns, down to the
     /// frame's bottom (its underset, in body lines).
     pub empty_lines: u32,
+    /// When it goes on elsewhere: the body lines of each column that takes text here (a
+    /// column under a photo reaching the foot takes none and is left out).
+    pub column_lines: Vec<u32>,
 }
 
 /// Places `parts` from `start` in `frame`. What does not fit is left for the next frame:
@@ -191,6 +194,7 @@ pub fn place_article(
             next: None,
             warnings,
             empty_lines,
+            column_lines: Vec::new(),
         };
     }
 
@@ -207,6 +211,13 @@ pub fn place_article(
     }
     let part = flow(body, cursor, &columns, frame.bottom);
     items.extend(part.items(body));
+    let column_lines = part
+        .column_ends(body, &columns)
+        .iter()
+        .zip(&columns)
+        .filter(|(_, c)| c.top + grid.baseline <= frame.bottom)
+        .map(|(end, c)| ((end - c.top + 0.01) / grid.baseline).floor().max(0.0) as u32)
+        .collect();
     let mut bottom = part.bottom.max(lead_bottom);
     // The corner block takes the very foot; the jump line goes just above it.
     let mut foot = frame.bottom;
@@ -228,6 +239,7 @@ pub fn place_article(
         next: Some(ArticleStart::Continued(part.next)),
         warnings,
         empty_lines: 0,
+        column_lines,
     }
 }
 

@@ -27,6 +27,10 @@ const FRAME_RULE_WIDTH: f32 = 1.0;
 /// Weight of an ad placeholder's outline, points.
 const PLACEHOLDER_STROKE: f32 = 0.5;
 
+/// Fewest lines a column of a story's first part should hold before the story jumps:
+/// fewer, and the jump reads as a mistake (the trade's rule of about six).
+const MIN_JUMP_LINES: u32 = 6;
+
 /// Lines of air between two briefs.
 const BRIEF_GAP_LINES: f32 = 1.0;
 
@@ -297,6 +301,22 @@ impl MakeUp<'_> {
             let lines = match part.next {
                 Some(ArticleStart::Continued(cursor)) => {
                     self.jumps.insert(article, (cursor, page.number));
+                    let shortest = part.column_lines.iter().copied().min().unwrap_or(0);
+                    if shortest < MIN_JUMP_LINES {
+                        self.warnings.push(
+                            Diagnostic::warning(
+                                "short-jump",
+                                format!(
+                                    "the story of frame {} jumps after only {shortest} lines in a column (at least {MIN_JUMP_LINES} read well)",
+                                    planned.name
+                                ),
+                            )
+                            .in_file(std::path::Path::new("issue.yaml"))
+                            .at(planned.line, 1)
+                            .field("pages.frames.continues")
+                            .hint("make the first frame deeper, or its head smaller"),
+                        );
+                    }
                     0
                 }
                 _ => misfit(parts, &part, baseline),
@@ -476,6 +496,7 @@ fn remaining(parts: &ArticleParts, cursor: Cursor, baseline: f32) -> i32 {
         next: Some(ArticleStart::Continued(cursor)),
         warnings: Vec::new(),
         empty_lines: 0,
+        column_lines: Vec::new(),
     };
     misfit(parts, &part, baseline)
 }
