@@ -225,10 +225,10 @@ impl Trial<'_> {
                 Flowable::Block(_) => None,
             })
             .collect();
-        // Each paragraph gives a line at most: an underset no step can fill is left as it
-        // is rather than set looser for nothing (an overset is cut down all the same, so
-        // there is less copy to cut).
-        if direction > 0 && candidates.len() < self.misfit.unsigned_abs() as usize {
+        // Each paragraph gives a line at most: a misfit the paragraphs cannot absorb is left
+        // to the next steps and the copy desk, rather than the text set looser or tighter
+        // for nothing (and every paragraph set again at a cost).
+        if candidates.len() < self.misfit.unsigned_abs() as usize {
             return None;
         }
         // Shortening: nearly empty last lines first; lengthening: nearly full ones first.
