@@ -437,3 +437,36 @@ fn a_story_that_jumps_after_a_few_lines_is_warned_about() {
     let err = stderr(&output);
     assert!(err.contains("warning[short-jump]") && err.contains("issue.yaml:15:"), "{err}");
 }
+
+#[test]
+fn a_story_in_two_frames_must_jump_forward_to_a_page_that_names_it() {
+    let plan = "pages:
+  - frames:
+      - columns: 1-3
+        depth: 20
+        story: articles/a.md
+      - columns: 1-3
+        top: 20
+        depth: 10
+        story: articles/a.md
+        continues: 1
+  - frames:
+      - columns: 1-3
+        depth: 10
+        story: articles/b.md
+        continues: 2
+";
+    let dir = planned_issue(
+        "bad-jumps",
+        plan,
+        &[("articles/a.md", story("A", 2, 40)), ("articles/b.md", story("B", 2, 40))],
+    );
+    let (output, _) = run("check", &dir, &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(
+        err.contains("is already on page 1 (issue.yaml:15): give that frame `continues: 1`"),
+        "{err}"
+    );
+    assert!(err.contains("`continues: 2` must name a later page of the plan"), "{err}");
+}

@@ -365,3 +365,49 @@ fn resize_photo(lead: &BlockPiece, delta: f32, focus: (f32, f32)) -> Option<Bloc
     }
     Some(BlockPiece { height: lead.height + delta, items, space_before: lead.space_before })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::color::Color;
+    use crate::geom::Rect;
+
+    /// A lead block: a 300 x 200 pt photo and a rule under it (standing for its caption).
+    fn lead() -> BlockPiece {
+        let frame = Rect::new(0.0, 0.0, 300.0, 200.0);
+        BlockPiece {
+            height: 230.0,
+            items: vec![
+                Item::Image {
+                    frame,
+                    clip: frame,
+                    placement: frame,
+                    path: "photo.jpg".into(),
+                    pixels: (1500, 1000),
+                },
+                Item::Rule {
+                    from: (0.0, 205.0),
+                    to: (300.0, 205.0),
+                    width: 1.0,
+                    color: Color::BLACK,
+                },
+            ],
+            space_before: 0.0,
+        }
+    }
+
+    #[test]
+    fn a_photo_changes_depth_within_its_crop_limits_and_its_caption_follows() {
+        let shallower = resize_photo(&lead(), -22.0, (0.5, 0.5)).expect("within 16:9");
+        assert_eq!(shallower.height, 208.0);
+        let Item::Image { frame, clip, placement, .. } = &shallower.items[0] else { panic!() };
+        assert_eq!((frame.height, clip.height), (178.0, 178.0));
+        assert!(placement.y <= 0.0 && placement.bottom() >= 178.0, "still covers: {placement:?}");
+        let Item::Rule { from, .. } = &shallower.items[1] else { panic!() };
+        assert_eq!(from.1, 183.0, "the caption moves up with the photo's foot");
+        // Past 16:9 (169 pt deep) or past square (300 pt), the crop would lose the picture.
+        assert!(resize_photo(&lead(), -40.0, (0.5, 0.5)).is_none());
+        assert!(resize_photo(&lead(), 101.0, (0.5, 0.5)).is_none());
+        assert!(resize_photo(&lead(), 100.0, (0.5, 0.5)).is_some());
+    }
+}

@@ -32,7 +32,7 @@ use crate::diag::{Diagnostic, closest};
 use crate::model::{Boilerplate, IssueConfig, Lang};
 pub(super) use page::COLUMNS;
 pub use page::PAGE_FORMATS;
-pub use plan::{FRAME_FIELDS, PAGE_PLAN_FIELDS, ResolvedPlan};
+pub use plan::ResolvedPlan;
 use schema::RawIssue;
 pub use schema::{ISSUE_FIELDS, STYLE_FIELDS};
 

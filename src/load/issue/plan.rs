@@ -14,13 +14,6 @@ use crate::model::{
     AdFile, FitStepKind, FrameContent, HeadClass, IssueConfig, PlannedFrame, PlannedPage,
 };
 
-/// Keys of one page of `pages`, for documentation.
-pub const PAGE_PLAN_FIELDS: &[&str] = &["section", "frames"];
-
-/// Keys of one frame, for documentation.
-pub const FRAME_FIELDS: &[&str] =
-    &["name", "columns", "top", "depth", "story", "head", "continues", "briefs", "label", "ad"];
-
 /// How far (points) a length in mm may miss a line of the grid and still count as on it:
 /// mm values are rounded by whoever wrote them.
 const GRID_SLACK: f32 = 0.5;
