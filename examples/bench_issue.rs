@@ -134,6 +134,7 @@ fn options(dir: &Path) -> Options {
         allow_outside: false,
         write: true,
         progress: false,
+        proof: false,
     }
 }
 

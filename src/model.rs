@@ -5,6 +5,9 @@
 
 use std::path::PathBuf;
 
+mod plan;
+pub use plan::{AdFile, FitStepKind, FrameContent, HeadClass, PagePlan, PlannedFrame, PlannedPage};
+
 use crate::color::Color;
 pub use crate::color::Intent;
 pub use crate::color::profile::BundledCondition;
@@ -112,6 +115,8 @@ pub struct Issue {
     pub articles: Vec<ArticleEntry>,
     /// Warnings about `issue.yaml` itself.
     pub warnings: Vec<Diagnostic>,
+    /// The page plan of `issue.yaml`'s `pages:`; `None` for today's sequential make-up.
+    pub plan: Option<PagePlan>,
 }
 
 /// One article slot in the issue: loaded, or failed with its errors (and any warnings).

@@ -21,6 +21,7 @@ use crate::model::{Issue, Marks, Standard};
 pub use crate::pipeline::Split;
 use crate::pipeline::{self, ArticleOutcome, RenderedFile, Settings};
 use report::{ArticleReport, OutputReport, PhotoReport, QrReport, Report, Summary};
+use report::{CopyfitReport, CopyfitStep};
 
 /// What to do, as chosen on the command line.
 #[derive(Debug, Clone)]
@@ -41,6 +42,8 @@ pub struct Options {
     pub write: bool,
     /// Show a progress bar on stderr (when it is a terminal).
     pub progress: bool,
+    /// Draw proof marks on planned pages, in a plain PDF named `…-proof.pdf`.
+    pub proof: bool,
 }
 
 /// The result of a run: the report and the process exit code (0 success, 1 content errors).
@@ -82,6 +85,7 @@ pub fn run(input: &Path, options: &Options) -> Outcome {
         marks: options.marks,
         strict: options.strict,
         split: options.split,
+        proof: options.proof,
         // A lone article's PDF is named after its file.
         issue_name: input
             .is_file()
@@ -192,6 +196,30 @@ fn article_report(outcome: &ArticleOutcome) -> ArticleReport {
             module_mm: round2(q.module_mm),
             verified: true,
         }),
+        copyfit: placement
+            .map(|p| {
+                p.fits
+                    .iter()
+                    .map(|f| CopyfitReport {
+                        frame: f.frame.clone(),
+                        page: f.page,
+                        lines_before: f.before,
+                        lines_after: f.after,
+                        steps: f
+                            .steps
+                            .iter()
+                            .map(|s| CopyfitStep {
+                                step: s.kind.name(),
+                                detail: s.detail.clone(),
+                                lines: s.lines,
+                            })
+                            .collect(),
+                        chars: f.chars,
+                        words: f.words,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
     }
 }
 

@@ -65,6 +65,38 @@ pub struct ArticleReport {
     pub photos: Vec<PhotoReport>,
     /// The QR code, if any.
     pub qr: Option<QrReport>,
+    /// The copyfit of each planned frame it went in (empty without a page plan).
+    pub copyfit: Vec<CopyfitReport>,
+}
+
+/// The copyfit of a story in one frame of the page plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct CopyfitReport {
+    /// The frame's name (`p3/2`).
+    pub frame: String,
+    /// Its page.
+    pub page: u32,
+    /// Lines over (positive) or under (negative) before fitting.
+    pub lines_before: i32,
+    /// The same after fitting (0: the frame is filled).
+    pub lines_after: i32,
+    /// The steps of the cascade used, in order.
+    pub steps: Vec<CopyfitStep>,
+    /// Characters to cut (overset) or add (underset) after fitting.
+    pub chars: u32,
+    /// Words to cut or add.
+    pub words: u32,
+}
+
+/// One step of the copyfit cascade, as used.
+#[derive(Debug, Clone, Serialize)]
+pub struct CopyfitStep {
+    /// `looseness`, `tracking`, `photo` or `headline`.
+    pub step: &'static str,
+    /// What it did.
+    pub detail: String,
+    /// Lines it gained (positive: the story got shorter).
+    pub lines: i32,
 }
 
 /// A placed photo.

@@ -73,6 +73,7 @@ pub fn findings(
             }
         }
     }
+    found.diagnostics.extend(placement.fits.iter().filter_map(|fit| copyfit_finding(article, fit)));
     if placement.overset {
         found.diagnostics.push(
             Diagnostic::warning(
@@ -86,6 +87,28 @@ pub fn findings(
         );
     }
     found
+}
+
+/// What copyfit could not absorb in a planned frame: the lines over or under and the
+/// amount of copy to cut or add, for the copy desk.
+fn copyfit_finding(article: &Article, fit: &crate::compose::FrameFit) -> Option<Diagnostic> {
+    let lines = fit.after.unsigned_abs();
+    let s = if lines == 1 { "" } else { "s" };
+    let amount = format!("about {} characters, {} words", fit.chars, fit.words);
+    let (kind, message, hint) = match fit.after {
+        0 => return None,
+        over if over > 0 => (
+            "copyfit-overset",
+            format!("overset by {lines} line{s} ({amount}) in frame {}", fit.frame),
+            "cut the copy, or give the story a deeper frame",
+        ),
+        _ => (
+            "copyfit-underset",
+            format!("underset by {lines} line{s} ({amount} to add) in frame {}", fit.frame),
+            "add copy, or give the story a shallower frame",
+        ),
+    };
+    Some(Diagnostic::warning(kind, message).in_file(&article.path).hint(hint))
 }
 
 /// The overlaps among `overlaps` that `placement`'s article drew, as errors located in

@@ -66,6 +66,10 @@ struct BuildArgs {
     /// Cut the output into one PDF per page or per article.
     #[arg(long, value_enum, default_value_t = SplitArg::Issue)]
     split: SplitArg,
+    /// Draw the page plan's frame outlines, names and overset markers: a proof, written as
+    /// a plain PDF named `…-proof.pdf`, never a print file.
+    #[arg(long)]
+    proof: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -102,7 +106,7 @@ pub(crate) fn main() -> i32 {
         }
     };
     match cli.command {
-        Command::Build(args) => run(&args.common, Some((args.output, args.split))),
+        Command::Build(args) => run(&args.common, Some((args.output, args.split, args.proof))),
         Command::Check(args) => run(&args, None),
         Command::Init { folder } => match init::scaffold(&folder) {
             Ok(()) => {
@@ -121,7 +125,7 @@ pub(crate) fn main() -> i32 {
     }
 }
 
-fn run(args: &CommonArgs, build: Option<(Option<PathBuf>, SplitArg)>) -> i32 {
+fn run(args: &CommonArgs, build: Option<(Option<PathBuf>, SplitArg, bool)>) -> i32 {
     if !args.input.exists() {
         eprintln!(
             "error: {} does not exist (give an article .md file or an issue folder)",
@@ -133,7 +137,7 @@ fn run(args: &CommonArgs, build: Option<(Option<PathBuf>, SplitArg)>) -> i32 {
     if write {
         batch::output::install_interrupt_cleanup();
     }
-    let (output, split) = build.unwrap_or((None, SplitArg::Issue));
+    let (output, split, proof) = build.unwrap_or((None, SplitArg::Issue, false));
     let options = Options {
         output,
         split: match split {
@@ -155,6 +159,7 @@ fn run(args: &CommonArgs, build: Option<(Option<PathBuf>, SplitArg)>) -> i32 {
         allow_outside: args.allow_outside,
         write,
         progress: !args.quiet,
+        proof,
     };
     let outcome = batch::run(&args.input, &options);
     print_diagnostics(&outcome.report);
@@ -191,6 +196,9 @@ fn print_summary(report: &batch::report::Report) {
             }
         }
     }
+    if report.command == "check" {
+        print_copyfit(&mut err, report);
+    }
     let warnings: Vec<String> = s.warnings.iter().map(|(k, n)| format!("{k} {n}")).collect();
     let _ = writeln!(
         err,
@@ -205,6 +213,41 @@ fn print_summary(report: &batch::report::Report) {
     );
     for o in &report.outputs {
         let _ = writeln!(err, "  {} ({} page(s), {:?})", o.path, o.pages, o.status);
+    }
+}
+
+/// The copy desk's table: each planned story's frames, lines over (+) or under (-) before
+/// and after fitting, the copy to cut or add, and the fitting steps used.
+fn print_copyfit(out: &mut impl Write, report: &batch::report::Report) {
+    let rows: Vec<_> =
+        report.articles.iter().flat_map(|a| a.copyfit.iter().map(move |f| (a, f))).collect();
+    if rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "copyfit (lines: + over, - under):");
+    let _ = writeln!(
+        out,
+        "  {:<32} {:<8} {:>6} {:>6} {:>16}  steps",
+        "story", "frame", "before", "after", "to cut / add"
+    );
+    for (article, fit) in rows {
+        let story = Path::new(&article.file)
+            .file_name()
+            .map_or_else(|| article.file.clone(), |n| n.to_string_lossy().into_owned());
+        let amount = match fit.lines_after {
+            0 => String::from("-"),
+            n if n > 0 => format!("cut {} ch", fit.chars),
+            _ => format!("add {} ch", fit.chars),
+        };
+        let steps: Vec<String> = fit.steps.iter().map(|s| s.detail.clone()).collect();
+        let _ = writeln!(
+            out,
+            "  {story:<32} {:<8} {:>+6} {:>+6} {amount:>16}  {}",
+            fit.frame,
+            fit.lines_before,
+            fit.lines_after,
+            if steps.is_empty() { String::from("-") } else { steps.join("; ") }
+        );
     }
 }
 

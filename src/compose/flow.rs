@@ -7,9 +7,12 @@
 //! keeps the lowest edge at which everything still fits, so the last page's columns end
 //! level.
 
+use std::sync::Arc;
+
 use crate::color::Color;
 use crate::compose::display::Item;
-use crate::text::Line;
+use crate::model::InlineRun;
+use crate::text::{Line, ParagraphStyle};
 
 /// Lines kept together at the foot of a column (orphans) and at the head of the next
 /// (widows): the newspaper rule is two.
@@ -44,6 +47,20 @@ pub struct LinesPiece {
     /// Extra items drawn beside the first line (a list bullet), relative to the line's
     /// baseline origin at the column's left edge.
     pub first_line_extras: Vec<Item>,
+    /// What a body paragraph of a planned story was set from, so copyfitting can set it
+    /// again (shared: copies of the parts for fitting trials do not copy the text).
+    pub source: Option<Arc<ParagraphSource>>,
+}
+
+/// A paragraph as the text stage set it: its text, style and measure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParagraphSource {
+    /// The text.
+    pub runs: Vec<InlineRun>,
+    /// The style it was set in (looseness 0, no tracking).
+    pub style: ParagraphStyle,
+    /// The measure, points.
+    pub width: f32,
 }
 
 /// An unbreakable box drawn from its own items.
@@ -124,6 +141,26 @@ impl Flowed {
     /// Whether every piece was placed.
     pub fn complete(&self, pieces: &[Flowable]) -> bool {
         self.next.piece >= pieces.len()
+    }
+
+    /// Where each of `columns` ends: the foot of the last thing placed in it, or its top
+    /// when the flow left it empty.
+    pub fn column_ends(&self, pieces: &[Flowable], columns: &[ColumnSlot]) -> Vec<f32> {
+        columns
+            .iter()
+            .map(|column| {
+                self.placements
+                    .iter()
+                    .filter(|p| p.x == column.x)
+                    .map(|p| {
+                        p.y + match &pieces[p.piece] {
+                            Flowable::Lines(l) => (p.lines.1 - p.lines.0) as f32 * l.leading,
+                            Flowable::Block(b) => b.height,
+                        }
+                    })
+                    .fold(column.top, f32::max)
+            })
+            .collect()
     }
 
     /// The display items of the placements.
@@ -343,6 +380,7 @@ mod tests {
             keep_with_next: false,
             indent: 0.0,
             first_line_extras: Vec::new(),
+            source: None,
         })
     }
 

@@ -126,6 +126,12 @@ pub struct PlacedPart {
     pub next: Option<ArticleStart>,
     /// Warnings from text set while placing (the jump line), about `issue.yaml`.
     pub warnings: Vec<Diagnostic>,
+    /// When the article ended here: the empty line slots under its columns, down to the
+    /// frame's bottom (its underset, in body lines).
+    pub empty_lines: u32,
+    /// When it goes on elsewhere: the body lines of each column that takes text here (a
+    /// column under a photo reaching the foot takes none and is left out).
+    pub column_lines: Vec<u32>,
 }
 
 /// Places `parts` from `start` in `frame`. What does not fit is left for the next frame:
@@ -176,7 +182,24 @@ pub fn place_article(
             items.extend(block.items.iter().map(|i| offset(i, corner_x, block_top)));
             bottom = bottom.max(block_top + block.height);
         }
-        return PlacedPart { items, bottom, overset: done.overfull, next: None, warnings };
+        let empty_lines = done
+            .column_ends(body, &columns)
+            .iter()
+            .zip(&columns)
+            .map(|(end, c)| {
+                // Float slack: a column ending on the bottom baseline has no empty slot.
+                ((frame.bottom - c.reserve - end + 0.01) / grid.baseline).floor().max(0.0) as u32
+            })
+            .sum();
+        return PlacedPart {
+            items,
+            bottom,
+            overset: done.overfull,
+            next: None,
+            warnings,
+            empty_lines,
+            column_lines: Vec::new(),
+        };
     }
 
     // The article goes on elsewhere: say where, at the foot of the last column.
@@ -192,6 +215,13 @@ pub fn place_article(
     }
     let part = flow(body, cursor, &columns, frame.bottom);
     items.extend(part.items(body));
+    let column_lines = part
+        .column_ends(body, &columns)
+        .iter()
+        .zip(&columns)
+        .filter(|(_, c)| c.top + grid.baseline <= frame.bottom)
+        .map(|(end, c)| ((end - c.top + 0.01) / grid.baseline).floor().max(0.0) as u32)
+        .collect();
     let mut bottom = part.bottom.max(lead_bottom);
     // The corner block takes the very foot; the jump line goes just above it.
     let mut foot = frame.bottom;
@@ -212,6 +242,8 @@ pub fn place_article(
         overset: part.overfull,
         next: Some(ArticleStart::Continued(part.next)),
         warnings,
+        empty_lines: 0,
+        column_lines,
     }
 }
 

@@ -1,7 +1,7 @@
 //! Page furniture: the masthead on page 1, the folio line on the others, and the band of
 //! boilerplate blocks across the foot of a page.
 
-use super::article::{self, Setter, snap_up};
+use super::article::{self, Setter};
 use super::display::{Item, Page};
 use super::flow::{BlockPiece, line_items, offset};
 use super::{Grid, Layout, labels};
@@ -19,18 +19,19 @@ const BASELINE_ABOVE_RULE: f32 = 3.0;
 /// Height of the band at the top of page `number`: the masthead on page 1, the folio
 /// elsewhere, each with a line of air, on the baseline grid.
 pub(super) fn band_height(layout: &Layout<'_>, number: u32) -> f32 {
-    let (styles, grid) = (&layout.config.styles, &layout.grid);
-    if number == 1 {
-        snap_up(styles.masthead.leading + grid.baseline, grid.baseline)
-    } else {
-        snap_up(styles.folio.leading + grid.baseline, grid.baseline)
-    }
+    layout.config.furniture_band(number)
 }
 
 /// A new page with its furniture: the publication on the left (as the masthead on page 1,
 /// in the folio style elsewhere), the issue's number, date and the page number on the right,
-/// on one baseline just above a rule. The findings of setting them go to `warnings`.
-pub(super) fn new_page(layout: &Layout<'_>, number: u32, warnings: &mut Vec<Diagnostic>) -> Page {
+/// on one baseline just above a rule, and the page's `section` (planned pages) centred
+/// between them. The findings of setting them go to `warnings`.
+pub(super) fn new_page(
+    layout: &Layout<'_>,
+    number: u32,
+    section: Option<&str>,
+    warnings: &mut Vec<Diagnostic>,
+) -> Page {
     let (config, grid) = (layout.config, &layout.grid);
     let mut setter =
         Setter::new(layout.engine, config, grid, config.lang, std::path::Path::new("issue.yaml"));
@@ -74,6 +75,16 @@ pub(super) fn new_page(layout: &Layout<'_>, number: u32, warnings: &mut Vec<Diag
     }
     if let Some(line) = right_lines.first() {
         items.extend(line_items(line, grid.area.right() - line.width, baseline, folio.color));
+    }
+    if let Some(section) = section {
+        let mut style = folio.clone();
+        style.emphasis.bold = true;
+        let lines = setter.set(&[InlineRun::plain(section)], &style, wide / 3.0);
+        warnings.extend(setter.take_issue_warnings(Some("pages.section")));
+        if let Some(line) = lines.first() {
+            let x = grid.area.x + (wide - line.width) / 2.0;
+            items.extend(line_items(line, x, baseline, style.color));
+        }
     }
     Page { width: grid.trim.0, height: grid.trim.1, number, items }
 }

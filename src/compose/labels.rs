@@ -161,6 +161,45 @@ fn builtin(lang: Lang) -> ResolvedLabels {
     }
 }
 
+/// "Suite de la page {page}": the jump head over the continuation of a story, in `lang`.
+pub fn continued_from(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "Suite de la page {page}",
+        Lang::De => "Fortsetzung von Seite {page}",
+        Lang::Es => "Viene de la página {page}",
+        Lang::It => "Segue da pagina {page}",
+        Lang::Pt => "Continuação da página {page}",
+        Lang::Nl => "Vervolg van pagina {page}",
+        Lang::EnGb | Lang::EnUs => "Continued from page {page}",
+    }
+}
+
+/// "En bref": the label over a frame of briefs, in `lang`.
+pub fn briefs(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "En bref",
+        Lang::De => "Kurz notiert",
+        Lang::Es => "En breve",
+        Lang::It => "In breve",
+        Lang::Pt => "Em resumo",
+        Lang::Nl => "In het kort",
+        Lang::EnGb | Lang::EnUs => "In brief",
+    }
+}
+
+/// "Publicité": the word on an ad placeholder, in `lang`.
+pub fn advertisement(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "Publicité",
+        Lang::De => "Anzeige",
+        Lang::Es => "Publicidad",
+        Lang::It => "Pubblicità",
+        Lang::Pt => "Publicidade",
+        Lang::Nl => "Advertentie",
+        Lang::EnGb | Lang::EnUs => "Advertisement",
+    }
+}
+
 /// Labels for `lang`, with the overrides of `issue.yaml` applied.
 pub fn labels(config: &IssueConfig, lang: Lang) -> ResolvedLabels {
     let mut resolved = builtin(lang);

@@ -16,19 +16,24 @@
 //! Files: `article/` (setting the parts), `frame.rs` (frames and placement), `flow.rs`
 //! (the column flow), `furniture.rs` (masthead, folio, boilerplate band), `bleed.rs`,
 //! `labels.rs` (words and dates in the issue's languages), `missing.rs` (boxes for characters
-//! no font has), `display.rs` (the display list).
+//! no font has), `display.rs` (the display list), `makeup.rs` (the pages of a page plan) and
+//! `copyfit.rs` (fitting a story to its frame).
 
 pub mod article;
 pub mod bleed;
+pub mod copyfit;
 pub mod display;
 pub mod flow;
 mod frame;
 mod furniture;
 pub mod labels;
+mod makeup;
 mod missing;
 
-pub use article::{ArticleParts, BoilerplateBand, boilerplate_blocks, set_article};
+pub use article::{ArticleParts, BoilerplateBand, StoryShape, boilerplate_blocks, set_article};
+pub use copyfit::{FitStep, FrameFit};
 pub use frame::{ArticleStart, Frame, Headline, PlacedPart, article_fits, place_article};
+pub use makeup::{PlannedComposition, ProofFrame, make_up, proof_marks};
 
 use crate::diag::Diagnostic;
 use crate::geom::Rect;
@@ -131,6 +136,8 @@ pub struct ArticlePlacement {
     /// What it drew: per page number, the indices of its items in that page's display list
     /// (for the check stage to attribute a finding about an item to its article).
     pub drawn: Vec<(u32, std::ops::Range<usize>)>,
+    /// The copyfit of each planned frame it went in (none in the sequential make-up).
+    pub fits: Vec<FrameFit>,
 }
 
 /// The pages of an issue and where each article went.
@@ -172,7 +179,7 @@ struct Pages<'a> {
 impl<'a> Pages<'a> {
     fn new(layout: &'a Layout<'a>, first: u32) -> Self {
         let mut warnings = Vec::new();
-        let page = furniture::new_page(layout, first, &mut warnings);
+        let page = furniture::new_page(layout, first, None, &mut warnings);
         Pages { layout, done: Vec::new(), page, warnings }
     }
 
@@ -193,7 +200,7 @@ impl<'a> Pages<'a> {
     /// Finishes the current page and starts the next one.
     fn turn(&mut self) {
         let mut found = Vec::new();
-        let next = furniture::new_page(self.layout, self.page.number + 1, &mut found);
+        let next = furniture::new_page(self.layout, self.page.number + 1, None, &mut found);
         self.warn(found);
         let mut page = std::mem::replace(&mut self.page, next);
         missing::draw_missing_glyph_boxes(&mut page, self.layout.engine.fonts());
@@ -264,6 +271,7 @@ pub fn compose(
             overset: false,
             underset: 0.0,
             drawn: Vec::new(),
+            fits: Vec::new(),
         };
         let mut start = ArticleStart::Head(headline);
         loop {

@@ -48,7 +48,7 @@ fn article(paragraphs: usize) -> Article {
 
 fn set(config: &IssueConfig, engine: &TextEngine, paragraphs: usize) -> ArticleParts {
     let grid = Grid::new(config);
-    set_article(engine, config, &grid, &article(paragraphs), None).unwrap()
+    set_article(engine, config, &grid, &article(paragraphs), None, None).unwrap()
 }
 
 /// The text of every body line, in reading order.

@@ -15,6 +15,7 @@
 //!
 //! The input format is documented for users in `docs/input-format.md`.
 
+mod ad;
 pub mod article;
 pub mod defaults;
 pub mod issue;
@@ -28,11 +29,12 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+pub use ad::{first_page, page_box};
 pub use article::{ARTICLE_FIELDS, PHOTO_FIELDS};
 pub use defaults::default_config;
 pub use issue::{ISSUE_FIELDS, PAGE_FORMATS, STYLE_FIELDS};
 
-use crate::model::{ArticleEntry, Issue};
+use crate::model::{ArticleEntry, Issue, PagePlan};
 use article::ArticleContext;
 use issue::ArticleRef;
 
@@ -97,16 +99,18 @@ pub fn load_issue(path: &Path, options: &LoadOptions) -> Result<Issue, Vec<Diagn
     // An `issue.yaml` that is a folder or a pipe is an error, not an absent file: the
     // defaults would silently replace the editor's settings.
     let config_exists = std::fs::symlink_metadata(&config_path).is_ok();
-    let (config, listed, mut warnings, config_file) = if config_exists {
+    let (config, listed, mut warnings, config_file, plan) = if config_exists {
         let source =
             source::read(&config_path, source::MAX_ISSUE_BYTES, ISSUE_FILE).map_err(|d| vec![d])?;
         let loaded = issue::parse_issue(&source, &folder)?;
-        (loaded.config, loaded.articles, loaded.warnings, Some(config_path))
+        (loaded.config, loaded.articles, loaded.warnings, Some(config_path), loaded.plan)
     } else {
-        (default_config(), None, Vec::new(), None)
+        (default_config(), None, Vec::new(), None, None)
     };
+    // A lone article is built on its own, whatever the issue's plan.
+    let plan = plan.filter(|_| lone_article.is_none());
 
-    let refs = match (&lone_article, listed) {
+    let mut refs = match (&lone_article, listed) {
         (Some(file), _) => vec![ArticleRef {
             path: file.clone(),
             written: file.display().to_string(),
@@ -114,8 +118,17 @@ pub fn load_issue(path: &Path, options: &LoadOptions) -> Result<Issue, Vec<Diagn
             column: 0,
         }],
         (None, Some(list)) => list,
+        // With a plan, its stories are the issue's articles unless `articles` adds others.
+        (None, None) if plan.is_some() => Vec::new(),
         (None, None) => discover(&folder),
     };
+    if let Some(plan) = &plan {
+        // The plan's stories come first, so its article indices stay valid; articles listed
+        // besides them follow, set one after the other after the planned pages.
+        let mut all = plan.stories.clone();
+        all.extend(refs.into_iter().filter(|r| !plan.stories.iter().any(|s| s.path == r.path)));
+        refs = all;
+    }
     if refs.is_empty() {
         warnings.push(
             Diagnostic::warning("no-articles", format!("no articles found in {}", folder.display()))
@@ -196,7 +209,8 @@ pub fn load_issue(path: &Path, options: &LoadOptions) -> Result<Issue, Vec<Diagn
         })
         .collect();
 
-    Ok(Issue { root, config_file, config, articles, warnings })
+    let plan = plan.map(|p| PagePlan { pages: p.pages, fit_steps: p.fit_steps });
+    Ok(Issue { root, config_file, config, articles, warnings, plan })
 }
 
 /// A diagnostic about an entry of the `articles` list, located in `issue.yaml`.

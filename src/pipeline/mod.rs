@@ -21,7 +21,7 @@ use rayon::prelude::*;
 
 use crate::check::{self, PhotoFinding};
 use crate::compose::display::Page;
-use crate::compose::{self, ArticleParts, ArticlePlacement, BoilerplateBand, Grid};
+use crate::compose::{self, ArticleParts, ArticlePlacement, BoilerplateBand, Grid, StoryShape};
 use crate::diag::{Diagnostic, Severity};
 use crate::fonts::FontBook;
 use crate::model::{Article, ArticleEntry, Issue, IssueConfig, Marks, Standard};
@@ -57,6 +57,9 @@ pub struct Settings {
     /// whose content changed gets the next version number, an unchanged one stays the same
     /// bytes (`None`: every file is a first version).
     pub previous_output: Option<PathBuf>,
+    /// A proof: frame outlines, names and overset markers drawn on planned pages, in a
+    /// plain PDF (never PDF/X) whose file names end in `-proof`.
+    pub proof: bool,
 }
 
 impl Default for Settings {
@@ -68,6 +71,7 @@ impl Default for Settings {
             split: Split::Issue,
             issue_name: None,
             previous_output: None,
+            proof: false,
         }
     }
 }
@@ -138,6 +142,10 @@ pub fn typeset(issue: &Issue, settings: &Settings, on_article_set: &(dyn Fn() + 
     if let Some(marks) = settings.marks {
         config.output.marks = marks;
     }
+    if settings.proof {
+        // A proof is never a print file.
+        config.output.standard = Standard::None;
+    }
     let mut typeset = Typeset {
         config,
         issue_findings: issue.warnings.clone(),
@@ -169,11 +177,13 @@ pub fn typeset(issue: &Issue, settings: &Settings, on_article_set: &(dyn Fn() + 
     clock.lap(&mut typeset.stages, "load");
     typeset.issue_findings.extend(gaps);
 
+    let shapes = makeup::shapes(issue.plan.as_ref(), issue.articles.len());
     let set: Vec<SetArticle> = issue
         .articles
         .par_iter()
-        .map(|entry| {
-            let result = set_entry(entry, &engine, config, &grid, settings.strict);
+        .zip(&shapes)
+        .map(|(entry, shape)| {
+            let result = set_entry(entry, &engine, config, &grid, *shape, settings.strict);
             on_article_set();
             result
         })
@@ -195,12 +205,27 @@ pub fn typeset(issue: &Issue, settings: &Settings, on_article_set: &(dyn Fn() + 
         let mut pages = Vec::new();
         let mut placements = Vec::new();
         let mut furniture_warnings = Vec::new();
+        let mut frames = Vec::new();
         if !ok.is_empty() {
-            let parts: Vec<&ArticleParts> = ok.iter().map(|(_, a)| *a).collect();
-            let composition = compose::compose(&engine, config, &parts, &boilerplate, 1);
-            placements = composition.articles;
-            pages = composition.pages;
-            furniture_warnings = composition.warnings;
+            let indexed: Vec<(usize, &ArticleParts)> = set
+                .iter()
+                .zip(&outcomes)
+                .enumerate()
+                .filter(|(_, (_, o))| o.is_ok())
+                .filter_map(|(i, (s, _))| s.result.as_ref().ok().map(|a| (i, a)))
+                .collect();
+            let composed = makeup::compose_issue(
+                &engine,
+                config,
+                issue.plan.as_ref(),
+                &indexed,
+                set.len(),
+                &boilerplate,
+            );
+            placements = composed.placements;
+            pages = composed.pages;
+            furniture_warnings = composed.warnings;
+            frames = composed.frames;
         }
         let mut placed = placements.into_iter();
         for outcome in outcomes.iter_mut().filter(|o| o.is_ok()) {
@@ -216,7 +241,14 @@ pub fn typeset(issue: &Issue, settings: &Settings, on_article_set: &(dyn Fn() + 
                 .filter_map(|o| o.placement.as_ref())
                 .map(|p| p.pages.first().copied().unwrap_or(1))
                 .collect();
-            plan_files(&engine, config, &ok, &starts, &boilerplate, &pages, settings)
+            let marked;
+            let printed = if settings.proof {
+                marked = makeup::with_proof_marks(&engine, config, &frames, &pages);
+                &marked
+            } else {
+                &pages
+            };
+            plan_files(&engine, config, &ok, &starts, &boilerplate, printed, settings)
         };
         let rendered: Vec<RenderedFile> = files
             .into_par_iter()
@@ -352,6 +384,7 @@ fn set_entry(
     engine: &TextEngine,
     config: &IssueConfig,
     grid: &Grid,
+    shape: Option<StoryShape>,
     strict: bool,
 ) -> SetArticle {
     let article: &Article = match &entry.article {
@@ -369,7 +402,7 @@ fn set_entry(
     let mut warnings = article.warnings.clone();
     let (qr, result) = match qr::prepare(article, config) {
         Ok(qr) => {
-            let result = compose::set_article(engine, config, grid, article, qr.as_ref());
+            let result = compose::set_article(engine, config, grid, article, qr.as_ref(), shape);
             // The report gives the module size printed, which compose may have reduced.
             let printed = result.as_ref().ok().and_then(|parts| parts.qr_module);
             let report = qr.map(|q: PreparedQr| match printed {
@@ -457,6 +490,11 @@ fn plan_files(
             files
         }
     };
+    if settings.proof {
+        for (name, _) in &mut files {
+            *name = format!("{}-proof.pdf", name.trim_end_matches(".pdf"));
+        }
+    }
     let mut names: Vec<String> = files.iter().map(|(name, _)| name.clone()).collect();
     let fallback = if settings.split == Split::Articles { "article" } else { "issue" };
     file_names::distinct_names(&mut names, fallback);
@@ -468,6 +506,7 @@ fn plan_files(
 
 pub mod file_names;
 mod font_coverage;
+mod makeup;
 
 /// Wall time per stage.
 struct Stopwatch(Instant);

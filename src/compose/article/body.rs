@@ -3,7 +3,11 @@
 
 use super::{Setter, snap_up};
 use crate::compose::display::Item;
-use crate::compose::flow::{BlockPiece, ColumnSlot, Cursor, Flowable, flow, line_items};
+use std::sync::Arc;
+
+use crate::compose::flow::{
+    BlockPiece, ColumnSlot, Cursor, Flowable, ParagraphSource, flow, line_items,
+};
 use crate::geom::Rect;
 use crate::model::{Align, Block, BlockKind, InlineRun, TextStyle};
 
@@ -52,7 +56,12 @@ pub(super) fn body_flowables(
                 let lines = setter.set_with(runs, &style, width);
                 // Text that sets to nothing (only soft hyphens, say) takes no room.
                 if !lines.is_empty() {
-                    flowables.push(Flowable::Lines(setter.lines_piece(lines, &styles.body, 0.0)));
+                    let mut piece = setter.lines_piece(lines, &styles.body, 0.0);
+                    if setter.keep_sources {
+                        piece.source =
+                            Some(Arc::new(ParagraphSource { runs: runs.clone(), style, width }));
+                    }
+                    flowables.push(Flowable::Lines(piece));
                     indent_next = true;
                 }
             }

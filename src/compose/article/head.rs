@@ -21,14 +21,16 @@ const HEADLINE_MAX_SHARE: f32 = 0.45;
 /// reads as one.
 const HEADLINE_MIN_SIZE: f32 = 8.0;
 
-/// Kicker, headline at `scale` of its style's size, meta line and keywords. Errors when the
-/// headline cannot fit on a page even at its smallest size.
+/// Kicker, headline at `scale` of its style's size, meta line and keywords (not in a
+/// `compact` head: a brief's is its kicker and headline). Errors when the headline cannot
+/// fit on a page even at its smallest size.
 pub(super) fn head_block(
     setter: &mut Setter<'_>,
     article: &Article,
     width: f32,
     words: usize,
     scale: f32,
+    compact: bool,
 ) -> Result<BlockPiece, Vec<Diagnostic>> {
     let config = setter.config;
     let styles = &config.styles;
@@ -112,6 +114,9 @@ pub(super) fn head_block(
     items.extend(setter.stack(&lines, &style, 0.0, &mut y));
     y += style.space_after;
 
+    if compact {
+        return Ok(BlockPiece { height: y, items, space_before: 0.0 });
+    }
     let meta = meta_line(setter, article, words);
     if !meta.is_empty() {
         let lines = setter.set_text(&meta, &styles.meta, width);

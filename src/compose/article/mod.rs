@@ -20,11 +20,28 @@ pub use setter::{Setter, ascent, snap_up};
 
 use crate::compose::Grid;
 use crate::compose::display::Item;
-use crate::compose::flow::{BlockPiece, Flowable};
+use crate::compose::flow::{BlockPiece, Flowable, offset};
 use crate::diag::Diagnostic;
-use crate::model::{Article, Block, BlockKind, InlineRun, IssueConfig, Lang, QrPlacement};
+use crate::model::{
+    Article, Block, BlockKind, HeadClass, InlineRun, IssueConfig, Lang, QrPlacement,
+};
 use crate::qr::PreparedQr;
 use crate::text::TextEngine;
+
+/// The frame a planned story is set for: its width in columns and its head class. The head
+/// spans the frame, the photo is at most as wide, and the body's paragraphs keep what they
+/// were set from, so copyfitting can set them again one line longer or shorter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoryShape {
+    /// Columns of the frame that takes the story's head.
+    pub columns: u32,
+    /// Its head class.
+    pub head: HeadClass,
+}
+
+/// Narrowest frame, in columns, whose head keeps the QR block at its top right: in fewer,
+/// the head would be squeezed into a column or two, so the block goes after the text.
+const QR_HEAD_MIN_COLUMNS: u32 = 3;
 
 /// An article with every part set, ready to be placed on pages.
 #[derive(Debug, Clone)]
@@ -34,7 +51,8 @@ pub struct ArticleParts {
     /// Kicker, headline, meta line and keywords, spanning the head width.
     pub head: BlockPiece,
     /// The same with a smaller headline, for an article that starts under another one:
-    /// the page's hierarchy puts the first article's headline above the others.
+    /// the page's hierarchy puts the first article's headline above the others. For a
+    /// planned story, its head one size step down (copyfit), when its class has one.
     pub head_secondary: BlockPiece,
     /// The QR block for the head of the article, at the top right.
     pub qr_head: Option<BlockPiece>,
@@ -44,6 +62,8 @@ pub struct ArticleParts {
     pub lead: Option<BlockPiece>,
     /// Columns spanned by the lead.
     pub lead_columns: u32,
+    /// The photo's focal point (copyfit crops it again around it).
+    pub lead_focus: (f32, f32),
     /// What flows through the columns, in reading order: the standfirst, the body, and the
     /// QR block when it goes at the end.
     pub body: Vec<Flowable>,
@@ -54,15 +74,18 @@ pub struct ArticleParts {
     pub qr_module: Option<f32>,
 }
 
-/// Sets every part of an article. Errors only for content that cannot be placed at all.
+/// Sets every part of an article: for the whole type area's width, or for the frame of a
+/// page plan (`shape`). Errors only for content that cannot be placed at all.
 pub fn set_article(
     engine: &TextEngine,
     config: &IssueConfig,
     grid: &Grid,
     article: &Article,
     qr: Option<&PreparedQr>,
+    shape: Option<StoryShape>,
 ) -> Result<ArticleParts, Vec<Diagnostic>> {
     let mut setter = Setter::new(engine, config, grid, article.lang, &article.path);
+    setter.keep_sources = shape.is_some();
     // Readers read the headline and standfirst too.
     let words = count_words(&article.body)
         + article.title.split_whitespace().count()
@@ -79,21 +102,35 @@ pub fn set_article(
             _ => None,
         })
     });
-    let (qr_head, qr_end, qr_corner) = match (config.qr.placement, qr_block) {
+    let placement = match shape {
+        // A brief is too small for a QR block of its own.
+        Some(StoryShape { head: HeadClass::Brief, .. }) => QrPlacement::Off,
+        Some(s) if s.columns < QR_HEAD_MIN_COLUMNS && config.qr.placement == QrPlacement::Head => {
+            QrPlacement::End
+        }
+        _ => config.qr.placement,
+    };
+    let (qr_head, qr_end, qr_corner) = match (placement, qr_block) {
         (QrPlacement::Head, Some(b)) => (Some(b), None, None),
         (QrPlacement::End, Some(b)) => (None, Some(b), None),
         (QrPlacement::Corner, Some(b)) => (None, None, Some(b)),
         _ => (None, None, None),
     };
 
+    let frame_width = shape.map_or(grid.area.width, |s| grid.span(s.columns));
     let head_width = match &qr_head {
-        Some(_) => grid.area.width - grid.column_width - grid.gutter,
-        None => grid.area.width,
+        Some(_) => frame_width - grid.column_width - grid.gutter,
+        None => frame_width,
     };
-    let head = head::head_block(&mut setter, article, head_width, words, 1.0)?;
+    let compact = shape.is_some_and(|s| s.head == HeadClass::Brief);
+    let (scale, smaller) = match shape {
+        Some(s) => (s.head.scale(), s.head.smaller().unwrap_or(s.head).scale()),
+        None => (1.0, head::SECONDARY_HEADLINE_SCALE),
+    };
+    let mut head = head::head_block(&mut setter, article, head_width, words, scale, compact)?;
     let secondary_warnings = setter.warnings.len();
-    let head_secondary =
-        head::head_block(&mut setter, article, head_width, words, head::SECONDARY_HEADLINE_SCALE)?;
+    let mut head_secondary =
+        head::head_block(&mut setter, article, head_width, words, smaller, compact)?;
     // The secondary head repeats the first one's findings: keep them once.
     setter.warnings.truncate(secondary_warnings);
 
@@ -102,16 +139,26 @@ pub fn set_article(
         .as_ref()
         .and_then(|p| p.columns)
         .unwrap_or(config.photo.columns)
-        .clamp(1, grid.columns);
+        .clamp(1, shape.map_or(grid.columns, |s| s.columns.clamp(1, grid.columns)));
     let lead = lead::lead_block(&mut setter, article, grid.span(lead_columns));
 
     let mut body = Vec::new();
-    if let Some(standfirst) = &article.standfirst {
-        body.push(Flowable::Block(lead::standfirst_block(
+    match (&article.standfirst, shape) {
+        // In a planned frame the standfirst goes across the head: a frame's first column
+        // may be too short under a tall head for a standfirst set one column wide.
+        (Some(standfirst), Some(_)) if !compact => {
+            let block = lead::standfirst_block(&mut setter, standfirst, head_width);
+            for head in [&mut head, &mut head_secondary] {
+                head.items.extend(block.items.iter().map(|i| offset(i, 0.0, head.height)));
+                head.height += block.height;
+            }
+        }
+        (Some(standfirst), _) => body.push(Flowable::Block(lead::standfirst_block(
             &mut setter,
             standfirst,
             grid.column_width,
-        )));
+        ))),
+        (None, _) => {}
     }
     body.extend(body::body_flowables(&mut setter, &article.body, grid.column_width));
     if let Some(block) = qr_end {
@@ -125,6 +172,7 @@ pub fn set_article(
         qr_corner,
         lead,
         lead_columns,
+        lead_focus: article.photo.as_ref().map_or((0.5, 0.5), |p| p.focus),
         body,
         warnings: setter.into_warnings(),
         qr_module,

@@ -22,6 +22,8 @@ pub struct Setter<'a> {
     file: PathBuf,
     /// The source line that warnings without one of their own are located at.
     pub(super) line: usize,
+    /// Whether body paragraphs keep what they were set from (a planned story, for copyfit).
+    pub(super) keep_sources: bool,
 }
 
 impl<'a> Setter<'a> {
@@ -42,6 +44,7 @@ impl<'a> Setter<'a> {
             warnings: Vec::new(),
             file: file.to_path_buf(),
             line: 1,
+            keep_sources: false,
         }
     }
 
@@ -157,6 +160,7 @@ impl<'a> Setter<'a> {
             keep_with_next: false,
             indent: 0.0,
             first_line_extras: Vec::new(),
+            source: None,
         }
     }
 }

@@ -13,6 +13,7 @@
 mod fonts;
 mod output;
 mod page;
+mod plan;
 mod schema;
 mod styles;
 
@@ -31,6 +32,7 @@ use crate::diag::{Diagnostic, closest};
 use crate::model::{Boilerplate, BundledCondition, IssueConfig, Lang, Marks, ProfileChoice};
 pub(super) use page::COLUMNS;
 pub use page::PAGE_FORMATS;
+pub use plan::ResolvedPlan;
 use schema::RawIssue;
 pub use schema::{ISSUE_FIELDS, STYLE_FIELDS};
 
@@ -59,6 +61,8 @@ pub struct LoadedConfig {
     pub articles: Option<Vec<ArticleRef>>,
     /// Warnings (hex colours, font fallbacks, ...).
     pub warnings: Vec<Diagnostic>,
+    /// The page plan (`pages`), if given.
+    pub plan: Option<ResolvedPlan>,
 }
 
 /// Parses and resolves `issue.yaml` text; `root` is the issue folder (font and profile paths
@@ -90,8 +94,9 @@ pub fn parse_issue(source: &Source, root: &Path) -> Result<LoadedConfig, Vec<Dia
             })
             .collect()
     });
+    let plan = raw.pages.as_ref().map(|pages| r.plan(pages, raw.copyfit.as_deref(), &config));
     if r.errors.is_empty() {
-        Ok(LoadedConfig { config, articles, warnings: r.warnings })
+        Ok(LoadedConfig { config, articles, warnings: r.warnings, plan })
     } else {
         r.errors.append(&mut r.warnings);
         Err(r.errors)

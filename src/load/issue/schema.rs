@@ -34,6 +34,8 @@ pub const ISSUE_FIELDS: &[&str] = &[
     "photo",
     "page_file_pattern",
     "articles",
+    "pages",
+    "copyfit",
 ];
 
 /// Keys of one entry under `styles`.
@@ -75,6 +77,8 @@ pub(super) struct RawIssue {
     pub(super) photo: Option<RawPhotoSpec>,
     pub(super) page_file_pattern: Option<Spanned<Text>>,
     pub(super) articles: Option<Vec<Spanned<Text>>>,
+    pub(super) pages: Option<Vec<Spanned<super::plan::RawPlanPage>>>,
+    pub(super) copyfit: Option<Vec<Spanned<Text>>>,
 }
 
 /// `page: berliner` or `page: { width: 315, height: 470 }`.

@@ -25,6 +25,7 @@ mod convert;
 mod ink;
 mod jpeg;
 mod orient;
+mod pdf_page;
 mod press;
 mod reduced;
 
@@ -112,7 +113,18 @@ impl ImageSet {
         let space = OutputSpace::new(output_profile, options.output.intent);
         let encode_all = |paths: &[PathBuf]| -> Vec<_> {
             let placed = |path: &PathBuf| self.placed.get(path).copied();
-            paths.par_iter().map(|path| encode_file(path, placed(path), &space, options)).collect()
+            paths
+                .par_iter()
+                .map(|path| {
+                    // An ad delivered as a PDF page goes in as a form XObject.
+                    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) {
+                        pdf_page::read(path, options.output.standard)
+                            .map(|p| Encoded::Pdf(Box::new(p)))
+                    } else {
+                        encode_file(path, placed(path), &space, options).map(Encoded::Image)
+                    }
+                })
+                .collect()
         };
         let batch = rayon::current_num_threads().max(1) * 2;
         let mut lots = self.paths.chunks(batch);
@@ -124,9 +136,16 @@ impl ImageSet {
             let (written, encoded_next) = rayon::join(
                 || -> Result<(), Diagnostic> {
                     for (path, result) in paths.iter().zip(encoded) {
-                        let (encoded, found) = result?;
-                        warnings.extend(found);
-                        let image = write_xobject(pdf, refs.next(), index, encoded);
+                        let image = match result? {
+                            Encoded::Image((encoded, found)) => {
+                                warnings.extend(found);
+                                write_xobject(pdf, refs.next(), index, encoded)
+                            }
+                            Encoded::Pdf(page) => {
+                                let id = refs.next();
+                                page.write(pdf, refs, id, resource_name(index))
+                            }
+                        };
                         out.insert(path.clone(), image);
                         index += 1;
                     }
@@ -144,6 +163,14 @@ impl ImageSet {
     pub(crate) fn file_bytes(&self) -> u64 {
         self.paths.iter().filter_map(|path| std::fs::metadata(path).ok()).map(|m| m.len()).sum()
     }
+}
+
+/// A file of the set, ready to be written.
+enum Encoded {
+    /// A photo or image ad, with the warnings it raised.
+    Image((EncodedImage, Vec<Diagnostic>)),
+    /// An ad's PDF page.
+    Pdf(Box<pdf_page::AdPage>),
 }
 
 /// The resource name of the `index`th image in first-use order.

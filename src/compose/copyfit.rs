@@ -1,0 +1,413 @@
+//! Copyfit: making a planned story fill its frame exactly, and saying by how much it does
+//! not when it cannot.
+//!
+//! A story placed in its frame is measured in body lines: lines over (text left when the
+//! frame is full) or under (empty line slots under its columns). It is then fitted by an
+//! ordered cascade, each step typographically safe and reported when used:
+//!
+//! 1. **looseness**: paragraphs set one line shorter or longer by the line breaker itself
+//!    (TeX's `\looseness`), which only does so within its tolerance; paragraphs whose last
+//!    line is nearly empty are shortened first, nearly full ones lengthened first;
+//! 2. **tracking**: whole paragraphs set with ±1 % of an em of letter spacing and the same
+//!    looseness, where tracking is what lets the breaker gain or lose the line;
+//! 3. **photo depth**: the lead photo one or more grid lines shallower or deeper, within
+//!    its crop limits, cover-fitted again around its focal point;
+//! 4. **headline**: the head one size step smaller (an overset story only).
+//!
+//! Each paragraph is set again only when the cascade tries it, once per step, and the
+//! placement of a trial reuses every other set paragraph: a fit costs a few paragraph
+//! settings and flows, not a new setting of the story.
+
+use std::sync::Arc;
+
+use super::article::cover;
+use super::display::Item;
+use super::flow::{BlockPiece, Cursor, Flowable, offset};
+use super::{ArticleParts, ArticleStart, Frame, Headline, Layout, PlacedPart, place_article};
+use crate::model::FitStepKind;
+
+/// Tracking tried by the second step, em: 1 % either way keeps the colour of the text.
+const TRACKING_STEP: f32 = 0.01;
+
+/// Shallowest and deepest a lead photo may be cropped to, as height over width: from a
+/// wide 16:9 to a square, either side of the nominal 3:2.
+const PHOTO_DEPTH_LIMITS: (f32, f32) = (9.0 / 16.0, 1.0);
+
+/// A step of the cascade that changed the story.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FitStep {
+    /// Which step.
+    pub kind: FitStepKind,
+    /// What it did, for people ("3 paragraphs one line shorter").
+    pub detail: String,
+    /// Lines it gained (positive: the story got shorter).
+    pub lines: i32,
+}
+
+/// The copyfit of one story frame.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FrameFit {
+    /// The frame's name (`p3/2`).
+    pub frame: String,
+    /// Its page.
+    pub page: u32,
+    /// Lines over (positive) or under (negative) before fitting.
+    pub before: i32,
+    /// The same after fitting: 0 when the story fills its frame.
+    pub after: i32,
+    /// The steps used, in cascade order.
+    pub steps: Vec<FitStep>,
+    /// Characters to cut (over) or add (under), from the story's average line.
+    pub chars: u32,
+    /// Words to cut or add, likewise.
+    pub words: u32,
+}
+
+impl FrameFit {
+    /// A measurement without fitting (a jump, a continuation, briefs).
+    pub fn measured(frame: &str, page: u32, lines: i32, parts: &ArticleParts) -> FrameFit {
+        let (chars, words) = amount(parts, lines);
+        FrameFit {
+            frame: frame.to_string(),
+            page,
+            before: lines,
+            after: lines,
+            steps: Vec::new(),
+            chars,
+            words,
+        }
+    }
+}
+
+/// Lines over (positive) or under (negative) of a part placed from the head.
+pub fn misfit(parts: &ArticleParts, part: &PlacedPart, baseline: f32) -> i32 {
+    match part.next {
+        Some(ArticleStart::Continued(cursor)) => remaining_lines(&parts.body, cursor, baseline),
+        _ => -(part.empty_lines as i32),
+    }
+}
+
+/// Body lines from `cursor` to the end (a block counts its height in grid lines).
+fn remaining_lines(body: &[Flowable], cursor: Cursor, baseline: f32) -> i32 {
+    body.iter()
+        .enumerate()
+        .skip(cursor.piece)
+        .map(|(i, piece)| match piece {
+            Flowable::Lines(p) => {
+                let done = if i == cursor.piece { cursor.line } else { 0 };
+                p.lines.len().saturating_sub(done) as i32
+            }
+            Flowable::Block(b) => (b.height / baseline).ceil() as i32,
+        })
+        .sum()
+}
+
+/// Characters and words in `lines` body lines of the story, from its average line.
+fn amount(parts: &ArticleParts, lines: i32) -> (u32, u32) {
+    let (mut chars, mut words, mut count) = (0usize, 0usize, 0usize);
+    for piece in &parts.body {
+        if let Flowable::Lines(p) = piece {
+            for line in &p.lines {
+                for run in &line.runs {
+                    chars += run.text.chars().count();
+                    words += run.text.split_whitespace().count();
+                }
+                count += 1;
+            }
+        }
+    }
+    if count == 0 {
+        return (0, 0);
+    }
+    let per =
+        |total: usize| (lines.unsigned_abs() as f32 * total as f32 / count as f32).round() as u32;
+    (per(chars), per(words))
+}
+
+/// Places `parts` in `frame` from its head and fits it with the `steps` allowed, in cascade
+/// order. Returns the fitted placement and its record.
+pub fn fit_story(
+    parts: &ArticleParts,
+    frame: &Frame,
+    name: &str,
+    page: u32,
+    steps: &[FitStepKind],
+    layout: &Layout<'_>,
+) -> (PlacedPart, FrameFit) {
+    let baseline = layout.grid.baseline;
+    let first = place_article(parts, frame, ArticleStart::Head(Headline::Main), None, layout);
+    let before = misfit(parts, &first, baseline);
+    let mut fit = FrameFit::measured(name, page, before, parts);
+    if before == 0 {
+        return (first, fit);
+    }
+    let mut trial = Trial {
+        parts: parts.clone(),
+        headline: Headline::Main,
+        frame,
+        layout,
+        placed: first,
+        misfit: before,
+    };
+    for kind in [
+        FitStepKind::Looseness,
+        FitStepKind::Tracking,
+        FitStepKind::PhotoDepth,
+        FitStepKind::Headline,
+    ] {
+        if trial.misfit == 0 {
+            break;
+        }
+        if !steps.contains(&kind) {
+            continue;
+        }
+        let was = trial.misfit;
+        let detail = match kind {
+            FitStepKind::Looseness => trial.paragraphs(0.0),
+            FitStepKind::Tracking => trial.paragraphs(TRACKING_STEP),
+            FitStepKind::PhotoDepth => trial.photo(),
+            FitStepKind::Headline => trial.headline(),
+        };
+        if let Some(detail) = detail {
+            fit.steps.push(FitStep { kind, detail, lines: was - trial.misfit });
+        }
+    }
+    fit.after = trial.misfit;
+    (fit.chars, fit.words) = amount(&trial.parts, trial.misfit);
+    (trial.placed, fit)
+}
+
+/// The story as the cascade has changed it so far, placed.
+struct Trial<'a> {
+    parts: ArticleParts,
+    headline: Headline,
+    frame: &'a Frame,
+    layout: &'a Layout<'a>,
+    placed: PlacedPart,
+    misfit: i32,
+}
+
+impl Trial<'_> {
+    /// Places the current parts and returns their misfit, without keeping them.
+    fn place(&self, parts: &ArticleParts, headline: Headline) -> (PlacedPart, i32) {
+        let placed =
+            place_article(parts, self.frame, ArticleStart::Head(headline), None, self.layout);
+        let misfit = misfit(parts, &placed, self.layout.grid.baseline);
+        (placed, misfit)
+    }
+
+    /// Keeps a change when it brings the story nearer its frame (an overset story may
+    /// become slightly underset: then all of its copy is in).
+    fn better(&self, misfit: i32) -> bool {
+        misfit.abs() < self.misfit.abs()
+    }
+
+    /// Steps (a) and (b): sets paragraphs one line shorter (overset) or longer (underset),
+    /// with `tracking` em of letter spacing the same way, one paragraph at a time, until
+    /// the story fits or no paragraph can change. Returns what it did.
+    fn paragraphs(&mut self, tracking: f32) -> Option<String> {
+        let direction = if self.misfit > 0 { -1 } else { 1 };
+        let mut candidates: Vec<(usize, f32)> = self
+            .parts
+            .body
+            .iter()
+            .enumerate()
+            .filter_map(|(i, piece)| match piece {
+                Flowable::Lines(p) => {
+                    let source = p.source.as_ref()?;
+                    // A one-line paragraph has no line to lose.
+                    if p.lines.len() < 2 && direction < 0 {
+                        return None;
+                    }
+                    let fill = p.lines.last().map_or(0.0, |l| l.width / source.width.max(1.0));
+                    Some((i, fill))
+                }
+                Flowable::Block(_) => None,
+            })
+            .collect();
+        // Each paragraph gives a line at most: a misfit the paragraphs cannot absorb is left
+        // to the next steps and the copy desk, rather than the text set looser or tighter
+        // for nothing (and every paragraph set again at a cost).
+        if candidates.len() < self.misfit.unsigned_abs() as usize {
+            return None;
+        }
+        // Shortening: nearly empty last lines first; lengthening: nearly full ones first.
+        candidates.sort_by(|a, b| {
+            let order = a.1.total_cmp(&b.1);
+            if direction < 0 { order } else { order.reverse() }.then(a.0.cmp(&b.0))
+        });
+        let mut changed = 0;
+        for (index, _) in candidates {
+            if self.misfit == 0 {
+                break;
+            }
+            let Flowable::Lines(piece) = &self.parts.body[index] else { continue };
+            let Some(source) = piece.source.clone() else { continue };
+            // Set again by an earlier step already.
+            if source.style.looseness != 0 || source.style.tracking != 0.0 {
+                continue;
+            }
+            // With tracking, the tracked paragraph's own optimum may already gain or lose
+            // the line: try it as it is, then with the looseness.
+            let looseness: &[i32] = if tracking == 0.0 { &[direction] } else { &[0, direction] };
+            let before = piece.lines.len() as i32;
+            let Some((style, set)) = looseness.iter().find_map(|&looseness| {
+                let mut style = source.style.clone();
+                style.looseness = looseness;
+                style.tracking = tracking * direction as f32;
+                let set = self.layout.engine.set_paragraph(&source.runs, &style, source.width);
+                (set.lines.len() as i32 - before == direction).then_some((style, set))
+            }) else {
+                continue;
+            };
+            let mut parts = self.parts.clone();
+            if let Flowable::Lines(p) = &mut parts.body[index] {
+                p.lines = set.lines;
+                p.source =
+                    Some(Arc::new(super::flow::ParagraphSource { style, ..(*source).clone() }));
+            }
+            let (placed, misfit) = self.place(&parts, self.headline);
+            if self.better(misfit) {
+                (self.parts, self.placed, self.misfit) = (parts, placed, misfit);
+                changed += 1;
+            }
+        }
+        (changed > 0).then(|| {
+            let way = if direction < 0 { "shorter" } else { "longer" };
+            let what = if tracking == 0.0 {
+                String::new()
+            } else {
+                format!(" with {:+.0} % tracking", 100.0 * tracking * direction as f32)
+            };
+            let s = if changed == 1 { "" } else { "s" };
+            format!("{changed} paragraph{s} one line {way}{what}")
+        })
+    }
+
+    /// Step (c): the lead photo shallower (overset) or deeper (underset) by whole grid
+    /// lines, within its crop limits; keeps the depth that fits best.
+    fn photo(&mut self) -> Option<String> {
+        let lead = self.parts.lead.clone()?;
+        let baseline = self.layout.grid.baseline;
+        let direction = if self.misfit > 0 { -1.0 } else { 1.0 };
+        let mut best = None;
+        for steps in 1..=self.misfit.unsigned_abs() {
+            let Some(resized) =
+                resize_photo(&lead, direction * steps as f32 * baseline, self.parts.lead_focus)
+            else {
+                break;
+            };
+            let mut parts = self.parts.clone();
+            parts.lead = Some(resized);
+            let (placed, misfit) = self.place(&parts, self.headline);
+            // Each depth is tried from the photo as set, not from the last one kept.
+            if self.better(misfit) {
+                (self.parts, self.placed, self.misfit) = (parts, placed, misfit);
+                best = Some(steps);
+            }
+            if self.misfit == 0 {
+                break;
+            }
+        }
+        best.map(|steps| {
+            let way = if direction < 0.0 { "shallower" } else { "deeper" };
+            let s = if steps == 1 { "" } else { "s" };
+            format!("photo {steps} line{s} {way}")
+        })
+    }
+
+    /// Step (d): the head one size step smaller, for an overset story.
+    fn headline(&mut self) -> Option<String> {
+        if self.misfit <= 0 || self.parts.head_secondary.height >= self.parts.head.height {
+            return None;
+        }
+        let (placed, misfit) = self.place(&self.parts, Headline::Secondary);
+        if !self.better(misfit) {
+            return None;
+        }
+        (self.headline, self.placed, self.misfit) = (Headline::Secondary, placed, misfit);
+        Some(String::from("headline one size step smaller"))
+    }
+}
+
+/// The lead block with its photo `delta` points deeper (negative: shallower), cover-fitted
+/// again around `focus`, and the credit and caption moved with its foot; `None` past the
+/// crop limits or without a photo.
+fn resize_photo(lead: &BlockPiece, delta: f32, focus: (f32, f32)) -> Option<BlockPiece> {
+    let (index, frame, pixels) =
+        lead.items.iter().enumerate().find_map(|(i, item)| match item {
+            Item::Image { frame, pixels, .. } => Some((i, *frame, *pixels)),
+            _ => None,
+        })?;
+    let height = frame.height + delta;
+    let ratio = height / frame.width;
+    if !(PHOTO_DEPTH_LIMITS.0..=PHOTO_DEPTH_LIMITS.1).contains(&ratio) {
+        return None;
+    }
+    let foot = frame.bottom();
+    let mut items: Vec<Item> = lead
+        .items
+        .iter()
+        .map(|item| {
+            // The credit and caption are under the photo: they follow its foot.
+            let below = match item {
+                Item::Text { y, .. } => *y > foot,
+                Item::Rule { from, .. } => from.1 >= foot,
+                _ => false,
+            };
+            if below { offset(item, 0.0, delta) } else { item.clone() }
+        })
+        .collect();
+    if let Item::Image { frame: f, clip, placement, .. } = &mut items[index] {
+        f.height = height;
+        *clip = *f;
+        *placement = cover(*f, pixels, focus);
+    }
+    Some(BlockPiece { height: lead.height + delta, items, space_before: lead.space_before })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::color::Color;
+    use crate::geom::Rect;
+
+    /// A lead block: a 300 x 200 pt photo and a rule under it (standing for its caption).
+    fn lead() -> BlockPiece {
+        let frame = Rect::new(0.0, 0.0, 300.0, 200.0);
+        BlockPiece {
+            height: 230.0,
+            items: vec![
+                Item::Image {
+                    frame,
+                    clip: frame,
+                    placement: frame,
+                    path: "photo.jpg".into(),
+                    pixels: (1500, 1000),
+                },
+                Item::Rule {
+                    from: (0.0, 205.0),
+                    to: (300.0, 205.0),
+                    width: 1.0,
+                    color: Color::BLACK,
+                },
+            ],
+            space_before: 0.0,
+        }
+    }
+
+    #[test]
+    fn a_photo_changes_depth_within_its_crop_limits_and_its_caption_follows() {
+        let shallower = resize_photo(&lead(), -22.0, (0.5, 0.5)).expect("within 16:9");
+        assert_eq!(shallower.height, 208.0);
+        let Item::Image { frame, clip, placement, .. } = &shallower.items[0] else { panic!() };
+        assert_eq!((frame.height, clip.height), (178.0, 178.0));
+        assert!(placement.y <= 0.0 && placement.bottom() >= 178.0, "still covers: {placement:?}");
+        let Item::Rule { from, .. } = &shallower.items[1] else { panic!() };
+        assert_eq!(from.1, 183.0, "the caption moves up with the photo's foot");
+        // Past 16:9 (169 pt deep) or past square (300 pt), the crop would lose the picture.
+        assert!(resize_photo(&lead(), -40.0, (0.5, 0.5)).is_none());
+        assert!(resize_photo(&lead(), 101.0, (0.5, 0.5)).is_none());
+        assert!(resize_photo(&lead(), 100.0, (0.5, 0.5)).is_some());
+    }
+}

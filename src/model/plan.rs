@@ -1,0 +1,185 @@
+//! The page plan (flatplan, *chemin de fer*) of an issue: which frames each page has on the
+//! column grid and what goes in each. Made by `load` from the `pages:` list of `issue.yaml`,
+//! read by `compose` (make-up) and the drivers (which articles are set for which frame).
+//!
+//! Positions are in whole lines of the page's baseline grid, counted from the top of the
+//! page's text (under the masthead or folio band), so frames of a page share one grid.
+
+use std::path::PathBuf;
+
+use super::IssueConfig;
+
+/// The plan of the planned pages, numbered from 1 in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PagePlan {
+    /// The pages, in order: `pages[0]` is page 1.
+    pub pages: Vec<PlannedPage>,
+    /// The copyfit steps allowed (`copyfit:` in `issue.yaml`), in cascade order.
+    pub fit_steps: Vec<FitStepKind>,
+}
+
+/// One planned page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedPage {
+    /// Section name printed in the folio ("Économie").
+    pub section: Option<String>,
+    /// Its frames, in the order written.
+    pub frames: Vec<PlannedFrame>,
+}
+
+/// A frame: a rectangle of whole columns and whole lines of the page grid.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedFrame {
+    /// Its name in messages and proofs: the one written, or `p{page}/{n}`.
+    pub name: String,
+    /// Line of the frame in `issue.yaml`.
+    pub line: usize,
+    /// First column, 0-based.
+    pub first_column: u32,
+    /// Columns spanned (at least 1).
+    pub columns: u32,
+    /// Top edge, in lines under the top of the page's text.
+    pub top: u32,
+    /// Depth in lines (at least 1).
+    pub depth: u32,
+    /// What goes in it.
+    pub content: FrameContent,
+}
+
+/// What a frame holds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FrameContent {
+    /// A story: `article` indexes the issue's articles. The first frame naming an article
+    /// takes its head; a later one its continuation ("Suite de la page N").
+    Story {
+        /// Index into [`crate::model::Issue::articles`].
+        article: usize,
+        /// Size and layout of its head.
+        head: HeadClass,
+        /// Page the story jumps to when it does not fit ("Suite page N").
+        continues: Option<u32>,
+    },
+    /// Short items stacked under a section label.
+    Briefs {
+        /// The label over the items; `None` for the language's ("En bref").
+        label: Option<String>,
+        /// Indices into the issue's articles, in order.
+        articles: Vec<usize>,
+    },
+    /// An advertisement filling the frame.
+    Ad {
+        /// The ad as delivered (PDF page, JPEG or PNG); `None` for a placeholder box.
+        file: Option<AdFile>,
+    },
+}
+
+/// An ad file, checked readable at load.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdFile {
+    /// The file.
+    pub path: PathBuf,
+    /// Its size: pixels of a JPEG or PNG, points of a PDF page's trim (or crop or media)
+    /// box. The ad is scaled to fit its frame whole, never cropped.
+    pub size: (f32, f32),
+    /// Whether it is a PDF page (embedded as a form XObject) rather than an image.
+    pub pdf: bool,
+}
+
+/// The head class of a story: its headline size and head layout, in the page's hierarchy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeadClass {
+    /// The page's main story: the full headline.
+    Lead,
+    /// A second story: three quarters of the lead's headline.
+    Secondary,
+    /// A smaller story: 60 % of the lead's headline.
+    Tertiary,
+    /// A brief: a small headline and no meta line or keywords.
+    Brief,
+}
+
+impl HeadClass {
+    /// The names written in `issue.yaml`, with their class.
+    pub const NAMES: [(&'static str, HeadClass); 4] = [
+        ("lead", HeadClass::Lead),
+        ("secondary", HeadClass::Secondary),
+        ("tertiary", HeadClass::Tertiary),
+        ("brief", HeadClass::Brief),
+    ];
+
+    /// Headline size relative to the `headline` style.
+    pub fn scale(self) -> f32 {
+        match self {
+            HeadClass::Lead => 1.0,
+            HeadClass::Secondary => 0.75,
+            HeadClass::Tertiary => 0.6,
+            HeadClass::Brief => 0.45,
+        }
+    }
+
+    /// The class one size step smaller (copyfit), if any.
+    pub fn smaller(self) -> Option<HeadClass> {
+        match self {
+            HeadClass::Lead => Some(HeadClass::Secondary),
+            HeadClass::Secondary => Some(HeadClass::Tertiary),
+            HeadClass::Tertiary | HeadClass::Brief => None,
+        }
+    }
+}
+
+impl IssueConfig {
+    /// Height of the band at the top of page `number` (the masthead on page 1, the folio
+    /// elsewhere, each with a line of air), on the baseline grid: the plan counts lines from
+    /// under it, and compose draws it.
+    pub fn furniture_band(&self, number: u32) -> f32 {
+        let leading =
+            if number == 1 { self.styles.masthead.leading } else { self.styles.folio.leading };
+        let grid = self.page.baseline;
+        if grid <= 0.0 {
+            return leading;
+        }
+        // Rounded up to whole steps, with the same slack as the composer's snapping.
+        ((leading + grid) / grid - 1e-3).ceil() * grid
+    }
+
+    /// Whole lines of the baseline grid between the band at the top of page `number` and
+    /// the foot of the type area.
+    pub fn text_lines(&self, number: u32) -> u32 {
+        let page = &self.page;
+        let height = page.height - page.margin_top - page.margin_bottom;
+        let room = height - self.furniture_band(number);
+        if page.baseline <= 0.0 || room <= 0.0 {
+            return 0;
+        }
+        // Float slack: a type area of exactly N lines holds N.
+        ((room + 0.01) / page.baseline).floor() as u32
+    }
+}
+
+/// A step of the copyfit cascade, in cascade order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FitStepKind {
+    /// Paragraphs one line shorter or longer within the line breaker's tolerance.
+    Looseness,
+    /// Whole paragraphs with ±1 % tracking.
+    Tracking,
+    /// The lead photo's depth, within its crop limits.
+    PhotoDepth,
+    /// The head one size step smaller.
+    Headline,
+}
+
+impl FitStepKind {
+    /// Every step, in cascade order, with the name `issue.yaml` and the report use.
+    pub const ALL: [(&'static str, FitStepKind); 4] = [
+        ("looseness", FitStepKind::Looseness),
+        ("tracking", FitStepKind::Tracking),
+        ("photo", FitStepKind::PhotoDepth),
+        ("headline", FitStepKind::Headline),
+    ];
+
+    /// Its name in `issue.yaml` and the JSON report.
+    pub fn name(self) -> &'static str {
+        FitStepKind::ALL.iter().find(|(_, k)| *k == self).map_or("", |(n, _)| n)
+    }
+}

@@ -1,0 +1,472 @@
+//! Page make-up from a page plan (issue 14), driven through the binary: the plan's errors
+//! at their lines, stories fitted to their frames with the copyfit cascade and reported,
+//! jumps with both jump lines in the PDF's text.
+
+mod common;
+
+use common::*;
+use std::path::{Path, PathBuf};
+
+/// The head of a small planned issue: an A5 page, three columns, 11 pt lines.
+const ISSUE_HEAD: &str = "publication: Le Petit Quotidien
+date: 2026-03-05
+lang: fr
+page: a5
+margins: 12
+columns: 3
+gutter: 4
+baseline: 11
+qr:
+  placement: off
+output:
+  standard: pdf-x-4
+";
+
+/// A story of `paragraphs` paragraphs of about `words` words each.
+fn story(title: &str, paragraphs: usize, words: usize) -> String {
+    let body: Vec<String> = (0..paragraphs).map(|_| french_text(words)).collect();
+    article(&format!("title: {title}"), &body.join("\n\n"))
+}
+
+/// An issue folder with `plan` (YAML after `pages:` and `copyfit:`) and the articles.
+fn planned_issue(name: &str, plan: &str, articles: &[(&str, String)]) -> PathBuf {
+    let dir = temp_dir(name);
+    let mut files: Vec<(&str, &str)> = articles.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    let yaml = format!("{ISSUE_HEAD}{plan}");
+    files.push(("issue.yaml", &yaml));
+    write_files(&dir, &files);
+    dir
+}
+
+/// Runs `command` on `dir` with a JSON report; returns the run and the report.
+fn run(command: &str, dir: &Path, extra: &[&str]) -> (std::process::Output, serde_json::Value) {
+    let report = dir.join("report.json");
+    let out = dir.join("out");
+    let mut args = vec![command, dir.to_str().unwrap(), "--report", report.to_str().unwrap()];
+    if command == "build" {
+        args.extend(["-o", out.to_str().unwrap()]);
+    }
+    args.extend(extra);
+    let output = rotative(&args);
+    let json = std::fs::read_to_string(&report)
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or(serde_json::Value::Null);
+    (output, json)
+}
+
+/// The copyfit entries of the report's article `file` (by file name).
+fn copyfit<'a>(report: &'a serde_json::Value, file: &str) -> &'a Vec<serde_json::Value> {
+    report["articles"]
+        .as_array()
+        .and_then(|a| a.iter().find(|a| a["file"].as_str().is_some_and(|f| f.ends_with(file))))
+        .and_then(|a| a["copyfit"].as_array())
+        .unwrap_or_else(|| panic!("no copyfit for {file} in {report}"))
+}
+
+#[test]
+fn overlapping_frames_are_an_error_naming_both_frames_and_their_lines() {
+    let plan = "pages:
+  - frames:
+      - name: une
+        columns: 1-2
+        depth: 20
+        story: articles/a.md
+      - name: brève
+        columns: 2-3
+        top: 10
+        depth: 10
+        story: articles/b.md
+";
+    let dir = planned_issue(
+        "overlap",
+        plan,
+        &[("articles/a.md", story("A", 3, 60)), ("articles/b.md", story("B", 1, 40))],
+    );
+    let (output, _) = run("build", &dir, &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(err.contains("issue.yaml:19:"), "located at the second frame: {err}");
+    assert!(
+        err.contains("frame brève (issue.yaml:19) overlaps frame une (issue.yaml:15)"),
+        "names both frames and their lines: {err}"
+    );
+}
+
+#[test]
+fn a_frame_off_the_grid_or_outside_the_type_area_is_an_error_at_its_line() {
+    let plan = "pages:
+  - frames:
+      - columns: 1-3
+        top: 13mm
+        depth: 10
+        story: articles/a.md
+      - columns: 2-4
+        top: 20
+        depth: 5
+        story: articles/b.md
+";
+    let dir = planned_issue(
+        "off-grid",
+        plan,
+        &[("articles/a.md", story("A", 3, 60)), ("articles/b.md", story("B", 1, 40))],
+    );
+    let (output, _) = run("build", &dir, &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(err.contains("issue.yaml:16:") && err.contains("frame-off-grid"), "{err}");
+    assert!(err.contains("not on the baseline grid"), "{err}");
+    assert!(err.contains("issue.yaml:19:") && err.contains("frame-outside"), "{err}");
+    assert!(err.contains("columns 2-4, outside the type area's 3 columns"), "{err}");
+}
+
+#[test]
+fn a_story_too_long_for_its_frame_is_overset_in_lines_and_characters_and_strict_fails() {
+    let plan = "copyfit: []
+pages:
+  - frames:
+      - columns: 1-2
+        depth: 20
+        story: articles/long.md
+";
+    let dir = planned_issue("too-long", plan, &[("articles/long.md", story("Long", 8, 90))]);
+    let (output, report) = run("build", &dir, &[]);
+    assert_eq!(output.status.code(), Some(0), "a warning, not an error: {}", stderr(&output));
+    let err = stderr(&output);
+    assert!(err.contains("warning[copyfit-overset]: overset by "), "{err}");
+    assert!(err.contains("characters,") && err.contains("words) in frame p1/1"), "{err}");
+    let fit = &copyfit(&report, "long.md")[0];
+    assert_eq!(fit["frame"], "p1/1");
+    assert!(fit["lines_after"].as_i64().unwrap() > 0, "{fit}");
+    assert!(fit["chars"].as_u64().unwrap() > 100, "{fit}");
+    assert_eq!(fit["steps"].as_array().unwrap().len(), 0, "no step allowed: {fit}");
+
+    let (strict, _) = run("build", &dir, &["--strict"]);
+    assert_eq!(strict.status.code(), Some(1), "--strict refuses overset copy");
+}
+
+#[test]
+fn a_story_too_short_for_its_frame_is_underset() {
+    let plan = "copyfit: []
+pages:
+  - frames:
+      - columns: 1-3
+        depth: 30
+        story: articles/short.md
+";
+    let dir = planned_issue("too-short", plan, &[("articles/short.md", story("Court", 1, 50))]);
+    let (output, report) = run("check", &dir, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(err.contains("warning[copyfit-underset]: underset by "), "{err}");
+    assert!(err.contains("copyfit (lines: + over, - under)"), "check prints the table: {err}");
+    let fit = &copyfit(&report, "short.md")[0];
+    assert!(fit["lines_after"].as_i64().unwrap() < -20, "{fit}");
+}
+
+/// The plan of one story alone in columns 1-2, `depth` lines deep, with `steps` allowed.
+fn one_frame(steps: &str, depth: u32) -> String {
+    format!(
+        "copyfit: [{steps}]\npages:\n  - frames:\n      - columns: 1-2\n        depth: {depth}\n        story: articles/s.md\n        head: lead\n"
+    )
+}
+
+/// An issue with the story `text` in [`one_frame`], with the example's photo beside it.
+fn story_issue(name: &str, steps: &str, depth: u32, text: &str) -> PathBuf {
+    let dir = planned_issue(name, &one_frame(steps, depth), &[("articles/s.md", text.to_string())]);
+    std::fs::create_dir_all(dir.join("photos")).unwrap();
+    std::fs::copy(example_issue().join("photos/dune-rgb.jpg"), dir.join("photos/dune-rgb.jpg"))
+        .unwrap();
+    dir
+}
+
+/// A story of `paragraphs` x `words` and the depth (lines) at which, set alone in columns
+/// 1-2 with nothing fitted, it is off by `misfit` lines (positive: over, negative: under):
+/// measured frame by frame.
+fn nearly_fitting(
+    name: &str,
+    front: &str,
+    paragraphs: usize,
+    words: usize,
+    misfit: std::ops::RangeInclusive<i64>,
+) -> (u32, String) {
+    let body: Vec<String> = (0..paragraphs).map(|_| french_text(words)).collect();
+    let text = article(front, &body.join("\n\n"));
+    for depth in 12..=43u32 {
+        let dir = story_issue(name, "", depth, &text);
+        let (_, report) = run("check", &dir, &[]);
+        let over = copyfit(&report, "s.md")[0]["lines_after"].as_i64().unwrap();
+        if misfit.contains(&over) {
+            return (depth, text);
+        }
+    }
+    panic!("no depth leaves {name} off by {misfit:?} lines");
+}
+
+/// Fits the story with only `step` allowed; returns its copyfit entry.
+fn fit_with(name: &str, depth: u32, text: &str, step: &str) -> serde_json::Value {
+    let dir = story_issue(name, step, depth, text);
+    let (output, report) = run("check", &dir, &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    copyfit(&report, "s.md")[0].clone()
+}
+
+/// Asserts that `fit` used `step` alone and gained lines with it.
+fn assert_step_alone(fit: &serde_json::Value, step: &str) {
+    let steps = fit["steps"].as_array().unwrap();
+    assert_eq!(steps.len(), 1, "{fit}");
+    assert_eq!(steps[0]["step"], step, "{fit}");
+    let before = fit["lines_before"].as_i64().unwrap();
+    let after = fit["lines_after"].as_i64().unwrap();
+    assert!(after.abs() < before.abs(), "{fit}");
+    assert_eq!(steps[0]["lines"].as_i64().unwrap(), before - after, "{fit}");
+}
+
+#[test]
+fn looseness_alone_fits_a_story_a_few_lines_under() {
+    // Setting a paragraph a line longer is what narrow columns allow most often.
+    let (depth, text) = nearly_fitting("looseness", "title: Souple", 5, 45, -3..=-1);
+    assert_step_alone(&fit_with("looseness-fit", depth, &text, "looseness"), "looseness");
+}
+
+#[test]
+fn tracking_alone_fits_a_story_a_few_lines_under() {
+    let (depth, text) = nearly_fitting("tracking", "title: Serré", 5, 45, -3..=-1);
+    let fit = fit_with("tracking-fit", depth, &text, "tracking");
+    assert_step_alone(&fit, "tracking");
+    assert!(fit["steps"][0]["detail"].as_str().unwrap().contains("tracking"), "{fit}");
+}
+
+#[test]
+fn headline_alone_brings_an_overset_story_nearer_its_frame() {
+    let front = "title: Un titre vraiment très long, qui tient sur plusieurs lignes de la une et pèse sur la page";
+    // A smaller head frees several lines in each column: a story well over its frame.
+    let (depth, text) = nearly_fitting("headline", front, 4, 45, 8..=20);
+    assert_step_alone(&fit_with("headline-fit", depth, &text, "headline"), "headline");
+}
+
+#[test]
+fn photo_depth_alone_fits_a_story_a_few_lines_over() {
+    let front = "title: Dunes\nphoto:\n  file: ../photos/dune-rgb.jpg\n  columns: 1";
+    let (depth, text) = nearly_fitting("photo", front, 3, 45, 1..=3);
+    assert_step_alone(&fit_with("photo-fit", depth, &text, "photo"), "photo");
+}
+
+#[test]
+fn a_jump_prints_both_jump_lines_in_the_article_language() {
+    let plan = "pages:
+  - frames:
+      - columns: 1-3
+        depth: 20
+        story: articles/long.md
+        head: lead
+        continues: 2
+  - section: Suite
+    frames:
+      - columns: 1-3
+        depth: foot
+        story: articles/long.md
+";
+    let dir = planned_issue("jump", plan, &[("articles/long.md", story("Long", 8, 90))]);
+    let (output, report) = run("build", &dir, &["--standard", "none"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let fits = copyfit(&report, "long.md");
+    assert_eq!(fits.len(), 2, "one entry per frame: {fits:?}");
+    let pdfs = pdfs_in(&dir.join("out"));
+    let Some(text) = pdftotext(&pdfs[0]) else { return };
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("Suite page 2"), "{flat}");
+    assert!(flat.contains("Suite de la page 1"), "{flat}");
+}
+
+/// A one-page PDF ad, 300 x 200 pt, with `text` in Helvetica filled with `color` (content
+/// stream operators: `0 0 0 1 k` for CMYK black, `1 0 0 rg` for RGB red).
+fn pdf_ad(path: &Path, text: &str, color: &str) {
+    use lopdf::{Document, Object, Stream, dictionary};
+    let mut doc = Document::with_version("1.4");
+    let pages_id = doc.new_object_id();
+    let font_id = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+    });
+    let content = format!("BT /F1 24 Tf {color} 20 90 Td ({text}) Tj ET");
+    let content_id = doc.add_object(Stream::new(dictionary! {}, content.into_bytes()));
+    let page_id = doc.add_object(dictionary! {
+        "Type" => "Page",
+        "Parent" => pages_id,
+        "Contents" => content_id,
+        "MediaBox" => vec![0.into(), 0.into(), 300.into(), 200.into()],
+        "Resources" => dictionary! { "Font" => dictionary! { "F1" => font_id } },
+    });
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! {
+            "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1,
+        }),
+    );
+    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog_id);
+    doc.save(path).unwrap();
+}
+
+/// A page with a small story and an ad in the lower half of columns 1-3.
+fn ad_issue(name: &str, ad: &str) -> PathBuf {
+    let plan = format!(
+        "pages:
+  - frames:
+      - columns: 1-3
+        depth: 20
+        story: articles/a.md
+      - columns: 1-3
+        top: 20
+        depth: foot
+        ad: {ad}
+"
+    );
+    planned_issue(name, &plan, &[("articles/a.md", story("Annonce", 2, 60))])
+}
+
+#[test]
+fn a_pdf_ad_is_embedded_as_delivered_with_its_text() {
+    let dir = ad_issue("pdf-ad", "ads/garage.pdf");
+    std::fs::create_dir_all(dir.join("ads")).unwrap();
+    pdf_ad(&dir.join("ads/garage.pdf"), "GARAGE DUPONT", "0 0 0 1 k");
+    let (output, _) = run("build", &dir, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let pdf = &pdfs_in(&dir.join("out"))[0];
+    let doc = lopdf::Document::load(pdf).unwrap();
+    let forms = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_stream().ok())
+        .filter(|s| s.dict.get(b"Subtype").and_then(|n| n.as_name()).is_ok_and(|n| n == b"Form"))
+        .count();
+    assert_eq!(forms, 1, "the ad page is one form XObject");
+    let Some(text) = pdftotext(pdf) else { return };
+    assert!(text.contains("GARAGE DUPONT"), "the ad's own text: {text}");
+}
+
+#[test]
+fn an_rgb_pdf_ad_is_an_error_in_a_pdf_x1a_build() {
+    let dir = ad_issue("rgb-ad", "ads/rgb.pdf");
+    std::fs::create_dir_all(dir.join("ads")).unwrap();
+    pdf_ad(&dir.join("ads/rgb.pdf"), "SOLDES", "1 0 0 rg");
+    let (output, _) = run("build", &dir, &["--standard", "pdf-x-1a"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(err.contains("uses RGB colour") && err.contains("PDF/X-1a"), "{err}");
+    let out = dir.join("out");
+    assert!(!out.exists() || pdfs_in(&out).is_empty(), "no print file with an RGB ad");
+    // The same ad is accepted where RGB is allowed.
+    let (x4, _) = run("build", &dir, &["--standard", "pdf-x-4"]);
+    assert_eq!(x4.status.code(), Some(0), "{}", stderr(&x4));
+}
+
+#[test]
+fn an_ad_placeholder_is_marked_with_its_size_and_refused_by_strict() {
+    let dir = ad_issue("placeholder", "placeholder");
+    let (output, _) = run("build", &dir, &["--standard", "none"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stderr(&output).contains("warning[ad-placeholder]"), "{}", stderr(&output));
+    if let Some(text) = pdftotext(&pdfs_in(&dir.join("out"))[0]) {
+        assert!(text.contains("Publicité · 3 col. ×"), "{text}");
+    }
+    let (strict, _) = run("build", &dir, &["--strict"]);
+    assert_eq!(strict.status.code(), Some(1));
+}
+
+#[test]
+fn a_proof_draws_frame_names_and_overset_and_is_never_a_print_file() {
+    let plan = "copyfit: []
+pages:
+  - frames:
+      - name: une
+        columns: 1-2
+        depth: 20
+        story: articles/long.md
+      - columns: 3
+        depth: 20
+        story: articles/short.md
+";
+    let dir = planned_issue(
+        "proof",
+        plan,
+        &[("articles/long.md", story("Long", 8, 90)), ("articles/short.md", story("Court", 1, 30))],
+    );
+    let (output, _) = run("build", &dir, &["--proof", "--standard", "pdf-x-1a"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let pdfs = pdfs_in(&dir.join("out"));
+    assert_eq!(pdfs.len(), 1);
+    let name = pdfs[0].file_name().unwrap().to_string_lossy().into_owned();
+    assert!(name.ends_with("-proof.pdf"), "{name}");
+    let bytes = std::fs::read(&pdfs[0]).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(!text.contains("GTS_PDFX"), "a proof is not PDF/X, whatever --standard says");
+    let Some(text) = pdftotext(&pdfs[0]) else { return };
+    assert!(text.contains("une · +"), "the overset frame's name and lines over: {text}");
+    assert!(text.contains("p1/2 · -"), "the underset frame's: {text}");
+}
+
+#[test]
+fn a_jpeg_ad_is_placed_whole_in_its_frame() {
+    let dir = ad_issue("jpeg-ad", "ads/dunes.jpg");
+    std::fs::create_dir_all(dir.join("ads")).unwrap();
+    std::fs::copy(example_issue().join("photos/dune-rgb.jpg"), dir.join("ads/dunes.jpg")).unwrap();
+    let (output, report) = run("build", &dir, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let images = report["outputs"][0]["images"].as_array().unwrap();
+    assert_eq!(images.len(), 1, "the ad, as an image: {images:?}");
+    assert!(images[0]["file"].as_str().unwrap().ends_with("dunes.jpg"));
+}
+
+#[test]
+fn a_story_that_jumps_after_a_few_lines_is_warned_about() {
+    let plan = "pages:
+  - frames:
+      - columns: 1-3
+        depth: 12
+        story: articles/long.md
+        head: lead
+        continues: 2
+  - frames:
+      - columns: 1-3
+        depth: foot
+        story: articles/long.md
+";
+    let dir = planned_issue("short-jump", plan, &[("articles/long.md", story("Long", 8, 90))]);
+    let (output, _) = run("check", &dir, &[]);
+    let err = stderr(&output);
+    assert!(err.contains("warning[short-jump]") && err.contains("issue.yaml:15:"), "{err}");
+}
+
+#[test]
+fn a_story_in_two_frames_must_jump_forward_to_a_page_that_names_it() {
+    let plan = "pages:
+  - frames:
+      - columns: 1-3
+        depth: 20
+        story: articles/a.md
+      - columns: 1-3
+        top: 20
+        depth: 10
+        story: articles/a.md
+        continues: 1
+  - frames:
+      - columns: 1-3
+        depth: 10
+        story: articles/b.md
+        continues: 2
+";
+    let dir = planned_issue(
+        "bad-jumps",
+        plan,
+        &[("articles/a.md", story("A", 2, 40)), ("articles/b.md", story("B", 2, 40))],
+    );
+    let (output, _) = run("check", &dir, &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(
+        err.contains("is already on page 1 (issue.yaml:15): give that frame `continues: 1`"),
+        "{err}"
+    );
+    assert!(err.contains("`continues: 2` must name a later page of the plan"), "{err}");
+}
