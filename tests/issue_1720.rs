@@ -113,10 +113,15 @@ fn converted_photos_stay_within_240_percent_as_preflight_measures_them() {
 /// QR code encoding a 76-character URL: the 31.8 mm block beside the short head is taller
 /// than the head, and the rule under the head ran through the symbol's quiet zone, so the
 /// page's overlap check left the brief out. The rule now passes under the block; every
-/// brief builds and its code scans.
+/// brief builds and its code scans (in the sequential make-up, where briefs have QR codes).
 #[test]
 fn a_brief_beside_a_large_qr_block_keeps_its_rule_out_of_the_quiet_zone() {
     let issue = copy_1720("brief-qr");
+    // Set one after the other, as without a page plan: in the plan's brief frames a brief
+    // has no QR block at all.
+    let yaml = std::fs::read_to_string(issue.join("issue.yaml")).unwrap();
+    let sequential = &yaml[..yaml.find("\npages:\n").expect("the issue has a page plan") + 1];
+    std::fs::write(issue.join("issue.yaml"), sequential).unwrap();
     let url = "https://liberte-actus.fr/breves/2025/09/16/la-dechetterie-intercommunale-pa";
     let briefs = ["04-bref-dechetterie", "06-bref-don-du-sang", "11-bref-cinema"];
     let briefs =
@@ -143,5 +148,35 @@ fn a_brief_beside_a_large_qr_block_keeps_its_rule_out_of_the_quiet_zone() {
         for url in &expected {
             assert!(decoded.contains(url), "{url} scans from the page: {decoded:?}");
         }
+    }
+}
+
+/// The weekly as its page plan makes it up: twelve pages, every story built, the three jumps
+/// with both their lines in the story's language, the PDF ad's own text and the placeholder
+/// marked with its size.
+#[test]
+fn the_weekly_is_made_up_from_its_page_plan() {
+    let issue = copy_1720("plan");
+    let report = issue.join("report.json");
+    let pdf = build(&issue, &issue.join("out"), &["-q", "--report", report.to_str().unwrap()]);
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let articles = report["articles"].as_array().unwrap();
+    assert_eq!(articles.len(), 19);
+    assert!(articles.iter().all(|a| a["status"] != "failed"), "{report}");
+    let doc = lopdf::Document::load(&pdf).unwrap();
+    assert_eq!(doc.get_pages().len(), 12);
+    let Some(text) = pdftotext(&pdf) else { return };
+    for line in [
+        "Suite page 2",
+        "Suite de la page 1",
+        "Suite page 7",
+        "Suite de la page 6",
+        "Continued on page 11",
+        "Continued from page 10",
+        "Le Fournil",
+        "Publicité",
+    ] {
+        assert!(text.contains(line), "{line:?} missing");
     }
 }
