@@ -470,3 +470,75 @@ fn a_story_in_two_frames_must_jump_forward_to_a_page_that_names_it() {
     );
     assert!(err.contains("`continues: 2` must name a later page of the plan"), "{err}");
 }
+
+/// A brief of about `words` words with `kicker`.
+fn brief(kicker: &str, title: &str, words: usize) -> String {
+    article(&format!("kicker: {kicker}\ntitle: {title}"), &french_text(words))
+}
+
+/// Words of a PDF page with their boxes (`pdftotext -bbox`): (word, yMin, yMax), in points
+/// from the top of an A5 trim (the media box around it takes the bleed and marks); `None`
+/// without poppler.
+fn word_boxes(pdf: &Path) -> Option<Vec<(String, f32, f32)>> {
+    if !have("pdftotext") {
+        eprintln!("pdftotext missing: skipped");
+        return None;
+    }
+    let out =
+        std::process::Command::new("pdftotext").arg("-bbox").arg(pdf).arg("-").output().unwrap();
+    let html = String::from_utf8_lossy(&out.stdout).into_owned();
+    let attr = |line: &str, name: &str| -> f32 {
+        let start = line.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        line[start..].split('"').next().unwrap().parse().unwrap()
+    };
+    let page = html.lines().find(|l| l.trim_start().starts_with("<page ")).unwrap();
+    let trim_top = (attr(page, "height") - 595.28) / 2.0;
+    Some(
+        html.lines()
+            .filter(|l| l.trim_start().starts_with("<word "))
+            .map(|l| {
+                let word = l.split('>').nth(1).unwrap().split('<').next().unwrap().to_string();
+                (word, attr(l, "yMin") - trim_top, attr(l, "yMax") - trim_top)
+            })
+            .collect(),
+    )
+}
+
+#[test]
+fn briefs_that_do_not_fit_their_frame_are_cut_at_its_foot_and_reported_overset() {
+    // Three briefs in one column down to the foot of an A5 page: the third has no room.
+    let plan = "pages:
+  - frames:
+      - columns: 1-2
+        depth: foot
+        story: articles/s.md
+      - columns: 3
+        depth: foot
+        briefs: [articles/a.md, articles/b.md, articles/c.md]
+";
+    let dir = planned_issue(
+        "briefs-cut",
+        plan,
+        &[
+            ("articles/s.md", story("Une", 6, 80)),
+            ("articles/a.md", brief("En bref", "Premier", 120)),
+            ("articles/b.md", brief("En bref", "Deuxième", 120)),
+            ("articles/c.md", brief("En bref", "Troisième", 120)),
+        ],
+    );
+    let (output, report) = run("build", &dir, &["--standard", "none"]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{err}");
+    assert!(!err.contains("error[overlap]"), "nothing drawn past the page: {err}");
+    assert!(err.contains("c.md: warning[copyfit-overset]: overset by "), "{err}");
+    let fit = &copyfit(&report, "c.md")[0];
+    assert!(fit["lines_after"].as_i64().unwrap() > 0, "{fit}");
+    let pdfs = pdfs_in(&dir.join("out"));
+    let Some(words) = word_boxes(&pdfs[0]) else { return };
+    // A5 with 12 mm margins: the type area ends 561.26 pt from the top; a descender may
+    // hang a few points under the last baseline, nothing more.
+    let foot = 595.28 - 12.0 * 72.0 / 25.4;
+    let below: Vec<_> = words.iter().filter(|(_, top, _)| *top > foot - 2.0).collect();
+    assert!(below.is_empty(), "nothing drawn under the frame's foot: {below:?}");
+    assert!(words.iter().all(|(_, _, bottom)| *bottom < foot + 5.0), "{words:?}");
+}

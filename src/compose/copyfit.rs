@@ -77,6 +77,16 @@ impl FrameFit {
             words,
         }
     }
+
+    /// Adds `lines` cut at the frame's foot (drawn past it, so not printed) to what is
+    /// over after fitting: the frame is then overset by at least them.
+    pub fn add_cut(&mut self, lines: i32, parts: &ArticleParts) {
+        if lines <= 0 {
+            return;
+        }
+        self.after = self.after.max(0) + lines;
+        (self.chars, self.words) = amount(parts, self.after);
+    }
 }
 
 /// Lines over (positive) or under (negative) of a part placed from the head.

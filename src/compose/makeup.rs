@@ -13,8 +13,8 @@ use super::copyfit::{FrameFit, fit_story, misfit};
 use super::display::{Item, Page};
 use super::flow::{Cursor, line_items};
 use super::{
-    ArticleParts, ArticlePlacement, ArticleStart, Frame, Headline, Layout, bleed, furniture,
-    labels, place_article,
+    ArticleParts, ArticlePlacement, ArticleStart, Frame, Headline, Layout, PlacedPart, bleed,
+    furniture, labels, place_article,
 };
 use crate::diag::Diagnostic;
 use crate::geom::{Rect, to_mm};
@@ -284,10 +284,9 @@ impl MakeUp<'_> {
                 Some(ArticleStart::Continued(c)) => remaining(parts, c, baseline),
                 _ => -(part.empty_lines as i32),
             };
-            page.items.extend(part.items);
-            self.warn(part.warnings);
-            let fit = FrameFit::measured(&planned.name, page.number, lines, parts);
-            self.record(article, page, first, Some(fit), part.overset);
+            let mut fit = FrameFit::measured(&planned.name, page.number, lines, parts);
+            self.place(page, part, frame.bottom, &mut fit, parts);
+            self.record(article, page, first, Some(fit), false);
             return;
         }
         if let Some(to) = continues {
@@ -322,17 +321,31 @@ impl MakeUp<'_> {
                 }
                 _ => misfit(parts, &part, baseline),
             };
-            page.items.extend(part.items);
-            self.warn(part.warnings);
-            let fit = FrameFit::measured(&planned.name, page.number, lines, parts);
-            self.record(article, page, first, Some(fit), part.overset);
+            let mut fit = FrameFit::measured(&planned.name, page.number, lines, parts);
+            self.place(page, part, frame.bottom, &mut fit, parts);
+            self.record(article, page, first, Some(fit), false);
             return;
         }
-        let (part, fit) =
+        let (part, mut fit) =
             fit_story(parts, frame, &planned.name, page.number, &self.plan.fit_steps, self.layout);
+        self.place(page, part, frame.bottom, &mut fit, parts);
+        self.record(article, page, first, Some(fit), false);
+    }
+
+    /// Draws `part` on `page` cut at the frame's `bottom` (the overset is never printed),
+    /// and counts what was cut in `fit`'s overset.
+    fn place(
+        &mut self,
+        page: &mut Page,
+        mut part: PlacedPart,
+        bottom: f32,
+        fit: &mut FrameFit,
+        parts: &ArticleParts,
+    ) {
+        let cut = cut_at(&mut part.items, bottom, self.layout.grid.baseline);
+        fit.add_cut(cut, parts);
         page.items.extend(part.items);
         self.warn(part.warnings);
-        self.record(article, page, first, Some(fit), part.overset);
     }
 
     /// "Suite de la page 1" across the top of a continuation frame, in the story's language.
@@ -411,10 +424,9 @@ impl MakeUp<'_> {
             y = frame.top
                 + super::article::snap_up(part.bottom - frame.top, baseline)
                 + BRIEF_GAP_LINES * baseline;
-            page.items.extend(part.items);
-            self.warn(part.warnings);
-            let fit = FrameFit::measured(&planned.name, page.number, lines, parts);
-            self.record(article, page, first, Some(fit), part.overset);
+            let mut fit = FrameFit::measured(&planned.name, page.number, lines, parts);
+            self.place(page, part, frame.bottom, &mut fit, parts);
+            self.record(article, page, first, Some(fit), false);
         }
     }
 
@@ -500,4 +512,54 @@ fn remaining(parts: &ArticleParts, cursor: Cursor, baseline: f32) -> i32 {
         column_lines: Vec::new(),
     };
     misfit(parts, &part, baseline)
+}
+
+/// Float slack under a frame's bottom, points: a baseline on the bottom line is inside.
+const CUT_SLACK: f32 = 0.5;
+
+/// Cuts what a placement drew in `items` at the frame's `bottom`: text whose baseline is
+/// below it, rules and QR codes below it are dropped, boxes and photos are cut at it. The
+/// overset of a planned frame is not printed, whatever forced it there (a brief with no
+/// room left, a photo or head taller than the frame). Returns the lines cut: each text
+/// line dropped, and a photo's or box's lost depth in grid lines.
+fn cut_at(items: &mut Vec<Item>, bottom: f32, baseline: f32) -> i32 {
+    let limit = bottom + CUT_SLACK;
+    let mut lines: Vec<(i32, i32)> = Vec::new();
+    let mut depth = 0.0f32;
+    items.retain_mut(|item| match item {
+        Item::Text { x, y, .. } => {
+            let keep = *y <= limit;
+            let line = ((*x * 10.0).round() as i32, (*y * 10.0).round() as i32);
+            if !keep && !lines.contains(&line) {
+                lines.push(line);
+            }
+            keep
+        }
+        Item::Rule { from, to, .. } => from.1.min(to.1) <= limit,
+        Item::Rect { rect, .. } => {
+            if rect.y >= bottom {
+                return false;
+            }
+            if rect.bottom() > limit {
+                depth = depth.max(rect.bottom() - bottom);
+                rect.height = bottom - rect.y;
+            }
+            true
+        }
+        Item::Image { frame, clip, .. } => {
+            if frame.y >= bottom {
+                return false;
+            }
+            if frame.bottom() > limit {
+                depth = depth.max(frame.bottom() - bottom);
+                frame.height = bottom - frame.y;
+            }
+            if clip.bottom() > bottom {
+                clip.height = (bottom - clip.y).max(0.0);
+            }
+            true
+        }
+        Item::Qr { y, module, symbol, .. } => *y + *module * symbol.width as f32 <= limit,
+    });
+    lines.len() as i32 + (depth / baseline).ceil() as i32
 }
