@@ -542,3 +542,28 @@ fn briefs_that_do_not_fit_their_frame_are_cut_at_its_foot_and_reported_overset()
     assert!(below.is_empty(), "nothing drawn under the frame's foot: {below:?}");
     assert!(words.iter().all(|(_, _, bottom)| *bottom < foot + 5.0), "{words:?}");
 }
+
+#[test]
+fn a_frame_of_briefs_prints_its_label_once_and_no_kicker() {
+    let plan = "pages:
+  - frames:
+      - columns: 1-3
+        depth: foot
+        briefs: [articles/a.md, articles/b.md]
+";
+    let dir = planned_issue(
+        "briefs-label",
+        plan,
+        &[
+            ("articles/a.md", brief("En bref", "Premier", 40)),
+            ("articles/b.md", brief("Cinéma", "Deuxième", 40)),
+        ],
+    );
+    let (output, _) = run("build", &dir, &["--standard", "none"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let Some(text) = pdftotext(&pdfs_in(&dir.join("out"))[0]) else { return };
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert_eq!(flat.matches("En bref").count(), 1, "the label once: {flat}");
+    assert!(!flat.contains("Cinéma"), "no kicker under the label: {flat}");
+    assert!(flat.contains("Premier") && flat.contains("Deuxième"), "{flat}");
+}

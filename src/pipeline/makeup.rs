@@ -17,16 +17,16 @@ pub(super) fn shapes(plan: Option<&PagePlan>, articles: usize) -> Vec<Option<Sto
     let Some(plan) = plan else { return shapes };
     for frame in plan.pages.iter().flat_map(|p| &p.frames) {
         let columns = frame.columns;
-        let mut give = |article: usize, head: HeadClass| {
+        let mut give = |article: usize, head: HeadClass, in_briefs: bool| {
             if let Some(slot @ None) = shapes.get_mut(article) {
-                *slot = Some(StoryShape { columns, head });
+                *slot = Some(StoryShape { columns, head, in_briefs });
             }
         };
         match &frame.content {
-            FrameContent::Story { article, head, .. } => give(*article, *head),
+            FrameContent::Story { article, head, .. } => give(*article, *head, false),
             FrameContent::Briefs { articles, .. } => {
                 for article in articles {
-                    give(*article, HeadClass::Brief);
+                    give(*article, HeadClass::Brief, true);
                 }
             }
             FrameContent::Ad { .. } => {}

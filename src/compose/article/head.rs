@@ -22,7 +22,8 @@ const HEADLINE_MAX_SHARE: f32 = 0.45;
 const HEADLINE_MIN_SIZE: f32 = 8.0;
 
 /// Kicker, headline at `scale` of its style's size, meta line and keywords (not in a
-/// `compact` head: a brief's is its kicker and headline). Errors when the headline cannot
+/// `compact` head: a brief's is its kicker and headline); no kicker without `kicker` (a
+/// brief in a frame of briefs, under the frame's label). Errors when the headline cannot
 /// fit on a page even at its smallest size.
 pub(super) fn head_block(
     setter: &mut Setter<'_>,
@@ -31,6 +32,7 @@ pub(super) fn head_block(
     words: usize,
     scale: f32,
     compact: bool,
+    kicker: bool,
 ) -> Result<BlockPiece, Vec<Diagnostic>> {
     let config = setter.config;
     let styles = &config.styles;
@@ -38,7 +40,7 @@ pub(super) fn head_block(
     let mut y = 0.0;
     setter.line = 1;
 
-    if let Some(kicker) = &article.kicker {
+    if let Some(kicker) = article.kicker.as_ref().filter(|_| kicker) {
         let lines = setter.set_text(kicker, &styles.kicker, width);
         items.extend(setter.stack(&lines, &styles.kicker, 0.0, &mut y));
         y += styles.kicker.space_after;

@@ -37,6 +37,10 @@ pub struct StoryShape {
     pub columns: u32,
     /// Its head class.
     pub head: HeadClass,
+    /// Whether it is set in a frame of briefs: the frame's label stands over them once, so
+    /// a brief's head there is its headline alone, without a kicker (which would repeat
+    /// the label, or stack a second label under it).
+    pub in_briefs: bool,
 }
 
 /// Narrowest frame, in columns, whose head keeps the QR block at its top right: in fewer,
@@ -123,14 +127,16 @@ pub fn set_article(
         None => frame_width,
     };
     let compact = shape.is_some_and(|s| s.head == HeadClass::Brief);
+    let kicker = !shape.is_some_and(|s| s.in_briefs);
     let (scale, smaller) = match shape {
         Some(s) => (s.head.scale(), s.head.smaller().unwrap_or(s.head).scale()),
         None => (1.0, head::SECONDARY_HEADLINE_SCALE),
     };
-    let mut head = head::head_block(&mut setter, article, head_width, words, scale, compact)?;
+    let mut head =
+        head::head_block(&mut setter, article, head_width, words, scale, compact, kicker)?;
     let secondary_warnings = setter.warnings.len();
     let mut head_secondary =
-        head::head_block(&mut setter, article, head_width, words, smaller, compact)?;
+        head::head_block(&mut setter, article, head_width, words, smaller, compact, kicker)?;
     // The secondary head repeats the first one's findings: keep them once.
     setter.warnings.truncate(secondary_warnings);
 
