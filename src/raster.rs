@@ -141,30 +141,62 @@ pub fn decode_jpeg(bytes: &[u8], denominator: u32, adobe: bool) -> Result<Reduce
 /// The sample precision and component count of a JPEG's frame header, when the frame is
 /// baseline, extended or progressive Huffman DCT (SOF0, SOF1, SOF2).
 fn dct_frame(data: &[u8]) -> Option<(u8, u8)> {
-    let mut pos = 2;
-    while pos + 4 <= data.len() {
-        if data[pos] != 0xFF {
-            return None;
-        }
-        let marker = data[pos + 1];
-        if marker == 0xFF {
-            pos += 1;
-            continue;
-        }
-        if (0xD0..=0xD7).contains(&marker) || marker == 0x01 {
-            pos += 2;
-            continue;
-        }
-        let length = usize::from(u16::from_be_bytes([data[pos + 2], data[pos + 3]]));
-        let segment = data.get(pos + 4..pos + 2 + length)?;
+    for segment in jpeg_segments(data) {
+        let JpegSegment { marker, payload, .. } = segment.ok()?;
         match marker {
-            0xC0..=0xC2 => return Some((*segment.first()?, *segment.get(5)?)),
+            0xC0..=0xC2 => return Some((*payload.first()?, *payload.get(5)?)),
             0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF | 0xDA => return None,
             _ => {}
         }
-        pos += 2 + length;
     }
     None
+}
+
+/// One marker segment of a JPEG's headers.
+#[derive(Debug, Clone, Copy)]
+pub struct JpegSegment<'a> {
+    /// The marker code (the byte after 0xFF).
+    pub marker: u8,
+    /// The segment's bytes after its length field.
+    pub payload: &'a [u8],
+    /// Offset just past the segment: after a scan header (SOS), where the scan's
+    /// entropy-coded data begins.
+    pub end: usize,
+}
+
+/// The header segments of a JPEG (`data`, from its SOI marker on), in file order; fill
+/// bytes and parameterless markers are skipped. The walk ends at the end of the data, after
+/// a scan header (SOS), or with one `Err(())` for a segment that is not a marker or is cut
+/// short. Load, the decoding plan and render read their headers through it.
+pub fn jpeg_segments(data: &[u8]) -> impl Iterator<Item = Result<JpegSegment<'_>, ()>> {
+    let mut pos = 2;
+    let mut done = false;
+    std::iter::from_fn(move || {
+        while !done && pos + 4 <= data.len() {
+            if data[pos] != 0xFF {
+                done = true;
+                return Some(Err(()));
+            }
+            let marker = data[pos + 1];
+            if marker == 0xFF {
+                pos += 1; // Fill byte.
+                continue;
+            }
+            if (0xD0..=0xD7).contains(&marker) || marker == 0x01 {
+                pos += 2;
+                continue;
+            }
+            let length = usize::from(u16::from_be_bytes([data[pos + 2], data[pos + 3]]));
+            let Some(payload) = data.get(pos + 4..pos + 2 + length) else {
+                done = true;
+                return Some(Err(()));
+            };
+            pos += 2 + length;
+            done = marker == 0xDA;
+            return Some(Ok(JpegSegment { marker, payload, end: pos }));
+        }
+        None
+    })
 }
 
 /// Decodes a PNG at 1/`denominator` scale, row by row: each output pixel is the average of

@@ -34,6 +34,7 @@ use zune_core::colorspace::ColorSpace;
 use zune_core::options::DecoderOptions;
 
 use crate::raster;
+use crate::raster::{JpegSegment, jpeg_segments};
 
 /// Largest photo file read. A 60-megapixel camera JPEG is about 30 MB and a 16-bit PNG
 /// scan a few times that; anything larger is a mistake (a video, a disk image).
@@ -287,22 +288,8 @@ impl JpegLayout {
         let mut components = None;
         let mut progressive = false;
         let mut sampling = Vec::new();
-        let mut pos = 2;
-        while pos + 4 <= data.len() {
-            if data[pos] != 0xFF {
-                return None;
-            }
-            let marker = data[pos + 1];
-            if marker == 0xFF {
-                pos += 1;
-                continue;
-            }
-            if (0xD0..=0xD7).contains(&marker) || marker == 0x01 {
-                pos += 2;
-                continue;
-            }
-            let length = usize::from(u16::from_be_bytes([data[pos + 2], data[pos + 3]]));
-            let segment = data.get(pos + 4..pos + 2 + length)?;
+        for segment in jpeg_segments(data) {
+            let JpegSegment { marker, payload: segment, end } = segment.ok()?;
             match marker {
                 0xC0..=0xCF if !matches!(marker, 0xC4 | 0xC8 | 0xCC) => {
                     let count = *segment.get(5)?;
@@ -315,14 +302,13 @@ impl JpegLayout {
                 0xDA => {
                     return Some(JpegLayout {
                         components: components?,
-                        first_scan: pos + 2 + length,
+                        first_scan: end,
                         progressive,
                         sampling,
                     });
                 }
                 _ => {}
             }
-            pos += 2 + length;
         }
         None
     }

@@ -191,7 +191,7 @@ pub(super) fn prepare_device_jpeg(
         return Ok(None);
     }
     let color = format!("CMYK{}", changes(orientation, resampled));
-    Ok(Some(store_device_cmyk(path, cmyk, size, color, options)))
+    Ok(Some(store_device_cmyk(path, cmyk, size, peak, color, options)))
 }
 
 /// Turns decoded samples as the photo's EXIF orientation says, then resamples them to
@@ -303,17 +303,17 @@ pub(super) fn separate(
 }
 
 /// Stores ink amounts made for the output condition (`cmyk`, untagged or tagged with the
-/// output profile) as the issue asks, held under the ink limit; warns, naming the photo and
-/// its measured maximum, when it was over.
+/// output profile; `peak` its total ink as [`peak_ink`] measures it) as the issue asks, held
+/// under the ink limit; warns, naming the photo and its measured maximum, when it was over.
 pub(super) fn store_device_cmyk(
     path: &Path,
     cmyk: Vec<u8>,
     size: (u32, u32),
+    peak: u32,
     mut color: String,
     options: &RenderOptions,
 ) -> (EncodedImage, Vec<Diagnostic>) {
     let limit = ink_limit(options.output.tac);
-    let peak = peak_ink(&cmyk, size.0 as usize);
     let mut warnings = Vec::new();
     if peak > limit {
         color.push_str(", ink-limited");

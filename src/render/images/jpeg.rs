@@ -2,6 +2,7 @@
 //! profile, the APP14 Adobe transform), and the CMYK JPEGs that converted photos are
 //! stored as.
 
+use crate::raster::{JpegSegment, jpeg_segments};
 use std::collections::BTreeMap;
 
 /// What the JPEG headers say.
@@ -32,22 +33,8 @@ impl<'a> JpegInfo<'a> {
             return None;
         }
         let mut info = Self::default();
-        let mut pos = 2;
-        while pos + 4 <= data.len() {
-            if data[pos] != 0xFF {
-                return None;
-            }
-            let marker = data[pos + 1];
-            if marker == 0xFF {
-                pos += 1; // Fill byte.
-                continue;
-            }
-            if (0xD0..=0xD7).contains(&marker) || marker == 0x01 {
-                pos += 2;
-                continue;
-            }
-            let length = usize::from(u16::from_be_bytes([data[pos + 2], data[pos + 3]]));
-            let segment = data.get(pos + 4..pos + 2 + length)?;
+        for segment in jpeg_segments(data) {
+            let JpegSegment { marker, payload: segment, .. } = segment.ok()?;
             match marker {
                 0xE2 if segment.starts_with(b"ICC_PROFILE\0") && segment.len() > 14 => {
                     info.icc_chunks.insert(segment[12], &segment[14..]);
@@ -64,13 +51,9 @@ impl<'a> JpegInfo<'a> {
                     let width = u16::from_be_bytes([*segment.get(3)?, *segment.get(4)?]);
                     info.size = (u32::from(width), u32::from(height));
                 }
-                0xDA => {
-                    info.scan = true;
-                    break;
-                }
+                0xDA => info.scan = true,
                 _ => {}
             }
-            pos += 2 + length;
         }
         Some(info)
     }

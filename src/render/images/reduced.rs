@@ -18,7 +18,7 @@ use image::{DynamicImage, ImageDecoder, ImageReader, RgbImage};
 use super::convert::{convert_rgb, separate, separation, store_device_cmyk};
 use super::jpeg::JpegInfo;
 use super::orient::reorient;
-use super::press::resample;
+use super::press::{peak_ink, resample};
 use super::{EncodedImage, compress_rows};
 use crate::color::OutputSpace;
 use crate::color::transform::CmykTransform;
@@ -120,7 +120,10 @@ pub(super) fn encode(
             convert_rgb(path, &image, icc.as_deref(), from_jpeg, space, options)?
         }
         (Samples::Inks, Some(transform)) => separate(path, &transform, &samples, size, options),
-        (Samples::Inks, None) => store_device_cmyk(path, samples, size, "CMYK".into(), options),
+        (Samples::Inks, None) => {
+            let peak = peak_ink(&samples, size.0 as usize);
+            store_device_cmyk(path, samples, size, peak, "CMYK".into(), options)
+        }
     };
     // The report says how the photo went in: at which scale, too.
     encoded.color.push_str(&format!(", decoded at 1/{denominator} scale"));
