@@ -14,6 +14,10 @@
 //!    its crop limits, cover-fitted again around its focal point;
 //! 4. **headline**: the head one size step smaller (an overset story only).
 //!
+//! Steps 3 and 4 move whole grid lines across several columns at once, so what they leave
+//! (or overshoot) goes back to steps 1 and 2. A paragraph set again is kept only if no line
+//! of it is looser than the engine sets text unfitted (spaces fully stretched at most).
+//!
 //! Each paragraph is set again only when the cascade tries it, once per step, and the
 //! placement of a trial reuses every other set paragraph: a fit costs a few paragraph
 //! settings and flows, not a new setting of the story.
@@ -28,6 +32,12 @@ use crate::model::FitStepKind;
 
 /// Tracking tried by the second step, em: 1 % either way keeps the colour of the text.
 const TRACKING_STEP: f32 = 0.01;
+
+/// Loosest adjustment ratio a paragraph set again may have on a line that is not its last
+/// (1: spaces and letter spacing fully stretched), unless the paragraph as first set was
+/// already looser: the breaker's tolerance allows more, but a fitted story must not be set
+/// looser than the engine sets text when nothing is fitted.
+const LOOSEST_RATIO: f32 = 1.0;
 
 /// Shallowest and deepest a lead photo may be cropped to, as height over width: from a
 /// wide 16:9 to a square, either side of the nominal 3:2.
@@ -144,26 +154,58 @@ pub fn fit_story(
     steps: &[FitStepKind],
     layout: &Layout<'_>,
 ) -> (PlacedPart, FrameFit) {
-    let baseline = layout.grid.baseline;
-    let first = place_article(parts, frame, ArticleStart::Head(Headline::Main), None, layout);
-    let before = misfit(parts, &first, baseline);
+    fit_from(parts, frame, None, (name, page), steps, layout)
+}
+
+/// Places the rest of a story that jumped, from `cursor`, in `frame` and fits it with the
+/// `steps` allowed that apply to a continuation (looseness and tracking of its own
+/// paragraphs: the photo and head are in the first frame).
+pub fn fit_continuation(
+    parts: &ArticleParts,
+    frame: &Frame,
+    cursor: Cursor,
+    (name, page): (&str, u32),
+    steps: &[FitStepKind],
+    layout: &Layout<'_>,
+) -> (PlacedPart, FrameFit) {
+    fit_from(parts, frame, Some(cursor), (name, page), steps, layout)
+}
+
+/// The cascade, from the head (`cursor` `None`) or from where a jump resumes.
+fn fit_from(
+    parts: &ArticleParts,
+    frame: &Frame,
+    cursor: Option<Cursor>,
+    (name, page): (&str, u32),
+    steps: &[FitStepKind],
+    layout: &Layout<'_>,
+) -> (PlacedPart, FrameFit) {
+    let mut trial = Trial {
+        parts: parts.clone(),
+        headline: Headline::Main,
+        cursor,
+        frame,
+        layout,
+        placed: PlacedPart::default(),
+        misfit: 0,
+    };
+    let (first, before) = trial.place(parts, Headline::Main);
     let mut fit = FrameFit::measured(name, page, before, parts);
     if before == 0 {
         return (first, fit);
     }
-    let mut trial = Trial {
-        parts: parts.clone(),
-        headline: Headline::Main,
-        frame,
-        layout,
-        placed: first,
-        misfit: before,
-    };
+    (trial.placed, trial.misfit) = (first, before);
+    // The photo and headline steps move whole grid lines of several columns at once: what
+    // they leave over or under, one way or the other, goes back to the paragraphs.
     for kind in [
         FitStepKind::Looseness,
         FitStepKind::Tracking,
         FitStepKind::PhotoDepth,
+        FitStepKind::Looseness,
+        FitStepKind::Tracking,
         FitStepKind::Headline,
+        FitStepKind::Looseness,
+        FitStepKind::Tracking,
     ] {
         if trial.misfit == 0 {
             break;
@@ -191,6 +233,8 @@ pub fn fit_story(
 struct Trial<'a> {
     parts: ArticleParts,
     headline: Headline,
+    /// Where a continuation resumes; `None` for a story placed from its head.
+    cursor: Option<Cursor>,
     frame: &'a Frame,
     layout: &'a Layout<'a>,
     placed: PlacedPart,
@@ -200,8 +244,8 @@ struct Trial<'a> {
 impl Trial<'_> {
     /// Places the current parts and returns their misfit, without keeping them.
     fn place(&self, parts: &ArticleParts, headline: Headline) -> (PlacedPart, i32) {
-        let placed =
-            place_article(parts, self.frame, ArticleStart::Head(headline), None, self.layout);
+        let start = self.cursor.map_or(ArticleStart::Head(headline), ArticleStart::Continued);
+        let placed = place_article(parts, self.frame, start, None, self.layout);
         let misfit = misfit(parts, &placed, self.layout.grid.baseline);
         (placed, misfit)
     }
@@ -222,6 +266,10 @@ impl Trial<'_> {
             .body
             .iter()
             .enumerate()
+            // A continuation changes only what it holds: the paragraphs from where it resumes.
+            .filter(|(i, _)| {
+                self.cursor.is_none_or(|c| *i > c.piece || (*i == c.piece && c.line == 0))
+            })
             .filter_map(|(i, piece)| match piece {
                 Flowable::Lines(p) => {
                     let source = p.source.as_ref()?;
@@ -266,7 +314,8 @@ impl Trial<'_> {
                 style.looseness = looseness;
                 style.tracking = tracking * direction as f32;
                 let set = self.layout.engine.set_paragraph(&source.runs, &style, source.width);
-                (set.lines.len() as i32 - before == direction).then_some((style, set))
+                let even = loosest(&set.lines) <= loosest(&piece.lines).max(LOOSEST_RATIO);
+                (set.lines.len() as i32 - before == direction && even).then_some((style, set))
             }) else {
                 continue;
             };
@@ -297,6 +346,9 @@ impl Trial<'_> {
     /// Step (c): the lead photo shallower (overset) or deeper (underset) by whole grid
     /// lines, within its crop limits; keeps the depth that fits best.
     fn photo(&mut self) -> Option<String> {
+        if self.cursor.is_some() {
+            return None;
+        }
         let lead = self.parts.lead.clone()?;
         let baseline = self.layout.grid.baseline;
         let direction = if self.misfit > 0 { -1.0 } else { 1.0 };
@@ -310,8 +362,11 @@ impl Trial<'_> {
             let mut parts = self.parts.clone();
             parts.lead = Some(resized);
             let (placed, misfit) = self.place(&parts, self.headline);
-            // Each depth is tried from the photo as set, not from the last one kept.
-            if self.better(misfit) {
+            // Each depth is tried from the photo as set, not from the last one kept. An
+            // overset left counts double: the paragraphs lengthen more easily than they
+            // shorten, so a depth that leaves the story a little short is the better start.
+            let cost = |m: i32| if m > 0 { 2 * m } else { -m };
+            if cost(misfit) < cost(self.misfit) {
                 (self.parts, self.placed, self.misfit) = (parts, placed, misfit);
                 best = Some(steps);
             }
@@ -328,7 +383,10 @@ impl Trial<'_> {
 
     /// Step (d): the head one size step smaller, for an overset story.
     fn headline(&mut self) -> Option<String> {
-        if self.misfit <= 0 || self.parts.head_secondary.height >= self.parts.head.height {
+        if self.cursor.is_some()
+            || self.misfit <= 0
+            || self.parts.head_secondary.height >= self.parts.head.height
+        {
             return None;
         }
         let (placed, misfit) = self.place(&self.parts, Headline::Secondary);
@@ -338,6 +396,11 @@ impl Trial<'_> {
         (self.headline, self.placed, self.misfit) = (Headline::Secondary, placed, misfit);
         Some(String::from("headline one size step smaller"))
     }
+}
+
+/// The highest adjustment ratio among `lines` that are justified (not a paragraph's last).
+fn loosest(lines: &[crate::text::Line]) -> f32 {
+    lines.iter().filter(|l| !l.last).map(|l| l.ratio).fold(f32::NEG_INFINITY, f32::max)
 }
 
 /// The lead block with its photo `delta` points deeper (negative: shallower), cover-fitted

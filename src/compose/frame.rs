@@ -24,6 +24,10 @@ const HEAD_RULE_WIDTH: f32 = 0.5;
 /// slot: half a line, clear of the head above and the body below.
 const HEAD_RULE_ABOVE_BODY: f32 = 0.5;
 
+/// Air between a corner QR block and its frame's foot, points: a rule or an ad outline on
+/// the frame's edge stays outside the symbol's quiet zone, which the block ends with.
+const CORNER_CLEARANCE: f32 = 1.5;
+
 /// A frame on the page grid: the columns `first_column .. first_column + columns` from
 /// `top` down to `bottom`, in points from the trim's top edge.
 ///
@@ -113,7 +117,7 @@ pub enum ArticleStart {
 }
 
 /// What [`place_article`] put in a frame.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct PlacedPart {
     /// The display items, in page coordinates.
     pub items: Vec<Item>,
@@ -178,7 +182,7 @@ pub fn place_article(
             // Never over the photo and caption that head the last column: when the columns
             // balance short, the block goes under them and the article ends lower.
             let under_lead = columns.last().map_or(top, |c| c.top + grid.baseline);
-            let block_top = (done.limit - block.height).max(under_lead);
+            let block_top = (done.limit - CORNER_CLEARANCE - block.height).max(under_lead);
             items.extend(block.items.iter().map(|i| offset(i, corner_x, block_top)));
             bottom = bottom.max(block_top + block.height);
         }
@@ -213,6 +217,19 @@ pub fn place_article(
     if let (Some(column), Some(_)) = (columns.get_mut(jump_column), &jump) {
         column.reserve += jump_style.leading;
     }
+    // The corner block too: under a photo that reaches the foot it moves to the jump's
+    // column, its room with it.
+    let corner_x = match corner {
+        Some(block) if jump_column + 1 < columns.len() => {
+            let room = block.height + grid.baseline;
+            if let Some(last) = columns.last_mut() {
+                last.reserve = (last.reserve - room).max(0.0);
+            }
+            columns[jump_column].reserve += room;
+            columns[jump_column].x
+        }
+        _ => corner_x,
+    };
     let part = flow(body, cursor, &columns, frame.bottom);
     items.extend(part.items(body));
     let column_lines = part
@@ -226,7 +243,7 @@ pub fn place_article(
     // The corner block takes the very foot; the jump line goes just above it.
     let mut foot = frame.bottom;
     if let Some(block) = corner {
-        foot -= block.height;
+        foot -= block.height + CORNER_CLEARANCE;
         items.extend(block.items.iter().map(|i| offset(i, corner_x, foot)));
         bottom = frame.bottom;
     }

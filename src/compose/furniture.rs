@@ -25,11 +25,13 @@ pub(super) fn band_height(layout: &Layout<'_>, number: u32) -> f32 {
 /// A new page with its furniture: the publication on the left (as the masthead on page 1,
 /// in the folio style elsewhere), the issue's number, date and the page number on the right,
 /// on one baseline just above a rule, and the page's `section` (planned pages) centred
-/// between them. The findings of setting them go to `warnings`.
+/// between them, over the page's grid that starts at `grid_top`. The findings of setting
+/// them go to `warnings`.
 pub(super) fn new_page(
     layout: &Layout<'_>,
     number: u32,
     section: Option<&str>,
+    grid_top: f32,
     warnings: &mut Vec<Diagnostic>,
 ) -> Page {
     let (config, grid) = (layout.config, &layout.grid);
@@ -46,7 +48,6 @@ pub(super) fn new_page(
         facts.push(labels::long_date(date, config.lang));
     }
     facts.push(format!("{} {number}", labels.page));
-    let band = band_height(layout, number);
     let wide = grid.area.width;
     let folio = &styles.folio;
     let (left_style, rule_width) = if number == 1 {
@@ -62,7 +63,8 @@ pub(super) fn new_page(
     warnings.extend(setter.take_issue_warnings(Some("publication")));
     let right_lines = setter.set(&right, folio, wide / 2.0);
     warnings.extend(setter.take_issue_warnings(None));
-    let rule_y = grid.area.y + band - 0.5 * grid.baseline;
+    // The band sits on the page's grid: its rule half a line above the grid's top.
+    let rule_y = grid_top - 0.5 * grid.baseline;
     items.push(Item::Rule {
         from: (grid.area.x, rule_y),
         to: (grid.area.right(), rule_y),

@@ -9,13 +9,14 @@
 use std::collections::BTreeMap;
 
 use super::article::{Setter, ascent};
-use super::copyfit::{FrameFit, fit_story, misfit};
+use super::copyfit::{FrameFit, fit_continuation, fit_story, misfit};
 use super::display::{Item, Page};
 use super::flow::{Cursor, line_items};
 use super::{
     ArticleParts, ArticlePlacement, ArticleStart, Frame, Headline, Layout, PlacedPart, bleed,
     furniture, labels, place_article,
 };
+use crate::color::Color;
 use crate::diag::Diagnostic;
 use crate::geom::{Rect, to_mm};
 use crate::model::{AdFile, FrameContent, InlineRun, IssueConfig, PagePlan, PlannedFrame};
@@ -24,8 +25,9 @@ use crate::text::TextEngine;
 /// Weight of the rule that opens a frame lower on the page, points: as between articles.
 const FRAME_RULE_WIDTH: f32 = 1.0;
 
-/// Weight of an ad placeholder's outline, points.
-const PLACEHOLDER_STROKE: f32 = 0.5;
+/// Weight of an ad placeholder's outline and cross, points: heavy enough to be seen as the
+/// frame's edge on a proof, light beside the text.
+const PLACEHOLDER_STROKE: f32 = 1.0;
 
 /// Fewest lines a column of a story's first part should hold before the story jumps:
 /// fewer, and the jump reads as a mistake (the trade's rule of about six).
@@ -134,7 +136,13 @@ pub fn make_up(
     for (index, planned) in plan.pages.iter().enumerate() {
         let number = index as u32 + 1;
         let mut found = Vec::new();
-        let mut page = furniture::new_page(&layout, number, planned.section.as_deref(), &mut found);
+        let mut page = furniture::new_page(
+            &layout,
+            number,
+            planned.section.as_deref(),
+            layout.planned_grid_top(number),
+            &mut found,
+        );
         made.warn(found);
         for frame in &planned.frames {
             made.frame(&mut page, frame);
@@ -177,7 +185,7 @@ impl MakeUp<'_> {
     /// line, which its content starts under.
     fn rect(&self, page: &mut Page, planned: &PlannedFrame) -> Frame {
         let grid = &self.layout.grid;
-        let grid_top = self.layout.content_top(page.number);
+        let grid_top = self.layout.planned_grid_top(page.number);
         let mut frame = Frame {
             first_column: planned.first_column,
             columns: planned.columns,
@@ -202,7 +210,7 @@ impl MakeUp<'_> {
     fn frame(&mut self, page: &mut Page, planned: &PlannedFrame) {
         let frame = self.rect(page, planned);
         let grid = &self.layout.grid;
-        let grid_top = self.layout.content_top(page.number);
+        let grid_top = self.layout.planned_grid_top(page.number);
         let top = grid_top + planned.top as f32 * grid.baseline;
         self.proof.push(ProofFrame {
             page: page.number,
@@ -278,13 +286,14 @@ impl MakeUp<'_> {
             let mut frame = *frame;
             self.jump_head(page, parts, &frame, from);
             frame.top += 2.0 * baseline;
-            let part =
-                place_article(parts, &frame, ArticleStart::Continued(cursor), None, self.layout);
-            let lines = match part.next {
-                Some(ArticleStart::Continued(c)) => remaining(parts, c, baseline),
-                _ => -(part.empty_lines as i32),
-            };
-            let mut fit = FrameFit::measured(&planned.name, page.number, lines, parts);
+            let (part, mut fit) = fit_continuation(
+                parts,
+                &frame,
+                cursor,
+                (&planned.name, page.number),
+                &self.plan.fit_steps,
+                self.layout,
+            );
             self.place(page, part, frame.bottom, &mut fit, parts);
             self.record(article, page, first, Some(fit), false);
             return;
@@ -480,6 +489,19 @@ impl MakeUp<'_> {
             fill: None,
             stroke: Some((config.styles.rule_color, PLACEHOLDER_STROKE)),
         });
+        // The cross layout programs draw in an empty frame: the slot reads as reserved,
+        // not as a hole in the page.
+        for (from, to) in [
+            ((rect.x, rect.y), (rect.right(), rect.bottom())),
+            ((rect.x, rect.bottom()), (rect.right(), rect.y)),
+        ] {
+            page.items.push(Item::Rule {
+                from,
+                to,
+                width: PLACEHOLDER_STROKE,
+                color: config.styles.rule_color,
+            });
+        }
         let style = config.styles.meta.clone();
         let mut setter = Setter::new(
             self.layout.engine,
@@ -495,6 +517,18 @@ impl MakeUp<'_> {
         if let Some(line) = lines.first() {
             let x = rect.x + (rect.width - line.width) / 2.0;
             let y = rect.y + rect.height / 2.0;
+            // Paper under the label, so the cross does not run through it.
+            let pad = style.size / 2.0;
+            page.items.push(Item::Rect {
+                rect: Rect::new(
+                    x - pad,
+                    y - ascent(&style) - pad / 2.0,
+                    line.width + 2.0 * pad,
+                    style.leading + pad,
+                ),
+                fill: Some(Color::PAPER),
+                stroke: None,
+            });
             page.items.extend(line_items(line, x, y, style.color));
         }
     }

@@ -122,6 +122,15 @@ impl<'a> Layout<'a> {
     pub fn content_top(&self, number: u32) -> f32 {
         self.grid.area.y + furniture::band_height(self, number)
     }
+
+    /// Top of the baseline grid of planned page `number`: the page's whole lines hung from
+    /// the foot of the type area, so a frame that runs to the foot ends on it and every
+    /// column's last line sits on the type area's bottom edge. What is left of the type
+    /// area over whole lines goes to the air under the masthead or folio band.
+    pub fn planned_grid_top(&self, number: u32) -> f32 {
+        let lines = self.config.text_lines(number) as f32;
+        (self.grid.area.bottom() - lines * self.grid.baseline).max(self.content_top(number))
+    }
 }
 
 /// Where an article landed.
@@ -179,7 +188,8 @@ struct Pages<'a> {
 impl<'a> Pages<'a> {
     fn new(layout: &'a Layout<'a>, first: u32) -> Self {
         let mut warnings = Vec::new();
-        let page = furniture::new_page(layout, first, None, &mut warnings);
+        let page =
+            furniture::new_page(layout, first, None, layout.content_top(first), &mut warnings);
         Pages { layout, done: Vec::new(), page, warnings }
     }
 
@@ -200,7 +210,13 @@ impl<'a> Pages<'a> {
     /// Finishes the current page and starts the next one.
     fn turn(&mut self) {
         let mut found = Vec::new();
-        let next = furniture::new_page(self.layout, self.page.number + 1, None, &mut found);
+        let next = furniture::new_page(
+            self.layout,
+            self.page.number + 1,
+            None,
+            self.layout.content_top(self.page.number + 1),
+            &mut found,
+        );
         self.warn(found);
         let mut page = std::mem::replace(&mut self.page, next);
         missing::draw_missing_glyph_boxes(&mut page, self.layout.engine.fonts());

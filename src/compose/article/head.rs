@@ -2,7 +2,7 @@
 //! and keywords, stacked across the head's width.
 
 use super::Setter;
-use crate::compose::flow::BlockPiece;
+use crate::compose::flow::{BlockPiece, offset};
 use crate::compose::labels;
 use crate::diag::Diagnostic;
 use crate::model::{Access, Article, Emphasis, InlineRun, Lang, TextStyle};
@@ -21,24 +21,59 @@ const HEADLINE_MAX_SHARE: f32 = 0.45;
 /// reads as one.
 const HEADLINE_MIN_SIZE: f32 = 8.0;
 
-/// Kicker, headline at `scale` of its style's size, meta line and keywords (not in a
-/// `compact` head: a brief's is its kicker and headline); no kicker without `kicker` (a
-/// brief in a frame of briefs, under the frame's label). Errors when the headline cannot
-/// fit on a page even at its smallest size.
+/// Where a head runs around a block at its top right (the QR block): the head's parts that
+/// start above `until` are set `width` wide, those under it across the whole head.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Runaround {
+    /// Width beside the block, points.
+    pub width: f32,
+    /// Foot of the block, from the head's top, points.
+    pub until: f32,
+}
+
+impl Runaround {
+    /// The measure of a part of the head that starts at `y`, in a head `full` wide.
+    pub fn width_at(runaround: Option<Runaround>, y: f32, full: f32) -> f32 {
+        match runaround {
+            Some(r) if y < r.until => r.width,
+            _ => full,
+        }
+    }
+}
+
+/// What a head holds and how it is laid out.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct HeadOptions {
+    /// Kicker and headline only (a brief).
+    pub compact: bool,
+    /// With the kicker (not a brief in a frame of briefs, under the frame's label).
+    pub kicker: bool,
+    /// With the standfirst under the headline and the meta line and keywords under it, as
+    /// the byline follows the standfirst (a planned frame); without, the standfirst is the
+    /// body's first block.
+    pub standfirst: bool,
+    /// The block the head runs around, if any.
+    pub runaround: Option<Runaround>,
+}
+
+/// Kicker, headline at `scale` of its style's size, then (unless `compact`) the standfirst
+/// when asked, the meta line and keywords, `full` wide or less beside a runaround block.
+/// Errors when the headline cannot fit on a page even at its smallest size.
 pub(super) fn head_block(
     setter: &mut Setter<'_>,
     article: &Article,
-    width: f32,
+    full: f32,
     words: usize,
     scale: f32,
-    compact: bool,
-    kicker: bool,
+    options: HeadOptions,
 ) -> Result<BlockPiece, Vec<Diagnostic>> {
+    let HeadOptions { compact, kicker, runaround, .. } = options;
     let config = setter.config;
     let styles = &config.styles;
     let mut items = Vec::new();
     let mut y = 0.0;
     setter.line = 1;
+    let width = Runaround::width_at(runaround, y, full);
 
     if let Some(kicker) = article.kicker.as_ref().filter(|_| kicker) {
         let lines = setter.set_text(kicker, &styles.kicker, width);
@@ -46,6 +81,7 @@ pub(super) fn head_block(
         y += styles.kicker.space_after;
     }
 
+    let width = Runaround::width_at(runaround, y, full);
     let max_height = HEADLINE_MAX_SHARE * setter.grid.area.height;
     let mut base = styles.headline.clone();
     base.size *= scale;
@@ -119,9 +155,41 @@ pub(super) fn head_block(
     if compact {
         return Ok(BlockPiece { height: y, items, space_before: 0.0 });
     }
-    let meta = meta_line(setter, article, words);
-    if !meta.is_empty() {
-        let lines = setter.set_text(&meta, &styles.meta, width);
+    if let Some(text) = article.standfirst.as_deref().filter(|_| options.standfirst) {
+        let width = Runaround::width_at(runaround, y, full);
+        let block = super::lead::standfirst_block(setter, text, width);
+        items.extend(block.items.iter().map(|i| offset(i, 0.0, y)));
+        y += block.height;
+    }
+    let (byline, facts) = meta_parts(setter, article, words);
+    let width = Runaround::width_at(runaround, y, full);
+    // Under a standfirst (a planned frame) the meta line is a bar across the head: the
+    // byline flush left, the date and reading time flush right, when both fit on a line.
+    let bar = match (&byline, options.standfirst) {
+        (Some(byline), true) => {
+            let left = setter.set_text(byline, &styles.meta, width);
+            let right = setter.set_text(&facts.join(" · "), &styles.meta, width);
+            match (left.as_slice(), right.as_slice()) {
+                ([l], [r]) if l.width + r.width + styles.meta.size * 2.0 <= width => {
+                    Some((l.clone(), r.clone()))
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    if let Some((left, right)) = bar {
+        let mut right_y = y;
+        items.extend(setter.stack(
+            std::slice::from_ref(&right),
+            &styles.meta,
+            width - right.width,
+            &mut right_y,
+        ));
+        items.extend(setter.stack(&[left], &styles.meta, 0.0, &mut y));
+    } else {
+        let meta: Vec<String> = byline.into_iter().chain(facts).collect();
+        let lines = setter.set_text(&meta.join(" · "), &styles.meta, width);
         items.extend(setter.stack(&lines, &styles.meta, 0.0, &mut y));
     }
     if !article.keywords.is_empty() {
@@ -136,6 +204,7 @@ pub(super) fn head_block(
             },
             InlineRun::plain(article.keywords.join(" · ")),
         ];
+        let width = Runaround::width_at(runaround, y, full);
         let lines = setter.set(&runs, &styles.keywords, width);
         items.extend(setter.stack(&lines, &styles.keywords, 0.0, &mut y));
     }
@@ -149,13 +218,17 @@ fn smaller(base: &TextStyle, style: &TextStyle, min_size: f32) -> TextStyle {
     TextStyle { size, leading: base.leading * size / base.size, ..style.clone() }
 }
 
-/// "Mise à jour le 11 septembre 2025 · Temps de lecture : 3 minutes · Accès abonné".
-fn meta_line(setter: &Setter<'_>, article: &Article, words: usize) -> String {
+/// The meta line's parts: the byline ("Par Claire Lebreton") and the facts ("Mise à jour le
+/// 11 septembre 2025", "Temps de lecture : 3 minutes", "Accès abonné").
+fn meta_parts(
+    setter: &Setter<'_>,
+    article: &Article,
+    words: usize,
+) -> (Option<String>, Vec<String>) {
     let labels = &setter.labels;
+    let byline =
+        article.author.as_ref().map(|author| labels::fill(&labels.by, &[("author", author)]));
     let mut parts = Vec::new();
-    if let Some(author) = &article.author {
-        parts.push(labels::fill(&labels.by, &[("author", author)]));
-    }
     if let Some(updated) = article.updated {
         let date = labels::long_date(updated, article.lang);
         parts.push(labels::fill(&labels.updated, &[("date", &date)]));
@@ -176,5 +249,5 @@ fn meta_line(setter: &Setter<'_>, article: &Article, words: usize) -> String {
         Some(Access::Free) => parts.push(labels.free.clone()),
         None => {}
     }
-    parts.join(" · ")
+    (byline, parts)
 }

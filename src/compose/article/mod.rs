@@ -20,7 +20,7 @@ pub use setter::{Setter, ascent, snap_up};
 
 use crate::compose::Grid;
 use crate::compose::display::Item;
-use crate::compose::flow::{BlockPiece, Flowable, offset};
+use crate::compose::flow::{BlockPiece, Flowable};
 use crate::diag::Diagnostic;
 use crate::model::{
     Article, Block, BlockKind, HeadClass, InlineRun, IssueConfig, Lang, QrPlacement,
@@ -126,17 +126,28 @@ pub fn set_article(
         Some(_) => frame_width - grid.column_width - grid.gutter,
         None => frame_width,
     };
+    // In a planned frame the head runs around the QR block: what starts under the block
+    // goes across the frame, so the block's column holds no hole under it. The sequential
+    // make-up keeps the whole head beside the block.
+    let (full_width, runaround) = match (&qr_head, shape) {
+        (Some(block), Some(_)) => {
+            (frame_width, Some(head::Runaround { width: head_width, until: block.height }))
+        }
+        _ => (head_width, None),
+    };
     let compact = shape.is_some_and(|s| s.head == HeadClass::Brief);
     let kicker = !shape.is_some_and(|s| s.in_briefs);
     let (scale, smaller) = match shape {
         Some(s) => (s.head.scale(), s.head.smaller().unwrap_or(s.head).scale()),
         None => (1.0, head::SECONDARY_HEADLINE_SCALE),
     };
-    let mut head =
-        head::head_block(&mut setter, article, head_width, words, scale, compact, kicker)?;
+    // In a planned frame the standfirst goes in the head, across it: a frame's first column
+    // may be too short under a tall head for a standfirst set one column wide.
+    let options = head::HeadOptions { compact, kicker, standfirst: shape.is_some(), runaround };
+    let head = head::head_block(&mut setter, article, full_width, words, scale, options)?;
     let secondary_warnings = setter.warnings.len();
-    let mut head_secondary =
-        head::head_block(&mut setter, article, head_width, words, smaller, compact, kicker)?;
+    let head_secondary =
+        head::head_block(&mut setter, article, full_width, words, smaller, options)?;
     // The secondary head repeats the first one's findings: keep them once.
     setter.warnings.truncate(secondary_warnings);
 
@@ -149,22 +160,14 @@ pub fn set_article(
     let lead = lead::lead_block(&mut setter, article, grid.span(lead_columns));
 
     let mut body = Vec::new();
-    match (&article.standfirst, shape) {
-        // In a planned frame the standfirst goes across the head: a frame's first column
-        // may be too short under a tall head for a standfirst set one column wide.
-        (Some(standfirst), Some(_)) if !compact => {
-            let block = lead::standfirst_block(&mut setter, standfirst, head_width);
-            for head in [&mut head, &mut head_secondary] {
-                head.items.extend(block.items.iter().map(|i| offset(i, 0.0, head.height)));
-                head.height += block.height;
-            }
-        }
-        (Some(standfirst), _) => body.push(Flowable::Block(lead::standfirst_block(
+    // Elsewhere (a brief's compact head has none) it is the body's first block.
+    if let Some(standfirst) = article.standfirst.as_ref().filter(|_| !options.standfirst || compact)
+    {
+        body.push(Flowable::Block(lead::standfirst_block(
             &mut setter,
             standfirst,
             grid.column_width,
-        ))),
-        (None, _) => {}
+        )));
     }
     body.extend(body::body_flowables(&mut setter, &article.body, grid.column_width));
     if let Some(block) = qr_end {
