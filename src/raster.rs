@@ -166,21 +166,39 @@ pub struct JpegSegment<'a> {
 
 /// The header segments of a JPEG (`data`, from its SOI marker on), in file order; fill
 /// bytes and parameterless markers are skipped. The walk ends at the end of the data, after
-/// a scan header (SOS), or with one `Err(())` for a segment that is not a marker or is cut
-/// short. Load, the decoding plan and render read their headers through it.
+/// a scan header (SOS) or the end-of-image marker (EOI, a segment with no payload), or with
+/// one `Err(())` for a segment that is not a marker or is cut short. Load, the decoding plan
+/// and render read their headers through it.
 pub fn jpeg_segments(data: &[u8]) -> impl Iterator<Item = Result<JpegSegment<'_>, ()>> {
-    let mut pos = 2;
+    jpeg_segments_from(data, 2)
+}
+
+/// The segments of a JPEG from the marker at `start` on, walked as [`jpeg_segments`] walks
+/// them: after a scan's entropy-coded data, the tables and header of the next scan.
+pub fn jpeg_segments_from(
+    data: &[u8],
+    start: usize,
+) -> impl Iterator<Item = Result<JpegSegment<'_>, ()>> {
+    let mut pos = start;
     let mut done = false;
     std::iter::from_fn(move || {
-        while !done && pos + 4 <= data.len() {
-            if data[pos] != 0xFF {
-                done = true;
-                return Some(Err(()));
-            }
-            let marker = data[pos + 1];
-            if marker == 0xFF {
+        while !done && pos + 2 <= data.len() {
+            let (byte, marker) = (data[pos], data[pos + 1]);
+            if byte == 0xFF && marker == 0xFF {
                 pos += 1; // Fill byte.
                 continue;
+            }
+            if byte == 0xFF && marker == 0xD9 {
+                // EOI has no length field, and what follows it is not the image's.
+                done = true;
+                return Some(Ok(JpegSegment { marker, payload: &[], end: pos + 2 }));
+            }
+            if pos + 4 > data.len() {
+                break;
+            }
+            if byte != 0xFF {
+                done = true;
+                return Some(Err(()));
             }
             if (0xD0..=0xD7).contains(&marker) || marker == 0x01 {
                 pos += 2;

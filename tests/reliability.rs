@@ -174,6 +174,62 @@ fn broken_photos_fail_their_own_articles_only() {
     }
 }
 
+/// The first `fraction` of a JPEG, closed again with an end-of-image marker: what both
+/// decoders take for a whole photo, filling the blocks cut away with grey.
+fn cut_and_closed(jpeg: &[u8], fraction: f64) -> Vec<u8> {
+    let mut cut = cut(jpeg, fraction);
+    cut.extend([0xFF, 0xD9]);
+    cut
+}
+
+#[test]
+fn a_jpeg_cut_mid_scan_and_closed_again_fails_its_article() {
+    use jpeg_encoder::ColorType::*;
+    let photos = vec![
+        ("sound.jpg", jpeg(240, 160, Rgb, &[])),
+        ("rgb.jpg", cut_and_closed(&jpeg(240, 160, Rgb, &[]), 0.6)),
+        ("grey.jpg", cut_and_closed(&jpeg(240, 160, Luma, &[]), 0.7)),
+        ("cmyk.jpg", cut_and_closed(&jpeg(240, 160, Cmyk, &[]), 0.8)),
+    ];
+    let articles = [
+        ("a-good.md", Some("sound.jpg")),
+        ("b-rgb.md", Some("rgb.jpg")),
+        ("c-plain.md", None),
+        ("d-grey.md", Some("grey.jpg")),
+        ("e-cmyk.md", Some("cmyk.jpg")),
+    ];
+    let dir = issue("closed-again", &articles, &photos);
+    let (out, report) = (dir.join("out"), dir.join("report.json"));
+    let run = rotative(&[
+        "build",
+        dir.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "-q",
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    let json = report_of(&report);
+    assert_eq!(statuses(&json), ["ok", "failed", "ok", "failed", "failed"], "{err}");
+    for (i, (_, photo)) in articles.iter().enumerate().filter(|(i, _)| ![0, 2].contains(i)) {
+        let error = &json["articles"][i]["errors"][0];
+        let message = error["message"].as_str().unwrap();
+        assert!(message.contains(photo.unwrap()) && message.contains("cut short"), "{error}");
+        assert!(message.contains(" blocks ("), "how much of the scan is there: {error}");
+        assert_eq!(
+            (&error["kind"], &error["field"]),
+            (&"corrupt-photo".into(), &"photo.file".into())
+        );
+    }
+    let text: String = pdfs_in(&out).iter().filter_map(|p| pdftotext(p)).collect();
+    if !text.is_empty() {
+        assert!(text.contains("Article a-good.md") && text.contains("Article c-plain.md"));
+        assert!(!text.contains("Article b-rgb.md") && !text.contains("Article e-cmyk.md"));
+    }
+}
+
 #[test]
 fn a_header_claiming_100_megapixels_is_refused_at_once() {
     // 1 KB of JPEG whose frame header says 10000 x 10000.

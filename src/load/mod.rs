@@ -19,6 +19,7 @@ mod ad;
 pub mod article;
 pub mod defaults;
 pub mod issue;
+mod jpeg_scan;
 pub mod markdown;
 pub mod photo;
 

@@ -16,13 +16,15 @@
 //!   refused;
 //! - a JPEG's scan holds at least the one bit per 8x8 block that any JPEG needs, so a 1 KB
 //!   file claiming 100 megapixels is refused before a byte is decoded;
+//! - a JPEG's scans hold every block its frame header promises, and no more, counted
+//!   through their Huffman codes (`load::jpeg_scan`): neither decoder reports a scan closed
+//!   early by an end marker (a file cut mid-scan, `FF D9` appended), both fill the missing
+//!   blocks with grey;
 //! - the image data decodes to the end, with the JPEG decoder's warnings (a scan that ends
 //!   early, a marker where data should be) treated as errors, and a JPEG's first scan is
 //!   followed by its end-of-image marker. A photo too large to decode whole goes through
 //!   the decoder that can scale, which reports broken data, a missing restart marker or a
-//!   file cut short as errors too. Neither JPEG decoder reports a scan closed early by an
-//!   end marker (a cut file with `FF D9` appended): both fill the missing blocks, and only
-//!   the cheap check above (enough data for one bit a block) stands against it;
+//!   file cut short as errors too;
 //! - the EXIF orientation is read, so the size the layout works with is the size printed;
 //! - an embedded ICC profile that Little CMS cannot read, or that describes another colour
 //!   space than the image's, is reported with what the renderer assumes instead.
@@ -33,6 +35,7 @@ use image::{ImageDecoder, ImageFormat, ImageReader};
 use zune_core::colorspace::ColorSpace;
 use zune_core::options::DecoderOptions;
 
+use super::jpeg_scan;
 use crate::raster;
 use crate::raster::{JpegSegment, jpeg_segments};
 
@@ -141,6 +144,10 @@ pub fn inspect_photo(bytes: &[u8], max_pixels: u64) -> Result<PhotoFacts, PhotoF
                 ),
             });
         }
+    }
+    if jpeg.is_some() {
+        // After the budget checks: a progressive JPEG's check holds a bit per coefficient.
+        jpeg_scan::check_scans(bytes).map_err(PhotoFault::corrupt)?;
     }
     let orientation = decoder.orientation().map(|o| o.to_exif()).unwrap_or(1);
     let icc = decoder.icc_profile().ok().flatten();

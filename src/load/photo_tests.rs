@@ -26,6 +26,12 @@ fn a_truncated_jpeg_is_corrupt() {
     for keep in [jpeg.len() - 2, jpeg.len() * 2 / 3, jpeg.len() / 2] {
         let fault = inspect_photo(&jpeg[..keep], u64::MAX).unwrap_err();
         assert_eq!(fault.kind, "corrupt-photo", "{keep}: {}", fault.message);
+        // Closed again with an end marker, it decodes (grey where it was cut) but its scan
+        // is counted short.
+        let closed = [&jpeg[..keep - 2], &[0xFF, 0xD9]].concat();
+        let fault = inspect_photo(&closed, u64::MAX).unwrap_err();
+        assert_eq!(fault.kind, "corrupt-photo", "{keep}: {}", fault.message);
+        assert!(fault.message.starts_with("is cut short"), "{keep}: {}", fault.message);
     }
 }
 
