@@ -182,14 +182,10 @@ fn huffman_tables_decode_their_own_codes() {
 }
 
 #[test]
-fn a_large_photo_is_checked_quickly() {
-    // About 5 MB of scan data.
+fn a_large_photo_is_checked_to_its_last_block() {
+    // About 5 MB of scan data, 4:4:4: 23,750 blocks of 8 x 8 (tests never assert on time;
+    // the module doc gives the check's rate).
     let jpeg =
         encode(3000, 2000, ColorType::Rgb, |e| e.set_sampling_factor(SamplingFactor::R_4_4_4));
-    let started = std::time::Instant::now();
     assert_eq!(check_scans(&jpeg), Ok(()));
-    let took = started.elapsed();
-    eprintln!("{} bytes checked in {took:?}", jpeg.len());
-    // Generous, for a busy machine: the check takes some tens of milliseconds.
-    assert!(took < std::time::Duration::from_secs(1), "{took:?}");
 }
