@@ -29,6 +29,10 @@ const FRAME_RULE_WIDTH: f32 = 1.0;
 /// frame's edge on a proof, light beside the text.
 const PLACEHOLDER_STROKE: f32 = 1.0;
 
+/// Tint of an ad placeholder: the slot reads as taken (grey, as layout programs show an
+/// ad's space), not as a hole in the page.
+const PLACEHOLDER_TINT: Color = Color::Cmyk(0.0, 0.0, 0.0, 0.3);
+
 /// Fewest lines a column of a story's first part should hold before the story jumps:
 /// fewer, and the jump reads as a mistake (the trade's rule of about six).
 const MIN_JUMP_LINES: u32 = 6;
@@ -486,7 +490,7 @@ impl MakeUp<'_> {
         );
         page.items.push(Item::Rect {
             rect,
-            fill: None,
+            fill: Some(PLACEHOLDER_TINT),
             stroke: Some((config.styles.rule_color, PLACEHOLDER_STROKE)),
         });
         // The cross layout programs draw in an empty frame: the slot reads as reserved,

@@ -280,9 +280,11 @@ def bales():
     rng = np.random.default_rng(1720_05)
     h, w = 1200, 1800
     yy = np.arange(h, dtype=np.float32)[:, None]
-    img = np.ones((h, w), np.float32) * (215 - yy * 0.06)
+    # An overcast late-August sky, darker clouds rolling in: a sky left near white would
+    # print as a blank hole on newsprint.
+    img = np.ones((h, w), np.float32) * (178 - yy * 0.05)
     clouds = fbm(h, w, rng, 6, 3)
-    img += (clouds - 0.45).clip(0) * 90
+    img -= (clouds - 0.4).clip(0) * 110
     horizon = 430
     hedge = horizon - 15 - 40 * fbm(1, w, rng, 6, 14)[0]
     img = np.where(yy > hedge[None, :], 70 + fbm(h, w, rng, 5, 50) * 30, img)

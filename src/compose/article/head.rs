@@ -162,23 +162,43 @@ pub(super) fn head_block(
         y += block.height;
     }
     let (byline, facts) = meta_parts(setter, article, words);
+    let keywords = (!article.keywords.is_empty()).then(|| {
+        let label = format!("{} : ", setter.labels.keywords);
+        // French puts a space before the colon; the other languages do not.
+        let label = if article.lang == Lang::Fr { label } else { label.replace(" : ", ": ") };
+        vec![
+            InlineRun {
+                text: label,
+                emphasis: Emphasis { bold: true, italic: false },
+                verbatim: false,
+            },
+            InlineRun::plain(article.keywords.join(" · ")),
+        ]
+    });
     let width = Runaround::width_at(runaround, y, full);
     // Under a standfirst (a planned frame) the meta line is a bar across the head: the
-    // byline flush left, the date and reading time flush right, when both fit on a line.
-    let bar = match (&byline, options.standfirst) {
-        (Some(byline), true) => {
-            let left = setter.set_text(byline, &styles.meta, width);
-            let right = setter.set_text(&facts.join(" · "), &styles.meta, width);
-            match (left.as_slice(), right.as_slice()) {
-                ([l], [r]) if l.width + r.width + styles.meta.size * 2.0 <= width => {
-                    Some((l.clone(), r.clone()))
-                }
-                _ => None,
+    // byline (or, without one, the keywords) flush left, the date and reading time flush
+    // right, when both fit on a line.
+    let bar = if options.standfirst {
+        let left = match (&byline, &keywords) {
+            (Some(byline), _) => Some((setter.set_text(byline, &styles.meta, width), &styles.meta)),
+            (None, Some(runs)) => {
+                Some((setter.set(runs, &styles.keywords, width), &styles.keywords))
             }
-        }
-        _ => None,
+            (None, None) => None,
+        };
+        let right = setter.set_text(&facts.join(" · "), &styles.meta, width);
+        left.and_then(|(left, style)| match (left.as_slice(), right.as_slice()) {
+            ([l], [r]) if l.width + r.width + styles.meta.size * 2.0 <= width => {
+                Some((l.clone(), style, r.clone()))
+            }
+            _ => None,
+        })
+    } else {
+        None
     };
-    if let Some((left, right)) = bar {
+    let keywords_in_bar = bar.is_some() && byline.is_none();
+    if let Some((left, left_style, right)) = bar {
         let mut right_y = y;
         items.extend(setter.stack(
             std::slice::from_ref(&right),
@@ -186,24 +206,13 @@ pub(super) fn head_block(
             width - right.width,
             &mut right_y,
         ));
-        items.extend(setter.stack(&[left], &styles.meta, 0.0, &mut y));
+        items.extend(setter.stack(&[left], left_style, 0.0, &mut y));
     } else {
         let meta: Vec<String> = byline.into_iter().chain(facts).collect();
         let lines = setter.set_text(&meta.join(" · "), &styles.meta, width);
         items.extend(setter.stack(&lines, &styles.meta, 0.0, &mut y));
     }
-    if !article.keywords.is_empty() {
-        let label = format!("{} : ", setter.labels.keywords);
-        // French puts a space before the colon; the other languages do not.
-        let label = if article.lang == Lang::Fr { label } else { label.replace(" : ", ": ") };
-        let runs = vec![
-            InlineRun {
-                text: label,
-                emphasis: Emphasis { bold: true, italic: false },
-                verbatim: false,
-            },
-            InlineRun::plain(article.keywords.join(" · ")),
-        ];
+    if let Some(runs) = keywords.filter(|_| !keywords_in_bar) {
         let width = Runaround::width_at(runaround, y, full);
         let lines = setter.set(&runs, &styles.keywords, width);
         items.extend(setter.stack(&lines, &styles.keywords, 0.0, &mut y));
