@@ -6,7 +6,9 @@
 use std::path::PathBuf;
 
 mod plan;
-pub use plan::{AdFile, FitStepKind, FrameContent, HeadClass, PagePlan, PlannedFrame, PlannedPage};
+pub use plan::{
+    AdFile, FitStepKind, FrameContent, FramePhoto, HeadClass, PagePlan, PlannedFrame, PlannedPage,
+};
 
 use crate::color::Color;
 pub use crate::color::Intent;

@@ -567,3 +567,122 @@ fn a_frame_of_briefs_prints_its_label_once_and_no_kicker() {
     assert!(!flat.contains("Cinéma"), "no kicker under the label: {flat}");
     assert!(flat.contains("Premier") && flat.contains("Deuxième"), "{flat}");
 }
+
+/// An issue with `plan` and the story `articles/s.md`, whose photo is the example's dune
+/// (two columns wide by its own front matter), and the story `articles/b.md` without one.
+fn photo_issue(name: &str, plan: &str) -> PathBuf {
+    let front = "title: Dunes\nphoto:\n  file: ../photos/dune-rgb.jpg\n  columns: 2";
+    let dir = planned_issue(
+        name,
+        plan,
+        &[
+            ("articles/s.md", article(front, &french_text(120))),
+            ("articles/b.md", story("Sans photo", 1, 60)),
+        ],
+    );
+    std::fs::create_dir_all(dir.join("photos")).unwrap();
+    std::fs::copy(example_issue().join("photos/dune-rgb.jpg"), dir.join("photos/dune-rgb.jpg"))
+        .unwrap();
+    dir
+}
+
+/// The clip rectangle (width, height, points) of each image or form drawn in the PDF's
+/// first page: the renderer clips every placed image to its frame.
+fn drawn_frames(pdf: &Path) -> Vec<(f32, f32)> {
+    let doc = lopdf::Document::load(pdf).unwrap();
+    let page = *doc.get_pages().values().next().unwrap();
+    let content = lopdf::content::Content::decode(&doc.get_page_content(page)).unwrap();
+    let number = |o: &lopdf::Object| o.as_float().unwrap();
+    let mut last_rect = (0.0, 0.0);
+    let mut frames = Vec::new();
+    for op in &content.operations {
+        match op.operator.as_str() {
+            "re" => last_rect = (number(&op.operands[2]), number(&op.operands[3])),
+            "Do" => frames.push(last_rect),
+            _ => {}
+        }
+    }
+    frames
+}
+
+#[test]
+fn a_frame_sizes_its_story_photo_in_columns_and_lines() {
+    // The article asks for two columns and a 3:2 depth; the plan's frame for one column
+    // and 10 lines (of 11 pt).
+    let plan = "pages:
+  - frames:
+      - columns: 1-2
+        depth: 30
+        story: articles/s.md
+        photo: { columns: 1, depth: 10 }
+";
+    let dir = photo_issue("photo-size", plan);
+    let (output, report) = run("build", &dir, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(report["outputs"][0]["images"].as_array().unwrap().len(), 1, "{report}");
+    let frames = drawn_frames(&pdfs_in(&dir.join("out"))[0]);
+    // A5 less 12 mm margins, three columns with 4 mm gutters.
+    let column = (148.0 - 24.0 - 8.0) / 3.0 * 72.0 / 25.4;
+    assert_eq!(frames.len(), 1, "{frames:?}");
+    let (width, height) = frames[0];
+    assert!((width - column).abs() < 0.01, "one column wide ({column} pt): {frames:?}");
+    assert!((height - 110.0).abs() < 0.01, "10 lines deep: {frames:?}");
+}
+
+#[test]
+fn photo_none_prints_a_story_without_its_photo_and_a_size_for_no_photo_is_warned() {
+    let plan = "pages:
+  - frames:
+      - columns: 1-2
+        depth: 30
+        story: articles/s.md
+        photo: none
+      - columns: 3
+        depth: 30
+        story: articles/b.md
+        photo: { depth: 6 }
+";
+    let dir = photo_issue("photo-none", plan);
+    let (output, report) = run("build", &dir, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(report["outputs"][0]["images"].as_array().unwrap().len(), 0, "{report}");
+    assert!(drawn_frames(&pdfs_in(&dir.join("out"))[0]).is_empty());
+    // The story itself is there, measured in its frame.
+    assert_eq!(copyfit(&report, "s.md")[0]["frame"], "p1/1");
+    let err = stderr(&output);
+    assert!(err.contains("issue.yaml:22:") && err.contains("warning[photo-missing]"), "{err}");
+}
+
+#[test]
+fn a_frame_photo_wider_or_deeper_than_its_frame_is_an_error_at_its_line() {
+    let plan = "pages:
+  - frames:
+      - columns: 1-2
+        depth: 20
+        story: articles/s.md
+        continues: 2
+      - columns: 3
+        depth: 20
+        story: articles/b.md
+        photo:
+          columns: 2
+          depth: 21
+  - frames:
+      - columns: 1-3
+        depth: 10
+        story: articles/s.md
+        photo: none
+";
+    let dir = photo_issue("photo-outside", plan);
+    let (output, _) = run("build", &dir, &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(err.contains("issue.yaml:23:20: error[invalid-value]"), "at `2`: {err}");
+    assert!(err.contains("`photo.columns` must be from 1 to 1"), "{err}");
+    assert!(err.contains("field `pages.frames.photo.columns`"), "{err}");
+    assert!(err.contains("issue.yaml:24:18: error[invalid-value]"), "at `21`: {err}");
+    assert!(err.contains("field `pages.frames.photo.depth`"), "{err}");
+    // The photo is set with the head: a continuation's frame cannot size it.
+    assert!(err.contains("issue.yaml:26:"), "at the continuation's frame: {err}");
+    assert!(err.contains("its `photo` goes in the story's first frame"), "{err}");
+}

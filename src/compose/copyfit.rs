@@ -11,7 +11,8 @@
 //! 2. **tracking**: whole paragraphs set with ±1 % of an em of letter spacing and the same
 //!    looseness, where tracking is what lets the breaker gain or lose the line;
 //! 3. **photo depth**: the lead photo one or more grid lines shallower or deeper, within
-//!    its crop limits, cover-fitted again around its focal point;
+//!    its crop limits, cover-fitted again around its focal point (from the depth the page
+//!    plan gave it, if any; a depth given outside the limits is kept);
 //! 4. **headline**: the head one size step smaller (an overset story only).
 //!
 //! Steps 3 and 4 move whole grid lines across several columns at once, so what they leave
@@ -40,7 +41,8 @@ const TRACKING_STEP: f32 = 0.01;
 const LOOSEST_RATIO: f32 = 1.0;
 
 /// Shallowest and deepest a lead photo may be cropped to, as height over width: from a
-/// wide 16:9 to a square, either side of the nominal 3:2.
+/// wide 16:9 to a square, either side of the nominal 3:2. A photo the page plan sized
+/// outside them is left as sized: the editor chose that crop.
 const PHOTO_DEPTH_LIMITS: (f32, f32) = (9.0 / 16.0, 1.0);
 
 /// A step of the cascade that changed the story.
@@ -405,7 +407,7 @@ fn loosest(lines: &[crate::text::Line]) -> f32 {
 
 /// The lead block with its photo `delta` points deeper (negative: shallower), cover-fitted
 /// again around `focus`, and the credit and caption moved with its foot; `None` past the
-/// crop limits or without a photo.
+/// crop limits, for a photo set outside them, or without a photo.
 fn resize_photo(lead: &BlockPiece, delta: f32, focus: (f32, f32)) -> Option<BlockPiece> {
     let (index, frame, pixels) =
         lead.items.iter().enumerate().find_map(|(i, item)| match item {
@@ -413,8 +415,9 @@ fn resize_photo(lead: &BlockPiece, delta: f32, focus: (f32, f32)) -> Option<Bloc
             _ => None,
         })?;
     let height = frame.height + delta;
-    let ratio = height / frame.width;
-    if !(PHOTO_DEPTH_LIMITS.0..=PHOTO_DEPTH_LIMITS.1).contains(&ratio) {
+    let within =
+        |h: f32| (PHOTO_DEPTH_LIMITS.0..=PHOTO_DEPTH_LIMITS.1).contains(&(h / frame.width));
+    if !within(frame.height) || !within(height) {
         return None;
     }
     let foot = frame.bottom();
@@ -447,9 +450,14 @@ mod tests {
 
     /// A lead block: a 300 x 200 pt photo and a rule under it (standing for its caption).
     fn lead() -> BlockPiece {
-        let frame = Rect::new(0.0, 0.0, 300.0, 200.0);
+        lead_of(200.0)
+    }
+
+    /// A lead block with a photo 300 pt wide and `depth` deep, the rule 5 pt under it.
+    fn lead_of(depth: f32) -> BlockPiece {
+        let frame = Rect::new(0.0, 0.0, 300.0, depth);
         BlockPiece {
-            height: 230.0,
+            height: depth + 30.0,
             items: vec![
                 Item::Image {
                     frame,
@@ -459,8 +467,8 @@ mod tests {
                     pixels: (1500, 1000),
                 },
                 Item::Rule {
-                    from: (0.0, 205.0),
-                    to: (300.0, 205.0),
+                    from: (0.0, depth + 5.0),
+                    to: (300.0, depth + 5.0),
                     width: 1.0,
                     color: Color::BLACK,
                 },
@@ -482,5 +490,14 @@ mod tests {
         assert!(resize_photo(&lead(), -40.0, (0.5, 0.5)).is_none());
         assert!(resize_photo(&lead(), 101.0, (0.5, 0.5)).is_none());
         assert!(resize_photo(&lead(), 100.0, (0.5, 0.5)).is_some());
+    }
+
+    #[test]
+    fn a_photo_sized_past_its_crop_limits_keeps_its_depth() {
+        // 330 pt deep on 300 wide, as a page plan may size it: taller than square.
+        let tall = lead_of(330.0);
+        assert!(resize_photo(&tall, -11.0, (0.5, 0.5)).is_none(), "still past square");
+        assert!(resize_photo(&tall, -44.0, (0.5, 0.5)).is_none(), "not even into the limits");
+        assert!(resize_photo(&tall, 11.0, (0.5, 0.5)).is_none());
     }
 }

@@ -199,7 +199,7 @@ pub fn load_issue(path: &Path, options: &LoadOptions) -> Result<Issue, Vec<Diagn
         checked.push((r, refused));
     }
     // ...then the articles are read and parsed in parallel, kept in list order.
-    let articles = checked
+    let articles: Vec<ArticleEntry> = checked
         .into_par_iter()
         .map(|(r, refused)| {
             let article = match refused {
@@ -210,7 +210,16 @@ pub fn load_issue(path: &Path, options: &LoadOptions) -> Result<Issue, Vec<Diagn
         })
         .collect();
 
-    let plan = plan.map(|p| PagePlan { pages: p.pages, fit_steps: p.fit_steps });
+    let plan = plan.map(|p| {
+        for (story, warning) in p.photo_checks {
+            // Only a story that loaded: one that failed has its own errors.
+            let loaded = articles.get(story).and_then(|e| e.article.as_ref().ok());
+            if loaded.is_some_and(|a| a.photo.is_none()) {
+                warnings.push(warning);
+            }
+        }
+        PagePlan { pages: p.pages, fit_steps: p.fit_steps }
+    });
     Ok(Issue { root, config_file, config, articles, warnings, plan })
 }
 

@@ -58,6 +58,8 @@ pub enum FrameContent {
         head: HeadClass,
         /// Page the story jumps to when it does not fit ("Suite page N").
         continues: Option<u32>,
+        /// Its photo's size in this frame, or none.
+        photo: FramePhoto,
     },
     /// Short items stacked under a section label.
     Briefs {
@@ -71,6 +73,24 @@ pub enum FrameContent {
         /// The ad as delivered (PDF page, JPEG or PNG); `None` for a placeholder box.
         file: Option<AdFile>,
     },
+}
+
+/// The lead photo of a story frame, as the plan asks for it (`photo:`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum FramePhoto {
+    /// As the article and issue set it: their `photo.columns`, a 3:2 depth.
+    #[default]
+    AsSet,
+    /// Sized by the plan; what is not given stays as the article and issue set it.
+    Sized {
+        /// Columns it spans, at most the frame's.
+        columns: Option<u32>,
+        /// Its own depth in grid lines (the credit and caption go under it), at most the
+        /// frame's.
+        depth: Option<u32>,
+    },
+    /// The story is printed without its photo (`photo: none`).
+    Off,
 }
 
 /// An ad file, checked readable at load.

@@ -7,7 +7,7 @@ use crate::compose::{
     self, ArticleParts, ArticlePlacement, BoilerplateBand, ProofFrame, StoryShape,
 };
 use crate::diag::Diagnostic;
-use crate::model::{FrameContent, HeadClass, IssueConfig, PagePlan};
+use crate::model::{FrameContent, FramePhoto, HeadClass, IssueConfig, PagePlan};
 use crate::text::TextEngine;
 
 /// The frame shape each article is set for: its first frame in the plan (`None` for an
@@ -17,16 +17,18 @@ pub(super) fn shapes(plan: Option<&PagePlan>, articles: usize) -> Vec<Option<Sto
     let Some(plan) = plan else { return shapes };
     for frame in plan.pages.iter().flat_map(|p| &p.frames) {
         let columns = frame.columns;
-        let mut give = |article: usize, head: HeadClass, in_briefs: bool| {
+        let mut give = |article: usize, head: HeadClass, in_briefs: bool, photo: FramePhoto| {
             if let Some(slot @ None) = shapes.get_mut(article) {
-                *slot = Some(StoryShape { columns, head, in_briefs });
+                *slot = Some(StoryShape { columns, head, in_briefs, photo });
             }
         };
         match &frame.content {
-            FrameContent::Story { article, head, .. } => give(*article, *head, false),
+            FrameContent::Story { article, head, photo, .. } => {
+                give(*article, *head, false, *photo);
+            }
             FrameContent::Briefs { articles, .. } => {
                 for article in articles {
-                    give(*article, HeadClass::Brief, true);
+                    give(*article, HeadClass::Brief, true, FramePhoto::AsSet);
                 }
             }
             FrameContent::Ad { .. } => {}

@@ -30,10 +30,12 @@ pub(super) fn standfirst_block(setter: &mut Setter<'_>, text: &str, width: f32) 
 }
 
 /// The photo, its credit and caption, `width` wide; `None` for an article without a photo.
+/// The photo is `depth` grid lines deep when the page plan says so, else 3:2.
 pub(super) fn lead_block(
     setter: &mut Setter<'_>,
     article: &Article,
     width: f32,
+    depth: Option<u32>,
 ) -> Option<BlockPiece> {
     let styles = &setter.config.styles;
     let grid = setter.grid.baseline;
@@ -41,7 +43,10 @@ pub(super) fn lead_block(
     let mut y = 0.0;
     if let Some(photo) = &article.photo {
         setter.line = photo.line.unwrap_or(1);
-        let height = snap_up(width * PHOTO_ASPECT.1 / PHOTO_ASPECT.0, grid);
+        let height = match depth {
+            Some(lines) => lines as f32 * grid,
+            None => snap_up(width * PHOTO_ASPECT.1 / PHOTO_ASPECT.0, grid),
+        };
         let frame = Rect::new(0.0, 0.0, width, height);
         items.push(Item::Image {
             frame,

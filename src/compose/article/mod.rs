@@ -23,14 +23,15 @@ use crate::compose::display::Item;
 use crate::compose::flow::{BlockPiece, Flowable};
 use crate::diag::Diagnostic;
 use crate::model::{
-    Article, Block, BlockKind, HeadClass, InlineRun, IssueConfig, Lang, QrPlacement,
+    Article, Block, BlockKind, FramePhoto, HeadClass, InlineRun, IssueConfig, Lang, QrPlacement,
 };
 use crate::qr::PreparedQr;
 use crate::text::TextEngine;
 
-/// The frame a planned story is set for: its width in columns and its head class. The head
-/// spans the frame, the photo is at most as wide, and the body's paragraphs keep what they
-/// were set from, so copyfitting can set them again one line longer or shorter.
+/// The frame a planned story is set for: its width in columns, its head class and its
+/// photo. The head spans the frame, the photo is at most as wide, and the body's paragraphs
+/// keep what they were set from, so copyfitting can set them again one line longer or
+/// shorter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StoryShape {
     /// Columns of the frame that takes the story's head.
@@ -41,6 +42,8 @@ pub struct StoryShape {
     /// a brief's head there is its headline alone, without a kicker (which would repeat
     /// the label, or stack a second label under it).
     pub in_briefs: bool,
+    /// The photo's size the plan asks for in this frame, or none.
+    pub photo: FramePhoto,
 }
 
 /// Narrowest frame, in columns, whose head keeps the QR block at its top right: in fewer,
@@ -151,13 +154,19 @@ pub fn set_article(
     // The secondary head repeats the first one's findings: keep them once.
     setter.warnings.truncate(secondary_warnings);
 
-    let lead_columns = article
-        .photo
-        .as_ref()
-        .and_then(|p| p.columns)
+    let (planned_columns, planned_depth) = match shape.map(|s| s.photo) {
+        Some(FramePhoto::Sized { columns, depth }) => (columns, depth),
+        _ => (None, None),
+    };
+    let lead_columns = planned_columns
+        .or(article.photo.as_ref().and_then(|p| p.columns))
         .unwrap_or(config.photo.columns)
         .clamp(1, shape.map_or(grid.columns, |s| s.columns.clamp(1, grid.columns)));
-    let lead = lead::lead_block(&mut setter, article, grid.span(lead_columns));
+    let lead = if shape.is_some_and(|s| s.photo == FramePhoto::Off) {
+        None
+    } else {
+        lead::lead_block(&mut setter, article, grid.span(lead_columns), planned_depth)
+    };
 
     let mut body = Vec::new();
     // Elsewhere (a brief's compact head has none) it is the body's first block.

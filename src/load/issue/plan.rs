@@ -4,14 +4,19 @@
 //! a frame off the grid, outside the type area, overlapping another frame, or naming its
 //! content twice is an error at its line, naming the other frame and its line too.
 
+use std::fmt;
+
 use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde_saphyr::Spanned;
 
 use super::{ArticleRef, Resolver, text};
+use crate::diag::Diagnostic;
 use crate::geom::mm;
 use crate::load::yaml::Text;
 use crate::model::{
-    AdFile, FitStepKind, FrameContent, HeadClass, IssueConfig, PlannedFrame, PlannedPage,
+    AdFile, FitStepKind, FrameContent, FramePhoto, HeadClass, IssueConfig, PlannedFrame,
+    PlannedPage,
 };
 
 /// How far (points) a length in mm may miss a line of the grid and still count as on it:
@@ -40,6 +45,54 @@ pub(super) struct RawFrame {
     briefs: Option<Vec<Spanned<Text>>>,
     label: Option<Spanned<Text>>,
     ad: Option<Spanned<Text>>,
+    photo: Option<Spanned<RawPhoto>>,
+}
+
+/// A story frame's `photo`, as written: a word (`none`) or its size.
+#[derive(Debug)]
+pub(super) enum RawPhoto {
+    /// `photo: none` (anything else written as one scalar is an error at resolution).
+    Word(String),
+    /// `photo: { columns: 2, depth: 18 }`.
+    Size(RawPhotoSize),
+}
+
+/// The size of a frame's photo, as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawPhotoSize {
+    columns: Option<Spanned<Text>>,
+    depth: Option<Spanned<Text>>,
+}
+
+impl<'de> Deserialize<'de> for RawPhoto {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PhotoVisitor;
+        impl<'de> Visitor<'de> for PhotoVisitor {
+            type Value = RawPhoto;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("`none` or a size such as { columns: 2, depth: 18 }")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawPhoto, E> {
+                Ok(RawPhoto::Word(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawPhoto, E> {
+                Ok(RawPhoto::Word(v.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawPhoto, E> {
+                Ok(RawPhoto::Word(v.to_string()))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<RawPhoto, E> {
+                Ok(RawPhoto::Word(v.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawPhoto, A::Error> {
+                // The map's own deserializer, so its values keep their positions.
+                RawPhotoSize::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(RawPhoto::Size)
+            }
+        }
+        deserializer.deserialize_any(PhotoVisitor)
+    }
 }
 
 /// The plan with its story files, in the order they first appear.
@@ -51,6 +104,10 @@ pub struct ResolvedPlan {
     pub fit_steps: Vec<FitStepKind>,
     /// Every story and brief file the plan names, once each.
     pub stories: Vec<ArticleRef>,
+    /// A warning per story frame that sizes a photo, located at its `photo`, for the loader
+    /// to give when the story (index into `stories`) turns out to have none: the articles
+    /// are read after the plan.
+    pub photo_checks: Vec<(usize, Diagnostic)>,
 }
 
 /// A frame's rectangle in (columns, lines), with where it was written, for overlap messages.
@@ -79,7 +136,12 @@ impl Resolver<'_> {
                 .collect(),
             None => FitStepKind::ALL.iter().map(|(_, k)| *k).collect(),
         };
-        let mut plan = ResolvedPlan { pages: Vec::new(), fit_steps, stories: Vec::new() };
+        let mut plan = ResolvedPlan {
+            pages: Vec::new(),
+            fit_steps,
+            stories: Vec::new(),
+            photo_checks: Vec::new(),
+        };
         for (index, page) in raw.iter().enumerate() {
             let number = index as u32 + 1;
             let mut placed: Vec<Placed> = Vec::new();
@@ -157,7 +219,7 @@ impl Resolver<'_> {
             d.hint = Some(format!("top + depth must be at most {lines} lines on page {number}"));
             return None;
         }
-        let content = self.content(raw, &name, plan)?;
+        let content = self.content(raw, &name, (columns, depth), (c, lines), plan)?;
         Some(PlannedFrame { name, line, first_column, columns, top, depth, content })
     }
 
@@ -257,11 +319,14 @@ impl Resolver<'_> {
         }
     }
 
-    /// What goes in the frame: exactly one of `story`, `briefs`, `ad`.
+    /// What goes in the frame of `size` (columns, lines) on a page of `page_lines`: exactly
+    /// one of `story`, `briefs`, `ad`.
     fn content(
         &mut self,
         raw: &RawFrame,
         name: &str,
+        size: (u32, u32),
+        (c, page_lines): (&IssueConfig, u32),
         plan: &mut ResolvedPlan,
     ) -> Option<FrameContent> {
         let given = [raw.story.is_some(), raw.briefs.is_some(), raw.ad.is_some()];
@@ -286,7 +351,37 @@ impl Resolver<'_> {
                 HeadClass::Secondary,
             );
             let continues = raw.continues.as_ref().map(|c| c.value);
-            return Some(FrameContent::Story { article, head, continues });
+            let photo = match &raw.photo {
+                Some(at) => {
+                    let photo = self.frame_photo(at, name, size, c, page_lines)?;
+                    if matches!(photo, FramePhoto::Sized { .. }) {
+                        let d = self.fragment.warning(
+                            "photo-missing",
+                            format!("frame {name} sizes a photo, but its story has none"),
+                            "pages.frames.photo",
+                            at,
+                        );
+                        plan.photo_checks.push((
+                            article,
+                            d.hint("give the article a `photo:` in its front matter, or remove the frame's `photo`"),
+                        ));
+                    }
+                    photo
+                }
+                None => FramePhoto::AsSet,
+            };
+            return Some(FrameContent::Story { article, head, continues, photo });
+        }
+        if let Some(at) = &raw.photo {
+            self.error(
+                "invalid-value",
+                format!(
+                    "frame {name}: `photo` sizes the photo of a story frame, not of briefs or an ad"
+                ),
+                "pages.frames.photo",
+                at,
+            );
+            return None;
         }
         if let Some(list) = &raw.briefs {
             let articles = list.iter().map(|at| self.story(at, plan)).collect();
@@ -334,6 +429,75 @@ impl Resolver<'_> {
         }
     }
 
+    /// A story frame's `photo` in a frame of `(columns, depth)`: `none`, or its columns (1
+    /// to the frame's) and its depth in lines or mm on the grid (1 to the frame's).
+    fn frame_photo(
+        &mut self,
+        at: &Spanned<RawPhoto>,
+        name: &str,
+        (frame_columns, frame_depth): (u32, u32),
+        c: &IssueConfig,
+        page_lines: u32,
+    ) -> Option<FramePhoto> {
+        let size = match &at.value {
+            RawPhoto::Word(word) if word.trim().eq_ignore_ascii_case("none") => {
+                return Some(FramePhoto::Off);
+            }
+            RawPhoto::Word(word) => {
+                let d = self.error(
+                    "invalid-value",
+                    format!("frame {name}: `photo` must be `none` or a size, not `{word}`"),
+                    "pages.frames.photo",
+                    at,
+                );
+                d.hint = Some(String::from("photo: { columns: 2, depth: 18 }, or photo: none"));
+                return None;
+            }
+            RawPhoto::Size(size) => size,
+        };
+        // Both checked, so one run reports both mistakes. `Some(None)`: not given.
+        let columns = match &size.columns {
+            Some(at) => {
+                let written = at.value.0.trim();
+                match written.parse::<u32>() {
+                    Ok(n) if (1..=frame_columns).contains(&n) => Some(Some(n)),
+                    _ => {
+                        let d = self.error(
+                            "invalid-value",
+                            format!(
+                                "frame {name}: `photo.columns` must be from 1 to {frame_columns} (the frame's columns), not `{written}`"
+                            ),
+                            "pages.frames.photo.columns",
+                            at,
+                        );
+                        d.hint = Some(String::from("a photo is at most as wide as its frame"));
+                        None
+                    }
+                }
+            }
+            None => Some(None),
+        };
+        let depth = match &size.depth {
+            Some(at) => match self.lines(at, "photo.depth", name, c, false, page_lines) {
+                Some(depth) if depth == 0 || depth > frame_depth => {
+                    let d = self.error(
+                        "invalid-value",
+                        format!(
+                            "frame {name}: `photo.depth` must be from 1 to {frame_depth} lines (the frame's depth), not {depth}"
+                        ),
+                        "pages.frames.photo.depth",
+                        at,
+                    );
+                    d.hint = Some(String::from("a photo is at most as deep as its frame"));
+                    None
+                }
+                depth => depth.map(Some),
+            },
+            None => Some(None),
+        };
+        Some(FramePhoto::Sized { columns: columns?, depth: depth? })
+    }
+
     /// The index of a story file in the plan's list, adding it on first mention.
     fn story(&mut self, at: &Spanned<Text>, plan: &mut ResolvedPlan) -> usize {
         let written = at.value.0.trim().to_string();
@@ -357,10 +521,22 @@ impl Resolver<'_> {
         for (p, page) in plan.pages.iter().enumerate() {
             let number = p as u32 + 1;
             for frame in &page.frames {
-                let FrameContent::Story { article, continues, .. } = frame.content else {
+                let FrameContent::Story { article, continues, photo, .. } = frame.content else {
                     continue;
                 };
                 let written = &plan.stories[article].written;
+                if photo != FramePhoto::AsSet && seen.iter().any(|(a, ..)| *a == article) {
+                    // The photo is set with the head, in the story's first frame.
+                    self.error_at_line(
+                        "invalid-value",
+                        format!(
+                            "story `{written}` continues in frame {}: its `photo` goes in the story's first frame",
+                            frame.name
+                        ),
+                        "pages.frames.photo",
+                        frame.line,
+                    );
+                }
                 let problem = match seen.iter().find(|(a, ..)| *a == article) {
                     Some((_, _, Some(to), _)) if *to == number => None,
                     Some((_, _, Some(to), _)) => Some(format!(
