@@ -361,6 +361,10 @@ impl Trial<'_> {
             else {
                 break;
             };
+            // A deeper crop enlarges the photo: never past the resolution print wants.
+            if direction > 0.0 && effective_ppi(&resized) < self.layout.config.photo.warn_ppi {
+                break;
+            }
             let mut parts = self.parts.clone();
             parts.lead = Some(resized);
             let (placed, misfit) = self.place(&parts, self.headline);
@@ -403,6 +407,20 @@ impl Trial<'_> {
 /// The highest adjustment ratio among `lines` that are justified (not a paragraph's last).
 fn loosest(lines: &[crate::text::Line]) -> f32 {
     lines.iter().filter(|l| !l.last).map(|l| l.ratio).fold(f32::NEG_INFINITY, f32::max)
+}
+
+/// Pixels per inch the lead block's photo prints at (its pixels over the width it is
+/// scaled to); infinite without a photo.
+fn effective_ppi(lead: &BlockPiece) -> f32 {
+    lead.items
+        .iter()
+        .find_map(|item| match item {
+            Item::Image { placement, pixels, .. } => {
+                Some(pixels.0 as f32 * 72.0 / placement.width.max(f32::EPSILON))
+            }
+            _ => None,
+        })
+        .unwrap_or(f32::INFINITY)
 }
 
 /// The lead block with its photo `delta` points deeper (negative: shallower), cover-fitted
