@@ -6,15 +6,28 @@
 //! ```text
 //! cargo run --release --example bench_issue -- [ARTICLES] [--photo cmyk|grey|rgb] [--runs N]
 //! cargo run --release --example bench_issue -- 40 --generate DIR    # only write the issue
+//! cargo run --release --example bench_issue -- --fit [--runs N]     # cost of the copyfit
 //! ```
 //!
 //! The photo kind matters: CMYK and grey JPEGs are embedded as they are, RGB ones go through
 //! colour management.
+//!
+//! `--fit` measures what the copyfit cascade costs: it builds the example weekly
+//! `issues/liberte-actus-1720` (12 planned pages) in this process, after a warm-up, N times
+//! (7 by default) each way: as it is (fitted, the default `copyfit:` steps), with the steps
+//! emptied (`copyfit: []`: measured only) and without its page plan (the same stories set
+//! one after the other). It prints the median wall and CPU time of each, from loading to the
+//! rendered and checked PDF (nothing written), the median seconds of each pipeline stage and
+//! the ratios fitted / unfitted and fitted / plain.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use rotative::batch::{self, Options, Split};
+use rotative::load::{self, LoadOptions};
+use rotative::model::Issue;
+use rotative::pipeline::{self, Settings};
 
 /// Sentences written for this benchmark, in the register of a local news page.
 const SENTENCES: &[&str] = &[
@@ -163,18 +176,22 @@ fn main() {
         );
         return;
     }
+    let runs_given: Option<usize> = args
+        .iter()
+        .position(|a| a == "--runs")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|r| r.parse().ok());
+    if args.iter().any(|a| a == "--fit") {
+        bench_fit(runs_given.unwrap_or(7));
+        return;
+    }
     let articles = args.first().and_then(|a| a.parse().ok()).unwrap_or(40);
     let photo = args
         .iter()
         .position(|a| a == "--photo")
         .and_then(|i| args.get(i + 1))
         .map_or("cmyk", String::as_str);
-    let runs: usize = args
-        .iter()
-        .position(|a| a == "--runs")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(5);
+    let runs = runs_given.unwrap_or(5);
     // `--generate DIR` only writes the issue, to profile `rotative build DIR` by hand.
     if let Some(dir) = args.iter().position(|a| a == "--generate").and_then(|i| args.get(i + 1)) {
         generate(Path::new(dir), articles, photo).expect("writes the synthetic issue");
@@ -187,7 +204,7 @@ fn main() {
     let (mut times, mut cpu) = (Vec::new(), Vec::new());
     let (mut pages, mut peak) = (0usize, 0f64);
     // Seconds per pipeline stage, as the build's report gives them, one list per stage.
-    let mut stages: std::collections::BTreeMap<String, Vec<f64>> = Default::default();
+    let mut stages: BTreeMap<String, Vec<f64>> = Default::default();
     for run in 0..runs {
         // Remove the previous output so every run writes its file.
         let _ = std::fs::remove_dir_all(dir.join("out"));
@@ -213,10 +230,6 @@ fn main() {
         println!("run {}: {elapsed:.3} s", run + 1);
         times.push(elapsed);
     }
-    let median_of = |values: &mut Vec<f64>| {
-        values.sort_by(f64::total_cmp);
-        values[values.len() / 2]
-    };
     let median = median_of(&mut times);
     println!(
         "{articles} articles ({photo} photos), {pages} pages: median {median:.3} s wall, {:.0} pages/s, peak memory {peak:.0} MB",
@@ -225,10 +238,118 @@ fn main() {
     let cpu = median_of(&mut cpu);
     println!("median CPU time {cpu:.3} s: {:.1} cores busy on average", cpu / median);
     // In pipeline order, as the report names them.
-    let profile: Vec<String> = ["load", "text", "compose", "render", "write"]
+    let names = ["load", "text", "compose", "render", "write"];
+    println!("median seconds by stage: {}", by_stage(&mut stages, &names));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn median_of(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// `load 0.006, text 0.039, ...`: the median of each of `names` that was timed.
+fn by_stage(stages: &mut BTreeMap<String, Vec<f64>>, names: &[&str]) -> String {
+    let profile: Vec<String> = names
         .iter()
         .filter_map(|name| Some(format!("{name} {:.3}", median_of(stages.get_mut(*name)?))))
         .collect();
-    println!("median seconds by stage: {}", profile.join(", "));
-    let _ = std::fs::remove_dir_all(&dir);
+    profile.join(", ")
+}
+
+/// One way of building the example issue for `--fit`, and its times.
+struct FitCase {
+    label: &'static str,
+    /// The issue as loaded, changed for this case.
+    adjust: fn(&mut Issue),
+    wall: Vec<f64>,
+    cpu: Vec<f64>,
+    stages: BTreeMap<String, Vec<f64>>,
+    pages: usize,
+}
+
+/// `--fit`: the example weekly fitted, measured only and without its plan (module doc).
+fn bench_fit(runs: usize) {
+    let input = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("issues/liberte-actus-1720");
+    let mut cases = [
+        FitCase::new("fitted (copyfit as in issue.yaml)", |_| {}),
+        FitCase::new("unfitted (copyfit: [], measured only)", |issue| {
+            if let Some(plan) = &mut issue.plan {
+                plan.fit_steps.clear();
+            }
+        }),
+        // The plan's stories keep their order: only the make-up changes.
+        FitCase::new("plain (no page plan, sequential)", |issue| issue.plan = None),
+    ];
+    // The first round warms the caches and the thread pool and is not counted; the cases
+    // take turns so that what else the machine does falls on each alike.
+    for run in 0..=runs {
+        for case in &mut cases {
+            case.build(&input, run > 0);
+        }
+    }
+    println!(
+        "issues/liberte-actus-1720 in process, load to checked PDF (median of {runs} after a warm-up):"
+    );
+    // Median wall and CPU seconds of each case, in the order of `cases`.
+    let mut medians = Vec::new();
+    for case in &mut cases {
+        let (wall, cpu) = (median_of(&mut case.wall), median_of(&mut case.cpu));
+        // Nothing is written in process: the pipeline's stages end with the check.
+        let names = ["load", "text", "compose", "render", "check"];
+        println!(
+            "{}: {} pages, median {wall:.3} s wall, CPU {cpu:.3} s; seconds by stage: {}",
+            case.label,
+            case.pages,
+            by_stage(&mut case.stages, &names)
+        );
+        medians.push((wall, cpu));
+    }
+    let [fitted, unfitted, plain] = [medians[0], medians[1], medians[2]];
+    println!(
+        "fitted / unfitted: {:.2}x wall, {:.2}x CPU; fitted / plain: {:.2}x wall, {:.2}x CPU",
+        fitted.0 / unfitted.0,
+        fitted.1 / unfitted.1,
+        fitted.0 / plain.0,
+        fitted.1 / plain.1,
+    );
+}
+
+impl FitCase {
+    fn new(label: &'static str, adjust: fn(&mut Issue)) -> Self {
+        FitCase {
+            label,
+            adjust,
+            wall: Vec::new(),
+            cpu: Vec::new(),
+            stages: Default::default(),
+            pages: 0,
+        }
+    }
+
+    /// Loads and typesets the issue once; keeps the times when `count`.
+    fn build(&mut self, input: &Path, count: bool) {
+        let (started, cpu) = (Instant::now(), cpu_seconds().unwrap_or(f64::NAN));
+        let loading = Instant::now();
+        let mut issue = load::load_issue(input, &LoadOptions::default()).expect("loads the issue");
+        let load_seconds = loading.elapsed().as_secs_f64();
+        (self.adjust)(&mut issue);
+        let typeset = pipeline::typeset(&issue, &Settings::default(), &|| {});
+        let (wall, cpu) =
+            (started.elapsed().as_secs_f64(), cpu_seconds().unwrap_or(f64::NAN) - cpu);
+        let failed: Vec<String> =
+            typeset.articles.iter().flat_map(|a| &a.errors).map(|d| d.to_string()).collect();
+        assert!(failed.is_empty() && !typeset.files.is_empty(), "{}", failed.join("\n"));
+        if !count {
+            return;
+        }
+        self.pages = typeset.pages.len();
+        self.wall.push(wall);
+        self.cpu.push(cpu);
+        for (name, seconds) in &typeset.stages {
+            // As in the build's report: reading the files is part of `load`.
+            let extra = if *name == "load" { load_seconds } else { 0.0 };
+            self.stages.entry(name.to_string()).or_default().push(seconds + extra);
+        }
+    }
 }

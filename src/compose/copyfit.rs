@@ -19,10 +19,12 @@
 //! (or overshoot) goes back to steps 1 and 2. A paragraph set again is kept only if no line
 //! of it is looser than the engine sets text unfitted (spaces fully stretched at most).
 //!
-//! Each paragraph is set again only when the cascade tries it, once per step, and the
+//! Each paragraph is set again only when the cascade tries it, and at most once each way
+//! (shorter or longer, tracked or not) however many rounds of steps come back to it; the
 //! placement of a trial reuses every other set paragraph: a fit costs a few paragraph
 //! settings and flows, not a new setting of the story.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::article::cover;
@@ -30,6 +32,7 @@ use super::display::Item;
 use super::flow::{BlockPiece, Cursor, Flowable, offset};
 use super::{ArticleParts, ArticleStart, Frame, Headline, Layout, PlacedPart, place_article};
 use crate::model::FitStepKind;
+use crate::text::{Line, ParagraphStyle};
 
 /// Tracking tried by the second step, em: 1 % either way keeps the colour of the text.
 const TRACKING_STEP: f32 = 0.01;
@@ -190,6 +193,7 @@ fn fit_from(
         layout,
         placed: PlacedPart::default(),
         misfit: 0,
+        resets: HashMap::new(),
     };
     let (first, before) = trial.place(parts, Headline::Main);
     let mut fit = FrameFit::measured(name, page, before, parts);
@@ -241,7 +245,14 @@ struct Trial<'a> {
     layout: &'a Layout<'a>,
     placed: PlacedPart,
     misfit: i32,
+    /// Paragraphs set again, by body index, direction (-1 shorter, 1 longer) and whether
+    /// tracked.
+    resets: HashMap<(usize, i32, bool), Reset>,
 }
+
+/// A paragraph set again: its style and lines, or `None` when the setting did not gain or
+/// lose the line evenly enough.
+type Reset = Option<(ParagraphStyle, Vec<Line>)>;
 
 impl Trial<'_> {
     /// Places the current parts and returns their misfit, without keeping them.
@@ -307,23 +318,32 @@ impl Trial<'_> {
             if source.style.looseness != 0 || source.style.tracking != 0.0 {
                 continue;
             }
-            // With tracking, the tracked paragraph's own optimum may already gain or lose
-            // the line: try it as it is, then with the looseness.
-            let looseness: &[i32] = if tracking == 0.0 { &[direction] } else { &[0, direction] };
-            let before = piece.lines.len() as i32;
-            let Some((style, set)) = looseness.iter().find_map(|&looseness| {
-                let mut style = source.style.clone();
-                style.looseness = looseness;
-                style.tracking = tracking * direction as f32;
-                let set = self.layout.engine.set_paragraph(&source.runs, &style, source.width);
-                let even = loosest(&set.lines) <= loosest(&piece.lines).max(LOOSEST_RATIO);
-                (set.lines.len() as i32 - before == direction && even).then_some((style, set))
-            }) else {
+            // The paragraph is as first set (checked above), so a setting tried by an earlier
+            // round of this step is the same: the cascade comes back to the paragraphs after
+            // the photo and the head, and sets each of them once per way of trying.
+            let key = (index, direction, tracking != 0.0);
+            let reset = self.resets.entry(key).or_insert_with(|| {
+                // With tracking, the tracked paragraph's own optimum may already gain or
+                // lose the line: try it as it is, then with the looseness.
+                let looseness: &[i32] =
+                    if tracking == 0.0 { &[direction] } else { &[0, direction] };
+                let before = piece.lines.len() as i32;
+                looseness.iter().find_map(|&looseness| {
+                    let mut style = source.style.clone();
+                    style.looseness = looseness;
+                    style.tracking = tracking * direction as f32;
+                    let set = self.layout.engine.set_paragraph(&source.runs, &style, source.width);
+                    let even = loosest(&set.lines) <= loosest(&piece.lines).max(LOOSEST_RATIO);
+                    (set.lines.len() as i32 - before == direction && even)
+                        .then_some((style, set.lines))
+                })
+            });
+            let Some((style, lines)) = reset.clone() else {
                 continue;
             };
             let mut parts = self.parts.clone();
             if let Flowable::Lines(p) = &mut parts.body[index] {
-                p.lines = set.lines;
+                p.lines = lines;
                 p.source =
                     Some(Arc::new(super::flow::ParagraphSource { style, ..(*source).clone() }));
             }
@@ -405,7 +425,7 @@ impl Trial<'_> {
 }
 
 /// The highest adjustment ratio among `lines` that are justified (not a paragraph's last).
-fn loosest(lines: &[crate::text::Line]) -> f32 {
+fn loosest(lines: &[Line]) -> f32 {
     lines.iter().filter(|l| !l.last).map(|l| l.ratio).fold(f32::NEG_INFINITY, f32::max)
 }
 
