@@ -686,3 +686,57 @@ fn a_frame_photo_wider_or_deeper_than_its_frame_is_an_error_at_its_line() {
     assert!(err.contains("issue.yaml:26:"), "at the continuation's frame: {err}");
     assert!(err.contains("its `photo` goes in the story's first frame"), "{err}");
 }
+
+#[test]
+fn a_planned_page_hangs_its_lines_from_the_type_areas_foot() {
+    // A story far too long for its page: every column is full down to the frame's foot,
+    // which is the type area's foot, not up to a line above it as a grid laid from the top
+    // leaves it (A5, 12 mm margins, 11 pt lines: 15.7 lines of air otherwise fall short).
+    let plan = "pages:
+  - frames:
+      - columns: 1-3
+        depth: foot
+        story: articles/s.md
+";
+    let front = "title: Une histoire trop longue\nauthor: Claire Lebreton\ndate: 2026-03-04";
+    let body: Vec<String> = (0..12).map(|_| french_text(90)).collect();
+    let dir =
+        planned_issue("hung-grid", plan, &[("articles/s.md", article(front, &body.join("\n\n")))]);
+    let (output, _) = run("build", &dir, &["--standard", "none"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let Some(words) = word_boxes(&pdfs_in(&dir.join("out"))[0]) else { return };
+    let foot = 595.28 - 12.0 * 72.0 / 25.4;
+    let lowest = words.iter().map(|(_, _, bottom)| *bottom).fold(0.0f32, f32::max);
+    // The last line's slot ends on the foot: its words' boxes (baseline plus the font's
+    // descent) end about 4 pt above it. A grid laid from the top would leave the page's
+    // spare 10 pt (44.9 lines of room) under them too.
+    assert!(lowest > foot - 7.0 && lowest <= foot, "lowest word {lowest}, foot {foot}");
+    // The meta line under the standfirst is a bar: the byline flush left, the facts
+    // (date, reading time) flush right, on one baseline with the room between them.
+    let out = std::process::Command::new("pdftotext")
+        .arg("-bbox")
+        .arg(&pdfs_in(&dir.join("out"))[0])
+        .arg("-")
+        .output()
+        .unwrap();
+    let html = String::from_utf8_lossy(&out.stdout).into_owned();
+    let x = |word: &str, name: &str| -> f32 {
+        let line = html.lines().find(|l| l.ends_with(&format!(">{word}</word>"))).unwrap();
+        let start = line.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        line[start..].split('"').next().unwrap().parse().unwrap()
+    };
+    let page = html.lines().find(|l| l.trim_start().starts_with("<page ")).unwrap();
+    let width: f32 = {
+        let start = page.find("width=\"").unwrap() + 7;
+        page[start..].split('"').next().unwrap().parse().unwrap()
+    };
+    let right_margin = (width + 419.53) / 2.0 - 12.0 * 72.0 / 25.4;
+    let (byline_end, facts_start) = (x("Lebreton", "xMax"), x("Publié", "xMin"));
+    assert!(facts_start - byline_end > 20.0, "a gap, not ' · ': {byline_end} {facts_start}");
+    let last_fact = ["libre", "abonné", "minutes", "minute"]
+        .iter()
+        .filter(|w| html.contains(&format!(">{w}</word>")))
+        .map(|w| x(w, "xMax"))
+        .fold(0.0f32, f32::max);
+    assert!((last_fact - right_margin).abs() < 1.5, "flush right: {last_fact} {right_margin}");
+}
