@@ -113,7 +113,7 @@ pub fn misfit(parts: &ArticleParts, part: &PlacedPart, baseline: f32) -> i32 {
 }
 
 /// Body lines from `cursor` to the end (a block counts its height in grid lines).
-fn remaining_lines(body: &[Flowable], cursor: Cursor, baseline: f32) -> i32 {
+pub(super) fn remaining_lines(body: &[Flowable], cursor: Cursor, baseline: f32) -> i32 {
     body.iter()
         .enumerate()
         .skip(cursor.piece)
@@ -185,22 +185,21 @@ fn fit_from(
     steps: &[FitStepKind],
     layout: &Layout<'_>,
 ) -> (PlacedPart, FrameFit) {
+    let (first, before) = place_from(parts, frame, cursor, Headline::Main, layout);
+    let mut fit = FrameFit::measured(name, page, before, parts);
+    if before == 0 {
+        return (first, fit);
+    }
     let mut trial = Trial {
         parts: parts.clone(),
         headline: Headline::Main,
         cursor,
         frame,
         layout,
-        placed: PlacedPart::default(),
-        misfit: 0,
+        placed: first,
+        misfit: before,
         resets: HashMap::new(),
     };
-    let (first, before) = trial.place(parts, Headline::Main);
-    let mut fit = FrameFit::measured(name, page, before, parts);
-    if before == 0 {
-        return (first, fit);
-    }
-    (trial.placed, trial.misfit) = (first, before);
     // The photo and headline steps move whole grid lines of several columns at once: what
     // they leave over or under, one way or the other, goes back to the paragraphs.
     for kind in [
@@ -235,6 +234,21 @@ fn fit_from(
     (trial.placed, fit)
 }
 
+/// Places `parts` in `frame` from the head with `headline` (`cursor` `None`) or from where
+/// a jump resumes, and measures the placement's misfit.
+fn place_from(
+    parts: &ArticleParts,
+    frame: &Frame,
+    cursor: Option<Cursor>,
+    headline: Headline,
+    layout: &Layout<'_>,
+) -> (PlacedPart, i32) {
+    let start = cursor.map_or(ArticleStart::Head(headline), ArticleStart::Continued);
+    let placed = place_article(parts, frame, start, None, layout);
+    let misfit = misfit(parts, &placed, layout.grid.baseline);
+    (placed, misfit)
+}
+
 /// The story as the cascade has changed it so far, placed.
 struct Trial<'a> {
     parts: ArticleParts,
@@ -257,10 +271,7 @@ type Reset = Option<(ParagraphStyle, Vec<Line>)>;
 impl Trial<'_> {
     /// Places the current parts and returns their misfit, without keeping them.
     fn place(&self, parts: &ArticleParts, headline: Headline) -> (PlacedPart, i32) {
-        let start = self.cursor.map_or(ArticleStart::Head(headline), ArticleStart::Continued);
-        let placed = place_article(parts, self.frame, start, None, self.layout);
-        let misfit = misfit(parts, &placed, self.layout.grid.baseline);
-        (placed, misfit)
+        place_from(parts, self.frame, self.cursor, headline, self.layout)
     }
 
     /// Keeps a change when it brings the story nearer its frame (an overset story may

@@ -117,7 +117,7 @@ pub enum ArticleStart {
 }
 
 /// What [`place_article`] put in a frame.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct PlacedPart {
     /// The display items, in page coordinates.
     pub items: Vec<Item>,

@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use super::article::{Setter, ascent};
-use super::copyfit::{FrameFit, fit_continuation, fit_story, misfit};
+use super::copyfit::{FrameFit, fit_continuation, fit_story, misfit, remaining_lines};
 use super::display::{Item, Page};
 use super::flow::{Cursor, line_items};
 use super::{
@@ -429,7 +429,7 @@ impl MakeUp<'_> {
                 place_article(parts, &sub, ArticleStart::Head(Headline::Main), None, self.layout);
             let last = n + 1 == placed.len();
             let lines = match part.next {
-                Some(ArticleStart::Continued(c)) => remaining(parts, c, baseline),
+                Some(ArticleStart::Continued(c)) => remaining_lines(&parts.body, c, baseline),
                 // Only the last brief can leave empty lines at the frame's foot.
                 _ if last => -(part.empty_lines as i32),
                 _ => 0,
@@ -536,20 +536,6 @@ impl MakeUp<'_> {
             page.items.extend(line_items(line, x, y, style.color));
         }
     }
-}
-
-/// Lines left over from `cursor`, as copyfit counts them.
-fn remaining(parts: &ArticleParts, cursor: Cursor, baseline: f32) -> i32 {
-    let part = super::PlacedPart {
-        items: Vec::new(),
-        bottom: 0.0,
-        overset: false,
-        next: Some(ArticleStart::Continued(cursor)),
-        warnings: Vec::new(),
-        empty_lines: 0,
-        column_lines: Vec::new(),
-    };
-    misfit(parts, &part, baseline)
 }
 
 /// Float slack under a frame's bottom, points: a baseline on the bottom line is inside.

@@ -126,7 +126,7 @@ impl<'a> Layout<'a> {
     /// Top of the baseline grid of planned page `number`: the page's whole lines hung from
     /// the foot of the type area, so a frame that runs to the foot ends on it and every
     /// column's last line sits on the type area's bottom edge. What is left of the type
-    /// area over whole lines goes to the air under the masthead or folio band.
+    /// area over whole lines goes above the masthead or folio band, which sits on the grid.
     pub fn planned_grid_top(&self, number: u32) -> f32 {
         let lines = self.config.text_lines(number) as f32;
         (self.grid.area.bottom() - lines * self.grid.baseline).max(self.content_top(number))

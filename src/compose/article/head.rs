@@ -31,16 +31,6 @@ pub(super) struct Runaround {
     pub until: f32,
 }
 
-impl Runaround {
-    /// The measure of a part of the head that starts at `y`, in a head `full` wide.
-    pub fn width_at(runaround: Option<Runaround>, y: f32, full: f32) -> f32 {
-        match runaround {
-            Some(r) if y < r.until => r.width,
-            _ => full,
-        }
-    }
-}
-
 /// What a head holds and how it is laid out.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct HeadOptions {
@@ -73,7 +63,12 @@ pub(super) fn head_block(
     let mut items = Vec::new();
     let mut y = 0.0;
     setter.line = 1;
-    let width = Runaround::width_at(runaround, y, full);
+    // The measure of a part of the head that starts at `y`.
+    let width_at = |y: f32| match runaround {
+        Some(r) if y < r.until => r.width,
+        _ => full,
+    };
+    let width = width_at(y);
 
     if let Some(kicker) = article.kicker.as_ref().filter(|_| kicker) {
         let lines = setter.set_text(kicker, &styles.kicker, width);
@@ -81,7 +76,7 @@ pub(super) fn head_block(
         y += styles.kicker.space_after;
     }
 
-    let width = Runaround::width_at(runaround, y, full);
+    let width = width_at(y);
     let max_height = HEADLINE_MAX_SHARE * setter.grid.area.height;
     let mut base = styles.headline.clone();
     base.size *= scale;
@@ -156,7 +151,7 @@ pub(super) fn head_block(
         return Ok(BlockPiece { height: y, items, space_before: 0.0 });
     }
     if let Some(text) = article.standfirst.as_deref().filter(|_| options.standfirst) {
-        let width = Runaround::width_at(runaround, y, full);
+        let width = width_at(y);
         let block = super::lead::standfirst_block(setter, text, width);
         items.extend(block.items.iter().map(|i| offset(i, 0.0, y)));
         y += block.height;
@@ -175,7 +170,7 @@ pub(super) fn head_block(
             InlineRun::plain(article.keywords.join(" · ")),
         ]
     });
-    let width = Runaround::width_at(runaround, y, full);
+    let width = width_at(y);
     // Under a standfirst (a planned frame) the meta line is a bar across the head: the
     // byline (or, without one, the keywords) flush left, the date and reading time flush
     // right, when both fit on a line.
@@ -213,7 +208,7 @@ pub(super) fn head_block(
         items.extend(setter.stack(&lines, &styles.meta, 0.0, &mut y));
     }
     if let Some(runs) = keywords.filter(|_| !keywords_in_bar) {
-        let width = Runaround::width_at(runaround, y, full);
+        let width = width_at(y);
         let lines = setter.set(&runs, &styles.keywords, width);
         items.extend(setter.stack(&lines, &styles.keywords, 0.0, &mut y));
     }
