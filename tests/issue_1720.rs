@@ -10,23 +10,7 @@ use common::*;
 
 /// A copy of issue 1720 in a temporary folder, without its output.
 fn copy_1720(name: &str) -> PathBuf {
-    fn copy(from: &Path, to: &Path) {
-        std::fs::create_dir_all(to).unwrap();
-        for entry in std::fs::read_dir(from).unwrap().flatten() {
-            let (path, target) = (entry.path(), to.join(entry.file_name()));
-            if entry.file_name() == "out" {
-                continue;
-            }
-            if path.is_dir() {
-                copy(&path, &target);
-            } else {
-                std::fs::copy(&path, &target).unwrap();
-            }
-        }
-    }
-    let dir = temp_dir(name);
-    copy(&root().join("issues/liberte-actus-1720"), &dir);
-    dir
+    copy_issue(&root().join("issues/liberte-actus-1720"), name)
 }
 
 /// Builds `issue` into `out` with `args`, requiring success; returns the PDF.
@@ -45,27 +29,10 @@ fn build(issue: &Path, out: &Path, args: &[&str]) -> PathBuf {
 fn preflight_tac(pdf: &Path) -> f64 {
     let dir = pdf.parent().unwrap().join("separations");
     std::fs::create_dir_all(&dir).unwrap();
-    let run = std::process::Command::new("gs")
-        .args(["-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=pamcmyk32", "-r72"])
-        .arg(format!("-sOutputFile={}", dir.join("p%02d.pam").display()))
-        .arg(pdf)
-        .output()
-        .unwrap();
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
     let mut peak = 0u32;
-    for path in std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()) {
-        let pam = std::fs::read(&path).unwrap();
-        let body = pam.windows(7).position(|w| w == b"ENDHDR\n").unwrap() + 7;
-        let header = String::from_utf8_lossy(&pam[..body]).into_owned();
-        let field = |name: &str| -> usize {
-            let line = header.lines().find(|l| l.starts_with(name)).unwrap();
-            line[name.len()..].trim().parse().unwrap()
-        };
-        let (width, height) = (field("WIDTH"), field("HEIGHT"));
-        assert_eq!(field("DEPTH"), 4);
+    for (_, width, height, samples) in separations(pdf, &dir) {
         let totals: Vec<u32> =
-            pam[body..].chunks_exact(4).map(|p| p.iter().map(|&v| u32::from(v)).sum()).collect();
-        assert_eq!(totals.len(), width * height);
+            samples.chunks_exact(4).map(|p| p.iter().map(|&v| u32::from(v)).sum()).collect();
         for y in 0..height - 1 {
             for x in 0..width - 1 {
                 let at = |dx: usize, dy: usize| totals[(y + dy) * width + x + dx];

@@ -234,32 +234,15 @@ fn cmyk_jpeg(width: u16, height: u16, inks: impl Fn(u16, u16) -> [u8; 4]) -> Vec
 /// from Ghostscript's CMYK separations at 72 dpi (what preflight renders at), as a PAM file
 /// of four ink samples a pixel (255: solid) per page.
 fn separated_peaks(pdf: &Path, dir: &Path) -> Vec<f64> {
-    let run = std::process::Command::new("gs")
-        .args(["-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=pamcmyk32", "-r72"])
-        .arg(format!("-sOutputFile={}", dir.join("p%d.pam").display()))
-        .arg(pdf)
-        .output()
-        .unwrap();
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
     let doc = lopdf::Document::load(pdf).unwrap();
+    let pages = doc.get_pages();
     let mut peaks = Vec::new();
-    for (number, id) in doc.get_pages() {
-        let page = doc.get_dictionary(id).unwrap();
+    for (number, width, height, samples) in separations(pdf, dir) {
+        let page = doc.get_dictionary(pages[&number]).unwrap();
         let number_at = |key: &[u8], i: usize| -> f64 {
             let array = page.get(key).unwrap().as_array().unwrap();
             array[i].as_float().unwrap().into()
         };
-        let pam = std::fs::read(dir.join(format!("p{number}.pam"))).unwrap();
-        let body = pam.windows(7).position(|w| w == b"ENDHDR\n").unwrap() + 7;
-        let header = String::from_utf8_lossy(&pam[..body]).into_owned();
-        let field = |name: &str| -> usize {
-            let line = header.lines().find(|l| l.starts_with(name)).unwrap();
-            line[name.len()..].trim().parse().unwrap()
-        };
-        let (width, height) = (field("WIDTH"), field("HEIGHT"));
-        assert_eq!(field("DEPTH"), 4);
-        let samples = &pam[body..];
-        assert_eq!(samples.len(), width * height * 4);
         // The bleed box in pixels (72 dpi: a pixel a point), rows from the top.
         let media_top = number_at(b"MediaBox", 3);
         let x0 = number_at(b"BleedBox", 0).ceil() as usize;

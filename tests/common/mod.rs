@@ -62,10 +62,44 @@ pub fn write_files(dir: &Path, files: &[(&str, &str)]) {
 
 /// Copies the example issue into a temporary folder.
 pub fn copy_example(name: &str) -> PathBuf {
+    copy_issue(&example_issue(), name)
+}
+
+/// Copies the issue folder `issue` into a temporary folder, without its output.
+pub fn copy_issue(issue: &Path, name: &str) -> PathBuf {
     let dir = temp_dir(name);
-    copy_tree(&example_issue(), &dir);
+    copy_tree(issue, &dir);
     let _ = std::fs::remove_dir_all(dir.join("out"));
     dir
+}
+
+/// The pages of `pdf` as Ghostscript separates them for a press (CMYK at 72 dpi, a pixel a
+/// point), written into `dir`: per page, its number, width and height in pixels, and four
+/// ink samples a pixel (255: solid).
+pub fn separations(pdf: &Path, dir: &Path) -> Vec<(u32, usize, usize, Vec<u8>)> {
+    let run = std::process::Command::new("gs")
+        .args(["-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=pamcmyk32", "-r72"])
+        .arg(format!("-sOutputFile={}", dir.join("p%d.pam").display()))
+        .arg(pdf)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let mut pages = Vec::new();
+    for number in 1.. {
+        let Ok(pam) = std::fs::read(dir.join(format!("p{number}.pam"))) else { break };
+        let body = pam.windows(7).position(|w| w == b"ENDHDR\n").unwrap() + 7;
+        let header = String::from_utf8_lossy(&pam[..body]).into_owned();
+        let field = |name: &str| -> usize {
+            let line = header.lines().find(|l| l.starts_with(name)).unwrap();
+            line[name.len()..].trim().parse().unwrap()
+        };
+        let (width, height) = (field("WIDTH"), field("HEIGHT"));
+        assert_eq!(field("DEPTH"), 4);
+        let samples = pam[body..].to_vec();
+        assert_eq!(samples.len(), width * height * 4);
+        pages.push((number, width, height, samples));
+    }
+    pages
 }
 
 fn copy_tree(from: &Path, to: &Path) {
