@@ -118,9 +118,10 @@ fn a_brief_beside_a_large_qr_block_keeps_its_rule_out_of_the_quiet_zone() {
     }
 }
 
-/// The weekly as its page plan makes it up: twelve pages, every story built, the three jumps
-/// with both their lines in the story's language, the PDF ad's own text and the placeholder
-/// marked with its size.
+/// The weekly as its page plan makes it up: twelve pages, every story built and every story
+/// frame filled (0 lines over or under after fitting, the steps that did it listed), the
+/// three jumps with both their lines in the story's language, the PDF ad's own text and the
+/// placeholder marked with its size, and no warning but the placeholder's.
 #[test]
 fn the_weekly_is_made_up_from_its_page_plan() {
     let issue = copy_1720("plan");
@@ -131,6 +132,17 @@ fn the_weekly_is_made_up_from_its_page_plan() {
     let articles = report["articles"].as_array().unwrap();
     assert_eq!(articles.len(), 19);
     assert!(articles.iter().all(|a| a["status"] != "failed"), "{report}");
+    let mut frames = 0;
+    for fit in articles.iter().flat_map(|a| a["copyfit"].as_array().unwrap()) {
+        frames += 1;
+        assert_eq!(fit["lines_after"], 0, "every frame filled: {fit}");
+        let fitted = fit["lines_before"] != 0;
+        assert_eq!(fit["steps"].as_array().unwrap().is_empty(), !fitted, "steps listed: {fit}");
+    }
+    assert_eq!(frames, 22, "19 stories, 3 of them jumping: 22 story frames");
+    let warnings: Vec<&str> =
+        report["summary"]["warnings"].as_object().unwrap().keys().map(|k| k.as_str()).collect();
+    assert_eq!(warnings, ["ad-placeholder"], "{report}");
     let doc = lopdf::Document::load(&pdf).unwrap();
     assert_eq!(doc.get_pages().len(), 12);
     let Some(text) = pdftotext(&pdf) else { return };
@@ -145,5 +157,65 @@ fn the_weekly_is_made_up_from_its_page_plan() {
         "Publicité",
     ] {
         assert!(text.contains(line), "{line:?} missing");
+    }
+}
+
+/// Every column of every page, read back from Ghostscript's separations at 72 dpi (a pixel
+/// a point): ink goes down to within one leading of the type area's foot, and no blank run
+/// inside a column is taller than 4 leadings (the shop's page-fill rule, on the issue's
+/// grid: 15 mm margins, 3 columns, 5 mm gutters, 11.5 pt leading).
+#[test]
+fn every_column_of_the_weekly_is_filled_to_its_foot() {
+    if !have("gs") {
+        return;
+    }
+    let issue = copy_1720("fill");
+    let pdf = build(&issue, &issue.join("out"), &["-q"]);
+    let doc = lopdf::Document::load(&pdf).unwrap();
+    let (leading, margin, gutter) = (11.5f32, 15.0 * 72.0 / 25.4, 5.0 * 72.0 / 25.4);
+    let dir = issue.join("separations");
+    std::fs::create_dir_all(&dir).unwrap();
+    let pages: Vec<_> = doc.get_pages().into_values().collect();
+    for ((number, width, height, samples), id) in separations(&pdf, &dir).into_iter().zip(pages) {
+        let page = doc.get_dictionary(id).unwrap();
+        let rect = |key: &[u8]| -> Vec<f32> {
+            let values = page.get(key).unwrap().as_array().unwrap();
+            values
+                .iter()
+                .map(|v| v.as_float().unwrap_or_else(|_| v.as_i64().unwrap() as f32))
+                .collect()
+        };
+        let (media, trim) = (rect(b"MediaBox"), rect(b"TrimBox"));
+        // Type area in pixels from the media box's top left.
+        let left = trim[0] - media[0] + margin;
+        let column = (trim[2] - trim[0] - 2.0 * margin - 2.0 * gutter) / 3.0;
+        let (top, foot) = (media[3] - trim[3] + margin, media[3] - trim[1] - margin);
+        let inked =
+            |x: usize, y: usize| samples[(y * width + x) * 4..][..4].iter().any(|&v| v > 64);
+        for c in 0..3 {
+            let x0 = (left + c as f32 * (column + gutter)).ceil() as usize;
+            let x1 = ((left + c as f32 * (column + gutter) + column).floor() as usize).min(width);
+            let rows: Vec<bool> = (top.round() as usize..(foot.round() as usize).min(height))
+                .map(|y| (x0..x1).any(|x| inked(x, y)))
+                .collect();
+            let first = rows.iter().position(|&r| r).expect("every column holds something");
+            let (mut run, mut tallest) = (0usize, 0usize);
+            for &row in &rows[first..] {
+                run = if row { 0 } else { run + 1 };
+                tallest = tallest.max(run);
+            }
+            let foot_gap = run as f32 / leading;
+            assert!(
+                foot_gap <= 1.0,
+                "page {number} column {}: ink stops {foot_gap:.2} leadings above the foot",
+                c + 1
+            );
+            let hole = tallest as f32 / leading;
+            assert!(
+                hole <= 4.0,
+                "page {number} column {}: a blank run of {hole:.2} leadings",
+                c + 1
+            );
+        }
     }
 }

@@ -37,6 +37,12 @@ use crate::text::{Line, ParagraphStyle};
 /// Tracking tried by the second step, em: 1 % either way keeps the colour of the text.
 const TRACKING_STEP: f32 = 0.01;
 
+/// Depths the photo step tries at least, in grid lines.
+const MIN_PHOTO_TRIALS: u32 = 3;
+
+/// Float slack under a frame's bottom, points: a baseline on the bottom line is inside.
+pub(super) const CUT_SLACK: f32 = 0.5;
+
 /// Loosest adjustment ratio a paragraph set again may have on a line that is not its last
 /// (1: spaces and letter spacing fully stretched), unless the paragraph as first set was
 /// already looser: the breaker's tolerance allows more, but a fitted story must not be set
@@ -93,21 +99,26 @@ impl FrameFit {
         }
     }
 
-    /// Adds `lines` cut at the frame's foot (drawn past it, so not printed) to what is
-    /// over after fitting: the frame is then overset by at least them.
+    /// Counts `lines` cut at the frame's foot (drawn past it, so not printed) in what is
+    /// over after fitting: the frame is then overset by at least them. The measure already
+    /// counts a part reaching below the frame ([`misfit`]): the cut is not added twice.
     pub fn add_cut(&mut self, lines: i32, parts: &ArticleParts) {
-        if lines <= 0 {
+        if lines <= self.after.max(0) {
             return;
         }
-        self.after = self.after.max(0) + lines;
+        self.after = lines;
         (self.chars, self.words) = amount(parts, self.after);
     }
 }
 
-/// Lines over (positive) or under (negative) of a part placed from the head.
-pub fn misfit(parts: &ArticleParts, part: &PlacedPart, baseline: f32) -> i32 {
+/// Lines over (positive) or under (negative) of a part placed in a frame whose bottom edge
+/// is at `bottom`. A part that ended in the frame but reaches below its bottom (a corner QR
+/// block pushed under a deep photo, a piece taller than the columns) is over by the grid
+/// lines it reaches down: the make-up cuts them, so the cascade must see them.
+pub fn misfit(parts: &ArticleParts, part: &PlacedPart, bottom: f32, baseline: f32) -> i32 {
     match part.next {
         Some(ArticleStart::Continued(cursor)) => remaining_lines(&parts.body, cursor, baseline),
+        _ if part.bottom > bottom + CUT_SLACK => ((part.bottom - bottom) / baseline).ceil() as i32,
         _ => -(part.empty_lines as i32),
     }
 }
@@ -245,7 +256,7 @@ fn place_from(
 ) -> (PlacedPart, i32) {
     let start = cursor.map_or(ArticleStart::Head(headline), ArticleStart::Continued);
     let placed = place_article(parts, frame, start, None, layout);
-    let misfit = misfit(parts, &placed, layout.grid.baseline);
+    let misfit = misfit(parts, &placed, frame.bottom, layout.grid.baseline);
     (placed, misfit)
 }
 
@@ -386,7 +397,9 @@ impl Trial<'_> {
         let baseline = self.layout.grid.baseline;
         let direction = if self.misfit > 0 { -1.0 } else { 1.0 };
         let mut best = None;
-        for steps in 1..=self.misfit.unsigned_abs() {
+        // An overset of a line or two may come from a corner QR block under the photo, which
+        // moves up only with the photo's foot: try a few lines whatever the misfit.
+        for steps in 1..=self.misfit.unsigned_abs().max(MIN_PHOTO_TRIALS) {
             let Some(resized) =
                 resize_photo(&lead, direction * steps as f32 * baseline, self.parts.lead_focus)
             else {

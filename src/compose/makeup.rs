@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use super::article::{Setter, ascent};
-use super::copyfit::{FrameFit, fit_continuation, fit_story, misfit, remaining_lines};
+use super::copyfit::{CUT_SLACK, FrameFit, fit_continuation, fit_story, misfit, remaining_lines};
 use super::display::{Item, Page};
 use super::flow::{Cursor, line_items};
 use super::{
@@ -332,7 +332,7 @@ impl MakeUp<'_> {
                     }
                     0
                 }
-                _ => misfit(parts, &part, baseline),
+                _ => misfit(parts, &part, frame.bottom, baseline),
             };
             let mut fit = FrameFit::measured(&planned.name, page.number, lines, parts);
             self.place(page, part, frame.bottom, &mut fit, parts);
@@ -537,9 +537,6 @@ impl MakeUp<'_> {
         }
     }
 }
-
-/// Float slack under a frame's bottom, points: a baseline on the bottom line is inside.
-const CUT_SLACK: f32 = 0.5;
 
 /// Cuts what a placement drew in `items` at the frame's `bottom`: text whose baseline is
 /// below it, rules and QR codes below it are dropped, boxes and photos are cut at it. The
