@@ -165,15 +165,22 @@ pages:
 }
 
 /// The plan of one story alone in columns 1-2, `depth` lines deep, with `steps` allowed.
-fn one_frame(steps: &str, depth: u32) -> String {
+fn one_frame(steps: &str, depth: u32, head: &str) -> String {
     format!(
-        "copyfit: [{steps}]\npages:\n  - frames:\n      - columns: 1-2\n        depth: {depth}\n        story: articles/s.md\n        head: lead\n"
+        "copyfit: [{steps}]\npages:\n  - frames:\n      - columns: 1-2\n        depth: {depth}\n        story: articles/s.md\n        head: {head}\n"
     )
 }
 
-/// An issue with the story `text` in [`one_frame`], with the example's photo beside it.
+/// An issue with the story `text` in [`one_frame`] under a lead head, with the example's
+/// photo beside it.
 fn story_issue(name: &str, steps: &str, depth: u32, text: &str) -> PathBuf {
-    let dir = planned_issue(name, &one_frame(steps, depth), &[("articles/s.md", text.to_string())]);
+    story_issue_headed(name, steps, depth, text, "lead")
+}
+
+/// [`story_issue`] with the frame's head class `head`.
+fn story_issue_headed(name: &str, steps: &str, depth: u32, text: &str, head: &str) -> PathBuf {
+    let plan = one_frame(steps, depth, head);
+    let dir = planned_issue(name, &plan, &[("articles/s.md", text.to_string())]);
     std::fs::create_dir_all(dir.join("photos")).unwrap();
     std::fs::copy(example_issue().join("photos/dune-rgb.jpg"), dir.join("photos/dune-rgb.jpg"))
         .unwrap();
@@ -243,6 +250,36 @@ fn headline_alone_brings_an_overset_story_nearer_its_frame() {
     // A smaller head frees several lines in each column: a story well over its frame.
     let (depth, text) = nearly_fitting("headline", front, 4, 45, 8..=20);
     assert_step_alone(&fit_with("headline-fit", depth, &text, "headline"), "headline");
+}
+
+#[test]
+fn headline_alone_fills_an_underset_story_with_a_larger_head() {
+    // A tertiary head over a long title: one step up (to secondary) makes the head three
+    // lines deeper across both columns, about six body lines, which an underset story takes.
+    let front =
+        "title: Un titre vraiment très long, qui tient sur plusieurs lignes et pèse sur la page";
+    let text = article(front, &(0..4).map(|_| french_text(45)).collect::<Vec<_>>().join("\n\n"));
+    let fit_at = |name: &str, steps: &str, depth: u32| {
+        let dir = story_issue_headed(name, steps, depth, &text, "tertiary");
+        let (output, report) = run("check", &dir, &[]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        copyfit(&report, "s.md")[0].clone()
+    };
+    let depth = (12..=43u32)
+        .find(|&depth| {
+            (-10..=-5).contains(&fit_at("grow", "", depth)["lines_after"].as_i64().unwrap())
+        })
+        .expect("a depth leaves the story a few lines under");
+    let fit = fit_at("grow-fit", "headline", depth);
+    assert_step_alone(&fit, "headline");
+    assert_eq!(fit["steps"][0]["detail"], "headline one size step larger", "{fit}");
+    // A lead has no larger size: the same step leaves it as it was.
+    let dir = story_issue_headed("grow-lead", "headline", depth, &text, "lead");
+    let (_, report) = run("check", &dir, &[]);
+    let lead = &copyfit(&report, "s.md")[0];
+    if lead["lines_before"].as_i64().unwrap() < 0 {
+        assert!(lead["steps"].as_array().unwrap().is_empty(), "{lead}");
+    }
 }
 
 #[test]

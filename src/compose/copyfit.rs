@@ -13,7 +13,8 @@
 //! 3. **photo depth**: the lead photo one or more grid lines shallower or deeper, within
 //!    its crop limits, cover-fitted again around its focal point (from the depth the page
 //!    plan gave it, if any; a depth given outside the limits is kept);
-//! 4. **headline**: the head one size step smaller (an overset story only).
+//! 4. **headline**: the head one size step smaller (an overset story) or larger (an
+//!    underset one, when its head class has a larger size: a lead has none).
 //!
 //! Steps 3 and 4 move whole grid lines across several columns at once, so what they leave
 //! (or overshoot) goes back to steps 1 and 2. A paragraph set again is kept only if no line
@@ -431,20 +432,28 @@ impl Trial<'_> {
         })
     }
 
-    /// Step (d): the head one size step smaller, for an overset story.
+    /// Step (d): the head one size step smaller for an overset story, or one step larger
+    /// for an underset one when its class has a larger size; kept when it brings the story
+    /// nearer its frame.
     fn headline(&mut self) -> Option<String> {
-        if self.cursor.is_some()
-            || self.misfit <= 0
-            || self.parts.head_secondary.height >= self.parts.head.height
-        {
+        if self.cursor.is_some() || self.misfit == 0 {
             return None;
         }
-        let (placed, misfit) = self.place(&self.parts, Headline::Secondary);
+        let (headline, alternative, way) = if self.misfit > 0 {
+            (Headline::Secondary, &self.parts.head_secondary, "smaller")
+        } else {
+            (Headline::Larger, self.parts.head_larger.as_ref()?, "larger")
+        };
+        // A step that does not change the head's depth cannot change the fit.
+        if (alternative.height - self.parts.head.height).abs() < 0.5 {
+            return None;
+        }
+        let (placed, misfit) = self.place(&self.parts, headline);
         if !self.better(misfit) {
             return None;
         }
-        (self.headline, self.placed, self.misfit) = (Headline::Secondary, placed, misfit);
-        Some(String::from("headline one size step smaller"))
+        (self.headline, self.placed, self.misfit) = (headline, placed, misfit);
+        Some(format!("headline one size step {way}"))
     }
 }
 

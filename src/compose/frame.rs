@@ -95,6 +95,9 @@ pub enum Headline {
     Main,
     /// The smaller headline of an article that starts under another one.
     Secondary,
+    /// A planned story's headline one size step up, to fill its frame (the full-size one
+    /// when its class has no larger one).
+    Larger,
 }
 
 impl Headline {
@@ -103,6 +106,7 @@ impl Headline {
         match self {
             Headline::Main => &parts.head,
             Headline::Secondary => &parts.head_secondary,
+            Headline::Larger => parts.head_larger.as_ref().unwrap_or(&parts.head),
         }
     }
 }

@@ -137,6 +137,16 @@ impl HeadClass {
         }
     }
 
+    /// The class one size step larger (copyfit, to fill an underset frame), if any.
+    pub fn larger(self) -> Option<HeadClass> {
+        match self {
+            HeadClass::Lead => None,
+            HeadClass::Secondary => Some(HeadClass::Lead),
+            HeadClass::Tertiary => Some(HeadClass::Secondary),
+            HeadClass::Brief => Some(HeadClass::Tertiary),
+        }
+    }
+
     /// The class one size step smaller (copyfit), if any.
     pub fn smaller(self) -> Option<HeadClass> {
         match self {

@@ -61,6 +61,9 @@ pub struct ArticleParts {
     /// the page's hierarchy puts the first article's headline above the others. For a
     /// planned story, its head one size step down (copyfit), when its class has one.
     pub head_secondary: BlockPiece,
+    /// For a planned story whose class has a larger one, its head one size step up
+    /// (copyfit, to fill a frame the story leaves short).
+    pub head_larger: Option<BlockPiece>,
     /// The QR block for the head of the article, at the top right.
     pub qr_head: Option<BlockPiece>,
     /// The QR block reserved at the foot of the last column of the first page.
@@ -140,9 +143,13 @@ pub fn set_article(
     };
     let compact = shape.is_some_and(|s| s.head == HeadClass::Brief);
     let kicker = !shape.is_some_and(|s| s.in_briefs);
-    let (scale, smaller) = match shape {
-        Some(s) => (s.head.scale(), s.head.smaller().unwrap_or(s.head).scale()),
-        None => (1.0, head::SECONDARY_HEADLINE_SCALE),
+    let (scale, smaller, larger) = match shape {
+        Some(s) => (
+            s.head.scale(),
+            s.head.smaller().unwrap_or(s.head).scale(),
+            s.head.larger().map(|class| class.scale()),
+        ),
+        None => (1.0, head::SECONDARY_HEADLINE_SCALE, None),
     };
     // In a planned frame the standfirst goes in the head, across it: a frame's first column
     // may be too short under a tall head for a standfirst set one column wide.
@@ -151,7 +158,13 @@ pub fn set_article(
     let secondary_warnings = setter.warnings.len();
     let head_secondary =
         head::head_block(&mut setter, article, full_width, words, smaller, options)?;
-    // The secondary head repeats the first one's findings: keep them once.
+    let head_larger = match larger {
+        Some(scale) => {
+            Some(head::head_block(&mut setter, article, full_width, words, scale, options)?)
+        }
+        None => None,
+    };
+    // The other heads repeat the first one's findings: keep them once.
     setter.warnings.truncate(secondary_warnings);
 
     let (planned_columns, planned_depth) = match shape.map(|s| s.photo) {
@@ -186,6 +199,7 @@ pub fn set_article(
         lang: article.lang,
         head,
         head_secondary,
+        head_larger,
         qr_head,
         qr_corner,
         lead,
