@@ -777,3 +777,89 @@ fn a_planned_page_hangs_its_lines_from_the_type_areas_foot() {
         .fold(0.0f32, f32::max);
     assert!((last_fact - right_margin).abs() < 1.5, "flush right: {last_fact} {right_margin}");
 }
+
+/// A frame's photo beside the head: the photo stands in the frame's last column from the
+/// frame's top, level with the headline; the headline keeps to the other two columns; the
+/// body under the photo starts below it. Read from the display list the library returns.
+#[test]
+fn a_photo_beside_the_head_stands_level_with_it_in_the_last_column() {
+    let plan = "pages:
+  - frames:
+      - columns: 1-3
+        depth: 40
+        story: articles/s.md
+        head: lead
+        photo: { columns: 1, depth: 12, beside_head: true }
+";
+    let front = "title: Les dunes avancent chaque hiver sur la route du littoral\nphoto:\n  file: ../photos/dune-rgb.jpg";
+    let dir =
+        planned_issue("beside", plan, &[("articles/s.md", article(front, &french_text(400)))]);
+    std::fs::create_dir_all(dir.join("photos")).unwrap();
+    std::fs::copy(example_issue().join("photos/dune-rgb.jpg"), dir.join("photos/dune-rgb.jpg"))
+        .unwrap();
+    let (output, _) = run("build", &dir, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(!stderr(&output).contains("overlap"), "{}", stderr(&output));
+
+    let issue = rotative::load::load_issue(&dir, &rotative::load::LoadOptions::default()).unwrap();
+    let typeset = rotative::pipeline::typeset(&issue, &Default::default(), &|| {});
+    let dump = rotative::compose::display::dump(&typeset.pages);
+    let numbers = |line: &str, from: usize, count: usize| -> Vec<f32> {
+        line.split(|c: char| c.is_whitespace() || c == '[' || c == ']')
+            .filter(|w| !w.is_empty())
+            .skip(from)
+            .take(count)
+            .map(|w| w.parse().unwrap())
+            .collect()
+    };
+    let image = dump.lines().find(|l| l.trim_start().starts_with("image")).expect("the photo");
+    let photo = numbers(image, 1, 4); // x, y, width, height
+    // Text runs: x, baseline, size, width, and the text.
+    let texts: Vec<(f32, f32, f32, f32, &str)> = dump
+        .lines()
+        .filter(|l| l.trim_start().starts_with("text "))
+        .map(|l| {
+            let n = numbers(l, 1, 2);
+            let size: f32 =
+                l.split_whitespace().nth(4).unwrap().trim_end_matches("pt").parse().unwrap();
+            let width: f32 = l.split_whitespace().nth(5).unwrap()[1..].parse().unwrap();
+            (n[0], n[1], size, width, l.rsplit('"').nth(1).unwrap())
+        })
+        .collect();
+    let largest = texts.iter().map(|t| t.2).fold(0.0, f32::max);
+    let headline: Vec<_> = texts.iter().filter(|t| t.2 == largest).collect();
+    assert!(headline.iter().any(|t| t.4.contains("dunes")), "{headline:?}");
+    // The headline keeps left of the photo's column, and its first line stands level
+    // with the photo's top (within the headline's own leading).
+    for word in &headline {
+        assert!(word.0 + word.3 <= photo[0], "{word:?} runs into the photo at x {}", photo[0]);
+    }
+    let first_baseline = headline.iter().map(|t| t.1).fold(f32::MAX, f32::min);
+    assert!(
+        photo[1] < first_baseline && first_baseline - photo[1] < largest * 1.5,
+        "photo top {} headline {first_baseline}",
+        photo[1]
+    );
+    // Text in the photo's column (under the folio) starts under the photo.
+    let body_in_column: Vec<_> =
+        texts.iter().filter(|t| t.2 < 10.0 && t.0 >= photo[0] - 0.5 && t.1 > photo[1]).collect();
+    assert!(!body_in_column.is_empty(), "the body flows under the photo");
+    assert!(body_in_column.iter().all(|t| t.1 > photo[1] + photo[3]), "{body_in_column:?}");
+}
+
+#[test]
+fn a_photo_beside_the_head_needs_columns_the_head_can_spare() {
+    let plan = "pages:
+  - frames:
+      - columns: 1-2
+        depth: 30
+        story: articles/s.md
+        photo: { columns: 2, beside_head: true }
+";
+    let dir = photo_issue("beside-wide", plan);
+    let (output, _) = run("check", &dir, &[]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(err.contains("issue.yaml:") && err.contains("pages.frames.photo.beside_head"), "{err}");
+    assert!(err.contains("from 1 to 1"), "{err}");
+}

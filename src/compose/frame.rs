@@ -290,7 +290,9 @@ fn head_height(parts: &ArticleParts, headline: Headline, grid: &Grid) -> f32 {
 }
 
 /// Places the head across the frame with the QR block at its top right, the rule under it
-/// and the photo over the last columns; returns where the body starts (on the grid).
+/// and the photo over the last columns; returns where the body starts (on the grid). A
+/// photo beside the head stands in the last columns from the frame's top, and the head
+/// with its QR block and rule spans the other columns.
 fn place_head(
     parts: &ArticleParts,
     headline: Headline,
@@ -299,7 +301,11 @@ fn place_head(
     items: &mut Vec<Item>,
 ) -> f32 {
     let grid = &layout.grid;
-    let (left, right) = (frame.left(grid), frame.right(grid));
+    let range = frame.column_range(grid);
+    let lead_x = grid.column_x(range.end - parts.lead_columns.min(range.len() as u32));
+    let beside = parts.photo_beside_head && parts.lead.is_some();
+    let left = frame.left(grid);
+    let right = if beside { lead_x - grid.gutter } else { frame.right(grid) };
     items.extend(headline.head(parts).items.iter().map(|i| offset(i, left, frame.top)));
     if let Some(qr) = &parts.qr_head {
         let x = right - grid.column_width;
@@ -314,9 +320,8 @@ fn place_head(
         color: layout.config.styles.rule_color,
     });
     if let Some(lead) = &parts.lead {
-        let range = frame.column_range(grid);
-        let x = grid.column_x(range.end - parts.lead_columns.min(range.len() as u32));
-        items.extend(lead.items.iter().map(|i| offset(i, x, top)));
+        let lead_top = if beside { frame.top } else { top };
+        items.extend(lead.items.iter().map(|i| offset(i, lead_x, lead_top)));
     }
     top
 }
@@ -325,10 +330,16 @@ fn place_head(
 /// the photo covers the last columns, the QR corner block takes the foot of the last one.
 fn first_columns(parts: &ArticleParts, frame: &Frame, top: f32, grid: &Grid) -> Vec<ColumnSlot> {
     let mut columns = frame.column_slots(grid, top);
-    // The photo sits over the last columns, so the text starts at the top left.
+    // The photo sits over the last columns, so the text starts at the top left; beside the
+    // head it starts at the frame's top, and the body under it on the next grid line.
     if let Some(lead) = &parts.lead {
+        let under_lead = if parts.photo_beside_head {
+            frame.snap(frame.top + lead.height, grid)
+        } else {
+            top + lead.height
+        };
         for column in columns.iter_mut().rev().take(parts.lead_columns as usize) {
-            column.top = top + lead.height;
+            column.top = under_lead;
         }
     }
     if let (Some(corner), Some(last)) = (&parts.qr_corner, columns.last_mut()) {

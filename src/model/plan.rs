@@ -88,6 +88,9 @@ pub enum FramePhoto {
         /// Its own depth in grid lines (the credit and caption go under it), at most the
         /// frame's.
         depth: Option<u32>,
+        /// Whether it stands beside the head, from the frame's top in its last `columns`
+        /// (given, and fewer than the frame's), rather than under a head across the frame.
+        beside_head: bool,
     },
     /// The story is printed without its photo (`photo: none`).
     Off,

@@ -70,6 +70,9 @@ pub struct ArticleParts {
     pub qr_corner: Option<BlockPiece>,
     /// Photo with its credit and caption, over the last columns.
     pub lead: Option<BlockPiece>,
+    /// Whether the lead stands beside the head, from the frame's top in its last columns
+    /// (the head then spans the others), rather than under a head across the frame.
+    pub photo_beside_head: bool,
     /// Columns spanned by the lead.
     pub lead_columns: u32,
     /// The photo's focal point (copyfit crops it again around it).
@@ -112,10 +115,25 @@ pub fn set_article(
             _ => None,
         })
     });
+    let (planned_columns, planned_depth, beside_head) = match shape.map(|s| s.photo) {
+        Some(FramePhoto::Sized { columns, depth, beside_head }) => (columns, depth, beside_head),
+        _ => (None, None, false),
+    };
+    let lead_columns = planned_columns
+        .or(article.photo.as_ref().and_then(|p| p.columns))
+        .unwrap_or(config.photo.columns)
+        .clamp(1, shape.map_or(grid.columns, |s| s.columns.clamp(1, grid.columns)));
+    let photo_beside_head = beside_head && article.photo.is_some();
+    // The head's own columns: the frame's, less the photo's when it stands beside the head.
+    let head_columns =
+        shape.map(|s| if photo_beside_head { s.columns - lead_columns } else { s.columns });
     let placement = match shape {
         // A brief is too small for a QR block of its own.
         Some(StoryShape { head: HeadClass::Brief, .. }) => QrPlacement::Off,
-        Some(s) if s.columns < QR_HEAD_MIN_COLUMNS && config.qr.placement == QrPlacement::Head => {
+        Some(_)
+            if head_columns.is_some_and(|c| c < QR_HEAD_MIN_COLUMNS)
+                && config.qr.placement == QrPlacement::Head =>
+        {
             QrPlacement::End
         }
         _ => config.qr.placement,
@@ -127,17 +145,17 @@ pub fn set_article(
         _ => (None, None, None),
     };
 
-    let frame_width = shape.map_or(grid.area.width, |s| grid.span(s.columns));
+    let head_area = head_columns.map_or(grid.area.width, |c| grid.span(c));
     let head_width = match &qr_head {
-        Some(_) => frame_width - grid.column_width - grid.gutter,
-        None => frame_width,
+        Some(_) => head_area - grid.column_width - grid.gutter,
+        None => head_area,
     };
     // In a planned frame the head runs around the QR block: what starts under the block
     // goes across the frame, so the block's column holds no hole under it. The sequential
     // make-up keeps the whole head beside the block.
     let (full_width, runaround) = match (&qr_head, shape) {
         (Some(block), Some(_)) => {
-            (frame_width, Some(head::Runaround { width: head_width, until: block.height }))
+            (head_area, Some(head::Runaround { width: head_width, until: block.height }))
         }
         _ => (head_width, None),
     };
@@ -167,14 +185,6 @@ pub fn set_article(
     // The other heads repeat the first one's findings: keep them once.
     setter.warnings.truncate(secondary_warnings);
 
-    let (planned_columns, planned_depth) = match shape.map(|s| s.photo) {
-        Some(FramePhoto::Sized { columns, depth }) => (columns, depth),
-        _ => (None, None),
-    };
-    let lead_columns = planned_columns
-        .or(article.photo.as_ref().and_then(|p| p.columns))
-        .unwrap_or(config.photo.columns)
-        .clamp(1, shape.map_or(grid.columns, |s| s.columns.clamp(1, grid.columns)));
     let lead = if shape.is_some_and(|s| s.photo == FramePhoto::Off) {
         None
     } else {
@@ -204,6 +214,7 @@ pub fn set_article(
         qr_corner,
         lead,
         lead_columns,
+        photo_beside_head,
         lead_focus: article.photo.as_ref().map_or((0.5, 0.5), |p| p.focus),
         body,
         warnings: setter.into_warnings(),

@@ -53,8 +53,8 @@ pub(super) struct RawFrame {
 pub(super) enum RawPhoto {
     /// `photo: none` (anything else written as one scalar is an error at resolution).
     Word(String),
-    /// `photo: { columns: 2, depth: 18 }`.
-    Size(RawPhotoSize),
+    /// `photo: { columns: 2, depth: 18 }` (boxed: its spanned fields are far larger than a word).
+    Size(Box<RawPhotoSize>),
 }
 
 /// The size of a frame's photo, as written.
@@ -63,6 +63,7 @@ pub(super) enum RawPhoto {
 pub(super) struct RawPhotoSize {
     columns: Option<Spanned<Text>>,
     depth: Option<Spanned<Text>>,
+    beside_head: Option<Spanned<Text>>,
 }
 
 impl<'de> Deserialize<'de> for RawPhoto {
@@ -88,7 +89,7 @@ impl<'de> Deserialize<'de> for RawPhoto {
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawPhoto, A::Error> {
                 // The map's own deserializer, so its values keep their positions.
                 RawPhotoSize::deserialize(de::value::MapAccessDeserializer::new(map))
-                    .map(RawPhoto::Size)
+                    .map(|size| RawPhoto::Size(Box::new(size)))
             }
         }
         deserializer.deserialize_any(PhotoVisitor)
@@ -495,7 +496,46 @@ impl Resolver<'_> {
             },
             None => Some(None),
         };
-        Some(FramePhoto::Sized { columns: columns?, depth: depth? })
+        // Beside the head, the photo takes the frame's last columns from its top and the
+        // head the others: it needs its width, and at least one column left to the head.
+        let beside_head = match &size.beside_head {
+            Some(at) => {
+                match at.value.0.trim() {
+                    "true" => match columns {
+                        Some(Some(n)) if n < frame_columns => Some(true),
+                        Some(given) => {
+                            let d = self.error(
+                            "invalid-value",
+                            format!(
+                                "frame {name}: a photo beside the head needs `photo.columns` from 1 to {} (the head takes the frame's other columns), not {}",
+                                frame_columns.saturating_sub(1),
+                                given.map_or_else(|| String::from("none given"), |n| n.to_string())
+                            ),
+                            "pages.frames.photo.beside_head",
+                            at,
+                        );
+                            d.hint = Some(String::from(
+                                "photo: { columns: 1, beside_head: true } in a frame of two columns or more",
+                            ));
+                            None
+                        }
+                        None => None,
+                    },
+                    "false" => Some(false),
+                    other => {
+                        self.error(
+                        "invalid-value",
+                        format!("frame {name}: `photo.beside_head` must be true or false, not `{other}`"),
+                        "pages.frames.photo.beside_head",
+                        at,
+                    );
+                        None
+                    }
+                }
+            }
+            None => Some(false),
+        };
+        Some(FramePhoto::Sized { columns: columns?, depth: depth?, beside_head: beside_head? })
     }
 
     /// The index of a story file in the plan's list, adding it on first mention.
