@@ -70,6 +70,16 @@ struct BuildArgs {
     /// a plain PDF named `…-proof.pdf`, never a print file.
     #[arg(long)]
     proof: bool,
+    /// Also draw each page as a PNG at DPI dots per inch (default 100), with a contact
+    /// sheet of the whole issue (`…-pages.png`), beside the PDFs.
+    #[arg(
+        long,
+        value_name = "DPI",
+        num_args = 0..=1,
+        default_missing_value = "100",
+        value_parser = clap::value_parser!(u32).range(10..=1200)
+    )]
+    png: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -106,7 +116,9 @@ pub(crate) fn main() -> i32 {
         }
     };
     match cli.command {
-        Command::Build(args) => run(&args.common, Some((args.output, args.split, args.proof))),
+        Command::Build(args) => {
+            run(&args.common, Some((args.output, args.split, args.proof, args.png)))
+        }
         Command::Check(args) => run(&args, None),
         Command::Init { folder } => match init::scaffold(&folder) {
             Ok(()) => {
@@ -125,7 +137,10 @@ pub(crate) fn main() -> i32 {
     }
 }
 
-fn run(args: &CommonArgs, build: Option<(Option<PathBuf>, SplitArg, bool)>) -> i32 {
+/// What only `build` chooses: output folder, split, proof, PNG resolution.
+type BuildChoices = (Option<PathBuf>, SplitArg, bool, Option<u32>);
+
+fn run(args: &CommonArgs, build: Option<BuildChoices>) -> i32 {
     if !args.input.exists() {
         eprintln!(
             "error: {} does not exist (give an article .md file or an issue folder)",
@@ -137,7 +152,7 @@ fn run(args: &CommonArgs, build: Option<(Option<PathBuf>, SplitArg, bool)>) -> i
     if write {
         batch::output::install_interrupt_cleanup();
     }
-    let (output, split, proof) = build.unwrap_or((None, SplitArg::Issue, false));
+    let (output, split, proof, png) = build.unwrap_or((None, SplitArg::Issue, false, None));
     let options = Options {
         output,
         split: match split {
@@ -160,6 +175,7 @@ fn run(args: &CommonArgs, build: Option<(Option<PathBuf>, SplitArg, bool)>) -> i
         write,
         progress: !args.quiet,
         proof,
+        png,
     };
     let outcome = batch::run(&args.input, &options);
     print_diagnostics(&outcome.report);

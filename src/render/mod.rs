@@ -17,6 +17,7 @@ mod images;
 mod marks;
 mod options;
 mod pdfx;
+pub mod png;
 pub mod version;
 
 use std::collections::BTreeMap;
