@@ -5,8 +5,7 @@
 //! The same display list as the PDF, drawn the same way: glyph outlines from the same font
 //! files ([`glyphs`]), photos from their decoded pixels in the colours they print in
 //! ([`super::images::preview`]), rules, boxes and QR modules as filled or stroked paths,
-//! anti-aliased as PDF viewers draw them. Colours are soft-proofed through the output
-//! profile ([`screen`]). A picture shows the trim, what a reader holds: no bleed, no marks.
+//! anti-aliased as PDF viewers draw them, in the colours a PDF viewer shows ([`screen`]). A picture shows the trim, what a reader holds: no bleed, no marks.
 //! An advertisement delivered as a PDF page, which only a PDF renderer could draw, shows
 //! as a grey box crossed from corner to corner.
 //!
@@ -85,10 +84,10 @@ pub fn render_png(
         &options.output.icc_profile,
         options.output.output_condition.as_deref(),
     )?;
-    let screen = Screen::new(&profile.data).map_err(|e| {
+    let screen = Screen::new().map_err(|e| {
         Diagnostic::error(
             "output-profile",
-            format!("cannot show the output profile on screen: {e}"),
+            format!("cannot build the screen colour conversion: {e}"),
         )
     })?;
     let space = OutputSpace::new(&profile.data, options.output.intent);

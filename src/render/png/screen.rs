@@ -1,14 +1,19 @@
-//! Colours on screen: the press's CMYK through its own output profile to sRGB with Little
-//! CMS (relative colorimetric: paper white is screen white), so a preview shows what the
-//! press prints: black ink alone as the dark grey it is on paper, a tint as pale as it
-//! will come out. DeviceGray, which no profile describes, is shown as it is, as PDF
-//! viewers show it.
+//! Colours on screen: the PDF's CMYK shown as a PDF viewer shows DeviceCMYK, through a
+//! standard coated-offset profile (the bundled Coated FOGRA39, as Acrobat uses its working
+//! CMYK profile) with the perceptual intent, so a preview looks like the PDF on screen:
+//! black ink alone is near black (29, 29, 27), a tint the tint it names.
+//!
+//! Not through the issue's own output profile: a soft proof on coldset newsprint
+//! (`icc/Newsprint-TR002.icc`) shows 100 % black as brown-grey (78, 66, 50) and every page
+//! washed out, which is what newsprint looks like but not what a layout check needs to see.
+//! DeviceGray, which no profile describes, is shown as it is, as PDF viewers show it.
 
 use std::sync::Mutex;
 
 use lcms2::{DisallowCache, Flags, Intent, PixelFormat, Profile, ThreadContext, Transform};
 
 use crate::color::Color;
+use crate::color::profile::BundledCondition;
 
 /// The output profile's CMYK to sRGB, shareable between the threads drawing pages.
 pub(super) struct Screen {
@@ -19,8 +24,9 @@ pub(super) struct Screen {
 }
 
 impl Screen {
-    /// The conversion from the CMYK of `profile` (an ICC file) to sRGB.
-    pub(super) fn new(profile: &[u8]) -> Result<Self, String> {
+    /// The conversion from the screen's CMYK (Coated FOGRA39) to sRGB.
+    pub(super) fn new() -> Result<Self, String> {
+        let profile = BundledCondition::Fogra39.data();
         let context = ThreadContext::new();
         let input = Profile::new_icc_context(&context, profile).map_err(|e| e.to_string())?;
         let output = Profile::new_srgb_context(&context);
@@ -30,7 +36,7 @@ impl Screen {
             PixelFormat::CMYK_8,
             &output,
             PixelFormat::RGB_8,
-            Intent::RelativeColorimetric,
+            Intent::Perceptual,
             Flags::NO_CACHE,
         )
         .map_err(|e| e.to_string())?;
