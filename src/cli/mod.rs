@@ -2,6 +2,7 @@
 //! into [`rotative::batch::Options`]. `main.rs` only calls [`main`].
 
 mod init;
+mod watch;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -25,6 +26,8 @@ enum Command {
     Build(BuildArgs),
     /// Validate and lay out without writing anything; print the same report.
     Check(CommonArgs),
+    /// Build an issue, then build it again on every change of its files.
+    Watch(WatchArgs),
     /// Create a new issue folder from the example issue.
     Init {
         /// Folder to create (must not exist or be empty).
@@ -82,6 +85,31 @@ struct BuildArgs {
     png: Option<u32>,
 }
 
+#[derive(Debug, Args)]
+struct WatchArgs {
+    /// An issue folder or an article file (default: the current folder).
+    input: Option<PathBuf>,
+    /// Output folder (default: `out/` beside the input).
+    #[arg(long, short, value_name = "FOLDER")]
+    output: Option<PathBuf>,
+    /// Also draw each page as a PNG at DPI dots per inch (default 100), with a contact
+    /// sheet, at every build.
+    #[arg(
+        long,
+        value_name = "DPI",
+        num_args = 0..=1,
+        default_missing_value = "100",
+        value_parser = clap::value_parser!(u32).range(10..=1200)
+    )]
+    png: Option<u32>,
+    /// Treat every warning as an error.
+    #[arg(long)]
+    strict: bool,
+    /// No summary line after each build (diagnostics and the build line stay).
+    #[arg(long, short)]
+    quiet: bool,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum StandardArg {
     #[value(name = "pdf-x-4")]
@@ -120,6 +148,25 @@ pub(crate) fn main() -> i32 {
             run(&args.common, Some((args.output, args.split, args.proof, args.png)))
         }
         Command::Check(args) => run(&args, None),
+        Command::Watch(args) => {
+            let common = CommonArgs {
+                input: args.input.unwrap_or_else(|| PathBuf::from(".")),
+                standard: None,
+                marks: None,
+                report: None,
+                strict: args.strict,
+                allow_outside: false,
+                quiet: args.quiet,
+            };
+            if !common.input.exists() {
+                eprintln!("error: {} does not exist", common.input.display());
+                return 2;
+            }
+            let choices = (args.output.clone(), SplitArg::Issue, false, args.png);
+            watch::watch(&common.input, args.output.as_deref(), &|| {
+                run(&common, Some(choices.clone()))
+            })
+        }
         Command::Init { folder } => match init::scaffold(&folder) {
             Ok(()) => {
                 println!(
