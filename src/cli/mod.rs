@@ -62,10 +62,26 @@ enum Command {
     Check(CommonArgs),
     /// Build an issue, then build it again on every change of its files.
     Watch(WatchArgs),
-    /// Create a new issue folder from the example issue.
+    /// Create a new issue folder: issue.yaml, one article to replace, an empty photos/.
     Init {
         /// Folder to create (must not exist or be empty).
         folder: PathBuf,
+        /// Publication name (default: the folder's name).
+        #[arg(long)]
+        name: Option<String>,
+        /// Issue date, YYYY-MM-DD (default: today).
+        #[arg(long)]
+        date: Option<String>,
+        /// Issue number.
+        #[arg(long, default_value = "1")]
+        number: String,
+        /// Language of the articles: fr, en, en-GB, en-US, de, es, it, pt, nl.
+        #[arg(long, default_value = "fr")]
+        language: String,
+        /// Page format: a4, a3, a5, tabloid, compact, berliner, rhenish, nordic, or
+        /// WIDTHxHEIGHT in mm.
+        #[arg(long, default_value = "a4")]
+        format: String,
     },
     /// Print a shell's completion script for rotative on standard output.
     #[command(after_help = "Example: rotative completions zsh > ~/.zfunc/_rotative")]
@@ -218,20 +234,27 @@ pub(crate) fn main() -> i32 {
                 run(&common, Some(choices.clone()), ui)
             })
         }
-        Command::Init { folder } => match init::scaffold(&folder) {
-            Ok(()) => {
-                println!(
-                    "created {}; build it with: rotative build {}",
-                    folder.display(),
-                    folder.display()
-                );
-                0
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                2
-            }
-        },
+        Command::Init { folder, name, date, number, language, format } => {
+            let starter = init::Starter { name, date, number, language, format };
+            init_issue(&folder, &starter)
+        }
+    }
+}
+
+fn init_issue(folder: &Path, starter: &init::Starter) -> i32 {
+    match init::scaffold(folder, starter) {
+        Ok(()) => {
+            println!(
+                "created {}; build it with: rotative build {}",
+                folder.display(),
+                folder.display()
+            );
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            2
+        }
     }
 }
 
