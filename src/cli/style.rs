@@ -91,7 +91,7 @@ mod tests {
         let painted = diagnostic(&d, true);
         assert!(painted.contains("\x1b[1;31merror[unknown-field]\x1b[0m"), "{painted:?}");
         assert!(painted.contains("\x1b[1;36mhelp\x1b[0m"), "{painted:?}");
-        assert_eq!(ColorChoice::Never.enabled(), false);
+        assert!(!ColorChoice::Never.enabled());
         assert!(ColorChoice::Always.enabled());
     }
 }
