@@ -11,8 +11,7 @@ use crate::compose::display::Page;
 use crate::diag::Diagnostic;
 use crate::fonts::FontBook;
 use crate::model::{Issue, IssueConfig};
-use crate::render::RenderOptions;
-use crate::render::png;
+use crate::render::{self, RenderOptions};
 
 /// Draws the typeset `pages` (of `issue` with its settings `config`) at `dpi` and writes `<stem>-pNN.png` per page and
 /// `<stem>-pages.png` (the contact sheet) into `out_dir`; returns what was written and
@@ -36,7 +35,7 @@ pub(super) fn write(
         Err(e) => return (Vec::new(), vec![Diagnostic::error("missing-font", e.to_string())]),
     };
     let options = RenderOptions::for_issue(config, issue);
-    let preview = match png::render_png(pages, &fonts, &options, dpi) {
+    let preview = match render::render_png(pages, &fonts, &options, dpi) {
         Ok(preview) => preview,
         Err(e) => return (Vec::new(), vec![e]),
     };

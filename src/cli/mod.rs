@@ -137,7 +137,7 @@ struct BuildArgs {
         value_name = "DPI",
         num_args = 0..=1,
         default_missing_value = "100",
-        value_parser = clap::value_parser!(u32).range(10..=1200)
+        value_parser = dpi_parser()
     )]
     png: Option<u32>,
 }
@@ -156,7 +156,7 @@ struct WatchArgs {
         value_name = "DPI",
         num_args = 0..=1,
         default_missing_value = "100",
-        value_parser = clap::value_parser!(u32).range(10..=1200)
+        value_parser = dpi_parser()
     )]
     png: Option<u32>,
     /// Treat every warning as an error.
@@ -410,4 +410,10 @@ fn write_report(path: &Path, report: &batch::report::Report) -> std::io::Result<
     } else {
         batch::output::write_atomic(path, json.as_bytes()).map(|_| ())
     }
+}
+
+/// `--png`'s resolution, within what the renderer draws.
+fn dpi_parser() -> clap::builder::RangedI64ValueParser<u32> {
+    let range = rotative::render::PNG_DPI_RANGE;
+    clap::value_parser!(u32).range(i64::from(*range.start())..=i64::from(*range.end()))
 }

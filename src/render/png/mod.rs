@@ -35,7 +35,7 @@ use screen::Screen;
 
 /// The lowest and highest resolution a preview may be asked for, dots per inch: below 10
 /// a page is a smudge, above 1,200 an A4 page takes 560 MB of pixels.
-pub const DPI_RANGE: std::ops::RangeInclusive<u32> = 10..=1200;
+pub const PNG_DPI_RANGE: std::ops::RangeInclusive<u32> = 10..=1200;
 
 /// One page as a PNG file.
 #[derive(Debug, Clone)]
@@ -60,7 +60,7 @@ pub struct Preview {
 /// Draws `pages` at `dpi` dots per inch, with a contact sheet.
 ///
 /// Errors: an output profile that is unreadable or not CMYK, a resolution out of
-/// [`DPI_RANGE`], no pages.
+/// [`PNG_DPI_RANGE`], no pages.
 pub fn render_png(
     pages: &[Page],
     fonts: &FontBook,
@@ -70,13 +70,13 @@ pub fn render_png(
     if pages.is_empty() {
         return Err(Diagnostic::error("render", "nothing to preview: the document has no pages"));
     }
-    if !DPI_RANGE.contains(&dpi) {
+    if !PNG_DPI_RANGE.contains(&dpi) {
         return Err(Diagnostic::error(
             "usage",
             format!(
                 "a preview at {dpi} dpi is out of range ({} to {})",
-                DPI_RANGE.start(),
-                DPI_RANGE.end()
+                PNG_DPI_RANGE.start(),
+                PNG_DPI_RANGE.end()
             ),
         ));
     }
