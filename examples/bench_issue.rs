@@ -148,6 +148,7 @@ fn options(dir: &Path) -> Options {
         write: true,
         progress: false,
         proof: false,
+        png: None,
     }
 }
 

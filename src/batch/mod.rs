@@ -5,6 +5,7 @@
 //! through [`output::write_atomic`], so no run ever leaves a half-written PDF.
 
 pub mod output;
+mod preview;
 pub mod report;
 
 use std::collections::BTreeMap;
@@ -44,6 +45,8 @@ pub struct Options {
     pub progress: bool,
     /// Draw proof marks on planned pages, in a plain PDF named `…-proof.pdf`.
     pub proof: bool,
+    /// Also draw every page as a PNG at this many dots per inch, with a contact sheet.
+    pub png: Option<u32>,
 }
 
 /// The result of a run: the report and the process exit code (0 success, 1 content errors).
@@ -94,7 +97,7 @@ pub fn run(input: &Path, options: &Options) -> Outcome {
         previous_output: options.write.then(|| out_dir.clone()),
     };
     let progress = progress_bar(options.progress, issue.articles.len() as u64);
-    let typeset = pipeline::typeset(&issue, &settings, &|| progress.inc(1));
+    let mut typeset = pipeline::typeset(&issue, &settings, &|| progress.inc(1));
     progress.finish_and_clear();
 
     report.issue = typeset.issue_findings;
@@ -114,13 +117,29 @@ pub fn run(input: &Path, options: &Options) -> Outcome {
         }
         return finish(report, started, options.strict);
     }
+    // The pictures' names follow the issue PDF's (`--split issue`), else the publication's.
+    let stem = match typeset.files.as_slice() {
+        [single] if options.split == Split::Issue => {
+            single.name.trim_end_matches(".pdf").to_string()
+        }
+        _ => pipeline::file_names::slug(&format!(
+            "{} {}",
+            typeset.config.publication,
+            typeset
+                .config
+                .date
+                .map(|d| format!("{:04}-{:02}-{:02}", d.year, d.month, d.day))
+                .unwrap_or_default()
+        )),
+    };
     if !typeset.files.is_empty() {
         let writing = Instant::now();
         output::remove_stale_temporaries(&out_dir);
         // Every file is rendered before anything touches the output folder; one that could
         // not be rendered (an unreadable photo) is reported and not written.
+        let files = std::mem::take(&mut typeset.files);
         let written: Vec<Result<OutputReport, Diagnostic>> =
-            typeset.files.into_par_iter().map(|file| write_file(&out_dir, file)).collect();
+            files.into_par_iter().map(|file| write_file(&out_dir, file)).collect();
         for result in written {
             match result {
                 Ok(output) => report.outputs.push(output),
@@ -128,6 +147,14 @@ pub fn run(input: &Path, options: &Options) -> Outcome {
             }
         }
         report.summary.stages.insert("write", round3(writing.elapsed().as_secs_f64()));
+    }
+    if let Some(dpi) = options.png {
+        let drawing = Instant::now();
+        let (written, findings) =
+            preview::write(&out_dir, &stem, &typeset.pages, &typeset.config, &issue, dpi);
+        report.outputs.extend(written);
+        report.issue.extend(findings);
+        report.summary.stages.insert("png", round3(drawing.elapsed().as_secs_f64()));
     }
     finish(report, started, options.strict)
 }

@@ -2,21 +2,56 @@
 //! into [`rotative::batch::Options`]. `main.rs` only calls [`main`].
 
 mod init;
+mod style;
+mod watch;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use rotative::batch::{self, Options, Split};
 use rotative::model::{Marks, Standard};
 
+/// Examples and exit codes, under every `--help`.
+const AFTER_HELP: &str = "\
+Examples:
+  rotative build issues/liberte-actus-1719            the issue's PDF into its out/ folder
+  rotative build issue --split pages --png            a PDF and a 100-dpi PNG per page, and a contact sheet
+  rotative check issue/articles/02.md --report -      validate one article, JSON report on stdout
+  rotative watch issue                                rebuild on every save
+  rotative init my-weekly --name \"Le Veilleur\" --number 1 --date 2026-01-08
+  rotative completions bash > ~/.local/share/bash-completion/completions/rotative
+
+Exit codes:
+  0  success: every article built (with --strict: and no warning)
+  1  content errors: an article or the issue failed (the others are still built)
+  2  usage errors: bad flags, a missing input, an output that cannot be written";
+
 /// rotative: typesets newspaper articles (Markdown + YAML) into print-ready PDF/X pages.
 #[derive(Debug, Parser)]
-#[command(name = "rotative", version, about, long_about = None)]
+#[command(name = "rotative", version, about, long_about = None, after_help = AFTER_HELP)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// When to colour diagnostics: on a terminal (auto, unless NO_COLOR is set), always,
+    /// never.
+    #[arg(long, value_enum, global = true, default_value_t = style::ColorChoice::Auto)]
+    color: style::ColorChoice,
+    /// Print the time each stage took (load, text, compose, render, write, png).
+    #[arg(long, short, global = true)]
+    verbose: bool,
+    /// No progress bar and no summary line.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+}
+
+/// How to talk: the global flags.
+#[derive(Debug, Clone, Copy)]
+struct Ui {
+    color: bool,
+    verbose: bool,
+    quiet: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -25,11 +60,39 @@ enum Command {
     Build(BuildArgs),
     /// Validate and lay out without writing anything; print the same report.
     Check(CommonArgs),
-    /// Create a new issue folder from the example issue.
+    /// Build an issue, then build it again on every change of its files.
+    Watch(WatchArgs),
+    /// Create a new issue folder: issue.yaml, one article to replace, an empty photos/.
     Init {
         /// Folder to create (must not exist or be empty).
         folder: PathBuf,
+        /// Publication name (default: the folder's name).
+        #[arg(long)]
+        name: Option<String>,
+        /// Issue date, YYYY-MM-DD (default: today).
+        #[arg(long)]
+        date: Option<String>,
+        /// Issue number.
+        #[arg(long, default_value = "1")]
+        number: String,
+        /// Language of the articles: fr, en, en-GB, en-US, de, es, it, pt, nl.
+        #[arg(long, default_value = "fr")]
+        language: String,
+        /// Page format: a4, a3, a5, tabloid, compact, berliner, rhenish, nordic, or
+        /// WIDTHxHEIGHT in mm.
+        #[arg(long, default_value = "a4")]
+        format: String,
     },
+    /// Print a shell's completion script for rotative on standard output.
+    #[command(after_help = "Example: rotative completions zsh > ~/.zfunc/_rotative")]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) on standard output.
+    #[command(after_help = "Example: rotative man > rotative.1 && man ./rotative.1")]
+    Man,
 }
 
 #[derive(Debug, Args)]
@@ -51,9 +114,6 @@ struct CommonArgs {
     /// Allow photo paths outside the issue folder.
     #[arg(long)]
     allow_outside: bool,
-    /// No progress bar and no summary line.
-    #[arg(long, short)]
-    quiet: bool,
 }
 
 #[derive(Debug, Args)]
@@ -70,6 +130,38 @@ struct BuildArgs {
     /// a plain PDF named `…-proof.pdf`, never a print file.
     #[arg(long)]
     proof: bool,
+    /// Also draw each page as a PNG at DPI dots per inch (default 100), with a contact
+    /// sheet of the whole issue (`…-pages.png`), beside the PDFs.
+    #[arg(
+        long,
+        value_name = "DPI",
+        num_args = 0..=1,
+        default_missing_value = "100",
+        value_parser = dpi_parser()
+    )]
+    png: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+struct WatchArgs {
+    /// An issue folder or an article file (default: the current folder).
+    input: Option<PathBuf>,
+    /// Output folder (default: `out/` beside the input).
+    #[arg(long, short, value_name = "FOLDER")]
+    output: Option<PathBuf>,
+    /// Also draw each page as a PNG at DPI dots per inch (default 100), with a contact
+    /// sheet, at every build.
+    #[arg(
+        long,
+        value_name = "DPI",
+        num_args = 0..=1,
+        default_missing_value = "100",
+        value_parser = dpi_parser()
+    )]
+    png: Option<u32>,
+    /// Treat every warning as an error.
+    #[arg(long)]
+    strict: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -105,27 +197,71 @@ pub(crate) fn main() -> i32 {
             return if e.use_stderr() { 2 } else { 0 };
         }
     };
+    let ui = Ui { color: cli.color.enabled(), verbose: cli.verbose, quiet: cli.quiet };
     match cli.command {
-        Command::Build(args) => run(&args.common, Some((args.output, args.split, args.proof))),
-        Command::Check(args) => run(&args, None),
-        Command::Init { folder } => match init::scaffold(&folder) {
-            Ok(()) => {
-                println!(
-                    "created {}; build it with: rotative build {}",
-                    folder.display(),
-                    folder.display()
-                );
-                0
+        Command::Build(args) => {
+            run(&args.common, Some((args.output, args.split, args.proof, args.png)), ui)
+        }
+        Command::Check(args) => run(&args, None, ui),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "rotative", &mut std::io::stdout());
+            0
+        }
+        Command::Man => {
+            match clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout()) {
+                Ok(()) => 0,
+                Err(e) => {
+                    eprintln!("error: cannot write the manual page: {e}");
+                    2
+                }
             }
-            Err(e) => {
-                eprintln!("error: {e}");
-                2
+        }
+        Command::Watch(args) => {
+            let common = CommonArgs {
+                input: args.input.unwrap_or_else(|| PathBuf::from(".")),
+                standard: None,
+                marks: None,
+                report: None,
+                strict: args.strict,
+                allow_outside: false,
+            };
+            if !common.input.exists() {
+                eprintln!("error: {} does not exist", common.input.display());
+                return 2;
             }
-        },
+            let choices = (args.output.clone(), SplitArg::Issue, false, args.png);
+            watch::watch(&common.input, args.output.as_deref(), &|| {
+                run(&common, Some(choices.clone()), ui)
+            })
+        }
+        Command::Init { folder, name, date, number, language, format } => {
+            let starter = init::Starter { name, date, number, language, format };
+            init_issue(&folder, &starter)
+        }
     }
 }
 
-fn run(args: &CommonArgs, build: Option<(Option<PathBuf>, SplitArg, bool)>) -> i32 {
+fn init_issue(folder: &Path, starter: &init::Starter) -> i32 {
+    match init::scaffold(folder, starter) {
+        Ok(()) => {
+            println!(
+                "created {}; build it with: rotative build {}",
+                folder.display(),
+                folder.display()
+            );
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            2
+        }
+    }
+}
+
+/// What only `build` chooses: output folder, split, proof, PNG resolution.
+type BuildChoices = (Option<PathBuf>, SplitArg, bool, Option<u32>);
+
+fn run(args: &CommonArgs, build: Option<BuildChoices>, ui: Ui) -> i32 {
     if !args.input.exists() {
         eprintln!(
             "error: {} does not exist (give an article .md file or an issue folder)",
@@ -137,7 +273,7 @@ fn run(args: &CommonArgs, build: Option<(Option<PathBuf>, SplitArg, bool)>) -> i
     if write {
         batch::output::install_interrupt_cleanup();
     }
-    let (output, split, proof) = build.unwrap_or((None, SplitArg::Issue, false));
+    let (output, split, proof, png) = build.unwrap_or((None, SplitArg::Issue, false, None));
     let options = Options {
         output,
         split: match split {
@@ -158,13 +294,17 @@ fn run(args: &CommonArgs, build: Option<(Option<PathBuf>, SplitArg, bool)>) -> i
         strict: args.strict,
         allow_outside: args.allow_outside,
         write,
-        progress: !args.quiet,
+        progress: !ui.quiet,
         proof,
+        png,
     };
     let outcome = batch::run(&args.input, &options);
-    print_diagnostics(&outcome.report);
-    if !args.quiet {
+    print_diagnostics(&outcome.report, ui.color);
+    if !ui.quiet {
         print_summary(&outcome.report);
+    }
+    if ui.verbose {
+        print_stages(&outcome.report);
     }
     if let Some(path) = &args.report
         && let Err(e) = write_report(path, &outcome.report)
@@ -175,11 +315,22 @@ fn run(args: &CommonArgs, build: Option<(Option<PathBuf>, SplitArg, bool)>) -> i
     outcome.exit_code
 }
 
-fn print_diagnostics(report: &batch::report::Report) {
+fn print_diagnostics(report: &batch::report::Report, color: bool) {
     let mut err = std::io::stderr().lock();
     for d in report.diagnostics() {
-        let _ = writeln!(err, "{d}");
+        let _ = writeln!(err, "{}", style::diagnostic(d, color));
     }
+}
+
+/// `-v`: the seconds of each stage, in pipeline order (then any other, by name).
+fn print_stages(report: &batch::report::Report) {
+    const ORDER: [&str; 7] = ["load", "text", "compose", "render", "check", "write", "png"];
+    let stages = &report.summary.stages;
+    let known = ORDER.iter().filter_map(|name| stages.get(name).map(|s| (*name, *s)));
+    let others = stages.iter().filter(|(name, _)| !ORDER.contains(name)).map(|(n, s)| (*n, *s));
+    let parts: Vec<String> =
+        known.chain(others).map(|(name, seconds)| format!("{name} {seconds:.3} s")).collect();
+    eprintln!("stages: {} (total {:.3} s)", parts.join(" · "), report.summary.seconds);
 }
 
 fn print_summary(report: &batch::report::Report) {
@@ -259,4 +410,10 @@ fn write_report(path: &Path, report: &batch::report::Report) -> std::io::Result<
     } else {
         batch::output::write_atomic(path, json.as_bytes()).map(|_| ())
     }
+}
+
+/// `--png`'s resolution, within what the renderer draws.
+fn dpi_parser() -> clap::builder::RangedI64ValueParser<u32> {
+    let range = rotative::render::PNG_DPI_RANGE;
+    clap::value_parser!(u32).range(i64::from(*range.start())..=i64::from(*range.end()))
 }

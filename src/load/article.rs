@@ -501,7 +501,10 @@ fn resolve_photo(
             "missing-photo",
             format!("photo `{written}` not found (looked for {})", tidy(&resolved).display()),
         ))
-        .hint("paths are relative to the article file"));
+        .hint(match super::suggest::nearest_existing(base, written) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => "paths are relative to the article file".into(),
+        }));
     }
     let canonical = std::fs::canonicalize(&resolved).map_err(|e| {
         file_at(Diagnostic::error("io", format!("cannot resolve photo `{written}`: {e}")))

@@ -24,6 +24,7 @@ pub mod markdown;
 pub mod photo;
 
 pub mod source;
+mod suggest;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};
@@ -177,7 +178,10 @@ pub fn load_issue(path: &Path, options: &LoadOptions) -> Result<Issue, Vec<Diagn
                         ),
                     ),
                 )
-                .hint("article paths are relative to the issue folder"),
+                .hint(match suggest::nearest_existing(&root, &r.written) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => "article paths are relative to the issue folder".into(),
+                }),
             ]),
             (Some(c), Some(file)) if !options.allow_outside && !c.starts_with(&root) => Some(vec![
                 listed_diag(

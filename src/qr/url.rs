@@ -79,9 +79,34 @@ fn escape_specials(s: &str) -> String {
     out
 }
 
+/// `s` with a mistyped http(s) scheme put right: `htps://`, `hhtps://`, `htttp://` (one or
+/// two letters off, by edit distance), `https//` (no colon), `https:/` (one slash; the
+/// general repair below fixes that too). `None` when the start is no such typo.
+fn fix_scheme_typo(s: &str) -> Option<String> {
+    let (head, rest) = s.split_once('/')?;
+    let rest = rest.trim_start_matches('/');
+    let written = head.strip_suffix(':').unwrap_or(head);
+    if written.is_empty() || written.contains(['.', ':']) || is_http(written) && head.ends_with(':')
+    {
+        return None;
+    }
+    let lower = written.to_ascii_lowercase();
+    let scheme = if is_http(&lower) {
+        lower
+    } else if lower.len() >= 3 && lower.starts_with('h') {
+        crate::diag::closest(&lower, ["https", "http"])?.to_string()
+    } else {
+        return None;
+    };
+    Some(format!("{scheme}://{rest}"))
+}
+
 /// Applies every fix we know of; used only to build suggestions.
 fn repair(raw: &str) -> String {
     let mut s = raw.trim().to_string();
+    if let Some(fixed) = fix_scheme_typo(&s) {
+        s = fixed;
+    }
     while let Some(inner) = split_scheme(&s).and_then(|(_, rest)| doubled_scheme(rest)) {
         s = inner.to_string();
     }
@@ -329,6 +354,23 @@ fn safe_to_show(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mistyped_schemes_get_a_suggestion() {
+        for (typed, meant) in [
+            ("htps://liberte-actus.fr/1719", "https://liberte-actus.fr/1719"),
+            ("https//liberte-actus.fr/1719", "https://liberte-actus.fr/1719"),
+            ("hhtps://liberte-actus.fr/1719", "https://liberte-actus.fr/1719"),
+            ("htp://liberte-actus.fr/1719", "http://liberte-actus.fr/1719"),
+            ("http//liberte-actus.fr/1719", "http://liberte-actus.fr/1719"),
+            ("https:/liberte-actus.fr/1719", "https://liberte-actus.fr/1719"),
+        ] {
+            let found = normalize_url(typed).expect_err(typed);
+            assert_eq!(found.suggestion.as_deref(), Some(meant), "{typed}: {}", found.message);
+        }
+        // Not a typo of http(s): no guess.
+        assert_eq!(normalize_url("ftp://liberte-actus.fr/x").unwrap_err().suggestion, None);
+    }
 
     fn problem(raw: &str) -> UrlProblem {
         match normalize_url(raw) {

@@ -17,6 +17,7 @@ mod images;
 mod marks;
 mod options;
 mod pdfx;
+mod png;
 pub mod version;
 
 use std::collections::BTreeMap;
@@ -35,6 +36,7 @@ pub use crate::model::{Intent, Marks, OutputSpec, Standard};
 
 pub use content::dark_runs;
 pub use options::RenderOptions;
+pub use png::{PNG_DPI_RANGE, PagePng, Preview, render_png};
 
 /// The written PDF and what was learnt while writing it.
 #[derive(Debug, Clone)]

@@ -27,6 +27,7 @@ mod jpeg;
 mod orient;
 mod pdf_page;
 mod press;
+pub(crate) mod preview;
 mod reduced;
 
 use std::collections::BTreeMap;
