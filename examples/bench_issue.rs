@@ -148,6 +148,8 @@ fn options(dir: &Path) -> Options {
         write: true,
         progress: false,
         proof: false,
+        allow_incomplete: false,
+        keep_stale: false,
     }
 }
 

@@ -70,6 +70,15 @@ struct BuildArgs {
     /// a plain PDF named `…-proof.pdf`, never a print file.
     #[arg(long)]
     proof: bool,
+    /// Write files that depend on a failed article anyway, its place marked "MISSING:
+    /// <file>" (refused by --strict); without it their previous versions are left as they
+    /// were.
+    #[arg(long)]
+    allow_incomplete: bool,
+    /// Keep the outputs of a previous build that this build no longer produces (they are
+    /// listed as stale) instead of removing them.
+    #[arg(long)]
+    keep_stale: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -106,7 +115,16 @@ pub(crate) fn main() -> i32 {
         }
     };
     match cli.command {
-        Command::Build(args) => run(&args.common, Some((args.output, args.split, args.proof))),
+        Command::Build(args) => {
+            let build = Build {
+                output: args.output,
+                split: args.split,
+                proof: args.proof,
+                allow_incomplete: args.allow_incomplete,
+                keep_stale: args.keep_stale,
+            };
+            run(&args.common, Some(build))
+        }
         Command::Check(args) => run(&args, None),
         Command::Init { folder } => match init::scaffold(&folder) {
             Ok(()) => {
@@ -125,11 +143,21 @@ pub(crate) fn main() -> i32 {
     }
 }
 
-fn run(args: &CommonArgs, build: Option<(Option<PathBuf>, SplitArg, bool)>) -> i32 {
-    if !args.input.exists() {
+/// The choices only `build` has.
+struct Build {
+    output: Option<PathBuf>,
+    split: SplitArg,
+    proof: bool,
+    allow_incomplete: bool,
+    keep_stale: bool,
+}
+
+fn run(args: &CommonArgs, build: Option<Build>) -> i32 {
+    let input = &args.input;
+    if !input.exists() {
         eprintln!(
             "error: {} does not exist (give an article .md file or an issue folder)",
-            args.input.display()
+            input.display()
         );
         return 2;
     }
@@ -137,10 +165,16 @@ fn run(args: &CommonArgs, build: Option<(Option<PathBuf>, SplitArg, bool)>) -> i
     if write {
         batch::output::install_interrupt_cleanup();
     }
-    let (output, split, proof) = build.unwrap_or((None, SplitArg::Issue, false));
+    let build = build.unwrap_or(Build {
+        output: None,
+        split: SplitArg::Issue,
+        proof: false,
+        allow_incomplete: false,
+        keep_stale: false,
+    });
     let options = Options {
-        output,
-        split: match split {
+        output: build.output,
+        split: match build.split {
             SplitArg::Issue => Split::Issue,
             SplitArg::Pages => Split::Pages,
             SplitArg::Articles => Split::Articles,
@@ -159,9 +193,11 @@ fn run(args: &CommonArgs, build: Option<(Option<PathBuf>, SplitArg, bool)>) -> i
         allow_outside: args.allow_outside,
         write,
         progress: !args.quiet,
-        proof,
+        proof: build.proof,
+        allow_incomplete: build.allow_incomplete,
+        keep_stale: build.keep_stale,
     };
-    let outcome = batch::run(&args.input, &options);
+    let outcome = batch::run(input, &options);
     print_diagnostics(&outcome.report);
     if !args.quiet {
         print_summary(&outcome.report);
@@ -213,6 +249,13 @@ fn print_summary(report: &batch::report::Report) {
     );
     for o in &report.outputs {
         let _ = writeln!(err, "  {} ({} page(s), {:?})", o.path, o.pages, o.status);
+    }
+    for path in &report.withheld {
+        let _ = writeln!(err, "  {path} (not written: depends on a failed article)");
+    }
+    for stale in &report.stale {
+        let what = if stale.removed { "stale, removed" } else { "stale, kept" };
+        let _ = writeln!(err, "  {} ({what})", stale.path);
     }
 }
 
