@@ -377,7 +377,7 @@ fn progress_bar(enabled: bool, len: u64) -> indicatif::ProgressBar {
 fn finish(mut report: Report, started: Instant, strict: bool) -> Outcome {
     let mut warnings: BTreeMap<String, usize> = BTreeMap::new();
     let mut errors: BTreeMap<String, usize> = BTreeMap::new();
-    for d in report.diagnostics() {
+    for d in report.diagnostics().filter(|d| !d.is_note()) {
         let table = if d.is_error() { &mut errors } else { &mut warnings };
         *table.entry(d.kind.to_string()).or_default() += 1;
     }

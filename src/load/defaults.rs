@@ -57,6 +57,7 @@ pub fn default_config() -> IssueConfig {
         },
         photo: PhotoSpec { warn_ppi: 200.0, min_ppi: 100.0, max_pixels: 200_000_000, columns: 2 },
         page_file_pattern: "{publication}-{date}-p{page:02}.pdf".to_string(),
+        front_matter: crate::model::FrontMatterRules::default(),
     }
 }
 

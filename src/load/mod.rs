@@ -24,6 +24,7 @@ pub mod markdown;
 pub mod photo;
 
 pub mod source;
+pub mod website;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};
@@ -143,6 +144,7 @@ pub fn load_issue(path: &Path, options: &LoadOptions) -> Result<Issue, Vec<Diagn
         lang: config.lang,
         photo: config.photo,
         allow_outside: options.allow_outside,
+        front_matter: &config.front_matter,
     };
     let listed_in = config_file.as_deref().filter(|_| lone_article.is_none());
     let mut seen: Vec<PathBuf> = Vec::new();
@@ -199,7 +201,7 @@ pub fn load_issue(path: &Path, options: &LoadOptions) -> Result<Issue, Vec<Diagn
         checked.push((r, refused));
     }
     // ...then the articles are read and parsed in parallel, kept in list order.
-    let articles: Vec<ArticleEntry> = checked
+    let mut articles: Vec<ArticleEntry> = checked
         .into_par_iter()
         .map(|(r, refused)| {
             let article = match refused {
@@ -209,6 +211,7 @@ pub fn load_issue(path: &Path, options: &LoadOptions) -> Result<Issue, Vec<Diagn
             ArticleEntry { path: r.path, article }
         })
         .collect();
+    leave_out_drafts(&mut articles, plan.as_ref().map_or(0, |p| p.stories.len()), &mut warnings);
 
     let plan = plan.map(|p| {
         for (story, warning) in p.photo_checks {

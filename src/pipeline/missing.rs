@@ -57,6 +57,7 @@ pub fn placeholder_parts(
         reading_time: None,
         body,
         warnings: Vec::new(),
+        draft: false,
     };
     // No QR code: the mark links nowhere.
     compose::set_article(engine, config, grid, &article, None, shape).ok()

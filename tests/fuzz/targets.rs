@@ -55,6 +55,7 @@ fn article(bytes: &[u8]) {
         lang: Lang::Fr,
         photo: PhotoSpec { warn_ppi: 200.0, min_ppi: 100.0, max_pixels: 100_000_000, columns: 2 },
         allow_outside: false,
+        front_matter: &Default::default(),
     };
     let _ = parse_article(&source, &context);
 }

@@ -222,7 +222,39 @@ impl Resolver<'_> {
             self.photo(p, &mut c.photo);
         }
         self.page_file_pattern(raw, &mut c);
+        if let Some(at) = &raw.front_matter {
+            self.front_matter(at, &mut c.front_matter);
+        }
         c
+    }
+
+    /// The renames and ignored fields of the articles' front matter; a rename must lead
+    /// to one of our fields.
+    fn front_matter(
+        &mut self,
+        at: &Spanned<schema::RawFrontMatter>,
+        rules: &mut crate::model::FrontMatterRules,
+    ) {
+        for (from, to) in at.value.map.iter().flatten() {
+            let to = to.0.trim();
+            if crate::load::ARTICLE_FIELDS.contains(&to) {
+                rules.map.push((from.trim().to_string(), to.to_string()));
+            } else {
+                let d = self.error(
+                    "invalid-value",
+                    format!("`front_matter.map` renames `{from}` to `{to}`, which is not a front-matter field"),
+                    "front_matter.map",
+                    at,
+                );
+                d.hint = Some(
+                    match crate::diag::closest(to, crate::load::ARTICLE_FIELDS.iter().copied()) {
+                        Some(close) => format!("did you mean `{close}`?"),
+                        None => format!("fields: {}", crate::load::ARTICLE_FIELDS.join(", ")),
+                    },
+                );
+            }
+        }
+        rules.ignore = at.value.ignore.iter().flatten().map(|t| t.0.trim().to_string()).collect();
     }
 
     /// Who publishes the issue, when, and in which language.

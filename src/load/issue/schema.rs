@@ -36,6 +36,7 @@ pub const ISSUE_FIELDS: &[&str] = &[
     "articles",
     "pages",
     "copyfit",
+    "front_matter",
 ];
 
 /// Keys of one entry under `styles`.
@@ -79,6 +80,16 @@ pub(super) struct RawIssue {
     pub(super) articles: Option<Vec<Spanned<Text>>>,
     pub(super) pages: Option<Vec<Spanned<super::plan::RawPlanPage>>>,
     pub(super) copyfit: Option<Vec<Spanned<Text>>>,
+    pub(super) front_matter: Option<Spanned<RawFrontMatter>>,
+}
+
+/// `front_matter: { map: {chapo: standfirst}, ignore: [slug] }`: how the articles' front
+/// matter differs from ours.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawFrontMatter {
+    pub(super) map: Option<BTreeMap<String, Text>>,
+    pub(super) ignore: Option<Vec<Text>>,
 }
 
 /// `page: berliner` or `page: { width: 315, height: 470 }`.
