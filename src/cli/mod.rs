@@ -34,8 +34,9 @@ enum Command {
 
 #[derive(Debug, Args)]
 struct CommonArgs {
-    /// An article `.md` file or an issue folder (with `issue.yaml`).
-    input: PathBuf,
+    /// An article `.md` file or an issue folder (with `issue.yaml`); by default the issue
+    /// of the current folder (the nearest folder above with an `issue.yaml`).
+    input: Option<PathBuf>,
     /// PDF standard, overriding `output.standard` in issue.yaml.
     #[arg(long, value_enum)]
     standard: Option<StandardArg>,
@@ -153,7 +154,18 @@ struct Build {
 }
 
 fn run(args: &CommonArgs, build: Option<Build>) -> i32 {
-    let input = &args.input;
+    let input = match &args.input {
+        Some(input) => input.clone(),
+        None => match rotative::load::find_issue_folder(Path::new(".")) {
+            Some(folder) => folder,
+            None => {
+                eprintln!(
+                    "error: no issue.yaml in this folder or any folder above it (give an article .md file or an issue folder)"
+                );
+                return 2;
+            }
+        },
+    };
     if !input.exists() {
         eprintln!(
             "error: {} does not exist (give an article .md file or an issue folder)",
@@ -197,7 +209,7 @@ fn run(args: &CommonArgs, build: Option<Build>) -> i32 {
         allow_incomplete: build.allow_incomplete,
         keep_stale: build.keep_stale,
     };
-    let outcome = batch::run(input, &options);
+    let outcome = batch::run(&input, &options);
     print_diagnostics(&outcome.report);
     if !args.quiet {
         print_summary(&outcome.report);

@@ -59,8 +59,9 @@ pub const ISSUE_FILE: &str = "issue.yaml";
 /// Loads an issue.
 ///
 /// `path` is an issue folder (with or without `issue.yaml`) or a single article `.md` file.
-/// A lone article inside an issue (`issue/articles/a.md` or `issue/a.md`) is built with that
-/// issue's settings; elsewhere it is built with the defaults.
+/// A lone article is built with the settings of the issue it is in (the nearest folder
+/// above it with an `issue.yaml`, [`find_issue_folder`]); outside any issue, with the
+/// defaults.
 ///
 /// `Err` means nothing can be built: `issue.yaml` itself is broken, or `path` cannot be
 /// read. Article errors are kept in each [`ArticleEntry`].
@@ -86,12 +87,7 @@ pub fn load_issue(path: &Path, options: &LoadOptions) -> Result<Issue, Vec<Diagn
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        let issue_folder = [Some(parent.as_path()), parent.parent()]
-            .into_iter()
-            .flatten()
-            .find(|d| d.join(ISSUE_FILE).is_file())
-            .map(Path::to_path_buf);
-        (issue_folder.unwrap_or(parent), Some(path.to_path_buf()))
+        (find_issue_folder(&parent).unwrap_or(parent), Some(path.to_path_buf()))
     } else {
         (path.to_path_buf(), None)
     };
@@ -224,6 +220,45 @@ pub fn load_issue(path: &Path, options: &LoadOptions) -> Result<Issue, Vec<Diagn
         PagePlan { pages: p.pages, fit_steps: p.fit_steps }
     });
     Ok(Issue { root, config_file, config, articles, warnings, plan })
+}
+
+/// The issue folder `start` belongs to: the nearest of it and the folders above it that
+/// holds an `issue.yaml`, as cargo finds `Cargo.toml`. A relative `start` is walked up
+/// from the working folder's real path, so `cd issue/articles && rotative build a.md`
+/// finds `issue/`. The folder is returned as written when it is `start` itself.
+pub fn find_issue_folder(start: &Path) -> Option<PathBuf> {
+    if start.join(ISSUE_FILE).is_file() {
+        return Some(start.to_path_buf());
+    }
+    let absolute = std::fs::canonicalize(start).ok()?;
+    absolute.ancestors().skip(1).find(|d| d.join(ISSUE_FILE).is_file()).map(Path::to_path_buf)
+}
+
+/// Leaves out the articles marked `draft: true`, with a note each. The first `planned`
+/// articles are the page plan's stories, whose indices must not move: a draft there fails
+/// instead, so its frame is marked missing rather than silently empty.
+fn leave_out_drafts(articles: &mut Vec<ArticleEntry>, planned: usize, notes: &mut Vec<Diagnostic>) {
+    let draft = |e: &ArticleEntry| e.article.as_ref().is_ok_and(|a| a.draft);
+    for entry in articles.iter_mut().take(planned).filter(|e| draft(e)) {
+        let error = Diagnostic::error("draft", "a draft (`draft: true`) placed by the page plan")
+            .in_file(&entry.path)
+            .field("draft")
+            .hint("set `draft: false`, or take the story out of `pages:` in issue.yaml");
+        entry.article = Err(vec![error]);
+    }
+    let mut index = 0;
+    articles.retain(|entry| {
+        index += 1;
+        if index <= planned || !draft(entry) {
+            return true;
+        }
+        notes.push(
+            Diagnostic::note("draft", "left out: the article is a draft (`draft: true`)")
+                .in_file(&entry.path)
+                .field("draft"),
+        );
+        false
+    });
 }
 
 /// A diagnostic about an entry of the `articles` list, located in `issue.yaml`.

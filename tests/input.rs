@@ -1,0 +1,128 @@
+//! What a newsroom's files look like in practice: website front matter, an article built
+//! from inside its issue's folder, several mistakes reported in one run, photos that the
+//! frame would crop hard.
+
+mod common;
+
+use common::*;
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// An issue of the given articles (listed in `issue.yaml` after `extra_yaml`).
+fn issue(name: &str, articles: &[(&str, String)], extra_yaml: &str) -> std::path::PathBuf {
+    let dir = temp_dir(name);
+    let mut yaml = format!(
+        "publication: Le Veilleur\nnumber: \"42\"\ndate: 2025-10-02\n{extra_yaml}articles:\n"
+    );
+    for (file, content) in articles {
+        yaml.push_str(&format!("  - articles/{file}\n"));
+        write_files(&dir, &[(&format!("articles/{file}"), content.as_str())]);
+    }
+    write_files(&dir, &[("issue.yaml", &yaml)]);
+    dir
+}
+
+/// Runs the binary in `folder`.
+fn rotative_in(folder: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rotative")).args(args).current_dir(folder).output().unwrap()
+}
+
+fn report_of(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn website_front_matter_is_read_as_ours() {
+    let front = "title: Le marché déménage\ntags: [Marché, Commerce]\ncategories: Vie locale\n\
+                 description: Le marché du jeudi quitte la place de l'église.\n\
+                 slug: le-marche-demenage\nlayout: post\nweight: 3";
+    let dir = issue("website", &[("a.md", article(front, &french_text(120)))], "");
+    let out = dir.join("out");
+    let run = rotative(&["build", dir.to_str().unwrap(), "-o", out.to_str().unwrap(), "-q"]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(0), "{err}");
+    // One warning names every ignored website field.
+    assert_eq!(err.matches("warning[website-field]").count(), 1, "{err}");
+    assert!(err.contains("slug, layout, weight"), "{err}");
+    assert!(err.contains("a.md:6:1"), "located at the first of them: {err}");
+    if let Some(text) = pdftotext(&pdfs_in(&out)[0]) {
+        let text = text.replace('\n', " ");
+        // `tags` and `categories` are the keywords, `description` the standfirst.
+        assert!(text.contains("Marché · Commerce · Vie locale"), "{text}");
+        assert!(text.contains("quitte la place"), "{text}");
+    }
+}
+
+#[test]
+fn a_draft_is_left_out_with_a_note() {
+    let dir = issue(
+        "draft",
+        &[
+            ("a.md", article("title: Publié", &french_text(80))),
+            ("b.md", article("title: Pas encore\ndraft: true", &french_text(80))),
+        ],
+        "",
+    );
+    let report = dir.join("r.json");
+    let run = rotative(&[
+        "build",
+        dir.to_str().unwrap(),
+        "-q",
+        "--strict",
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(0), "a note fails nothing, even under --strict: {err}");
+    assert!(err.contains("b.md: note[draft]"), "{err}");
+    let json = report_of(&report);
+    assert_eq!(json["articles"].as_array().unwrap().len(), 1, "{json}");
+    if let Some(text) = pdftotext(&pdfs_in(&dir.join("out"))[0]) {
+        assert!(text.contains("Publié") && !text.contains("Pas encore"), "{text}");
+    }
+}
+
+#[test]
+fn issue_yaml_maps_and_ignores_front_matter_fields() {
+    let front = "title: Les cantines\nchapo: Les repas passent au bio local.\nnotes: à relire";
+    let rules = "front_matter:\n  map: { chapo: standfirst }\n  ignore: [notes]\n";
+    let dir = issue("mapped", &[("a.md", article(front, &french_text(100)))], rules);
+    let run = rotative(&["build", dir.to_str().unwrap(), "-q", "--strict"]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(0), "{err}");
+    if let Some(text) = pdftotext(&pdfs_in(&dir.join("out"))[0]) {
+        assert!(text.contains("bio local"), "`chapo` is the standfirst: {text}");
+        assert!(!text.contains("relire"), "{text}");
+    }
+    // A rename to a field that does not exist is an error at issue.yaml.
+    let yaml = std::fs::read_to_string(dir.join("issue.yaml")).unwrap();
+    write_files(&dir, &[("issue.yaml", &yaml.replace("chapo: standfirst", "chapo: standfrist"))]);
+    let run = rotative(&["check", dir.to_str().unwrap(), "-q"]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(err.contains("issue.yaml:") && err.contains("did you mean `standfirst`?"), "{err}");
+}
+
+#[test]
+fn an_article_built_from_inside_articles_uses_its_issue() {
+    let dir = copy_example("discovery");
+    let articles = dir.join("articles");
+    let run = rotative_in(&articles, &["build", "02-storm-warning.md", "-q"]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(0), "its photo in ../photos is found: {err}");
+    let pdf = dir.join("out/02-storm-warning.pdf");
+    assert!(pdf.is_file(), "written to the issue's out/: {err}");
+    if let Some(text) = pdftotext(&pdf) {
+        assert!(text.contains("Liberté Actus"), "the issue's masthead: {text}");
+        assert!(text.contains("N° 1719"), "{text}");
+    }
+    // With no argument, `check` finds the issue of the current folder, or the one above.
+    let report = dir.join("r.json");
+    let run = rotative_in(&articles, &["check", "-q", "--report", report.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert_eq!(report_of(&report)["articles"].as_array().unwrap().len(), 3);
+    // Outside any issue it is a usage error that says so.
+    let run = rotative_in(&std::env::temp_dir(), &["check", "-q"]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(stderr(&run).contains("no issue.yaml"), "{}", stderr(&run));
+}
