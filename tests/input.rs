@@ -126,3 +126,32 @@ fn an_article_built_from_inside_articles_uses_its_issue() {
     assert_eq!(run.status.code(), Some(2));
     assert!(stderr(&run).contains("no issue.yaml"), "{}", stderr(&run));
 }
+
+#[test]
+fn files_in_articles_that_issue_yaml_does_not_list_are_warned_about_or_built_with_all() {
+    let dir = issue("unlisted", &[("a.md", article("title: Listé", &french_text(80)))], "");
+    write_files(&dir, &[("articles/b.md", &article("title: Oublié", &french_text(80)))]);
+    let report = dir.join("r.json");
+    let run =
+        rotative(&["check", dir.to_str().unwrap(), "-q", "--report", report.to_str().unwrap()]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(0), "{err}");
+    assert!(err.contains("warning[unlisted-article]") && err.contains("articles/b.md"), "{err}");
+    assert!(err.contains("issue.yaml:4:1"), "at the `articles:` line: {err}");
+    assert_eq!(report_of(&report)["articles"].as_array().unwrap().len(), 1);
+    // `articles: all` builds every file of articles/, in file-name order.
+    let yaml = "publication: Le Veilleur\ndate: 2025-10-02\narticles: all\n";
+    write_files(&dir, &[("issue.yaml", yaml)]);
+    let run =
+        rotative(&["check", dir.to_str().unwrap(), "-q", "--report", report.to_str().unwrap()]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(0), "{err}");
+    assert!(!err.contains("unlisted"), "{err}");
+    let files: Vec<String> = report_of(&report)["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["file"].as_str().unwrap().rsplit('/').next().unwrap().to_string())
+        .collect();
+    assert_eq!(files, ["a.md", "b.md"]);
+}

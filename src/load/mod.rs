@@ -97,13 +97,14 @@ pub fn load_issue(path: &Path, options: &LoadOptions) -> Result<Issue, Vec<Diagn
     // An `issue.yaml` that is a folder or a pipe is an error, not an absent file: the
     // defaults would silently replace the editor's settings.
     let config_exists = std::fs::symlink_metadata(&config_path).is_ok();
-    let (config, listed, mut warnings, config_file, plan) = if config_exists {
+    let (config, listed, mut warnings, config_file, plan, all) = if config_exists {
         let source =
             source::read(&config_path, source::MAX_ISSUE_BYTES, ISSUE_FILE).map_err(|d| vec![d])?;
         let loaded = issue::parse_issue(&source, &folder)?;
-        (loaded.config, loaded.articles, loaded.warnings, Some(config_path), loaded.plan)
+        let all = loaded.all_articles;
+        (loaded.config, loaded.articles, loaded.warnings, Some(config_path), loaded.plan, all)
     } else {
-        (default_config(), None, Vec::new(), None, None)
+        (default_config(), None, Vec::new(), None, None, false)
     };
     // A lone article is built on its own, whatever the issue's plan.
     let plan = plan.filter(|_| lone_article.is_none());
@@ -117,7 +118,7 @@ pub fn load_issue(path: &Path, options: &LoadOptions) -> Result<Issue, Vec<Diagn
         }],
         (None, Some(list)) => list,
         // With a plan, its stories are the issue's articles unless `articles` adds others.
-        (None, None) if plan.is_some() => Vec::new(),
+        (None, None) if plan.is_some() && !all => Vec::new(),
         (None, None) => discover(&folder),
     };
     if let Some(plan) = &plan {
@@ -126,6 +127,9 @@ pub fn load_issue(path: &Path, options: &LoadOptions) -> Result<Issue, Vec<Diagn
         let mut all = plan.stories.clone();
         all.extend(refs.into_iter().filter(|r| !plan.stories.iter().any(|s| s.path == r.path)));
         refs = all;
+    }
+    if let (None, Some(file)) = (&lone_article, &config_file) {
+        warnings.extend(unlisted_warning(&folder, file, &refs));
     }
     if refs.is_empty() {
         warnings.push(
@@ -268,6 +272,38 @@ fn listed_diag(file: &Path, r: &ArticleRef, d: Diagnostic) -> Diagnostic {
         .map(|text| source::line_text(&text, r.line).trim_end().to_string())
         .unwrap_or_default();
     d.in_file(file).at(r.line, r.column).snippet(snippet).field("articles")
+}
+
+/// The files of `articles/` that `issue.yaml` neither lists nor places, which would
+/// otherwise never be built without a word: one warning naming them.
+fn unlisted_warning(folder: &Path, config_file: &Path, refs: &[ArticleRef]) -> Option<Diagnostic> {
+    if !folder.join("articles").is_dir() {
+        return None;
+    }
+    let known: Vec<PathBuf> =
+        refs.iter().filter_map(|r| std::fs::canonicalize(&r.path).ok()).collect();
+    let unlisted: Vec<String> = discover(folder)
+        .into_iter()
+        .filter(|r| std::fs::canonicalize(&r.path).is_ok_and(|c| !known.contains(&c)))
+        .map(|r| r.path.strip_prefix(folder).unwrap_or(&r.path).display().to_string())
+        .collect();
+    if unlisted.is_empty() {
+        return None;
+    }
+    let mut d = Diagnostic::warning(
+        "unlisted-article",
+        format!("not built, as issue.yaml does not list them: {}", unlisted.join(", ")),
+    )
+    .in_file(config_file)
+    .field("articles")
+    .hint("list them under `articles:` (or in `pages:`), or write `articles: all` to build every file of articles/");
+    if let Ok(text) = std::fs::read_to_string(config_file)
+        && let Some(index) =
+            text.lines().position(|l| l.starts_with("articles:") || l.starts_with("pages:"))
+    {
+        d = d.at(index + 1, 1).snippet(text.lines().nth(index).unwrap_or_default());
+    }
+    Some(d)
 }
 
 /// Articles of a folder without a list: every `*.md` under `articles/` if that folder

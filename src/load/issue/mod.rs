@@ -59,6 +59,8 @@ pub struct LoadedConfig {
     pub config: IssueConfig,
     /// The `articles` list, if given.
     pub articles: Option<Vec<ArticleRef>>,
+    /// `articles: all`: every file of `articles/` is built, listed or not.
+    pub all_articles: bool,
     /// Warnings (hex colours, font fallbacks, ...).
     pub warnings: Vec<Diagnostic>,
     /// The page plan (`pages`), if given.
@@ -84,19 +86,37 @@ pub fn parse_issue(source: &Source, root: &Path) -> Result<LoadedConfig, Vec<Dia
         tac: 0.0,
     };
     let config = r.config(&raw);
-    let articles = raw.articles.as_ref().map(|list| {
-        list.iter()
-            .map(|a| ArticleRef {
-                path: root.join(a.value.0.trim()),
-                written: a.value.0.trim().to_string(),
-                line: r.fragment.line_of(a),
-                column: a.referenced.column() as usize,
-            })
-            .collect()
-    });
+    let mut all_articles = false;
+    let articles = match raw.articles.as_ref().map(|at| (&at.value, at)) {
+        None => None,
+        Some((schema::RawArticles::List(list), _)) => Some(
+            list.iter()
+                .map(|a| ArticleRef {
+                    path: root.join(a.value.0.trim()),
+                    written: a.value.0.trim().to_string(),
+                    line: r.fragment.line_of(a),
+                    column: a.referenced.column() as usize,
+                })
+                .collect(),
+        ),
+        Some((schema::RawArticles::Word(word), at)) => {
+            if word.trim() == "all" {
+                all_articles = true;
+            } else {
+                let d = r.error(
+                    "invalid-value",
+                    format!("`articles` must be a list of files or `all`, not `{word}`"),
+                    "articles",
+                    at,
+                );
+                d.hint = Some(String::from("articles: [articles/a.md, articles/b.md]"));
+            }
+            None
+        }
+    };
     let plan = raw.pages.as_ref().map(|pages| r.plan(pages, raw.copyfit.as_deref(), &config));
     if r.errors.is_empty() {
-        Ok(LoadedConfig { config, articles, warnings: r.warnings, plan })
+        Ok(LoadedConfig { config, articles, all_articles, warnings: r.warnings, plan })
     } else {
         r.errors.append(&mut r.warnings);
         Err(r.errors)

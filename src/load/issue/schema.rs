@@ -77,10 +77,40 @@ pub(super) struct RawIssue {
     pub(super) qr: Option<RawQr>,
     pub(super) photo: Option<RawPhotoSpec>,
     pub(super) page_file_pattern: Option<Spanned<Text>>,
-    pub(super) articles: Option<Vec<Spanned<Text>>>,
+    pub(super) articles: Option<Spanned<RawArticles>>,
     pub(super) pages: Option<Vec<Spanned<super::plan::RawPlanPage>>>,
     pub(super) copyfit: Option<Vec<Spanned<Text>>>,
     pub(super) front_matter: Option<Spanned<RawFrontMatter>>,
+}
+
+/// `articles: [a.md, b.md]`, or `articles: all` for every file of `articles/`.
+#[derive(Debug)]
+pub(super) enum RawArticles {
+    List(Vec<Spanned<Text>>),
+    Word(String),
+}
+
+impl<'de> Deserialize<'de> for RawArticles {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawArticles;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list of article files, or `all`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawArticles, E> {
+                Ok(RawArticles::Word(v.to_string()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawArticles, A::Error> {
+                let mut list = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    list.push(item);
+                }
+                Ok(RawArticles::List(list))
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
 }
 
 /// `front_matter: { map: {chapo: standfirst}, ignore: [slug] }`: how the articles' front
