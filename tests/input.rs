@@ -155,3 +155,45 @@ fn files_in_articles_that_issue_yaml_does_not_list_are_warned_about_or_built_wit
         .collect();
     assert_eq!(files, ["a.md", "b.md"]);
 }
+
+#[test]
+fn four_mistakes_in_one_article_give_four_diagnostics_in_one_run() {
+    let front = "title: Quatre fautes\nauteur: Jeanne\ndate: 2025-13-45\naccess: subscriber\n\
+                 photo:\n  file: ../photos/absente.jpg";
+    let dir = issue("four", &[("a.md", article(front, &french_text(60)))], "");
+    let report = dir.join("r.json");
+    let run = rotative(&["check", dir.to_str().unwrap(), "--report", report.to_str().unwrap()]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    for (at, kind) in [
+        ("a.md:3:1", "error[unknown-field]"),
+        ("a.md:4:", "error[invalid-value]"),
+        ("a.md:5:", "error[invalid-value]"),
+        ("a.md:7:", "error[missing-photo]"),
+    ] {
+        assert!(err.contains(&format!("{at}")) && err.contains(kind), "{at} {kind}: {err}");
+    }
+    assert!(err.contains("did you mean `author`?"), "{err}");
+    let json = report_of(&report);
+    let errors = json["articles"][0]["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 4, "{errors:?}");
+    let lines: Vec<u64> = errors.iter().map(|e| e["line"].as_u64().unwrap()).collect();
+    assert_eq!(lines, [3, 4, 5, 7]);
+    // The summary line counts them.
+    assert!(err.contains("4 error(s)"), "{err}");
+}
+
+#[test]
+fn every_mistake_of_issue_yaml_is_reported_in_one_run() {
+    let dir = issue("issue-mistakes", &[("a.md", article("title: Un", &french_text(60)))], "");
+    let yaml = "publicaton: Le Veilleur\ndate: 2025-02-30\ncolumns: 3\ncolour: red\narticles: [articles/a.md]\n";
+    write_files(&dir, &[("issue.yaml", yaml)]);
+    let run = rotative(&["check", dir.to_str().unwrap()]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(err.contains("issue.yaml:1:1: error[unknown-field]"), "{err}");
+    assert!(err.contains("did you mean `publication`?"), "{err}");
+    assert!(err.contains("issue.yaml:2:") && err.contains("that month has 28 days"), "{err}");
+    assert!(err.contains("issue.yaml:4:1: error[unknown-field]"), "{err}");
+    assert!(err.contains("3 error(s)"), "{err}");
+}

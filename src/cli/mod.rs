@@ -250,11 +250,12 @@ fn print_summary(report: &batch::report::Report) {
     let warnings: Vec<String> = s.warnings.iter().map(|(k, n)| format!("{k} {n}")).collect();
     let _ = writeln!(
         err,
-        "{}: {} article(s), {} failed, {} page(s), {} warning(s){} in {:.2} s",
+        "{}: {} article(s), {} failed, {} page(s), {} error(s), {} warning(s){} in {:.2} s",
         report.command,
         s.articles,
         s.failed,
         s.pages,
+        s.errors.values().sum::<usize>(),
         s.warnings.values().sum::<usize>(),
         if warnings.is_empty() { String::new() } else { format!(" ({})", warnings.join(", ")) },
         s.seconds

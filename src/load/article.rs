@@ -12,7 +12,7 @@ use super::LANGUAGES_HINT;
 use super::markdown::parse_body;
 use super::source::{self, Source};
 use super::website::{self, FrontMatterRules};
-use super::yaml::{Fragment, Text, parse_date};
+use super::yaml::{Fragment, Text, parse_date, take_unknown_keys, unknown_key_error};
 use crate::diag::{Diagnostic, closest};
 use crate::model::{Access, Article, BlockKind, Lang, Photo, PhotoSpec};
 
@@ -249,14 +249,23 @@ pub fn parse_article(
                 .hint("list them under `front_matter: { ignore: [...] }` in issue.yaml to silence this"),
         );
     }
-    let fragment = Fragment { source, yaml: &prepared.yaml, line_offset: 1 };
-    let raw: RawFront = if prepared.yaml.lines().all(|l| {
+    // Unknown fields are reported here, all of them, and taken out, so that the other
+    // mistakes of the file are found in the same run.
+    let (yaml, unknown) = take_unknown_keys(&prepared.yaml, 1, ARTICLE_FIELDS);
+    for (key, line) in unknown {
+        errors.push(unknown_key_error(source, &key, line, ARTICLE_FIELDS));
+    }
+    let fragment = Fragment { source, yaml: &yaml, line_offset: 1 };
+    let raw: RawFront = if yaml.lines().all(|l| {
         let t = l.trim();
         t.is_empty() || t.starts_with('#')
     }) {
         RawFront::default()
     } else {
-        fragment.parse().map_err(|d| vec![d])?
+        fragment.parse().map_err(|d| {
+            errors.push(d);
+            std::mem::take(&mut errors)
+        })?
     };
 
     let text = |field: &Option<Spanned<Text>>| {

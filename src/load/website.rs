@@ -8,6 +8,8 @@
 
 pub use crate::model::FrontMatterRules;
 
+use super::yaml::{continues_value, top_level_key};
+
 /// Fields websites use that have no meaning in print: ignored, with one warning naming
 /// those found in an article.
 pub const WEBSITE_FIELDS: &[&str] = &[
@@ -53,11 +55,7 @@ pub fn prepare(yaml: &str, line_offset: usize, rules: &FrontMatterRules) -> Prep
     for (index, line) in yaml.split_inclusive('\n').enumerate() {
         let ending = if line.ends_with('\n') { "\n" } else { "" };
         let body = line.trim_end_matches(['\n', '\r']);
-        // A top-level key's value goes on over indented lines, blank lines, comments and a
-        // block sequence written at the key's own indentation.
-        let continues =
-            body.is_empty() || body.starts_with([' ', '\t', '#', '-']) || body.starts_with("- ");
-        if blanking && continues {
+        if blanking && continues_value(body) {
             out.push_str(ending);
             continue;
         }
@@ -81,18 +79,6 @@ pub fn prepare(yaml: &str, line_offset: usize, rules: &FrontMatterRules) -> Prep
         }
     }
     Prepared { yaml: out, ignored }
-}
-
-/// The key of a top-level `key: value` line (unquoted, at column 1).
-fn top_level_key(line: &str) -> Option<&str> {
-    if line.starts_with([' ', '\t', '#', '-', '"', '\'', '{', '[']) {
-        return None;
-    }
-    let colon = line.find(':')?;
-    let key = &line[..colon];
-    let after = &line[colon + 1..];
-    let plain = !key.is_empty() && key.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-');
-    (plain && (after.is_empty() || after.starts_with([' ', '\t']))).then_some(key)
 }
 
 #[cfg(test)]

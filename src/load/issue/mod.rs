@@ -27,7 +27,7 @@ use super::LANGUAGES_HINT;
 use super::defaults::default_config;
 use super::markdown::parse_inline;
 use super::source::Source;
-use super::yaml::{Fragment, Text, parse_date};
+use super::yaml::{Fragment, Text, parse_date, take_unknown_keys, unknown_key_error};
 use crate::diag::{Diagnostic, closest};
 use crate::model::{Boilerplate, BundledCondition, IssueConfig, Lang, Marks, ProfileChoice};
 pub(super) use page::COLUMNS;
@@ -70,17 +70,28 @@ pub struct LoadedConfig {
 /// Parses and resolves `issue.yaml` text; `root` is the issue folder (font and profile paths
 /// are relative to it). `Err` holds every error found, then the warnings.
 pub fn parse_issue(source: &Source, root: &Path) -> Result<LoadedConfig, Vec<Diagnostic>> {
-    let fragment = Fragment { source, yaml: &source.text, line_offset: 0 };
-    let blank = source.text.lines().all(|l| {
+    // Unknown top-level keys are all reported, and taken out so the rest of the file is
+    // still checked in the same run.
+    let (yaml, unknown) = take_unknown_keys(&source.text, 0, ISSUE_FIELDS);
+    let unknown: Vec<Diagnostic> = unknown
+        .iter()
+        .map(|(key, line)| unknown_key_error(source, key, *line, ISSUE_FIELDS))
+        .collect();
+    let fragment = Fragment { source, yaml: &yaml, line_offset: 0 };
+    let blank = yaml.lines().all(|l| {
         let t = l.trim();
         t.is_empty() || t.starts_with('#')
     });
-    let raw: RawIssue =
-        if blank { RawIssue::default() } else { fragment.parse().map_err(|d| vec![d])? };
+    let raw: RawIssue = if blank {
+        RawIssue::default()
+    } else {
+        fragment.parse().map_err(|d| unknown.iter().cloned().chain([d]).collect::<Vec<_>>())?
+    };
+    // The values of the other keys are still checked, at their own lines.
     let mut r = Resolver {
         fragment,
         root,
-        errors: Vec::new(),
+        errors: unknown,
         warnings: Vec::new(),
         output_profile: ProfileChoice::Bundled(BundledCondition::Newsprint),
         tac: 0.0,
