@@ -529,6 +529,9 @@ pub struct PhotoSpec {
     pub max_pixels: u64,
     /// How many columns a lead photo spans.
     pub columns: u32,
+    /// Largest share of a photo's width or height its frame may crop away without a
+    /// warning (0.2: a fifth).
+    pub max_crop: f32,
 }
 
 /// An article, validated.

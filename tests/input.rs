@@ -197,3 +197,63 @@ fn every_mistake_of_issue_yaml_is_reported_in_one_run() {
     assert!(err.contains("issue.yaml:4:1: error[unknown-field]"), "{err}");
     assert!(err.contains("3 error(s)"), "{err}");
 }
+
+/// An issue with the portrait photo of issue 1720 in `photos/`, and one article using it
+/// with the photo fields `photo_fields`.
+fn photo_issue(name: &str, photo_fields: &str, extra_yaml: &str) -> std::path::PathBuf {
+    let front = format!(
+        "title: Le moulin\nphoto:\n  file: ../photos/moulin-portrait.jpg\n  accept_low_resolution: true\n{photo_fields}"
+    );
+    let dir = issue(name, &[("a.md", article(&front, &french_text(200)))], extra_yaml);
+    std::fs::create_dir_all(dir.join("photos")).unwrap();
+    let photo = root().join("issues/liberte-actus-1720/photos/moulin-portrait.jpg");
+    std::fs::copy(photo, dir.join("photos/moulin-portrait.jpg")).unwrap();
+    dir
+}
+
+#[test]
+fn a_portrait_photo_in_a_landscape_frame_gets_a_warning_naming_the_lost_share() {
+    let dir = photo_issue("portrait", "", "columns: 3\n");
+    let report = dir.join("r.json");
+    let run =
+        rotative(&["check", dir.to_str().unwrap(), "-q", "--report", report.to_str().unwrap()]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(0), "{err}");
+    let json = report_of(&report);
+    let warnings = json["articles"][0]["warnings"].as_array().unwrap();
+    let crop = warnings.iter().find(|w| w["kind"] == "photo-crop").expect("a crop warning");
+    let message = crop["message"].as_str().unwrap();
+    assert!(
+        message.contains("moulin-portrait.jpg") && message.contains("of its height"),
+        "{message}"
+    );
+    // The share named is the one the frame cuts away: more than the default fifth.
+    let share: f32 =
+        message.split(" loses ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
+    let (w, h) = (
+        &json["articles"][0]["photos"][0]["frame_mm"][0],
+        &json["articles"][0]["photos"][0]["frame_mm"][1],
+    );
+    assert!(w.as_f64().unwrap() > h.as_f64().unwrap(), "a landscape frame: {w} x {h}");
+    assert!(share > 20.0, "{message}");
+    assert_eq!(crop["line"], 3, "at the `photo` line: {crop}");
+    // A limit above that share silences it; --strict refuses the crop otherwise.
+    let relaxed =
+        photo_issue("portrait-relaxed", "", "columns: 3\nphoto:\n  max_crop_percent: 90\n");
+    let run = rotative(&["check", relaxed.to_str().unwrap(), "-q", "--strict"]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let run = rotative(&["check", dir.to_str().unwrap(), "-q", "--strict"]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+}
+
+#[test]
+fn more_photo_columns_than_the_page_has_is_a_warning_not_a_silent_clamp() {
+    let dir =
+        photo_issue("columns", "  columns: 4\n", "columns: 3\nphoto:\n  max_crop_percent: 90\n");
+    let run = rotative(&["check", dir.to_str().unwrap(), "-q"]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(0), "{err}");
+    assert!(err.contains("warning[photo-columns]"), "{err}");
+    assert!(err.contains("asks for 4 columns, but its frame has 3"), "{err}");
+    assert!(err.contains("a.md:"), "{err}");
+}

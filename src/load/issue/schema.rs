@@ -383,4 +383,5 @@ pub(super) struct RawPhotoSpec {
     pub(super) min_ppi: Option<Spanned<f32>>,
     pub(super) max_megapixels: Option<Spanned<f32>>,
     pub(super) columns: Option<Spanned<u32>>,
+    pub(super) max_crop_percent: Option<Spanned<f32>>,
 }
