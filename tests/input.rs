@@ -171,7 +171,7 @@ fn four_mistakes_in_one_article_give_four_diagnostics_in_one_run() {
         ("a.md:5:", "error[invalid-value]"),
         ("a.md:7:", "error[missing-photo]"),
     ] {
-        assert!(err.contains(&format!("{at}")) && err.contains(kind), "{at} {kind}: {err}");
+        assert!(err.contains(at) && err.contains(kind), "{at} {kind}: {err}");
     }
     assert!(err.contains("did you mean `author`?"), "{err}");
     let json = report_of(&report);
