@@ -428,7 +428,7 @@ fn strict_refuses_the_missing_marks_of_allow_incomplete() {
     let (run, out, report) = build_with_report(&dir, "out", &["--allow-incomplete", "--strict"]);
     let err = stderr(&run);
     assert_eq!(run.status.code(), Some(1), "{err}");
-    assert!(pdfs_in(&out).is_empty(), "nothing written under --strict: {err}");
+    assert!(!out.exists(), "nothing written under --strict: {err}");
     let json = report_of(&report);
     let refused = json["issue"].as_array().unwrap().iter().find(|d| d["kind"] == "incomplete");
     let refused = refused.expect("an error says why");
@@ -574,4 +574,12 @@ fn a_shrinking_split_pages_build_removes_its_own_stale_page_file_and_nothing_els
     }
     assert!(out.join("notes-de-la-maquette.pdf").is_file(), "a foreign file survives");
     assert!(issue_pdf.is_file(), "another kind of build's output survives");
+}
+
+#[test]
+fn a_first_build_with_a_failed_article_creates_no_output_folder() {
+    let dir = issue_with("no-folder", &[("a.md", broken(&long_article("Faux", 2)))], "");
+    let (run, out, _) = build_with_report(&dir, "out", &[]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert!(!out.exists(), "nothing written, not even a manifest");
 }

@@ -257,3 +257,19 @@ fn more_photo_columns_than_the_page_has_is_a_warning_not_a_silent_clamp() {
     assert!(err.contains("asks for 4 columns, but its frame has 3"), "{err}");
     assert!(err.contains("a.md:"), "{err}");
 }
+
+#[test]
+fn a_website_image_is_the_photo() {
+    let front =
+        "title: Le moulin\nimage: ../photos/moulin-portrait.jpg\nsummary: Le moulin rouvre.";
+    let dir =
+        photo_issue("image", "", "photo:\n  max_crop_percent: 90\n  min_ppi: 1\n  warn_ppi: 1\n");
+    write_files(&dir, &[("articles/a.md", &article(front, &french_text(200)))]);
+    let report = dir.join("r.json");
+    let run =
+        rotative(&["check", dir.to_str().unwrap(), "-q", "--report", report.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let json = report_of(&report);
+    let photo = json["articles"][0]["photos"][0]["file"].as_str().unwrap_or_default();
+    assert!(photo.ends_with("moulin-portrait.jpg"), "{json}");
+}

@@ -55,6 +55,10 @@ impl Manifest {
         kind: &str,
         files: &BTreeSet<String>,
     ) -> std::io::Result<()> {
+        // A build that wrote nothing into a folder that does not exist leaves no trace.
+        if !folder.is_dir() {
+            return Ok(());
+        }
         self.entries.retain(|(k, _)| k != kind);
         self.entries.extend(files.iter().map(|name| (kind.to_string(), name.clone())));
         self.entries.retain(|(_, name)| folder.join(name).is_file());
