@@ -157,9 +157,9 @@ fn files_in_articles_that_issue_yaml_does_not_list_are_warned_about_or_built_wit
 }
 
 #[test]
-fn four_mistakes_in_one_article_give_four_diagnostics_in_one_run() {
+fn five_mistakes_in_one_article_give_five_diagnostics_in_one_run() {
     let front = "title: Quatre fautes\nauteur: Jeanne\ndate: 2025-13-45\naccess: subscriber\n\
-                 photo:\n  file: ../photos/absente.jpg";
+                 photo:\n  file: ../photos/absente.jpg\n  captoin: Le moulin";
     let dir = issue("four", &[("a.md", article(front, &french_text(60)))], "");
     let report = dir.join("r.json");
     let run = rotative(&["check", dir.to_str().unwrap(), "--report", report.to_str().unwrap()]);
@@ -170,17 +170,20 @@ fn four_mistakes_in_one_article_give_four_diagnostics_in_one_run() {
         ("a.md:4:", "error[invalid-value]"),
         ("a.md:5:", "error[invalid-value]"),
         ("a.md:7:", "error[missing-photo]"),
+        ("a.md:8:3", "error[unknown-field]"),
     ] {
         assert!(err.contains(at) && err.contains(kind), "{at} {kind}: {err}");
     }
     assert!(err.contains("did you mean `author`?"), "{err}");
+    assert!(err.contains("unknown field `photo.captoin`") && err.contains("`caption`?"), "{err}");
     let json = report_of(&report);
     let errors = json["articles"][0]["errors"].as_array().unwrap();
-    assert_eq!(errors.len(), 4, "{errors:?}");
-    let lines: Vec<u64> = errors.iter().map(|e| e["line"].as_u64().unwrap()).collect();
-    assert_eq!(lines, [3, 4, 5, 7]);
+    assert_eq!(errors.len(), 5, "{errors:?}");
+    let mut lines: Vec<u64> = errors.iter().map(|e| e["line"].as_u64().unwrap()).collect();
+    lines.sort_unstable();
+    assert_eq!(lines, [3, 4, 5, 7, 8]);
     // The summary line counts them.
-    assert!(err.contains("4 error(s)"), "{err}");
+    assert!(err.contains("5 error(s)"), "{err}");
 }
 
 #[test]

@@ -251,9 +251,10 @@ pub fn parse_article(
     }
     // Unknown fields are reported here, all of them, and taken out, so that the other
     // mistakes of the file are found in the same run.
-    let (yaml, unknown) = take_unknown_keys(&prepared.yaml, 1, ARTICLE_FIELDS);
+    let nested: &[(&str, &[&str])] = &[("photo", PHOTO_FIELDS), ("image", PHOTO_FIELDS)];
+    let (yaml, unknown) = take_unknown_keys(&prepared.yaml, 1, ARTICLE_FIELDS, nested);
     for (key, line) in unknown {
-        errors.push(unknown_key_error(source, &key, line, ARTICLE_FIELDS));
+        errors.push(unknown_key_error(source, &key, line, ARTICLE_FIELDS, nested));
     }
     let fragment = Fragment { source, yaml: &yaml, line_offset: 1 };
     let raw: RawFront = if yaml.lines().all(|l| {

@@ -72,10 +72,10 @@ pub struct LoadedConfig {
 pub fn parse_issue(source: &Source, root: &Path) -> Result<LoadedConfig, Vec<Diagnostic>> {
     // Unknown top-level keys are all reported, and taken out so the rest of the file is
     // still checked in the same run.
-    let (yaml, unknown) = take_unknown_keys(&source.text, 0, ISSUE_FIELDS);
+    let (yaml, unknown) = take_unknown_keys(&source.text, 0, ISSUE_FIELDS, &[]);
     let unknown: Vec<Diagnostic> = unknown
         .iter()
-        .map(|(key, line)| unknown_key_error(source, key, *line, ISSUE_FIELDS))
+        .map(|(key, line)| unknown_key_error(source, key, *line, ISSUE_FIELDS, &[]))
         .collect();
     let fragment = Fragment { source, yaml: &yaml, line_offset: 0 };
     let blank = yaml.lines().all(|l| {
