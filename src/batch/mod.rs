@@ -137,6 +137,12 @@ pub fn run(input: &Path, options: &Options) -> Outcome {
         // A file that could not be rendered keeps its previous version too.
         produced.extend(to_write.iter().map(|f| f.name.clone()));
         report.issue.extend(missing_findings(&typeset.missing, &held, &out_dir, options));
+        // What the renderer found in a withheld file (a photo's profile) still stands.
+        for file in &held {
+            if let Ok(rendered) = &file.rendered {
+                report.issue.extend(rendered.warnings.iter().cloned());
+            }
+        }
         report.withheld = held
             .iter()
             .map(|f| f.name.as_str())
