@@ -149,6 +149,8 @@ fn options(dir: &Path) -> Options {
         progress: false,
         proof: false,
         png: None,
+        allow_incomplete: false,
+        keep_stale: false,
     }
 }
 

@@ -10,6 +10,9 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// For information: something was done as asked (a draft left out); never a failure,
+    /// not even under `--strict`.
+    Note,
     /// The output is produced but someone should look.
     Warning,
     /// The article (or the issue) cannot be produced.
@@ -44,6 +47,11 @@ impl Diagnostic {
     /// A new error of the given kind.
     pub fn error(kind: &'static str, message: impl Into<String>) -> Self {
         Self::new(Severity::Error, kind, message)
+    }
+
+    /// A new note of the given kind.
+    pub fn note(kind: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Note, kind, message)
     }
 
     /// A new warning of the given kind.
@@ -114,6 +122,11 @@ impl Diagnostic {
         self.in_file(file).at(line, column).snippet(source)
     }
 
+    /// Whether this is a note.
+    pub fn is_note(&self) -> bool {
+        self.severity == Severity::Note
+    }
+
     /// Whether this is an error.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
@@ -138,6 +151,7 @@ impl fmt::Display for Diagnostic {
         let label = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         };
         write!(f, "{label}[{}]: {}", self.kind, self.message)?;
         if let Some(field) = &self.field {

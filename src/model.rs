@@ -166,6 +166,8 @@ pub struct IssueConfig {
     pub photo: PhotoSpec,
     /// Output file name pattern for `--split pages`, e.g. `{publication}-{date}-p{page:02}.pdf`.
     pub page_file_pattern: String,
+    /// Renames and ignored fields for article front matter (`front_matter:`).
+    pub front_matter: FrontMatterRules,
 }
 
 /// Page size, margins and column grid, in points.
@@ -527,6 +529,9 @@ pub struct PhotoSpec {
     pub max_pixels: u64,
     /// How many columns a lead photo spans.
     pub columns: u32,
+    /// Largest share of a photo's width or height its frame may crop away without a
+    /// warning (0.2: a fifth).
+    pub max_crop: f32,
 }
 
 /// An article, validated.
@@ -570,6 +575,17 @@ pub struct Article {
     pub body: Vec<Block>,
     /// Non-fatal findings from loading (spacing typos, unknown access values, ...).
     pub warnings: Vec<Diagnostic>,
+    /// `draft: true` in a website's front matter: loaded, then left out of the issue.
+    pub draft: bool,
+}
+
+/// The issue's rules for article front matter (`front_matter:` in issue.yaml).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FrontMatterRules {
+    /// Field renames, from the name written to ours (`chapo` to `standfirst`).
+    pub map: Vec<(String, String)>,
+    /// Fields ignored without a word.
+    pub ignore: Vec<String>,
 }
 
 /// Who may read the article online.

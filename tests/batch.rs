@@ -137,7 +137,7 @@ fn a_broken_article_does_not_sink_the_others() {
         ],
         "",
     );
-    let (run, out, report) = build_with_report(&dir, "out", &[]);
+    let (run, out, report) = build_with_report(&dir, "out", &["--allow-incomplete"]);
     let err = stderr(&run);
     assert_eq!(run.status.code(), Some(1), "{err}");
     assert!(err.contains("broken.md:2"), "broken YAML located: {err}");
@@ -150,6 +150,9 @@ fn a_broken_article_does_not_sink_the_others() {
     if let Some(text) = pdftotext(&pdfs[0]) {
         assert!(text.contains("Un bon article"));
         assert!(!text.contains("Sans photo"));
+        // The failed stories' places are marked.
+        assert!(text.contains("MISSING: broken.md"), "{text}");
+        assert!(text.contains("MISSING: nophoto.md"), "{text}");
     }
     let json = report_of(&report);
     assert_eq!(json["ok"], false);
@@ -166,6 +169,16 @@ fn a_broken_article_does_not_sink_the_others() {
     let photo = &json["articles"][2]["errors"][0];
     assert_eq!(photo["kind"], "missing-photo");
     assert!(photo["line"].as_u64().is_some());
+}
+
+/// The temporary files in `out`.
+fn temporaries(out: &Path) -> Vec<String> {
+    std::fs::read_dir(out)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".rotative-tmp-"))
+        .collect()
 }
 
 /// A built one-article issue whose article was then changed, so a rebuild would replace
@@ -189,9 +202,8 @@ fn a_failed_write_keeps_the_previous_pdf_and_leaves_no_temporary() {
     let run = rotative_env(&args, &[("ROTATIVE_FAULT", "fail-write")]);
     assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
     assert_eq!(std::fs::read(&pdf).unwrap(), before, "the previous PDF is intact");
-    let leftovers: Vec<_> =
-        std::fs::read_dir(&out).unwrap().flatten().map(|e| e.file_name()).collect();
-    assert_eq!(leftovers.len(), 1, "no temporary file: {leftovers:?}");
+    let leftovers = temporaries(&out);
+    assert!(leftovers.is_empty(), "no temporary file: {leftovers:?}");
 }
 
 #[cfg(unix)]
@@ -223,8 +235,8 @@ fn a_run_killed_while_writing_keeps_the_previous_pdf() {
     let status = child.wait().unwrap();
     assert!(!status.success());
     assert_eq!(std::fs::read(&pdf).unwrap(), before, "the previous PDF is intact");
-    let names: Vec<_> = std::fs::read_dir(&out).unwrap().flatten().map(|e| e.file_name()).collect();
-    assert_eq!(names.len(), 1, "no temporary file left: {names:?}");
+    let names = temporaries(&out);
+    assert!(names.is_empty(), "no temporary file left: {names:?}");
 }
 
 /// The shipped binary (`cargo build`, default features) must not obey `ROTATIVE_FAULT`. The
@@ -362,4 +374,212 @@ fn missing_glyphs_in_the_page_furniture_are_reported_once() {
     assert_eq!(missing("U+1F99C"), 1, "the parrot of the masthead and folios: {issue:?}");
     assert_eq!(missing("U+7EED"), 1, "the jump line: {issue:?}");
     assert_eq!(missing("U+8BA2"), 1, "the boilerplate's title: {issue:?}");
+}
+
+/// Every file of `dir` (hidden ones too) with its bytes.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
+        .collect();
+    files.sort();
+    files
+}
+
+/// A mistake that fails an article: an unknown field.
+fn broken(content: &str) -> String {
+    content.replacen("---\n", "---\ntitel: Faute\n", 1)
+}
+
+#[test]
+fn a_failed_article_leaves_the_previous_issue_pdf_byte_identical() {
+    let b = long_article("Deuxième sujet", 3);
+    let dir =
+        issue_with("held", &[("a.md", long_article("Premier sujet", 3)), ("b.md", b.clone())], "");
+    let (run, out, _) = build_with_report(&dir, "out", &[]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let before = snapshot(&out);
+    assert_eq!(pdfs_in(&out).len(), 1);
+    // The other article changes too: the new PDF would differ, yet is not written.
+    write_files(&dir, &[("articles/b.md", &broken(&b))]);
+    write_files(&dir, &[("articles/a.md", &long_article("Premier sujet revu", 3))]);
+    let (run, out, report) = build_with_report(&dir, "out", &[]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert_eq!(snapshot(&out), before, "nothing in out/ changed, nothing new: {err}");
+    assert!(err.contains("error[incomplete]") && err.contains("b.md"), "{err}");
+    let json = report_of(&report);
+    assert_eq!(json["ok"], false);
+    assert!(json["outputs"].as_array().unwrap().is_empty());
+    assert_eq!(json["withheld"].as_array().unwrap().len(), 1, "{json}");
+    let incomplete = json["issue"].as_array().unwrap().iter().find(|d| d["kind"] == "incomplete");
+    let message = incomplete.expect("the report says why")["message"].as_str().unwrap();
+    assert!(message.contains("b.md") && message.contains("left as it was"), "{message}");
+}
+
+#[test]
+fn strict_refuses_the_missing_marks_of_allow_incomplete() {
+    let dir = issue_with(
+        "strict-missing",
+        &[("a.md", long_article("Premier sujet", 2)), ("b.md", broken(&long_article("Faux", 2)))],
+        "",
+    );
+    let (run, out, report) = build_with_report(&dir, "out", &["--allow-incomplete", "--strict"]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(!out.exists(), "nothing written under --strict: {err}");
+    let json = report_of(&report);
+    let refused = json["issue"].as_array().unwrap().iter().find(|d| d["kind"] == "incomplete");
+    let refused = refused.expect("an error says why");
+    assert_eq!(refused["severity"], "error");
+    assert!(refused["message"].as_str().unwrap().contains("--strict"), "{refused}");
+}
+
+#[test]
+fn allow_incomplete_keeps_page_numbers_and_marks_the_missing_story() {
+    let issue = root().join("issues/liberte-actus-1720");
+    let dir = copy_issue(&issue, "incomplete-1720");
+    let (run, _, report) = build_with_report(&dir, "whole", &[]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let whole = report_of(&report);
+    let story = "articles/03-travaux-grande-rue.md";
+    let text = std::fs::read_to_string(dir.join(story)).unwrap();
+    write_files(&dir, &[(story, &broken(&text))]);
+    let (run, out, report) = build_with_report(&dir, "marked", &["--allow-incomplete"]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "an article failed: {err}");
+    let marked = report_of(&report);
+    assert_eq!(marked["summary"]["pages"], whole["summary"]["pages"], "{err}");
+    let articles = |json: &serde_json::Value| -> Vec<(String, serde_json::Value)> {
+        json["articles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| (a["file"].as_str().unwrap().to_string(), a["pages"].clone()))
+            .collect()
+    };
+    let mut missing_pages = Vec::new();
+    for ((file, before), (_, after)) in articles(&whole).iter().zip(articles(&marked)) {
+        if file.ends_with("03-travaux-grande-rue.md") {
+            missing_pages =
+                before.as_array().unwrap().iter().map(|p| p.as_u64().unwrap()).collect();
+        } else {
+            assert_eq!(before, &after, "{file} stays on its pages");
+        }
+    }
+    assert!(!missing_pages.is_empty());
+    let pdf = pdfs_in(&out).remove(0);
+    if have("pdftotext") {
+        let page = missing_pages[0].to_string();
+        let text = std::process::Command::new("pdftotext")
+            .args(["-f", &page, "-l", &page])
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&text.stdout);
+        assert!(text.contains("MISSING: 03-travaux-grande-rue.md"), "page {page}:\n{text}");
+        assert!(text.contains(&format!("page {page}")) || text.contains(&page), "{text}");
+    }
+    let warning = marked["issue"].as_array().unwrap().iter().find(|d| d["kind"] == "missing-story");
+    assert!(warning.is_some_and(|w| w["severity"] == "warning"), "{}", marked["issue"]);
+}
+
+#[test]
+fn split_pages_with_a_failed_article_writes_only_the_pages_that_do_not_depend_on_it() {
+    let c = long_article("Troisième sujet", 3);
+    let dir = issue_with(
+        "pages-held",
+        &[
+            ("a.md", long_article("Premier sujet", 14)),
+            ("b.md", long_article("Deuxième sujet", 14)),
+            ("c.md", c.clone()),
+        ],
+        "",
+    );
+    let (run, out, report) = build_with_report(&dir, "out", &["--split", "pages"]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let pages_of_c: Vec<u64> = report_of(&report)["articles"][2]["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_u64().unwrap())
+        .collect();
+    let before = snapshot(&out);
+    write_files(&dir, &[("articles/c.md", &broken(&c))]);
+    let (run, out, report) = build_with_report(&dir, "out", &["--split", "pages"]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert_eq!(snapshot(&out), before, "every page file as it was: {err}");
+    let json = report_of(&report);
+    let name = |p: &serde_json::Value| {
+        let path = PathBuf::from(p.as_str().unwrap());
+        path.file_name().unwrap().to_string_lossy().into_owned()
+    };
+    let withheld: Vec<String> = json["withheld"].as_array().unwrap().iter().map(name).collect();
+    let written: Vec<String> =
+        json["outputs"].as_array().unwrap().iter().map(|o| name(&o["path"])).collect();
+    // The pages before the failed story were made again (the same bytes); its own pages,
+    // and the page the story before it ends on, were not.
+    assert!(!written.is_empty() && !withheld.is_empty(), "{written:?} {withheld:?}");
+    for page in pages_of_c {
+        let file = format!("le-veilleur-2025-10-02-p{page:02}.pdf");
+        assert!(withheld.contains(&file), "{file} depends on c.md: {withheld:?}");
+    }
+    for output in json["outputs"].as_array().unwrap() {
+        assert_eq!(output["status"], "unchanged", "{output}");
+    }
+}
+
+#[test]
+fn a_shrinking_split_pages_build_removes_its_own_stale_page_file_and_nothing_else() {
+    let articles = [
+        ("a.md", long_article("Premier sujet", 14)),
+        ("b.md", long_article("Deuxième sujet", 14)),
+        ("c.md", long_article("Troisième sujet", 14)),
+    ];
+    let dir = issue_with("stale", &articles, "");
+    let (run, out, _) = build_with_report(&dir, "out", &["--split", "pages"]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let first = pdfs_in(&out);
+    // A file rotative did not write, and the issue PDF of another kind of build.
+    write_files(&out, &[("notes-de-la-maquette.pdf", "%PDF- not ours")]);
+    let (run, _, _) = build_with_report(&dir, "out", &[]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let issue_pdf = out.join("le-veilleur-2025-10-02.pdf");
+    assert!(issue_pdf.is_file());
+    // The issue loses its last article, and with it its last pages.
+    let yaml = std::fs::read_to_string(dir.join("issue.yaml")).unwrap();
+    write_files(&dir, &[("issue.yaml", &yaml.replace("  - articles/c.md\n", ""))]);
+    let (run, _, report) = build_with_report(&dir, "out", &["--split", "pages", "--keep-stale"]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(0), "{err}");
+    let json = report_of(&report);
+    let stale = json["stale"].as_array().unwrap();
+    let pages = json["summary"]["pages"].as_u64().unwrap() as usize;
+    assert!(pages < first.len(), "the issue shrank: {pages} < {}", first.len());
+    assert_eq!(stale.len(), first.len() - pages, "{json}");
+    assert!(stale.iter().all(|s| s["removed"] == false), "{json}");
+    assert!(first.iter().all(|p| p.is_file()), "--keep-stale keeps them");
+    // Without --keep-stale they go, and only they.
+    let (run, _, report) = build_with_report(&dir, "out", &["--split", "pages"]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let json = report_of(&report);
+    let stale = json["stale"].as_array().unwrap();
+    assert_eq!(stale.len(), first.len() - pages, "{json}");
+    assert!(stale.iter().all(|s| s["removed"] == true), "{json}");
+    for (i, page) in first.iter().enumerate() {
+        assert_eq!(page.is_file(), i < pages, "{}", page.display());
+    }
+    assert!(out.join("notes-de-la-maquette.pdf").is_file(), "a foreign file survives");
+    assert!(issue_pdf.is_file(), "another kind of build's output survives");
+}
+
+#[test]
+fn a_first_build_with_a_failed_article_creates_no_output_folder() {
+    let dir = issue_with("no-folder", &[("a.md", broken(&long_article("Faux", 2)))], "");
+    let (run, out, _) = build_with_report(&dir, "out", &[]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert!(!out.exists(), "nothing written, not even a manifest");
 }

@@ -153,8 +153,13 @@ fn pdf_digests(issue: &Path, builds: &[(&str, &[&str])]) -> String {
         // ModDate comes from the inputs' modification times, which a checkout sets: pinned.
         let run = common::rotative_env(&all, &[("SOURCE_DATE_EPOCH", "1757590245")]);
         assert!(run.status.success(), "{}", common::stderr(&run));
-        let mut files: Vec<PathBuf> =
-            std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()).collect();
+        // The PDFs only: the build's manifest of its outputs is not pinned.
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+            .collect();
         files.sort();
         for file in files {
             let digest = Sha256::digest(std::fs::read(&file).unwrap());

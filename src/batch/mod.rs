@@ -4,11 +4,12 @@
 //! An article that fails is reported and left out; the others are still built. Outputs go
 //! through [`output::write_atomic`], so no run ever leaves a half-written PDF.
 
+pub mod manifest;
 pub mod output;
 mod preview;
 pub mod report;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -22,7 +23,7 @@ use crate::model::{Issue, Marks, Standard};
 pub use crate::pipeline::Split;
 use crate::pipeline::{self, ArticleOutcome, RenderedFile, Settings};
 use report::{ArticleReport, OutputReport, PhotoReport, QrReport, Report, Summary};
-use report::{CopyfitReport, CopyfitStep};
+use report::{CopyfitReport, CopyfitStep, StaleReport};
 
 /// What to do, as chosen on the command line.
 #[derive(Debug, Clone)]
@@ -47,6 +48,12 @@ pub struct Options {
     pub proof: bool,
     /// Also draw every page as a PNG at this many dots per inch, with a contact sheet.
     pub png: Option<u32>,
+    /// Write files that depend on a failed article, with a "MISSING" mark in its place,
+    /// instead of leaving their previous versions as they were.
+    pub allow_incomplete: bool,
+    /// Leave the outputs of a previous build that this one no longer produces (listed as
+    /// stale) instead of removing them.
+    pub keep_stale: bool,
 }
 
 /// The result of a run: the report and the process exit code (0 success, 1 content errors).
@@ -70,6 +77,8 @@ pub fn run(input: &Path, options: &Options) -> Outcome {
         issue: Vec::new(),
         articles: Vec::new(),
         outputs: Vec::new(),
+        withheld: Vec::new(),
+        stale: Vec::new(),
         summary: Summary::default(),
     };
     let loading = Instant::now();
@@ -97,7 +106,7 @@ pub fn run(input: &Path, options: &Options) -> Outcome {
         previous_output: options.write.then(|| out_dir.clone()),
     };
     let progress = progress_bar(options.progress, issue.articles.len() as u64);
-    let mut typeset = pipeline::typeset(&issue, &settings, &|| progress.inc(1));
+    let typeset = pipeline::typeset(&issue, &settings, &|| progress.inc(1));
     progress.finish_and_clear();
 
     report.issue = typeset.issue_findings;
@@ -135,17 +144,40 @@ pub fn run(input: &Path, options: &Options) -> Outcome {
     if !typeset.files.is_empty() {
         let writing = Instant::now();
         output::remove_stale_temporaries(&out_dir);
+        // A file that depends on a failed article keeps its previous version, unless
+        // `--allow-incomplete` lets it go out with the story's place marked (which
+        // `--strict` refuses).
+        let marks_allowed = options.allow_incomplete && !options.strict;
+        let (to_write, held): (Vec<RenderedFile>, Vec<RenderedFile>) =
+            typeset.files.into_iter().partition(|f| f.missing.is_empty() || marks_allowed);
+        let mut produced: BTreeSet<String> = held.iter().map(|f| f.name.clone()).collect();
+        produced.extend(typeset.withheld.iter().cloned());
+        // A file that could not be rendered keeps its previous version too.
+        produced.extend(to_write.iter().map(|f| f.name.clone()));
+        report.issue.extend(missing_findings(&typeset.missing, &held, &out_dir, options));
+        // What the renderer found in a withheld file (a photo's profile) still stands.
+        for file in &held {
+            if let Ok(rendered) = &file.rendered {
+                report.issue.extend(rendered.warnings.iter().cloned());
+            }
+        }
+        report.withheld = held
+            .iter()
+            .map(|f| f.name.as_str())
+            .chain(typeset.withheld.iter().map(String::as_str))
+            .map(|name| out_dir.join(name).display().to_string())
+            .collect();
         // Every file is rendered before anything touches the output folder; one that could
         // not be rendered (an unreadable photo) is reported and not written.
-        let files = std::mem::take(&mut typeset.files);
         let written: Vec<Result<OutputReport, Diagnostic>> =
-            files.into_par_iter().map(|file| write_file(&out_dir, file)).collect();
+            to_write.into_par_iter().map(|file| write_file(&out_dir, file)).collect();
         for result in written {
             match result {
                 Ok(output) => report.outputs.push(output),
                 Err(error) => report.issue.push(error),
             }
         }
+        remove_stale(&out_dir, &produced, options, &mut report);
         report.summary.stages.insert("write", round3(writing.elapsed().as_secs_f64()));
     }
     if let Some(dpi) = options.png {
@@ -157,6 +189,112 @@ pub fn run(input: &Path, options: &Options) -> Outcome {
         report.summary.stages.insert("png", round3(drawing.elapsed().as_secs_f64()));
     }
     finish(report, started, options.strict)
+}
+
+/// The kind of build, as the manifest records it: stale files are judged among files of
+/// the same kind only.
+fn build_kind(options: &Options) -> String {
+    let split = match options.split {
+        Split::Issue => "issue",
+        Split::Pages => "pages",
+        Split::Articles => "articles",
+    };
+    if options.proof { format!("{split}-proof") } else { split.to_string() }
+}
+
+/// Removes (or, with `--keep-stale`, lists) the files a previous build of the same kind
+/// wrote into `out_dir` and this one no longer produces, then records what is there now.
+fn remove_stale(
+    out_dir: &Path,
+    produced: &BTreeSet<String>,
+    options: &Options,
+    report: &mut Report,
+) {
+    let kind = build_kind(options);
+    let manifest = manifest::Manifest::read(out_dir);
+    let mut recorded = produced.clone();
+    for name in manifest.stale(&kind, produced) {
+        let path = out_dir.join(&name);
+        if !path.is_file() {
+            continue;
+        }
+        let removed = !options.keep_stale && std::fs::remove_file(&path).is_ok();
+        if !removed {
+            // Still ours: a later build may remove it.
+            recorded.insert(name);
+        }
+        report.stale.push(StaleReport { path: path.display().to_string(), removed });
+    }
+    if let Err(e) = manifest.update(out_dir, &kind, &recorded) {
+        let path = out_dir.join(manifest::MANIFEST);
+        report.issue.push(
+            Diagnostic::warning("io", format!("cannot write {}: {e}", path.display()))
+                .in_file(&path)
+                .hint("without it, the next build cannot tell its own stale files"),
+        );
+    }
+}
+
+/// What the report says about failed articles: the files left as they were because they
+/// depend on one (an error), or the marks written in their place (a warning, an error
+/// under `--strict`).
+fn missing_findings(
+    missing: &[pipeline::missing::MissingStory],
+    held: &[RenderedFile],
+    out_dir: &Path,
+    options: &Options,
+) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for file in held {
+        let stories: Vec<String> =
+            file.missing.iter().map(|m| pipeline::missing::mark_name(m)).collect();
+        let path = out_dir.join(&file.name);
+        let (why, hint) = if options.allow_incomplete {
+            ("--strict refuses its MISSING marks", "fix the article(s), or build without --strict")
+        } else {
+            (
+                "it would go out incomplete",
+                "fix the article(s), or build with --allow-incomplete to print it with their places marked MISSING",
+            )
+        };
+        found.push(
+            Diagnostic::error(
+                "incomplete",
+                format!(
+                    "{} not written ({why}): it depends on failed article(s) {}; {}",
+                    path.display(),
+                    stories.join(", "),
+                    if path.is_file() {
+                        "the previous version is left as it was"
+                    } else {
+                        "there is no previous version"
+                    }
+                ),
+            )
+            .in_file(&path)
+            .hint(hint),
+        );
+    }
+    if options.allow_incomplete && !options.strict {
+        for story in missing.iter().filter(|m| !m.marked.is_empty()) {
+            let pages: Vec<String> = story.marked.iter().map(u32::to_string).collect();
+            found.push(
+                Diagnostic::warning(
+                    "missing-story",
+                    format!(
+                        "{} failed: its place is marked \"{} {}\" on page(s) {}",
+                        story.file.display(),
+                        pipeline::missing::MARK,
+                        pipeline::missing::mark_name(&story.file),
+                        pages.join(", ")
+                    ),
+                )
+                .in_file(&story.file)
+                .hint("--strict refuses an issue with MISSING marks"),
+            );
+        }
+    }
+    found
 }
 
 /// Writes one rendered file atomically into `out_dir`.
@@ -271,7 +409,7 @@ fn progress_bar(enabled: bool, len: u64) -> indicatif::ProgressBar {
 fn finish(mut report: Report, started: Instant, strict: bool) -> Outcome {
     let mut warnings: BTreeMap<String, usize> = BTreeMap::new();
     let mut errors: BTreeMap<String, usize> = BTreeMap::new();
-    for d in report.diagnostics() {
+    for d in report.diagnostics().filter(|d| !d.is_note()) {
         let table = if d.is_error() { &mut errors } else { &mut warnings };
         *table.entry(d.kind.to_string()).or_default() += 1;
     }

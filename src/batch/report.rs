@@ -28,6 +28,11 @@ pub struct Report {
     pub articles: Vec<ArticleReport>,
     /// Files written (empty for `check`).
     pub outputs: Vec<OutputReport>,
+    /// Files not replaced because they depend on a failed article: their previous
+    /// versions, if any, are left as they were.
+    pub withheld: Vec<String>,
+    /// Files a previous build wrote that this one no longer produces.
+    pub stale: Vec<StaleReport>,
     /// Totals.
     pub summary: Summary,
 }
@@ -146,6 +151,15 @@ pub struct OutputReport {
     pub warnings: Vec<Diagnostic>,
     /// Every photo placement in the file: page, resolution and how its colour was handled.
     pub images: Vec<ImageReport>,
+}
+
+/// An output of a previous build that this build no longer produces.
+#[derive(Debug, Clone, Serialize)]
+pub struct StaleReport {
+    /// Its path.
+    pub path: String,
+    /// Whether it was removed (`false` with `--keep-stale`, or when removing failed).
+    pub removed: bool,
 }
 
 /// A photo as it went into an output file.

@@ -57,6 +57,13 @@ pub fn findings(
                 _ => None,
             });
         for (frame, placed, path, pixels) in drawn {
+            if let Some(finding) = photo_crop(path, frame, placed, spec.max_crop) {
+                let finding = finding.in_file(&article.path).field("photo.file");
+                found.diagnostics.push(match photo.line {
+                    Some(line) => finding.at_source_line(&article.path, line),
+                    None => finding,
+                });
+            }
             let ppi = effective_ppi(pixels, placed);
             found.photos.push(PhotoFinding {
                 path: path.clone(),
@@ -87,6 +94,38 @@ pub fn findings(
         );
     }
     found
+}
+
+/// A warning when the frame crops more than `max_crop` of the photo's width or height: a
+/// portrait photo in a landscape frame loses half its height, a face or a sign cut in two.
+/// `frame` is what a reader sees, `placed` where the whole image lands.
+fn photo_crop(
+    path: &Path,
+    frame: &crate::geom::Rect,
+    placed: &crate::geom::Rect,
+    max_crop: f32,
+) -> Option<Diagnostic> {
+    let lost = |seen: f32, whole: f32| if whole > 0.0 { 1.0 - seen / whole } else { 0.0 };
+    let (width, height) = (lost(frame.width, placed.width), lost(frame.height, placed.height));
+    let (share, side) = if height >= width { (height, "height") } else { (width, "width") };
+    // A hair over the limit from rounding is not worth a word.
+    if share <= max_crop + 0.005 {
+        return None;
+    }
+    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let shape = |w: f32, h: f32| if h > w { "portrait" } else { "landscape" };
+    Some(
+        Diagnostic::warning(
+            "photo-crop",
+            format!(
+                "photo `{name}` loses {:.0} % of its {side} to its frame's crop (a {} photo in a {} frame)",
+                share * 100.0,
+                shape(placed.width, placed.height),
+                shape(frame.width, frame.height),
+            ),
+        )
+        .hint("give it `columns: 1` for a narrower frame, set its `focus` on what must stay, or crop it to the frame's shape"),
+    )
 }
 
 /// What copyfit could not absorb in a planned frame: the lines over or under and the
@@ -193,7 +232,13 @@ mod tests {
     use super::*;
 
     fn spec() -> PhotoSpec {
-        PhotoSpec { warn_ppi: 200.0, min_ppi: 100.0, max_pixels: 100_000_000, columns: 2 }
+        PhotoSpec {
+            warn_ppi: 200.0,
+            min_ppi: 100.0,
+            max_pixels: 100_000_000,
+            columns: 2,
+            max_crop: 0.2,
+        }
     }
 
     #[test]

@@ -97,8 +97,9 @@ enum Command {
 
 #[derive(Debug, Args)]
 struct CommonArgs {
-    /// An article `.md` file or an issue folder (with `issue.yaml`).
-    input: PathBuf,
+    /// An article `.md` file or an issue folder (with `issue.yaml`); by default the issue
+    /// of the current folder (the nearest folder above with an `issue.yaml`).
+    input: Option<PathBuf>,
     /// PDF standard, overriding `output.standard` in issue.yaml.
     #[arg(long, value_enum)]
     standard: Option<StandardArg>,
@@ -140,6 +141,15 @@ struct BuildArgs {
         value_parser = dpi_parser()
     )]
     png: Option<u32>,
+    /// Write files that depend on a failed article anyway, its place marked "MISSING:
+    /// <file>" (refused by --strict); without it their previous versions are left as they
+    /// were.
+    #[arg(long)]
+    allow_incomplete: bool,
+    /// Keep the outputs of a previous build that this build no longer produces (they are
+    /// listed as stale) instead of removing them.
+    #[arg(long)]
+    keep_stale: bool,
 }
 
 #[derive(Debug, Args)]
@@ -200,7 +210,15 @@ pub(crate) fn main() -> i32 {
     let ui = Ui { color: cli.color.enabled(), verbose: cli.verbose, quiet: cli.quiet };
     match cli.command {
         Command::Build(args) => {
-            run(&args.common, Some((args.output, args.split, args.proof, args.png)), ui)
+            let build = Build {
+                output: args.output,
+                split: args.split,
+                proof: args.proof,
+                png: args.png,
+                allow_incomplete: args.allow_incomplete,
+                keep_stale: args.keep_stale,
+            };
+            run(&args.common, Some(build), ui)
         }
         Command::Check(args) => run(&args, None, ui),
         Command::Completions { shell } => {
@@ -217,22 +235,28 @@ pub(crate) fn main() -> i32 {
             }
         }
         Command::Watch(args) => {
+            let input = args.input.unwrap_or_else(|| PathBuf::from("."));
+            if !input.exists() {
+                eprintln!("error: {} does not exist", input.display());
+                return 2;
+            }
             let common = CommonArgs {
-                input: args.input.unwrap_or_else(|| PathBuf::from(".")),
+                input: Some(input.clone()),
                 standard: None,
                 marks: None,
                 report: None,
                 strict: args.strict,
                 allow_outside: false,
             };
-            if !common.input.exists() {
-                eprintln!("error: {} does not exist", common.input.display());
-                return 2;
-            }
-            let choices = (args.output.clone(), SplitArg::Issue, false, args.png);
-            watch::watch(&common.input, args.output.as_deref(), &|| {
-                run(&common, Some(choices.clone()), ui)
-            })
+            let build = || Build {
+                output: args.output.clone(),
+                split: SplitArg::Issue,
+                proof: false,
+                png: args.png,
+                allow_incomplete: false,
+                keep_stale: false,
+            };
+            watch::watch(&input, args.output.as_deref(), &|| run(&common, Some(build()), ui))
         }
         Command::Init { folder, name, date, number, language, format } => {
             let starter = init::Starter { name, date, number, language, format };
@@ -258,14 +282,33 @@ fn init_issue(folder: &Path, starter: &init::Starter) -> i32 {
     }
 }
 
-/// What only `build` chooses: output folder, split, proof, PNG resolution.
-type BuildChoices = (Option<PathBuf>, SplitArg, bool, Option<u32>);
+/// The choices only `build` (and `watch`) has.
+struct Build {
+    output: Option<PathBuf>,
+    split: SplitArg,
+    proof: bool,
+    png: Option<u32>,
+    allow_incomplete: bool,
+    keep_stale: bool,
+}
 
-fn run(args: &CommonArgs, build: Option<BuildChoices>, ui: Ui) -> i32 {
-    if !args.input.exists() {
+fn run(args: &CommonArgs, build: Option<Build>, ui: Ui) -> i32 {
+    let input = match &args.input {
+        Some(input) => input.clone(),
+        None => match rotative::load::find_issue_folder(Path::new(".")) {
+            Some(folder) => folder,
+            None => {
+                eprintln!(
+                    "error: no issue.yaml in this folder or any folder above it (give an article .md file or an issue folder)"
+                );
+                return 2;
+            }
+        },
+    };
+    if !input.exists() {
         eprintln!(
             "error: {} does not exist (give an article .md file or an issue folder)",
-            args.input.display()
+            input.display()
         );
         return 2;
     }
@@ -273,10 +316,17 @@ fn run(args: &CommonArgs, build: Option<BuildChoices>, ui: Ui) -> i32 {
     if write {
         batch::output::install_interrupt_cleanup();
     }
-    let (output, split, proof, png) = build.unwrap_or((None, SplitArg::Issue, false, None));
+    let build = build.unwrap_or(Build {
+        output: None,
+        split: SplitArg::Issue,
+        proof: false,
+        png: None,
+        allow_incomplete: false,
+        keep_stale: false,
+    });
     let options = Options {
-        output,
-        split: match split {
+        output: build.output,
+        split: match build.split {
             SplitArg::Issue => Split::Issue,
             SplitArg::Pages => Split::Pages,
             SplitArg::Articles => Split::Articles,
@@ -295,10 +345,12 @@ fn run(args: &CommonArgs, build: Option<BuildChoices>, ui: Ui) -> i32 {
         allow_outside: args.allow_outside,
         write,
         progress: !ui.quiet,
-        proof,
-        png,
+        proof: build.proof,
+        png: build.png,
+        allow_incomplete: build.allow_incomplete,
+        keep_stale: build.keep_stale,
     };
-    let outcome = batch::run(&args.input, &options);
+    let outcome = batch::run(&input, &options);
     print_diagnostics(&outcome.report, ui.color);
     if !ui.quiet {
         print_summary(&outcome.report);
@@ -353,17 +405,25 @@ fn print_summary(report: &batch::report::Report) {
     let warnings: Vec<String> = s.warnings.iter().map(|(k, n)| format!("{k} {n}")).collect();
     let _ = writeln!(
         err,
-        "{}: {} article(s), {} failed, {} page(s), {} warning(s){} in {:.2} s",
+        "{}: {} article(s), {} failed, {} page(s), {} error(s), {} warning(s){} in {:.2} s",
         report.command,
         s.articles,
         s.failed,
         s.pages,
+        s.errors.values().sum::<usize>(),
         s.warnings.values().sum::<usize>(),
         if warnings.is_empty() { String::new() } else { format!(" ({})", warnings.join(", ")) },
         s.seconds
     );
     for o in &report.outputs {
         let _ = writeln!(err, "  {} ({} page(s), {:?})", o.path, o.pages, o.status);
+    }
+    for path in &report.withheld {
+        let _ = writeln!(err, "  {path} (not written: depends on a failed article)");
+    }
+    for stale in &report.stale {
+        let what = if stale.removed { "stale, removed" } else { "stale, kept" };
+        let _ = writeln!(err, "  {} ({what})", stale.path);
     }
 }
 

@@ -41,7 +41,7 @@ const BOLD: &str = "\x1b[1m";
 const RESET: &str = "\x1b[0m";
 
 /// A diagnostic as text, coloured when `color`: the file position in bold, `error[kind]`
-/// in red, `warning[kind]` in yellow, the caret in the same colour, `help` in cyan.
+/// in red, `warning[kind]` in yellow, `note[kind]` in cyan, the caret in the same colour, `help` in cyan.
 pub(crate) fn diagnostic(d: &Diagnostic, color: bool) -> String {
     let text = d.to_string();
     if !color {
@@ -50,6 +50,7 @@ pub(crate) fn diagnostic(d: &Diagnostic, color: bool) -> String {
     let (label, paint) = match d.severity {
         Severity::Error => ("error", RED),
         Severity::Warning => ("warning", YELLOW),
+        Severity::Note => ("note", CYAN),
     };
     let tag = format!("{label}[{}]", d.kind);
     let mut out = Vec::new();

@@ -43,6 +43,7 @@ fn article(paragraphs: usize) -> Article {
             })
             .collect(),
         warnings: Vec::new(),
+        draft: false,
     }
 }
 

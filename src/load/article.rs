@@ -11,7 +11,8 @@ use serde_saphyr::{Location, Spanned};
 use super::LANGUAGES_HINT;
 use super::markdown::parse_body;
 use super::source::{self, Source};
-use super::yaml::{Fragment, Text, parse_date};
+use super::website::{self, FrontMatterRules};
+use super::yaml::{Fragment, Text, parse_date, take_unknown_keys, unknown_key_error};
 use crate::diag::{Diagnostic, closest};
 use crate::model::{Access, Article, BlockKind, Lang, Photo, PhotoSpec};
 
@@ -30,6 +31,12 @@ pub const ARTICLE_FIELDS: &[&str] = &[
     "photo",
     "lang",
     "reading_time",
+    "tags",
+    "categories",
+    "image",
+    "description",
+    "summary",
+    "draft",
 ];
 
 /// Fields of the `photo` mapping.
@@ -51,6 +58,8 @@ pub struct ArticleContext<'a> {
     pub photo: PhotoSpec,
     /// Whether photos outside the issue folder are allowed.
     pub allow_outside: bool,
+    /// The issue's renames and ignored fields (`front_matter:` in issue.yaml).
+    pub front_matter: &'a FrontMatterRules,
 }
 
 /// The front matter as written (tier one: deserialized, not yet validated).
@@ -70,6 +79,14 @@ struct RawFront {
     photo: Option<Spanned<PhotoField>>,
     lang: Option<Spanned<Text>>,
     reading_time: Option<Spanned<u32>>,
+    // Website fields with a meaning of ours: `tags` and `categories` are keywords, `image`
+    // the photo, `description` and `summary` the standfirst, `draft` leaves it out.
+    tags: Option<Spanned<Keywords>>,
+    categories: Option<Spanned<Keywords>>,
+    image: Option<Spanned<PhotoField>>,
+    description: Option<Spanned<Text>>,
+    summary: Option<Spanned<Text>>,
+    draft: Option<Spanned<bool>>,
 }
 
 /// `keywords: [a, b]` or `keywords: a, b`.
@@ -217,14 +234,39 @@ pub fn parse_article(
         None => source,
     };
     let split = split_front_matter(source).map_err(|d| vec![d])?;
-    let fragment = Fragment { source, yaml: split.yaml, line_offset: 1 };
-    let raw: RawFront = if split.yaml.lines().all(|l| {
+    let prepared = website::prepare(split.yaml, 1, ctx.front_matter);
+    if let Some((_, line)) = prepared.ignored.first() {
+        let names: Vec<&str> = prepared.ignored.iter().map(|(n, _)| n.as_str()).collect();
+        warnings.push(
+            source
+                .warning_at(
+                    "website-field",
+                    format!("website field(s) ignored in print: {}", names.join(", ")),
+                    *line,
+                    1,
+                )
+                .field(names[0])
+                .hint("list them under `front_matter: { ignore: [...] }` in issue.yaml to silence this"),
+        );
+    }
+    // Unknown fields are reported here, all of them, and taken out, so that the other
+    // mistakes of the file are found in the same run.
+    let nested: &[(&str, &[&str])] = &[("photo", PHOTO_FIELDS), ("image", PHOTO_FIELDS)];
+    let (yaml, unknown) = take_unknown_keys(&prepared.yaml, 1, ARTICLE_FIELDS, nested);
+    for (key, line) in unknown {
+        errors.push(unknown_key_error(source, &key, line, ARTICLE_FIELDS, nested));
+    }
+    let fragment = Fragment { source, yaml: &yaml, line_offset: 1 };
+    let raw: RawFront = if yaml.lines().all(|l| {
         let t = l.trim();
         t.is_empty() || t.starts_with('#')
     }) {
         RawFront::default()
     } else {
-        fragment.parse().map_err(|d| vec![d])?
+        fragment.parse().map_err(|d| {
+            errors.push(d);
+            std::mem::take(&mut errors)
+        })?
     };
 
     let text = |field: &Option<Spanned<Text>>| {
@@ -317,13 +359,23 @@ pub fn parse_article(
         }),
     };
 
-    let keywords = raw
-        .keywords
-        .as_ref()
-        .map(|k| k.value.0.iter().filter(|k| !k.is_empty()).cloned().collect())
-        .unwrap_or_default();
+    // Keywords, then a website's tags and categories, each once.
+    let mut keywords: Vec<String> = Vec::new();
+    for list in [&raw.keywords, &raw.tags, &raw.categories].into_iter().flatten() {
+        for k in list.value.0.iter().filter(|k| !k.is_empty()) {
+            if !keywords.contains(k) {
+                keywords.push(k.clone());
+            }
+        }
+    }
 
-    let photo = raw.photo.as_ref().and_then(|at| match resolve_photo(&fragment, at, ctx) {
+    // `photo` wins over a website's `image`.
+    let photo_field = match (&raw.photo, &raw.image) {
+        (Some(at), _) => Some((at, "photo")),
+        (None, Some(at)) => Some((at, "image")),
+        (None, None) => None,
+    };
+    let photo = photo_field.and_then(|(at, key)| match resolve_photo(&fragment, at, key, ctx) {
         Ok((photo, mut w)) => {
             warnings.append(&mut w);
             Some(photo)
@@ -361,7 +413,10 @@ pub fn parse_article(
         lang,
         kicker: text(&raw.kicker),
         title: title.unwrap_or_default(),
-        standfirst: text(&raw.standfirst),
+        // A website's `summary` or `description` when there is no standfirst.
+        standfirst: text(&raw.standfirst)
+            .or_else(|| text(&raw.summary))
+            .or_else(|| text(&raw.description)),
         author: text(&raw.author),
         date,
         updated,
@@ -375,6 +430,7 @@ pub fn parse_article(
         reading_time: raw.reading_time.as_ref().map(|r| r.value),
         body,
         warnings,
+        draft: raw.draft.as_ref().is_some_and(|d| d.value),
     })
 }
 
@@ -453,20 +509,21 @@ fn tidy(path: &Path) -> std::path::PathBuf {
 fn resolve_photo(
     fragment: &Fragment<'_>,
     at: &Spanned<PhotoField>,
+    key: &str,
     ctx: &ArticleContext<'_>,
 ) -> Result<(Photo, Vec<Diagnostic>), Diagnostic> {
     let source = fragment.source;
     // A block mapping's position is its first key; the `photo:` key is the line to show.
     let photo_line = source
-        .find_key("photo", fragment.line_offset + 1)
+        .find_key(key, fragment.line_offset + 1)
         .map_or_else(|| fragment.line_of(at), |(line, _)| line);
     let raw = &at.value.0;
     let mut warnings = Vec::new();
     let Some(file) = &raw.file else {
-        let column = source.find_key("photo", fragment.line_offset + 1).map_or(1, |(_, c)| c);
+        let column = source.find_key(key, fragment.line_offset + 1).map_or(1, |(_, c)| c);
         return Err(source
             .error_at("invalid-value", "the photo has no `file`", photo_line, column)
-            .field("photo")
+            .field(key.to_string())
             .hint("photo: { file: ../photos/name.jpg, credit: ... }"));
     };
     // The short form `photo: name.jpg` carries no location of its own.
@@ -477,7 +534,7 @@ fn resolve_photo(
         } else {
             source.locate(d, photo_line, at.referenced.column() as usize)
         }
-        .field("photo.file")
+        .field(format!("{key}.file"))
     };
     let written = file.value.0.trim();
     let base = source.path.parent().unwrap_or(Path::new("."));

@@ -55,8 +55,15 @@ pub fn default_config() -> IssueConfig {
             short_url: None,
             address_lines: 3,
         },
-        photo: PhotoSpec { warn_ppi: 200.0, min_ppi: 100.0, max_pixels: 200_000_000, columns: 2 },
+        photo: PhotoSpec {
+            warn_ppi: 200.0,
+            min_ppi: 100.0,
+            max_pixels: 200_000_000,
+            columns: 2,
+            max_crop: 0.2,
+        },
         page_file_pattern: "{publication}-{date}-p{page:02}.pdf".to_string(),
+        front_matter: crate::model::FrontMatterRules::default(),
     }
 }
 

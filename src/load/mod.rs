@@ -25,6 +25,7 @@ pub mod photo;
 
 pub mod source;
 mod suggest;
+pub mod website;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};
@@ -59,8 +60,9 @@ pub const ISSUE_FILE: &str = "issue.yaml";
 /// Loads an issue.
 ///
 /// `path` is an issue folder (with or without `issue.yaml`) or a single article `.md` file.
-/// A lone article inside an issue (`issue/articles/a.md` or `issue/a.md`) is built with that
-/// issue's settings; elsewhere it is built with the defaults.
+/// A lone article is built with the settings of the issue it is in (the nearest folder
+/// above it with an `issue.yaml`, [`find_issue_folder`]); outside any issue, with the
+/// defaults.
 ///
 /// `Err` means nothing can be built: `issue.yaml` itself is broken, or `path` cannot be
 /// read. Article errors are kept in each [`ArticleEntry`].
@@ -86,12 +88,7 @@ pub fn load_issue(path: &Path, options: &LoadOptions) -> Result<Issue, Vec<Diagn
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        let issue_folder = [Some(parent.as_path()), parent.parent()]
-            .into_iter()
-            .flatten()
-            .find(|d| d.join(ISSUE_FILE).is_file())
-            .map(Path::to_path_buf);
-        (issue_folder.unwrap_or(parent), Some(path.to_path_buf()))
+        (find_issue_folder(&parent).unwrap_or(parent), Some(path.to_path_buf()))
     } else {
         (path.to_path_buf(), None)
     };
@@ -101,13 +98,14 @@ pub fn load_issue(path: &Path, options: &LoadOptions) -> Result<Issue, Vec<Diagn
     // An `issue.yaml` that is a folder or a pipe is an error, not an absent file: the
     // defaults would silently replace the editor's settings.
     let config_exists = std::fs::symlink_metadata(&config_path).is_ok();
-    let (config, listed, mut warnings, config_file, plan) = if config_exists {
+    let (config, listed, mut warnings, config_file, plan, all) = if config_exists {
         let source =
             source::read(&config_path, source::MAX_ISSUE_BYTES, ISSUE_FILE).map_err(|d| vec![d])?;
         let loaded = issue::parse_issue(&source, &folder)?;
-        (loaded.config, loaded.articles, loaded.warnings, Some(config_path), loaded.plan)
+        let all = loaded.all_articles;
+        (loaded.config, loaded.articles, loaded.warnings, Some(config_path), loaded.plan, all)
     } else {
-        (default_config(), None, Vec::new(), None, None)
+        (default_config(), None, Vec::new(), None, None, false)
     };
     // A lone article is built on its own, whatever the issue's plan.
     let plan = plan.filter(|_| lone_article.is_none());
@@ -121,7 +119,7 @@ pub fn load_issue(path: &Path, options: &LoadOptions) -> Result<Issue, Vec<Diagn
         }],
         (None, Some(list)) => list,
         // With a plan, its stories are the issue's articles unless `articles` adds others.
-        (None, None) if plan.is_some() => Vec::new(),
+        (None, None) if plan.is_some() && !all => Vec::new(),
         (None, None) => discover(&folder),
     };
     if let Some(plan) = &plan {
@@ -130,6 +128,9 @@ pub fn load_issue(path: &Path, options: &LoadOptions) -> Result<Issue, Vec<Diagn
         let mut all = plan.stories.clone();
         all.extend(refs.into_iter().filter(|r| !plan.stories.iter().any(|s| s.path == r.path)));
         refs = all;
+    }
+    if let (None, Some(file)) = (&lone_article, &config_file) {
+        warnings.extend(unlisted_warning(&folder, file, &refs));
     }
     if refs.is_empty() {
         warnings.push(
@@ -144,6 +145,7 @@ pub fn load_issue(path: &Path, options: &LoadOptions) -> Result<Issue, Vec<Diagn
         lang: config.lang,
         photo: config.photo,
         allow_outside: options.allow_outside,
+        front_matter: &config.front_matter,
     };
     let listed_in = config_file.as_deref().filter(|_| lone_article.is_none());
     let mut seen: Vec<PathBuf> = Vec::new();
@@ -203,7 +205,7 @@ pub fn load_issue(path: &Path, options: &LoadOptions) -> Result<Issue, Vec<Diagn
         checked.push((r, refused));
     }
     // ...then the articles are read and parsed in parallel, kept in list order.
-    let articles: Vec<ArticleEntry> = checked
+    let mut articles: Vec<ArticleEntry> = checked
         .into_par_iter()
         .map(|(r, refused)| {
             let article = match refused {
@@ -213,6 +215,7 @@ pub fn load_issue(path: &Path, options: &LoadOptions) -> Result<Issue, Vec<Diagn
             ArticleEntry { path: r.path, article }
         })
         .collect();
+    leave_out_drafts(&mut articles, plan.as_ref().map_or(0, |p| p.stories.len()), &mut warnings);
 
     let plan = plan.map(|p| {
         for (story, warning) in p.photo_checks {
@@ -227,6 +230,45 @@ pub fn load_issue(path: &Path, options: &LoadOptions) -> Result<Issue, Vec<Diagn
     Ok(Issue { root, config_file, config, articles, warnings, plan })
 }
 
+/// The issue folder `start` belongs to: the nearest of it and the folders above it that
+/// holds an `issue.yaml`, as cargo finds `Cargo.toml`. A relative `start` is walked up
+/// from the working folder's real path, so `cd issue/articles && rotative build a.md`
+/// finds `issue/`. The folder is returned as written when it is `start` itself.
+pub fn find_issue_folder(start: &Path) -> Option<PathBuf> {
+    if start.join(ISSUE_FILE).is_file() {
+        return Some(start.to_path_buf());
+    }
+    let absolute = std::fs::canonicalize(start).ok()?;
+    absolute.ancestors().skip(1).find(|d| d.join(ISSUE_FILE).is_file()).map(Path::to_path_buf)
+}
+
+/// Leaves out the articles marked `draft: true`, with a note each. The first `planned`
+/// articles are the page plan's stories, whose indices must not move: a draft there fails
+/// instead, so its frame is marked missing rather than silently empty.
+fn leave_out_drafts(articles: &mut Vec<ArticleEntry>, planned: usize, notes: &mut Vec<Diagnostic>) {
+    let draft = |e: &ArticleEntry| e.article.as_ref().is_ok_and(|a| a.draft);
+    for entry in articles.iter_mut().take(planned).filter(|e| draft(e)) {
+        let error = Diagnostic::error("draft", "a draft (`draft: true`) placed by the page plan")
+            .in_file(&entry.path)
+            .field("draft")
+            .hint("set `draft: false`, or take the story out of `pages:` in issue.yaml");
+        entry.article = Err(vec![error]);
+    }
+    let mut index = 0;
+    articles.retain(|entry| {
+        index += 1;
+        if index <= planned || !draft(entry) {
+            return true;
+        }
+        notes.push(
+            Diagnostic::note("draft", "left out: the article is a draft (`draft: true`)")
+                .in_file(&entry.path)
+                .field("draft"),
+        );
+        false
+    });
+}
+
 /// A diagnostic about an entry of the `articles` list, located in `issue.yaml`.
 fn listed_diag(file: &Path, r: &ArticleRef, d: Diagnostic) -> Diagnostic {
     let snippet = std::fs::read_to_string(file)
@@ -234,6 +276,38 @@ fn listed_diag(file: &Path, r: &ArticleRef, d: Diagnostic) -> Diagnostic {
         .map(|text| source::line_text(&text, r.line).trim_end().to_string())
         .unwrap_or_default();
     d.in_file(file).at(r.line, r.column).snippet(snippet).field("articles")
+}
+
+/// The files of `articles/` that `issue.yaml` neither lists nor places, which would
+/// otherwise never be built without a word: one warning naming them.
+fn unlisted_warning(folder: &Path, config_file: &Path, refs: &[ArticleRef]) -> Option<Diagnostic> {
+    if !folder.join("articles").is_dir() {
+        return None;
+    }
+    let known: Vec<PathBuf> =
+        refs.iter().filter_map(|r| std::fs::canonicalize(&r.path).ok()).collect();
+    let unlisted: Vec<String> = discover(folder)
+        .into_iter()
+        .filter(|r| std::fs::canonicalize(&r.path).is_ok_and(|c| !known.contains(&c)))
+        .map(|r| r.path.strip_prefix(folder).unwrap_or(&r.path).display().to_string())
+        .collect();
+    if unlisted.is_empty() {
+        return None;
+    }
+    let mut d = Diagnostic::warning(
+        "unlisted-article",
+        format!("not built, as issue.yaml does not list them: {}", unlisted.join(", ")),
+    )
+    .in_file(config_file)
+    .field("articles")
+    .hint("list them under `articles:` (or in `pages:`), or write `articles: all` to build every file of articles/");
+    if let Ok(text) = std::fs::read_to_string(config_file)
+        && let Some(index) =
+            text.lines().position(|l| l.starts_with("articles:") || l.starts_with("pages:"))
+    {
+        d = d.at(index + 1, 1).snippet(text.lines().nth(index).unwrap_or_default());
+    }
+    Some(d)
 }
 
 /// Articles of a folder without a list: every `*.md` under `articles/` if that folder

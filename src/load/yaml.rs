@@ -165,6 +165,124 @@ fn key_on_line(line: &str) -> Option<String> {
     plain.then(|| key.to_string())
 }
 
+/// The key of a top-level `key: value` line (unquoted, at column 1).
+pub fn top_level_key(line: &str) -> Option<&str> {
+    if line.starts_with([' ', '\t', '#', '-', '"', '\'', '{', '[']) {
+        return None;
+    }
+    let colon = line.find(':')?;
+    let key = &line[..colon];
+    let after = &line[colon + 1..];
+    let plain = !key.is_empty() && key.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+    (plain && (after.is_empty() || after.starts_with([' ', '\t']))).then_some(key)
+}
+
+/// Whether a line goes on the value of the top-level key above it: an indented line, a
+/// blank line, a comment, or a block sequence written at the key's own indentation.
+pub fn continues_value(line: &str) -> bool {
+    line.is_empty() || line.starts_with([' ', '\t', '#', '-'])
+}
+
+/// Takes the top-level keys of `yaml` that are not `known` out of it (their lines blanked,
+/// so every other key keeps its line), and returns each with its line in the file (the
+/// YAML's first line being line `line_offset + 1`). Parsing can then go on and find the
+/// file's other mistakes in the same run, instead of stopping at the first unknown key.
+/// The keys of a block mapping under a top-level key named in `nested` are checked against
+/// its list the same way, and returned as `parent.key`.
+pub fn take_unknown_keys(
+    yaml: &str,
+    line_offset: usize,
+    known: &[&str],
+    nested: &[(&str, &[&str])],
+) -> (String, Vec<(String, usize)>) {
+    let mut out = String::with_capacity(yaml.len());
+    let mut unknown = Vec::new();
+    let mut blanking = false;
+    // The block mapping being checked: its key, its known keys, and its keys' indentation
+    // once seen; and the indentation of an unknown nested key being blanked.
+    let mut block: Option<(&str, &[&str], Option<usize>)> = None;
+    let mut blanking_nested: Option<usize> = None;
+    for (index, line) in yaml.split_inclusive('\n').enumerate() {
+        let ending = if line.ends_with('\n') { "\n" } else { "" };
+        let body = line.trim_end_matches(['\n', '\r']);
+        if blanking && continues_value(body) {
+            out.push_str(ending);
+            continue;
+        }
+        blanking = false;
+        let indent = body.len() - body.trim_start_matches(' ').len();
+        if indent > 0 && !body.trim().is_empty() {
+            if blanking_nested.is_some_and(|at| indent > at) {
+                out.push_str(ending);
+                continue;
+            }
+            blanking_nested = None;
+            if let Some((parent, children, at)) = &mut block {
+                let at = *at.get_or_insert(indent);
+                match top_level_key(body.trim_start()) {
+                    Some(key) if indent == at && !children.contains(&key) => {
+                        unknown.push((format!("{parent}.{key}"), line_offset + index + 1));
+                        blanking_nested = Some(indent);
+                        out.push_str(ending);
+                    }
+                    _ => out.push_str(line),
+                }
+                continue;
+            }
+        }
+        if indent == 0 && !body.trim().is_empty() {
+            block = None;
+            blanking_nested = None;
+        }
+        match top_level_key(body) {
+            Some(key) if !known.contains(&key) => {
+                unknown.push((key.to_string(), line_offset + index + 1));
+                blanking = true;
+                out.push_str(ending);
+            }
+            Some(key) => {
+                // Only a block mapping (nothing after the colon) has keys to check.
+                let value = body[key.len() + 1..].trim();
+                block = nested
+                    .iter()
+                    .find(|(parent, _)| *parent == key)
+                    .filter(|_| value.is_empty() || value.starts_with('#'))
+                    .map(|(parent, children)| (*parent, *children, None));
+                out.push_str(line);
+            }
+            None => out.push_str(line),
+        }
+    }
+    (out, unknown)
+}
+
+/// The error for an unknown top-level key found by [`take_unknown_keys`].
+pub fn unknown_key_error(
+    source: &Source,
+    key: &str,
+    line: usize,
+    known: &[&str],
+    nested: &[(&str, &[&str])],
+) -> Diagnostic {
+    // A nested key (`photo.captoin`) is compared with its block's keys.
+    let (name, known) = match key.split_once('.') {
+        Some((parent, child)) => {
+            (child, nested.iter().find(|(p, _)| *p == parent).map_or(known, |(_, c)| *c))
+        }
+        None => (key, known),
+    };
+    let text = source.line(line);
+    let column = text.len() - text.trim_start().len() + 1;
+    let hint = match closest(name, known.iter().copied()) {
+        Some(close) => format!("did you mean `{close}`?"),
+        None => format!("known fields: {}", known.join(", ")),
+    };
+    source
+        .error_at("unknown-field", format!("unknown field `{key}`"), line, column)
+        .field(key)
+        .hint(hint)
+}
+
 /// Parser options: the library's defaults tightened for hand-written files. A front matter
 /// or `issue.yaml` has a few hundred nodes; these limits leave a wide margin while making an
 /// alias bomb ("billion laughs") or a deeply nested file fail fast with a clear message.

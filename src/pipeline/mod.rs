@@ -111,6 +111,9 @@ pub struct RenderedFile {
     pub pages: usize,
     /// The PDF and what the renderer learnt, or why it could not be made.
     pub rendered: Result<Rendered, Diagnostic>,
+    /// The failed articles this file depends on: their "MISSING" marks are in it, or
+    /// pages of it would differ with them. Empty for a complete file.
+    pub missing: Vec<PathBuf>,
 }
 
 /// Everything a run produced, in memory.
@@ -126,6 +129,10 @@ pub struct Typeset {
     pub pages: Vec<Page>,
     /// The output files, rendered.
     pub files: Vec<RenderedFile>,
+    /// The failed articles, in the issue's order, and the pages that depend on each.
+    pub missing: Vec<missing::MissingStory>,
+    /// Files of failed articles that `--split articles` would have made (not rendered).
+    pub withheld: Vec<String>,
     /// Wall time of each stage, seconds, in the order they ran.
     pub stages: Vec<(&'static str, f64)>,
 }
@@ -152,6 +159,8 @@ pub fn typeset(issue: &Issue, settings: &Settings, on_article_set: &(dyn Fn() + 
         articles: Vec::new(),
         pages: Vec::new(),
         files: Vec::new(),
+        missing: Vec::new(),
+        withheld: Vec::new(),
         stages: Vec::new(),
     };
     let config = &typeset.config;
@@ -193,6 +202,8 @@ pub fn typeset(issue: &Issue, settings: &Settings, on_article_set: &(dyn Fn() + 
     let boilerplate = compose::boilerplate_blocks(&engine, config, &grid);
     let render_options = RenderOptions::for_issue(config, issue);
     let mut outcomes: Vec<ArticleOutcome> = set.iter().map(SetArticle::outcome).collect();
+    // The placeholder of each failed article, set once when it first fails.
+    let mut placeholders: Vec<Option<ArticleParts>> = vec![None; set.len()];
     // Each round leaves out the articles the check stage failed; an article only ever goes
     // from ok to failed, so this ends after at most one round per article.
     loop {
@@ -206,14 +217,27 @@ pub fn typeset(issue: &Issue, settings: &Settings, on_article_set: &(dyn Fn() + 
         let mut placements = Vec::new();
         let mut furniture_warnings = Vec::new();
         let mut frames = Vec::new();
-        if !ok.is_empty() {
-            let indexed: Vec<(usize, &ArticleParts)> = set
-                .iter()
-                .zip(&outcomes)
-                .enumerate()
-                .filter(|(_, (_, o))| o.is_ok())
-                .filter_map(|(i, (s, _))| s.result.as_ref().ok().map(|a| (i, a)))
-                .collect();
+        for (i, outcome) in outcomes.iter().enumerate() {
+            if !outcome.is_ok() && placeholders[i].is_none() {
+                let entry = &issue.articles[i];
+                placeholders[i] =
+                    missing::placeholder_parts(&engine, config, &grid, entry, shapes[i]);
+            }
+        }
+        // Each article's parts, or its placeholder's when it failed: the failed story's
+        // place is kept, so the pages of the others do not move.
+        let indexed: Vec<(usize, &ArticleParts)> = set
+            .iter()
+            .zip(&outcomes)
+            .enumerate()
+            .filter_map(|(i, (s, o))| {
+                let parts =
+                    if o.is_ok() { s.result.as_ref().ok() } else { placeholders[i].as_ref() };
+                parts.map(|a| (i, a))
+            })
+            .collect();
+        let mut marked: Vec<(usize, Vec<u32>)> = Vec::new();
+        if !indexed.is_empty() {
             let composed = makeup::compose_issue(
                 &engine,
                 config,
@@ -227,10 +251,32 @@ pub fn typeset(issue: &Issue, settings: &Settings, on_article_set: &(dyn Fn() + 
             furniture_warnings = composed.warnings;
             frames = composed.frames;
         }
-        let mut placed = placements.into_iter();
-        for outcome in outcomes.iter_mut().filter(|o| o.is_ok()) {
-            outcome.placement = placed.next();
+        for ((index, _), placement) in indexed.iter().zip(placements) {
+            if outcomes[*index].is_ok() {
+                outcomes[*index].placement = Some(placement);
+            } else {
+                marked.push((*index, placement.pages));
+            }
         }
+        let missing: Vec<missing::MissingStory> = outcomes
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| !o.is_ok())
+            .map(|(i, o)| {
+                let marks = marked.iter().find(|(m, _)| *m == i).map(|(_, p)| p.as_slice());
+                missing::MissingStory {
+                    file: o.file.clone(),
+                    pages: missing::dependent_pages(
+                        issue.plan.as_ref(),
+                        shapes[i].is_some(),
+                        i,
+                        marks,
+                        pages.len() as u32,
+                    ),
+                    marked: marks.map(<[u32]>::to_vec).unwrap_or_default(),
+                }
+            })
+            .collect();
         clock.lap(&mut typeset.stages, "compose");
 
         let files = if pages.is_empty() {
@@ -253,6 +299,13 @@ pub fn typeset(issue: &Issue, settings: &Settings, on_article_set: &(dyn Fn() + 
         let rendered: Vec<RenderedFile> = files
             .into_par_iter()
             .map(|(name, file_pages)| {
+                let depends = |m: &&missing::MissingStory| {
+                    // Per article, a file holds only that article's pages: it never
+                    // depends on another one.
+                    settings.split != Split::Articles
+                        && file_pages.iter().any(|p| m.pages.contains(&p.number))
+                };
+                let missing = missing.iter().filter(depends).map(|m| m.file.clone()).collect();
                 let mut options = render_options.clone();
                 options.slug = format!("{} · {}", name, options.slug);
                 options.previous = settings
@@ -260,7 +313,7 @@ pub fn typeset(issue: &Issue, settings: &Settings, on_article_set: &(dyn Fn() + 
                     .as_ref()
                     .and_then(|dir| render::version::PreviousVersion::read(&dir.join(&name)));
                 let rendered = render::render_pdf(&file_pages, engine.fonts(), &options);
-                RenderedFile { name, pages: file_pages.len(), rendered }
+                RenderedFile { name, pages: file_pages.len(), rendered, missing }
             })
             .collect();
         clock.lap(&mut typeset.stages, "render");
@@ -304,6 +357,11 @@ pub fn typeset(issue: &Issue, settings: &Settings, on_article_set: &(dyn Fn() + 
             if !furniture_failed {
                 typeset.files = rendered;
             }
+            if settings.split == Split::Articles {
+                typeset.withheld =
+                    missing.iter().map(|m| article_file_name(&m.file, settings.proof)).collect();
+            }
+            typeset.missing = missing;
             break;
         }
         // Strip what the failed round added, so the next round reports it afresh.
@@ -483,9 +541,7 @@ fn plan_files(
             let mut files = Vec::new();
             for ((file, parts), first) in ok.iter().zip(starts) {
                 let composition = compose::compose(engine, config, &[parts], boilerplate, *first);
-                let stem =
-                    file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-                files.push((format!("{}.pdf", file_names::slug(&stem)), composition.pages));
+                files.push((article_file_name(file, false), composition.pages));
             }
             files
         }
@@ -504,9 +560,17 @@ fn plan_files(
     files
 }
 
+/// The name of an article's own file under `--split articles`: its file name, slugged.
+fn article_file_name(file: &Path, proof: bool) -> String {
+    let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let slug = file_names::slug(&stem);
+    if proof { format!("{slug}-proof.pdf") } else { format!("{slug}.pdf") }
+}
+
 pub mod file_names;
 mod font_coverage;
 mod makeup;
+pub mod missing;
 
 /// Wall time per stage.
 struct Stopwatch(Instant);

@@ -53,8 +53,15 @@ fn article(bytes: &[u8]) {
     let context = ArticleContext {
         root: Path::new("/nonexistent-fuzz-root"),
         lang: Lang::Fr,
-        photo: PhotoSpec { warn_ppi: 200.0, min_ppi: 100.0, max_pixels: 100_000_000, columns: 2 },
+        photo: PhotoSpec {
+            warn_ppi: 200.0,
+            min_ppi: 100.0,
+            max_pixels: 100_000_000,
+            columns: 2,
+            max_crop: 0.2,
+        },
         allow_outside: false,
+        front_matter: &Default::default(),
     };
     let _ = parse_article(&source, &context);
 }

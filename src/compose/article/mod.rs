@@ -119,10 +119,27 @@ pub fn set_article(
         Some(FramePhoto::Sized { columns, depth, beside_head }) => (columns, depth, beside_head),
         _ => (None, None, false),
     };
-    let lead_columns = planned_columns
-        .or(article.photo.as_ref().and_then(|p| p.columns))
-        .unwrap_or(config.photo.columns)
-        .clamp(1, shape.map_or(grid.columns, |s| s.columns.clamp(1, grid.columns)));
+    let room = shape.map_or(grid.columns, |s| s.columns.clamp(1, grid.columns));
+    let asked = article.photo.as_ref().and_then(|p| p.columns);
+    if let (Some(photo), Some(asked), None) = (&article.photo, asked, planned_columns)
+        && asked > room
+    {
+        // Said, not silently narrowed: the photo will print smaller than the article asks.
+        let d = Diagnostic::warning(
+            "photo-columns",
+            format!(
+                "the photo asks for {asked} columns, but its frame has {room}: it spans {room}"
+            ),
+        )
+        .in_file(&article.path)
+        .field("photo.columns")
+        .hint(format!("write `columns: {room}` or less"));
+        setter.warnings.push(match photo.line {
+            Some(line) => d.at_source_line(&article.path, line),
+            None => d,
+        });
+    }
+    let lead_columns = planned_columns.or(asked).unwrap_or(config.photo.columns).clamp(1, room);
     let photo_beside_head = beside_head && article.photo.is_some();
     // The head's own columns: the frame's, less the photo's when it stands beside the head.
     let head_columns =

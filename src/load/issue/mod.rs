@@ -27,7 +27,7 @@ use super::LANGUAGES_HINT;
 use super::defaults::default_config;
 use super::markdown::parse_inline;
 use super::source::Source;
-use super::yaml::{Fragment, Text, parse_date};
+use super::yaml::{Fragment, Text, parse_date, take_unknown_keys, unknown_key_error};
 use crate::diag::{Diagnostic, closest};
 use crate::model::{Boilerplate, BundledCondition, IssueConfig, Lang, Marks, ProfileChoice};
 pub(super) use page::COLUMNS;
@@ -59,6 +59,8 @@ pub struct LoadedConfig {
     pub config: IssueConfig,
     /// The `articles` list, if given.
     pub articles: Option<Vec<ArticleRef>>,
+    /// `articles: all`: every file of `articles/` is built, listed or not.
+    pub all_articles: bool,
     /// Warnings (hex colours, font fallbacks, ...).
     pub warnings: Vec<Diagnostic>,
     /// The page plan (`pages`), if given.
@@ -68,35 +70,64 @@ pub struct LoadedConfig {
 /// Parses and resolves `issue.yaml` text; `root` is the issue folder (font and profile paths
 /// are relative to it). `Err` holds every error found, then the warnings.
 pub fn parse_issue(source: &Source, root: &Path) -> Result<LoadedConfig, Vec<Diagnostic>> {
-    let fragment = Fragment { source, yaml: &source.text, line_offset: 0 };
-    let blank = source.text.lines().all(|l| {
+    // Unknown top-level keys are all reported, and taken out so the rest of the file is
+    // still checked in the same run.
+    let (yaml, unknown) = take_unknown_keys(&source.text, 0, ISSUE_FIELDS, &[]);
+    let unknown: Vec<Diagnostic> = unknown
+        .iter()
+        .map(|(key, line)| unknown_key_error(source, key, *line, ISSUE_FIELDS, &[]))
+        .collect();
+    let fragment = Fragment { source, yaml: &yaml, line_offset: 0 };
+    let blank = yaml.lines().all(|l| {
         let t = l.trim();
         t.is_empty() || t.starts_with('#')
     });
-    let raw: RawIssue =
-        if blank { RawIssue::default() } else { fragment.parse().map_err(|d| vec![d])? };
+    let raw: RawIssue = if blank {
+        RawIssue::default()
+    } else {
+        fragment.parse().map_err(|d| unknown.iter().cloned().chain([d]).collect::<Vec<_>>())?
+    };
+    // The values of the other keys are still checked, at their own lines.
     let mut r = Resolver {
         fragment,
         root,
-        errors: Vec::new(),
+        errors: unknown,
         warnings: Vec::new(),
         output_profile: ProfileChoice::Bundled(BundledCondition::Newsprint),
         tac: 0.0,
     };
     let config = r.config(&raw);
-    let articles = raw.articles.as_ref().map(|list| {
-        list.iter()
-            .map(|a| ArticleRef {
-                path: root.join(a.value.0.trim()),
-                written: a.value.0.trim().to_string(),
-                line: r.fragment.line_of(a),
-                column: a.referenced.column() as usize,
-            })
-            .collect()
-    });
+    let mut all_articles = false;
+    let articles = match raw.articles.as_ref().map(|at| (&at.value, at)) {
+        None => None,
+        Some((schema::RawArticles::List(list), _)) => Some(
+            list.iter()
+                .map(|a| ArticleRef {
+                    path: root.join(a.value.0.trim()),
+                    written: a.value.0.trim().to_string(),
+                    line: r.fragment.line_of(a),
+                    column: a.referenced.column() as usize,
+                })
+                .collect(),
+        ),
+        Some((schema::RawArticles::Word(word), at)) => {
+            if word.trim() == "all" {
+                all_articles = true;
+            } else {
+                let d = r.error(
+                    "invalid-value",
+                    format!("`articles` must be a list of files or `all`, not `{word}`"),
+                    "articles",
+                    at,
+                );
+                d.hint = Some(String::from("articles: [articles/a.md, articles/b.md]"));
+            }
+            None
+        }
+    };
     let plan = raw.pages.as_ref().map(|pages| r.plan(pages, raw.copyfit.as_deref(), &config));
     if r.errors.is_empty() {
-        Ok(LoadedConfig { config, articles, warnings: r.warnings, plan })
+        Ok(LoadedConfig { config, articles, all_articles, warnings: r.warnings, plan })
     } else {
         r.errors.append(&mut r.warnings);
         Err(r.errors)
@@ -222,7 +253,39 @@ impl Resolver<'_> {
             self.photo(p, &mut c.photo);
         }
         self.page_file_pattern(raw, &mut c);
+        if let Some(at) = &raw.front_matter {
+            self.front_matter(at, &mut c.front_matter);
+        }
         c
+    }
+
+    /// The renames and ignored fields of the articles' front matter; a rename must lead
+    /// to one of our fields.
+    fn front_matter(
+        &mut self,
+        at: &Spanned<schema::RawFrontMatter>,
+        rules: &mut crate::model::FrontMatterRules,
+    ) {
+        for (from, to) in at.value.map.iter().flatten() {
+            let to = to.0.trim();
+            if crate::load::ARTICLE_FIELDS.contains(&to) {
+                rules.map.push((from.trim().to_string(), to.to_string()));
+            } else {
+                let d = self.error(
+                    "invalid-value",
+                    format!("`front_matter.map` renames `{from}` to `{to}`, which is not a front-matter field"),
+                    "front_matter.map",
+                    at,
+                );
+                d.hint = Some(
+                    match crate::diag::closest(to, crate::load::ARTICLE_FIELDS.iter().copied()) {
+                        Some(close) => format!("did you mean `{close}`?"),
+                        None => format!("fields: {}", crate::load::ARTICLE_FIELDS.join(", ")),
+                    },
+                );
+            }
+        }
+        rules.ignore = at.value.ignore.iter().flatten().map(|t| t.0.trim().to_string()).collect();
     }
 
     /// Who publishes the issue, when, and in which language.

@@ -198,6 +198,10 @@ impl Resolver<'_> {
             self.number(&p.max_megapixels, "photo.max_megapixels", MEGAPIXELS, megapixels);
         photo.max_pixels = (f64::from(megapixels) * 1e6) as u64;
         photo.columns = self.number(&p.columns, "photo.columns", COLUMNS, photo.columns);
+        let percent = photo.max_crop * 100.0;
+        let percent =
+            self.number(&p.max_crop_percent, "photo.max_crop_percent", 0.0..=100.0, percent);
+        photo.max_crop = percent / 100.0;
         if photo.min_ppi > photo.warn_ppi
             && let Some(at) = &p.min_ppi
         {

@@ -36,6 +36,7 @@ pub const ISSUE_FIELDS: &[&str] = &[
     "articles",
     "pages",
     "copyfit",
+    "front_matter",
 ];
 
 /// Keys of one entry under `styles`.
@@ -76,9 +77,49 @@ pub(super) struct RawIssue {
     pub(super) qr: Option<RawQr>,
     pub(super) photo: Option<RawPhotoSpec>,
     pub(super) page_file_pattern: Option<Spanned<Text>>,
-    pub(super) articles: Option<Vec<Spanned<Text>>>,
+    pub(super) articles: Option<Spanned<RawArticles>>,
     pub(super) pages: Option<Vec<Spanned<super::plan::RawPlanPage>>>,
     pub(super) copyfit: Option<Vec<Spanned<Text>>>,
+    pub(super) front_matter: Option<Spanned<RawFrontMatter>>,
+}
+
+/// `articles: [a.md, b.md]`, or `articles: all` for every file of `articles/`.
+#[derive(Debug)]
+pub(super) enum RawArticles {
+    List(Vec<Spanned<Text>>),
+    Word(String),
+}
+
+impl<'de> Deserialize<'de> for RawArticles {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawArticles;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list of article files, or `all`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawArticles, E> {
+                Ok(RawArticles::Word(v.to_string()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawArticles, A::Error> {
+                let mut list = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    list.push(item);
+                }
+                Ok(RawArticles::List(list))
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
+/// `front_matter: { map: {chapo: standfirst}, ignore: [slug] }`: how the articles' front
+/// matter differs from ours.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawFrontMatter {
+    pub(super) map: Option<BTreeMap<String, Text>>,
+    pub(super) ignore: Option<Vec<Text>>,
 }
 
 /// `page: berliner` or `page: { width: 315, height: 470 }`.
@@ -342,4 +383,5 @@ pub(super) struct RawPhotoSpec {
     pub(super) min_ppi: Option<Spanned<f32>>,
     pub(super) max_megapixels: Option<Spanned<f32>>,
     pub(super) columns: Option<Spanned<u32>>,
+    pub(super) max_crop_percent: Option<Spanned<f32>>,
 }
