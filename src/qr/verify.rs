@@ -3,6 +3,7 @@
 //! `rqrr`, and read again with an imprecise sampling grid; a symbol that does not read back
 //! to its exact payload, or reads only with a perfect grid, must not go to press.
 
+use std::ops::Range;
 use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 
 use rustc_hash::FxHashSet;
@@ -119,32 +120,42 @@ fn axis_ranges(
         .collect()
 }
 
-/// How many of each pixel's `SUPERSAMPLE`² subsamples are inked, for an `n` x `n` raster
-/// whose subsample positions along either axis cover the module ranges `ranges`.
+/// How many of each pixel's `SUPERSAMPLE`² subsamples are inked, for the pixels of `pixels`
+/// (the same range of rows and columns; the others stay 0) of an `n` x `n` raster whose
+/// subsample positions along either axis cover the module ranges `ranges`.
 ///
 /// A subsample (sx, sy) is inked when a dark module lies in `ranges[sx]` x `ranges[sy]`.
 /// Done row by row: the columns that have a dark module within a row's range of module rows
 /// are found once per distinct range (neighbouring subsample rows share it), then each
 /// subsample of the row only checks its column range against them.
-fn inked_subsamples(symbol: &QrSymbol, ranges: &[(u32, u32)], n: usize) -> Vec<u16> {
+fn inked_subsamples(
+    symbol: &QrSymbol,
+    ranges: &[(u32, u32)],
+    n: usize,
+    pixels: Range<usize>,
+) -> Vec<u16> {
     let width = symbol.width;
+    let subsamples = pixels.start * SUPERSAMPLE..pixels.end * SUPERSAMPLE;
     let mut hits = vec![0u16; n * n];
     let mut dark_columns = vec![false; width as usize];
     let mut row = vec![false; ranges.len()];
     let mut row_range = None;
-    for (sy, &(y0, y1)) in ranges.iter().enumerate() {
+    for sy in subsamples.clone() {
+        let (y0, y1) = ranges[sy];
         if row_range != Some((y0, y1)) {
             for (i, dark) in (0..width).zip(dark_columns.iter_mut()) {
                 *dark = (y0..=y1).any(|j| symbol.is_dark(i, j));
             }
-            for (inked, &(x0, x1)) in row.iter_mut().zip(ranges) {
-                *inked = (x0..=x1).any(|i| dark_columns[i as usize]);
+            for sx in subsamples.clone() {
+                let (x0, x1) = ranges[sx];
+                row[sx] = (x0..=x1).any(|i| dark_columns[i as usize]);
             }
             row_range = Some((y0, y1));
         }
-        let pixels = &mut hits[(sy / SUPERSAMPLE) * n..][..n];
-        for (pixel, subsamples) in pixels.iter_mut().zip(row.chunks_exact(SUPERSAMPLE)) {
-            *pixel += subsamples.iter().map(|&inked| u16::from(inked)).sum::<u16>();
+        let counts = &mut hits[(sy / SUPERSAMPLE) * n..][..n];
+        for px in pixels.clone() {
+            let inked = &row[px * SUPERSAMPLE..(px + 1) * SUPERSAMPLE];
+            counts[px] += inked.iter().map(|&inked| u16::from(inked)).sum::<u16>();
         }
     }
     hits
@@ -195,30 +206,35 @@ impl Raster {
         raster
     }
 
-    /// Prints `symbol` (of this raster's width) as a greyscale scan, row-major, side `n`.
-    fn print(&self, symbol: &QrSymbol) -> Vec<u8> {
+    /// Prints `symbol` (of this raster's width) as a greyscale scan, row-major, side `n`:
+    /// only the rows and columns of `pixels`, the rest left as bare paper. Reading the
+    /// modules looks only inside the symbol, so the quiet zone need not be simulated there.
+    fn print(&self, symbol: &QrSymbol, pixels: Range<usize>) -> Vec<u8> {
         let n = self.n;
-        let hits = inked_subsamples(symbol, &self.ranges, n);
+        // The blur reaches one pixel further.
+        let counted = pixels.start.saturating_sub(1)..(pixels.end + 1).min(n);
+        let hits = inked_subsamples(symbol, &self.ranges, n, counted.clone());
         // A [1 2 1] x [1 2 1] blur stands for the camera's softness and the ink's feathering,
         // done as two passes on the whole subsample counts: the weighted sum is an integer
         // (at most 16 x 16), so the grey levels are exactly those of summing the coverage
         // fractions directly, at a third of the work.
         let clamp = |v: usize, d: isize| (v as isize + d).clamp(0, n as isize - 1) as usize;
         let mut across = vec![0u16; n * n];
-        for (row_in, row_out) in hits.chunks_exact(n).zip(across.chunks_exact_mut(n)) {
-            for (x, out) in row_out.iter_mut().enumerate() {
-                *out = row_in[clamp(x, -1)] + 2 * row_in[x] + row_in[clamp(x, 1)];
+        for y in counted {
+            let row_in = &hits[y * n..][..n];
+            for x in pixels.clone() {
+                across[y * n + x] = row_in[clamp(x, -1)] + 2 * row_in[x] + row_in[clamp(x, 1)];
             }
         }
-        let mut grey = Vec::with_capacity(n * n);
-        for y in 0..n {
+        let mut grey = vec![PAPER as u8; n * n];
+        for y in pixels.clone() {
             let (above, row, below) = (clamp(y, -1) * n, y * n, clamp(y, 1) * n);
-            for x in 0..n {
+            for x in pixels.clone() {
                 let sum = across[above + x] + 2 * across[row + x] + across[below + x];
                 // Coverage of the blurred pixel, 0 to 1.
                 let c = f32::from(sum) / (SUPERSAMPLE * SUPERSAMPLE) as f32 / 16.0;
                 let value = PAPER - c * (PAPER - INK) + self.noise[row + x];
-                grey.push(value.round().clamp(0.0, 255.0) as u8);
+                grey[row + x] = value.round().clamp(0.0, 255.0) as u8;
             }
         }
         grey
@@ -317,12 +333,18 @@ impl PrintSetting {
     /// The simulated print scan of `symbol` with its quiet zone: side, and grey levels
     /// row-major.
     fn rasterise(self, symbol: &QrSymbol) -> Result<(usize, Vec<u8>), String> {
+        let raster = self.raster(symbol)?;
+        Ok((raster.n, raster.print(symbol, 0..raster.n)))
+    }
+
+    /// The [`Raster`] of `symbol`'s version at this setting, unless it would be absurdly
+    /// large.
+    fn raster(self, symbol: &QrSymbol) -> Result<Arc<Raster>, String> {
         let side = symbol.size_with_quiet_zone(self.module_mm) * self.dpi / 25.4;
         if side > MAX_PIXELS_PER_SIDE as f32 {
             return Err(format!("a {side:.0} px simulated scan is too large"));
         }
-        let raster = Raster::for_symbol(symbol.width, self);
-        Ok((raster.n, raster.print(symbol)))
+        Ok(Raster::for_symbol(symbol.width, self))
     }
 }
 
@@ -415,23 +437,32 @@ fn detect(symbol: &QrSymbol, print: PrintSetting) -> Result<(), String> {
 fn read(symbol: &QrSymbol, print: PrintSetting) -> Result<String, String> {
     #[cfg(test)]
     tests::READS.with(|reads| reads.set(reads.get() + 1));
-    let (n, grey) = print.rasterise(symbol)?;
+    let raster = print.raster(symbol)?;
+    let n = raster.n;
+    let s = FIT_ERROR;
+    // Only the pixels the sampling points interpolate between are printed: the grids lie
+    // at most `FIT_ERROR` of a module off the centres, along either axis alike.
+    let points: Vec<(usize, usize, f32)> = [-s, 0.0, s]
+        .into_iter()
+        .flat_map(|shift| sample_points(n, print, symbol.width, shift))
+        .collect();
+    let first = points.iter().map(|&(low, _, _)| low).min().unwrap_or(0);
+    let last = points.iter().map(|&(_, high, _)| high).max().unwrap_or(0);
+    let grey = raster.print(symbol, first..last + 1);
     let scan = Scan { n, grey: &grey, print, width: symbol.width };
     let text = decode_grid(symbol, &scan.sampler((0.0, 0.0)))?;
     let budget = correctable_modules(symbol.version, symbol.ec_level) / 2;
-    let s = FIT_ERROR;
     for shift in [(s, s), (-s, -s), (s, -s), (-s, s)] {
         let sampler = scan.sampler(shift);
+        // Each module read once, then binarised at every threshold.
+        let w = symbol.width as usize;
+        let read: Vec<(f32, bool)> =
+            (0..w * w).map(|k| (sampler.value(k % w, k / w), symbol.modules[k])).collect();
         let wrong = READ_THRESHOLDS
             .iter()
             .map(|&fraction| {
                 let level = INK + fraction * (PAPER - INK);
-                (0..symbol.width as usize)
-                    .flat_map(|y| (0..symbol.width as usize).map(move |x| (x, y)))
-                    .filter(|&(x, y)| {
-                        (sampler.value(x, y) < level) != symbol.is_dark(x as u32, y as u32)
-                    })
-                    .count()
+                read.iter().filter(|&&(value, dark)| (value < level) != dark).count()
             })
             .min()
             .unwrap_or(usize::MAX);
@@ -460,23 +491,31 @@ struct Scan<'a> {
 impl Scan<'_> {
     /// Reads the scan at the module centres moved by `(dx, dy)` modules.
     fn sampler(&self, (dx, dy): (f32, f32)) -> Sampler<'_> {
-        let px_per_mm = self.print.dpi / 25.4;
-        let margin = QUIET_ZONE as f32 * self.print.module_mm;
-        let n = self.n;
-        // Each module's sampling point along one axis, in pixels: the pixel's value stands
-        // for its centre, so the point is read by interpolating between neighbours.
-        let points = |shift: f32| -> Vec<(usize, usize, f32)> {
-            (0..self.width)
-                .map(|i| {
-                    let mm = margin + (i as f32 + 0.5 + shift) * self.print.module_mm;
-                    let at = (mm * px_per_mm - 0.5).clamp(0.0, (n - 1) as f32);
-                    let low = at.floor() as usize;
-                    (low, (low + 1).min(n - 1), at - low as f32)
-                })
-                .collect()
-        };
+        let points = |shift| sample_points(self.n, self.print, self.width, shift);
         Sampler { scan: self, xs: points(dx), ys: points(dy) }
     }
+}
+
+/// Each module's sampling point along one axis of an `n`-pixel scan of a `width`-module
+/// symbol printed with `print`, `shift` modules off the centres: the two pixels it lies
+/// between and how far towards the second. A pixel's value stands for its centre, so the
+/// point is read by interpolating between neighbours.
+fn sample_points(
+    n: usize,
+    print: PrintSetting,
+    width: u32,
+    shift: f32,
+) -> Vec<(usize, usize, f32)> {
+    let px_per_mm = print.dpi / 25.4;
+    let margin = QUIET_ZONE as f32 * print.module_mm;
+    (0..width)
+        .map(|i| {
+            let mm = margin + (i as f32 + 0.5 + shift) * print.module_mm;
+            let at = (mm * px_per_mm - 0.5).clamp(0.0, (n - 1) as f32);
+            let low = at.floor() as usize;
+            (low, (low + 1).min(n - 1), at - low as f32)
+        })
+        .collect()
 }
 
 /// Sampling points on a [`Scan`], one per module.
@@ -582,9 +621,26 @@ mod tests {
             let step = 1.0 / (SUPERSAMPLE as f32 * px_per_mm);
             let margin = QUIET_ZONE as f32 * module;
             let ranges = axis_ranges(n * SUPERSAMPLE, -margin, step, module, spread, sym.width);
-            let hits = inked_subsamples(&sym, &ranges, n);
+            let hits = inked_subsamples(&sym, &ranges, n, 0..n);
             assert!(hits == reference_hits(&sym, &ranges, n), "{url} {module} {spread}");
             assert!(hits.contains(&16) && hits.contains(&0));
+        }
+    }
+
+    #[test]
+    fn a_window_of_the_print_is_the_same_pixels_as_the_whole_print() {
+        let sym = encode("https://liberte-actus.fr/1719", EcLevel::Q).unwrap();
+        let print = PrintSetting::new(0.6, DEFAULT_DPI, NEWSPRINT_SPREAD_MM).unwrap();
+        let raster = print.raster(&sym).unwrap();
+        let n = raster.n;
+        let whole = raster.print(&sym, 0..n);
+        for window in [10..n - 12, 0..n / 2, n / 3..n] {
+            let part = raster.print(&sym, window.clone());
+            for y in window.clone() {
+                for x in window.clone() {
+                    assert_eq!(part[y * n + x], whole[y * n + x], "({x}, {y}) in {window:?}");
+                }
+            }
         }
     }
 
