@@ -175,14 +175,17 @@ struct Raster {
     noise: Vec<f32>,
 }
 
+/// A [`Raster`] and the symbol width and print setting it is for.
+type RasterEntry = ((u32, PrintSetting), Arc<Raster>);
+
 /// The [`Raster`]s made in this process: one per version and print setting in use, a handful.
-static RASTERS: Mutex<Vec<((u32, PrintSetting), Arc<Raster>)>> = Mutex::new(Vec::new());
+static RASTERS: Mutex<Vec<RasterEntry>> = Mutex::new(Vec::new());
 
 impl Raster {
     /// The raster of symbols `width` modules wide printed with `print`, made on first use.
     fn for_symbol(width: u32, print: PrintSetting) -> Arc<Raster> {
         let key = (width, print);
-        let known = |rasters: &[((u32, PrintSetting), Arc<Raster>)]| {
+        let known = |rasters: &[RasterEntry]| {
             rasters.iter().find(|(k, _)| *k == key).map(|(_, r)| Arc::clone(r))
         };
         if let Some(raster) = known(&RASTERS.lock().unwrap_or_else(PoisonError::into_inner)) {
