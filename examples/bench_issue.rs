@@ -241,7 +241,7 @@ fn main() {
     let cpu = median_of(&mut cpu);
     println!("median CPU time {cpu:.3} s: {:.1} cores busy on average", cpu / median);
     // In pipeline order, as the report names them.
-    let names = ["load", "text", "compose", "render", "write"];
+    let names = ["load", "qr", "text", "compose", "render", "write"];
     println!("median seconds by stage: {}", by_stage(&mut stages, &names));
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -299,7 +299,7 @@ fn bench_fit(runs: usize) {
     for case in &mut cases {
         let (wall, cpu) = (median_of(&mut case.wall), median_of(&mut case.cpu));
         // Nothing is written in process: the pipeline's stages end with the check.
-        let names = ["load", "text", "compose", "render", "check"];
+        let names = ["load", "qr", "text", "compose", "render", "check"];
         println!(
             "{}: {} pages, median {wall:.3} s wall, CPU {cpu:.3} s; seconds by stage: {}",
             case.label,

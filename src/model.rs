@@ -485,7 +485,7 @@ pub enum QrPlacement {
 }
 
 /// QR error-correction level.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EcLevel {
     /// ~7 %.
     L,

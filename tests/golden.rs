@@ -125,7 +125,7 @@ fn an_issue_is_typeset_in_memory_through_the_library() {
     assert!(typeset.articles.iter().all(|a| a.is_ok() && a.placement.is_some()));
     assert_eq!(typeset.pages.len(), 2);
     let names: Vec<&str> = typeset.stages.iter().map(|(name, _)| *name).collect();
-    assert_eq!(names, ["load", "text", "compose", "render", "check"]);
+    assert_eq!(names, ["load", "qr", "text", "compose", "render", "check"]);
     assert_eq!(typeset.files.len(), 1);
     let file = &typeset.files[0];
     assert_eq!(file.name, "liberte-actus-2025-09-11.pdf");

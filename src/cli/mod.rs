@@ -376,7 +376,7 @@ fn print_diagnostics(report: &batch::report::Report, color: bool) {
 
 /// `-v`: the seconds of each stage, in pipeline order (then any other, by name).
 fn print_stages(report: &batch::report::Report) {
-    const ORDER: [&str; 7] = ["load", "text", "compose", "render", "check", "write", "png"];
+    const ORDER: [&str; 8] = ["load", "qr", "text", "compose", "render", "check", "write", "png"];
     let stages = &report.summary.stages;
     let known = ORDER.iter().filter_map(|name| stages.get(name).map(|s| (*name, *s)));
     let others = stages.iter().filter(|(name, _)| !ORDER.contains(name)).map(|(n, s)| (*n, *s));

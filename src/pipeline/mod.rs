@@ -2,11 +2,14 @@
 //!
 //! [`typeset`] is where to start reading. It runs the stages in order:
 //!
-//! 1. **text** (in parallel per article): each article's QR code is prepared and checked
-//!    ([`qr::prepare()`]), then its parts are set ([`compose::article::set_article`]);
-//! 2. **compose**: the set articles are placed on pages ([`compose::compose`]);
-//! 3. **render**: the pages of each output file become a PDF ([`render::render_pdf`]);
-//! 4. **check**: the findings a print shop would make on what was rendered (photo resolution
+//! 1. **qr** (in parallel per article): each article's QR code is prepared and read back
+//!    after a simulated print ([`qr::prepare()`]); a stage of its own in the times because
+//!    the print simulation, not the text, was most of what the text stage used to take;
+//! 2. **text** (in parallel per article): its parts are set
+//!    ([`compose::article::set_article`]);
+//! 3. **compose**: the set articles are placed on pages ([`compose::compose`]);
+//! 4. **render**: the pages of each output file become a PDF ([`render::render_pdf`]);
+//! 5. **check**: the findings a print shop would make on what was rendered (photo resolution
 //!    at the printed size, text set past the type area) are attributed to their articles
 //!    ([`check::findings`]). An article that fails there is left out and the pages are made
 //!    again without it, so a bad article never reaches the output and never sinks the others.
@@ -186,13 +189,25 @@ pub fn typeset(issue: &Issue, settings: &Settings, on_article_set: &(dyn Fn() + 
     clock.lap(&mut typeset.stages, "load");
     typeset.issue_findings.extend(gaps);
 
+    let qrs: Vec<Result<Option<PreparedQr>, Diagnostic>> = issue
+        .articles
+        .par_iter()
+        .map(|entry| match &entry.article {
+            Ok(article) => qr::prepare(article, config),
+            // An article that did not load has no QR code to check.
+            Err(_) => Ok(None),
+        })
+        .collect();
+    clock.lap(&mut typeset.stages, "qr");
+
     let shapes = makeup::shapes(issue.plan.as_ref(), issue.articles.len());
     let set: Vec<SetArticle> = issue
         .articles
         .par_iter()
         .zip(&shapes)
-        .map(|(entry, shape)| {
-            let result = set_entry(entry, &engine, config, &grid, *shape, settings.strict);
+        .zip(qrs)
+        .map(|((entry, shape), qr)| {
+            let result = set_entry(entry, qr, &engine, config, &grid, *shape, settings.strict);
             on_article_set();
             result
         })
@@ -436,9 +451,11 @@ impl SetArticle {
     }
 }
 
-/// One article through the text stage: its QR code, then its parts.
+/// One article through the text stage: its parts, with its QR code as the qr stage
+/// prepared it (`qr`).
 fn set_entry(
     entry: &ArticleEntry,
+    qr: Result<Option<PreparedQr>, Diagnostic>,
     engine: &TextEngine,
     config: &IssueConfig,
     grid: &Grid,
@@ -458,7 +475,7 @@ fn set_entry(
         }
     };
     let mut warnings = article.warnings.clone();
-    let (qr, result) = match qr::prepare(article, config) {
+    let (qr, result) = match qr {
         Ok(qr) => {
             let result = compose::set_article(engine, config, grid, article, qr.as_ref(), shape);
             // The report gives the module size printed, which compose may have reduced.

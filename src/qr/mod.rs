@@ -46,7 +46,7 @@ use crate::model::EcLevel;
 pub const MIN_MODULE_MM: f32 = 0.4;
 
 /// An encoded QR symbol, ready to draw.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct QrSymbol {
     /// Modules per side (21 for version 1, +4 per version).
     pub width: u32,

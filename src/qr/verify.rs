@@ -3,7 +3,10 @@
 //! `rqrr`, and read again with an imprecise sampling grid; a symbol that does not read back
 //! to its exact payload, or reads only with a perfect grid, must not go to press.
 
-use std::sync::{Mutex, PoisonError};
+use std::ops::Range;
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
+
+use rustc_hash::FxHashSet;
 
 use super::QrSymbol;
 use super::symbol::{QUIET_ZONE, correctable_modules, encode_at_version};
@@ -117,67 +120,128 @@ fn axis_ranges(
         .collect()
 }
 
-/// How many of each pixel's `SUPERSAMPLE`² subsamples are inked, for an `n` x `n` raster
-/// whose subsample positions along either axis cover the module ranges `ranges`.
+/// How many of each pixel's `SUPERSAMPLE`² subsamples are inked, for the pixels of `pixels`
+/// (the same range of rows and columns; the others stay 0) of an `n` x `n` raster whose
+/// subsample positions along either axis cover the module ranges `ranges`.
 ///
 /// A subsample (sx, sy) is inked when a dark module lies in `ranges[sx]` x `ranges[sy]`.
 /// Done row by row: the columns that have a dark module within a row's range of module rows
 /// are found once per distinct range (neighbouring subsample rows share it), then each
 /// subsample of the row only checks its column range against them.
-fn inked_subsamples(symbol: &QrSymbol, ranges: &[(u32, u32)], n: usize) -> Vec<u16> {
+fn inked_subsamples(
+    symbol: &QrSymbol,
+    ranges: &[(u32, u32)],
+    n: usize,
+    pixels: Range<usize>,
+) -> Vec<u16> {
     let width = symbol.width;
+    let subsamples = pixels.start * SUPERSAMPLE..pixels.end * SUPERSAMPLE;
     let mut hits = vec![0u16; n * n];
     let mut dark_columns = vec![false; width as usize];
     let mut row = vec![false; ranges.len()];
     let mut row_range = None;
-    for (sy, &(y0, y1)) in ranges.iter().enumerate() {
+    for sy in subsamples.clone() {
+        let (y0, y1) = ranges[sy];
         if row_range != Some((y0, y1)) {
             for (i, dark) in (0..width).zip(dark_columns.iter_mut()) {
                 *dark = (y0..=y1).any(|j| symbol.is_dark(i, j));
             }
-            for (inked, &(x0, x1)) in row.iter_mut().zip(ranges) {
-                *inked = (x0..=x1).any(|i| dark_columns[i as usize]);
+            for sx in subsamples.clone() {
+                let (x0, x1) = ranges[sx];
+                row[sx] = (x0..=x1).any(|i| dark_columns[i as usize]);
             }
             row_range = Some((y0, y1));
         }
-        let pixels = &mut hits[(sy / SUPERSAMPLE) * n..][..n];
-        for (pixel, subsamples) in pixels.iter_mut().zip(row.chunks_exact(SUPERSAMPLE)) {
-            *pixel += subsamples.iter().map(|&inked| u16::from(inked)).sum::<u16>();
+        let counts = &mut hits[(sy / SUPERSAMPLE) * n..][..n];
+        for px in pixels.clone() {
+            let inked = &row[px * SUPERSAMPLE..(px + 1) * SUPERSAMPLE];
+            counts[px] += inked.iter().map(|&inked| u16::from(inked)).sum::<u16>();
         }
     }
     hits
 }
 
-/// Rasterises `symbol` with its quiet zone as a greyscale print scan (row-major, side `n`).
-fn rasterise(symbol: &QrSymbol, module_mm: f32, dpi: f32, spread_mm: f32) -> (usize, Vec<u8>) {
-    let px_per_mm = dpi / 25.4;
-    let n = (symbol.size_with_quiet_zone(module_mm) * px_per_mm).ceil() as usize;
-    let margin = QUIET_ZONE as f32 * module_mm;
-    let step = 1.0 / (SUPERSAMPLE as f32 * px_per_mm);
-    let ranges = axis_ranges(n * SUPERSAMPLE, -margin, step, module_mm, spread_mm, symbol.width);
-    let hits = inked_subsamples(symbol, &ranges, n);
-    let coverage: Vec<f32> =
-        hits.iter().map(|&h| f32::from(h) / (SUPERSAMPLE * SUPERSAMPLE) as f32).collect();
-    // A [1 2 1] x [1 2 1] blur stands for the camera's softness and the ink's feathering.
-    let at = |x: isize, y: isize| {
-        let clamp = |v: isize| v.clamp(0, n as isize - 1) as usize;
-        coverage[clamp(y) * n + clamp(x)]
-    };
-    let mut rng = XorShift(0x2F6E_2B1D);
-    let mut grey = Vec::with_capacity(n * n);
-    for y in 0..n as isize {
-        for x in 0..n as isize {
-            let mut c = 0.0;
-            for (dy, wy) in [(-1, 1.0), (0, 2.0), (1, 1.0)] {
-                for (dx, wx) in [(-1, 1.0), (0, 2.0), (1, 1.0)] {
-                    c += wx * wy * at(x + dx, y + dy);
-                }
-            }
-            let value = PAPER - (c / 16.0) * (PAPER - INK) + NOISE * rng.next_signed();
-            grey.push(value.round().clamp(0.0, 255.0) as u8);
+/// What the simulated print of every symbol of one width shares at one print setting: the
+/// raster's side, which modules each subsample position falls on, and the paper's noise.
+/// None of it depends on the symbol's modules, so it is worked out once per version and
+/// print setting in a process ([`Raster::for_symbol`]) instead of once per symbol.
+struct Raster {
+    /// Side, pixels.
+    n: usize,
+    /// Module ranges of the subsample positions along either axis ([`axis_ranges`]).
+    ranges: Vec<(u32, u32)>,
+    /// The paper-roughness noise added to each pixel, row-major: the same deterministic
+    /// sequence every symbol gets, so a check's outcome does not depend on what ran before.
+    noise: Vec<f32>,
+}
+
+/// A [`Raster`] and the symbol width and print setting it is for.
+type RasterEntry = ((u32, PrintSetting), Arc<Raster>);
+
+/// The [`Raster`]s made in this process: one per version and print setting in use, a handful.
+static RASTERS: Mutex<Vec<RasterEntry>> = Mutex::new(Vec::new());
+
+impl Raster {
+    /// The raster of symbols `width` modules wide printed with `print`, made on first use.
+    fn for_symbol(width: u32, print: PrintSetting) -> Arc<Raster> {
+        let key = (width, print);
+        let known = |rasters: &[RasterEntry]| {
+            rasters.iter().find(|(k, _)| *k == key).map(|(_, r)| Arc::clone(r))
+        };
+        if let Some(raster) = known(&RASTERS.lock().unwrap_or_else(PoisonError::into_inner)) {
+            return raster;
         }
+        let px_per_mm = print.dpi / 25.4;
+        let side = (width + 2 * QUIET_ZONE) as f32 * print.module_mm;
+        let n = (side * px_per_mm).ceil() as usize;
+        let margin = QUIET_ZONE as f32 * print.module_mm;
+        let step = 1.0 / (SUPERSAMPLE as f32 * px_per_mm);
+        let ranges =
+            axis_ranges(n * SUPERSAMPLE, -margin, step, print.module_mm, print.spread_mm, width);
+        let mut rng = XorShift(0x2F6E_2B1D);
+        let noise = (0..n * n).map(|_| NOISE * rng.next_signed()).collect();
+        let raster = Arc::new(Raster { n, ranges, noise });
+        let mut rasters = RASTERS.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(known) = known(&rasters) {
+            return known;
+        }
+        rasters.push((key, Arc::clone(&raster)));
+        raster
     }
-    (n, grey)
+
+    /// Prints `symbol` (of this raster's width) as a greyscale scan, row-major, side `n`:
+    /// only the rows and columns of `pixels`, the rest left as bare paper. Reading the
+    /// modules looks only inside the symbol, so the quiet zone need not be simulated there.
+    fn print(&self, symbol: &QrSymbol, pixels: Range<usize>) -> Vec<u8> {
+        let n = self.n;
+        // The blur reaches one pixel further.
+        let counted = pixels.start.saturating_sub(1)..(pixels.end + 1).min(n);
+        let hits = inked_subsamples(symbol, &self.ranges, n, counted.clone());
+        // A [1 2 1] x [1 2 1] blur stands for the camera's softness and the ink's feathering,
+        // done as two passes on the whole subsample counts: the weighted sum is an integer
+        // (at most 16 x 16), so the grey levels are exactly those of summing the coverage
+        // fractions directly, at a third of the work.
+        let clamp = |v: usize, d: isize| (v as isize + d).clamp(0, n as isize - 1) as usize;
+        let mut across = vec![0u16; n * n];
+        for y in counted {
+            let row_in = &hits[y * n..][..n];
+            for x in pixels.clone() {
+                across[y * n + x] = row_in[clamp(x, -1)] + 2 * row_in[x] + row_in[clamp(x, 1)];
+            }
+        }
+        let mut grey = vec![PAPER as u8; n * n];
+        for y in pixels.clone() {
+            let (above, row, below) = (clamp(y, -1) * n, y * n, clamp(y, 1) * n);
+            for x in pixels.clone() {
+                let sum = across[above + x] + 2 * across[row + x] + across[below + x];
+                // Coverage of the blurred pixel, 0 to 1.
+                let c = f32::from(sum) / (SUPERSAMPLE * SUPERSAMPLE) as f32 / 16.0;
+                let value = PAPER - c * (PAPER - INK) + self.noise[row + x];
+                grey[row + x] = value.round().clamp(0.0, 255.0) as u8;
+            }
+        }
+        grey
+    }
 }
 
 /// Prints `symbol` in simulation and reads it back: rasterises at `dpi` with the 4-module
@@ -210,13 +274,35 @@ pub fn verify(
     if symbol.modules.len() != (symbol.width as usize).pow(2) {
         return Err("the symbol's module grid is not square".into());
     }
+    let key = Verified { symbol: symbol.clone(), print: print.bits() };
+    if VERIFIED.lock().unwrap_or_else(PoisonError::into_inner).contains(&key) {
+        return Ok(symbol.payload.clone());
+    }
     if let Err(e) = locate(symbol.version, symbol.ec_level, print) {
         // The detector is sensitive to how the modules fall on the pixel grid; the symbol
         // itself may still be found where the reference was not.
         detect(symbol, print).map_err(|_| e)?;
     }
-    read(symbol, print)
+    let text = read(symbol, print)?;
+    VERIFIED.lock().unwrap_or_else(PoisonError::into_inner).insert(key);
+    Ok(text)
 }
+
+/// A symbol that read back to its payload, and the print setting it was read at (as bits,
+/// to be hashable): everything the outcome of [`verify`] depends on, the simulation's
+/// constants aside. Keyed by the whole symbol, not a hash of it, so no two symbols can
+/// share an entry.
+#[derive(PartialEq, Eq, Hash)]
+struct Verified {
+    symbol: QrSymbol,
+    print: [u32; 3],
+}
+
+/// The symbols [`verify`] read back in this process: the same symbol at the same setting
+/// is checked once (an article set again by the copyfit, its module size re-checked, the
+/// same URL in two articles). Only successes are kept, so a failure is always reported
+/// afresh with its reason.
+static VERIFIED: LazyLock<Mutex<FxHashSet<Verified>>> = LazyLock::new(Default::default);
 
 /// How a symbol is printed and scanned in the simulation.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -227,6 +313,12 @@ struct PrintSetting {
 }
 
 impl PrintSetting {
+    /// The setting as bits, for [`Verified`]'s key (the values are finite, so bit-equal
+    /// is equal).
+    fn bits(self) -> [u32; 3] {
+        [self.module_mm.to_bits(), self.dpi.to_bits(), self.spread_mm.to_bits()]
+    }
+
     fn new(module_mm: f32, dpi: f32, spread_mm: f32) -> Result<Self, String> {
         let valid = |v: f32| v.is_finite() && v > 0.0;
         if !valid(module_mm)
@@ -241,12 +333,21 @@ impl PrintSetting {
         Ok(PrintSetting { module_mm, dpi, spread_mm })
     }
 
+    /// The simulated print scan of `symbol` with its quiet zone: side, and grey levels
+    /// row-major.
     fn rasterise(self, symbol: &QrSymbol) -> Result<(usize, Vec<u8>), String> {
+        let raster = self.raster(symbol)?;
+        Ok((raster.n, raster.print(symbol, 0..raster.n)))
+    }
+
+    /// The [`Raster`] of `symbol`'s version at this setting, unless it would be absurdly
+    /// large.
+    fn raster(self, symbol: &QrSymbol) -> Result<Arc<Raster>, String> {
         let side = symbol.size_with_quiet_zone(self.module_mm) * self.dpi / 25.4;
         if side > MAX_PIXELS_PER_SIDE as f32 {
             return Err(format!("a {side:.0} px simulated scan is too large"));
         }
-        Ok(rasterise(symbol, self.module_mm, self.dpi, self.spread_mm))
+        Ok(Raster::for_symbol(symbol.width, self))
     }
 }
 
@@ -337,23 +438,34 @@ fn detect(symbol: &QrSymbol, print: PrintSetting) -> Result<(), String> {
 /// the best of the thresholds. The print may spend at most half the symbol's error
 /// correction: the rest is for what the simulation does not know (a smudge, a fold, set-off).
 fn read(symbol: &QrSymbol, print: PrintSetting) -> Result<String, String> {
-    let (n, grey) = print.rasterise(symbol)?;
+    #[cfg(test)]
+    tests::READS.with(|reads| reads.set(reads.get() + 1));
+    let raster = print.raster(symbol)?;
+    let n = raster.n;
+    let s = FIT_ERROR;
+    // Only the pixels the sampling points interpolate between are printed: the grids lie
+    // at most `FIT_ERROR` of a module off the centres, along either axis alike.
+    let points: Vec<(usize, usize, f32)> = [-s, 0.0, s]
+        .into_iter()
+        .flat_map(|shift| sample_points(n, print, symbol.width, shift))
+        .collect();
+    let first = points.iter().map(|&(low, _, _)| low).min().unwrap_or(0);
+    let last = points.iter().map(|&(_, high, _)| high).max().unwrap_or(0);
+    let grey = raster.print(symbol, first..last + 1);
     let scan = Scan { n, grey: &grey, print, width: symbol.width };
     let text = decode_grid(symbol, &scan.sampler((0.0, 0.0)))?;
     let budget = correctable_modules(symbol.version, symbol.ec_level) / 2;
-    let s = FIT_ERROR;
     for shift in [(s, s), (-s, -s), (s, -s), (-s, s)] {
         let sampler = scan.sampler(shift);
+        // Each module read once, then binarised at every threshold.
+        let w = symbol.width as usize;
+        let read: Vec<(f32, bool)> =
+            (0..w * w).map(|k| (sampler.value(k % w, k / w), symbol.modules[k])).collect();
         let wrong = READ_THRESHOLDS
             .iter()
             .map(|&fraction| {
                 let level = INK + fraction * (PAPER - INK);
-                (0..symbol.width as usize)
-                    .flat_map(|y| (0..symbol.width as usize).map(move |x| (x, y)))
-                    .filter(|&(x, y)| {
-                        (sampler.value(x, y) < level) != symbol.is_dark(x as u32, y as u32)
-                    })
-                    .count()
+                read.iter().filter(|&&(value, dark)| (value < level) != dark).count()
             })
             .min()
             .unwrap_or(usize::MAX);
@@ -382,23 +494,31 @@ struct Scan<'a> {
 impl Scan<'_> {
     /// Reads the scan at the module centres moved by `(dx, dy)` modules.
     fn sampler(&self, (dx, dy): (f32, f32)) -> Sampler<'_> {
-        let px_per_mm = self.print.dpi / 25.4;
-        let margin = QUIET_ZONE as f32 * self.print.module_mm;
-        let n = self.n;
-        // Each module's sampling point along one axis, in pixels: the pixel's value stands
-        // for its centre, so the point is read by interpolating between neighbours.
-        let points = |shift: f32| -> Vec<(usize, usize, f32)> {
-            (0..self.width)
-                .map(|i| {
-                    let mm = margin + (i as f32 + 0.5 + shift) * self.print.module_mm;
-                    let at = (mm * px_per_mm - 0.5).clamp(0.0, (n - 1) as f32);
-                    let low = at.floor() as usize;
-                    (low, (low + 1).min(n - 1), at - low as f32)
-                })
-                .collect()
-        };
+        let points = |shift| sample_points(self.n, self.print, self.width, shift);
         Sampler { scan: self, xs: points(dx), ys: points(dy) }
     }
+}
+
+/// Each module's sampling point along one axis of an `n`-pixel scan of a `width`-module
+/// symbol printed with `print`, `shift` modules off the centres: the two pixels it lies
+/// between and how far towards the second. A pixel's value stands for its centre, so the
+/// point is read by interpolating between neighbours.
+fn sample_points(
+    n: usize,
+    print: PrintSetting,
+    width: u32,
+    shift: f32,
+) -> Vec<(usize, usize, f32)> {
+    let px_per_mm = print.dpi / 25.4;
+    let margin = QUIET_ZONE as f32 * print.module_mm;
+    (0..width)
+        .map(|i| {
+            let mm = margin + (i as f32 + 0.5 + shift) * print.module_mm;
+            let at = (mm * px_per_mm - 0.5).clamp(0.0, (n - 1) as f32);
+            let low = at.floor() as usize;
+            (low, (low + 1).min(n - 1), at - low as f32)
+        })
+        .collect()
 }
 
 /// Sampling points on a [`Scan`], one per module.
@@ -462,6 +582,12 @@ mod tests {
     use super::*;
     use crate::qr::encode;
 
+    thread_local! {
+        /// How many times [`read`] ran on this test's thread: each test runs on a thread
+        /// of its own, so other tests' checks do not count.
+        pub(super) static READS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
+
     const LEVELS: [EcLevel; 4] = [EcLevel::L, EcLevel::M, EcLevel::Q, EcLevel::H];
 
     /// The obvious count of inked subsamples, one module-range test per subsample.
@@ -498,9 +624,26 @@ mod tests {
             let step = 1.0 / (SUPERSAMPLE as f32 * px_per_mm);
             let margin = QUIET_ZONE as f32 * module;
             let ranges = axis_ranges(n * SUPERSAMPLE, -margin, step, module, spread, sym.width);
-            let hits = inked_subsamples(&sym, &ranges, n);
+            let hits = inked_subsamples(&sym, &ranges, n, 0..n);
             assert!(hits == reference_hits(&sym, &ranges, n), "{url} {module} {spread}");
             assert!(hits.contains(&16) && hits.contains(&0));
+        }
+    }
+
+    #[test]
+    fn a_window_of_the_print_is_the_same_pixels_as_the_whole_print() {
+        let sym = encode("https://liberte-actus.fr/1719", EcLevel::Q).unwrap();
+        let print = PrintSetting::new(0.6, DEFAULT_DPI, NEWSPRINT_SPREAD_MM).unwrap();
+        let raster = print.raster(&sym).unwrap();
+        let n = raster.n;
+        let whole = raster.print(&sym, 0..n);
+        for window in [10..n - 12, 0..n / 2, n / 3..n] {
+            let part = raster.print(&sym, window.clone());
+            for y in window.clone() {
+                for x in window.clone() {
+                    assert_eq!(part[y * n + x], whole[y * n + x], "({x}, {y}) in {window:?}");
+                }
+            }
         }
     }
 
@@ -598,6 +741,86 @@ mod tests {
             verify(&b, 0.6, DEFAULT_DPI, NEWSPRINT_SPREAD_MM).as_deref(),
             Ok(b.payload.as_str())
         );
+    }
+
+    #[test]
+    fn a_symbol_verified_at_one_setting_is_checked_again_at_another() {
+        // The memo must not let a larger module's success stand for a smaller one: the same
+        // bytes at 0.4 mm do not survive the spread (see `heavy_spread_closes_the_light_modules`).
+        let sym = encode("https://liberte-actus.fr/1719", EcLevel::Q).unwrap();
+        let reads = || READS.with(std::cell::Cell::get);
+        assert!(verify(&sym, 0.6, DEFAULT_DPI, NEWSPRINT_SPREAD_MM).is_ok());
+        assert!(verify(&sym, 0.6, DEFAULT_DPI, NEWSPRINT_SPREAD_MM).is_ok());
+        let before = reads();
+        assert!(verify(&sym, 0.4, DEFAULT_DPI, NEWSPRINT_SPREAD_MM).is_err());
+        assert!(verify(&sym, 0.6, DEFAULT_DPI, 0.3).is_err(), "a heavier spread is read again");
+        assert!(verify(&sym, 0.6, 600.0, 0.3).is_err(), "so is another scan resolution");
+        assert!(reads() > before);
+        // Another error-correction level of the same payload is another symbol.
+        let h = encode("https://liberte-actus.fr/1719", EcLevel::H).unwrap();
+        let before = reads();
+        assert!(verify(&h, 0.6, DEFAULT_DPI, NEWSPRINT_SPREAD_MM).is_ok());
+        assert_eq!(reads(), before + 1);
+    }
+
+    #[test]
+    fn a_repeated_identical_symbol_is_read_once() {
+        // A payload no other test uses, so the first check here is the process's first.
+        let sym = encode("https://memo.example/read-once", EcLevel::Q).unwrap();
+        let reads = || READS.with(std::cell::Cell::get);
+        let before = reads();
+        for _ in 0..3 {
+            let again = sym.clone();
+            assert_eq!(
+                verify(&again, 0.6, DEFAULT_DPI, NEWSPRINT_SPREAD_MM).as_deref(),
+                Ok(sym.payload.as_str())
+            );
+        }
+        assert_eq!(reads(), before + 1);
+        // One module different is another symbol: read again (and within Q's correction).
+        let mut changed = sym.clone();
+        let w = changed.width as usize;
+        changed.modules[12 * w + 12] ^= true;
+        assert!(verify(&changed, 0.6, DEFAULT_DPI, NEWSPRINT_SPREAD_MM).is_ok());
+        assert_eq!(reads(), before + 2);
+    }
+
+    /// Not an assertion on time: prints what one self-check costs, for the commit log
+    /// (`cargo test --release --lib qr::verify::tests::cost -- --nocapture`).
+    #[test]
+    fn cost_per_symbol() {
+        // A short URL (version 3) and one as long as the weekly's (version 8).
+        for (base, long) in
+            [("https://cost.example/", ""), ("https://cost.example/", &"x".repeat(70))]
+        {
+            let url = |i: &str| format!("{base}{long}{i}");
+            let symbols: Vec<QrSymbol> =
+                (0..40).map(|i| encode(&url(&format!("{i:04}")), EcLevel::Q).unwrap()).collect();
+            // The first check of a version also locates its reference: timed apart.
+            let warm = encode(&url("warm"), EcLevel::Q).unwrap();
+            assert_eq!(warm.version, symbols[0].version);
+            let started = std::time::Instant::now();
+            verify(&warm, 0.6, DEFAULT_DPI, NEWSPRINT_SPREAD_MM).unwrap();
+            let first = started.elapsed().as_secs_f64();
+            let started = std::time::Instant::now();
+            for symbol in &symbols {
+                verify(symbol, 0.6, DEFAULT_DPI, NEWSPRINT_SPREAD_MM).unwrap();
+            }
+            let each = started.elapsed().as_secs_f64() / symbols.len() as f64;
+            let started = std::time::Instant::now();
+            for symbol in &symbols {
+                verify(symbol, 0.6, DEFAULT_DPI, NEWSPRINT_SPREAD_MM).unwrap();
+            }
+            let again = started.elapsed().as_secs_f64() / symbols.len() as f64;
+            eprintln!(
+                "self-check cost (version {}, 0.6 mm): first of its version {:.2} ms, then \
+                 {:.3} ms per new symbol, {:.4} ms per repeat",
+                symbols[0].version,
+                first * 1e3,
+                each * 1e3,
+                again * 1e3
+            );
+        }
     }
 
     #[test]
