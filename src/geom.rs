@@ -71,6 +71,17 @@ pub fn effective_ppi(pixels: (u32, u32), placement: &Rect) -> f32 {
     (pixels.0 as f32 / inches(placement.width)).min(pixels.1 as f32 / inches(placement.height))
 }
 
+/// Share of a photo of `pixels` that a frame `width` by `height` crops away when the photo
+/// covers it: of its height when the frame is wider than the photo's shape, else of its
+/// width (0: the frame has the photo's own shape).
+pub fn crop_share(width: f32, height: f32, pixels: (u32, u32)) -> f32 {
+    if width <= 0.0 || height <= 0.0 || pixels.0 == 0 || pixels.1 == 0 {
+        return 0.0;
+    }
+    let (frame, photo) = (height / width, pixels.1 as f32 / pixels.0 as f32);
+    if frame < photo { 1.0 - frame / photo } else { 1.0 - photo / frame }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,5 +91,14 @@ mod tests {
         // 1000 x 500 px over 5 x 2 inches: 200 and 250 ppi, so 200.
         let placement = Rect::new(0.0, 0.0, 360.0, 144.0);
         assert!((effective_ppi((1000, 500), &placement) - 200.0).abs() < 0.01);
+    }
+
+    #[test]
+    fn crop_share_is_what_the_frame_cuts_from_the_longer_side() {
+        // A 2:3 portrait photo in a 3:2 frame keeps 4/9 of its height.
+        assert!((crop_share(300.0, 200.0, (600, 900)) - 5.0 / 9.0).abs() < 1e-5);
+        // A 3:1 panorama in the same frame keeps half its width.
+        assert!((crop_share(300.0, 200.0, (900, 300)) - 0.5).abs() < 1e-5);
+        assert!(crop_share(300.0, 450.0, (600, 900)).abs() < 1e-5, "its own shape");
     }
 }

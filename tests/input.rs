@@ -214,9 +214,19 @@ fn photo_issue(name: &str, photo_fields: &str, extra_yaml: &str) -> std::path::P
     dir
 }
 
+/// A page plan that sets the story `a.md` with its photo 10 lines deep.
+const SIZED_PLAN: &str = "pages:
+  - frames:
+      - columns: 1-3
+        depth: 40
+        story: articles/a.md
+        photo: { depth: 10 }
+";
+
 #[test]
 fn a_portrait_photo_in_a_landscape_frame_gets_a_warning_naming_the_lost_share() {
-    let dir = photo_issue("portrait", "", "columns: 3\n");
+    // Its depth given by the page plan: the size is the editor's, kept, and its crop said.
+    let dir = photo_issue("portrait", "", &format!("columns: 3\n{SIZED_PLAN}"));
     let report = dir.join("r.json");
     let run =
         rotative(&["check", dir.to_str().unwrap(), "-q", "--report", report.to_str().unwrap()]);
@@ -241,12 +251,14 @@ fn a_portrait_photo_in_a_landscape_frame_gets_a_warning_naming_the_lost_share() 
     assert!(share > 20.0, "{message}");
     assert_eq!(crop["line"], 3, "at the `photo` line: {crop}");
     // A limit above that share silences it; --strict refuses the crop otherwise.
+    // (Without a plan, where the house frame crops within that limit and is kept.)
     let relaxed =
         photo_issue("portrait-relaxed", "", "columns: 3\nphoto:\n  max_crop_percent: 90\n");
     let run = rotative(&["check", relaxed.to_str().unwrap(), "-q", "--strict"]);
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
     let run = rotative(&["check", dir.to_str().unwrap(), "-q", "--strict"]);
     assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert!(stderr(&run).contains("error[photo-crop]"), "{}", stderr(&run));
 }
 
 #[test]
@@ -275,4 +287,104 @@ fn a_website_image_is_the_photo() {
     let json = report_of(&report);
     let photo = json["articles"][0]["photos"][0]["file"].as_str().unwrap_or_default();
     assert!(photo.ends_with("moulin-portrait.jpg"), "{json}");
+}
+
+/// Writes a `width` x `height` PNG photo (a gradient) to `path`.
+fn write_photo(path: &Path, (width, height): (u32, u32)) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let pixel = |x: u32, y: u32| image::Rgb([(x % 256) as u8, (y % 256) as u8, 128]);
+    image::RgbImage::from_fn(width, height, pixel).save(path).unwrap();
+}
+
+/// Share of a photo of `pixels` its printed frame (width, height in mm, from the report)
+/// crops away, and whether the frame is portrait.
+fn crop_of(photo: &serde_json::Value) -> (f64, bool) {
+    let number = |v: &serde_json::Value| v.as_f64().unwrap();
+    let (w, h) = (number(&photo["frame_mm"][0]), number(&photo["frame_mm"][1]));
+    let (pw, ph) = (number(&photo["pixels"][0]), number(&photo["pixels"][1]));
+    let (frame, own) = (h / w, ph / pw);
+    let lost = if frame < own { 1.0 - frame / own } else { 1.0 - own / frame };
+    (lost, h > w)
+}
+
+/// An issue of three columns whose two articles have a 600 x 900 portrait photo and a
+/// 900 x 600 landscape one, with `extra_yaml` (a page plan) and `portrait_fields` under
+/// the portrait's `photo`.
+fn shapes_issue(name: &str, portrait_fields: &str, extra_yaml: &str) -> std::path::PathBuf {
+    let front = |title: &str, file: &str, fields: &str| {
+        format!("title: {title}\nphoto:\n  file: ../photos/{file}\n{fields}")
+    };
+    let articles = [
+        ("a.md", article(&front("Le clocher", "portrait.png", portrait_fields), &french_text(300))),
+        ("b.md", article(&front("La plaine", "landscape.png", ""), &french_text(300))),
+    ];
+    let yaml = format!("columns: 3\nphoto:\n  warn_ppi: 100\n  min_ppi: 50\n{extra_yaml}");
+    let dir = issue(name, &articles, &yaml);
+    write_photo(&dir.join("photos/portrait.png"), (600, 900));
+    write_photo(&dir.join("photos/landscape.png"), (900, 600));
+    dir
+}
+
+/// Builds `dir` with a JSON report; returns stderr and the report.
+fn build_with_report(dir: &Path) -> (String, serde_json::Value) {
+    let (report, out) = (dir.join("r.json"), dir.join("out"));
+    let args = ["build", dir.to_str().unwrap(), "-o", out.to_str().unwrap()];
+    let run = rotative(&[&args[..], &["-q", "--report", report.to_str().unwrap()]].concat());
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(0), "{err}");
+    (err, report_of(&report))
+}
+
+#[test]
+fn a_portrait_photo_is_not_cut_in_half() {
+    let dir = shapes_issue("own-shape", "", "");
+    let (err, json) = build_with_report(&dir);
+    assert!(!err.contains("photo-crop"), "{err}");
+    let articles = json["articles"].as_array().unwrap();
+    let warnings = |i: usize| articles[i]["warnings"].to_string();
+    // The portrait photo gets a portrait frame, one column of three, and keeps at least
+    // four fifths of its height (the default `max_crop_percent`).
+    let portrait = &articles[0]["photos"][0];
+    let (lost, upright) = crop_of(portrait);
+    assert!(upright && lost <= 0.2, "{portrait} loses {lost}");
+    assert!(!warnings(0).contains("photo-crop"), "{}", warnings(0));
+    // The landscape photo keeps the house frame: two columns, 3:2 on the grid.
+    let landscape = &articles[1]["photos"][0];
+    let (lost, upright) = crop_of(landscape);
+    assert!(!upright && lost <= 0.05, "{landscape} loses {lost}");
+    let (w, p) = (landscape["frame_mm"][0].as_f64().unwrap(), portrait["frame_mm"][0].as_f64());
+    assert!(w > 1.9 * p.unwrap(), "two columns against one: {landscape} {portrait}");
+    // Its columns given (as the crop warning's hint says), it keeps them and its depth
+    // follows its shape.
+    let dir = shapes_issue("own-shape-column", "  columns: 1\n", "");
+    let (err, json) = build_with_report(&dir);
+    let (lost, upright) = crop_of(&json["articles"][0]["photos"][0]);
+    assert!(upright && lost <= 0.2 && !err.contains("photo-crop"), "{err}");
+}
+
+#[test]
+fn a_photo_size_the_page_plan_gives_is_kept_and_warned_of() {
+    let plan = "pages:
+  - frames:
+      - columns: 1-3
+        depth: 45
+        story: articles/a.md
+        photo: { columns: 2, depth: 12 }
+      - columns: 1-3
+        top: 45
+        depth: foot
+        story: articles/b.md
+";
+    let dir = shapes_issue("plan-size", "", &format!("copyfit: []\n{plan}"));
+    let (err, json) = build_with_report(&dir);
+    let portrait = &json["articles"][0]["photos"][0];
+    let (lost, upright) = crop_of(portrait);
+    assert!(!upright && lost > 0.5, "as the plan sized it: {portrait}");
+    assert!(err.contains("warning[photo-crop]") && err.contains("portrait.png"), "{err}");
+    // The plan's frame without a size: the photo's own shape, as in a sequential issue.
+    let free_plan = plan.replace("        photo: { columns: 2, depth: 12 }\n", "");
+    let free = shapes_issue("plan-free", "", &format!("copyfit: []\n{free_plan}"));
+    let (err, json) = build_with_report(&free);
+    let (lost, upright) = crop_of(&json["articles"][0]["photos"][0]);
+    assert!(upright && lost <= 0.2, "{err}");
 }

@@ -12,7 +12,9 @@
 //!    looseness, where tracking is what lets the breaker gain or lose the line;
 //! 3. **photo depth**: the lead photo one or more grid lines shallower or deeper, within
 //!    its crop limits, cover-fitted again around its focal point (from the depth the page
-//!    plan gave it, if any; a depth given outside the limits is kept);
+//!    plan gave it, if any; a depth given outside the limits is kept). The limits are first
+//!    the share of the photo `photo.max_crop_percent` lets a frame crop; only a story that
+//!    does not fit that way is fitted again with the house limits too (16:9 to square);
 //! 4. **headline**: the head one size step smaller (an overset story) or larger (an
 //!    underset one, when its head class has a larger size: a lead has none).
 //!
@@ -32,6 +34,7 @@ use super::article::cover;
 use super::display::Item;
 use super::flow::{BlockPiece, Cursor, Flowable, offset};
 use super::{ArticleParts, ArticleStart, Frame, Headline, Layout, PlacedPart, place_article};
+use crate::geom::crop_share;
 use crate::model::FitStepKind;
 use crate::text::{Line, ParagraphStyle};
 
@@ -50,10 +53,24 @@ pub(super) const CUT_SLACK: f32 = 0.5;
 /// looser than the engine sets text when nothing is fitted.
 const LOOSEST_RATIO: f32 = 1.0;
 
-/// Shallowest and deepest a lead photo may be cropped to, as height over width: from a
-/// wide 16:9 to a square, either side of the nominal 3:2. A photo the page plan sized
-/// outside them is left as sized: the editor chose that crop.
+/// Shallowest and deepest a lead photo may be cropped to, as height over width, when the
+/// crop share alone does not fit the story: from a wide 16:9 to a square, either side of
+/// the nominal 3:2. A photo the page plan sized outside them is left as sized: the editor
+/// chose that crop.
 const PHOTO_DEPTH_LIMITS: (f32, f32) = (9.0 / 16.0, 1.0);
+
+/// The depths the photo step may give a photo.
+#[derive(Debug, Clone, Copy)]
+struct PhotoLimits {
+    /// Largest share of the photo's width or height a depth may crop away.
+    max_crop: f32,
+    /// Whether depths within the house limits ([`PHOTO_DEPTH_LIMITS`]) are allowed too,
+    /// whatever they crop.
+    house: bool,
+    /// Whether the photo's frame has its own shape: the house limits then reach it, so a
+    /// story that fits no other way may bring the photo back toward the house shape.
+    own_shape: bool,
+}
 
 /// A step of the cascade that changed the story.
 #[derive(Debug, Clone, PartialEq)]
@@ -202,48 +219,86 @@ fn fit_from(
     if before == 0 {
         return (first, fit);
     }
-    let mut trial = Trial {
-        parts: parts.clone(),
-        headline: Headline::Main,
-        cursor,
-        frame,
-        layout,
-        placed: first,
-        misfit: before,
-        resets: HashMap::new(),
-    };
-    // The photo and headline steps move whole grid lines of several columns at once: what
-    // they leave over or under, one way or the other, goes back to the paragraphs.
-    for kind in [
-        FitStepKind::Looseness,
-        FitStepKind::Tracking,
-        FitStepKind::PhotoDepth,
-        FitStepKind::Looseness,
-        FitStepKind::Tracking,
-        FitStepKind::Headline,
-        FitStepKind::Looseness,
-        FitStepKind::Tracking,
-    ] {
-        if trial.misfit == 0 {
-            break;
-        }
-        if !steps.contains(&kind) {
-            continue;
-        }
-        let was = trial.misfit;
-        let detail = match kind {
-            FitStepKind::Looseness => trial.paragraphs(0.0),
-            FitStepKind::Tracking => trial.paragraphs(TRACKING_STEP),
-            FitStepKind::PhotoDepth => trial.photo(),
-            FitStepKind::Headline => trial.headline(),
-        };
-        if let Some(detail) = detail {
-            fit.steps.push(FitStep { kind, detail, lines: was - trial.misfit });
+    let max_crop = layout.config.photo.max_crop;
+    let own_shape = parts.lead_own_shape;
+    let strict = PhotoLimits { max_crop, house: false, own_shape };
+    let mut trial = Trial::new(parts, cursor, frame, layout, (first.clone(), before), strict);
+    fit.steps = trial.cascade(steps);
+    // The photo cropped past its share only when that is what fits the story: the cascade
+    // again from the start, its photo step allowed the house limits too, kept if it fits
+    // better.
+    let photo_step = cursor.is_none() && parts.lead.is_some();
+    if trial.misfit != 0 && photo_step && steps.contains(&FitStepKind::PhotoDepth) {
+        let house = PhotoLimits { max_crop, house: true, own_shape };
+        let mut again = Trial::new(parts, cursor, frame, layout, (first, before), house);
+        let again_steps = again.cascade(steps);
+        if again.misfit.abs() < trial.misfit.abs() {
+            (trial, fit.steps) = (again, again_steps);
         }
     }
     fit.after = trial.misfit;
     (fit.chars, fit.words) = amount(&trial.parts, trial.misfit);
     (trial.placed, fit)
+}
+
+impl<'a> Trial<'a> {
+    /// A trial of `parts` as first placed (`first`: the placement and its misfit).
+    fn new(
+        parts: &ArticleParts,
+        cursor: Option<Cursor>,
+        frame: &'a Frame,
+        layout: &'a Layout<'a>,
+        (placed, misfit): (PlacedPart, i32),
+        photo_limits: PhotoLimits,
+    ) -> Trial<'a> {
+        Trial {
+            parts: parts.clone(),
+            headline: Headline::Main,
+            cursor,
+            frame,
+            layout,
+            placed,
+            misfit,
+            photo_limits,
+            resets: HashMap::new(),
+        }
+    }
+
+    /// Runs the steps of `steps` in cascade order until the story fits; returns the steps
+    /// that changed it.
+    fn cascade(&mut self, steps: &[FitStepKind]) -> Vec<FitStep> {
+        let mut used = Vec::new();
+        // The photo and headline steps move whole grid lines of several columns at once: what
+        // they leave over or under, one way or the other, goes back to the paragraphs.
+        for kind in [
+            FitStepKind::Looseness,
+            FitStepKind::Tracking,
+            FitStepKind::PhotoDepth,
+            FitStepKind::Looseness,
+            FitStepKind::Tracking,
+            FitStepKind::Headline,
+            FitStepKind::Looseness,
+            FitStepKind::Tracking,
+        ] {
+            if self.misfit == 0 {
+                break;
+            }
+            if !steps.contains(&kind) {
+                continue;
+            }
+            let was = self.misfit;
+            let detail = match kind {
+                FitStepKind::Looseness => self.paragraphs(0.0),
+                FitStepKind::Tracking => self.paragraphs(TRACKING_STEP),
+                FitStepKind::PhotoDepth => self.photo(),
+                FitStepKind::Headline => self.headline(),
+            };
+            if let Some(detail) = detail {
+                used.push(FitStep { kind, detail, lines: was - self.misfit });
+            }
+        }
+        used
+    }
 }
 
 /// Places `parts` in `frame` from the head with `headline` (`cursor` `None`) or from where
@@ -271,6 +326,8 @@ struct Trial<'a> {
     layout: &'a Layout<'a>,
     placed: PlacedPart,
     misfit: i32,
+    /// The depths the photo step may try.
+    photo_limits: PhotoLimits,
     /// Paragraphs set again, by body index, direction (-1 shorter, 1 longer) and whether
     /// tracked.
     resets: HashMap<(usize, i32, bool), Reset>,
@@ -401,8 +458,9 @@ impl Trial<'_> {
         // An overset of a line or two may come from a corner QR block under the photo, which
         // moves up only with the photo's foot: try a few lines whatever the misfit.
         for steps in 1..=self.misfit.unsigned_abs().max(MIN_PHOTO_TRIALS) {
+            let delta = direction * steps as f32 * baseline;
             let Some(resized) =
-                resize_photo(&lead, direction * steps as f32 * baseline, self.parts.lead_focus)
+                resize_photo(&lead, delta, self.parts.lead_focus, self.photo_limits)
             else {
                 break;
             };
@@ -478,17 +536,30 @@ fn effective_ppi(lead: &BlockPiece) -> f32 {
 
 /// The lead block with its photo `delta` points deeper (negative: shallower), cover-fitted
 /// again around `focus`, and the credit and caption moved with its foot; `None` past the
-/// crop limits, for a photo set outside them, or without a photo.
-fn resize_photo(lead: &BlockPiece, delta: f32, focus: (f32, f32)) -> Option<BlockPiece> {
+/// `limits` (the old depth and the new within the crop share, or both within the house
+/// limits when they are allowed), for a photo set outside them, or without a photo.
+fn resize_photo(
+    lead: &BlockPiece,
+    delta: f32,
+    focus: (f32, f32),
+    limits: PhotoLimits,
+) -> Option<BlockPiece> {
     let (index, frame, pixels) =
         lead.items.iter().enumerate().find_map(|(i, item)| match item {
             Item::Image { frame, pixels, .. } => Some((i, *frame, *pixels)),
             _ => None,
         })?;
     let height = frame.height + delta;
-    let within =
-        |h: f32| (PHOTO_DEPTH_LIMITS.0..=PHOTO_DEPTH_LIMITS.1).contains(&(h / frame.width));
-    if !within(frame.height) || !within(height) {
+    let cropped = |h: f32| crop_share(frame.width, h, pixels) <= limits.max_crop;
+    let (mut lowest, mut deepest) = PHOTO_DEPTH_LIMITS;
+    if limits.own_shape {
+        let own = frame.height / frame.width;
+        (lowest, deepest) = (lowest.min(own), deepest.max(own));
+    }
+    let house = |h: f32| limits.house && (lowest..=deepest).contains(&(h / frame.width));
+    let within_share = cropped(frame.height) && cropped(height);
+    let within_house = house(frame.height) && house(height);
+    if !within_share && !within_house {
         return None;
     }
     let foot = frame.bottom();
@@ -548,9 +619,13 @@ mod tests {
         }
     }
 
+    /// The house limits, and a crop share narrower than them.
+    const HOUSE: PhotoLimits = PhotoLimits { max_crop: 0.1, house: true, own_shape: false };
+
     #[test]
     fn a_photo_changes_depth_within_its_crop_limits_and_its_caption_follows() {
-        let shallower = resize_photo(&lead(), -22.0, (0.5, 0.5)).expect("within 16:9");
+        let resize = |lead: &BlockPiece, delta| resize_photo(lead, delta, (0.5, 0.5), HOUSE);
+        let shallower = resize(&lead(), -22.0).expect("within 16:9");
         assert_eq!(shallower.height, 208.0);
         let Item::Image { frame, clip, placement, .. } = &shallower.items[0] else { panic!() };
         assert_eq!((frame.height, clip.height), (178.0, 178.0));
@@ -558,17 +633,41 @@ mod tests {
         let Item::Rule { from, .. } = &shallower.items[1] else { panic!() };
         assert_eq!(from.1, 183.0, "the caption moves up with the photo's foot");
         // Past 16:9 (169 pt deep) or past square (300 pt), the crop would lose the picture.
-        assert!(resize_photo(&lead(), -40.0, (0.5, 0.5)).is_none());
-        assert!(resize_photo(&lead(), 101.0, (0.5, 0.5)).is_none());
-        assert!(resize_photo(&lead(), 100.0, (0.5, 0.5)).is_some());
+        assert!(resize(&lead(), -40.0).is_none());
+        assert!(resize(&lead(), 101.0).is_none());
+        assert!(resize(&lead(), 100.0).is_some());
+    }
+
+    #[test]
+    fn within_its_crop_share_a_photo_keeps_what_the_share_allows() {
+        let strict = PhotoLimits { max_crop: 0.2, house: false, own_shape: true };
+        let resize = |lead: &BlockPiece, delta| resize_photo(lead, delta, (0.5, 0.5), strict);
+        // The 3:2 photo 230 pt deep loses 13 % of its width; square, a third.
+        assert!(resize(&lead(), 30.0).is_some());
+        assert!(resize(&lead(), 100.0).is_none(), "square crops a third");
+        assert!(resize(&lead(), -39.0).is_some(), "161 pt loses under a fifth of its height");
+        // A portrait photo in a frame of its own shape changes depth within the share,
+        // though it is deeper than the house's square.
+        let mut portrait = lead_of(450.0);
+        if let Item::Image { pixels, .. } = &mut portrait.items[0] {
+            *pixels = (1000, 1500);
+        }
+        assert!(resize(&portrait, -60.0).is_some(), "390 pt loses 13 % of its height");
+        assert!(resize(&portrait, -100.0).is_none(), "350 pt loses 22 % of its height");
+        assert!(resize_photo(&portrait, -60.0, (0.5, 0.5), HOUSE).is_none(), "past 10 %");
+        // Only when nothing else fits may it come back toward the house shape, its own.
+        let back = PhotoLimits { own_shape: true, ..HOUSE };
+        assert!(resize_photo(&portrait, -200.0, (0.5, 0.5), back).is_some(), "250 pt");
+        assert!(resize_photo(&portrait, -300.0, (0.5, 0.5), back).is_none(), "past 16:9");
     }
 
     #[test]
     fn a_photo_sized_past_its_crop_limits_keeps_its_depth() {
         // 330 pt deep on 300 wide, as a page plan may size it: taller than square.
         let tall = lead_of(330.0);
-        assert!(resize_photo(&tall, -11.0, (0.5, 0.5)).is_none(), "still past square");
-        assert!(resize_photo(&tall, -44.0, (0.5, 0.5)).is_none(), "not even into the limits");
-        assert!(resize_photo(&tall, 11.0, (0.5, 0.5)).is_none());
+        let resize = |delta| resize_photo(&tall, delta, (0.5, 0.5), HOUSE);
+        assert!(resize(-11.0).is_none(), "still past square");
+        assert!(resize(-44.0).is_none(), "not even into the limits");
+        assert!(resize(11.0).is_none());
     }
 }

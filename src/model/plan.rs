@@ -78,7 +78,8 @@ pub enum FrameContent {
 /// The lead photo of a story frame, as the plan asks for it (`photo:`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum FramePhoto {
-    /// As the article and issue set it: their `photo.columns`, a 3:2 depth.
+    /// As the article and issue set it: their `photo.columns`, a 3:2 depth (or the
+    /// photo's own shape when 3:2 would crop it past `photo.max_crop_percent`).
     #[default]
     AsSet,
     /// Sized by the plan; what is not given stays as the article and issue set it.

@@ -16,10 +16,10 @@ pub(super) fn shapes(plan: Option<&PagePlan>, articles: usize) -> Vec<Option<Sto
     let mut shapes = vec![None; articles];
     let Some(plan) = plan else { return shapes };
     for frame in plan.pages.iter().flat_map(|p| &p.frames) {
-        let columns = frame.columns;
+        let (columns, depth) = (frame.columns, frame.depth);
         let mut give = |article: usize, head: HeadClass, in_briefs: bool, photo: FramePhoto| {
             if let Some(slot @ None) = shapes.get_mut(article) {
-                *slot = Some(StoryShape { columns, head, in_briefs, photo });
+                *slot = Some(StoryShape { columns, depth, head, in_briefs, photo });
             }
         };
         match &frame.content {

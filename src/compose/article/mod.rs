@@ -36,6 +36,8 @@ use crate::text::TextEngine;
 pub struct StoryShape {
     /// Columns of the frame that takes the story's head.
     pub columns: u32,
+    /// Its depth in grid lines: a photo sized from its own shape stays well inside it.
+    pub depth: u32,
     /// Its head class.
     pub head: HeadClass,
     /// Whether it is set in a frame of briefs: the frame's label stands over them once, so
@@ -77,6 +79,10 @@ pub struct ArticleParts {
     pub lead_columns: u32,
     /// The photo's focal point (copyfit crops it again around it).
     pub lead_focus: (f32, f32),
+    /// Whether the photo's frame has its own shape rather than the house 3:2 or a depth
+    /// the plan gave: copyfit may bring it back toward the house shape, past its crop
+    /// share, when the story fits no other way.
+    pub lead_own_shape: bool,
     /// What flows through the columns, in reading order: the standfirst, the body, and the
     /// QR block when it goes at the end.
     pub body: Vec<Flowable>,
@@ -202,10 +208,23 @@ pub fn set_article(
     // The other heads repeat the first one's findings: keep them once.
     setter.warnings.truncate(secondary_warnings);
 
+    // A depth the page plan gives is kept as given (the check warns of its crop); without
+    // one, a photo the 3:2 frame would crop too much takes its own shape, under the head
+    // (whose depth is known now), and one column unless its columns were given.
+    let (lead_columns, lead_depth) = match &article.photo {
+        Some(photo) if planned_depth.is_none() => {
+            let depth = shape.map_or(grid.area.height, |s| s.depth as f32 * grid.baseline);
+            let pixels = (photo.width_px, photo.height_px);
+            let under_head = (depth - head.height).max(grid.baseline);
+            let columns = (lead_columns, planned_columns.is_none() && asked.is_none());
+            lead::own_shape(pixels, columns, grid, config.photo.max_crop, under_head)
+        }
+        _ => (lead_columns, planned_depth),
+    };
     let lead = if shape.is_some_and(|s| s.photo == FramePhoto::Off) {
         None
     } else {
-        lead::lead_block(&mut setter, article, grid.span(lead_columns), planned_depth)
+        lead::lead_block(&mut setter, article, grid.span(lead_columns), lead_depth)
     };
 
     let mut body = Vec::new();
@@ -233,6 +252,7 @@ pub fn set_article(
         lead_columns,
         photo_beside_head,
         lead_focus: article.photo.as_ref().map_or((0.5, 0.5), |p| p.focus),
+        lead_own_shape: lead_depth.is_some() && planned_depth.is_none(),
         body,
         warnings: setter.into_warnings(),
         qr_module,
