@@ -583,3 +583,63 @@ fn a_first_build_with_a_failed_article_creates_no_output_folder() {
     assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
     assert!(!out.exists(), "nothing written, not even a manifest");
 }
+
+/// The folio number of each page of `pdf` (its `page N`) on which `text` is found, read
+/// back with pdftotext.
+fn folios_with(pdf: &Path, text: &str) -> Option<Vec<u32>> {
+    let all = pdftotext(pdf)?;
+    let folio = |page: &str| -> Option<u32> {
+        let after = page.split("· page ").nth(1)?;
+        after.split_whitespace().next()?.parse().ok()
+    };
+    Some(all.split('\x0c').filter(|page| page.contains(text)).filter_map(folio).collect())
+}
+
+#[test]
+fn allow_incomplete_in_the_flow_keeps_the_pages_the_story_took_in_the_last_build() {
+    let middle = long_article("Deuxième sujet", 16);
+    let dir = issue_with(
+        "flow-held",
+        &[
+            ("a.md", long_article("Premier sujet", 3)),
+            ("b.md", middle.clone()),
+            ("c.md", long_article("Troisième sujet", 3)),
+        ],
+        "",
+    );
+    let (run, out, report) = build_with_report(&dir, "out", &[]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let good = report_of(&report);
+    let pdf = pdfs_in(&out).remove(0);
+    let folios_before = folios_with(&pdf, "Troisième sujet");
+    let pages = |json: &serde_json::Value, i: usize| json["articles"][i]["pages"].clone();
+    assert!(pages(&good, 1).as_array().unwrap().len() >= 2, "the middle story spans pages");
+
+    write_files(&dir, &[("articles/b.md", &broken(&middle))]);
+    // Into the folder of the good build, whose manifest recorded where each story went.
+    let (run, out, report) = build_with_report(&dir, "out", &["--allow-incomplete"]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "the middle article failed: {err}");
+    let marked = report_of(&report);
+    assert_eq!(pages(&marked, 2), pages(&good, 2), "the third story keeps its pages: {err}");
+    assert_eq!(marked["summary"]["pages"], good["summary"]["pages"]);
+    let warning = marked["issue"].as_array().unwrap().iter().find(|d| d["kind"] == "missing-story");
+    let message = warning.expect("the mark is reported")["message"].as_str().unwrap();
+    let held = pages(&good, 1).as_array().unwrap().len();
+    assert!(message.contains(&format!("keeps the {held} page(s)")), "{message}");
+    if let Some(before) = folios_before {
+        let pdf = pdfs_in(&out).remove(0);
+        assert_eq!(folios_with(&pdf, "Troisième sujet"), Some(before.clone()), "{err}");
+        assert!(!before.is_empty());
+        assert!(pdftotext(&pdf).unwrap().contains("MISSING: b.md"));
+    }
+
+    // Into a fresh folder nothing is recorded: the warning says so, and the short mark
+    // lets the third story move up.
+    let (_, _, report) = build_with_report(&dir, "fresh", &["--allow-incomplete"]);
+    let fresh = report_of(&report);
+    let warning = fresh["issue"].as_array().unwrap().iter().find(|d| d["kind"] == "missing-story");
+    let message = warning.expect("the mark is reported")["message"].as_str().unwrap();
+    assert!(message.contains("no earlier build of the story is recorded"), "{message}");
+    assert_ne!(pages(&fresh, 2), pages(&good, 2), "without the record the pages shift");
+}

@@ -201,6 +201,80 @@ fn every_mistake_of_issue_yaml_is_reported_in_one_run() {
     assert!(err.contains("3 error(s)"), "{err}");
 }
 
+#[test]
+fn four_mistakes_of_four_kinds_give_four_diagnostics_in_one_run() {
+    // A value of the wrong type used to stop the reading of the front matter there.
+    let front = "title: Quatre sortes\nauteur: Jeanne\nreading_time: cinq\ndate: 2025-02-30\n\
+                 photo: ../photos/absente.jpg";
+    let dir = issue("four-kinds", &[("a.md", article(front, &french_text(60)))], "");
+    let report = dir.join("r.json");
+    let run = rotative(&["check", dir.to_str().unwrap(), "--report", report.to_str().unwrap()]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    let json = report_of(&report);
+    let errors = json["articles"][0]["errors"].as_array().unwrap();
+    let found: Vec<(u64, u64, &str, &str)> = errors
+        .iter()
+        .map(|e| {
+            let at = |k: &str| e[k].as_u64().unwrap_or(0);
+            (at("line"), at("column"), e["kind"].as_str().unwrap(), e["field"].as_str().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (3, 1, "unknown-field", "auteur"),
+            (4, 15, "invalid-value", "reading_time"),
+            (5, 7, "invalid-value", "date"),
+            (6, 8, "missing-photo", "photo.file"),
+        ],
+        "{err}"
+    );
+    assert!(err.contains("a.md:4:15: error[invalid-value]") && err.contains("`cinq`"), "{err}");
+    assert!(err.contains("4 error(s)"), "the summary counts them: {err}");
+}
+
+#[test]
+fn mistakes_under_nested_keys_of_issue_yaml_are_all_reported() {
+    let dir = issue("nested-mistakes", &[("a.md", article("title: Un", &french_text(60)))], "");
+    let yaml = "publication: Le Veilleur\ndate: 2025-10-02\npage:\n  width: large\n  height: 470\n\
+                qr:\n  placment: head\n  ec: Q\nfonts:\n  body: fonts/absente.ttf\n\
+                columns: trois\nmargins: { top: x }\nstyles:\n  body:\n    size: grand\n\
+                articles: [articles/a.md]\n";
+    write_files(&dir, &[("issue.yaml", yaml)]);
+    let report = dir.join("r.json");
+    let run = rotative(&["check", dir.to_str().unwrap(), "--report", report.to_str().unwrap()]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    let json = report_of(&report);
+    let mut found: Vec<(u64, String, String)> = json["issue"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .map(|d| {
+            let text = |k: &str| d[k].as_str().unwrap_or_default().to_string();
+            (d["line"].as_u64().unwrap_or(0), text("kind"), text("field"))
+        })
+        .collect();
+    found.sort();
+    let expected = [
+        (4, "invalid-value", "page.width"),
+        (7, "unknown-field", "qr.placment"),
+        (10, "missing-font", "fonts.body"),
+        (11, "invalid-value", "columns"),
+        (12, "invalid-value", "margins"),
+        (15, "invalid-value", "styles.body.size"),
+    ]
+    .map(|(line, kind, field)| (line, kind.to_string(), field.to_string()));
+    assert_eq!(found, expected, "{err}");
+    assert!(err.contains("issue.yaml:7:3: error[unknown-field]"), "{err}");
+    assert!(err.contains("did you mean `placement`?"), "{err}");
+    // The missing `width` after its wrong value was taken out is not a seventh error.
+    assert!(!err.contains("missing field"), "{err}");
+    assert!(err.contains("6 error(s)"), "the summary counts them: {err}");
+}
+
 /// An issue with the portrait photo of issue 1720 in `photos/`, and one article using it
 /// with the photo fields `photo_fields`.
 fn photo_issue(name: &str, photo_fields: &str, extra_yaml: &str) -> std::path::PathBuf {

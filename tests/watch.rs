@@ -1,6 +1,7 @@
 //! `rotative watch`: driven as a person would, with a timeout: start it on a copy of the
 //! example issue, wait for its first build, edit an article, see it rebuild and the PDF
-//! change, then stop it. Prints a watch rebuild's time against a fresh `rotative build`.
+//! change with only that article set again, then stop it and check that a fresh build
+//! gives the same bytes. Prints a watch rebuild's time against a fresh `rotative build`.
 
 mod common;
 
@@ -81,6 +82,9 @@ fn watch_rebuilds_when_an_article_changes() {
     std::fs::write(&article, text).unwrap();
     let rebuilt = wait_for(&lines, "watch: rebuilt", &mut seen);
     assert!(rebuilt.contains("exit code 0"), "{rebuilt}");
+    assert!(first.contains(", 3 article(s) set "), "{first}");
+    // The two articles that did not change are kept from the first build.
+    assert!(rebuilt.contains(", 1 article(s) set again "), "{rebuilt}");
     assert!(rebuilt.contains(" UTC "), "the build line gives the time: {rebuilt}");
     let after = std::fs::read(&pdf).unwrap();
     assert_ne!(before, after, "the PDF changed with the article");
@@ -97,9 +101,18 @@ fn watch_rebuilds_when_an_article_changes() {
 
     // A fresh process for comparison, as `rotative build` runs.
     let started = Instant::now();
-    let run = rotative(&["build", dir.to_str().unwrap(), "-o", out.to_str().unwrap(), "-q"]);
+    let report = dir.join("report.json");
+    let (input, to, report_to) =
+        (dir.to_str().unwrap(), out.to_str().unwrap(), report.to_str().unwrap());
+    let run = rotative(&["build", input, "-o", to, "-q", "--report", report_to]);
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
     let fresh = started.elapsed().as_secs_f64();
+    // Setting every article afresh gives the very bytes the watch wrote with two of them
+    // kept (a different PDF would have been written as its next version).
+    assert_eq!(std::fs::read(&pdf).unwrap(), after, "the watch's PDF is a fresh build's");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(json["outputs"][0]["status"], "unchanged", "{json}");
     println!(
         "example issue: watch's first build {:.2} s, rebuild after editing one article {:.2} s, \
          a fresh `rotative build` process {fresh:.2} s (wall)",

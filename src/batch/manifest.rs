@@ -6,20 +6,31 @@
 //! that wrote it (`issue`, `pages`, `articles`, with `-proof` for proofs), a tab, the file
 //! name. A build judges staleness only against files of its own kind: building the issue PDF
 //! does not remove the page files of an earlier `--split pages` build in the same folder.
+//!
+//! It also records the place each article took in the flow of the last build that set it
+//! (`place`, its file within the issue, its page count, the space left at the foot of its
+//! last page): when the article fails later, its "MISSING" placeholder keeps that place
+//! under `--allow-incomplete`, so the stories after it keep their pages.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use super::output;
+use crate::compose::HeldPlace;
 
 /// File name of the manifest inside the output folder. It starts with a dot, as the
 /// temporary files do, so a listing of PDFs leaves it out.
 pub const MANIFEST: &str = ".rotative-manifest";
 
-/// The files of an output folder rotative wrote, by kind of build.
+/// The word that starts a line recording an article's place rather than a file.
+const PLACE: &str = "place";
+
+/// The files of an output folder rotative wrote, by kind of build, and the places its
+/// articles took.
 #[derive(Debug, Default)]
 pub struct Manifest {
     entries: BTreeSet<(String, String)>,
+    places: BTreeMap<String, HeldPlace>,
 }
 
 impl Manifest {
@@ -27,14 +38,39 @@ impl Manifest {
     /// known to be ours, so nothing will be removed).
     pub fn read(folder: &Path) -> Self {
         let text = std::fs::read_to_string(folder.join(MANIFEST)).unwrap_or_default();
-        let entries = text
-            .lines()
+        let (places, files): (Vec<&str>, Vec<&str>) =
+            text.lines().partition(|line| line.starts_with(&format!("{PLACE}\t")));
+        let entries = files
+            .iter()
             .filter_map(|line| line.split_once('\t'))
             // Only plain names: a hand-edited line must never lead outside the folder.
             .filter(|(_, name)| is_plain_name(name))
             .map(|(kind, name)| (kind.to_string(), name.to_string()))
             .collect();
-        Manifest { entries }
+        let places = places
+            .iter()
+            .filter_map(|line| {
+                let mut fields = line.split('\t').skip(1);
+                let (article, pages, underset) = (fields.next()?, fields.next()?, fields.next()?);
+                let place =
+                    HeldPlace { pages: pages.parse().ok()?, underset: underset.parse().ok()? };
+                (place.pages > 0 && place.underset.is_finite())
+                    .then(|| (article.to_string(), place))
+            })
+            .collect();
+        Manifest { entries, places }
+    }
+
+    /// The place the article `article` (its path within the issue) took in the last build
+    /// that set it, if one is recorded.
+    pub fn place(&self, article: &str) -> Option<HeldPlace> {
+        self.places.get(article).copied()
+    }
+
+    /// Records the places of the articles this build set (their paths within the issue);
+    /// those of the others stay as recorded.
+    pub fn record_places(&mut self, places: impl IntoIterator<Item = (String, HeldPlace)>) {
+        self.places.extend(places);
     }
 
     /// The files of `kind` recorded here that are not in `produced`: a previous build's
@@ -65,6 +101,10 @@ impl Manifest {
         let mut text = String::new();
         for (k, name) in &self.entries {
             text.push_str(&format!("{k}\t{name}\n"));
+        }
+        // `{}` of an f32 reads back as the same number, so the place is kept exactly.
+        for (article, place) in &self.places {
+            text.push_str(&format!("{PLACE}\t{article}\t{}\t{}\n", place.pages, place.underset));
         }
         output::write_atomic(&folder.join(MANIFEST), text.as_bytes()).map(|_| ())
     }
@@ -98,6 +138,13 @@ mod tests {
         let manifest = Manifest::read(&dir);
         assert_eq!(manifest.stale("pages", &two), ["p3.pdf"]);
         assert!(manifest.stale("issue", &issue).is_empty());
+        let mut manifest = Manifest::read(&dir);
+        let place = HeldPlace { pages: 2, underset: 123.456_79 };
+        manifest.record_places([("articles/b.md".to_string(), place)]);
+        manifest.update(&dir, "issue", &issue).unwrap();
+        let manifest = Manifest::read(&dir);
+        assert_eq!(manifest.place("articles/b.md"), Some(place), "read back exactly");
+        assert_eq!(manifest.stale("pages", &two), ["p3.pdf"], "a place is not a file");
         std::fs::write(dir.join(MANIFEST), "pages\t../escape.pdf\npages\tp1.pdf\n").unwrap();
         assert!(Manifest::read(&dir).stale("pages", &BTreeSet::new()) == ["p1.pdf"]);
         std::fs::remove_dir_all(&dir).unwrap();

@@ -21,7 +21,7 @@ use crate::geom::to_mm;
 use crate::load::{self, LoadOptions};
 use crate::model::{Issue, Marks, Standard};
 pub use crate::pipeline::Split;
-use crate::pipeline::{self, ArticleOutcome, RenderedFile, Settings};
+use crate::pipeline::{self, ArticleOutcome, HeldPlace, RenderedFile, SetMemo, Settings};
 use report::{ArticleReport, OutputReport, PhotoReport, QrReport, Report, Summary};
 use report::{CopyfitReport, CopyfitStep, StaleReport};
 
@@ -63,10 +63,18 @@ pub struct Outcome {
     pub report: Report,
     /// 0 when everything was produced, 1 otherwise.
     pub exit_code: i32,
+    /// How many articles were set (under `watch`, those not kept from the last build).
+    pub set_again: usize,
 }
 
 /// Builds (or checks) the issue or article at `input`.
 pub fn run(input: &Path, options: &Options) -> Outcome {
+    run_with(input, options, None)
+}
+
+/// [`run`], setting again only the articles `memo` does not hold from the last build of
+/// this process (`rotative watch`), and leaving this build's in it.
+pub fn run_with(input: &Path, options: &Options, memo: Option<&mut SetMemo>) -> Outcome {
     let started = Instant::now();
     let command = if options.write { "build" } else { "check" };
     let mut report = Report {
@@ -87,11 +95,20 @@ pub fn run(input: &Path, options: &Options) -> Outcome {
         Ok(issue) => issue,
         Err(errors) => {
             report.issue = errors;
-            return finish(report, started, options.strict);
+            return finish(report, started, options.strict, 0);
         }
     };
     let load_seconds = loading.elapsed().as_secs_f64();
     let out_dir = options.output.clone().unwrap_or_else(|| default_output(input, &issue));
+    let recorded = manifest::Manifest::read(&out_dir);
+    let held = issue
+        .articles
+        .iter()
+        .filter_map(|entry| {
+            let place = recorded.place(&place_key(&issue.root, &entry.path)?)?;
+            Some((entry.path.clone(), place))
+        })
+        .collect();
     let settings = Settings {
         standard: options.standard,
         marks: options.marks,
@@ -104,9 +121,11 @@ pub fn run(input: &Path, options: &Options) -> Outcome {
             .then(|| input.file_stem().map(|s| s.to_string_lossy().into_owned()))
             .flatten(),
         previous_output: options.write.then(|| out_dir.clone()),
+        held,
     };
     let progress = progress_bar(options.progress, issue.articles.len() as u64);
-    let typeset = pipeline::typeset(&issue, &settings, &|| progress.inc(1));
+    let typeset = pipeline::typeset_with(&issue, &settings, &|| progress.inc(1), memo);
+    let set_again = typeset.set_again;
     progress.finish_and_clear();
 
     report.issue = typeset.issue_findings;
@@ -124,7 +143,7 @@ pub fn run(input: &Path, options: &Options) -> Outcome {
                 Err(error) => report.issue.push(error),
             }
         }
-        return finish(report, started, options.strict);
+        return finish(report, started, options.strict, set_again);
     }
     // The pictures' names follow the issue PDF's (`--split issue`), else the publication's.
     let stem = match typeset.files.as_slice() {
@@ -177,7 +196,14 @@ pub fn run(input: &Path, options: &Options) -> Outcome {
                 Err(error) => report.issue.push(error),
             }
         }
-        remove_stale(&out_dir, &produced, options, &mut report);
+        // Where each article went, for the placeholder that keeps its place if it fails.
+        let places = typeset.articles.iter().filter_map(|outcome| {
+            let placement = outcome.placement.as_ref()?;
+            let place =
+                HeldPlace { pages: placement.pages.len() as u32, underset: placement.underset };
+            Some((place_key(&issue.root, &outcome.file)?, place))
+        });
+        remove_stale(&out_dir, &produced, places.collect(), options, &mut report);
         report.summary.stages.insert("write", round3(writing.elapsed().as_secs_f64()));
     }
     if let Some(dpi) = options.png {
@@ -188,7 +214,7 @@ pub fn run(input: &Path, options: &Options) -> Outcome {
         report.issue.extend(findings);
         report.summary.stages.insert("png", round3(drawing.elapsed().as_secs_f64()));
     }
-    finish(report, started, options.strict)
+    finish(report, started, options.strict, set_again)
 }
 
 /// The kind of build, as the manifest records it: stale files are judged among files of
@@ -203,15 +229,18 @@ fn build_kind(options: &Options) -> String {
 }
 
 /// Removes (or, with `--keep-stale`, lists) the files a previous build of the same kind
-/// wrote into `out_dir` and this one no longer produces, then records what is there now.
+/// wrote into `out_dir` and this one no longer produces, then records what is there now
+/// and the `places` the articles took.
 fn remove_stale(
     out_dir: &Path,
     produced: &BTreeSet<String>,
+    places: Vec<(String, HeldPlace)>,
     options: &Options,
     report: &mut Report,
 ) {
     let kind = build_kind(options);
-    let manifest = manifest::Manifest::read(out_dir);
+    let mut manifest = manifest::Manifest::read(out_dir);
+    manifest.record_places(places);
     let mut recorded = produced.clone();
     for name in manifest.stale(&kind, produced) {
         let path = out_dir.join(&name);
@@ -278,11 +307,25 @@ fn missing_findings(
     if options.allow_incomplete && !options.strict {
         for story in missing.iter().filter(|m| !m.marked.is_empty()) {
             let pages: Vec<String> = story.marked.iter().map(u32::to_string).collect();
+            let place = match (story.planned, story.held) {
+                (true, _) => String::new(),
+                (false, Some(held)) => format!(
+                    "; it keeps the {} page(s) the story took in the last build, so the \
+                     stories after it keep their pages",
+                    held.pages
+                ),
+                (false, None) => format!(
+                    "; no earlier build of the story is recorded in {}, so the mark takes its \
+                     turn in the flow but not its length, and the stories after it may have \
+                     moved up",
+                    out_dir.join(manifest::MANIFEST).display()
+                ),
+            };
             found.push(
                 Diagnostic::warning(
                     "missing-story",
                     format!(
-                        "{} failed: its place is marked \"{} {}\" on page(s) {}",
+                        "{} failed: its place is marked \"{} {}\" on page(s) {}{place}",
                         story.file.display(),
                         pipeline::missing::MARK,
                         pipeline::missing::mark_name(&story.file),
@@ -388,6 +431,18 @@ fn article_report(outcome: &ArticleOutcome) -> ArticleReport {
     }
 }
 
+/// How the manifest names an article: its path within the issue folder, with `/` between
+/// folders, the same however the issue was named on the command line (`None` for a file
+/// that is not there, or a name that would not fit on one of the manifest's lines).
+fn place_key(root: &Path, article: &Path) -> Option<String> {
+    let (root, article) = (std::fs::canonicalize(root).ok()?, std::fs::canonicalize(article).ok()?);
+    let within = article.strip_prefix(&root).unwrap_or(&article);
+    let parts: Vec<String> =
+        within.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    let key = parts.join("/");
+    (!key.contains(['\t', '\n', '\r'])).then_some(key)
+}
+
 fn default_output(input: &Path, issue: &Issue) -> PathBuf {
     if input.is_file() { issue.root.join("out") } else { input.join("out") }
 }
@@ -406,7 +461,7 @@ fn progress_bar(enabled: bool, len: u64) -> indicatif::ProgressBar {
     bar
 }
 
-fn finish(mut report: Report, started: Instant, strict: bool) -> Outcome {
+fn finish(mut report: Report, started: Instant, strict: bool, set_again: usize) -> Outcome {
     let mut warnings: BTreeMap<String, usize> = BTreeMap::new();
     let mut errors: BTreeMap<String, usize> = BTreeMap::new();
     for d in report.diagnostics().filter(|d| !d.is_note()) {
@@ -426,7 +481,7 @@ fn finish(mut report: Report, started: Instant, strict: bool) -> Outcome {
         && report.summary.failed == 0
         && report.summary.articles > 0;
     let exit_code = if report.ok { 0 } else { 1 };
-    Outcome { report, exit_code }
+    Outcome { report, exit_code, set_again }
 }
 
 fn round3(v: f64) -> f64 {

@@ -12,6 +12,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use rotative::batch::{self, Options, Split};
 use rotative::model::{Marks, Standard};
+use rotative::pipeline::SetMemo;
 
 /// Examples and exit codes, under every `--help`.
 const AFTER_HELP: &str = "\
@@ -256,7 +257,12 @@ pub(crate) fn main() -> i32 {
                 allow_incomplete: false,
                 keep_stale: false,
             };
-            watch::watch(&input, args.output.as_deref(), &|| run(&common, Some(build()), ui))
+            // The articles set by one build, kept for the next: only those whose inputs
+            // changed are set again.
+            let mut memo = SetMemo::default();
+            watch::watch(&input, args.output.as_deref(), &mut || {
+                run_with(&common, Some(build()), ui, Some(&mut memo))
+            })
         }
         Command::Init { folder, name, date, number, language, format } => {
             let starter = init::Starter { name, date, number, language, format };
@@ -293,6 +299,17 @@ struct Build {
 }
 
 fn run(args: &CommonArgs, build: Option<Build>, ui: Ui) -> i32 {
+    run_with(args, build, ui, None).0
+}
+
+/// [`run`] with the memo of set articles a watch keeps between its builds; gives the exit
+/// code and how many articles were set.
+fn run_with(
+    args: &CommonArgs,
+    build: Option<Build>,
+    ui: Ui,
+    memo: Option<&mut SetMemo>,
+) -> (i32, usize) {
     let input = match &args.input {
         Some(input) => input.clone(),
         None => match rotative::load::find_issue_folder(Path::new(".")) {
@@ -301,7 +318,7 @@ fn run(args: &CommonArgs, build: Option<Build>, ui: Ui) -> i32 {
                 eprintln!(
                     "error: no issue.yaml in this folder or any folder above it (give an article .md file or an issue folder)"
                 );
-                return 2;
+                return (2, 0);
             }
         },
     };
@@ -310,7 +327,7 @@ fn run(args: &CommonArgs, build: Option<Build>, ui: Ui) -> i32 {
             "error: {} does not exist (give an article .md file or an issue folder)",
             input.display()
         );
-        return 2;
+        return (2, 0);
     }
     let write = build.is_some();
     if write {
@@ -350,7 +367,7 @@ fn run(args: &CommonArgs, build: Option<Build>, ui: Ui) -> i32 {
         allow_incomplete: build.allow_incomplete,
         keep_stale: build.keep_stale,
     };
-    let outcome = batch::run(&input, &options);
+    let outcome = batch::run_with(&input, &options, memo);
     print_diagnostics(&outcome.report, ui.color);
     if !ui.quiet {
         print_summary(&outcome.report);
@@ -362,9 +379,9 @@ fn run(args: &CommonArgs, build: Option<Build>, ui: Ui) -> i32 {
         && let Err(e) = write_report(path, &outcome.report)
     {
         eprintln!("error: cannot write the report to {}: {e}", path.display());
-        return 2;
+        return (2, 0);
     }
-    outcome.exit_code
+    (outcome.exit_code, outcome.set_again)
 }
 
 fn print_diagnostics(report: &batch::report::Report, color: bool) {

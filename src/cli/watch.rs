@@ -8,11 +8,14 @@
 //! temporary file, renames it, touches the folder) is gathered for [`SETTLE`] and makes
 //! one build.
 //!
-//! Each build is a whole build, in this process: the pipeline sets every article again
-//! (it keeps no set articles between runs). What a watch saves over a fresh
-//! `rotative build` is the process's start: fonts parsed, hyphenation patterns loaded and
-//! colour transforms built once, for every later build. An unchanged output file is not
-//! rewritten (`write_atomic`), so a PDF viewer reloads only what changed.
+//! Each build runs in this process, with the articles the last one set kept in a memo
+//! ([`rotative::pipeline::SetMemo`]): only the articles whose inputs changed (the file, its
+//! photo, the issue's settings) are set again and their QR codes read back again; the
+//! pages are composed, rendered and checked whole, as a fresh `rotative build` would, so
+//! the output is the same bytes. The process's start is saved too: fonts parsed,
+//! hyphenation patterns loaded and colour transforms built once, for every later build. An
+//! unchanged output file is not rewritten (`write_atomic`), so a PDF viewer reloads only
+//! what changed.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -23,10 +26,15 @@ use notify::{EventKind, RecursiveMode, Watcher};
 /// How long the file events of one save are gathered before building.
 const SETTLE: Duration = Duration::from_millis(200);
 
-/// Watches `input` and runs `build` (which returns its exit code) at the start and after
-/// every change of a file under the issue's folder, except the outputs in `out_dir`.
-/// Returns only when the file notifications cannot be had (exit code 2).
-pub(crate) fn watch(input: &Path, out_dir: Option<&Path>, build: &dyn Fn() -> i32) -> i32 {
+/// Watches `input` and runs `build` (which returns its exit code and how many articles it
+/// set) at the start and after every change of a file under the issue's folder, except the
+/// outputs in `out_dir`. Returns only when the file notifications cannot be had (exit
+/// code 2).
+pub(crate) fn watch(
+    input: &Path,
+    out_dir: Option<&Path>,
+    build: &mut dyn FnMut() -> (i32, usize),
+) -> i32 {
     let root = watched_folder(input);
     let out_dir = out_dir.map_or_else(|| root.join("out"), Path::to_path_buf);
     let out_dir = absolute(&out_dir);
@@ -48,13 +56,14 @@ pub(crate) fn watch(input: &Path, out_dir: Option<&Path>, build: &dyn Fn() -> i3
     let mut first = true;
     loop {
         let started = Instant::now();
-        let code = build();
+        let (code, set) = build();
         eprintln!(
-            "watch: {} at {} UTC in {:.2} s (exit code {code}); watching {} for changes, \
-             Ctrl-C to stop",
+            "watch: {} at {} UTC in {:.2} s, {set} article(s) set{} (exit code {code}); \
+             watching {} for changes, Ctrl-C to stop",
             if first { "built" } else { "rebuilt" },
             clock(SystemTime::now()),
             started.elapsed().as_secs_f64(),
+            if first { "" } else { " again" },
             root.display()
         );
         first = false;

@@ -30,7 +30,9 @@ pub mod labels;
 mod makeup;
 mod missing;
 
-pub use article::{ArticleParts, BoilerplateBand, StoryShape, boilerplate_blocks, set_article};
+pub use article::{
+    ArticleParts, BoilerplateBand, HeldPlace, StoryShape, boilerplate_blocks, set_article,
+};
 pub use copyfit::{FitStep, FrameFit};
 pub use frame::{ArticleStart, Frame, Headline, PlacedPart, article_fits, place_article};
 pub use makeup::{PlannedComposition, ProofFrame, make_up, proof_marks};
@@ -311,6 +313,17 @@ pub fn compose(
                     y = pages.content_top();
                 }
             }
+        }
+        if let Some(held) = article.held {
+            // A placeholder ends where the story it stands for ended: on as many pages, as
+            // far down the last one, so the next story starts where it did.
+            while (placement.pages.len() as u32) < held.pages {
+                pages.turn();
+                placement.pages.push(pages.page.number);
+                y = pages.content_top();
+            }
+            y = y.max(bottom - held.underset);
+            placement.underset = bottom - y;
         }
         placements.push(placement);
     }

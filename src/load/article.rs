@@ -263,10 +263,13 @@ pub fn parse_article(
     }) {
         RawFront::default()
     } else {
-        fragment.parse().map_err(|d| {
-            errors.push(d);
-            std::mem::take(&mut errors)
-        })?
+        // A wrong value is reported and left out, and the other fields still checked.
+        let (raw, mut wrong) = fragment.parse_all();
+        errors.append(&mut wrong);
+        match raw {
+            Some(raw) => raw,
+            None => return Err(errors),
+        }
     };
 
     let text = |field: &Option<Spanned<Text>>| {

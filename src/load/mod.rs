@@ -22,6 +22,7 @@ pub mod issue;
 mod jpeg_scan;
 pub mod markdown;
 pub mod photo;
+mod recover;
 
 pub mod source;
 mod suggest;

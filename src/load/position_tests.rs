@@ -36,7 +36,8 @@ fn article_errors_point_at_their_line_and_column() {
     let cases: &[(&str, &str, (&str, usize, usize))] = &[
         ("empty", "", ("missing-title", 1, 1)),
         ("blank-first", "\n\n---\ntitle: A\n---\n\nTexte.\n", ("missing-title", 3, 1)),
-        ("comments", "---\n# c\n# c\ntitle: [\n---\n\nTexte.\n", ("yaml", 4, 1)),
+        // At the bracket left open (the syntax is checked before any value's type).
+        ("comments", "---\n# c\n# c\ntitle: [\n---\n\nTexte.\n", ("yaml", 4, 8)),
         ("bom", "\u{feff}---\n# c\ntitle: A\nfoo: 3\n---\n\nTexte.\n", ("unknown-field", 4, 1)),
         (
             "crlf",
@@ -55,7 +56,8 @@ fn article_errors_point_at_their_line_and_column() {
             ("invalid-value", 3, 1),
         ),
         ("tab", "---\ntitle: A\nphoto:\n\tfile: x.jpg\n---\n\nTexte.\n", ("yaml", 4, 1)),
-        ("flow", "---\ntitle: A\nkicker: {a: [}\n---\n\nTexte.\n", ("yaml", 3, 9)),
+        // At the bracket closed by the wrong one, not at the mapping's type.
+        ("flow", "---\ntitle: A\nkicker: {a: [}\n---\n\nTexte.\n", ("yaml", 3, 13)),
         (
             "flow-lines",
             "---\ntitle: A\nphoto: {\n  # c\n  file: x.jpg }\n---\n\nTexte.\n",

@@ -7,9 +7,10 @@
 use std::fmt;
 
 use serde::Deserialize;
-use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
+use serde::de::{self, DeserializeOwned, Deserializer, IgnoredAny, Visitor};
 use serde_saphyr::{Error, MessageFormatter, Spanned, UserMessageFormatter};
 
+use super::recover;
 use super::source::Source;
 use crate::diag::{Diagnostic, closest};
 
@@ -56,18 +57,81 @@ impl Fragment<'_> {
         self.source.warning_at(kind, message, line, column).field(field)
     }
 
-    /// Parses the fragment into `T` under the budget, or explains why not.
-    pub fn parse<T: DeserializeOwned>(&self) -> Result<T, Diagnostic> {
-        serde_saphyr::from_str_with_options(self.yaml, options()).map_err(|e| self.diagnose(&e))
+    /// Parses the fragment into `T` under the budget, reporting every wrong value rather
+    /// than the first: an entry whose value does not fit (a word where a number goes, an
+    /// unknown key of a nested mapping) is reported, taken out, and the rest parsed again,
+    /// so that `T` holds every other value for the checks that follow. Gives `None` only
+    /// when the YAML itself is broken (a quote left open), which stops the reading there.
+    pub fn parse_all<T: DeserializeOwned>(&self) -> (Option<T>, Vec<Diagnostic>) {
+        // Broken YAML is found first, over the whole text: a value read before the break
+        // could otherwise fail on a type ("a sequence, expected text" for `title: [`) and
+        // hide the real fault.
+        if let Err(error) = serde_saphyr::from_str_with_options::<IgnoredAny>(self.yaml, options())
+            && !is_value_error(&error)
+        {
+            return (None, vec![self.diagnose(&error)]);
+        }
+        // The structure (heads, parents, paths) is read from the text as written; only what
+        // is parsed again has entries blanked.
+        let lines: Vec<&str> = self.yaml.lines().collect();
+        let mut yaml = self.yaml.to_string();
+        let mut errors: Vec<Diagnostic> = Vec::new();
+        // The entries taken out: their head line in the fragment and their key.
+        let mut taken: Vec<(usize, &str)> = Vec::new();
+        loop {
+            let error = match serde_saphyr::from_str_with_options::<T>(&yaml, options()) {
+                Ok(value) => return (Some(value), errors),
+                Err(error) => error,
+            };
+            let mut diagnostic = self.diagnose(&error);
+            let index = diagnostic
+                .line
+                .filter(|_| is_value_error(&error) && taken.len() < MAX_TAKEN)
+                .and_then(|line| line.checked_sub(self.line_offset + 1));
+            let at = index.and_then(|i| recover::entry_head(&lines, i));
+            // A required field reported missing because its wrong value was taken out is
+            // no news, nor an error said again after its entry went: the mapping that holds
+            // them goes instead, unreported.
+            let consequence = match inner_error(&error) {
+                Error::SerdeMissingField { field, .. } => {
+                    taken.iter().find(|(_, key)| key == field).map(|(head, _)| *head)
+                }
+                _ => None,
+            }
+            .or_else(|| {
+                let again =
+                    |d: &Diagnostic| (&d.message, d.line) == (&diagnostic.message, diagnostic.line);
+                at.filter(|_| errors.iter().any(again))
+            });
+            let head = match consequence {
+                Some(taken_head) => recover::parent_head(&lines, taken_head),
+                None => at,
+            };
+            let span = head.map(|h| recover::entry_span(&lines, h));
+            let blanked = span.map(|span| recover::blank(&yaml, span)).filter(|b| *b != yaml);
+            let (Some(head), Some(blanked)) = (head, blanked) else {
+                if consequence.is_none() {
+                    errors.push(diagnostic);
+                }
+                return (None, errors);
+            };
+            if consequence.is_none() {
+                if let Some(path) = recover::key_path(&lines, head).filter(|p| p.contains('.')) {
+                    if diagnostic.kind == "unknown-field" {
+                        diagnostic.message = format!("unknown field `{path}`");
+                    }
+                    diagnostic.field = Some(path);
+                }
+                errors.push(diagnostic);
+            }
+            yaml = blanked;
+            taken.push((head, recover::key_of(lines[head]).map_or("", |(key, _)| key)));
+        }
     }
 
     /// Turns a serde-saphyr error into a located diagnostic.
     fn diagnose(&self, error: &Error) -> Diagnostic {
-        // Aliases and snippets wrap the error that says what went wrong.
-        let mut inner = error;
-        while let Error::AliasError { error, .. } | Error::WithSnippet { error, .. } = inner {
-            inner = error;
-        }
+        let inner = inner_error(error);
         let location = error.location().filter(|l| l.line() > 0);
         let mut position =
             location.map(|l| (l.line() as usize + self.line_offset, l.column() as usize));
@@ -115,6 +179,27 @@ impl Fragment<'_> {
                     UserMessageFormatter.format_message(inner)
                 ),
             ),
+            // A key written twice is a slip of the YAML's own rules, whose kind it keeps.
+            _ if is_value_error(inner) && !matches!(inner, Error::DuplicateMappingKey { .. }) => {
+                let value = position
+                    .and_then(|(line, column)| recover::value_at(self.source.line(line), column));
+                let message = match (inner, value) {
+                    (Error::InvalidScalar { ty, .. }, Some(value)) => {
+                        format!("`{value}` is not {}", scalar_kind(ty))
+                    }
+                    (Error::InvalidScalar { ty, .. }, None) => {
+                        format!("expected {}", scalar_kind(ty))
+                    }
+                    _ => {
+                        let text = UserMessageFormatter.format_message(inner).into_owned();
+                        match value {
+                            Some(value) if !text.contains(value) => format!("`{value}`: {text}"),
+                            _ => text,
+                        }
+                    }
+                };
+                ("invalid-value", message)
+            }
             _ => {
                 let text = UserMessageFormatter.format_message(inner).into_owned();
                 if text.contains("mapping values are not allowed") {
@@ -153,6 +238,51 @@ impl Fragment<'_> {
             diagnostic = diagnostic.hint(hint);
         }
         diagnostic
+    }
+}
+
+/// How many entries one fragment may have taken out before the reading stops: a file
+/// that wrong is better fixed from its first errors.
+const MAX_TAKEN: usize = 50;
+
+/// The error that says what went wrong, inside the wrappers of aliases and snippets.
+fn inner_error(error: &Error) -> &Error {
+    let mut inner = error;
+    while let Error::AliasError { error, .. } | Error::WithSnippet { error, .. } = inner {
+        inner = error;
+    }
+    inner
+}
+
+/// Whether an error is about one value (its type, a field missing or unknown), after which
+/// the rest of the YAML can be read with that entry taken out; a syntax error is not.
+fn is_value_error(error: &Error) -> bool {
+    matches!(
+        inner_error(error),
+        Error::Message { .. }
+            | Error::Unexpected { .. }
+            | Error::InvalidScalar { .. }
+            | Error::NullIntoString { .. }
+            | Error::InvalidBooleanStrict { .. }
+            | Error::NonFiniteFloat { .. }
+            | Error::DuplicateMappingKey { .. }
+            | Error::SerdeInvalidType { .. }
+            | Error::SerdeInvalidValue { .. }
+            | Error::SerdeInvalidLength { .. }
+            | Error::SerdeUnknownVariant { .. }
+            | Error::SerdeUnknownField { .. }
+            | Error::SerdeMissingField { .. }
+    )
+}
+
+/// What a scalar of the library's type name `ty` is, in words for the message.
+fn scalar_kind(ty: &str) -> String {
+    match ty {
+        "floating point" => "a number".into(),
+        "boolean" => "`true` or `false`".into(),
+        _ if ty.starts_with('u') => "a whole number (0 or more)".into(),
+        _ if ty.starts_with('i') => "a whole number".into(),
+        _ => format!("a {ty}"),
     }
 }
 
@@ -387,6 +517,11 @@ mod tests {
         Fragment { source: src, yaml: &src.text, line_offset: 0 }
     }
 
+    /// The first error of parsing `src` as `T`.
+    fn first_error<T: DeserializeOwned>(src: &Source) -> Diagnostic {
+        fragment(src).parse_all::<T>().1.remove(0)
+    }
+
     #[test]
     fn dates_are_real_calendar_dates() {
         assert_eq!(parse_date("2024-02-29"), Ok(Date { year: 2024, month: 2, day: 29 }));
@@ -399,7 +534,7 @@ mod tests {
     #[test]
     fn unknown_field_points_at_the_key_with_a_suggestion() {
         let src = Source::new("a.yaml", "kicker: K\ntitel: Bonjour\n");
-        let d = fragment(&src).parse::<Small>().unwrap_err();
+        let d = first_error::<Small>(&src);
         assert_eq!(d.kind, "unknown-field");
         assert_eq!(d.message, "unknown field `titel`");
         assert_eq!((d.line, d.column), (Some(2), Some(1)));
@@ -407,10 +542,50 @@ mod tests {
         assert_eq!(d.snippet.as_deref(), Some("titel: Bonjour"));
     }
 
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Nested {
+        size: Option<Size>,
+        count: Option<u32>,
+        title: Option<Text>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Size {
+        width: f32,
+        height: f32,
+    }
+
+    #[test]
+    fn every_wrong_value_is_reported_and_the_rest_still_read() {
+        let yaml = "size:\n  width: wide\n  height: 4\n  depth: 3\ncount: many\ntitle: Bonjour\n";
+        let src = Source::new("a.yaml", yaml);
+        let (parsed, errors) = fragment(&src).parse_all::<Nested>();
+        let found: Vec<(Option<usize>, &str, Option<&str>)> =
+            errors.iter().map(|d| (d.line, d.kind, d.field.as_deref())).collect();
+        // The missing `width` once its wrong value is taken out is not an error of its own.
+        assert_eq!(
+            found,
+            [
+                (Some(2), "invalid-value", Some("size.width")),
+                (Some(4), "unknown-field", Some("size.depth")),
+                (Some(5), "invalid-value", Some("count")),
+            ]
+        );
+        assert_eq!(errors[0].message, "`wide` is not a number");
+        assert_eq!(errors[2].message, "`many` is not a whole number (0 or more)");
+        let parsed = parsed.expect("the rest was read");
+        assert_eq!(parsed.title, Some(Text("Bonjour".into())));
+        assert!(parsed.size.is_none() && parsed.count.is_none());
+    }
+
     #[test]
     fn unclosed_quote_gives_a_line() {
         let src = Source::new("a.yaml", "kicker: K\ntitle: \"Bonjour\nfoo\n");
-        let d = fragment(&src).parse::<Small>().unwrap_err();
+        let d = first_error::<Small>(&src);
         assert_eq!(d.kind, "yaml");
         assert!(d.line.is_some_and(|l| l >= 2), "{d}");
     }
@@ -418,7 +593,7 @@ mod tests {
     #[test]
     fn numbers_are_accepted_as_text() {
         let src = Source::new("a.yaml", "title: 1984\n");
-        let small = fragment(&src).parse::<Small>().unwrap();
+        let small = fragment(&src).parse_all::<Small>().0.unwrap();
         assert_eq!(small.title.map(|t| t.value.0), Some("1984".to_string()));
     }
 
@@ -431,8 +606,7 @@ mod tests {
             yaml.push_str(&format!("{name}: &{name} [{refs}]\n"));
         }
         let src = Source::new("bomb.yaml", yaml);
-        let d = fragment(&src).parse::<std::collections::BTreeMap<String, serde_json::Value>>();
-        let d = d.unwrap_err();
+        let d = first_error::<std::collections::BTreeMap<String, serde_json::Value>>(&src);
         assert_eq!(d.kind, "too-large", "{d}");
     }
 }

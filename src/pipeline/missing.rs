@@ -3,11 +3,13 @@
 //! issue with a story missing without anybody noticing. Instead a placeholder story headed
 //! "MISSING: <file>" is set in its place (its planned frames, or its turn in the flow), and
 //! the pages that hold it, or that the missing story could have changed, are known, so the
-//! batch can refuse to replace them (or, with `--allow-incomplete`, write them marked).
+//! batch can refuse to replace them (or, with `--allow-incomplete`, write them marked). In
+//! the flow, the placeholder holds the pages the story took in the last build (recorded in
+//! the output folder's manifest), so that page numbers do not shift there either.
 
 use std::path::{Path, PathBuf};
 
-use crate::compose::{self, ArticleParts, Grid, StoryShape};
+use crate::compose::{self, ArticleParts, Grid, HeldPlace, StoryShape};
 use crate::model::{Article, ArticleEntry, Block, BlockKind, FrameContent, InlineRun};
 use crate::model::{IssueConfig, Lang, PagePlan};
 use crate::text::TextEngine;
@@ -23,13 +25,15 @@ pub fn mark_name(file: &Path) -> String {
 }
 
 /// The placeholder story of the failed article `entry`, set for `shape` (its planned frame,
-/// or `None` in the flow). `None` when even the placeholder cannot be set.
+/// or `None` in the flow), keeping the place `held` the story took in the flow of the last
+/// build when known. `None` when even the placeholder cannot be set.
 pub fn placeholder_parts(
     engine: &TextEngine,
     config: &IssueConfig,
     grid: &Grid,
     entry: &ArticleEntry,
     shape: Option<StoryShape>,
+    held: Option<HeldPlace>,
 ) -> Option<ArticleParts> {
     let body = vec![Block {
         kind: BlockKind::Paragraph(vec![InlineRun::plain(
@@ -60,7 +64,9 @@ pub fn placeholder_parts(
         draft: false,
     };
     // No QR code: the mark links nowhere.
-    compose::set_article(engine, config, grid, &article, None, shape).ok()
+    let mut parts = compose::set_article(engine, config, grid, &article, None, shape).ok()?;
+    parts.held = held;
+    Some(parts)
 }
 
 /// The pages that depend on the failed article `index`: those its planned frames are on
@@ -108,4 +114,9 @@ pub struct MissingStory {
     pub pages: Vec<u32>,
     /// Pages its "MISSING" mark is drawn on.
     pub marked: Vec<u32>,
+    /// Whether it has frames in the page plan (its place is theirs).
+    pub planned: bool,
+    /// In the flow, the place its mark keeps: the one the story took in the last build,
+    /// when that is recorded (else the mark takes the story's turn but not its length).
+    pub held: Option<HeldPlace>,
 }

@@ -6,7 +6,9 @@
 //!    after a simulated print ([`qr::prepare()`]); a stage of its own in the times because
 //!    the print simulation, not the text, was most of what the text stage used to take;
 //! 2. **text** (in parallel per article): its parts are set
-//!    ([`compose::article::set_article`]);
+//!    ([`compose::article::set_article`]); under `rotative watch` ([`typeset_with`] and a
+//!    [`SetMemo`]), an article whose inputs are those of the last build is taken as that
+//!    build set it, its QR code included, instead;
 //! 3. **compose**: the set articles are placed on pages ([`compose::compose`]);
 //! 4. **render**: the pages of each output file become a PDF ([`render::render_pdf`]);
 //! 5. **check**: the findings a print shop would make on what was rendered (photo resolution
@@ -23,6 +25,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::check::{self, PhotoFinding};
+pub use crate::compose::HeldPlace;
 use crate::compose::display::Page;
 use crate::compose::{self, ArticleParts, ArticlePlacement, BoilerplateBand, Grid, StoryShape};
 use crate::diag::{Diagnostic, Severity};
@@ -63,6 +66,10 @@ pub struct Settings {
     /// A proof: frame outlines, names and overset markers drawn on planned pages, in a
     /// plain PDF (never PDF/X) whose file names end in `-proof`.
     pub proof: bool,
+    /// The place each article (by its file) took in the flow of the last build into the
+    /// output folder: the placeholder of one that fails keeps it, so that the stories after
+    /// it keep their pages.
+    pub held: Vec<(PathBuf, HeldPlace)>,
 }
 
 impl Default for Settings {
@@ -75,6 +82,7 @@ impl Default for Settings {
             issue_name: None,
             previous_output: None,
             proof: false,
+            held: Vec::new(),
         }
     }
 }
@@ -138,12 +146,25 @@ pub struct Typeset {
     pub withheld: Vec<String>,
     /// Wall time of each stage, seconds, in the order they ran.
     pub stages: Vec<(&'static str, f64)>,
+    /// How many articles the text stage set (the others were taken from the memo).
+    pub set_again: usize,
 }
 
 /// Typesets `issue`: sets every article, composes the pages, renders the output files and
 /// checks them. `on_article_set` is called once per article as the text stage finishes it
 /// (for a progress bar).
 pub fn typeset(issue: &Issue, settings: &Settings, on_article_set: &(dyn Fn() + Sync)) -> Typeset {
+    typeset_with(issue, settings, on_article_set, None)
+}
+
+/// [`typeset`], taking the articles `memo` kept from the last build whose inputs have not
+/// changed instead of setting them again, and leaving this build's in it.
+pub fn typeset_with(
+    issue: &Issue,
+    settings: &Settings,
+    on_article_set: &(dyn Fn() + Sync),
+    mut memo: Option<&mut SetMemo>,
+) -> Typeset {
     let mut clock = Stopwatch::new();
     let mut config = issue.config.clone();
     if let Some(standard) = settings.standard {
@@ -165,6 +186,7 @@ pub fn typeset(issue: &Issue, settings: &Settings, on_article_set: &(dyn Fn() + 
         missing: Vec::new(),
         withheld: Vec::new(),
         stages: Vec::new(),
+        set_again: 0,
     };
     let config = &typeset.config;
     let fonts = match FontBook::new(&config.fonts) {
@@ -189,29 +211,56 @@ pub fn typeset(issue: &Issue, settings: &Settings, on_article_set: &(dyn Fn() + 
     clock.lap(&mut typeset.stages, "load");
     typeset.issue_findings.extend(gaps);
 
+    let shapes = makeup::shapes(issue.plan.as_ref(), issue.articles.len());
+    // The articles the memo has, set from the same inputs by the last build.
+    let keys: Vec<Option<memo::Key>> = match &memo {
+        Some(_) => issue
+            .articles
+            .par_iter()
+            .zip(&shapes)
+            .map(|(entry, shape)| memo::key(entry, config, *shape, settings.strict))
+            .collect(),
+        None => vec![None; issue.articles.len()],
+    };
+    let kept: Vec<Option<SetArticle>> =
+        keys.iter().map(|key| key.as_ref().and_then(|key| memo.as_ref()?.get(key))).collect();
+
     let qrs: Vec<Result<Option<PreparedQr>, Diagnostic>> = issue
         .articles
         .par_iter()
-        .map(|entry| match &entry.article {
-            Ok(article) => qr::prepare(article, config),
-            // An article that did not load has no QR code to check.
-            Err(_) => Ok(None),
+        .zip(&kept)
+        .map(|(entry, kept)| match &entry.article {
+            Ok(article) if kept.is_none() => qr::prepare(article, config),
+            // An article that did not load has no QR code to check; a kept one has its own.
+            _ => Ok(None),
         })
         .collect();
     clock.lap(&mut typeset.stages, "qr");
 
-    let shapes = makeup::shapes(issue.plan.as_ref(), issue.articles.len());
+    typeset.set_again = issue
+        .articles
+        .iter()
+        .zip(&kept)
+        .filter(|(entry, kept)| entry.article.is_ok() && kept.is_none())
+        .count();
     let set: Vec<SetArticle> = issue
         .articles
         .par_iter()
         .zip(&shapes)
         .zip(qrs)
-        .map(|((entry, shape), qr)| {
-            let result = set_entry(entry, qr, &engine, config, &grid, *shape, settings.strict);
+        .zip(kept)
+        .map(|(((entry, shape), qr), kept)| {
+            let result = kept.unwrap_or_else(|| {
+                set_entry(entry, qr, &engine, config, &grid, *shape, settings.strict)
+            });
             on_article_set();
             result
         })
         .collect();
+    if let Some(memo) = memo.as_mut() {
+        let keyed = keys.into_iter().zip(&set).filter_map(|(key, set)| Some((key?, set.clone())));
+        memo.keep(keyed);
+    }
     clock.lap(&mut typeset.stages, "text");
 
     let boilerplate = compose::boilerplate_blocks(&engine, config, &grid);
@@ -235,8 +284,10 @@ pub fn typeset(issue: &Issue, settings: &Settings, on_article_set: &(dyn Fn() + 
         for (i, outcome) in outcomes.iter().enumerate() {
             if !outcome.is_ok() && placeholders[i].is_none() {
                 let entry = &issue.articles[i];
+                let held = settings.held.iter().find(|(file, _)| *file == entry.path);
+                let held = held.map(|(_, place)| *place).filter(|_| shapes[i].is_none());
                 placeholders[i] =
-                    missing::placeholder_parts(&engine, config, &grid, entry, shapes[i]);
+                    missing::placeholder_parts(&engine, config, &grid, entry, shapes[i], held);
             }
         }
         // Each article's parts, or its placeholder's when it failed: the failed story's
@@ -289,6 +340,8 @@ pub fn typeset(issue: &Issue, settings: &Settings, on_article_set: &(dyn Fn() + 
                         pages.len() as u32,
                     ),
                     marked: marks.map(<[u32]>::to_vec).unwrap_or_default(),
+                    planned: shapes[i].is_some(),
+                    held: placeholders[i].as_ref().and_then(|p| p.held),
                 }
             })
             .collect();
@@ -428,6 +481,7 @@ fn fail_articles_of_broken_photos(
 }
 
 /// An article after the text stage, or why it failed.
+#[derive(Clone)]
 struct SetArticle {
     file: PathBuf,
     title: Option<String>,
@@ -587,7 +641,10 @@ fn article_file_name(file: &Path, proof: bool) -> String {
 pub mod file_names;
 mod font_coverage;
 mod makeup;
+mod memo;
 pub mod missing;
+
+pub use memo::SetMemo;
 
 /// Wall time per stage.
 struct Stopwatch(Instant);

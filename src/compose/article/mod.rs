@@ -91,6 +91,19 @@ pub struct ArticleParts {
     /// The module size the QR code is printed at, points: the issue's, or smaller when the
     /// symbol did not fit its column at that size (the QR report gives the printed one).
     pub qr_module: Option<f32>,
+    /// For the placeholder of a failed story set in the flow: the place that story took in
+    /// the last build, which the placeholder keeps (`None` for a story of its own).
+    pub held: Option<HeldPlace>,
+}
+
+/// The place a story took in the sequential make-up: enough for a placeholder standing in
+/// for it to end where it ended, so that the stories after it start where they started.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HeldPlace {
+    /// How many pages it was on.
+    pub pages: u32,
+    /// The space it left at the foot of its last page, points.
+    pub underset: f32,
 }
 
 /// Sets every part of an article: for the whole type area's width, or for the frame of a
@@ -256,6 +269,7 @@ pub fn set_article(
         body,
         warnings: setter.into_warnings(),
         qr_module,
+        held: None,
     })
 }
 

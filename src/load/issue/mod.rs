@@ -82,16 +82,23 @@ pub fn parse_issue(source: &Source, root: &Path) -> Result<LoadedConfig, Vec<Dia
         let t = l.trim();
         t.is_empty() || t.starts_with('#')
     });
+    let mut errors = unknown;
     let raw: RawIssue = if blank {
         RawIssue::default()
     } else {
-        fragment.parse().map_err(|d| unknown.iter().cloned().chain([d]).collect::<Vec<_>>())?
+        // A wrong value, at any depth, is reported and left out (its default stands in).
+        let (raw, mut wrong) = fragment.parse_all();
+        errors.append(&mut wrong);
+        match raw {
+            Some(raw) => raw,
+            None => return Err(errors),
+        }
     };
     // The values of the other keys are still checked, at their own lines.
     let mut r = Resolver {
         fragment,
         root,
-        errors: unknown,
+        errors,
         warnings: Vec::new(),
         output_profile: ProfileChoice::Bundled(BundledCondition::Newsprint),
         tac: 0.0,

@@ -1,0 +1,60 @@
+//! Set articles kept from one build to the next in the same process, for `rotative watch`:
+//! an article whose inputs have not changed since the last build is not set again (its QR
+//! code not read back again either), only composed with the others.
+//!
+//! The memo is plain data the caller owns and hands to [`super::typeset_with`]; the
+//! pipeline keeps nothing of its own between runs. An article's entry is keyed by a SHA-256
+//! of everything its setting depends on: the article as loaded from its file (front
+//! matter and body), its photo's bytes, the issue's settings with the command line's
+//! overrides, the frame shape it is set for and `--strict`. Any change to one of them is a
+//! new key, so a kept article is exactly the one a fresh build would set.
+
+use std::collections::HashMap;
+
+use sha2::{Digest, Sha256};
+
+use super::SetArticle;
+use crate::compose::StoryShape;
+use crate::model::{ArticleEntry, IssueConfig};
+
+/// What an article's setting depends on, hashed.
+pub(super) type Key = [u8; 32];
+
+/// The articles set by the last build of a process, by [`Key`].
+#[derive(Default)]
+pub struct SetMemo {
+    kept: HashMap<Key, SetArticle>,
+}
+
+impl SetMemo {
+    /// The article set from `key`, if the last build set it.
+    pub(super) fn get(&self, key: &Key) -> Option<SetArticle> {
+        self.kept.get(key).cloned()
+    }
+
+    /// Keeps the articles of this build, and only them: an article edited away will not
+    /// come back, and the memo stays the size of one issue.
+    pub(super) fn keep(&mut self, set: impl IntoIterator<Item = (Key, SetArticle)>) {
+        self.kept = set.into_iter().collect();
+    }
+}
+
+/// The key of `entry` set for `shape` under `config`; `None` for an article that did not
+/// load (it has nothing to set) or whose photo cannot be read (it is set afresh and fails
+/// there as a fresh build would).
+pub(super) fn key(
+    entry: &ArticleEntry,
+    config: &IssueConfig,
+    shape: Option<StoryShape>,
+    strict: bool,
+) -> Option<Key> {
+    let article = entry.article.as_ref().ok()?;
+    let mut hash = Sha256::new();
+    // The loaded article stands for its file's bytes: it is made from them alone, with
+    // the issue's settings hashed below.
+    hash.update(format!("{article:?}\n{config:?}\n{shape:?}\n{strict}\n").as_bytes());
+    if let Some(photo) = &article.photo {
+        hash.update(std::fs::read(&photo.path).ok()?);
+    }
+    Some(hash.finalize().into())
+}
