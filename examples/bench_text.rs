@@ -8,7 +8,7 @@
 use std::time::{Duration, Instant};
 
 use rotative::fonts::{FontBook, bundled_family};
-use rotative::model::{Align, Emphasis, FontRoles, HyphenationSpec, InlineRun, Lang};
+use rotative::model::{Align, Emphasis, FontRoles, HyphenationSpec, InlineRun, Lang, Microtype};
 use rotative::text::{ParagraphStyle, TextEngine};
 
 const DEFAULT: &str = include_str!("../tests/fixtures/text/liberte-actus-1719.md");
@@ -73,6 +73,7 @@ fn main() {
         looseness: 0,
         uppercase: false,
         tracking: 0.0,
+        microtype: Microtype::JUSTIFIED,
     };
     let spans: Vec<Vec<InlineRun>> =
         paras.iter().map(|p| vec![InlineRun::plain(p.as_str())]).collect();

@@ -5,7 +5,9 @@
 
 use std::path::PathBuf;
 
+mod microtype;
 mod plan;
+pub use microtype::{Microtype, MicrotypeSpec};
 pub use plan::{
     AdFile, FitStepKind, FrameContent, FramePhoto, HeadClass, PagePlan, PlannedFrame, PlannedPage,
 };
@@ -158,6 +160,8 @@ pub struct IssueConfig {
     pub words_per_minute: u32,
     /// Hyphenation and line-breaking settings.
     pub hyphenation: HyphenationSpec,
+    /// Protrusion, expansion and letter spacing of justified text (`microtype:`).
+    pub microtype: MicrotypeSpec,
     /// Print output settings.
     pub output: OutputSpec,
     /// QR block settings.

@@ -225,7 +225,8 @@ mod tests {
                 text_len: 1,
             })
             .collect();
-        let run = GlyphRun { font: FontId(0), size: 9.0, x: 0.0, text: text.into(), glyphs };
+        let run =
+            GlyphRun { font: FontId(0), size: 9.0, scale: 1.0, x: 0.0, text: text.into(), glyphs };
         Item::Text { x, y, run, color: Color::Gray(0.0) }
     }
 

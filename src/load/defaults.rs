@@ -11,7 +11,7 @@ use crate::fonts::{SYMBOL_FONT, bundled_family};
 use crate::geom::mm;
 use crate::model::{
     Align, EcLevel, Emphasis, FontRole, FontRoles, FontSource, HyphenationSpec, IssueConfig, Lang,
-    OutputSpec, PageSpec, PhotoSpec, QrPlacement, QrSpec, Styles, TextStyle,
+    MicrotypeSpec, OutputSpec, PageSpec, PhotoSpec, QrPlacement, QrSpec, Styles, TextStyle,
 };
 
 /// The defaults for everything `issue.yaml` can set.
@@ -45,6 +45,7 @@ pub fn default_config() -> IssueConfig {
         boilerplate: Vec::new(),
         words_per_minute: 230,
         hyphenation: HyphenationSpec { exceptions: Vec::new(), max_consecutive: 2 },
+        microtype: MicrotypeSpec::default(),
         output: OutputSpec::default(),
         qr: QrSpec {
             placement: QrPlacement::Head,

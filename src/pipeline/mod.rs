@@ -206,7 +206,8 @@ pub fn typeset_with(
         &config.styles,
         issue.config_file.as_deref(),
     );
-    let engine = TextEngine::new(fonts, &config.hyphenation);
+    let engine = TextEngine::new(fonts, &config.hyphenation)
+        .with_protrusion_chars(&config.microtype.protrusion_chars);
     let grid = Grid::new(config);
     clock.lap(&mut typeset.stages, "load");
     typeset.issue_findings.extend(gaps);

@@ -88,6 +88,8 @@ struct Painter<'a> {
     font: Option<(&'a str, f32)>,
     /// Current text rise.
     rise: f32,
+    /// Current horizontal scaling (`Tz`), as a factor.
+    scale: f32,
     /// Scratch: the glyphs of the text object being written.
     glyphs: Vec<PlacedGlyph>,
     /// Scratch: glyph codes waiting to be shown.
@@ -182,6 +184,13 @@ impl<'a> Painter<'a> {
             self.content.set_font(Name(font.resource_name.as_bytes()), size);
             self.font = Some((font.resource_name.as_str(), size));
         }
+        // Font expansion: the line's glyphs drawn `scale` wide, as composition measured them.
+        // Tz also scales the TJ adjustments, so `show` divides them by it.
+        let scale = first.scale;
+        if scale != self.scale {
+            self.content.set_horizontal_scaling(round(scale * 100.0));
+            self.scale = scale;
+        }
         self.content.set_text_matrix([1.0, 0.0, 0.0, 1.0, ox, oy]);
         let mut start = 0;
         while start < glyphs.len() {
@@ -197,7 +206,7 @@ impl<'a> Painter<'a> {
             }
             // Where the PDF pen stands: the origin, or after the previous stretch.
             let pen = match start.checked_sub(1) {
-                Some(prev) => glyphs[prev].x + font.width(glyphs[prev].id) * size / 1000.0,
+                Some(prev) => glyphs[prev].x + font.width(glyphs[prev].id) * size * scale / 1000.0,
                 None => 0.0,
             };
             self.show(&glyphs[start..end], pen, size, font);
@@ -211,11 +220,13 @@ impl<'a> Painter<'a> {
     /// from the shaped and justified position of the next, so spacing is exactly what
     /// composition set.
     fn show(&mut self, glyphs: &[PlacedGlyph], mut pen: f32, size: f32, font: &Embedded) {
+        // Horizontal units of text space: what Tz scales.
+        let unit = size * self.scale;
         let mut positioned = self.content.show_positioned();
         let mut items = positioned.items();
         self.pending.clear();
         for glyph in glyphs {
-            let adjust = round(-(glyph.x - pen) * 1000.0 / size);
+            let adjust = round(-(glyph.x - pen) * 1000.0 / unit);
             if adjust != 0.0 {
                 if !self.pending.is_empty() {
                     items.show(Str(&self.pending));
@@ -224,7 +235,7 @@ impl<'a> Painter<'a> {
                 items.adjust(adjust);
             }
             self.pending.extend_from_slice(&font.cid(glyph.id).to_be_bytes());
-            pen = glyph.x + font.width(glyph.id) * size / 1000.0;
+            pen = glyph.x + font.width(glyph.id) * unit / 1000.0;
         }
         if !self.pending.is_empty() {
             items.show(Str(&self.pending));
@@ -263,6 +274,7 @@ pub(crate) fn draw_page<'a>(
         stroke: None,
         font: None,
         rise: 0.0,
+        scale: 1.0,
         glyphs: Vec::new(),
         pending: Vec::new(),
     };
@@ -280,7 +292,8 @@ pub(crate) fn draw_page<'a>(
                 let mut end = x + run.x + run.glyphs.last().map_or(0.0, |g| g.x);
                 while let Some(Item::Text { x: nx, y: ny, run: next, color: nc }) = items.peek() {
                     let starts = nx + next.x;
-                    if (ny, nc, next.font, next.size) != (y, color, run.font, run.size)
+                    if (ny, nc, next.font, next.size, next.scale)
+                        != (y, color, run.font, run.size, run.scale)
                         || starts < end
                     {
                         break;

@@ -99,7 +99,7 @@ fn slug_run(text: &str, fonts: &FontBook) -> Option<GlyphRun> {
         });
         x += advance;
     }
-    Some(GlyphRun { font: id, size: SLUG_SIZE, x: 0.0, text: text.to_string(), glyphs })
+    Some(GlyphRun { font: id, size: SLUG_SIZE, scale: 1.0, x: 0.0, text: text.to_string(), glyphs })
 }
 
 #[cfg(test)]

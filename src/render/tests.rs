@@ -58,7 +58,7 @@ fn set(book: &FontBook, font: FontId, text: &str, size: f32, extra: f32) -> Glyp
         x += advance + if c == ' ' { extra } else { 0.0 };
         i += step;
     }
-    GlyphRun { font, size, x: 0.0, text: text.to_string(), glyphs }
+    GlyphRun { font, size, scale: 1.0, x: 0.0, text: text.to_string(), glyphs }
 }
 
 fn fixture(name: &str) -> PathBuf {

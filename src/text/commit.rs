@@ -8,10 +8,10 @@ use std::sync::Arc;
 
 use super::collect::StyledText;
 use super::linebreak::{self, Element, Flex, adjustment};
-use super::prepare::{LETTER_SHRINK, LETTER_STRETCH, Measured, Origin};
+use super::prepare::{Measured, Origin};
 use super::shape::Shaped;
 use super::{Glyph, GlyphRun, Line, ParagraphStyle, TextEngine};
-use crate::model::Align;
+use crate::model::{Align, Microtype};
 
 /// Sets the lines that end at `breaks` (element indices, as the breaker chose them).
 pub(super) fn commit_lines(
@@ -40,9 +40,14 @@ pub(super) fn commit_lines(
         let hyphen = measured.origins[b] == Origin::Hyphen;
         let fill = committer.gather(start..b, hyphen);
         start = linebreak::start_after(&measured.elements, b);
+        // Protruding glyphs give the line room at its edges, as they did in the breaker: the
+        // right one only where the line is justified to the measure.
+        let (left, right) = committer.protrusion(!fill);
         // The last line keeps its natural spacing unless it is too long.
-        let adjusted = committer.adjust(width, justify && !last && !fill);
-        lines.push(committer.place(adjusted, width, hyphen, last));
+        let adjusted = committer.adjust(width + left + right, justify && !last && !fill);
+        let mut line = committer.place(adjusted, width, -left, hyphen, last);
+        line.width -= right;
+        lines.push(line);
     }
     lines
 }
@@ -72,6 +77,8 @@ struct Adjusted {
     ratio: f32,
     /// Letter spacing, as a fraction of each glyph's advance (negative when shrunk).
     letter: f32,
+    /// Horizontal scale of the glyphs (font expansion).
+    scale: f32,
     /// The line's width once adjusted, points.
     set_width: f32,
 }
@@ -175,14 +182,15 @@ impl Committer<'_> {
     fn adjust(&self, width: f32, may_stretch: bool) -> Adjusted {
         let size = self.style.size;
         let tracking = self.style.tracking * size;
-        let (letter_stretch, letter_shrink) = if self.style.align == Align::Justify {
-            (LETTER_STRETCH, LETTER_SHRINK)
-        } else {
-            (0.0, 0.0)
+        let microtype = match self.style.align {
+            Align::Justify => self.style.microtype,
+            _ => Microtype::NONE,
         };
         let mut natural = 0.0f32;
         let mut flex = Flex::default();
         let mut has_glyphs = false;
+        // The width of the glyphs, that font expansion scales, points.
+        let mut glyphs = 0.0f32;
         for (k, part) in self.parts.iter().enumerate() {
             match part {
                 LinePart::Indent(w) => natural += w,
@@ -193,42 +201,97 @@ impl Committer<'_> {
                 }
                 LinePart::Run { shaped, .. } => {
                     natural += shaped.width * size + tracking * shaped.glyphs.len() as f32;
+                    glyphs += shaped.width * size;
                     has_glyphs |= !shaped.glyphs.is_empty();
                     let expandable = expandable(shaped, continues(&self.parts, k)) * size;
-                    flex.letter_stretch += expandable * letter_stretch;
-                    flex.shrink += expandable * letter_shrink;
+                    let letters = expandable * microtype.letter_spacing
+                        + shaped.width * size * microtype.expansion;
+                    flex.letter_stretch += letters;
+                    flex.shrink += letters;
                 }
             }
         }
         if has_glyphs {
             natural -= tracking;
         }
-        let (ratio, letter_ratio) = match adjustment(width - natural, flex) {
-            (r, l) if r < 0.0 => (r.max(-1.0), l.max(-1.0)),
-            (r, l) if may_stretch && r.is_finite() => (r, l),
-            (_, l) if may_stretch => (0.0, l),
-            _ => (0.0, 0.0),
-        };
-        let letter = letter_ratio * if ratio >= 0.0 { letter_stretch } else { letter_shrink };
+        let (mut ratio, mut letter_ratio) = ratios(width - natural, flex, may_stretch);
+        // Expansion takes the letters' ratio, down to a whole step (towards zero, so the
+        // spaces and letter spacing go on the same way to make up the rest).
+        let mut expansion = 0.0;
+        if microtype.expansion > 0.0 {
+            expansion = letter_ratio * microtype.expansion;
+            if microtype.expansion_step > 0.0 {
+                let steps = expansion / microtype.expansion_step;
+                expansion = (steps + 1e-3 * steps.signum()).trunc() * microtype.expansion_step;
+            }
+            natural += glyphs * expansion;
+            flex.letter_stretch -= glyphs * microtype.expansion;
+            flex.shrink -= glyphs * microtype.expansion;
+            (ratio, letter_ratio) = ratios(width - natural, flex, may_stretch);
+        }
+        let letter = letter_ratio * microtype.letter_spacing;
         let set_width = natural
             + if ratio >= 0.0 {
                 ratio * flex.stretch + letter_ratio * flex.letter_stretch
             } else {
                 ratio * flex.shrink
             };
-        Adjusted { ratio, letter, set_width }
+        Adjusted { ratio, letter, scale: 1.0 + expansion, set_width }
     }
 
-    /// Places the gathered parts as glyph runs.
-    fn place(&mut self, adjusted: Adjusted, width: f32, hyphenated: bool, last: bool) -> Line {
-        let Adjusted { ratio, letter, set_width } = adjusted;
+    /// How far the gathered line's first and last glyphs hang into the left and right
+    /// margins, points (the right one only if `at_right`): what the breaker counted.
+    fn protrusion(&self, at_right: bool) -> (f32, f32) {
+        let factor = match self.style.align {
+            Align::Justify => self.style.microtype.protrusion,
+            _ => 0.0,
+        };
+        if factor == 0.0 {
+            return (0.0, 0.0);
+        }
+        let (table, size, text) = (&self.engine.protrusion, self.style.size, &self.styled.text);
+        // The character a glyph of a run stands for: the added hyphen past the text.
+        let edge = |part: Option<&LinePart>, first: bool| match part {
+            Some(LinePart::Run { start, end, shaped, .. }) => {
+                let glyph = if first {
+                    shaped.glyphs.first()
+                } else {
+                    shaped.glyphs.iter().rev().find(|g| g.text_len > 0)
+                };
+                glyph.map(|g| {
+                    let at = start + g.cluster as usize;
+                    let c = if at < *end { text[at..].chars().next() } else { Some('-') };
+                    (table.codes(c.unwrap_or(' ')), g.advance * size * factor)
+                })
+            }
+            _ => None,
+        };
+        let left = edge(self.parts.first(), true).map_or(0.0, |(codes, w)| codes[0] * w);
+        let right = match edge(self.parts.last(), false) {
+            Some((codes, w)) if at_right => codes[1] * w,
+            _ => 0.0,
+        };
+        (left, right)
+    }
+
+    /// Places the gathered parts as glyph runs, from `start` (negative when the first glyph
+    /// hangs into the left margin).
+    fn place(
+        &mut self,
+        adjusted: Adjusted,
+        width: f32,
+        start: f32,
+        hyphenated: bool,
+        last: bool,
+    ) -> Line {
+        let Adjusted { ratio, letter, scale, set_width } = adjusted;
         let size = self.style.size;
         let tracking = self.style.tracking * size;
         let text = self.styled.text.as_str();
         let mut x = if self.style.align == Align::Center {
             ((width - set_width) / 2.0).max(0.0)
         } else {
-            0.0
+            start
         };
         let mut runs: Vec<GlyphRun> = Vec::new();
         let mut ink_end = x;
@@ -245,7 +308,7 @@ impl Committer<'_> {
                         self.scratch.push('-');
                     }
                     let spacing =
-                        Spacing { tracking, letter, continues: continues(&self.parts, k) };
+                        Spacing { tracking, letter, scale, continues: continues(&self.parts, k) };
                     let (after, end) =
                         push_runs(&mut runs, shaped, &self.scratch, x, size, spacing);
                     x = after;
@@ -254,6 +317,18 @@ impl Committer<'_> {
             }
         }
         Line { width: ink_end, runs, hyphenated, last, ratio }
+    }
+}
+
+/// The (word-space, letter) ratios of a line `short` points short of its measure, as
+/// [`adjustment`] gives them, for a line that may stretch only if `may_stretch`: never
+/// shrunk below −1 (an overfull line stays overfull), never stretched when it may not.
+fn ratios(short: f32, flex: Flex, may_stretch: bool) -> (f32, f32) {
+    match adjustment(short, flex) {
+        (r, l) if r < 0.0 => (r.max(-1.0), l.max(-1.0)),
+        (r, l) if may_stretch && r.is_finite() => (r, l),
+        (_, l) if may_stretch => (0.0, l),
+        _ => (0.0, 0.0),
     }
 }
 
@@ -281,6 +356,8 @@ struct Spacing {
     tracking: f32,
     /// Justification letter spacing, as a fraction of each glyph's advance (may be negative).
     letter: f32,
+    /// Horizontal scale of the glyphs (font expansion).
+    scale: f32,
     /// The word goes on in the next run.
     continues: bool,
 }
@@ -300,7 +377,8 @@ fn push_runs(
     size: f32,
     spacing: Spacing,
 ) -> (f32, f32) {
-    let Spacing { tracking, letter, continues } = spacing;
+    let Spacing { tracking, letter, scale, continues } = spacing;
+    let size_x = size * scale;
     let glyphs = &shaped.glyphs;
     let mut pending = 0.0f32;
     let mut prev_cluster: Option<u32> = None;
@@ -325,18 +403,19 @@ fn push_runs(
             pending += letter * g.advance * size;
             out.push(Glyph {
                 id: g.id,
-                x: pen + g.x_offset * size,
+                x: pen + g.x_offset * size_x,
                 y_offset: g.y_offset * size,
-                advance: g.advance * size,
+                advance: g.advance * size_x,
                 text_start: g.cluster - t0 as u32,
                 text_len: g.text_len,
             });
-            pen += g.advance * size + tracking;
+            pen += g.advance * size_x + tracking;
         }
         x += pen;
         runs.push(GlyphRun {
             font,
             size,
+            scale,
             x: run_x,
             text: text.get(t0..t1).unwrap_or_default().to_string(),
             glyphs: out,

@@ -10,14 +10,16 @@ pub mod lang;
 pub(crate) mod linebreak;
 mod paragraph;
 mod prepare;
+mod protrusion;
 pub mod shape;
 
 use std::sync::Arc;
 
 use crate::diag::Diagnostic;
 use crate::fonts::{FamilyIds, FontBook, FontId};
-use crate::model::{Align, Emphasis, HyphenationSpec, InlineRun, Lang};
+use crate::model::{Align, Emphasis, HyphenationSpec, InlineRun, Lang, Microtype};
 use hyphenate::Exceptions;
+use protrusion::ProtrusionTable;
 use shape::{Shaper, ShardedCache};
 
 pub use lang::apply_language_rules;
@@ -46,6 +48,9 @@ pub struct ParagraphStyle {
     pub uppercase: bool,
     /// Extra letter spacing in em (tracking), may be negative.
     pub tracking: f32,
+    /// Protrusion, expansion and letter spacing ([`Microtype::NONE`] for none): only
+    /// justified paragraphs use them.
+    pub microtype: Microtype,
 }
 
 /// A shaped glyph placed on a line.
@@ -73,7 +78,11 @@ pub struct GlyphRun {
     pub font: FontId,
     /// Size in points.
     pub size: f32,
-    /// Position of the run's start relative to the line's left edge, points.
+    /// Horizontal scale of the glyphs (font expansion; 1 = as designed): their advances
+    /// and offsets here are already scaled, and the PDF draws them with `Tz`.
+    pub scale: f32,
+    /// Position of the run's start relative to the line's left edge, points (negative for a
+    /// first glyph that hangs into the left margin).
     pub x: f32,
     /// The source text (after language rules) the glyphs map back to.
     pub text: String,
@@ -84,7 +93,8 @@ pub struct GlyphRun {
 /// One set line.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Line {
-    /// Width taken by the ink, from the left edge to the end of the last glyph, points.
+    /// Width taken by the ink, from the left edge to the end of the last glyph, points,
+    /// less what of the last glyph hangs into the right margin (character protrusion).
     pub width: f32,
     /// Glyph runs, left to right.
     pub runs: Vec<GlyphRun>,
@@ -116,6 +126,8 @@ pub struct TextEngine {
     hyphens: ShardedCache<Arc<[u32]>>,
     exceptions: Exceptions,
     max_consecutive: u32,
+    /// Character protrusion amounts.
+    protrusion: ProtrusionTable,
 }
 
 impl std::fmt::Debug for TextEngine {
@@ -133,7 +145,15 @@ impl TextEngine {
             hyphens: ShardedCache::new(),
             exceptions: Exceptions::new(&hyphenation.exceptions),
             max_consecutive: hyphenation.max_consecutive,
+            protrusion: ProtrusionTable::default(),
         }
+    }
+
+    /// The engine with the protrusion amounts (`microtype.protrusion_chars`:
+    /// character, left and right thousandths of its advance) replacing the built-in ones.
+    pub fn with_protrusion_chars(mut self, chars: &[(char, [f32; 2])]) -> TextEngine {
+        self.protrusion = ProtrusionTable::new(chars);
+        self
     }
 
     /// The fonts.

@@ -41,12 +41,6 @@ const SPACE_STRETCH: f32 = 1.0 / 3.0;
 /// Word-space shrink, as a fraction of the space: TeX's 1/3, so a 0.25 em space never
 /// gets below 0.167 em.
 const SPACE_SHRINK: f32 = 1.0 / 3.0;
-/// Letter spacing a justified line may add after each cluster at ratio 1, as a fraction of
-/// the glyph's advance (what microtype's font expansion gives, without distorting the
-/// glyphs). It is a hard maximum: beyond ratio 1 only the word spaces stretch.
-pub(super) const LETTER_STRETCH: f32 = 0.015;
-/// Letter spacing a justified line may remove at ratio −1, fraction of the advance.
-pub(super) const LETTER_SHRINK: f32 = 0.015;
 /// U+202F, em: fixed, about a sixth of an em as French typography asks.
 const NNBSP_EM: f32 = 0.16;
 
@@ -177,8 +171,12 @@ struct Flexibility {
     hyphen_penalty: f32,
     space_stretch: f32,
     space_shrink: f32,
-    letter_stretch: f32,
-    letter_shrink: f32,
+    /// Letter spacing at ratio ±1, fraction of the advance (between clusters).
+    letter_spacing: f32,
+    /// Factor of the protrusion table's amounts.
+    protrusion: f32,
+    /// Font expansion at ratio ±1, fraction of the glyphs' width.
+    expansion: f32,
 }
 
 impl Flexibility {
@@ -188,16 +186,18 @@ impl Flexibility {
                 hyphen_penalty: HYPHEN_PENALTY,
                 space_stretch: SPACE_STRETCH,
                 space_shrink: SPACE_SHRINK,
-                letter_stretch: LETTER_STRETCH,
-                letter_shrink: LETTER_SHRINK,
+                letter_spacing: style.microtype.letter_spacing,
+                protrusion: style.microtype.protrusion,
+                expansion: style.microtype.expansion,
             }
         } else {
             Flexibility {
                 hyphen_penalty: RAGGED_HYPHEN_PENALTY,
                 space_stretch: 0.0,
                 space_shrink: 0.0,
-                letter_stretch: 0.0,
-                letter_shrink: 0.0,
+                letter_spacing: 0.0,
+                protrusion: 0.0,
+                expansion: 0.0,
             }
         }
     }
@@ -246,7 +246,13 @@ pub(super) fn measure(
     preparer.allowed = unicode_linebreak::linebreaks(&styled.text).map(|(p, _)| p).collect();
     if style.first_indent != 0.0 {
         preparer.push(
-            Element::Box { width: style.first_indent, stretch: 0.0, shrink: 0.0 },
+            Element::Box {
+                width: style.first_indent,
+                stretch: 0.0,
+                shrink: 0.0,
+                left: 0.0,
+                right: 0.0,
+            },
             Origin::Indent,
         );
     }
@@ -447,7 +453,7 @@ impl Preparer<'_> {
             .last()
             .and_then(|r| r.shaped.glyphs.last().map(|g| r.start + g.cluster as usize))
             .unwrap_or(end);
-        let mut fragment = Fragment { start, width: 0.0, flex: 0.0 };
+        let mut fragment = Fragment::at(start);
         let mut next_break = 0;
         for ri in runs {
             let run_start = self.measured.shaped_runs[ri].start;
@@ -458,7 +464,14 @@ impl Preparer<'_> {
                     fragment = self.inner_break(next_break, fragment, word);
                     next_break += 1;
                 }
+                if fragment.width == 0.0 {
+                    fragment.left = self.protrusion(at, g.advance, 0);
+                }
+                if g.text_len > 0 {
+                    fragment.last = (at, g.advance);
+                }
                 fragment.width += (g.advance + self.style.tracking) * size;
+                fragment.glyphs += g.advance * size;
                 if at < last_cluster {
                     fragment.flex += g.advance * size;
                 }
@@ -501,22 +514,34 @@ impl Preparer<'_> {
             ),
         };
         self.push(element, origin);
-        Fragment { start: pos, width: 0.0, flex: 0.0 }
+        Fragment::at(pos)
     }
 
     /// A word fragment ending at `end`: a box whose letter spacing may stretch or shrink
     /// the line.
     fn box_for(&mut self, fragment: Fragment, end: usize, word: usize) {
-        let Fragment { start, width, flex } = fragment;
-        let element = Element::Box {
-            width,
-            stretch: flex * self.flexibility.letter_stretch,
-            shrink: flex * self.flexibility.letter_shrink,
-        };
+        let Fragment { start, width, flex, glyphs, left, last: (at, advance) } = fragment;
+        // Letter spacing and font expansion take the same ratio (see `commit`).
+        let letters = flex * self.flexibility.letter_spacing + glyphs * self.flexibility.expansion;
+        let right = self.protrusion(at, advance, 1);
+        let element = Element::Box { width, stretch: letters, shrink: letters, left, right };
         self.push(element, Origin::Text { start, end, word });
     }
 
-    /// The width of a hyphen in `font`, points.
+    /// How far the character at byte `at` of the text, `advance` em wide, hangs into the
+    /// left (`side` 0) or right (1) margin at a line's edge, points.
+    fn protrusion(&self, at: usize, advance: f32, side: usize) -> f32 {
+        let factor = self.flexibility.protrusion;
+        match self.styled.text.get(at..).and_then(|t| t.chars().next()) {
+            Some(c) if factor != 0.0 => {
+                self.engine.protrusion.codes(c)[side] * advance * self.style.size * factor
+            }
+            _ => 0.0,
+        }
+    }
+
+    /// The width of a hyphen in `font`, points, less what of it hangs into the right
+    /// margin.
     fn hyphen_width(&mut self, font: FontId) -> f32 {
         if let Some(&(_, w)) = self.hyphen_widths.iter().find(|(f, _)| *f == font) {
             return w;
@@ -524,6 +549,7 @@ impl Preparer<'_> {
         let book = self.engine.fonts();
         let w = self.engine.shaper.shape(book, font, self.style.lang, "-", self.key).width
             * self.style.size;
+        let w = w - self.engine.protrusion.right('-', w) * self.flexibility.protrusion;
         self.hyphen_widths.push((font, w));
         w
     }
@@ -537,6 +563,19 @@ struct Fragment {
     width: f32,
     /// Advance that letter spacing applies to, points.
     flex: f32,
+    /// Advance of all its glyphs, that font expansion applies to, points.
+    glyphs: f32,
+    /// How far its first glyph would hang into the left margin, points.
+    left: f32,
+    /// Its last cluster so far: byte offset in the text and advance, em.
+    last: (usize, f32),
+}
+
+impl Fragment {
+    /// An empty fragment from byte `start`.
+    fn at(start: usize) -> Fragment {
+        Fragment { start, width: 0.0, flex: 0.0, glyphs: 0.0, left: 0.0, last: (start, 0.0) }
+    }
 }
 
 impl TextEngine {

@@ -8,7 +8,7 @@ use crate::compose::display::Item;
 use crate::compose::flow::{LinesPiece, line_items};
 use crate::compose::labels::{self, ResolvedLabels};
 use crate::diag::Diagnostic;
-use crate::model::{Align, FontRole, InlineRun, IssueConfig, Lang, TextStyle};
+use crate::model::{Align, FontRole, InlineRun, IssueConfig, Lang, Microtype, TextStyle};
 use crate::text::{Line, ParagraphStyle, TextEngine};
 
 /// Sets text for one article (or for the page furniture) and keeps the warnings.
@@ -95,6 +95,10 @@ impl<'a> Setter<'a> {
             looseness: 0,
             uppercase: style.uppercase,
             tracking: 0.0,
+            microtype: match style.align {
+                Align::Justify => self.config.microtype.justified,
+                _ => Microtype::NONE,
+            },
         }
     }
 

@@ -11,6 +11,7 @@
 //! ```
 
 mod fonts;
+mod microtype;
 mod output;
 mod page;
 mod plan;
@@ -253,6 +254,9 @@ impl Resolver<'_> {
             c.labels = self.labels(labels);
         }
         self.text_settings(raw, &mut c);
+        if let Some(m) = &raw.microtype {
+            self.microtype(m, &mut c.microtype);
+        }
         if let Some(q) = &raw.qr {
             self.qr(q, &mut c.qr);
         }

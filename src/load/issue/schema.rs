@@ -29,6 +29,7 @@ pub const ISSUE_FIELDS: &[&str] = &[
     "boilerplate",
     "words_per_minute",
     "hyphenation",
+    "microtype",
     "output",
     "qr",
     "photo",
@@ -73,6 +74,7 @@ pub(super) struct RawIssue {
     pub(super) boilerplate: Option<Vec<RawBoilerplate>>,
     pub(super) words_per_minute: Option<Spanned<u32>>,
     pub(super) hyphenation: Option<RawHyphenation>,
+    pub(super) microtype: Option<RawMicrotype>,
     pub(super) output: Option<RawOutput>,
     pub(super) qr: Option<RawQr>,
     pub(super) photo: Option<RawPhotoSpec>,
@@ -343,6 +345,18 @@ pub(super) struct RawBoilerplate {
 pub(super) struct RawHyphenation {
     pub(super) exceptions: Option<Vec<Text>>,
     pub(super) max_consecutive: Option<u32>,
+}
+
+/// `microtype`: protrusion, expansion and letter spacing of justified text, percent.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawMicrotype {
+    pub(super) protrusion: Option<Spanned<f32>>,
+    pub(super) expansion: Option<Spanned<f32>>,
+    pub(super) expansion_step: Option<Spanned<f32>>,
+    pub(super) letter_spacing: Option<Spanned<f32>>,
+    /// Per character, `[left, right]` thousandths of its width.
+    pub(super) protrusion_chars: Option<BTreeMap<String, Spanned<Vec<f32>>>>,
 }
 
 /// `output`: how the PDF files are written.

@@ -23,7 +23,7 @@ fn para(words: &[f32]) -> Vec<Element> {
         if i > 0 {
             elements.push(Element::Glue { width: 3.0, stretch: 1.5, shrink: 1.0, breakable: true });
         }
-        elements.push(Element::Box { width: w, stretch: 0.0, shrink: 0.0 });
+        elements.push(Element::Box { width: w, stretch: 0.0, shrink: 0.0, left: 0.0, right: 0.0 });
     }
     elements.push(Element::Penalty { width: 0.0, penalty: INFINITE_PENALTY, flagged: false });
     elements.push(Element::Glue { width: 0.0, stretch: FIL, shrink: 0.0, breakable: false });
@@ -69,6 +69,34 @@ fn letters_stretch_up_to_their_maximum_then_spaces_alone() {
     // No word space: the line cannot be filled.
     let word = Flex { stretch: 0.0, ..flex };
     assert_eq!(adjustment(2.0, word), (f32::INFINITY, 1.0));
+}
+
+#[test]
+fn a_line_ending_in_a_comma_gets_its_protrusion_as_room() {
+    // "10 10" is 23 pt, 1.5 pt over 21.5 pt lines, and its space shrinks by 1 pt only: no
+    // line holds two words, and a word alone cannot fill one. When the second word ends
+    // with a comma hanging 1 pt into the margin, the line needs 0.5 pt of shrink and fits.
+    let mut elements = para(&[10.0, 10.0, 10.0]);
+    assert!(optimise(&elements, 21.5, &params()).is_none());
+    if let Element::Box { right, .. } = &mut elements[2] {
+        *right = 1.0;
+    }
+    let breaks = optimise(&elements, 21.5, &params()).expect("feasible with protrusion");
+    assert_eq!(breaks.positions, vec![3, elements.len() - 1]);
+    // Room at the start of a line counts the same: the first line ends on a comma, the
+    // second starts with a quote that hangs 1 pt out.
+    let set = |edges: &[(usize, bool)]| {
+        let mut elements = para(&[10.0; 5]);
+        for &(i, at_left) in edges {
+            if let Element::Box { left, right, .. } = &mut elements[i] {
+                *(if at_left { left } else { right }) = 1.0;
+            }
+        }
+        optimise(&elements, 21.5, &params()).map(|b| b.positions)
+    };
+    assert_eq!(set(&[(2, false), (4, true)]), Some(vec![3, 7, 11]));
+    assert_eq!(set(&[(2, false)]), None, "the second line has no room");
+    assert_eq!(set(&[(2, false), (6, true)]), None, "room at its end is not at its start");
 }
 
 #[test]

@@ -2,8 +2,9 @@
 
 use super::*;
 use crate::fonts::{FontBook, bundled_family};
-use crate::model::{Emphasis, FontFamily, FontRoles, FontSource, HyphenationSpec, Lang};
+use crate::model::{Emphasis, FontFamily, FontRoles, FontSource, HyphenationSpec, Lang, Microtype};
 use crate::text::Line;
+use crate::text::protrusion::ProtrusionTable;
 
 pub(crate) fn engine_with(body: FontFamily, exceptions: &[&str]) -> TextEngine {
     let book = FontBook::new(&FontRoles {
@@ -39,6 +40,7 @@ pub(crate) fn style(engine: &TextEngine) -> ParagraphStyle {
         looseness: 0,
         uppercase: false,
         tracking: 0.0,
+        microtype: Microtype::JUSTIFIED,
     }
 }
 
@@ -93,16 +95,25 @@ fn set(engine: &TextEngine, text: &str, style: &ParagraphStyle, width: f32) -> S
 #[test]
 fn justified_lines_end_at_the_measure() {
     let engine = engine();
-    let style = style(&engine);
+    let microtype = Microtype { protrusion: 1.0, ..Microtype::JUSTIFIED };
+    let style = ParagraphStyle { microtype, ..style(&engine) };
     for width in [120.0, 161.0, 240.0] {
         for p in seed_paragraphs() {
             let set = set(&engine, &p, &style, width);
             assert!(set.warnings.is_empty(), "{:?}", set.warnings);
+            let table = ProtrusionTable::default();
             for line in set.lines.iter().filter(|l| !l.last) {
                 assert!((line.width - width).abs() < 0.01, "{} vs {width}", line.width);
+                // The last glyph ends past the measure by what of it hangs out, and the
+                // first starts before it the same way.
                 let last_run = line.runs.last().expect("runs");
                 let g = last_run.glyphs.last().expect("glyphs");
-                assert!((last_run.x + g.x + g.advance - width).abs() < 0.01);
+                let c = last_run.text[g.text_start as usize..].chars().next().expect("char");
+                let hang = table.codes(c)[1] * g.advance;
+                assert!((last_run.x + g.x + g.advance - width - hang).abs() < 0.01, "{c}");
+                let first = &line.runs[0];
+                let c = first.text.chars().next().expect("char");
+                assert!((first.x + table.codes(c)[0] * first.glyphs[0].advance).abs() < 0.01);
             }
             assert!(set.lines.last().is_some_and(|l| l.last && l.width <= width + 0.01));
         }
@@ -570,4 +581,49 @@ fn the_limit_on_hyphenated_lines_never_makes_a_line_overfull() {
     let set = set(&engine, text, &style, 70.0);
     assert!(set.lines.iter().all(|l| l.width <= 70.5), "{:?}", set.lines);
     assert!(set.warnings.is_empty(), "{:?}", set.warnings);
+}
+
+/// The seed paragraphs set at `width` with `microtype`: the lines of each.
+fn set_all(engine: &TextEngine, microtype: Microtype, width: f32) -> Vec<Vec<Line>> {
+    let style = ParagraphStyle { microtype, ..style(engine) };
+    seed_paragraphs().iter().map(|p| set(engine, p, &style, width).lines).collect()
+}
+
+/// Font expansion: 2 % at most, in steps of 0.5 %.
+const EXPANDED: Microtype = Microtype { expansion: 0.02, ..Microtype::JUSTIFIED };
+
+#[test]
+fn a_lines_expansion_stays_within_its_bound_and_steps() {
+    let engine = engine();
+    let mut expanded = 0;
+    for lines in set_all(&engine, EXPANDED, 130.0) {
+        for line in &lines {
+            let scale = line.runs[0].scale;
+            assert!(line.runs.iter().all(|r| r.scale == scale), "one scale a line");
+            assert!((0.98 - 1e-6..=1.02 + 1e-6).contains(&scale), "{scale}");
+            let steps = (scale - 1.0) / 0.005;
+            assert!((steps - steps.round()).abs() < 1e-3, "{scale} is not a step");
+            expanded += usize::from(scale != 1.0);
+        }
+    }
+    assert!(expanded > 5, "only {expanded} lines expanded or condensed");
+}
+
+#[test]
+fn expansion_lowers_the_loosest_line_of_a_hard_paragraph() {
+    let engine = engine();
+    let loosest =
+        |lines: &[Line]| lines.iter().filter(|l| !l.last).map(|l| l.ratio).fold(f32::MIN, f32::max);
+    let plain = set_all(&engine, Microtype::JUSTIFIED, 120.0);
+    let expanded = set_all(&engine, EXPANDED, 120.0);
+    // The hardest paragraph: the one with the loosest line without expansion.
+    let (hard, worst) = plain
+        .iter()
+        .enumerate()
+        .map(|(i, lines)| (i, loosest(lines)))
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .expect("paragraphs");
+    assert!(worst > 0.8, "{worst}: not a hard paragraph");
+    let with = loosest(&expanded[hard]);
+    assert!(with < worst - 0.1, "{with} vs {worst}");
 }
