@@ -20,7 +20,8 @@ use crate::model::{ArticleEntry, IssueConfig};
 /// What an article's setting depends on, hashed.
 pub(super) type Key = [u8; 32];
 
-/// The articles set by the last build of a process, by [`Key`].
+/// The articles set by the last build of a process, by a hash of all that their setting
+/// depends on.
 #[derive(Default)]
 pub struct SetMemo {
     kept: HashMap<Key, SetArticle>,

@@ -1,7 +1,7 @@
 //! The place of a failed article. A story that fails is not simply left out: the stories
 //! after it would move up and the page numbers shift, and a print shop could receive an
 //! issue with a story missing without anybody noticing. Instead a placeholder story headed
-//! "MISSING: <file>" is set in its place (its planned frames, or its turn in the flow), and
+//! "MISSING: `file`" is set in its place (its planned frames, or its turn in the flow), and
 //! the pages that hold it, or that the missing story could have changed, are known, so the
 //! batch can refuse to replace them (or, with `--allow-incomplete`, write them marked). In
 //! the flow, the placeholder holds the pages the story took in the last build (recorded in
