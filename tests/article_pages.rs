@@ -258,3 +258,44 @@ fn init_scaffolds_a_buildable_issue() {
     assert_eq!(build.status.code(), Some(0), "{}", stderr(&build));
     assert_eq!(pdfs_in(&dir.join("out")).len(), 1);
 }
+
+/// A keywords line that wraps breaks after a separator, never before it: no line of the
+/// keywords starts with "·", at any of several widths of the line's words.
+#[test]
+fn keyword_separators_never_start_a_line() {
+    let keywords = [
+        "BRICS",
+        "Kazakhstan",
+        "OCS",
+        "UEEA",
+        "corridor transcaspien",
+        "Astana",
+        "fret ferroviaire",
+        "Chine",
+        "Union européenne",
+        "hubs logistiques",
+        "numérisation",
+        "diplomatie multivectorielle",
+        "Russie",
+        "Asie centrale",
+        "Caspienne",
+        "ports secs",
+        "douanes",
+        "Khorgos",
+    ];
+    for (i, count) in [18, 17, 15, 13, 11].into_iter().enumerate() {
+        let front = format!("title: Mots-clés {i}\nkeywords: [{}]", keywords[..count].join(", "));
+        let dir = temp_dir(&format!("keywords-{i}"));
+        write_files(&dir, &[("note.md", &article(&front, &french_text(120)))]);
+        let run = rotative(&["build", dir.join("note.md").to_str().unwrap(), "-q"]);
+        assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+        let Some(text) = pdftotext(&dir.join("out/note.pdf")) else { return };
+        assert!(text.contains(keywords[count - 1]), "{text}");
+        for line in text.lines() {
+            assert!(
+                !line.trim_start().starts_with('·'),
+                "a line starts with its separator: {line:?}"
+            );
+        }
+    }
+}

@@ -21,6 +21,10 @@ const HEADLINE_MAX_SHARE: f32 = 0.45;
 /// reads as one.
 const HEADLINE_MIN_SIZE: f32 = 8.0;
 
+/// Between keywords and between the facts of the meta line: a no-break space before the
+/// dot ties it to the item it follows, so a wrapped line never starts with "·".
+const SEPARATOR: &str = "\u{a0}· ";
+
 /// Where a head runs around a block at its top right (the QR block): the head's parts that
 /// start above `until` are set `width` wide, those under it across the whole head.
 #[derive(Debug, Clone, Copy)]
@@ -167,7 +171,7 @@ pub(super) fn head_block(
                 emphasis: Emphasis { bold: true, italic: false },
                 verbatim: false,
             },
-            InlineRun::plain(article.keywords.join(" · ")),
+            InlineRun::plain(article.keywords.join(SEPARATOR)),
         ]
     });
     let width = width_at(y);
@@ -182,7 +186,7 @@ pub(super) fn head_block(
             }
             (None, None) => None,
         };
-        let right = setter.set_text(&facts.join(" · "), &styles.meta, width);
+        let right = setter.set_text(&facts.join(SEPARATOR), &styles.meta, width);
         left.and_then(|(left, style)| match (left.as_slice(), right.as_slice()) {
             ([l], [r]) if l.width + r.width + styles.meta.size * 2.0 <= width => {
                 Some((l.clone(), style, r.clone()))
@@ -204,7 +208,7 @@ pub(super) fn head_block(
         items.extend(setter.stack(&[left], left_style, 0.0, &mut y));
     } else {
         let meta: Vec<String> = byline.into_iter().chain(facts).collect();
-        let lines = setter.set_text(&meta.join(" · "), &styles.meta, width);
+        let lines = setter.set_text(&meta.join(SEPARATOR), &styles.meta, width);
         items.extend(setter.stack(&lines, &styles.meta, 0.0, &mut y));
     }
     if let Some(runs) = keywords.filter(|_| !keywords_in_bar) {
