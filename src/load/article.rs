@@ -257,20 +257,10 @@ pub fn parse_article(
         errors.push(unknown_key_error(source, &key, line, ARTICLE_FIELDS, nested));
     }
     let fragment = Fragment { source, yaml: &yaml, line_offset: 1 };
-    let raw: RawFront = if yaml.lines().all(|l| {
-        let t = l.trim();
-        t.is_empty() || t.starts_with('#')
-    }) {
-        RawFront::default()
-    } else {
-        // A wrong value is reported and left out, and the other fields still checked.
-        let (raw, mut wrong) = fragment.parse_all();
-        errors.append(&mut wrong);
-        match raw {
-            Some(raw) => raw,
-            None => return Err(errors),
-        }
-    };
+    // A wrong value is reported and left out, and the other fields still checked.
+    let (raw, mut wrong) = fragment.parse_all_or_default::<RawFront>();
+    errors.append(&mut wrong);
+    let Some(raw) = raw else { return Err(errors) };
 
     let text = |field: &Option<Spanned<Text>>| {
         field.as_ref().map(|t| t.value.0.trim().to_string()).filter(|t| !t.is_empty())

@@ -57,6 +57,18 @@ impl Fragment<'_> {
         self.source.warning_at(kind, message, line, column).field(field)
     }
 
+    /// [`Self::parse_all`], except that a fragment of nothing but blank lines and comments
+    /// is `T`'s default (the YAML parser would read it as null, not as an empty mapping).
+    pub fn parse_all_or_default<T: DeserializeOwned + Default>(
+        &self,
+    ) -> (Option<T>, Vec<Diagnostic>) {
+        let blank = self.yaml.lines().all(|l| {
+            let t = l.trim();
+            t.is_empty() || t.starts_with('#')
+        });
+        if blank { (Some(T::default()), Vec::new()) } else { self.parse_all() }
+    }
+
     /// Parses the fragment into `T` under the budget, reporting every wrong value rather
     /// than the first: an entry whose value does not fit (a word where a number goes, an
     /// unknown key of a nested mapping) is reported, taken out, and the rest parsed again,

@@ -79,22 +79,11 @@ pub fn parse_issue(source: &Source, root: &Path) -> Result<LoadedConfig, Vec<Dia
         .map(|(key, line)| unknown_key_error(source, key, *line, ISSUE_FIELDS, &[]))
         .collect();
     let fragment = Fragment { source, yaml: &yaml, line_offset: 0 };
-    let blank = yaml.lines().all(|l| {
-        let t = l.trim();
-        t.is_empty() || t.starts_with('#')
-    });
     let mut errors = unknown;
-    let raw: RawIssue = if blank {
-        RawIssue::default()
-    } else {
-        // A wrong value, at any depth, is reported and left out (its default stands in).
-        let (raw, mut wrong) = fragment.parse_all();
-        errors.append(&mut wrong);
-        match raw {
-            Some(raw) => raw,
-            None => return Err(errors),
-        }
-    };
+    // A wrong value, at any depth, is reported and left out (its default stands in).
+    let (raw, mut wrong) = fragment.parse_all_or_default::<RawIssue>();
+    errors.append(&mut wrong);
+    let Some(raw) = raw else { return Err(errors) };
     // The values of the other keys are still checked, at their own lines.
     let mut r = Resolver {
         fragment,
