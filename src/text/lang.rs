@@ -506,9 +506,12 @@ fn time_at(chars: &[char], protected: &[bool], start: usize) -> Option<Time> {
     }
     let after = h + 1;
     let m = after + spaces(after);
+    // Two digits that are the hour of the next time ("9 h 15 h 30") are not minutes:
+    // reading them as such would make the rules give another text on a second pass.
     let minutes = (free(m) && digits(m) == 2 && value(m, 2) <= 59)
         .then_some(m)
-        .filter(|&m| chars.get(m + 2).is_none_or(|c| !c.is_alphanumeric()));
+        .filter(|&m| chars.get(m + 2).is_none_or(|c| !c.is_alphanumeric()))
+        .filter(|&m| time_at(chars, protected, m).is_none());
     match minutes {
         Some(_) => Some(Time { h, minutes }),
         None if chars.get(after).is_none_or(|c| !c.is_alphanumeric()) => {

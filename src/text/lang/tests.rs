@@ -65,7 +65,10 @@ fn french_times_stay_on_one_line() {
     assert_eq!(fr("à 12 h 75"), "à 12\u{A0}h 75");
     // English has no such rule.
     assert_eq!(apply_language_rules("at 15 h 30", Lang::EnGb).0, "at 15 h 30");
-    for s in ["à 15 h 30", "15h30", "9h", "de 9 h à 12 h 30 min", "15 h 30 000", "18 h 45\"!"] {
+    // "9 h 15h30": the 15 is the next time's hour, not the first's minutes (found by the
+    // property test below).
+    let times = ["à 15 h 30", "15h30", "9h", "de 9 h à 12 h 30 min", "15 h 30 000", "18 h 45\"!"];
+    for s in times.into_iter().chain(["9 h\u{202f}15h30 a", "9 h 15 h 30"]) {
         idempotent(s, Lang::Fr);
     }
 }
