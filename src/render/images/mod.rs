@@ -337,6 +337,20 @@ fn encode_file(
         }
     }
 
+    // An RGB JPEG with at least twice the pixels its frame takes at the target resolution
+    // is decoded at a reduced scale in the inverse DCT: a 24-megapixel camera photo in a
+    // two-column frame then costs a sixteenth of the decoding, and the resampling to the
+    // target works from the nearest larger size.
+    let scaled = jpeg.as_ref().filter(|info| info.components == 3 && info.pdf_compatible);
+    if let (Some(info), Some(target)) = (scaled, resampled)
+        && let Some(denominator) =
+            dct_scale((width, height), orient::turned_size(target, orientation))
+    {
+        let decoded = reduced::decode(path, &bytes, Some(info), orientation, denominator, space)?;
+        drop(jpeg);
+        drop(bytes);
+        return reduced::encode(path, decoded, resampled, space, options);
+    }
     let mut decoder = ImageReader::new(Cursor::new(&bytes))
         .with_guessed_format()
         .map_err(|e| fail(format!("cannot read image: {e}")))?
@@ -389,6 +403,15 @@ fn encode_file(
         encoded.color.push_str(", resampled");
     }
     Ok((encoded, warnings))
+}
+
+/// The largest DCT scale (1/8, 1/4 or 1/2) at which a JPEG of `size` pixels still has at
+/// least `target` pixels (both as stored), so that the resampling after it only ever
+/// reduces; `None` when even 1/2 is too small.
+fn dct_scale(size: (u32, u32), target: (u32, u32)) -> Option<u32> {
+    [8, 4, 2].into_iter().find(|&denominator| {
+        size.0.div_ceil(denominator) >= target.0 && size.1.div_ceil(denominator) >= target.1
+    })
 }
 
 /// How a photo of `size` pixels is decoded ([`raster::plan`]), from what it takes decoded:

@@ -5,6 +5,9 @@
 //! CMYK as the issue stores converted photos (separated again first when it was made for
 //! another press).
 //!
+//! An RGB JPEG with at least twice the pixels its frame needs at the target resolution goes
+//! through here too, decoded at the DCT scale just above that size, then resampled to it.
+//!
 //! Decoding and encoding are two steps so that the file's bytes are let go of in between:
 //! at this size they are tens of megabytes of the budget.
 
@@ -83,7 +86,8 @@ pub(super) fn decode(
 /// raised.
 ///
 /// `resampled` is the size the photo prints at its target resolution, when it is over the
-/// resolution limit even so reduced: it is then resampled to that size first.
+/// resolution limit even so reduced (or was decoded at the scale just above that size):
+/// it is then resampled to that size first.
 pub(super) fn encode(
     path: &Path,
     decoded: Decoded,
@@ -97,7 +101,9 @@ pub(super) fn encode(
         Samples::Rgb => 3,
         Samples::Inks => 4,
     };
-    let resampled = resampled.filter(|target| target.0 < size.0 && target.1 < size.1);
+    // Only ever down, and not to the size it has.
+    let resampled =
+        resampled.filter(|&target| target.0 <= size.0 && target.1 <= size.1 && target != size);
     if let Some(target) = resampled {
         samples = resample(samples, channels, size, target).ok_or_else(|| {
             Diagnostic::error("image", "photo decodes to fewer samples than its size").in_file(path)

@@ -242,6 +242,9 @@ fn a_2560_pixel_photo_in_an_80_mm_frame_goes_in_at_300_ppi() {
         );
         assert!(encoded.jpeg && !encoded.passthrough && encoded.gray == gray);
         assert_eq!(JpegInfo::read(&encoded.data).unwrap().size, encoded.pixels);
+        // The RGB photo needs 945 of its 2,560 pixels: decoded at half scale, not whole.
+        let scaled = encoded.color.contains("decoded at 1/2 scale, resampled");
+        assert_eq!(scaled, path == &rgb_path, "{}", encoded.color);
     }
     // At 400 ppi, a photo is left as it is.
     let (encoded, _) =
@@ -366,4 +369,14 @@ fn flattens_alpha_on_white() {
     assert_eq!(over_white(0, 0), 255);
     assert_eq!(over_white(0, 255), 0);
     assert_eq!(over_white(0, 128), 127);
+}
+
+#[test]
+fn the_dct_scale_is_the_smallest_that_keeps_the_target_size() {
+    // 6,000 pixels for a 1,400-pixel frame: 1/4 (1,500), since 1/8 (750) is too few.
+    assert_eq!(super::dct_scale((6000, 4000), (1400, 933)), Some(4));
+    assert_eq!(super::dct_scale((6000, 4000), (750, 500)), Some(8));
+    // Exactly half on one side still works; under half on either side does not.
+    assert_eq!(super::dct_scale((2000, 1001), (1000, 500)), Some(2));
+    assert_eq!(super::dct_scale((2000, 1000), (1001, 500)), None);
 }
