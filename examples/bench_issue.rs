@@ -1,7 +1,9 @@
 //! Benchmark of a whole weekly issue: generates a synthetic issue of 40 articles of about
 //! 700 words with a photo each, builds it in a fresh process as `rotative build` does, and
 //! prints wall time, pages per second, peak memory, CPU time and the median time of each
-//! pipeline stage (from the build's report).
+//! pipeline stage (from the build's report), for three builds in turn: cold (an empty
+//! output folder: no previous PDF, no build cache), a rebuild with nothing changed, and a
+//! rebuild after editing one article (a sentence added), as a newsroom rebuilds a page.
 //!
 //! ```text
 //! cargo run --release --example bench_issue -- [ARTICLES] [--photo cmyk|grey|rgb] [--runs N]
@@ -151,6 +153,7 @@ fn options(dir: &Path) -> Options {
         png: None,
         allow_incomplete: false,
         keep_stale: false,
+        cache: true,
     }
 }
 
@@ -204,46 +207,90 @@ fn main() {
     let _ = std::fs::remove_dir_all(&dir);
     generate(&dir, articles, photo).expect("writes the synthetic issue");
     let exe = std::env::current_exe().expect("knows its own path");
-    let (mut times, mut cpu) = (Vec::new(), Vec::new());
-    let (mut pages, mut peak) = (0usize, 0f64);
-    // Seconds per pipeline stage, as the build's report gives them, one list per stage.
-    let mut stages: BTreeMap<String, Vec<f64>> = Default::default();
+    let mut modes = [
+        Mode::new("cold (empty output folder, no cache)"),
+        Mode::new("rebuild, nothing changed"),
+        Mode::new("rebuild after editing one article"),
+    ];
+    let mut pages = 0;
     for run in 0..runs {
-        // Remove the previous output so every run writes its file.
+        // A cold build starts from an empty output folder: no previous PDF, no cache.
         let _ = std::fs::remove_dir_all(dir.join("out"));
+        for (i, mode) in modes.iter_mut().enumerate() {
+            if i == 2 {
+                edit_article(&dir, run).expect("edits an article");
+            }
+            pages = mode.build(&exe, &dir);
+            println!("run {}, {}: {:.3} s", run + 1, mode.label, mode.wall.last().unwrap_or(&0.0));
+        }
+    }
+    println!("{articles} articles ({photo} photos), {pages} pages, medians of {runs} run(s):");
+    for mode in &mut modes {
+        let median = median_of(&mut mode.wall);
+        let cpu = median_of(&mut mode.cpu);
+        println!(
+            "{}: {median:.3} s wall, {:.0} pages/s, CPU {cpu:.3} s ({:.1} cores busy), peak memory {:.0} MB",
+            mode.label,
+            pages as f64 / median,
+            cpu / median,
+            mode.peak
+        );
+        // In pipeline order, as the report names them.
+        let names = ["load", "qr", "text", "compose", "render", "write"];
+        println!("  seconds by stage: {}", by_stage(&mut mode.stages, &names));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Adds a sentence to the first article, as an editor's correction does: the rebuild sets
+/// that article again and keeps every photo.
+fn edit_article(dir: &Path, run: usize) -> std::io::Result<()> {
+    let path = dir.join("articles/01.md");
+    let mut text = std::fs::read_to_string(&path)?;
+    text.push_str(&format!("Correction numéro {} apportée par la rédaction.\n", run + 1));
+    std::fs::write(path, text)
+}
+
+/// One kind of build the benchmark times, and its measures over the runs.
+struct Mode {
+    label: &'static str,
+    wall: Vec<f64>,
+    cpu: Vec<f64>,
+    /// The highest peak memory of any run, MB.
+    peak: f64,
+    /// Seconds per pipeline stage, as the build's report gives them, one list per stage.
+    stages: BTreeMap<String, Vec<f64>>,
+}
+
+impl Mode {
+    fn new(label: &'static str) -> Self {
+        Mode { label, wall: Vec::new(), cpu: Vec::new(), peak: 0.0, stages: Default::default() }
+    }
+
+    /// Builds the issue in `dir` once in a fresh process (`exe --child`), keeps its
+    /// measures, and returns its page count.
+    fn build(&mut self, exe: &Path, dir: &Path) -> usize {
         let started = Instant::now();
-        let child = std::process::Command::new(&exe)
+        let child = std::process::Command::new(exe)
             .arg("--child")
-            .arg(&dir)
+            .arg(dir)
             .output()
             .expect("runs the build");
-        let elapsed = started.elapsed().as_secs_f64();
+        self.wall.push(started.elapsed().as_secs_f64());
         assert!(child.status.success(), "{}", String::from_utf8_lossy(&child.stderr));
         let line = String::from_utf8_lossy(&child.stdout).into_owned();
         let mut fields = line.split_whitespace();
-        pages = fields.next().and_then(|p| p.parse().ok()).unwrap_or(0);
-        peak = peak.max(fields.next().and_then(|p| p.parse().ok()).unwrap_or(f64::NAN));
-        cpu.push(fields.next().and_then(|c| c.parse().ok()).unwrap_or(f64::NAN));
+        let pages = fields.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+        self.peak = self.peak.max(fields.next().and_then(|p| p.parse().ok()).unwrap_or(f64::NAN));
+        self.cpu.push(fields.next().and_then(|c| c.parse().ok()).unwrap_or(f64::NAN));
         for stage in fields.next().unwrap_or_default().split(',') {
             if let Some((name, seconds)) = stage.split_once('=') {
                 let seconds = seconds.parse().unwrap_or(f64::NAN);
-                stages.entry(name.to_string()).or_default().push(seconds);
+                self.stages.entry(name.to_string()).or_default().push(seconds);
             }
         }
-        println!("run {}: {elapsed:.3} s", run + 1);
-        times.push(elapsed);
+        pages
     }
-    let median = median_of(&mut times);
-    println!(
-        "{articles} articles ({photo} photos), {pages} pages: median {median:.3} s wall, {:.0} pages/s, peak memory {peak:.0} MB",
-        pages as f64 / median
-    );
-    let cpu = median_of(&mut cpu);
-    println!("median CPU time {cpu:.3} s: {:.1} cores busy on average", cpu / median);
-    // In pipeline order, as the report names them.
-    let names = ["load", "qr", "text", "compose", "render", "write"];
-    println!("median seconds by stage: {}", by_stage(&mut stages, &names));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 fn median_of(values: &mut [f64]) -> f64 {

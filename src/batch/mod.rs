@@ -22,6 +22,7 @@ use crate::load::{self, LoadOptions};
 use crate::model::{Issue, Marks, Standard};
 pub use crate::pipeline::Split;
 use crate::pipeline::{self, ArticleOutcome, HeldPlace, RenderedFile, SetMemo, Settings};
+use crate::render;
 use report::{ArticleReport, OutputReport, PhotoReport, QrReport, Report, Summary};
 use report::{CopyfitReport, CopyfitStep, StaleReport};
 
@@ -54,6 +55,9 @@ pub struct Options {
     /// Leave the outputs of a previous build that this one no longer produces (listed as
     /// stale) instead of removing them.
     pub keep_stale: bool,
+    /// Keep converted photos in the output folder's build cache and take them from there
+    /// (`build` only; `--no-cache` turns it off).
+    pub cache: bool,
 }
 
 /// The result of a run: the report and the process exit code (0 success, 1 content errors).
@@ -122,6 +126,7 @@ pub fn run_with(input: &Path, options: &Options, memo: Option<&mut SetMemo>) -> 
             .flatten(),
         previous_output: options.write.then(|| out_dir.clone()),
         held,
+        photo_cache: (options.write && options.cache).then(|| photo_cache(&out_dir)),
     };
     let progress = progress_bar(options.progress, issue.articles.len() as u64);
     let typeset = pipeline::typeset_with(&issue, &settings, &|| progress.inc(1), memo);
@@ -204,6 +209,9 @@ pub fn run_with(input: &Path, options: &Options, memo: Option<&mut SetMemo>) -> 
             Some((place_key(&issue.root, &outcome.file)?, place))
         });
         remove_stale(&out_dir, &produced, places.collect(), options, &mut report);
+        if let Some(folder) = &settings.photo_cache {
+            render::prune_photo_cache(folder, render::MAX_CACHE_BYTES);
+        }
         report.summary.stages.insert("write", round3(writing.elapsed().as_secs_f64()));
     }
     if let Some(dpi) = options.png {
@@ -215,6 +223,11 @@ pub fn run_with(input: &Path, options: &Options, memo: Option<&mut SetMemo>) -> 
         report.summary.stages.insert("png", round3(drawing.elapsed().as_secs_f64()));
     }
     finish(report, started, options.strict, set_again)
+}
+
+/// The build cache's folder of converted photos for the output folder `out_dir`.
+fn photo_cache(out_dir: &Path) -> PathBuf {
+    out_dir.join(render::CACHE_FOLDER).join(render::PHOTO_FOLDER)
 }
 
 /// The kind of build, as the manifest records it: stale files are judged among files of
@@ -369,6 +382,7 @@ fn write_file(out_dir: &Path, file: RenderedFile) -> Result<OutputReport, Diagno
                 ppi: round1(i.ppi),
                 passthrough: i.passthrough,
                 color: i.color,
+                cached: i.cached,
             })
             .collect(),
     })
@@ -473,6 +487,16 @@ fn finish(mut report: Report, started: Instant, strict: bool, set_again: usize) 
     report.summary.warnings = warnings;
     report.summary.errors = errors;
     report.summary.seconds = round3(started.elapsed().as_secs_f64());
+    // Each photo once per file, however often it is placed there.
+    let images: BTreeSet<(&str, &str, bool, bool)> = report
+        .outputs
+        .iter()
+        .flat_map(|o| {
+            o.images.iter().map(|i| (o.path.as_str(), i.file.as_str(), i.passthrough, i.cached))
+        })
+        .collect();
+    report.summary.photos_cached = images.iter().filter(|i| i.3).count();
+    report.summary.photos_converted = images.iter().filter(|i| !i.2 && !i.3).count();
     let issue_failed = report.issue.iter().any(Diagnostic::is_error);
     // With --strict a warning anywhere (issue.yaml, overset, a photo's profile) fails the run.
     let strict_failed = strict && !report.summary.warnings.is_empty();

@@ -175,6 +175,9 @@ pub struct ImageReport {
     pub passthrough: bool,
     /// Colour handling, e.g. `CMYK` or `RGB (sRGB) -> CMYK`.
     pub color: String,
+    /// Whether the converted photo came from the build cache (`false` when this build
+    /// converted it, or it went in as it is).
+    pub cached: bool,
 }
 
 /// Totals of a run.
@@ -195,4 +198,9 @@ pub struct Summary {
     /// Wall time of each stage, seconds: `load`, `text` (setting and checks, in parallel),
     /// `compose`, `render` and `write` (in parallel per output file).
     pub stages: BTreeMap<&'static str, f64>,
+    /// Photos this build converted (resampled, separated or ink-limited), once per output
+    /// file that holds them.
+    pub photos_converted: usize,
+    /// Converted photos taken from the build cache instead, counted the same way.
+    pub photos_cached: usize,
 }

@@ -151,6 +151,10 @@ struct BuildArgs {
     /// listed as stale) instead of removing them.
     #[arg(long)]
     keep_stale: bool,
+    /// Convert every photo again, neither reading nor filling the build cache
+    /// (`<output>/.rotative-cache/`).
+    #[arg(long)]
+    no_cache: bool,
 }
 
 #[derive(Debug, Args)]
@@ -218,6 +222,7 @@ pub(crate) fn main() -> i32 {
                 png: args.png,
                 allow_incomplete: args.allow_incomplete,
                 keep_stale: args.keep_stale,
+                cache: !args.no_cache,
             };
             run(&args.common, Some(build), ui)
         }
@@ -256,6 +261,7 @@ pub(crate) fn main() -> i32 {
                 png: args.png,
                 allow_incomplete: false,
                 keep_stale: false,
+                cache: true,
             };
             // The articles set by one build, kept for the next: only those whose inputs
             // changed are set again.
@@ -296,6 +302,7 @@ struct Build {
     png: Option<u32>,
     allow_incomplete: bool,
     keep_stale: bool,
+    cache: bool,
 }
 
 fn run(args: &CommonArgs, build: Option<Build>, ui: Ui) -> i32 {
@@ -340,6 +347,7 @@ fn run_with(
         png: None,
         allow_incomplete: false,
         keep_stale: false,
+        cache: false,
     });
     let options = Options {
         output: build.output,
@@ -366,6 +374,7 @@ fn run_with(
         png: build.png,
         allow_incomplete: build.allow_incomplete,
         keep_stale: build.keep_stale,
+        cache: build.cache,
     };
     let outcome = batch::run_with(&input, &options, memo);
     print_diagnostics(&outcome.report, ui.color);

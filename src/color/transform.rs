@@ -120,6 +120,12 @@ impl<'a> OutputSpace<'a> {
         Self { profile, intent, output_key: hash.finalize().into(), cache }
     }
 
+    /// SHA-256 of the output profile and the intent: what the space's conversions give
+    /// depends on nothing else.
+    pub fn key(&self) -> [u8; 32] {
+        self.output_key
+    }
+
     /// The output profile (an ICC file).
     pub fn profile(&self) -> &'a [u8] {
         self.profile

@@ -70,6 +70,8 @@ pub struct Settings {
     /// output folder: the placeholder of one that fails keeps it, so that the stories after
     /// it keep their pages.
     pub held: Vec<(PathBuf, HeldPlace)>,
+    /// The build cache's folder of converted photos (`None`: every photo is converted).
+    pub photo_cache: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -83,6 +85,7 @@ impl Default for Settings {
             previous_output: None,
             proof: false,
             held: Vec::new(),
+            photo_cache: None,
         }
     }
 }
@@ -265,7 +268,8 @@ pub fn typeset_with(
     clock.lap(&mut typeset.stages, "text");
 
     let boilerplate = compose::boilerplate_blocks(&engine, config, &grid);
-    let render_options = RenderOptions::for_issue(config, issue);
+    let mut render_options = RenderOptions::for_issue(config, issue);
+    render_options.photo_cache = settings.photo_cache.clone();
     let mut outcomes: Vec<ArticleOutcome> = set.iter().map(SetArticle::outcome).collect();
     // The placeholder of each failed article, set once when it first fails.
     let mut placeholders: Vec<Option<ArticleParts>> = vec![None; set.len()];

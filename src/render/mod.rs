@@ -35,6 +35,7 @@ use crate::fonts::FontBook;
 pub use crate::model::{Intent, Marks, OutputSpec, Standard};
 
 pub use content::dark_runs;
+pub use images::cache::{CACHE_FOLDER, MAX_CACHE_BYTES, PHOTO_FOLDER, prune as prune_photo_cache};
 pub use options::RenderOptions;
 pub use png::{PNG_DPI_RANGE, PagePng, Preview, render_png};
 
@@ -62,6 +63,8 @@ pub struct PlacedImage {
     pub passthrough: bool,
     /// How the colour was handled, e.g. `CMYK`, `Gray`, `RGB (sRGB) -> CMYK`.
     pub color: String,
+    /// Whether the converted photo came from the build cache instead of being converted.
+    pub cached: bool,
 }
 
 /// Allocates object numbers in writing order.
@@ -204,6 +207,7 @@ pub fn render_pdf(
                     ppi: crate::geom::effective_ppi(image.pixels, placement),
                     passthrough: image.passthrough,
                     color: image.color.clone(),
+                    cached: image.cached,
                 });
             }
         }

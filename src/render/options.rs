@@ -25,6 +25,9 @@ pub struct RenderOptions {
     pub slug: String,
     /// Largest image, in pixels, that will be decoded (checked from the header first).
     pub max_pixels: u64,
+    /// The folder of the build cache's converted photos (`.rotative-cache/photos` in the
+    /// output folder, see [`super::CACHE_FOLDER`]); `None`: every photo is converted.
+    pub photo_cache: Option<std::path::PathBuf>,
 }
 
 impl Default for RenderOptions {
@@ -40,6 +43,7 @@ impl Default for RenderOptions {
             previous: None,
             slug: String::new(),
             max_pixels: 200_000_000,
+            photo_cache: None,
         }
     }
 }
@@ -81,6 +85,7 @@ impl RenderOptions {
             previous: None,
             slug: format!("{:04}-{:02}-{:02} · {standard}", date.0, date.1, date.2),
             max_pixels: config.photo.max_pixels,
+            photo_cache: None,
         }
     }
 }

@@ -19,8 +19,10 @@
 //! shared. Same inputs, same bytes, whatever the number of threads.
 //!
 //! Files: `jpeg.rs` (JPEG headers in, CMYK JPEGs out), `convert.rs` (colour conversion of
-//! photos), `ink.rs` (total ink limit), `orient.rs` (EXIF orientation).
+//! photos), `ink.rs` (total ink limit), `orient.rs` (EXIF orientation), `cache.rs` (the
+//! converted photos a build keeps for the next).
 
+pub mod cache;
 mod convert;
 mod ink;
 mod jpeg;
@@ -76,6 +78,8 @@ pub(crate) struct ImageObject {
     pub passthrough: bool,
     /// How the colour was handled.
     pub color: String,
+    /// Whether the converted photo came from the build cache.
+    pub cached: bool,
 }
 
 impl ImageSet {
@@ -214,6 +218,7 @@ fn write_xobject(pdf: &mut Pdf, id: Ref, index: usize, encoded: EncodedImage) ->
         pixels: encoded.pixels,
         passthrough: encoded.passthrough,
         color: encoded.color,
+        cached: encoded.cached,
         digest: hash.finalize().into(),
     }
 }
@@ -238,18 +243,23 @@ struct EncodedImage {
     inverted: bool,
     pixels: (u32, u32),
     color: String,
+    /// Taken from the build cache rather than converted by this build.
+    cached: bool,
 }
 
 impl EncodedImage {
     fn new(data: Vec<u8>, jpeg: bool, gray: bool, pixels: (u32, u32), color: String) -> Self {
         let data_crc = crc32fast::hash(&data);
-        Self { data, data_crc, jpeg, gray, passthrough: false, inverted: false, pixels, color }
+        let (passthrough, inverted, cached) = (false, false, false);
+        Self { data, data_crc, jpeg, gray, passthrough, inverted, pixels, color, cached }
     }
 }
 
 /// Reads and checks one image file, and encodes it for the PDF: as it is when the press can
 /// take it, else converted, resampled or ink-limited; returns it with the warnings it
-/// raised. `placed` is its largest placement (points).
+/// raised. `placed` is its largest placement (points). With a build cache
+/// (`options.photo_cache`), a photo converted before with the same settings comes from
+/// there, and one converted now is kept there.
 fn encode_file(
     path: &Path,
     placed: Option<Placed>,
@@ -258,6 +268,30 @@ fn encode_file(
 ) -> Result<(EncodedImage, Vec<Diagnostic>), Diagnostic> {
     let fail = |why: String| Diagnostic::error("image", why).in_file(path);
     let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read image: {e}")))?;
+    let Some(folder) = &options.photo_cache else {
+        return encode_bytes(path, bytes, placed, space, options);
+    };
+    let key = cache::key(&bytes, placed, space, options);
+    if let Some(mut kept) = cache::read(folder, &key) {
+        kept.cached = true;
+        return Ok((kept, Vec::new()));
+    }
+    let (encoded, warnings) = encode_bytes(path, bytes, placed, space, options)?;
+    if warnings.is_empty() && !encoded.passthrough {
+        cache::write(folder, &key, &encoded);
+    }
+    Ok((encoded, warnings))
+}
+
+/// [`encode_file`] of the file's `bytes`, without the cache.
+fn encode_bytes(
+    path: &Path,
+    bytes: Vec<u8>,
+    placed: Option<Placed>,
+    space: &OutputSpace,
+    options: &RenderOptions,
+) -> Result<(EncodedImage, Vec<Diagnostic>), Diagnostic> {
+    let fail = |why: String| Diagnostic::error("image", why).in_file(path);
     let jpeg = JpegInfo::read(&bytes);
     // A JPEG's frame header gives its size; anything else (or a frame header that leaves
     // the height to a later DNL marker) asks the decoder.

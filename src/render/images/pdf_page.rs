@@ -165,6 +165,7 @@ impl AdPage {
             digest,
             passthrough: true,
             color: String::from("PDF page"),
+            cached: false,
         }
     }
 }

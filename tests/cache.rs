@@ -1,0 +1,157 @@
+//! The build cache of converted photos (`<output>/.rotative-cache/photos/`): a rebuild takes
+//! the photos it converted before from there and writes the same bytes as a build without
+//! it; a change of the photo or of a colour or resolution setting converts it again; a
+//! damaged entry is rebuilt, never used; `--no-cache` neither reads nor fills it; the
+//! output folder's stale-file removal leaves it alone.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+use serde_json::Value;
+
+/// The example issue on coated paper with a 300 % ink limit: its grey photo goes in as it
+/// is, its RGB photo (dune-rgb.jpg) is converted and its CMYK photo (made for coated
+/// paper) resampled, both with no warning, so both are kept in the cache.
+fn coated_example(name: &str) -> PathBuf {
+    let dir = copy_example(name);
+    let yaml = std::fs::read_to_string(dir.join("issue.yaml")).unwrap();
+    let yaml = yaml.replace("icc_profile: newsprint", "icc_profile: fogra39");
+    let yaml = yaml.replace("tac: 240", "tac: 300");
+    std::fs::write(dir.join("issue.yaml"), yaml).unwrap();
+    dir
+}
+
+/// What a build reported: `(photos converted, photos from the cache, SHA-256 of the PDF)`,
+/// and the whole report.
+fn build(dir: &Path, out: &Path, extra: &[&str]) -> (u64, u64, String, Value) {
+    let report = out.with_extension("json");
+    let mut args = vec!["build", dir.to_str().unwrap(), "-o", out.to_str().unwrap(), "-q"];
+    args.extend_from_slice(&["--report", report.to_str().unwrap()]);
+    args.extend_from_slice(extra);
+    let run = rotative(&args);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let report: Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    let summary = &report["summary"];
+    let outputs = report["outputs"].as_array().unwrap();
+    assert_eq!(outputs.len(), 1, "{report}");
+    (
+        summary["photos_converted"].as_u64().unwrap(),
+        summary["photos_cached"].as_u64().unwrap(),
+        outputs[0]["sha256"].as_str().unwrap().to_string(),
+        report,
+    )
+}
+
+/// The entries of the photo cache of `out`.
+fn entries(out: &Path) -> Vec<PathBuf> {
+    let folder = out.join(".rotative-cache/photos");
+    let mut found: Vec<PathBuf> = std::fs::read_dir(folder)
+        .map(|listing| listing.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    found.sort();
+    found
+}
+
+#[test]
+fn a_warm_rebuild_converts_no_photo_and_writes_the_same_bytes() {
+    let dir = coated_example("cache-warm");
+    let out = dir.join("out");
+    let (converted, cached, cold, _) = build(&dir, &out, &[]);
+    assert_eq!((converted, cached), (2, 0));
+    assert_eq!(entries(&out).len(), 2, "each converted photo kept");
+
+    let (converted, cached, warm, report) = build(&dir, &out, &[]);
+    assert_eq!((converted, cached), (0, 2), "{}", report["summary"]);
+    assert_eq!(warm, cold, "the cached photo gives the same PDF");
+    let images = report["outputs"][0]["images"].as_array().unwrap();
+    let dune = images.iter().find(|i| i["file"].as_str().unwrap().ends_with("dune-rgb.jpg"));
+    assert_eq!(dune.unwrap()["cached"], Value::Bool(true), "{images:?}");
+
+    // Without the cache, into a folder of its own: the same bytes, and no cache written.
+    let bare = dir.join("bare");
+    let (converted, cached, uncached, _) = build(&dir, &bare, &["--no-cache"]);
+    assert_eq!((converted, cached), (2, 0));
+    assert_eq!(uncached, cold);
+    assert!(!bare.join(".rotative-cache").exists());
+
+    // Another kind of build into the folder (one PDF per page), with its own stale-file
+    // removal: the cache is left be, and taken from.
+    let args = ["build", dir.to_str().unwrap(), "-o", out.to_str().unwrap(), "--split", "pages"];
+    let report_path = dir.join("pages.json");
+    let split = rotative(&[&args[..], &["-q", "--report", report_path.to_str().unwrap()]].concat());
+    assert_eq!(split.status.code(), Some(0), "{}", stderr(&split));
+    let report: Value = serde_json::from_slice(&std::fs::read(&report_path).unwrap()).unwrap();
+    let stale = report["stale"].to_string();
+    assert!(!stale.contains("rotative-cache"), "{stale}");
+    assert_eq!(report["summary"]["photos_cached"], 2, "{}", report["summary"]);
+    assert_eq!(entries(&out).len(), 2);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_truncated_or_foreign_entry_is_rebuilt_without_an_error() {
+    let dir = coated_example("cache-truncated");
+    let out = dir.join("out");
+    let (_, _, cold, _) = build(&dir, &out, &[]);
+    let entry = entries(&out).pop().unwrap();
+    let whole = std::fs::read(&entry).unwrap();
+    std::fs::write(&entry, &whole[..whole.len() / 2]).unwrap();
+    let (converted, cached, again, _) = build(&dir, &out, &[]);
+    assert_eq!((converted, cached), (1, 1), "a cut entry is not used");
+    assert_eq!(again, cold);
+    assert_eq!(std::fs::read(&entry).unwrap(), whole, "the entry is written again whole");
+
+    // Another entry's bytes under this photo's name (a copy, a mix-up): not used either.
+    let mut foreign = whole.clone();
+    let data = foreign.len() - 100;
+    foreign[data] ^= 0xFF;
+    std::fs::write(&entry, &foreign).unwrap();
+    let (converted, cached, again, _) = build(&dir, &out, &[]);
+    assert_eq!((converted, cached, again), (1, 1, cold));
+    let (converted, cached, _, _) = build(&dir, &out, &[]);
+    assert_eq!((converted, cached), (0, 2), "the rebuilt entry is used");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_changed_photo_or_setting_converts_the_photo_again() {
+    let dir = coated_example("cache-changes");
+    let out = dir.join("out");
+    let (converted, _, _, _) = build(&dir, &out, &[]);
+    assert_eq!(converted, 2);
+    let yaml_path = dir.join("issue.yaml");
+    let yaml = std::fs::read_to_string(&yaml_path).unwrap();
+
+    // A colour setting (the ink limit), then a resolution setting (the target resolution),
+    // then the rendering intent: each converts both photos again, kept beside the others.
+    let changes = [
+        yaml.replace("tac: 300", "tac: 290"),
+        yaml.replace("tac: 300", "tac: 300\n  target_ppi: 250"),
+        yaml.replace("tac: 300", "tac: 300\n  intent: perceptual"),
+    ];
+    for (i, changed) in changes.iter().enumerate() {
+        std::fs::write(&yaml_path, changed).unwrap();
+        let (converted, cached, _, _) = build(&dir, &out, &[]);
+        assert_eq!((converted, cached), (2, 0), "change {i}");
+        assert_eq!(entries(&out).len(), 2 * i + 4);
+        let (converted, cached, _, _) = build(&dir, &out, &[]);
+        assert_eq!((converted, cached), (0, 2), "change {i}, built again");
+    }
+    std::fs::write(&yaml_path, &yaml).unwrap();
+    let (converted, cached, _, _) = build(&dir, &out, &[]);
+    assert_eq!((converted, cached), (0, 2), "back to the first settings: the first entries");
+
+    // The RGB photo's bytes: a comment segment after its start marker changes the file, not
+    // the picture; the other photo still comes from the cache.
+    let photo = dir.join("photos/dune-rgb.jpg");
+    let jpeg = std::fs::read(&photo).unwrap();
+    let mut edited = jpeg[..2].to_vec();
+    edited.extend_from_slice(&[0xFF, 0xFE, 0x00, 0x06, b'e', b'd', b'i', b't']);
+    edited.extend_from_slice(&jpeg[2..]);
+    std::fs::write(&photo, &edited).unwrap();
+    let (converted, cached, _, _) = build(&dir, &out, &[]);
+    assert_eq!((converted, cached), (1, 1));
+    let _ = std::fs::remove_dir_all(&dir);
+}
