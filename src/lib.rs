@@ -42,6 +42,7 @@ pub mod check;
 pub mod batch;
 pub mod pipeline;
 
+pub mod cache;
 pub mod color;
 pub mod diag;
 pub mod fonts;

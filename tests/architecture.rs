@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 /// The stages in pipeline order.
 const STAGES: &[&str] = &["load", "text", "compose", "render", "check"];
 /// Modules every stage may use.
-const SHARED: &[&str] = &["model", "geom", "color", "diag", "fonts", "qr", "raster"];
+const SHARED: &[&str] = &["model", "geom", "color", "diag", "fonts", "qr", "raster", "cache"];
 /// Submodules that are a stage's published output data, usable like its root.
 const DATA_MODULES: &[(&str, &str)] = &[("compose", "display")];
 /// The drivers around the stages.

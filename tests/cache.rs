@@ -2,7 +2,8 @@
 //! the photos it converted before from there and writes the same bytes as a build without
 //! it; a change of the photo or of a colour or resolution setting converts it again; a
 //! damaged entry is rebuilt, never used; `--no-cache` neither reads nor fills it; the
-//! output folder's stale-file removal leaves it alone.
+//! output folder's stale-file removal leaves it alone. Load's photo proofs are kept beside
+//! (`proofs/`; their own tests are in `src/load/proofs.rs`).
 
 mod common;
 
@@ -61,6 +62,8 @@ fn a_warm_rebuild_converts_no_photo_and_writes_the_same_bytes() {
     let (converted, cached, cold, _) = build(&dir, &out, &[]);
     assert_eq!((converted, cached), (2, 0));
     assert_eq!(entries(&out).len(), 2, "each converted photo kept");
+    let proofs = std::fs::read_dir(out.join(".rotative-cache/proofs")).unwrap().count();
+    assert_eq!(proofs, 3, "each photo's proof kept, the grey one's too");
 
     let (converted, cached, warm, report) = build(&dir, &out, &[]);
     assert_eq!((converted, cached), (0, 2), "{}", report["summary"]);

@@ -16,9 +16,10 @@ use std::time::Instant;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
+use crate::cache;
 use crate::diag::Diagnostic;
 use crate::geom::to_mm;
-use crate::load::{self, LoadOptions};
+use crate::load::{self, LoadOptions, PROOF_FOLDER};
 use crate::model::{Issue, Marks, Standard};
 pub use crate::pipeline::Split;
 use crate::pipeline::{self, ArticleOutcome, HeldPlace, RenderedFile, SetMemo, Settings};
@@ -94,8 +95,14 @@ pub fn run_with(input: &Path, options: &Options, memo: Option<&mut SetMemo>) -> 
         summary: Summary::default(),
     };
     let loading = Instant::now();
-    let issue = match load::load_issue(input, &LoadOptions { allow_outside: options.allow_outside })
-    {
+    // The output folder as far as it is known before loading (the default of a lone
+    // article's depends on its issue): where the photo proofs are kept.
+    let early_out = options.output.clone().or_else(|| input.is_dir().then(|| input.join("out")));
+    let cache = |out: &Path, kind| out.join(cache::CACHE_FOLDER).join(kind);
+    let use_cache = options.write && options.cache;
+    let photo_proofs = early_out.filter(|_| use_cache).map(|out| cache(&out, PROOF_FOLDER));
+    let load_options = LoadOptions { allow_outside: options.allow_outside, photo_proofs };
+    let issue = match load::load_issue(input, &load_options) {
         Ok(issue) => issue,
         Err(errors) => {
             report.issue = errors;
@@ -126,7 +133,7 @@ pub fn run_with(input: &Path, options: &Options, memo: Option<&mut SetMemo>) -> 
             .flatten(),
         previous_output: options.write.then(|| out_dir.clone()),
         held,
-        photo_cache: (options.write && options.cache).then(|| photo_cache(&out_dir)),
+        photo_cache: use_cache.then(|| cache(&out_dir, render::PHOTO_FOLDER)),
     };
     let progress = progress_bar(options.progress, issue.articles.len() as u64);
     let typeset = pipeline::typeset_with(&issue, &settings, &|| progress.inc(1), memo);
@@ -209,8 +216,8 @@ pub fn run_with(input: &Path, options: &Options, memo: Option<&mut SetMemo>) -> 
             Some((place_key(&issue.root, &outcome.file)?, place))
         });
         remove_stale(&out_dir, &produced, places.collect(), options, &mut report);
-        if let Some(folder) = &settings.photo_cache {
-            render::prune_photo_cache(folder, render::MAX_CACHE_BYTES);
+        for folder in settings.photo_cache.iter().chain(&load_options.photo_proofs) {
+            cache::prune(folder, cache::MAX_CACHE_BYTES);
         }
         report.summary.stages.insert("write", round3(writing.elapsed().as_secs_f64()));
     }
@@ -223,11 +230,6 @@ pub fn run_with(input: &Path, options: &Options, memo: Option<&mut SetMemo>) -> 
         report.summary.stages.insert("png", round3(drawing.elapsed().as_secs_f64()));
     }
     finish(report, started, options.strict, set_again)
-}
-
-/// The build cache's folder of converted photos for the output folder `out_dir`.
-fn photo_cache(out_dir: &Path) -> PathBuf {
-    out_dir.join(render::CACHE_FOLDER).join(render::PHOTO_FOLDER)
 }
 
 /// The kind of build, as the manifest records it: stale files are judged among files of

@@ -60,6 +60,8 @@ pub struct ArticleContext<'a> {
     pub allow_outside: bool,
     /// The issue's renames and ignored fields (`front_matter:` in issue.yaml).
     pub front_matter: &'a FrontMatterRules,
+    /// The build cache's photo proofs, if the build keeps them.
+    pub proofs: Option<&'a Path>,
 }
 
 /// The front matter as written (tier one: deserialized, not yet validated).
@@ -580,7 +582,7 @@ fn resolve_photo(
                 .hint("photos must be JPEG or PNG files")
         },
     )?;
-    let facts = super::photo::inspect_photo(&bytes, ctx.photo.max_pixels).map_err(|fault| {
+    let facts = super::proofs::inspect(&bytes, ctx.photo.max_pixels, ctx.proofs).map_err(|fault| {
         let hint = match fault.kind {
             "photo-too-large" => {
                 "scale it down to about 200 ppi at its printed size (or raise `photo.max_megapixels` in issue.yaml)"

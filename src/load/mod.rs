@@ -22,6 +22,8 @@ pub mod issue;
 mod jpeg_scan;
 pub mod markdown;
 pub mod photo;
+pub mod proofs;
+pub use proofs::PROOF_FOLDER;
 mod recover;
 
 pub mod source;
@@ -45,11 +47,14 @@ use issue::ArticleRef;
 use crate::diag::Diagnostic;
 
 /// How permissive loading is.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
     /// Allow photos (and listed articles) outside the issue folder. Off by default, so an
     /// issue folder is self-contained and can be handed to a print shop or archived.
     pub allow_outside: bool,
+    /// The build cache's folder of photo proofs ([`proofs`]); `None`: every photo is
+    /// decoded to prove it sound.
+    pub photo_proofs: Option<PathBuf>,
 }
 
 /// The hint for an unknown language tag: the tags `Lang::from_tag` knows.
@@ -147,6 +152,7 @@ pub fn load_issue(path: &Path, options: &LoadOptions) -> Result<Issue, Vec<Diagn
         photo: config.photo,
         allow_outside: options.allow_outside,
         front_matter: &config.front_matter,
+        proofs: options.photo_proofs.as_deref(),
     };
     let listed_in = config_file.as_deref().filter(|_| lone_article.is_none());
     let mut seen: Vec<PathBuf> = Vec::new();

@@ -19,7 +19,7 @@ fn first_error(
         std::fs::write(dir.join("issue.yaml"), yaml).unwrap();
     }
     std::fs::write(dir.join("articles/a.md"), article).unwrap();
-    let loaded = load_issue(&dir, &LoadOptions { allow_outside: false });
+    let loaded = load_issue(&dir, &LoadOptions::default());
     let _ = std::fs::remove_dir_all(&dir);
     let errors = match loaded {
         Err(errors) => errors,
@@ -102,7 +102,7 @@ fn an_empty_or_comment_only_issue_yaml_is_the_defaults() {
         std::fs::create_dir_all(dir.join("articles")).unwrap();
         std::fs::write(dir.join("issue.yaml"), yaml).unwrap();
         std::fs::write(dir.join("articles/a.md"), ARTICLE).unwrap();
-        let loaded = load_issue(&dir, &LoadOptions { allow_outside: false });
+        let loaded = load_issue(&dir, &LoadOptions::default());
         let _ = std::fs::remove_dir_all(&dir);
         let issue = loaded.unwrap_or_else(|e| panic!("{yaml:?}: {e:?}"));
         assert!(issue.articles[0].article.is_ok(), "{yaml:?}");

@@ -35,7 +35,7 @@ use crate::fonts::FontBook;
 pub use crate::model::{Intent, Marks, OutputSpec, Standard};
 
 pub use content::dark_runs;
-pub use images::cache::{CACHE_FOLDER, MAX_CACHE_BYTES, PHOTO_FOLDER, prune as prune_photo_cache};
+pub use images::cache::PHOTO_FOLDER;
 pub use options::RenderOptions;
 pub use png::{PNG_DPI_RANGE, PagePng, Preview, render_png};
 

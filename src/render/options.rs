@@ -26,7 +26,7 @@ pub struct RenderOptions {
     /// Largest image, in pixels, that will be decoded (checked from the header first).
     pub max_pixels: u64,
     /// The folder of the build cache's converted photos (`.rotative-cache/photos` in the
-    /// output folder, see [`super::CACHE_FOLDER`]); `None`: every photo is converted.
+    /// output folder, see [`crate::cache`]); `None`: every photo is converted.
     pub photo_cache: Option<std::path::PathBuf>,
 }
 

@@ -62,6 +62,7 @@ fn article(bytes: &[u8]) {
         },
         allow_outside: false,
         front_matter: &Default::default(),
+        proofs: None,
     };
     let _ = parse_article(&source, &context);
 }

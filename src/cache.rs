@@ -1,0 +1,172 @@
+//! The build cache's files on disk, for the stages that keep work for the next build
+//! (load's photo proofs, render's converted photos) under the output folder's
+//! [`CACHE_FOLDER`].
+//!
+//! An entry is a file named after its key (a SHA-256 of everything its content depends on,
+//! which each user computes, starting with [`program_stamp`]): a magic string naming the
+//! kind of entry and its layout, the key again, the payload, and the SHA-256 of all of
+//! that. An entry that is cut short, damaged, of another kind or under another key's name
+//! is not used: the work is done again and the entry replaced. Entries are written to a
+//! temporary file and renamed, so a reader never sees half of one.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, SystemTime};
+
+use sha2::{Digest, Sha256};
+
+/// The cache's folder inside the output folder (hidden, so the watch and file listings
+/// pass it by; the manifest's stale-file removal only ever touches files it recorded).
+pub const CACHE_FOLDER: &str = ".rotative-cache";
+
+/// Most bytes one folder of the cache keeps: about a thousand converted newspaper photos.
+pub const MAX_CACHE_BYTES: u64 = 512 << 20;
+
+/// What the running program is, for every key: the crate version, and the executable's
+/// size and modification time, so that a rebuilt rotative never trusts the work of
+/// another build of the code (the executable's part is empty when it cannot be read).
+pub fn program_stamp() -> Vec<u8> {
+    let mut stamp = env!("CARGO_PKG_VERSION").as_bytes().to_vec();
+    if let Ok(metadata) = std::env::current_exe().and_then(std::fs::metadata) {
+        let modified = metadata
+            .modified()
+            .ok()
+            .and_then(|m| m.duration_since(SystemTime::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        stamp.extend_from_slice(&metadata.len().to_be_bytes());
+        stamp.extend_from_slice(&modified.to_be_bytes());
+    }
+    stamp
+}
+
+/// The file of the entry with `key` in `folder`.
+pub fn entry_path(folder: &Path, key: &[u8; 32]) -> PathBuf {
+    let name: String = key.iter().map(|b| format!("{b:02x}")).collect();
+    folder.join(format!("{name}.entry"))
+}
+
+/// The payload of the entry with `key` in `folder`, if the entry is whole and is of the
+/// kind `magic` names; a hit makes it the most recently used.
+pub fn read(folder: &Path, magic: &[u8; 16], key: &[u8; 32]) -> Option<Vec<u8>> {
+    let path = entry_path(folder, key);
+    let entry = std::fs::read(&path).ok()?;
+    let payload = open(&entry, magic, key)?.to_vec();
+    if let Ok(file) = std::fs::File::options().write(true).open(&path) {
+        let _ = file.set_modified(SystemTime::now());
+    }
+    Some(payload)
+}
+
+/// The payload of `entry`, when its checksum holds and it is of kind `magic` under `key`.
+pub fn open<'a>(entry: &'a [u8], magic: &[u8; 16], key: &[u8; 32]) -> Option<&'a [u8]> {
+    let body_length = entry.len().checked_sub(32)?;
+    let (body, checksum) = entry.split_at(body_length);
+    if body.len() < 48 || Sha256::digest(body).as_slice() != checksum {
+        return None;
+    }
+    (&body[..16] == magic && &body[16..48] == key).then_some(&body[48..])
+}
+
+/// The bytes of an entry of kind `magic` holding `payload` under `key`.
+pub fn seal(magic: &[u8; 16], key: &[u8; 32], payload: &[u8]) -> Vec<u8> {
+    let mut entry = Vec::with_capacity(16 + 32 + payload.len() + 32);
+    entry.extend_from_slice(magic);
+    entry.extend_from_slice(key);
+    entry.extend_from_slice(payload);
+    let checksum = Sha256::digest(&entry);
+    entry.extend_from_slice(&checksum);
+    entry
+}
+
+/// Keeps `payload` under `key` in `folder`. A cache that cannot be written is no error:
+/// the next build does the work again.
+pub fn write(folder: &Path, magic: &[u8; 16], key: &[u8; 32], payload: &[u8]) {
+    static WRITES: AtomicUsize = AtomicUsize::new(0);
+    if std::fs::create_dir_all(folder).is_err() {
+        return;
+    }
+    let n = WRITES.fetch_add(1, Ordering::Relaxed);
+    let temporary = folder.join(format!(".tmp-{}-{n}", std::process::id()));
+    let written = std::fs::File::create(&temporary)
+        .and_then(|mut file| file.write_all(&seal(magic, key, payload)))
+        .and_then(|()| std::fs::rename(&temporary, entry_path(folder, key)));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+}
+
+/// Holds `folder` under `max_bytes`, removing the least recently used entries first, and
+/// removes temporary files a killed build left (older than an hour).
+pub fn prune(folder: &Path, max_bytes: u64) {
+    let Ok(listing) = std::fs::read_dir(folder) else { return };
+    let now = SystemTime::now();
+    let mut entries = Vec::new();
+    for file in listing.flatten() {
+        let Ok(metadata) = file.metadata() else { continue };
+        let modified = metadata.modified().unwrap_or(SystemTime::UNIX_EPOCH);
+        if file.file_name().to_string_lossy().starts_with(".tmp-") {
+            let age = now.duration_since(modified).unwrap_or_default();
+            if age > Duration::from_secs(3600) {
+                let _ = std::fs::remove_file(file.path());
+            }
+            continue;
+        }
+        entries.push((modified, metadata.len(), file.path()));
+    }
+    let mut total: u64 = entries.iter().map(|(_, length, _)| length).sum();
+    // Oldest first; by name among equal times, so the same folder prunes the same way.
+    entries.sort();
+    for (_, length, path) in entries {
+        if total <= max_bytes {
+            break;
+        }
+        if std::fs::remove_file(&path).is_ok() {
+            total -= length;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MAGIC: &[u8; 16] = b"rotative-test\x00\x00\x01";
+
+    #[test]
+    fn an_entry_opens_only_whole_of_its_kind_and_under_its_key() {
+        let key = [7u8; 32];
+        let entry = seal(MAGIC, &key, b"payload");
+        assert_eq!(open(&entry, MAGIC, &key), Some(&b"payload"[..]));
+        assert_eq!(open(&entry, MAGIC, &[8u8; 32]), None);
+        assert_eq!(open(&entry, b"rotative-other\x00\x01", &key), None);
+        for cut in [0, 1, 40, entry.len() - 33, entry.len() - 1] {
+            assert!(open(&entry[..cut], MAGIC, &key).is_none(), "cut at {cut}");
+        }
+        for flipped in [0, 20, 50, entry.len() - 1] {
+            let mut damaged = entry.clone();
+            damaged[flipped] ^= 0x10;
+            assert!(open(&damaged, MAGIC, &key).is_none(), "byte {flipped} changed");
+        }
+    }
+
+    #[test]
+    fn pruning_removes_the_least_recently_used_entries_first() {
+        let folder = std::env::temp_dir().join(format!("rotative-prune-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&folder);
+        let keys = [[1u8; 32], [2u8; 32], [3u8; 32]];
+        for (i, key) in keys.iter().enumerate() {
+            write(&folder, MAGIC, key, &[0; 100]);
+            let file = std::fs::File::options().write(true).open(entry_path(&folder, key));
+            let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000 * (i as u64 + 1));
+            file.unwrap().set_modified(at).unwrap();
+        }
+        // Reading the oldest makes it the most recently used.
+        assert_eq!(read(&folder, MAGIC, &keys[0]), Some(vec![0; 100]));
+        let one = std::fs::metadata(entry_path(&folder, &keys[0])).unwrap().len();
+        prune(&folder, one * 2);
+        let left: Vec<bool> = keys.iter().map(|k| entry_path(&folder, k).exists()).collect();
+        assert_eq!(left, [true, false, true]);
+        std::fs::remove_dir_all(&folder).unwrap();
+    }
+}

@@ -1,0 +1,119 @@
+//! Photo proofs kept by the build cache ([`crate::cache`]): what proving a photo sound found
+//! (its size as printed, decoding scale, orientation, profile problem), kept under the
+//! SHA-256 of the photo's bytes, the issue's pixel limit and the program, so that the next
+//! build of the issue does not decode every photo again to prove what it proved already.
+//! The proof is of the bytes: a photo edited, cut short or replaced has another key and is
+//! proven again. A photo that fails its proof is not kept, so its error comes back.
+
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use super::photo::{PhotoFacts, PhotoFault, inspect_photo};
+use crate::cache;
+
+/// The proofs' folder inside the cache ([`crate::cache::CACHE_FOLDER`]).
+pub const PROOF_FOLDER: &str = "proofs";
+
+/// The first bytes of every entry: what it is, and the layout's version.
+const MAGIC: &[u8; 16] = b"rotative-proof\x00\x01";
+
+/// [`inspect_photo`], through the cache `folder` when there is one.
+pub(super) fn inspect(
+    bytes: &[u8],
+    max_pixels: u64,
+    folder: Option<&Path>,
+) -> Result<PhotoFacts, PhotoFault> {
+    let Some(folder) = folder else { return inspect_photo(bytes, max_pixels) };
+    let mut hash = Sha256::new();
+    hash.update(MAGIC);
+    hash.update(cache::program_stamp());
+    hash.update(Sha256::digest(bytes));
+    hash.update(max_pixels.to_be_bytes());
+    let key: [u8; 32] = hash.finalize().into();
+    if let Some(facts) = cache::read(folder, MAGIC, &key).and_then(|p| parse(&p)) {
+        return Ok(facts);
+    }
+    let facts = inspect_photo(bytes, max_pixels)?;
+    cache::write(folder, MAGIC, &key, &serialise(&facts));
+    Ok(facts)
+}
+
+/// The payload of a proof: width, height, scale, orientation, then the profile problem's
+/// length and text (`u32::MAX` for none).
+fn serialise(facts: &PhotoFacts) -> Vec<u8> {
+    let mut payload = Vec::with_capacity(17);
+    for value in [facts.width_px, facts.height_px, facts.scale] {
+        payload.extend_from_slice(&value.to_be_bytes());
+    }
+    payload.push(facts.orientation);
+    match &facts.profile_problem {
+        Some(problem) => {
+            payload.extend_from_slice(&(problem.len() as u32).to_be_bytes());
+            payload.extend_from_slice(problem.as_bytes());
+        }
+        None => payload.extend_from_slice(&u32::MAX.to_be_bytes()),
+    }
+    payload
+}
+
+/// The proof of a payload, when it is one.
+fn parse(payload: &[u8]) -> Option<PhotoFacts> {
+    let u32_at = |at: usize| payload.get(at..at + 4)?.try_into().ok().map(u32::from_be_bytes);
+    let length = u32_at(13)?;
+    let profile_problem = match length {
+        u32::MAX if payload.len() == 17 => None,
+        length if payload.len() == 17 + length as usize => {
+            Some(String::from_utf8(payload[17..].to_vec()).ok()?)
+        }
+        _ => return None,
+    };
+    Some(PhotoFacts {
+        width_px: u32_at(0)?,
+        height_px: u32_at(4)?,
+        scale: u32_at(8)?,
+        orientation: *payload.get(12)?,
+        profile_problem,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_proof_reads_back_as_it_was_written() {
+        for problem in [None, Some("embeds an ICC profile for CMYK in a RGB image".to_string())] {
+            let facts = PhotoFacts {
+                width_px: 1400,
+                height_px: 875,
+                scale: 2,
+                orientation: 6,
+                profile_problem: problem,
+            };
+            let payload = serialise(&facts);
+            assert_eq!(parse(&payload), Some(facts));
+            assert_eq!(parse(&payload[..payload.len() - 1]), None);
+        }
+    }
+
+    #[test]
+    fn a_kept_proof_serves_the_same_bytes_only() {
+        let folder = std::env::temp_dir().join(format!("rotative-proofs-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&folder);
+        let jpeg = std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("issues/liberte-actus-1719/photos/dune-rgb.jpg"),
+        )
+        .unwrap();
+        let proven = inspect(&jpeg, u64::MAX, Some(&folder)).unwrap();
+        assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 1);
+        assert_eq!(inspect(&jpeg, u64::MAX, Some(&folder)).unwrap(), proven);
+        // The same file cut short is proven again, and fails: the proof is of the bytes.
+        let cut = &jpeg[..jpeg.len() / 2];
+        assert!(inspect(cut, u64::MAX, Some(&folder)).is_err());
+        // A lower pixel limit is another key: the photo is refused, not served from the cache.
+        assert_eq!(inspect(&jpeg, 1000, Some(&folder)).unwrap_err().kind, "photo-too-large");
+        std::fs::remove_dir_all(&folder).unwrap();
+    }
+}
