@@ -130,7 +130,7 @@ fn quote_block(setter: &mut Setter<'_>, runs: &[InlineRun], width: f32) -> Block
     items.extend(setter.stack(&lines, &style, 0.0, &mut y));
     y += QUOTE_TEXT_TO_RULE;
     items.push(rule(y));
-    BlockPiece { height: snap_up(y + QUOTE_FOOT, grid), items, space_before: grid }
+    BlockPiece { height: snap_up(y + QUOTE_FOOT, grid), items, space_before: grid, floats: true }
 }
 
 /// The boxed sidebar (encadré): a tinted box with a title and its content.
@@ -190,5 +190,5 @@ fn sidebar_block(
         },
     ];
     items.extend(content);
-    BlockPiece { height: height + 0.5 * grid, items, space_before: grid }
+    BlockPiece { height: height + 0.5 * grid, items, space_before: grid, floats: true }
 }

@@ -152,7 +152,7 @@ pub(super) fn head_block(
     y += style.space_after;
 
     if compact {
-        return Ok(BlockPiece { height: y, items, space_before: 0.0 });
+        return Ok(BlockPiece { height: y, items, space_before: 0.0, floats: false });
     }
     if let Some(text) = article.standfirst.as_deref().filter(|_| options.standfirst) {
         let width = width_at(y);
@@ -217,7 +217,7 @@ pub(super) fn head_block(
         items.extend(setter.stack(&lines, &styles.keywords, 0.0, &mut y));
     }
     y += styles.meta.space_after;
-    Ok(BlockPiece { height: y, items, space_before: 0.0 })
+    Ok(BlockPiece { height: y, items, space_before: 0.0, floats: false })
 }
 
 /// `style` a point smaller (leading in proportion to `base`), never under `min_size`.

@@ -1,0 +1,175 @@
+//! Column decisions a typographer makes (issue 16, item 3), read back from built PDFs with
+//! `pdftotext -bbox`: a pull quote too deep for the rest of a column floats to the next one
+//! while the text fills the column.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::*;
+
+/// Body size and leading of the default style, points.
+const BODY: f64 = 9.5;
+const LEADING: f64 = 11.5;
+/// Lines a column may end short of its neighbours by the widow and orphan rule: two lines
+/// kept together at a column's foot or head.
+const WIDOW_ORPHAN_LINES: f64 = 2.0;
+
+/// A word of a page as `pdftotext -bbox` gives it.
+#[derive(Debug, Clone)]
+struct Word {
+    page: u32,
+    x0: f64,
+    y0: f64,
+    x1: f64,
+    y1: f64,
+    text: String,
+}
+
+/// Every word of `pdf` with its box.
+fn words(pdf: &Path) -> Vec<Word> {
+    let out = Command::new("pdftotext").arg("-bbox").arg(pdf).arg("-").output().unwrap();
+    let html = String::from_utf8_lossy(&out.stdout).into_owned();
+    let attr = |tag: &str, name: &str| -> f64 {
+        let at = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        tag[at..tag[at..].find('"').unwrap() + at].parse().unwrap()
+    };
+    let mut words = Vec::new();
+    let mut page = 0;
+    for piece in html.split('<').skip(1) {
+        if piece.starts_with("page ") {
+            page += 1;
+        } else if let Some(tag) = piece.strip_prefix("word ") {
+            let (head, text) = tag.split_once('>').unwrap();
+            words.push(Word {
+                page,
+                x0: attr(head, "xMin"),
+                y0: attr(head, "yMin"),
+                x1: attr(head, "xMax"),
+                y1: attr(head, "yMax"),
+                text: text.to_string(),
+            });
+        }
+    }
+    words
+}
+
+/// Whether `word` is set in the body size (pdftotext's box is about 1.11 em high).
+fn body_size(word: &Word) -> bool {
+    ((word.y1 - word.y0) - BODY * 1.11).abs() < 0.4
+}
+
+/// The foot (lowest box bottom) of each of the `columns` columns of body words on `page`,
+/// columns told apart by where a word starts across the body's width.
+fn column_feet(words: &[Word], page: u32, columns: usize) -> Vec<f64> {
+    let body: Vec<&Word> = words.iter().filter(|w| w.page == page && body_size(w)).collect();
+    let left = body.iter().map(|w| w.x0).fold(f64::MAX, f64::min);
+    let right = body.iter().map(|w| w.x1).fold(f64::MIN, f64::max);
+    let pitch = (right - left) / columns as f64;
+    let mut feet = vec![0.0f64; columns];
+    for word in body {
+        let column = (((word.x0 - left) / pitch) as usize).min(columns - 1);
+        feet[column] = feet[column].max(word.y1);
+    }
+    feet
+}
+
+/// Builds `body` under `title` as a lone article (the default A4 page in three columns) and returns its
+/// PDF.
+fn build_note(name: &str, title: &str, body: &str) -> std::path::PathBuf {
+    let dir = temp_dir(name);
+    write_files(&dir, &[("note.md", &article(&format!("title: {title}"), body))]);
+    let run = rotative(&["build", dir.join("note.md").to_str().unwrap(), "-q"]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    dir.join("out/note.pdf")
+}
+
+/// `french_text` from another word, so paragraphs do not all start alike.
+fn paragraph(words: usize, from: usize) -> String {
+    let text = french_text(words + from);
+    text.split(' ').skip(from).collect::<Vec<_>>().join(" ")
+}
+
+/// A pull quote some twelve lines deep that comes a few lines above the foot of the first
+/// column: the text after it fills that column, and the quote tops the next one. Every
+/// column of the full first page ends within the widow/orphan allowance of the deepest.
+#[test]
+fn a_pull_quote_too_deep_for_the_rest_of_a_column_does_not_leave_it_short() {
+    if !have_or_fail("pdftotext", std::env::var_os("ROTATIVE_REQUIRE_TOOLS").is_some()) {
+        return;
+    }
+    let quote = format!("> « {} »", paragraph(45, 3));
+    let mut blocks = vec![paragraph(20, 0)];
+    blocks.extend((0..3).map(|i| paragraph(110, i)));
+    blocks.push(quote);
+    blocks.extend((0..8).map(|i| paragraph(110, i + 5)));
+    let pdf = build_note("float-quote", "Une citation", &blocks.join("\n\n"));
+    let words = words(&pdf);
+    assert!(words.iter().any(|w| w.page == 2), "the story goes on to page 2");
+    // The quote stays on the page, in its own size.
+    let quote_start = words.iter().find(|w| w.text == "«").expect("the quote's guillemet");
+    assert!(quote_start.page == 1 && !body_size(quote_start), "{quote_start:?}");
+    let feet = column_feet(&words, 1, 3);
+    let deepest = feet.iter().copied().fold(f64::MIN, f64::max);
+    for (column, foot) in feet.iter().enumerate() {
+        // The last column also holds the jump line under its text.
+        let jump = if column == 2 { 1.0 } else { 0.0 };
+        assert!(
+            deepest - foot <= (WIDOW_ORPHAN_LINES + jump) * LEADING + 0.5,
+            "column {} of page 1 ends {:.1} lines short: {feet:?}",
+            column + 1,
+            (deepest - foot) / LEADING
+        );
+    }
+}
+
+/// The last body line above each "Suite page N" jump line of `words`, as its words.
+fn lines_before_jumps(words: &[Word]) -> Vec<Vec<String>> {
+    let mut lines = Vec::new();
+    for (i, jump) in words.iter().enumerate() {
+        let [_, page, number] = &words[i..(i + 3).min(words.len())] else { continue };
+        if jump.text != "Suite" || page.text != "page" {
+            continue;
+        }
+        // The jump line ends flush right in its column: the column's words lie left of
+        // its end, within a column's width, and above it.
+        let right = number.x1 + 1.0;
+        let column: Vec<&Word> = words
+            .iter()
+            .filter(|w| w.page == jump.page && body_size(w) && w.y1 < jump.y0 + 0.5)
+            .filter(|w| w.x1 <= right && w.x0 >= right - 170.0)
+            .collect();
+        let foot = column.iter().map(|w| w.y1).fold(f64::MIN, f64::max);
+        let mut line: Vec<&&Word> = column.iter().filter(|w| (w.y1 - foot).abs() < 1.0).collect();
+        line.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+        lines.push(line.iter().map(|w| w.text.clone()).collect());
+    }
+    lines
+}
+
+/// A story that turns the page ends the page's last column, above "Suite page 2", on a
+/// whole word: with lead paragraphs of 6, 34 and 56 words that line was hyphenated
+/// ("l’exten-", "cy-", "munici-") before the flow learnt to move it on.
+#[test]
+fn no_hyphenated_line_before_a_jump_line() {
+    if !have_or_fail("pdftotext", std::env::var_os("ROTATIVE_REQUIRE_TOOLS").is_some()) {
+        return;
+    }
+    for lead in [6, 20, 34, 56] {
+        let mut blocks = vec![paragraph(lead, 0)];
+        blocks.extend((0..12).map(|i| paragraph(150, i)));
+        let pdf = build_note(&format!("jump-hyphen-{lead}"), "Une coupure", &blocks.join("\n\n"));
+        let words = words(&pdf);
+        let lines = lines_before_jumps(&words);
+        assert_eq!(lines.len(), 1, "one jump line in {}", pdf.display());
+        let last = lines[0].last().expect("a line above the jump");
+        assert!(!last.ends_with('-'), "lead {lead}: {:?}", lines[0]);
+        // The column still ends within the widow/orphan allowance.
+        let feet = column_feet(&words, 1, 3);
+        let deepest = feet.iter().copied().fold(f64::MIN, f64::max);
+        let short = |column: usize| (deepest - feet[column]) / LEADING;
+        assert!(short(0).max(short(1)) <= WIDOW_ORPHAN_LINES + 0.05, "{feet:?}");
+        assert!(short(2) <= WIDOW_ORPHAN_LINES + 1.0 + 0.05, "the jump's column: {feet:?}");
+    }
+}
