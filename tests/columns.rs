@@ -1,6 +1,7 @@
 //! Column decisions a typographer makes (issue 16, item 3), read back from built PDFs with
 //! `pdftotext -bbox`: a pull quote too deep for the rest of a column floats to the next one
-//! while the text fills the column.
+//! while the text fills the column; no hyphenated line above a jump line; no headline or
+//! intertitle ending on a lone short word.
 
 mod common;
 
@@ -171,5 +172,64 @@ fn no_hyphenated_line_before_a_jump_line() {
         let short = |column: usize| (deepest - feet[column]) / LEADING;
         assert!(short(0).max(short(1)) <= WIDOW_ORPHAN_LINES + 0.05, "{feet:?}");
         assert!(short(2) <= WIDOW_ORPHAN_LINES + 1.0 + 0.05, "the jump's column: {feet:?}");
+    }
+}
+
+/// The lines of `words` on `page` whose words' boxes are `height` high (within 0.4 pt), each
+/// as its words left to right.
+fn lines_of(words: &[Word], page: u32, height: f64) -> Vec<Vec<&Word>> {
+    let mut lines: Vec<Vec<&Word>> = Vec::new();
+    for word in words.iter().filter(|w| w.page == page && ((w.y1 - w.y0) - height).abs() < 0.4) {
+        // Words of one line follow one another in pdftotext's order, on one baseline and
+        // no more than a word space apart.
+        match lines.last_mut() {
+            Some(line)
+                if line.last().is_some_and(|l| {
+                    (l.y1 - word.y1).abs() < 0.5 && word.x0 > l.x1 && word.x0 - l.x1 < 8.0
+                }) =>
+            {
+                line.push(word)
+            }
+            _ => lines.push(vec![word]),
+        }
+    }
+    lines
+}
+
+/// A headline and two intertitles whose last line held one short word ("l’année",
+/// "demain", "écoles") are set at a narrower measure: the same number of lines, and two
+/// words or more on the last.
+#[test]
+fn no_heading_ends_on_a_lone_short_word() {
+    if !have_or_fail("pdftotext", std::env::var_os("ROTATIVE_REQUIRE_TOOLS").is_some()) {
+        return;
+    }
+    let title = "La ville rénove ses écoles et étend ses pistes cyclables avant la fin de l’année";
+    let body = [
+        paragraph(80, 0),
+        "## Les écoles du nord seront rénovées demain".to_string(),
+        paragraph(80, 4),
+        "## Ce que prévoit le budget pour les écoles".to_string(),
+        paragraph(80, 8),
+    ];
+    let pdf = build_note("lone-word", title, &body.join("\n\n"));
+    let words = words(&pdf);
+    // pdftotext's boxes are about 1.11 em high: the headline at 28 pt, intertitles at 10.5.
+    for (size, lines_expected) in [(28.0, 3), (10.5, 4)] {
+        let lines = lines_of(&words, 1, size * 1.11);
+        let text: Vec<String> = lines
+            .iter()
+            .map(|l| l.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" "))
+            .collect();
+        assert_eq!(lines.len(), lines_expected, "{text:?}");
+        // The last line of each heading: the one with no line of its heading under it.
+        for (i, line) in lines.iter().enumerate() {
+            let next_under = lines.get(i + 1).is_some_and(|n| {
+                (n[0].x0 - line[0].x0).abs() < 1.0 && n[0].y1 - line[0].y1 < size * 1.6
+            });
+            if !next_under {
+                assert!(line.len() >= 2, "a heading ends on one word: {text:?}");
+            }
+        }
     }
 }

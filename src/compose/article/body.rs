@@ -67,6 +67,7 @@ pub(super) fn body_flowables(
             }
             BlockKind::Intertitle(runs) => {
                 let lines = setter.set(runs, &styles.intertitle, width);
+                let lines = setter.rebreak_lone_word(runs, &styles.intertitle, width, lines);
                 let mut piece = setter.lines_piece(
                     lines,
                     &styles.intertitle,

@@ -116,6 +116,8 @@ pub(super) fn head_block(
             lines = setter.set_text(&article.title, &style, width);
         }
     }
+    let title = [InlineRun::plain(article.title.clone())];
+    let lines = setter.rebreak_lone_word(&title, &style, width, lines);
     let needed = lines.len() as f32 * style.leading;
     if needed > max_height {
         return Err(vec![
