@@ -1,7 +1,7 @@
 //! Column decisions a typographer makes (issue 16, item 3), read back from built PDFs with
 //! `pdftotext -bbox`: a pull quote too deep for the rest of a column floats to the next one
 //! while the text fills the column; no hyphenated line above a jump line; no headline or
-//! intertitle ending on a lone short word.
+//! intertitle ending on a lone short word; lists justified with a hanging indent.
 
 mod common;
 
@@ -230,6 +230,69 @@ fn no_heading_ends_on_a_lone_short_word() {
             if !next_under {
                 assert!(line.len() >= 2, "a heading ends on one word: {text:?}");
             }
+        }
+    }
+}
+
+/// A list in the body is justified like it: its items' lines but the last end flush with
+/// the column's right edge, and their wrapped lines start at the hanging indent, under the
+/// text of the first line, not under the dash.
+#[test]
+fn list_items_are_justified_with_a_hanging_indent() {
+    if !have_or_fail("pdftotext", std::env::var_os("ROTATIVE_REQUIRE_TOOLS").is_some()) {
+        return;
+    }
+    let mut blocks = vec![paragraph(30, 0)];
+    blocks.push(
+        (0..3).map(|i| format!("- {}", paragraph(45, 3 * i + 1))).collect::<Vec<_>>().join("\n"),
+    );
+    blocks.extend((0..10).map(|i| paragraph(150, i)));
+    let pdf = build_note("justified-list", "Une liste", &blocks.join("\n\n"));
+    let words = words(&pdf);
+    let lines = lines_of(&words, 1, BODY * 1.11);
+    let left = lines.iter().map(|l| l[0].x0).fold(f64::MAX, f64::min);
+    // The first column's lines, and its right edge: where most of its lines end.
+    let column: Vec<&Vec<&Word>> = lines.iter().filter(|l| l[0].x0 < left + 100.0).collect();
+    let mut ends: Vec<i64> =
+        column.iter().map(|l| (l[l.len() - 1].x1 * 10.0).round() as i64).collect();
+    ends.sort_unstable();
+    let edge = ends
+        .chunk_by(|a, b| a == b)
+        .max_by_key(|run| run.len())
+        .map(|run| run[0] as f64 / 10.0)
+        .unwrap();
+    // The items: from a line that starts with the dash to the next, or to a line that
+    // starts at the column's left edge (the paragraph after the list).
+    let mut items: Vec<Vec<&Vec<&Word>>> = Vec::new();
+    for line in &column {
+        if line[0].text == "–" {
+            items.push(vec![line]);
+        } else if line[0].x0 > left + 2.0 {
+            if let Some(item) = items.last_mut() {
+                item.push(line);
+            }
+        } else if !items.is_empty() {
+            break;
+        }
+    }
+    assert_eq!(items.len(), 3, "three list items in the first column");
+    for item in &items {
+        assert!(item.len() >= 3, "each item wraps: {} lines", item.len());
+        let text_x = item[0][1].x0;
+        assert!(text_x - left > 5.0, "the text stands right of the dash");
+        for line in &item[1..] {
+            assert!((line[0].x0 - text_x).abs() < 0.6, "{} vs {text_x}", line[0].x0);
+        }
+        for line in &item[..item.len() - 1] {
+            let last = line[line.len() - 1];
+            // Flush, or past the edge by a hyphen's or a comma's hang.
+            let hang = if last.text.ends_with(['-', ',', '.']) { 2.5 } else { 0.3 };
+            assert!(
+                last.x1 > edge - 0.3 && last.x1 < edge + hang,
+                "a line of an item ends at {:.1}, the column at {edge:.1}: {:?}",
+                last.x1,
+                line.iter().map(|w| w.text.as_str()).collect::<Vec<_>>()
+            );
         }
     }
 }

@@ -9,7 +9,7 @@ use crate::compose::flow::{
     BlockPiece, ColumnSlot, Cursor, Flowable, ParagraphSource, flow, line_items,
 };
 use crate::geom::Rect;
-use crate::model::{Align, Block, BlockKind, InlineRun, TextStyle};
+use crate::model::{Block, BlockKind, InlineRun, TextStyle};
 
 /// Space between the items of a list in a sidebar, points: the box has no baseline grid to
 /// keep, and a little air tells the items apart.
@@ -94,7 +94,9 @@ pub(super) fn body_flowables(
     flowables
 }
 
-/// Bulleted list items as flowables with a hanging indent.
+/// Bulleted list items as flowables with a hanging indent: the dash in the indent, every
+/// line of the item's text at the indent, aligned as `style` says (the body's lists
+/// justified like the body, a sidebar's as the sidebar's text, ragged by default).
 fn list_flowables(
     setter: &mut Setter<'_>,
     items: &[Vec<InlineRun>],
@@ -106,9 +108,7 @@ fn list_flowables(
     items
         .iter()
         .map(|runs| {
-            let mut paragraph = setter.paragraph_style(style);
-            paragraph.align = Align::Left;
-            let lines = setter.set_with(runs, &paragraph, width - indent);
+            let lines = setter.set(runs, style, width - indent);
             let mut piece = setter.lines_piece(lines, style, 0.0);
             piece.indent = indent;
             piece.first_line_extras =
