@@ -234,24 +234,24 @@ fn no_heading_ends_on_a_lone_short_word() {
     }
 }
 
-/// A list in the body is justified like it: its items' lines but the last end flush with
-/// the column's right edge, and their wrapped lines start at the hanging indent, under the
-/// text of the first line, not under the dash.
-#[test]
-fn list_items_are_justified_with_a_hanging_indent() {
-    if !have_or_fail("pdftotext", std::env::var_os("ROTATIVE_REQUIRE_TOOLS").is_some()) {
-        return;
-    }
+/// A story opening with a paragraph and a list of three items of 45 words, then ten long
+/// paragraphs: the list stands in the first column of page 1.
+fn list_story() -> String {
     let mut blocks = vec![paragraph(30, 0)];
     blocks.push(
         (0..3).map(|i| format!("- {}", paragraph(45, 3 * i + 1))).collect::<Vec<_>>().join("\n"),
     );
     blocks.extend((0..10).map(|i| paragraph(150, i)));
-    let pdf = build_note("justified-list", "Une liste", &blocks.join("\n\n"));
-    let words = words(&pdf);
+    blocks.join("\n\n")
+}
+
+/// The list items of the first column of page 1 of `pdf`, each as its lines of words, with
+/// the column's left and right edges (the right one where most of its lines end). The
+/// wrapped lines of every item start at its hanging indent, under the first line's text.
+fn list_items(pdf: &Path) -> (f64, Vec<Vec<Vec<Word>>>) {
+    let words = words(pdf);
     let lines = lines_of(&words, 1, BODY * 1.11);
     let left = lines.iter().map(|l| l[0].x0).fold(f64::MAX, f64::min);
-    // The first column's lines, and its right edge: where most of its lines end.
     let column: Vec<&Vec<&Word>> = lines.iter().filter(|l| l[0].x0 < left + 100.0).collect();
     let mut ends: Vec<i64> =
         column.iter().map(|l| (l[l.len() - 1].x1 * 10.0).round() as i64).collect();
@@ -263,13 +263,14 @@ fn list_items_are_justified_with_a_hanging_indent() {
         .unwrap();
     // The items: from a line that starts with the dash to the next, or to a line that
     // starts at the column's left edge (the paragraph after the list).
-    let mut items: Vec<Vec<&Vec<&Word>>> = Vec::new();
+    let mut items: Vec<Vec<Vec<Word>>> = Vec::new();
     for line in &column {
+        let owned: Vec<Word> = line.iter().map(|w| (*w).clone()).collect();
         if line[0].text == "–" {
-            items.push(vec![line]);
+            items.push(vec![owned]);
         } else if line[0].x0 > left + 2.0 {
             if let Some(item) = items.last_mut() {
-                item.push(line);
+                item.push(owned);
             }
         } else if !items.is_empty() {
             break;
@@ -283,16 +284,59 @@ fn list_items_are_justified_with_a_hanging_indent() {
         for line in &item[1..] {
             assert!((line[0].x0 - text_x).abs() < 0.6, "{} vs {text_x}", line[0].x0);
         }
+    }
+    (edge, items)
+}
+
+/// How far short of the column's right `edge` each line but the last of each item ends
+/// (negative past it), with the line's words.
+fn item_line_ends(edge: f64, items: &[Vec<Vec<Word>>]) -> Vec<(f64, Vec<String>)> {
+    let mut ends = Vec::new();
+    for item in items {
         for line in &item[..item.len() - 1] {
-            let last = line[line.len() - 1];
-            // Flush, or past the edge by a hyphen's or a comma's hang.
-            let hang = if last.text.ends_with(['-', ',', '.']) { 2.5 } else { 0.3 };
-            assert!(
-                last.x1 > edge - 0.3 && last.x1 < edge + hang,
-                "a line of an item ends at {:.1}, the column at {edge:.1}: {:?}",
-                last.x1,
-                line.iter().map(|w| w.text.as_str()).collect::<Vec<_>>()
-            );
+            let last = &line[line.len() - 1];
+            ends.push((edge - last.x1, line.iter().map(|w| w.text.clone()).collect()));
         }
     }
+    ends
+}
+
+/// A list in the body is justified like it: its items' lines but the last end flush with
+/// the column's right edge, and their wrapped lines start at the hanging indent, under the
+/// text of the first line, not under the dash.
+#[test]
+fn list_items_are_justified_with_a_hanging_indent() {
+    if !have_or_fail("pdftotext", std::env::var_os("ROTATIVE_REQUIRE_TOOLS").is_some()) {
+        return;
+    }
+    let pdf = build_note("justified-list", "Une liste", &list_story());
+    let (edge, items) = list_items(&pdf);
+    for (short, line) in item_line_ends(edge, &items) {
+        // Flush, or past the edge by a hyphen's or a comma's hang.
+        let hang = if line.last().unwrap().ends_with(['-', ',', '.']) { 2.5 } else { 0.3 };
+        assert!(
+            short < 0.3 && -short < hang,
+            "a line of an item ends {short:.1} pt short of the column's edge: {line:?}"
+        );
+    }
+}
+
+/// `styles: { list: { align: left } }` in `issue.yaml` sets the lists ragged right again,
+/// with the same hanging indent, while the body stays justified.
+#[test]
+fn list_items_can_be_set_ragged_as_a_style() {
+    if !have_or_fail("pdftotext", std::env::var_os("ROTATIVE_REQUIRE_TOOLS").is_some()) {
+        return;
+    }
+    let dir = temp_dir("ragged-list");
+    let yaml = "publication: Essai\ndate: 2026-01-01\nstyles:\n  list:\n    align: left\n";
+    let story = article("title: Une liste", &list_story());
+    write_files(&dir, &[("issue.yaml", yaml), ("articles/note.md", &story)]);
+    let run = rotative(&["build", dir.to_str().unwrap(), "-q"]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let (edge, items) = list_items(&pdfs_in(&dir.join("out"))[0]);
+    let ends = item_line_ends(edge, &items);
+    assert!(ends.iter().all(|(short, _)| *short > -0.3), "none past the edge: {ends:?}");
+    let ragged = ends.iter().filter(|(short, _)| *short > 3.0).count();
+    assert!(ragged * 2 >= ends.len(), "most lines end short of the edge: {ends:?}");
 }

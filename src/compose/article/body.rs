@@ -78,7 +78,7 @@ pub(super) fn body_flowables(
                 indent_next = false;
             }
             BlockKind::List(items) => {
-                flowables.extend(list_flowables(setter, items, &styles.body, width));
+                flowables.extend(list_flowables(setter, items, &styles.list, width));
                 indent_next = false;
             }
             BlockKind::Quote(runs) => {
@@ -95,8 +95,8 @@ pub(super) fn body_flowables(
 }
 
 /// Bulleted list items as flowables with a hanging indent: the dash in the indent, every
-/// line of the item's text at the indent, aligned as `style` says (the body's lists
-/// justified like the body, a sidebar's as the sidebar's text, ragged by default).
+/// line of the item's text at the indent, aligned as `style` says (the body's lists in the
+/// `list` style, justified like the body unless set ragged; a sidebar's as its text).
 fn list_flowables(
     setter: &mut Setter<'_>,
     items: &[Vec<InlineRun>],
