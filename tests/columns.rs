@@ -125,8 +125,9 @@ fn a_pull_quote_too_deep_for_the_rest_of_a_column_does_not_leave_it_short() {
     }
 }
 
-/// The last body line above each "Suite page N" jump line of `words`, as its words.
-fn lines_before_jumps(words: &[Word]) -> Vec<Vec<String>> {
+/// The last body line above each "Suite page N" jump line of `words`, as its words, in
+/// columns `column` points wide or a little less.
+fn lines_before_jumps(words: &[Word], column: f64) -> Vec<Vec<String>> {
     let mut lines = Vec::new();
     for (i, jump) in words.iter().enumerate() {
         let [_, page, number] = &words[i..(i + 3).min(words.len())] else { continue };
@@ -139,7 +140,7 @@ fn lines_before_jumps(words: &[Word]) -> Vec<Vec<String>> {
         let column: Vec<&Word> = words
             .iter()
             .filter(|w| w.page == jump.page && body_size(w) && w.y1 < jump.y0 + 0.5)
-            .filter(|w| w.x1 <= right && w.x0 >= right - 170.0)
+            .filter(|w| w.x1 <= right && w.x0 >= right - column)
             .collect();
         let foot = column.iter().map(|w| w.y1).fold(f64::MIN, f64::max);
         let mut line: Vec<&&Word> = column.iter().filter(|w| (w.y1 - foot).abs() < 1.0).collect();
@@ -162,7 +163,7 @@ fn no_hyphenated_line_before_a_jump_line() {
         blocks.extend((0..12).map(|i| paragraph(150, i)));
         let pdf = build_note(&format!("jump-hyphen-{lead}"), "Une coupure", &blocks.join("\n\n"));
         let words = words(&pdf);
-        let lines = lines_before_jumps(&words);
+        let lines = lines_before_jumps(&words, 170.0);
         assert_eq!(lines.len(), 1, "one jump line in {}", pdf.display());
         let last = lines[0].last().expect("a line above the jump");
         assert!(!last.ends_with('-'), "lead {lead}: {:?}", lines[0]);
@@ -172,6 +173,54 @@ fn no_hyphenated_line_before_a_jump_line() {
         let short = |column: usize| (deepest - feet[column]) / LEADING;
         assert!(short(0).max(short(1)) <= WIDOW_ORPHAN_LINES + 0.05, "{feet:?}");
         assert!(short(2) <= WIDOW_ORPHAN_LINES + 1.0 + 0.05, "the jump's column: {feet:?}");
+    }
+}
+
+/// A planned story that jumps from a frame of three columns of an A5 page to page 2 ends
+/// the frame's last column, above "Suite page 2", on a whole word: at frame depths of 14
+/// and 24 lines that line was hyphenated ("ré-", "pro-") before.
+#[test]
+fn no_hyphenated_line_before_a_planned_jump() {
+    if !have_or_fail("pdftotext", std::env::var_os("ROTATIVE_REQUIRE_TOOLS").is_some()) {
+        return;
+    }
+    let story = vec![french_text(90); 8].join("\n\n");
+    for depth in [14, 24] {
+        let dir = temp_dir(&format!("planned-jump-{depth}"));
+        let yaml = format!(
+            "publication: Le Petit Quotidien
+date: 2026-03-05
+lang: fr
+page: a5
+margins: 12
+columns: 3
+gutter: 4
+baseline: 11
+qr:
+  placement: off
+pages:
+  - frames:
+      - columns: 1-3
+        depth: {depth}
+        story: articles/long.md
+        head: lead
+        continues: 2
+  - frames:
+      - columns: 1-3
+        depth: foot
+        story: articles/long.md
+"
+        );
+        let story = article("title: Long", &story);
+        write_files(&dir, &[("issue.yaml", &yaml), ("articles/long.md", &story)]);
+        let out = dir.join("out");
+        let run = rotative(&["build", dir.to_str().unwrap(), "-o", out.to_str().unwrap(), "-q"]);
+        assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+        // An A5 column of this grid is some 110 pt wide.
+        let lines = lines_before_jumps(&words(&pdfs_in(&out)[0]), 115.0);
+        assert_eq!(lines.len(), 1, "one jump line at depth {depth}");
+        let last = lines[0].last().expect("a line above the jump");
+        assert!(!last.ends_with('-'), "depth {depth}: {:?}", lines[0]);
     }
 }
 
