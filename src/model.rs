@@ -310,6 +310,9 @@ pub struct Styles {
     pub body: TextStyle,
     /// Intertitles.
     pub intertitle: TextStyle,
+    /// List items in the body: the body style unless `issue.yaml` says otherwise, so
+    /// justified like it (`align: left` sets them ragged).
+    pub list: TextStyle,
     /// Pull quotes.
     pub quote: TextStyle,
     /// Photo captions.

@@ -141,11 +141,12 @@ pub fn misfit(parts: &ArticleParts, part: &PlacedPart, bottom: f32, baseline: f3
     }
 }
 
-/// Body lines from `cursor` to the end (a block counts its height in grid lines).
+/// Body lines from `cursor` to the end (a block counts its height in grid lines), the
+/// floated block still waiting included.
 pub(super) fn remaining_lines(body: &[Flowable], cursor: Cursor, baseline: f32) -> i32 {
     body.iter()
         .enumerate()
-        .skip(cursor.piece)
+        .filter(|(i, _)| *i >= cursor.piece || cursor.deferred == Some(*i))
         .map(|(i, piece)| match piece {
             Flowable::Lines(p) => {
                 let done = if i == cursor.piece { cursor.line } else { 0 };
@@ -581,7 +582,12 @@ fn resize_photo(
         *clip = *f;
         *placement = cover(*f, pixels, focus);
     }
-    Some(BlockPiece { height: lead.height + delta, items, space_before: lead.space_before })
+    Some(BlockPiece {
+        height: lead.height + delta,
+        items,
+        space_before: lead.space_before,
+        floats: false,
+    })
 }
 
 #[cfg(test)]
@@ -616,6 +622,7 @@ mod tests {
                 },
             ],
             space_before: 0.0,
+            floats: false,
         }
     }
 

@@ -72,6 +72,10 @@ pub struct BlockPiece {
     pub items: Vec<Item>,
     /// Space above the box unless it starts a column.
     pub space_before: f32,
+    /// Whether the box may float (pull quotes, sidebars): when it does not fit the rest of
+    /// a column, the text after it fills that column and the box tops the next one, rather
+    /// than leaving the column short by the box's depth.
+    pub floats: bool,
 }
 
 impl Flowable {
@@ -112,6 +116,9 @@ pub struct Cursor {
     pub piece: usize,
     /// Lines of it already placed.
     pub line: usize,
+    /// A floating block passed over because it did not fit the rest of its column: it tops
+    /// the next column the flow starts, before the piece at `piece`.
+    pub deferred: Option<usize>,
 }
 
 /// One placement decided by the flow.
@@ -140,7 +147,7 @@ pub struct Flowed {
 impl Flowed {
     /// Whether every piece was placed.
     pub fn complete(&self, pieces: &[Flowable]) -> bool {
-        self.next.piece >= pieces.len()
+        self.next.piece >= pieces.len() && self.next.deferred.is_none()
     }
 
     /// Where each of `columns` ends: the foot of the last thing placed in it, or its top
@@ -228,6 +235,29 @@ pub fn offset(item: &Item, dx: f32, dy: f32) -> Item {
 
 /// Pours `pieces` from `start` into `columns`, none lower than `bottom`.
 pub fn flow(pieces: &[Flowable], start: Cursor, columns: &[ColumnSlot], bottom: f32) -> Flowed {
+    pour(pieces, start, columns, bottom, false)
+}
+
+/// [`flow`] for a region the text leaves by a page turn or a jump line: its last line
+/// before the turn never ends in a hyphen, as the reader would carry half a word over it.
+/// Moving the line on leaves the column a line short, as the widow and orphan rule allows.
+pub fn flow_to_turn(
+    pieces: &[Flowable],
+    start: Cursor,
+    columns: &[ColumnSlot],
+    bottom: f32,
+) -> Flowed {
+    pour(pieces, start, columns, bottom, true)
+}
+
+/// [`flow`], with no hyphenated line before the region's end when `turn`.
+fn pour(
+    pieces: &[Flowable],
+    start: Cursor,
+    columns: &[ColumnSlot],
+    bottom: f32,
+    turn: bool,
+) -> Flowed {
     let mut placements = Vec::new();
     let mut cursor = start;
     let mut lowest = columns.iter().map(|c| c.top).fold(f32::MIN, f32::max);
@@ -239,6 +269,22 @@ pub fn flow(pieces: &[Flowable], start: Cursor, columns: &[ColumnSlot], bottom: 
         let last_column = index + 1 == columns.len();
         let mut y = column.top;
         let mut column_empty = true;
+        if let Some((deferred, b)) = cursor.deferred.and_then(|d| match &pieces[d] {
+            Flowable::Block(b) => Some((d, b)),
+            Flowable::Lines(_) => None,
+        }) {
+            // A block that floated tops this column; one taller than the column waits for a
+            // deeper one, unless nothing at all was placed in the region (progress first).
+            let fits = b.height <= bottom - column.reserve - y + EPS;
+            if fits || (last_column && placements.is_empty()) {
+                overfull |= !fits;
+                placements.push(Placement { piece: deferred, lines: (0, 0), x: column.x, y });
+                y += b.height;
+                lowest = lowest.max(y);
+                column_empty = false;
+                cursor.deferred = None;
+            }
+        }
         while cursor.piece < pieces.len() {
             let piece = &pieces[cursor.piece];
             let space = if column_empty || cursor.line > 0 { 0.0 } else { piece.space_before() };
@@ -246,7 +292,7 @@ pub fn flow(pieces: &[Flowable], start: Cursor, columns: &[ColumnSlot], bottom: 
             match piece {
                 Flowable::Lines(p) if p.lines.is_empty() => {
                     // Nothing to place (a list item of invisible characters): move on.
-                    cursor = Cursor { piece: cursor.piece + 1, line: 0 };
+                    cursor = Cursor { piece: cursor.piece + 1, line: 0, ..cursor };
                 }
                 Flowable::Lines(p) => {
                     let total = p.lines.len();
@@ -269,6 +315,15 @@ pub fn flow(pieces: &[Flowable], start: Cursor, columns: &[ColumnSlot], bottom: 
                         // Widow: leave at least two lines for the next column.
                         if remaining - take < MIN_SPLIT_LINES {
                             take = remaining.saturating_sub(MIN_SPLIT_LINES);
+                        }
+                        // The last line before the turn: no later column takes a line.
+                        let region_ends = turn
+                            && columns[index + 1..]
+                                .iter()
+                                .all(|c| c.top + p.leading > bottom - c.reserve + EPS);
+                        while region_ends && take > 0 && p.lines[cursor.line + take - 1].hyphenated
+                        {
+                            take -= 1;
                         }
                         // Orphan: never a lone first line at the foot of a column.
                         if cursor.line == 0 && take < MIN_SPLIT_LINES {
@@ -299,12 +354,27 @@ pub fn flow(pieces: &[Flowable], start: Cursor, columns: &[ColumnSlot], bottom: 
                     column_empty = false;
                     cursor.line += take;
                     if cursor.line >= total {
-                        cursor = Cursor { piece: cursor.piece + 1, line: 0 };
+                        cursor = Cursor { piece: cursor.piece + 1, line: 0, ..cursor };
                     } else {
                         continue 'columns;
                     }
                 }
                 Flowable::Block(b) => {
+                    if b.height > room + EPS
+                        && b.floats
+                        && !column_empty
+                        && cursor.deferred.is_none()
+                        && cursor.piece + 1 < pieces.len()
+                    {
+                        // Too deep for the rest of the column: the text after it fills the
+                        // column, and it tops the next.
+                        cursor = Cursor {
+                            piece: cursor.piece + 1,
+                            line: 0,
+                            deferred: Some(cursor.piece),
+                        };
+                        continue;
+                    }
                     if b.height > room + EPS {
                         if !(column_empty && last_column && placements.is_empty()) {
                             continue 'columns;
@@ -321,11 +391,15 @@ pub fn flow(pieces: &[Flowable], start: Cursor, columns: &[ColumnSlot], bottom: 
                     y += space + b.height;
                     lowest = lowest.max(y);
                     column_empty = false;
-                    cursor = Cursor { piece: cursor.piece + 1, line: 0 };
+                    cursor = Cursor { piece: cursor.piece + 1, line: 0, ..cursor };
                 }
             }
         }
-        break;
+        // Everything else is placed; a floated block still waiting goes on to the next
+        // column.
+        if cursor.deferred.is_none() {
+            break;
+        }
     }
     Flowed { placements, next: cursor, bottom: lowest, limit: bottom, overfull }
 }
@@ -365,241 +439,5 @@ pub fn balance(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn lines(n: usize) -> Flowable {
-        let line =
-            Line { width: 0.0, runs: Vec::new(), hyphenated: false, last: false, ratio: 0.0 };
-        Flowable::Lines(LinesPiece {
-            lines: vec![line; n],
-            leading: 10.0,
-            ascent: 8.0,
-            color: Color::BLACK,
-            space_before: 0.0,
-            keep_with_next: false,
-            indent: 0.0,
-            first_line_extras: Vec::new(),
-            source: None,
-        })
-    }
-
-    fn intertitle() -> Flowable {
-        match lines(1) {
-            Flowable::Lines(mut p) => {
-                p.keep_with_next = true;
-                p.space_before = 10.0;
-                Flowable::Lines(p)
-            }
-            other => other,
-        }
-    }
-
-    fn columns(n: usize) -> Vec<ColumnSlot> {
-        (0..n)
-            .map(|i| ColumnSlot { x: i as f32 * 100.0, width: 90.0, top: 0.0, reserve: 0.0 })
-            .collect()
-    }
-
-    /// Lines placed per column, in order.
-    fn per_column(flowed: &Flowed) -> Vec<usize> {
-        let mut counts = std::collections::BTreeMap::new();
-        for p in &flowed.placements {
-            *counts.entry((p.x / 100.0) as usize).or_insert(0) += p.lines.1 - p.lines.0;
-        }
-        counts.into_values().collect()
-    }
-
-    #[test]
-    fn no_orphan_at_the_foot_of_a_column() {
-        // 9 lines fill column 1 (10 slots); a 5-line paragraph would leave one line alone at
-        // the foot: it moves whole to the next column.
-        let pieces = [lines(9), lines(5)];
-        let flowed = flow(&pieces, Cursor::default(), &columns(2), 100.0);
-        assert!(flowed.complete(&pieces));
-        assert_eq!(per_column(&flowed), [9, 5]);
-    }
-
-    #[test]
-    fn no_widow_at_the_head_of_a_column() {
-        // 11 lines in 10 slots would leave one line at the top of column 2: take 9, leave 2.
-        let pieces = [lines(11)];
-        let flowed = flow(&pieces, Cursor::default(), &columns(2), 100.0);
-        assert_eq!(per_column(&flowed), [9, 2]);
-    }
-
-    #[test]
-    fn intertitles_keep_with_the_next_lines() {
-        // After 8 lines, the intertitle plus two lines of what follows do not fit (space,
-        // title and two lines need 40 pt of the 20 left): all of it goes to column 2.
-        let pieces = [lines(8), intertitle(), lines(6)];
-        let flowed = flow(&pieces, Cursor::default(), &columns(2), 100.0);
-        assert_eq!(per_column(&flowed), [8, 7]);
-    }
-
-    #[test]
-    fn balancing_levels_the_last_columns() {
-        let pieces = [lines(12), lines(12), lines(6)];
-        let balanced = balance(&pieces, Cursor::default(), &columns(3), 1000.0, 10.0).unwrap();
-        assert!(balanced.complete(&pieces));
-        assert_eq!(balanced.bottom, 100.0, "30 lines in 3 columns end after 10 lines");
-        assert_eq!(per_column(&balanced), [10, 10, 10]);
-    }
-
-    #[test]
-    fn empty_pieces_are_skipped_not_looped_on() {
-        let pieces = [lines(3), lines(0), lines(3)];
-        let flowed = flow(&pieces, Cursor::default(), &columns(1), 100.0);
-        assert!(flowed.complete(&pieces));
-        assert_eq!(per_column(&flowed), [6]);
-    }
-
-    #[test]
-    fn too_much_for_the_region_stops_where_it_must() {
-        let pieces = [lines(50)];
-        assert!(balance(&pieces, Cursor::default(), &columns(2), 100.0, 10.0).is_none());
-        let flowed = flow(&pieces, Cursor::default(), &columns(2), 100.0);
-        assert_eq!(flowed.next, Cursor { piece: 0, line: 20 });
-        assert!(!flowed.overfull);
-    }
-
-    /// Properties of the flow on random pieces and columns.
-    mod properties {
-        use super::*;
-        use proptest::prelude::*;
-
-        /// Slack for float comparisons, as the flow allows.
-        const EPS: f32 = 0.02;
-
-        fn piece() -> impl Strategy<Value = Flowable> {
-            let lines =
-                (0usize..15, any::<bool>(), 8.0f32..14.0, prop_oneof![Just(0.0f32), 0.0f32..20.0])
-                    .prop_map(|(n, keep_with_next, leading, space_before)| match lines(n) {
-                        Flowable::Lines(mut p) => {
-                            p.keep_with_next = keep_with_next;
-                            p.leading = leading;
-                            p.space_before = space_before;
-                            Flowable::Lines(p)
-                        }
-                        other => other,
-                    });
-            let block = (5.0f32..150.0, 0.0f32..15.0).prop_map(|(height, space_before)| {
-                Flowable::Block(BlockPiece { height, items: Vec::new(), space_before })
-            });
-            prop_oneof![3 => lines, 1 => block]
-        }
-
-        fn slots() -> impl Strategy<Value = Vec<ColumnSlot>> {
-            prop::collection::vec((0.0f32..80.0, prop_oneof![Just(0.0f32), 0.0f32..40.0]), 1..5)
-                .prop_map(|columns| {
-                    columns
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, (top, reserve))| ColumnSlot {
-                            x: i as f32 * 100.0,
-                            width: 90.0,
-                            top,
-                            reserve,
-                        })
-                        .collect()
-                })
-        }
-
-        /// Every line of the pieces as (piece, line), and every block as (piece, 0), in
-        /// reading order.
-        fn units(pieces: &[Flowable]) -> Vec<(usize, usize)> {
-            let mut units = Vec::new();
-            for (i, piece) in pieces.iter().enumerate() {
-                match piece {
-                    Flowable::Lines(p) => units.extend((0..p.lines.len()).map(|l| (i, l))),
-                    Flowable::Block(_) => units.push((i, 0)),
-                }
-            }
-            units
-        }
-
-        /// What one flow placed, as units, checking each placement against its column.
-        fn placed(
-            flowed: &Flowed,
-            pieces: &[Flowable],
-            columns: &[ColumnSlot],
-            bottom: f32,
-        ) -> Result<Vec<(usize, usize)>, TestCaseError> {
-            let mut units = Vec::new();
-            let mut last_column = 0;
-            for placement in &flowed.placements {
-                let index = columns.iter().position(|c| c.x == placement.x);
-                prop_assert!(index.is_some(), "placed outside the columns: {placement:?}");
-                let index = index.unwrap_or_default();
-                prop_assert!(index >= last_column, "columns are filled left to right");
-                last_column = index;
-                let column = &columns[index];
-                prop_assert!(placement.y >= column.top - EPS, "above its column: {placement:?}");
-                let height = match &pieces[placement.piece] {
-                    Flowable::Lines(p) => {
-                        units.extend(
-                            (placement.lines.0..placement.lines.1).map(|l| (placement.piece, l)),
-                        );
-                        (placement.lines.1 - placement.lines.0) as f32 * p.leading
-                    }
-                    Flowable::Block(b) => {
-                        units.push((placement.piece, 0));
-                        b.height
-                    }
-                };
-                let foot = bottom - column.reserve;
-                prop_assert!(
-                    flowed.overfull || placement.y + height <= foot + EPS,
-                    "below the column's foot {foot} without saying so: {placement:?}"
-                );
-            }
-            Ok(units)
-        }
-
-        proptest! {
-            /// Flowing region after region from where the last stopped, as pages do, places
-            /// every line exactly once, in reading order, none below its column's foot unless
-            /// the flow says it is overfull, and always moves forward.
-            #[test]
-            fn every_line_is_placed_once_in_order_within_its_column(
-                pieces in prop::collection::vec(piece(), 0..12),
-                columns in slots(),
-                bottom in 50.0f32..300.0,
-            ) {
-                let mut cursor = Cursor::default();
-                let mut all = Vec::new();
-                for _ in 0..=units(&pieces).len() {
-                    if cursor.piece >= pieces.len() {
-                        break;
-                    }
-                    let flowed = flow(&pieces, cursor, &columns, bottom);
-                    all.extend(placed(&flowed, &pieces, &columns, bottom)?);
-                    let (before, after) = ((cursor.piece, cursor.line), (flowed.next.piece, flowed.next.line));
-                    prop_assert!(after > before, "no progress from {before:?}");
-                    cursor = flowed.next;
-                }
-                prop_assert!(cursor.piece >= pieces.len(), "stopped at {cursor:?}");
-                prop_assert_eq!(all, units(&pieces));
-            }
-
-            /// A balanced flow places everything once, ends no lower than it was allowed, and
-            /// is found whenever the unbalanced flow fits.
-            #[test]
-            fn balancing_places_everything_no_lower_than_allowed(
-                pieces in prop::collection::vec(piece(), 0..12),
-                columns in slots(),
-                bottom in 50.0f32..300.0,
-            ) {
-                let full = flow(&pieces, Cursor::default(), &columns, bottom);
-                let balanced = balance(&pieces, Cursor::default(), &columns, bottom, 10.0);
-                prop_assert_eq!(balanced.is_some(), full.complete(&pieces));
-                if let Some(balanced) = balanced {
-                    prop_assert!(balanced.limit <= bottom + EPS);
-                    prop_assert!(balanced.complete(&pieces));
-                    let units_placed = placed(&balanced, &pieces, &columns, balanced.limit)?;
-                    prop_assert_eq!(units_placed, units(&pieces));
-                }
-            }
-        }
-    }
-}
+#[path = "flow_tests.rs"]
+mod tests;

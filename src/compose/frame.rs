@@ -10,7 +10,9 @@
 
 use super::article::{self, ArticleParts, Setter, snap_up};
 use super::display::Item;
-use super::flow::{BlockPiece, ColumnSlot, Cursor, balance, flow, line_items, offset};
+use super::flow::{
+    BlockPiece, ColumnSlot, Cursor, balance, flow, flow_to_turn, line_items, offset,
+};
 use super::{Grid, Layout, labels};
 use crate::diag::Diagnostic;
 use crate::model::{InlineRun, Lang};
@@ -234,7 +236,12 @@ pub fn place_article(
         }
         _ => corner_x,
     };
-    let part = flow(body, cursor, &columns, frame.bottom);
+    // A frame the story jumps from, or a page it turns: no hyphen before the turn.
+    let part = if jump_to.is_some() {
+        flow_to_turn(body, cursor, &columns, frame.bottom)
+    } else {
+        flow(body, cursor, &columns, frame.bottom)
+    };
     items.extend(part.items(body));
     let column_lines = part
         .column_ends(body, &columns)

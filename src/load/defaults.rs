@@ -102,6 +102,8 @@ fn default_styles() -> Styles {
         standfirst: TextStyle { space_after: 6.0, ..style(Body, true, false, 11.0, 13.5, Left) },
         meta: TextStyle { space_after: 4.0, ..style(Kicker, false, false, 8.0, 10.0, Left) },
         body: style(Body, false, false, 9.5, 11.5, Justify),
+        // Lists follow the body, as resolved from `issue.yaml` (see `Resolver::styles`).
+        list: style(Body, false, false, 9.5, 11.5, Justify),
         // One baseline above keeps following text on the grid.
         intertitle: TextStyle { space_before: 11.5, ..style(Body, true, false, 10.5, 11.5, Left) },
         quote: TextStyle {

@@ -74,7 +74,10 @@ pub(super) fn fallback_warnings(
                 BlockKind::Paragraph(r) => runs(body, r),
                 BlockKind::Intertitle(r) => runs(&styles.intertitle, r),
                 BlockKind::Quote(r) => runs(&styles.quote, r),
-                BlockKind::List(items) => items.iter().for_each(|r| runs(body, r)),
+                BlockKind::List(items) => {
+                    let list = if in_sidebar { &styles.sidebar } else { &styles.list };
+                    items.iter().for_each(|r| runs(list, r))
+                }
                 BlockKind::Sidebar { title, blocks: inner } => {
                     runs(&styles.sidebar_title, title);
                     blocks.extend(inner.iter().map(|b| (&b.kind, true)));

@@ -9,7 +9,7 @@ use crate::compose::flow::{
     BlockPiece, ColumnSlot, Cursor, Flowable, ParagraphSource, flow, line_items,
 };
 use crate::geom::Rect;
-use crate::model::{Align, Block, BlockKind, InlineRun, TextStyle};
+use crate::model::{Block, BlockKind, InlineRun, TextStyle};
 
 /// Space between the items of a list in a sidebar, points: the box has no baseline grid to
 /// keep, and a little air tells the items apart.
@@ -67,6 +67,7 @@ pub(super) fn body_flowables(
             }
             BlockKind::Intertitle(runs) => {
                 let lines = setter.set(runs, &styles.intertitle, width);
+                let lines = setter.rebreak_lone_word(runs, &styles.intertitle, width, lines);
                 let mut piece = setter.lines_piece(
                     lines,
                     &styles.intertitle,
@@ -77,7 +78,7 @@ pub(super) fn body_flowables(
                 indent_next = false;
             }
             BlockKind::List(items) => {
-                flowables.extend(list_flowables(setter, items, &styles.body, width));
+                flowables.extend(list_flowables(setter, items, &styles.list, width));
                 indent_next = false;
             }
             BlockKind::Quote(runs) => {
@@ -93,7 +94,9 @@ pub(super) fn body_flowables(
     flowables
 }
 
-/// Bulleted list items as flowables with a hanging indent.
+/// Bulleted list items as flowables with a hanging indent: the dash in the indent, every
+/// line of the item's text at the indent, aligned as `style` says (the body's lists in the
+/// `list` style, justified like the body unless set ragged; a sidebar's as its text).
 fn list_flowables(
     setter: &mut Setter<'_>,
     items: &[Vec<InlineRun>],
@@ -105,9 +108,7 @@ fn list_flowables(
     items
         .iter()
         .map(|runs| {
-            let mut paragraph = setter.paragraph_style(style);
-            paragraph.align = Align::Left;
-            let lines = setter.set_with(runs, &paragraph, width - indent);
+            let lines = setter.set(runs, style, width - indent);
             let mut piece = setter.lines_piece(lines, style, 0.0);
             piece.indent = indent;
             piece.first_line_extras =
@@ -130,7 +131,7 @@ fn quote_block(setter: &mut Setter<'_>, runs: &[InlineRun], width: f32) -> Block
     items.extend(setter.stack(&lines, &style, 0.0, &mut y));
     y += QUOTE_TEXT_TO_RULE;
     items.push(rule(y));
-    BlockPiece { height: snap_up(y + QUOTE_FOOT, grid), items, space_before: grid }
+    BlockPiece { height: snap_up(y + QUOTE_FOOT, grid), items, space_before: grid, floats: true }
 }
 
 /// The boxed sidebar (encadré): a tinted box with a title and its content.
@@ -190,5 +191,5 @@ fn sidebar_block(
         },
     ];
     items.extend(content);
-    BlockPiece { height: height + 0.5 * grid, items, space_before: grid }
+    BlockPiece { height: height + 0.5 * grid, items, space_before: grid, floats: true }
 }

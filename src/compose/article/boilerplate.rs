@@ -66,5 +66,5 @@ fn boilerplate_block(setter: &mut Setter<'_>, item: &Boilerplate, width: f32) ->
     }
     let lines = setter.set(&runs, &styles.boilerplate, width);
     items.extend(setter.stack(&lines, &styles.boilerplate, 0.0, &mut y));
-    BlockPiece { height: snap_up(y, grid), items, space_before: grid }
+    BlockPiece { height: snap_up(y, grid), items, space_before: grid, floats: false }
 }

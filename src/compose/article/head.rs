@@ -116,6 +116,8 @@ pub(super) fn head_block(
             lines = setter.set_text(&article.title, &style, width);
         }
     }
+    let title = [InlineRun::plain(article.title.clone())];
+    let lines = setter.rebreak_lone_word(&title, &style, width, lines);
     let needed = lines.len() as f32 * style.leading;
     if needed > max_height {
         return Err(vec![
@@ -152,7 +154,7 @@ pub(super) fn head_block(
     y += style.space_after;
 
     if compact {
-        return Ok(BlockPiece { height: y, items, space_before: 0.0 });
+        return Ok(BlockPiece { height: y, items, space_before: 0.0, floats: false });
     }
     if let Some(text) = article.standfirst.as_deref().filter(|_| options.standfirst) {
         let width = width_at(y);
@@ -217,7 +219,7 @@ pub(super) fn head_block(
         items.extend(setter.stack(&lines, &styles.keywords, 0.0, &mut y));
     }
     y += styles.meta.space_after;
-    Ok(BlockPiece { height: y, items, space_before: 0.0 })
+    Ok(BlockPiece { height: y, items, space_before: 0.0, floats: false })
 }
 
 /// `style` a point smaller (leading in proportion to `base`), never under `min_size`.

@@ -31,6 +31,7 @@ pub(super) fn standfirst_block(setter: &mut Setter<'_>, text: &str, width: f32) 
         height: snap_up(y + style.space_after, setter.grid.baseline),
         items,
         space_before: 0.0,
+        floats: false,
     }
 }
 
@@ -80,7 +81,7 @@ pub(super) fn lead_block(
     if items.is_empty() {
         return None;
     }
-    Some(BlockPiece { height: snap_up(y, grid), items, space_before: 0.0 })
+    Some(BlockPiece { height: snap_up(y, grid), items, space_before: 0.0, floats: false })
 }
 
 /// The size of a photo's frame when the page plan gives it no depth: `columns` wide and

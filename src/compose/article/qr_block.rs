@@ -77,7 +77,12 @@ pub(super) fn qr_block(
         }
     }
     items.extend(setter.stack(&lines, &style, 0.0, &mut y));
-    Ok(BlockPiece { height: y.max(outer), items, space_before: setter.grid.baseline })
+    Ok(BlockPiece {
+        height: y.max(outer),
+        items,
+        space_before: setter.grid.baseline,
+        floats: false,
+    })
 }
 
 /// The module size the symbol is printed at: the issue's, or when the symbol and its quiet

@@ -124,6 +124,36 @@ impl<'a> Setter<'a> {
         self.set_with(runs, &paragraph, width)
     }
 
+    /// Re-breaks a heading (headline, intertitle) set as `lines` when its last line holds a
+    /// single short word: the same runs at narrower measures, step by step, and the first
+    /// setting with as many lines whose last line holds more than one word. A justified
+    /// style is left as it is: a narrower measure would pull its lines off the right edge.
+    pub(super) fn rebreak_lone_word(
+        &mut self,
+        runs: &[InlineRun],
+        style: &TextStyle,
+        width: f32,
+        lines: Vec<Line>,
+    ) -> Vec<Line> {
+        if style.align == Align::Justify || !lone_short_word(&lines, width) {
+            return lines;
+        }
+        let mut share = 1.0 - REBREAK_STEP;
+        while share >= REBREAK_MIN_SHARE {
+            let before = self.warnings.len();
+            let trial = self.set(runs, style, width * share);
+            if trial.len() == lines.len()
+                && !lone_short_word(&trial, width)
+                && self.warnings.len() == before
+            {
+                return trial;
+            }
+            self.warnings.truncate(before);
+            share -= REBREAK_STEP;
+        }
+        lines
+    }
+
     /// Sets plain text.
     pub fn set_text(&mut self, text: &str, style: &TextStyle, width: f32) -> Vec<Line> {
         self.set(&[InlineRun::plain(text)], style, width)
@@ -167,6 +197,25 @@ impl<'a> Setter<'a> {
             source: None,
         }
     }
+}
+
+/// Each step by which [`Setter::rebreak_lone_word`] narrows a heading's measure, as a
+/// share of it: small enough to move one word down at a time.
+const REBREAK_STEP: f32 = 0.03;
+
+/// The narrowest measure a heading is re-broken at, as a share of its own: narrower, its
+/// ragged edge would look deliberately indented.
+const REBREAK_MIN_SHARE: f32 = 0.7;
+
+/// A last line with one word is a lone short word when it takes less than this share of
+/// the measure: a long word alone reads as a line, a short one as a leftover.
+const SHORT_WORD_SHARE: f32 = 0.25;
+
+/// Whether the last of two or more `lines` set `width` wide holds one short word.
+fn lone_short_word(lines: &[Line], width: f32) -> bool {
+    let [.., last] = lines else { return false };
+    let words: usize = last.runs.iter().map(|r| r.text.split_whitespace().count()).sum();
+    lines.len() >= 2 && words == 1 && last.width < SHORT_WORD_SHARE * width
 }
 
 /// From the top of a line slot to the baseline: the slot's half-leading plus the ascent of

@@ -254,6 +254,7 @@ pub(super) struct RawStyles {
     pub(super) meta: Option<Spanned<RawStyle>>,
     pub(super) body: Option<Spanned<RawStyle>>,
     pub(super) intertitle: Option<Spanned<RawStyle>>,
+    pub(super) list: Option<Spanned<RawStyle>>,
     pub(super) quote: Option<Spanned<RawStyle>>,
     pub(super) caption: Option<Spanned<RawStyle>>,
     pub(super) credit: Option<Spanned<RawStyle>>,

@@ -66,6 +66,12 @@ impl Resolver<'_> {
                 self.style(name, &at.value, slot);
             }
         }
+        // A list is set as the body around it unless told otherwise: its keys go over the
+        // body style as given, so a new body size carries to the lists.
+        s.list = s.body.clone();
+        if let Some(at) = &raw.list {
+            self.style("list", &at.value, &mut s.list);
+        }
         for (name, raw_color, slot) in [
             ("sidebar_tint", &raw.sidebar_tint, &mut s.sidebar_tint),
             ("rule_color", &raw.rule_color, &mut s.rule_color),
