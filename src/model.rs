@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 mod microtype;
 mod plan;
-pub use microtype::{Microtype, MicrotypeSpec};
+pub use microtype::{Microtype, MicrotypeSpec, RIVER_ALIGN_EM};
 pub use plan::{
     AdFile, FitStepKind, FrameContent, FramePhoto, HeadClass, PagePlan, PlannedFrame, PlannedPage,
 };

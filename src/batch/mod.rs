@@ -17,6 +17,8 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::cache;
+use crate::check;
+use crate::compose::display::Page;
 use crate::diag::Diagnostic;
 use crate::geom::to_mm;
 use crate::load::{self, LoadOptions, PROOF_FOLDER};
@@ -141,7 +143,7 @@ pub fn run_with(input: &Path, options: &Options, memo: Option<&mut SetMemo>) -> 
     progress.finish_and_clear();
 
     report.issue = typeset.issue_findings;
-    report.articles = typeset.articles.iter().map(article_report).collect();
+    report.articles = typeset.articles.iter().map(|a| article_report(a, &typeset.pages)).collect();
     report.summary.pages = typeset.pages.len();
     for (name, seconds) in &typeset.stages {
         // Loading fonts is part of the pipeline's `load`; reading the files is ours.
@@ -390,8 +392,8 @@ fn write_file(out_dir: &Path, file: RenderedFile) -> Result<OutputReport, Diagno
     })
 }
 
-/// The report entry of one article.
-fn article_report(outcome: &ArticleOutcome) -> ArticleReport {
+/// The report entry of one article, drawn on `pages`.
+fn article_report(outcome: &ArticleOutcome, pages: &[Page]) -> ArticleReport {
     let placement = outcome.placement.as_ref();
     ArticleReport {
         file: outcome.file.display().to_string(),
@@ -444,6 +446,7 @@ fn article_report(outcome: &ArticleOutcome) -> ArticleReport {
                     .collect()
             })
             .unwrap_or_default(),
+        rivers: placement.map_or(0, |p| check::typometrics(pages, &p.drawn).rivers),
     }
 }
 

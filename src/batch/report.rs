@@ -72,6 +72,9 @@ pub struct ArticleReport {
     pub qr: Option<QrReport>,
     /// The copyfit of each planned frame it went in (empty without a page plan).
     pub copyfit: Vec<CopyfitReport>,
+    /// Rivers in its body text: word gaps lined up on three or more consecutive lines
+    /// (`check::typometrics`).
+    pub rivers: usize,
 }
 
 /// The copyfit of a story in one frame of the page plan.

@@ -5,6 +5,9 @@
 //! it is made: [`crate::qr::prepare()`].)
 
 pub mod overlap;
+mod typometrics;
+
+pub use typometrics::{Typometrics, measure as typometrics};
 
 use std::path::Path;
 

@@ -215,14 +215,23 @@ impl Committer<'_> {
             natural -= tracking;
         }
         let (mut ratio, mut letter_ratio) = ratios(width - natural, flex, may_stretch);
-        // Expansion takes the letters' ratio, down to a whole step (towards zero, so the
-        // spaces and letter spacing go on the same way to make up the rest).
+        // Expansion takes the letters' ratio, to a whole step: a stretched line's down
+        // (towards zero, so the spaces and letter spacing stretch on to make up the rest), a
+        // shrunk line's up to the next step within the limit, since spaces already near their
+        // least could not take up what a step rounded off, and the line would stick out.
         let mut expansion = 0.0;
         if microtype.expansion > 0.0 {
             expansion = letter_ratio * microtype.expansion;
-            if microtype.expansion_step > 0.0 {
-                let steps = expansion / microtype.expansion_step;
-                expansion = (steps + 1e-3 * steps.signum()).trunc() * microtype.expansion_step;
+            let step = microtype.expansion_step;
+            if step > 0.0 {
+                let steps = expansion / step;
+                let whole = if steps < 0.0 {
+                    let most = (microtype.expansion / step + 1e-3).trunc();
+                    (steps + 1e-3).floor().max(-most)
+                } else {
+                    (steps + 1e-3).trunc()
+                };
+                expansion = whole * step;
             }
             natural += glyphs * expansion;
             flex.letter_stretch -= glyphs * microtype.expansion;

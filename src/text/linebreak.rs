@@ -47,6 +47,11 @@
 //! and the overfull line is reported, so the algorithm always ends with a solution.
 //! Ragged-right setting is the same optimiser with rigid word spaces and a flexible right
 //! margin (`rag`).
+//! Rivers (`river_demerits`, the `microtype.rivers` setting): each node keeps the word-gap
+//! centres of its line and, per gap, how many lines the chain of lined-up gaps above it has
+//! reached; a candidate line whose gap continues a chain to three lines or more costs that
+//! many demerits per such gap. Like `\adjdemerits`, it judges a line against the best way
+//! found to reach its start, not against every one.
 //!
 //! **Parameters** (set in `paragraph.rs` and `prepare.rs`; measured with the team's
 //! `../shared/tools/typometrics.py` on the seed page, TeX Gyre Termes 9.5 pt in 160.6 pt columns, where LuaLaTeX gets a mean inter-word gap of
@@ -178,6 +183,11 @@ pub(crate) struct Params {
     pub rag: f32,
     /// Last resort: accept overfull lines rather than fail.
     pub final_pass: bool,
+    /// Demerits for each word gap that lines up with a river of the two lines above it
+    /// ([`crate::model::RIVER_ALIGN_EM`]); 0 turns the river search off.
+    pub river_demerits: f32,
+    /// How close, points, two gaps' centres on consecutive lines must be to line up.
+    pub river_tolerance: f32,
 }
 
 /// The chosen breaks.
@@ -230,6 +240,9 @@ struct Node {
     hyphens: u32,
     demerits: f64,
     previous: Option<usize>,
+    /// The word gaps of the line ending here, as a range of the optimiser's gap store
+    /// (empty unless rivers are searched).
+    gaps: (u32, u32),
 }
 
 /// What a line can give: the sums of its elements' stretch and shrink, points.
@@ -310,6 +323,8 @@ struct Candidate {
     demerits: f64,
     /// The active node the line starts from.
     from: usize,
+    /// The line's word gaps in the gap store.
+    gaps: (u32, u32),
 }
 
 /// Chooses the breaks of `elements` for lines of `width` points; `None` when no set of
@@ -360,7 +375,11 @@ pub(crate) fn optimise(elements: &[Element], width: f32, params: &Params) -> Opt
         hyphens: 0,
         demerits: 0.0,
         previous: None,
+        gaps: (0, 0),
     });
+    // Word gaps of the nodes' lines: centre (points from the line's left edge) and the
+    // number of consecutive lines its river has reached.
+    let mut gap_store: Vec<(f32, u32)> = Vec::new();
     let mut active: Vec<usize> = vec![0];
     let mut overfull = false;
     // Best candidate per (fitness, hyphens, line) at the current breakpoint.
@@ -394,7 +413,7 @@ pub(crate) fn optimise(elements: &[Element], width: f32, params: &Params) -> Opt
                 letter_stretch: sum_l[b] - sum_l[s],
                 shrink: sum_z[b] - sum_z[s],
             };
-            let (r, _) = adjustment(width - natural, flex);
+            let (r, letter) = adjustment(width - natural, flex);
             let remove = r < -1.0 || forced;
             if r >= -1.0 {
                 let bad = badness(r, params.final_pass);
@@ -416,11 +435,26 @@ pub(crate) fn optimise(elements: &[Element], width: f32, params: &Params) -> Opt
                     if fit.abs_diff(a.fitness) > 1 {
                         d += f64::from(params.adj_demerits);
                     }
+                    let mut gaps = (0, 0);
+                    if params.river_demerits > 0.0 {
+                        let start = gap_store.len();
+                        let line = Line { elements, start: s, end: b, left, ratio: r, letter };
+                        let tolerance = params.river_tolerance;
+                        let river_gaps = line_gaps(line, &a.gaps, tolerance, &mut gap_store);
+                        d += f64::from(params.river_demerits) * river_gaps as f64;
+                        gaps = (start as u32, gap_store.len() as u32);
+                    }
                     let total = a.demerits + d;
                     let line = if by_line { a.line + 1 } else { 0 };
                     let hyphens = if flagged { hyphens } else { 0 };
-                    let candidate =
-                        Candidate { fitness: fit, hyphens, line, demerits: total, from: active[k] };
+                    let candidate = Candidate {
+                        fitness: fit,
+                        hyphens,
+                        line,
+                        demerits: total,
+                        from: active[k],
+                        gaps,
+                    };
                     match candidates
                         .iter_mut()
                         .find(|c| c.fitness == fit && c.hyphens == hyphens && c.line == line)
@@ -457,6 +491,7 @@ pub(crate) fn optimise(elements: &[Element], width: f32, params: &Params) -> Opt
                 line,
                 demerits: a.demerits + OVERFULL_DEMERITS,
                 from,
+                gaps: (0, 0),
             });
         }
         for candidate in &candidates {
@@ -469,6 +504,7 @@ pub(crate) fn optimise(elements: &[Element], width: f32, params: &Params) -> Opt
                 hyphens: candidate.hyphens,
                 demerits: candidate.demerits,
                 previous: Some(candidate.from),
+                gaps: candidate.gaps,
             });
             active.push(nodes.len() - 1);
         }
@@ -503,6 +539,74 @@ pub(crate) fn optimise(elements: &[Element], width: f32, params: &Params) -> Opt
     positions.reverse();
     let line_delta = i64::from(nodes[chosen].line) - i64::from(nodes[best].line);
     Some(Breaks { positions, overfull, line_delta })
+}
+
+/// A candidate line, for [`line_gaps`]: elements `start..end`, its first glyph hanging `left`
+/// points into the margin, set at word-space ratio `ratio` and letter ratio `letter`.
+#[derive(Clone, Copy)]
+struct Line<'a> {
+    elements: &'a [Element],
+    start: usize,
+    end: usize,
+    left: f32,
+    ratio: f32,
+    letter: f32,
+}
+
+/// Appends the word gaps of `line` to `store` (centre, points from the line's left edge, as
+/// commit places it, and the length of the river it continues), each continuing the
+/// nearest free gap of the line above (`above`, a range of `store`) within `tolerance`
+/// points, as `check::rivers` counts them. Returns how many of them make a river of three
+/// lines or more.
+fn line_gaps(
+    line: Line<'_>,
+    above: &(u32, u32),
+    tolerance: f32,
+    store: &mut Vec<(f32, u32)>,
+) -> usize {
+    let (from, to) = (above.0 as usize, above.1 as usize);
+    // Which gaps above are taken, as bits: past 64 gaps on a line the rest stay free.
+    let mut taken = 0u64;
+    let mut x = -line.left;
+    let mut rivers = 0;
+    for element in &line.elements[line.start..line.end] {
+        match *element {
+            Element::Box { width, stretch, shrink, .. } => {
+                x += width
+                    + if line.ratio >= 0.0 { line.letter * stretch } else { line.ratio * shrink };
+            }
+            // The fill glue of a last line is no word space.
+            Element::Glue { stretch, .. } if stretch >= FIL => {}
+            Element::Glue { width, stretch, shrink, .. } => {
+                let w = width
+                    + if line.ratio >= 0.0 { line.ratio * stretch } else { line.ratio * shrink };
+                let centre = x + w / 2.0;
+                x += w;
+                let mut best: Option<(usize, f32)> = None;
+                for (n, &(c, _)) in store[from..to].iter().enumerate() {
+                    let bit = 1u64.checked_shl(n as u32).unwrap_or(0);
+                    let distance = (c - centre).abs();
+                    if taken & bit == 0
+                        && distance <= tolerance
+                        && best.is_none_or(|(_, d)| distance < d)
+                    {
+                        best = Some((n, distance));
+                    }
+                }
+                let chain = match best {
+                    Some((n, _)) => {
+                        taken |= 1u64.checked_shl(n as u32).unwrap_or(0);
+                        store[from + n].1 + 1
+                    }
+                    None => 1,
+                };
+                rivers += usize::from(chain >= 3);
+                store.push((centre, chain));
+            }
+            Element::Penalty { .. } => {}
+        }
+    }
+    rivers
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use super::linebreak::{self, Breaks, Element, Params};
 use super::prepare::{Measured, Origin, measure};
 use super::{ParagraphStyle, SetParagraph, TextEngine};
 use crate::diag::Diagnostic;
-use crate::model::{Align, InlineRun};
+use crate::model::{Align, InlineRun, RIVER_ALIGN_EM};
 
 /// `\pretolerance`: first pass, without hyphenation.
 const PRETOLERANCE: f32 = 100.0;
@@ -41,6 +41,7 @@ const WARNING_CONTEXT_WORDS: usize = 8;
 
 /// The first pass's parameters; the later passes raise the tolerance.
 fn first_pass(engine: &TextEngine, style: &ParagraphStyle) -> Params {
+    let justify = style.align == Align::Justify;
     Params {
         tolerance: PRETOLERANCE,
         line_penalty: LINE_PENALTY,
@@ -49,8 +50,10 @@ fn first_pass(engine: &TextEngine, style: &ParagraphStyle) -> Params {
         adj_demerits: ADJ_DEMERITS,
         looseness: style.looseness,
         max_consecutive: engine.max_consecutive,
-        rag: if style.align == Align::Justify { 0.0 } else { RAG_EM * style.size },
+        rag: if justify { 0.0 } else { RAG_EM * style.size },
         final_pass: false,
+        river_demerits: if justify { style.microtype.rivers } else { 0.0 },
+        river_tolerance: RIVER_ALIGN_EM * style.size,
     }
 }
 

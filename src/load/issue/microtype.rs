@@ -15,6 +15,9 @@ const PROTRUSION_PERCENT: RangeInclusive<f32> = 0.0..=200.0;
 const FLEX_PERCENT: RangeInclusive<f32> = 0.0..=5.0;
 /// Expansion step, percent: 0 for any amount.
 const STEP_PERCENT: RangeInclusive<f32> = 0.0..=5.0;
+/// River demerits: beyond TeX's `\adjdemerits` (10000) a river outweighs every other
+/// choice of the breaker, loose lines included.
+const RIVER_DEMERITS: RangeInclusive<f32> = 0.0..=10000.0;
 /// A character's protrusion, thousandths of its width: at most all of it.
 const CHAR_CODES: RangeInclusive<f32> = 0.0..=1000.0;
 
@@ -44,6 +47,7 @@ impl Resolver<'_> {
             FLEX_PERCENT,
             percent(j.letter_spacing),
         ) / 100.0;
+        j.rivers = self.number(&raw.rivers, "microtype.rivers", RIVER_DEMERITS, j.rivers);
         let Some(chars) = &raw.protrusion_chars else { return };
         for (key, at) in chars {
             let field = format!("microtype.protrusion_chars.{key}");

@@ -356,6 +356,8 @@ pub(super) struct RawMicrotype {
     pub(super) expansion: Option<Spanned<f32>>,
     pub(super) expansion_step: Option<Spanned<f32>>,
     pub(super) letter_spacing: Option<Spanned<f32>>,
+    /// Demerits per word gap that makes a river.
+    pub(super) rivers: Option<Spanned<f32>>,
     /// Per character, `[left, right]` thousandths of its width.
     pub(super) protrusion_chars: Option<BTreeMap<String, Spanned<Vec<f32>>>>,
 }

@@ -13,6 +13,8 @@ fn params() -> Params {
         max_consecutive: 2,
         rag: 0.0,
         final_pass: false,
+        river_demerits: 0.0,
+        river_tolerance: 0.0,
     }
 }
 
