@@ -9,6 +9,7 @@
 //! cargo run --release --example bench_issue -- [ARTICLES] [--photo cmyk|grey|rgb] [--runs N]
 //! cargo run --release --example bench_issue -- 40 --generate DIR    # only write the issue
 //! cargo run --release --example bench_issue -- --fit [--runs N]     # cost of the copyfit
+//! cargo run --release --example bench_issue -- 40 --auto               # automatic make-up
 //! ```
 //!
 //! The photo kind matters: CMYK and grey JPEGs are embedded as they are, RGB ones go through
@@ -20,7 +21,11 @@
 //! emptied (`copyfit: []`: measured only) and without its page plan (the same stories set
 //! one after the other). It prints the median wall and CPU time of each, from loading to the
 //! rendered and checked PDF (nothing written), the median seconds of each pipeline stage and
-//! the ratios fitted / unfitted and fitted / plain.
+//! the ratios fitted / unfitted and fitted / plain; and the same stories made up
+//! automatically (`--auto`), against the plain build.
+//!
+//! `--auto` makes the synthetic issue up automatically (`pages: auto`) with six ad slots
+//! (a third of a page each, on every other page): its `makeup` stage is the search.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -28,7 +33,7 @@ use std::time::Instant;
 
 use rotative::batch::{self, Options, Split};
 use rotative::load::{self, LoadOptions};
-use rotative::model::Issue;
+use rotative::model::{AutoMakeup, Issue, StoryHint};
 use rotative::pipeline::{self, Settings};
 
 /// Sentences written for this benchmark, in the register of a local news page.
@@ -79,7 +84,7 @@ fn distinct_jpeg(jpeg: &[u8], article: usize) -> Vec<u8> {
     out
 }
 
-fn generate(dir: &Path, articles: usize, photo: &str) -> std::io::Result<()> {
+fn generate(dir: &Path, articles: usize, photo: &str, auto: bool) -> std::io::Result<()> {
     let example =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("issues/liberte-actus-1719/photos");
     let source = match photo {
@@ -94,10 +99,15 @@ fn generate(dir: &Path, articles: usize, photo: &str) -> std::io::Result<()> {
     // prints on that condition, so the photo is print-ready and goes in as it is (under the
     // default newsprint condition it would be re-separated).
     let profile = if photo == "cmyk" { "  icc_profile: fogra39\n" } else { "" };
+    // Six ad slots built up from the foot of pages 2 to 12, a third of a page deep.
+    let ads: String = (1..=6)
+        .map(|n| format!("    - {{ page: {}, columns: 1-3, depth: 21, ad: placeholder }}\n", 2 * n))
+        .collect();
+    let makeup = if auto { format!("pages: auto\nauto:\n  ads:\n{ads}") } else { String::new() };
     std::fs::write(
         dir.join("issue.yaml"),
         format!(
-            "publication: Le Banc d’essai\nnumber: \"40\"\ndate: 2025-11-20\nwebsite: https://banc.example\noutput:\n  tac: 330\n{profile}"
+            "publication: Le Banc d’essai\nnumber: \"40\"\ndate: 2025-11-20\nwebsite: https://banc.example\noutput:\n  tac: 330\n{profile}{makeup}"
         ),
     )?;
     let mut seed = 7u64;
@@ -147,6 +157,8 @@ fn options(dir: &Path) -> Options {
         marks: None,
         strict: false,
         allow_outside: false,
+        auto: false,
+        plan_out: None,
         write: true,
         progress: false,
         proof: false,
@@ -198,14 +210,15 @@ fn main() {
         .and_then(|i| args.get(i + 1))
         .map_or("cmyk", String::as_str);
     let runs = runs_given.unwrap_or(5);
+    let auto = args.iter().any(|a| a == "--auto");
     // `--generate DIR` only writes the issue, to profile `rotative build DIR` by hand.
     if let Some(dir) = args.iter().position(|a| a == "--generate").and_then(|i| args.get(i + 1)) {
-        generate(Path::new(dir), articles, photo).expect("writes the synthetic issue");
+        generate(Path::new(dir), articles, photo, auto).expect("writes the synthetic issue");
         return;
     }
     let dir = std::env::temp_dir().join(format!("rotative-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    generate(&dir, articles, photo).expect("writes the synthetic issue");
+    generate(&dir, articles, photo, auto).expect("writes the synthetic issue");
     let exe = std::env::current_exe().expect("knows its own path");
     let mut modes = [
         Mode::new("cold (empty output folder, no cache)"),
@@ -236,7 +249,7 @@ fn main() {
             mode.peak
         );
         // In pipeline order, as the report names them.
-        let names = ["load", "qr", "text", "compose", "render", "write"];
+        let names = ["load", "qr", "makeup", "text", "compose", "render", "write"];
         println!("  seconds by stage: {}", by_stage(&mut mode.stages, &names));
     }
     let _ = std::fs::remove_dir_all(&dir);
@@ -330,6 +343,18 @@ fn bench_fit(runs: usize) {
         }),
         // The plan's stories keep their order: only the make-up changes.
         FitCase::new("plain (no page plan, sequential)", |issue| issue.plan = None),
+        // The same stories, in the plan's order, made up automatically without its ads.
+        FitCase::new("automatic (pages: auto, no ads)", |issue| {
+            let fit_steps = issue.plan.take().map(|p| p.fit_steps).unwrap_or_default();
+            issue.auto = Some(AutoMakeup {
+                pages: None,
+                multiple_of: 1,
+                ads: Vec::new(),
+                sections: Vec::new(),
+                hints: vec![StoryHint::default(); issue.articles.len()],
+                fit_steps,
+            });
+        }),
     ];
     // The first round warms the caches and the thread pool and is not counted; the cases
     // take turns so that what else the machine does falls on each alike.
@@ -346,7 +371,7 @@ fn bench_fit(runs: usize) {
     for case in &mut cases {
         let (wall, cpu) = (median_of(&mut case.wall), median_of(&mut case.cpu));
         // Nothing is written in process: the pipeline's stages end with the check.
-        let names = ["load", "qr", "text", "compose", "render", "check"];
+        let names = ["load", "qr", "makeup", "text", "compose", "render", "check"];
         println!(
             "{}: {} pages, median {wall:.3} s wall, CPU {cpu:.3} s; seconds by stage: {}",
             case.label,
@@ -355,13 +380,15 @@ fn bench_fit(runs: usize) {
         );
         medians.push((wall, cpu));
     }
-    let [fitted, unfitted, plain] = [medians[0], medians[1], medians[2]];
+    let [fitted, unfitted, plain, auto] = [medians[0], medians[1], medians[2], medians[3]];
     println!(
-        "fitted / unfitted: {:.2}x wall, {:.2}x CPU; fitted / plain: {:.2}x wall, {:.2}x CPU",
+        "fitted / unfitted: {:.2}x wall, {:.2}x CPU; fitted / plain: {:.2}x wall, {:.2}x CPU; automatic / plain: {:.2}x wall, {:.2}x CPU",
         fitted.0 / unfitted.0,
         fitted.1 / unfitted.1,
         fitted.0 / plain.0,
         fitted.1 / plain.1,
+        auto.0 / plain.0,
+        auto.1 / plain.1,
     );
 }
 

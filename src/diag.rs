@@ -79,9 +79,10 @@ impl Diagnostic {
         self
     }
 
-    /// Sets line and column (1-based; column 0 means unknown).
+    /// Sets line and column (1-based; 0 means unknown).
     pub fn at(mut self, line: usize, column: usize) -> Self {
-        self.line = Some(line);
+        // Line 0 is no line: a frame the automatic make-up placed was written nowhere.
+        self.line = (line > 0).then_some(line);
         self.column = (column > 0).then_some(column);
         self
     }

@@ -9,7 +9,8 @@ mod microtype;
 mod plan;
 pub use microtype::{Microtype, MicrotypeSpec, RIVER_ALIGN_EM};
 pub use plan::{
-    AdFile, FitStepKind, FrameContent, FramePhoto, HeadClass, PagePlan, PlannedFrame, PlannedPage,
+    AdFile, AutoMakeup, FitStepKind, FrameContent, FramePhoto, HeadClass, PagePlan, PlannedFrame,
+    PlannedPage, StoryHint,
 };
 
 use crate::color::Color;
@@ -121,6 +122,9 @@ pub struct Issue {
     pub warnings: Vec<Diagnostic>,
     /// The page plan of `issue.yaml`'s `pages:`; `None` for today's sequential make-up.
     pub plan: Option<PagePlan>,
+    /// Automatic make-up (`pages: auto`): the planner chooses the page plan. Never set
+    /// together with `plan`.
+    pub auto: Option<AutoMakeup>,
 }
 
 /// One article slot in the issue: loaded, or failed with its errors (and any warnings).

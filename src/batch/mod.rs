@@ -4,6 +4,7 @@
 //! An article that fails is reported and left out; the others are still built. Outputs go
 //! through [`output::write_atomic`], so no run ever leaves a half-written PDF.
 
+pub mod makeup;
 pub mod manifest;
 pub mod output;
 mod preview;
@@ -18,6 +19,7 @@ use sha2::{Digest, Sha256};
 
 use crate::cache;
 use crate::check;
+use crate::compose::AutoOutcome;
 use crate::compose::display::Page;
 use crate::diag::Diagnostic;
 use crate::geom::to_mm;
@@ -44,6 +46,10 @@ pub struct Options {
     pub strict: bool,
     /// Allow photos outside the issue folder.
     pub allow_outside: bool,
+    /// Make the pages up automatically even when issue.yaml has a page plan (`--auto`).
+    pub auto: bool,
+    /// Write the page plan the automatic make-up chose to this file (`--plan-out`).
+    pub plan_out: Option<PathBuf>,
     /// Write files (`build`) or only check (`check`).
     pub write: bool,
     /// Show a progress bar on stderr (when it is a terminal).
@@ -61,6 +67,23 @@ pub struct Options {
     /// Keep converted photos in the output folder's build cache and take them from there
     /// (`build` only; `--no-cache` turns it off).
     pub cache: bool,
+}
+
+/// Writes the plan the automatic make-up chose to `file` (`--plan-out`), or says why not.
+fn write_plan(file: &Path, auto: Option<&AutoOutcome>, issue: &Issue) -> Option<Diagnostic> {
+    let Some(auto) = auto else {
+        let d = Diagnostic::error(
+            "plan-out",
+            "--plan-out writes the plan of the automatic make-up, and this issue has none",
+        )
+        .hint("write `pages: auto` in issue.yaml, or add --auto");
+        return Some(d);
+    };
+    let text = makeup::plan_yaml(&auto.plan, auto, issue);
+    output::write_atomic(file, text.as_bytes()).err().map(|e| {
+        Diagnostic::error("io", format!("cannot write the plan to {}: {e}", file.display()))
+            .in_file(file)
+    })
 }
 
 /// The result of a run: the report and the process exit code (0 success, 1 content errors).
@@ -94,6 +117,7 @@ pub fn run_with(input: &Path, options: &Options, memo: Option<&mut SetMemo>) -> 
         outputs: Vec::new(),
         withheld: Vec::new(),
         stale: Vec::new(),
+        makeup: None,
         summary: Summary::default(),
     };
     let loading = Instant::now();
@@ -103,7 +127,8 @@ pub fn run_with(input: &Path, options: &Options, memo: Option<&mut SetMemo>) -> 
     let cache = |out: &Path, kind| out.join(cache::CACHE_FOLDER).join(kind);
     let use_cache = options.write && options.cache;
     let photo_proofs = early_out.filter(|_| use_cache).map(|out| cache(&out, PROOF_FOLDER));
-    let load_options = LoadOptions { allow_outside: options.allow_outside, photo_proofs };
+    let load_options =
+        LoadOptions { allow_outside: options.allow_outside, photo_proofs, auto: options.auto };
     let issue = match load::load_issue(input, &load_options) {
         Ok(issue) => issue,
         Err(errors) => {
@@ -143,6 +168,12 @@ pub fn run_with(input: &Path, options: &Options, memo: Option<&mut SetMemo>) -> 
     progress.finish_and_clear();
 
     report.issue = typeset.issue_findings;
+    if let Some(auto) = &typeset.auto {
+        report.makeup = Some(makeup::makeup_report(auto, &issue));
+    }
+    if let Some(file) = &options.plan_out {
+        report.issue.extend(write_plan(file, typeset.auto.as_ref(), &issue));
+    }
     report.articles = typeset.articles.iter().map(|a| article_report(a, &typeset.pages)).collect();
     report.summary.pages = typeset.pages.len();
     for (name, seconds) in &typeset.stages {

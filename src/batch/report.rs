@@ -35,6 +35,9 @@ pub struct Report {
     pub stale: Vec<StaleReport>,
     /// Totals.
     pub summary: Summary,
+    /// What the automatic make-up chose (`pages: auto` or `--auto`); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub makeup: Option<super::makeup::MakeupReport>,
 }
 
 impl Report {

@@ -116,6 +116,14 @@ struct CommonArgs {
     /// Allow photo paths outside the issue folder.
     #[arg(long)]
     allow_outside: bool,
+    /// Make the pages up automatically (as `pages: auto`, with the `auto:` settings of
+    /// issue.yaml), even when issue.yaml has a page plan: its stories are then the articles.
+    #[arg(long)]
+    auto: bool,
+    /// Write the page plan the automatic make-up chose to FILE, in the `pages:` syntax of
+    /// issue.yaml, to adjust by hand.
+    #[arg(long, value_name = "FILE")]
+    plan_out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -253,6 +261,8 @@ pub(crate) fn main() -> i32 {
                 report: None,
                 strict: args.strict,
                 allow_outside: false,
+                auto: false,
+                plan_out: None,
             };
             let build = || Build {
                 output: args.output.clone(),
@@ -368,6 +378,8 @@ fn run_with(
         }),
         strict: args.strict,
         allow_outside: args.allow_outside,
+        auto: args.auto,
+        plan_out: args.plan_out.clone(),
         write,
         progress: !ui.quiet,
         proof: build.proof,

@@ -20,6 +20,7 @@
 //! `copyfit.rs` (fitting a story to its frame).
 
 pub mod article;
+mod auto;
 pub mod bleed;
 pub mod copyfit;
 pub mod display;
@@ -33,6 +34,7 @@ mod missing;
 pub use article::{
     ArticleParts, BoilerplateBand, HeldPlace, StoryShape, boilerplate_blocks, set_article,
 };
+pub use auto::{AutoOutcome, AutoPage, BRIEF_WORDS, StoryCandidates, candidate_shapes, plan_issue};
 pub use copyfit::{FitStep, FrameFit};
 pub use frame::{ArticleStart, Frame, Headline, PlacedPart, article_fits, place_article};
 pub use makeup::{PlannedComposition, ProofFrame, make_up, proof_marks};

@@ -40,7 +40,7 @@ pub use article::{ARTICLE_FIELDS, PHOTO_FIELDS};
 pub use defaults::default_config;
 pub use issue::{ISSUE_FIELDS, PAGE_FORMATS, STYLE_FIELDS};
 
-use crate::model::{ArticleEntry, Issue, PagePlan};
+use crate::model::{ArticleEntry, AutoMakeup, Issue, PagePlan, StoryHint};
 use article::ArticleContext;
 use issue::ArticleRef;
 
@@ -55,6 +55,9 @@ pub struct LoadOptions {
     /// The build cache's folder of photo proofs ([`proofs`]); `None`: every photo is
     /// decoded to prove it sound.
     pub photo_proofs: Option<PathBuf>,
+    /// Make the issue up automatically (`--auto`), with its `auto:` settings, even when
+    /// `issue.yaml` has a page plan: the plan's stories are then the articles, in order.
+    pub auto: bool,
 }
 
 /// The hint for an unknown language tag: the tags `Lang::from_tag` knows.
@@ -104,15 +107,26 @@ pub fn load_issue(path: &Path, options: &LoadOptions) -> Result<Issue, Vec<Diagn
     // An `issue.yaml` that is a folder or a pipe is an error, not an absent file: the
     // defaults would silently replace the editor's settings.
     let config_exists = std::fs::symlink_metadata(&config_path).is_ok();
-    let (config, listed, mut warnings, config_file, plan, all) = if config_exists {
+    let (config, listed, mut warnings, config_file, plan, all, auto) = if config_exists {
         let source =
             source::read(&config_path, source::MAX_ISSUE_BYTES, ISSUE_FILE).map_err(|d| vec![d])?;
         let loaded = issue::parse_issue(&source, &folder)?;
         let all = loaded.all_articles;
-        (loaded.config, loaded.articles, loaded.warnings, Some(config_path), loaded.plan, all)
+        let config_file = Some(config_path);
+        (
+            loaded.config,
+            loaded.articles,
+            loaded.warnings,
+            config_file,
+            loaded.plan,
+            all,
+            loaded.auto,
+        )
     } else {
-        (default_config(), None, Vec::new(), None, None, false)
+        let auto = issue::ResolvedAuto { multiple_of: 1, ..Default::default() };
+        (default_config(), None, Vec::new(), None, None, false, auto)
     };
+    let auto_wanted = (auto.on || options.auto) && lone_article.is_none();
     // A lone article is built on its own, whatever the issue's plan.
     let plan = plan.filter(|_| lone_article.is_none());
 
@@ -222,7 +236,10 @@ pub fn load_issue(path: &Path, options: &LoadOptions) -> Result<Issue, Vec<Diagn
             ArticleEntry { path: r.path, article }
         })
         .collect();
+    // The automatic make-up plans its own pages: a written plan only gave it the stories.
+    let plan = plan.filter(|_| !auto_wanted);
     leave_out_drafts(&mut articles, plan.as_ref().map_or(0, |p| p.stories.len()), &mut warnings);
+    let auto = auto_wanted.then(|| auto_makeup(auto, &folder, &articles, &mut warnings));
 
     let plan = plan.map(|p| {
         for (story, warning) in p.photo_checks {
@@ -234,7 +251,42 @@ pub fn load_issue(path: &Path, options: &LoadOptions) -> Result<Issue, Vec<Diagn
         }
         PagePlan { pages: p.pages, fit_steps: p.fit_steps }
     });
-    Ok(Issue { root, config_file, config, articles, warnings, plan })
+    Ok(Issue { root, config_file, config, articles, warnings, plan, auto })
+}
+
+/// The automatic make-up's settings, with each story hint matched to its article; a hint
+/// for a file the issue does not build is a warning.
+fn auto_makeup(
+    auto: issue::ResolvedAuto,
+    folder: &Path,
+    articles: &[ArticleEntry],
+    warnings: &mut Vec<Diagnostic>,
+) -> AutoMakeup {
+    let mut hints = vec![StoryHint::default(); articles.len()];
+    for (written, hint, line) in auto.hints {
+        let path = folder.join(&written);
+        match articles.iter().position(|e| e.path == path) {
+            Some(i) => hints[i] = hint,
+            None => warnings.push(
+                Diagnostic::warning(
+                    "unknown-story",
+                    format!("`auto.stories` has hints for {written}, which is not one of the issue's articles"),
+                )
+                .in_file(folder.join(ISSUE_FILE))
+                .at(line, 1)
+                .field("auto.stories")
+                .hint("check the file name against `articles:`"),
+            ),
+        }
+    }
+    AutoMakeup {
+        pages: auto.pages,
+        multiple_of: auto.multiple_of.max(1),
+        ads: auto.ads,
+        sections: auto.sections,
+        hints,
+        fit_steps: auto.fit_steps,
+    }
 }
 
 /// The issue folder `start` belongs to: the nearest of it and the folders above it that

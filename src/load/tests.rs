@@ -39,7 +39,7 @@ impl Drop for Scratch {
     }
 }
 
-const STRICT: LoadOptions = LoadOptions { allow_outside: false, photo_proofs: None };
+const STRICT: LoadOptions = LoadOptions { allow_outside: false, photo_proofs: None, auto: false };
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/load").join(name)
@@ -327,8 +327,11 @@ fn photos_outside_the_issue_are_refused_unless_allowed() {
     assert_eq!(d.kind, "path-outside");
     assert_eq!(d.line, Some(3));
 
-    let issue =
-        load_issue(&issue_dir, &LoadOptions { allow_outside: true, photo_proofs: None }).unwrap();
+    let issue = load_issue(
+        &issue_dir,
+        &LoadOptions { allow_outside: true, photo_proofs: None, auto: false },
+    )
+    .unwrap();
     let photo = only(&issue).as_ref().unwrap().photo.as_ref().unwrap();
     assert_eq!((photo.width_px, photo.height_px), (40, 30));
 }

@@ -217,3 +217,40 @@ impl FitStepKind {
         FitStepKind::ALL.iter().find(|(_, k)| *k == self).map_or("", |(n, _)| n)
     }
 }
+
+/// Automatic make-up (`pages: auto`): what the planner is given besides the stories, which
+/// are the issue's articles in priority order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AutoMakeup {
+    /// Pages to make up: `None` for as many as the stories need.
+    pub pages: Option<u32>,
+    /// The page count is rounded up to a multiple of this (4 for imposition; 1 rounds
+    /// nothing). Pages added by the rounding are left empty, and reported.
+    pub multiple_of: u32,
+    /// The ads, each with its page number (1-based), as frames built up from the page's foot.
+    pub ads: Vec<(u32, PlannedFrame)>,
+    /// The section name of each page, by page (index 0 is page 1); a page past the list, or
+    /// with `None`, takes the section of its lead story's hint, if any.
+    pub sections: Vec<Option<String>>,
+    /// Per article of the issue (by index), what the layout desk asks of its placement.
+    pub hints: Vec<StoryHint>,
+    /// The copyfit steps allowed (`copyfit:`), in cascade order.
+    pub fit_steps: Vec<FitStepKind>,
+}
+
+/// What the layout desk asks of one story's automatic placement (`auto.stories`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StoryHint {
+    /// `priority: lead`: the story leads its page (first frame, top of the page).
+    pub lead: bool,
+    /// Fewest columns its frame may span.
+    pub min_columns: Option<u32>,
+    /// Most columns its frame may span.
+    pub max_columns: Option<u32>,
+    /// The page it must start on.
+    pub page: Option<u32>,
+    /// The section of the page it leads.
+    pub section: Option<String>,
+    /// `with_photo: true` keeps its photo in every shape; `false` sets it without.
+    pub with_photo: Option<bool>,
+}

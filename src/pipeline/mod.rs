@@ -151,6 +151,8 @@ pub struct Typeset {
     pub stages: Vec<(&'static str, f64)>,
     /// How many articles the text stage set (the others were taken from the memo).
     pub set_again: usize,
+    /// What the automatic make-up chose, when the issue is made up automatically.
+    pub auto: Option<compose::AutoOutcome>,
 }
 
 /// Typesets `issue`: sets every article, composes the pages, renders the output files and
@@ -190,6 +192,7 @@ pub fn typeset_with(
         withheld: Vec::new(),
         stages: Vec::new(),
         set_again: 0,
+        auto: None,
     };
     let config = &typeset.config;
     let fonts = match FontBook::new(&config.fonts) {
@@ -215,7 +218,13 @@ pub fn typeset_with(
     clock.lap(&mut typeset.stages, "load");
     typeset.issue_findings.extend(gaps);
 
-    let shapes = makeup::shapes(issue.plan.as_ref(), issue.articles.len());
+    // The automatic make-up chooses the plan; the rest runs as with a written one.
+    typeset.auto = issue.auto.as_ref().map(|auto| auto::plan(issue, auto, &engine, config, &grid));
+    if typeset.auto.is_some() {
+        clock.lap(&mut typeset.stages, "makeup");
+    }
+    let plan = typeset.auto.as_ref().map(|o| &o.plan).or(issue.plan.as_ref());
+    let shapes = makeup::shapes(plan, issue.articles.len());
     // The articles the memo has, set from the same inputs by the last build.
     let keys: Vec<Option<memo::Key>> = match &memo {
         Some(_) => issue
@@ -306,17 +315,14 @@ pub fn typeset_with(
                     if o.is_ok() { s.result.as_ref().ok() } else { placeholders[i].as_ref() };
                 parts.map(|a| (i, a))
             })
+            // The automatic make-up's plan is the whole issue: what it did not place is
+            // reported (`unplaced`), not set on pages after it.
+            .filter(|(i, _)| typeset.auto.is_none() || shapes[*i].is_some())
             .collect();
         let mut marked: Vec<(usize, Vec<u32>)> = Vec::new();
         if !indexed.is_empty() {
-            let composed = makeup::compose_issue(
-                &engine,
-                config,
-                issue.plan.as_ref(),
-                &indexed,
-                set.len(),
-                &boilerplate,
-            );
+            let composed =
+                makeup::compose_issue(&engine, config, plan, &indexed, set.len(), &boilerplate);
             placements = composed.placements;
             pages = composed.pages;
             furniture_warnings = composed.warnings;
@@ -338,7 +344,7 @@ pub fn typeset_with(
                 missing::MissingStory {
                     file: o.file.clone(),
                     pages: missing::dependent_pages(
-                        issue.plan.as_ref(),
+                        plan,
                         shapes[i].is_some(),
                         i,
                         marks,
@@ -418,6 +424,11 @@ pub fn typeset_with(
         }
         clock.lap(&mut typeset.stages, "check");
         if !newly_failed {
+            if let Some(outcome) = typeset.auto.as_mut() {
+                // What the copyfit left under its frames is white too.
+                outcome.count_underset(frames.iter().map(|f| (f.page, f.misfit)));
+                typeset.issue_findings.extend(auto::findings(issue, outcome));
+            }
             typeset.issue_findings.extend(furniture_warnings);
             let placed: Vec<&ArticlePlacement> =
                 outcomes.iter().filter_map(|o| o.placement.as_ref()).collect();
@@ -643,6 +654,7 @@ fn article_file_name(file: &Path, proof: bool) -> String {
     if proof { format!("{slug}-proof.pdf") } else { format!("{slug}.pdf") }
 }
 
+mod auto;
 pub mod file_names;
 mod font_coverage;
 mod makeup;

@@ -274,7 +274,7 @@ pub fn set_article(
 }
 
 /// Words of the body, for the reading time.
-fn count_words(blocks: &[Block]) -> usize {
+pub fn count_words(blocks: &[Block]) -> usize {
     let words = |runs: &[InlineRun]| -> usize {
         runs.iter().map(|s| s.text.split_whitespace().count()).sum()
     };

@@ -10,6 +10,7 @@
 //! output  PDF standard, bleed, marks, profile, ink limit, QR codes and photo limits
 //! ```
 
+mod auto;
 mod fonts;
 mod microtype;
 mod output;
@@ -31,6 +32,7 @@ use super::source::Source;
 use super::yaml::{Fragment, Text, parse_date, take_unknown_keys, unknown_key_error};
 use crate::diag::{Diagnostic, closest};
 use crate::model::{Boilerplate, BundledCondition, IssueConfig, Lang, Marks, ProfileChoice};
+pub use auto::ResolvedAuto;
 pub(super) use page::COLUMNS;
 pub use page::PAGE_FORMATS;
 pub use plan::ResolvedPlan;
@@ -64,8 +66,10 @@ pub struct LoadedConfig {
     pub all_articles: bool,
     /// Warnings (hex colours, font fallbacks, ...).
     pub warnings: Vec<Diagnostic>,
-    /// The page plan (`pages`), if given.
+    /// The page plan (`pages`), if given as a list.
     pub plan: Option<ResolvedPlan>,
+    /// The automatic make-up's settings (`auto:`); `on` when `pages: auto`.
+    pub auto: ResolvedAuto,
 }
 
 /// Parses and resolves `issue.yaml` text; `root` is the issue folder (font and profile paths
@@ -122,9 +126,27 @@ pub fn parse_issue(source: &Source, root: &Path) -> Result<LoadedConfig, Vec<Dia
             None
         }
     };
-    let plan = raw.pages.as_ref().map(|pages| r.plan(pages, raw.copyfit.as_deref(), &config));
+    let (plan, auto_on) = match raw.pages.as_ref().map(|at| (&at.value, at)) {
+        None => (None, false),
+        Some((schema::RawPages::Plan(pages), _)) => {
+            (Some(r.plan(pages, raw.copyfit.as_deref(), &config)), false)
+        }
+        Some((schema::RawPages::Word(word), _)) if word.trim() == "auto" => (None, true),
+        Some((schema::RawPages::Word(word), at)) => {
+            let d = r.error(
+                "invalid-value",
+                format!("`pages` must be a list of pages or `auto`, not `{word}`"),
+                "pages",
+                at,
+            );
+            d.hint = Some(String::from("pages: auto, or a page plan (see docs/page-plan.md)"));
+            (None, false)
+        }
+    };
+    let steps = r.fit_steps(raw.copyfit.as_deref());
+    let auto = r.auto(raw.auto.as_ref(), auto_on, steps, &config);
     if r.errors.is_empty() {
-        Ok(LoadedConfig { config, articles, all_articles, warnings: r.warnings, plan })
+        Ok(LoadedConfig { config, articles, all_articles, warnings: r.warnings, plan, auto })
     } else {
         r.errors.append(&mut r.warnings);
         Err(r.errors)

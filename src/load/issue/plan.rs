@@ -48,6 +48,26 @@ pub(super) struct RawFrame {
     photo: Option<Spanned<RawPhoto>>,
 }
 
+impl RawFrame {
+    /// An ad's frame as `auto.ads` writes it (columns, depth, file), at the page's top: the
+    /// caller moves it to the foot.
+    pub(super) fn ad(columns: Spanned<Text>, depth: Spanned<Text>, ad: Spanned<Text>) -> RawFrame {
+        RawFrame {
+            name: None,
+            columns,
+            top: None,
+            depth,
+            story: None,
+            head: None,
+            continues: None,
+            briefs: None,
+            label: None,
+            ad: Some(ad),
+            photo: None,
+        }
+    }
+}
+
 /// A story frame's `photo`, as written: a word (`none`) or its size.
 #[derive(Debug)]
 pub(super) enum RawPhoto {
@@ -97,7 +117,7 @@ impl<'de> Deserialize<'de> for RawPhoto {
 }
 
 /// The plan with its story files, in the order they first appear.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct ResolvedPlan {
     /// The pages; article indices point into `stories`.
     pub pages: Vec<PlannedPage>,
@@ -127,16 +147,7 @@ impl Resolver<'_> {
         steps: Option<&[Spanned<Text>]>,
         c: &IssueConfig,
     ) -> ResolvedPlan {
-        let fit_steps = match steps {
-            Some(list) => list
-                .iter()
-                .map(|at| {
-                    let at = Some(at.clone());
-                    self.choice(&at, "copyfit", &FitStepKind::ALL, FitStepKind::Looseness)
-                })
-                .collect(),
-            None => FitStepKind::ALL.iter().map(|(_, k)| *k).collect(),
-        };
+        let fit_steps = self.fit_steps(steps);
         let mut plan = ResolvedPlan {
             pages: Vec::new(),
             fit_steps,
@@ -184,8 +195,22 @@ impl Resolver<'_> {
         plan
     }
 
+    /// The copyfit steps `copyfit:` allows (all of them when it is not given).
+    pub(super) fn fit_steps(&mut self, steps: Option<&[Spanned<Text>]>) -> Vec<FitStepKind> {
+        match steps {
+            Some(list) => list
+                .iter()
+                .map(|at| {
+                    let at = Some(at.clone());
+                    self.choice(&at, "copyfit", &FitStepKind::ALL, FitStepKind::Looseness)
+                })
+                .collect(),
+            None => FitStepKind::ALL.iter().map(|(_, k)| *k).collect(),
+        }
+    }
+
     /// One frame on page `number`; `None` (with an error recorded) when it cannot be placed.
-    fn frame(
+    pub(super) fn frame(
         &mut self,
         raw: &RawFrame,
         name: String,

@@ -36,6 +36,7 @@ pub const ISSUE_FIELDS: &[&str] = &[
     "page_file_pattern",
     "articles",
     "pages",
+    "auto",
     "copyfit",
     "front_matter",
 ];
@@ -80,7 +81,8 @@ pub(super) struct RawIssue {
     pub(super) photo: Option<RawPhotoSpec>,
     pub(super) page_file_pattern: Option<Spanned<Text>>,
     pub(super) articles: Option<Spanned<RawArticles>>,
-    pub(super) pages: Option<Vec<Spanned<super::plan::RawPlanPage>>>,
+    pub(super) pages: Option<Spanned<RawPages>>,
+    pub(super) auto: Option<super::auto::RawAuto>,
     pub(super) copyfit: Option<Vec<Spanned<Text>>>,
     pub(super) front_matter: Option<Spanned<RawFrontMatter>>,
 }
@@ -109,6 +111,36 @@ impl<'de> Deserialize<'de> for RawArticles {
                     list.push(item);
                 }
                 Ok(RawArticles::List(list))
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
+/// `pages:`: the page plan, or `auto` for the automatic make-up.
+#[derive(Debug)]
+pub(super) enum RawPages {
+    Plan(Vec<Spanned<super::plan::RawPlanPage>>),
+    Word(String),
+}
+
+impl<'de> Deserialize<'de> for RawPages {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawPages;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list of pages, or `auto`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawPages, E> {
+                Ok(RawPages::Word(v.to_string()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawPages, A::Error> {
+                let mut list = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    list.push(item);
+                }
+                Ok(RawPages::Plan(list))
             }
         }
         deserializer.deserialize_any(V)

@@ -1,0 +1,295 @@
+//! The shapes of each story, measured from its set parts: at each width, with its photo or
+//! without, under each head class, the frame depths it fills exactly once copyfitted.
+//!
+//! A story is set once per width and photo option (the pipeline does it, in parallel), with
+//! a secondary head, which also sets the heads one class up and down: the lead and tertiary
+//! shapes take those. Its natural depth at a width is the shallowest frame it fits whole
+//! (found by bisection over frame depths); the depths it can fill exactly are those around
+//! it for which the copyfit cascade ends on 0 lines, tried only when the search asks, once.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use super::search::{Placement, RULE_LINES, Shapes, rank};
+use crate::compose::copyfit::{fit_continuation, fit_story, misfit};
+use crate::compose::display::Item;
+use crate::compose::flow::{Cursor, Flowable};
+use crate::compose::{ArticleParts, ArticleStart, Frame, Headline, Layout, place_article};
+use crate::model::{FitStepKind, HeadClass, StoryHint};
+
+/// Depths tried either side of the natural depth of a story's rest after a jump: its
+/// looseness and tracking move a few lines.
+const REACH: u32 = 3;
+
+/// The parts of one story as set for the automatic make-up.
+#[derive(Debug, Clone)]
+pub struct StoryCandidates {
+    /// Per width (index `columns - 1`): the parts with the photo, and without (`None` when
+    /// the story has no photo or the width was not set).
+    pub by_width: Vec<(Option<ArticleParts>, Option<ArticleParts>)>,
+    /// Whether the story has a photo.
+    pub has_photo: bool,
+    /// Whether it is a brief (short enough to go under a brief's head): its parts were set
+    /// with that head.
+    pub brief: bool,
+    /// What the desk asks of it.
+    pub hint: StoryHint,
+}
+
+/// [`Shapes`] measured from set parts, memoised.
+pub(super) struct Measured<'a> {
+    pub(super) layout: &'a Layout<'a>,
+    pub(super) stories: &'a [Option<StoryCandidates>],
+    pub(super) steps: &'a [FitStepKind],
+    /// Deepest frame a page offers, lines.
+    pub(super) page_lines: u32,
+    memo: HashMap<(usize, u32, bool, u8), Vec<u32>>,
+    verified: HashMap<(usize, u32, bool, u8, u32), i32>,
+}
+
+impl<'a> Measured<'a> {
+    pub(super) fn new(
+        layout: &'a Layout<'a>,
+        stories: &'a [Option<StoryCandidates>],
+        steps: &'a [FitStepKind],
+        page_lines: u32,
+    ) -> Self {
+        Measured {
+            layout,
+            stories,
+            steps,
+            page_lines,
+            memo: HashMap::new(),
+            verified: HashMap::new(),
+        }
+    }
+
+    /// The parts of `story` at `columns`, with its photo or not, under a head of `head`.
+    pub(super) fn parts(
+        &self,
+        story: usize,
+        columns: u32,
+        photo: bool,
+        head: HeadClass,
+    ) -> Option<Cow<'a, ArticleParts>> {
+        let candidates = self.stories.get(story)?.as_ref()?;
+        let (with, without) = candidates.by_width.get(columns as usize - 1)?;
+        let parts = if photo { with.as_ref()? } else { without.as_ref().or(with.as_ref())? };
+        Some(with_head(parts, head))
+    }
+
+    /// A frame of `columns` from line `top` of the page grid, `depth` lines deep.
+    pub(super) fn frame(&self, columns: u32, top: u32, depth: u32) -> Frame {
+        let grid = &self.layout.grid;
+        // Any page but the first: every page's grid is whole lines, so depths carry over.
+        let grid_top = self.layout.planned_grid_top(2);
+        Frame {
+            first_column: 0,
+            columns,
+            top: grid_top + top as f32 * grid.baseline,
+            bottom: grid_top + (top + depth) as f32 * grid.baseline,
+            grid_top,
+        }
+    }
+
+    /// Where the body of `story` stops in its first frame (`columns` wide, `depth` lines
+    /// under its top) when it jumps, or `None` when it fits there whole.
+    pub(super) fn jump_cursor(
+        &self,
+        story: usize,
+        columns: u32,
+        photo: bool,
+        depth: u32,
+    ) -> Option<Cursor> {
+        let parts = self.parts(story, columns, photo, HeadClass::Lead)?;
+        let frame = self.frame(columns, 0, depth);
+        let placed =
+            place_article(&parts, &frame, ArticleStart::Head(Headline::Main), Some(2), self.layout);
+        match placed.next {
+            Some(ArticleStart::Continued(cursor)) => Some(cursor),
+            _ => None,
+        }
+    }
+
+    /// The depths (jump head included) at which the rest of `story` from `cursor` fills a
+    /// frame of `columns` exactly, best first; empty when it needs more than a page.
+    pub(super) fn rest_depths(
+        &self,
+        story: usize,
+        columns: u32,
+        photo: bool,
+        cursor: Cursor,
+    ) -> Vec<u32> {
+        let Some(parts) = self.parts(story, columns, photo, HeadClass::Lead) else {
+            return Vec::new();
+        };
+        // The jump head takes the frame's first two lines.
+        let misfit_at = |depth: u32| {
+            let frame = self.frame(columns, 2, depth.saturating_sub(2).max(1));
+            let placed =
+                place_article(&parts, &frame, ArticleStart::Continued(cursor), None, self.layout);
+            misfit(&parts, &placed, frame.bottom, self.layout.grid.baseline)
+        };
+        let fits = |depth: u32| {
+            let frame = self.frame(columns, 2, depth.saturating_sub(2).max(1));
+            fit_continuation(&parts, &frame, cursor, ("", 0), self.steps, self.layout).1.after == 0
+        };
+        let near = self.near_depths(3, &misfit_at, REACH, |m| m.abs() <= 1);
+        let exact: Vec<u32> = near.iter().copied().filter(|d| fits(*d)).collect();
+        // No depth fits exactly: the nearest still go, their misfit reported by the make-up.
+        if exact.is_empty() { near } else { exact }
+    }
+
+    /// The depths within `span` lines of the natural one (the shallowest with `misfit_at` ≤ 0,
+    /// at least `shallowest`) whose misfit is `near` enough, nearest first.
+    fn near_depths(
+        &self,
+        shallowest: u32,
+        misfit_at: &dyn Fn(u32) -> i32,
+        span: u32,
+        near: impl Fn(i32) -> bool,
+    ) -> Vec<u32> {
+        let (mut lo, mut hi) = (shallowest, self.page_lines);
+        if lo > hi || misfit_at(hi) > 0 {
+            return Vec::new();
+        }
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if misfit_at(mid) <= 0 { hi = mid } else { lo = mid + 1 }
+        }
+        let natural = lo;
+        let from = natural.saturating_sub(span).max(shallowest);
+        let to = (natural + span).min(self.page_lines);
+        let mut depths: Vec<u32> = (from..=to).filter(|d| near(misfit_at(*d))).collect();
+        depths.sort_by_key(|d| (d.abs_diff(natural), *d));
+        depths
+    }
+}
+
+impl Shapes for Measured<'_> {
+    fn widths(&self, story: usize) -> std::ops::RangeInclusive<u32> {
+        let columns = self.layout.grid.columns;
+        // A story that was not set takes no width: an empty range.
+        let Some(Some(s)) = self.stories.get(story) else {
+            return std::ops::RangeInclusive::new(1, 0);
+        };
+        let min = s.hint.min_columns.unwrap_or(1).clamp(1, columns);
+        let max = s.hint.max_columns.unwrap_or(columns).clamp(min, columns);
+        min..=max
+    }
+
+    fn photo_options(&self, story: usize) -> &'static [bool] {
+        match self.stories.get(story) {
+            Some(Some(s)) if s.has_photo => match s.hint.with_photo {
+                Some(true) => &[true],
+                Some(false) => &[false],
+                None => &[true, false],
+            },
+            _ => &[false],
+        }
+    }
+
+    fn has_photo(&self, story: usize) -> bool {
+        matches!(self.stories.get(story), Some(Some(s)) if s.has_photo && s.hint.with_photo != Some(false))
+    }
+
+    fn is_brief(&self, story: usize) -> bool {
+        matches!(self.stories.get(story), Some(Some(s)) if s.brief)
+    }
+
+    fn depths(&mut self, story: usize, columns: u32, photo: bool, head: HeadClass) -> Vec<u32> {
+        let key = (story, columns, photo, rank(head));
+        if let Some(depths) = self.memo.get(&key) {
+            return depths.clone();
+        }
+        let depths = match self.parts(story, columns, photo, head) {
+            Some(parts) => {
+                let misfit_at = |depth: u32| {
+                    let frame = self.frame(columns, 0, depth);
+                    let start = ArticleStart::Head(Headline::Main);
+                    let placed = place_article(&parts, &frame, start, None, self.layout);
+                    misfit(&parts, &placed, frame.bottom, self.layout.grid.baseline)
+                };
+                let baseline = self.layout.grid.baseline;
+                let (over, under) = reach(&parts, columns, self.steps, baseline);
+                let near = |m: i32| m <= over && -m <= under;
+                let span = (over.max(under) as u32).div_ceil(columns) + 1;
+                self.near_depths(1, &misfit_at, span, near)
+            }
+            None => Vec::new(),
+        };
+        self.memo.insert(key, depths.clone());
+        depths
+    }
+
+    fn fit_after(&mut self, p: &Placement) -> i32 {
+        let head = rank(p.head);
+        let depth = p.depth - if p.top > 0 { RULE_LINES } else { 0 };
+        let key = (p.story, p.columns, p.photo, head, depth);
+        if let Some(after) = self.verified.get(&key) {
+            return *after;
+        }
+        let after = self.parts(p.story, p.columns, p.photo, p.head).map_or(i32::MAX, |parts| {
+            let frame = self.frame(p.columns, 0, depth);
+            fit_story(&parts, &frame, "", 0, self.steps, self.layout).1.after
+        });
+        self.verified.insert(key, after);
+        after
+    }
+}
+
+/// Lines (over, under) the copyfit cascade can be expected to take back on a story:
+/// about one for every three paragraphs each way (looseness and tracking); the photo's
+/// depth within the house limits (16:9 to square) over its columns; the head one class
+/// smaller or larger over the frame's columns. An estimate for the search: a full page's
+/// frames are then fitted for real ([`Shapes::fit_after`]).
+fn reach(parts: &ArticleParts, columns: u32, steps: &[FitStepKind], baseline: f32) -> (i32, i32) {
+    let paragraphs =
+        parts.body.iter().filter(|f| matches!(f, Flowable::Lines(l) if l.lines.len() >= 3)).count()
+            as i32;
+    let (mut over, mut under) = (0, 0);
+    if steps.contains(&FitStepKind::Looseness) {
+        over += (paragraphs + 2) / 3;
+        under += (paragraphs + 2) / 3;
+    }
+    let photo = parts.lead.iter().flat_map(|l| &l.items).find_map(|item| match item {
+        Item::Image { frame, .. } => Some(*frame),
+        _ => None,
+    });
+    if let (true, Some(photo)) = (steps.contains(&FitStepKind::PhotoDepth), photo) {
+        let lines = |points: f32| (points / baseline).floor().max(0.0) as i32;
+        over += lines(photo.height - photo.width * 9.0 / 16.0) * parts.lead_columns as i32;
+        under += lines(photo.width - photo.height) * parts.lead_columns as i32;
+    }
+    if steps.contains(&FitStepKind::Headline) {
+        let height = |h: &crate::compose::flow::BlockPiece| (h.height / baseline).floor() as i32;
+        let head = height(&parts.head);
+        over += (head - height(&parts.head_secondary)).max(0) * columns as i32;
+        if let Some(larger) = &parts.head_larger {
+            under += (height(larger) - head).max(0) * columns as i32;
+        }
+    }
+    (over, under)
+}
+
+/// `parts` (set with a secondary head, or a brief's for a brief) as set with a head of class `head`: the heads one
+/// class up and down were set with it, so this swaps them in rather than setting again.
+fn with_head(parts: &ArticleParts, head: HeadClass) -> Cow<'_, ArticleParts> {
+    match head {
+        HeadClass::Lead => {
+            let Some(larger) = &parts.head_larger else { return Cow::Borrowed(parts) };
+            let mut lead = parts.clone();
+            lead.head_secondary = parts.head.clone();
+            lead.head = larger.clone();
+            lead.head_larger = None;
+            Cow::Owned(lead)
+        }
+        HeadClass::Tertiary => {
+            let mut tertiary = parts.clone();
+            tertiary.head_larger = Some(parts.head.clone());
+            tertiary.head = parts.head_secondary.clone();
+            Cow::Owned(tertiary)
+        }
+        HeadClass::Secondary | HeadClass::Brief => Cow::Borrowed(parts),
+    }
+}

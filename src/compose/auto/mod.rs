@@ -1,0 +1,385 @@
+//! Automatic make-up (`pages: auto`): chooses the issue's page plan from its stories in
+//! priority order, the ads of each page and the page budget, then hands that plan to the
+//! planned make-up ([`super::make_up`]) like one written by hand.
+//!
+//! Page by page: the highest-priority story left leads the page; the page is then filled
+//! by the search of [`search`] with the next stories of a small window (so a story may move
+//! ahead of one or two of higher priority to fill a hole, never further), each as a
+//! rectangle of the grid whose depth it fills exactly once copyfitted (`measure.rs`). A story
+//! too long for any shape on a page leads it across the whole width down to the foot (or
+//! the ad under it) and jumps to the next page, whose top takes its rest. What no page can
+//! take is listed, never dropped.
+//!
+//! Files: `search.rs` (filling one page), `measure.rs` (the shapes of a story).
+
+mod measure;
+pub mod search;
+
+use std::time::Instant;
+
+use measure::Measured;
+pub use measure::StoryCandidates;
+use search::{PageArea, PageFill, Part, Placement, Shapes, fill_page};
+
+use super::{Layout, StoryShape};
+use crate::model::{
+    AutoMakeup, FrameContent, FramePhoto, HeadClass, IssueConfig, PagePlan, PlannedFrame,
+    PlannedPage,
+};
+use crate::text::TextEngine;
+
+/// Stories the search may take for a page beyond its lead: a story moves ahead of at most
+/// this many of higher priority (the trade moves stories to fill pages, not far).
+const WINDOW: usize = 8;
+
+/// Steps of the search per page before it settles for the fullest page found.
+const NODE_BUDGET: usize = 20_000;
+
+/// Words under which a story is a brief: kicker and headline only, no meta line or QR
+/// code, the small story a page is finished with.
+pub const BRIEF_WORDS: usize = 200;
+
+/// The shapes a story is set in for the planner: every width its hint allows, each with its
+/// photo and without (when it has one and the hint leaves the choice), under a secondary
+/// head (which sets the lead and tertiary heads with it).
+pub fn candidate_shapes(
+    config: &IssueConfig,
+    auto: &AutoMakeup,
+    story: usize,
+    has_photo: bool,
+    brief: bool,
+) -> Vec<(u32, bool, StoryShape)> {
+    let columns = config.page.columns.max(1);
+    let hint = auto.hints.get(story).cloned().unwrap_or_default();
+    let min = hint.min_columns.unwrap_or(1).clamp(1, columns);
+    let max = hint.max_columns.unwrap_or(columns).clamp(min, columns);
+    let photos: &[bool] = match (has_photo, hint.with_photo) {
+        (false, _) | (true, Some(false)) => &[false],
+        (true, Some(true)) => &[true],
+        (true, None) => &[true, false],
+    };
+    let depth = config.text_lines(2);
+    let mut shapes = Vec::new();
+    for width in min..=max {
+        for &photo in photos {
+            let shape = StoryShape {
+                columns: width,
+                depth,
+                head: if brief { HeadClass::Brief } else { HeadClass::Secondary },
+                in_briefs: false,
+                photo: if photo { FramePhoto::AsSet } else { FramePhoto::Off },
+            };
+            shapes.push((width, photo, shape));
+        }
+    }
+    shapes
+}
+
+/// The rest of a story that jumped, for the next page: the story, whether it was set with
+/// its photo, and the depths its rest fills.
+type Rest = (usize, bool, Vec<u32>);
+
+/// What the planner chose and how well it fills the pages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AutoOutcome {
+    /// The page plan, for the planned make-up and for `--plan-out`.
+    pub plan: PagePlan,
+    /// Per page, what the search left white.
+    pub pages: Vec<AutoPage>,
+    /// Stories no page took (indices into the issue's articles), in priority order.
+    pub unplaced: Vec<usize>,
+    /// Seconds the search took (measuring the shapes included).
+    pub seconds: f64,
+    /// Area of one column-line, mm².
+    line_mm2: f32,
+}
+
+impl AutoOutcome {
+    /// Adds to each page's white space the lines its frames were left short by the copyfit
+    /// (`(page, misfit)` per frame, negative when short).
+    pub fn count_underset(&mut self, misfits: impl Iterator<Item = (u32, i32)>) {
+        for (number, misfit) in misfits.filter(|(_, m)| *m < 0) {
+            let Some(page) = self.pages.iter_mut().find(|p| p.number == number) else { continue };
+            page.white_lines += misfit.unsigned_abs();
+            page.white_mm2 = page.white_lines as f32 * self.line_mm2;
+            page.white_percent = 100.0 * page.white_lines as f32 / page.area_lines.max(1) as f32;
+        }
+    }
+}
+
+/// How full the planner left a page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AutoPage {
+    /// Page number.
+    pub number: u32,
+    /// Column-lines of the type area no frame covers.
+    pub white_lines: u32,
+    /// That white space in mm² (one column wide by one line deep each).
+    pub white_mm2: f32,
+    /// That white space as a share of the page's type area, %.
+    pub white_percent: f32,
+    /// Whether the page was added empty to round the page count up.
+    pub padding: bool,
+    /// Column-lines of the page's type area.
+    pub area_lines: u32,
+}
+
+/// Plans the pages of `auto` for the stories `stories` (by article index; `None` for an
+/// article that failed), in priority order.
+pub fn plan_issue(
+    engine: &TextEngine,
+    config: &IssueConfig,
+    auto: &AutoMakeup,
+    stories: &[Option<StoryCandidates>],
+) -> AutoOutcome {
+    let started = Instant::now();
+    let layout = Layout::new(engine, config);
+    let columns = layout.grid.columns;
+    let mut shapes = Measured::new(&layout, stories, &auto.fit_steps, config.text_lines(2));
+    let mut left: Vec<usize> = (0..stories.len()).filter(|i| stories[*i].is_some()).collect();
+    let mut unplaced = Vec::new();
+    let mut pages: Vec<(Vec<Placement>, PageArea, u32)> = Vec::new();
+    // The rest of a story that jumped: (story, photo, its depths on the next page).
+    let mut rest: Option<Rest> = None;
+    loop {
+        let number = pages.len() as u32 + 1;
+        if auto.pages.is_some_and(|budget| number > budget) || (left.is_empty() && rest.is_none()) {
+            break;
+        }
+        let area = page_area(config, auto, number);
+        let held_back = |s: &usize| {
+            stories[*s].as_ref().and_then(|c| c.hint.page).is_some_and(|page| page > number)
+        };
+        let window: Vec<usize> =
+            left.iter().copied().filter(|s| !held_back(s)).take(WINDOW + 1).collect();
+        let had_rest = rest.is_some();
+        let (fill, jumped) = fill_one(&mut shapes, &area, rest.take(), &window, columns);
+        for p in &fill.placements {
+            left.retain(|s| *s != p.story);
+        }
+        rest = jumped;
+        // A lead no shape takes (longer than a page and its rest, or filling no depth
+        // exactly): listed, and the next story leads the page.
+        let placed_any = fill.placements.iter().any(|p| p.part != Part::Rest);
+        let lead =
+            window.iter().copied().find(|s| !shapes.is_brief(*s)).or(window.first().copied());
+        if let (false, false, Some(first)) = (placed_any, had_rest, lead) {
+            unplaced.push(first);
+            left.retain(|s| *s != first);
+            continue;
+        }
+        pages.push((fill.placements, area, fill.white));
+    }
+    if let Some((story, _, _)) = rest {
+        // A jump past the page budget: its first frame stays, overset, and it is listed.
+        unplaced.push(story);
+    }
+    unplaced.extend(left);
+    let placed_pages = pages.len() as u32;
+    let mut count = placed_pages.max(auto.pages.unwrap_or(0)).max(1);
+    count = count.div_ceil(auto.multiple_of.max(1)) * auto.multiple_of.max(1);
+    while (pages.len() as u32) < count {
+        let number = pages.len() as u32 + 1;
+        let area = page_area(config, auto, number);
+        let white = area.limits.iter().sum();
+        pages.push((Vec::new(), area, white));
+    }
+    let plan = PagePlan {
+        pages: pages
+            .iter()
+            .enumerate()
+            .map(|(i, (placements, _, _))| page_plan(auto, stories, i as u32 + 1, placements))
+            .collect(),
+        fit_steps: auto.fit_steps.clone(),
+    };
+    let line_mm2 =
+        crate::geom::to_mm(layout.grid.column_width) * crate::geom::to_mm(layout.grid.baseline);
+    let report = pages
+        .iter()
+        .enumerate()
+        .map(|(i, (_, area, white))| {
+            let number = i as u32 + 1;
+            let total = config.text_lines(number) * columns;
+            AutoPage {
+                number,
+                white_lines: *white,
+                white_mm2: *white as f32 * line_mm2,
+                white_percent: if total == 0 { 0.0 } else { 100.0 * *white as f32 / total as f32 },
+                padding: number > placed_pages && area.limits.iter().sum::<u32>() == *white,
+                area_lines: total,
+            }
+        })
+        .collect();
+    let seconds = started.elapsed().as_secs_f64();
+    AutoOutcome { plan, pages: report, unplaced, seconds, line_mm2 }
+}
+
+/// Fills page `number`: the rest of a jumped story at its top, then its lead (whole, or
+/// jumping when no shape takes it whole) and the stories of `window`. Returns the page and
+/// the rest of a story that jumps from it.
+fn fill_one(
+    shapes: &mut Measured<'_>,
+    area: &PageArea,
+    rest: Option<Rest>,
+    window: &[usize],
+    columns: u32,
+) -> (PageFill, Option<Rest>) {
+    // Each depth of the rest is tried, the one that fills the page best kept.
+    let rest_options: Vec<Option<Placement>> = match &rest {
+        Some((story, photo, depths)) => depths
+            .iter()
+            .filter(|d| **d <= area.limits.iter().copied().min().unwrap_or(0))
+            .map(|depth| {
+                Some(Placement {
+                    story: *story,
+                    first_column: 0,
+                    columns,
+                    top: 0,
+                    depth: *depth,
+                    head: HeadClass::Secondary,
+                    photo: *photo,
+                    part: Part::Rest,
+                })
+            })
+            .collect(),
+        None => vec![None],
+    };
+    let mut best: Option<(PageFill, Option<Rest>)> = None;
+    for given in rest_options {
+        let given: Vec<Placement> = given.into_iter().collect();
+        let (fill, jumped) = fill_with(shapes, area, &given, window, columns);
+        let better = best.as_ref().is_none_or(|(b, _)| fill.white < b.white);
+        let full = fill.full;
+        if better {
+            best = Some((fill, jumped));
+        }
+        if full {
+            break;
+        }
+    }
+    best.unwrap_or_else(|| {
+        (PageFill { placements: Vec::new(), full: false, white: area.limits.iter().sum() }, None)
+    })
+}
+
+/// Fills the page from `given`, its lead jumping when no shape takes it whole.
+fn fill_with(
+    shapes: &mut Measured<'_>,
+    area: &PageArea,
+    given: &[Placement],
+    window: &[usize],
+    columns: u32,
+) -> (PageFill, Option<Rest>) {
+    let first_story = window.iter().copied().find(|s| !shapes.is_brief(*s));
+    let Some(lead) = first_story.or(window.first().copied()) else {
+        let white = area.limits.iter().sum::<u32>()
+            - given.iter().map(|p| p.columns * p.depth).sum::<u32>();
+        return (PageFill { placements: given.to_vec(), full: white == 0, white }, None);
+    };
+    let fits_whole = shapes.widths(lead).any(|w| {
+        shapes
+            .photo_options(lead)
+            .iter()
+            .any(|p| !shapes.depths(lead, w, *p, HeadClass::Lead).is_empty())
+    });
+    if fits_whole {
+        let fill = fill_page(area, given, window, shapes, NODE_BUDGET);
+        if fill.full || !given.is_empty() || fill.placements.iter().any(|p| p.story == lead) {
+            return (fill, None);
+        }
+    }
+    // The lead jumps: across the page from under `given` down to the highest foot.
+    let top = given.iter().map(|p| p.top + p.depth).max().unwrap_or(0);
+    let foot = area.limits.iter().copied().min().unwrap_or(0);
+    let rule = if top > 0 { search::RULE_LINES } else { 0 };
+    if foot < top + rule + 12 {
+        let white = area.limits.iter().sum::<u32>()
+            - given.iter().map(|p| p.columns * p.depth).sum::<u32>();
+        return (PageFill { placements: given.to_vec(), full: false, white }, None);
+    }
+    let depth = foot - top - rule;
+    // With its photo if the rest then fits a page, else without.
+    let jump = shapes.photo_options(lead).iter().find_map(|&photo| {
+        let cursor = shapes.jump_cursor(lead, columns, photo, depth)?;
+        let rest = shapes.rest_depths(lead, columns, photo, cursor);
+        (!rest.is_empty()).then_some((photo, rest))
+    });
+    let Some((photo, rest_depths)) = jump else {
+        let white = area.limits.iter().sum::<u32>()
+            - given.iter().map(|p| p.columns * p.depth).sum::<u32>();
+        return (PageFill { placements: given.to_vec(), full: false, white }, None);
+    };
+    let mut placed = given.to_vec();
+    placed.push(Placement {
+        story: lead,
+        first_column: 0,
+        columns,
+        top,
+        depth: depth + rule,
+        head: if given.is_empty() { HeadClass::Lead } else { HeadClass::Secondary },
+        photo,
+        part: Part::Jumps,
+    });
+    let others: Vec<usize> = window.iter().copied().filter(|s| *s != lead).collect();
+    let fill = fill_page(area, &placed, &others, shapes, NODE_BUDGET);
+    (fill, Some((lead, photo, rest_depths)))
+}
+
+/// The lines free for stories in each column of page `number`: the page's lines, less the
+/// ads built up from its foot.
+fn page_area(config: &IssueConfig, auto: &AutoMakeup, number: u32) -> PageArea {
+    let lines = config.text_lines(number);
+    let mut limits = vec![lines; config.page.columns.max(1) as usize];
+    for (_, ad) in auto.ads.iter().filter(|(page, _)| *page == number) {
+        for c in ad.first_column..ad.first_column + ad.columns {
+            if let Some(limit) = limits.get_mut(c as usize) {
+                *limit = (*limit).min(ad.top);
+            }
+        }
+    }
+    PageArea { limits }
+}
+
+/// Page `number` of the plan: its frames, named in reading order, then its ads.
+fn page_plan(
+    auto: &AutoMakeup,
+    stories: &[Option<StoryCandidates>],
+    number: u32,
+    placements: &[Placement],
+) -> PlannedPage {
+    let mut frames: Vec<PlannedFrame> = Vec::new();
+    let mut sorted = placements.to_vec();
+    sorted.sort_by_key(|p| (p.top, p.first_column));
+    for p in &sorted {
+        let content = FrameContent::Story {
+            article: p.story,
+            head: p.head,
+            continues: (p.part == Part::Jumps).then_some(number + 1),
+            photo: if p.photo || p.part == Part::Rest {
+                FramePhoto::AsSet
+            } else {
+                FramePhoto::Off
+            },
+        };
+        frames.push(PlannedFrame {
+            name: format!("p{number}/{}", frames.len() + 1),
+            line: 0,
+            first_column: p.first_column,
+            columns: p.columns,
+            top: p.top,
+            depth: p.depth,
+            content,
+        });
+    }
+    for (_, ad) in auto.ads.iter().filter(|(page, _)| *page == number) {
+        let mut ad = ad.clone();
+        ad.name = format!("p{number}/{}", frames.len() + 1);
+        frames.push(ad);
+    }
+    let lead_section = sorted
+        .iter()
+        .find(|p| p.part != Part::Rest)
+        .and_then(|p| stories.get(p.story)?.as_ref()?.hint.section.clone());
+    let section = auto.sections.get(number as usize - 1).cloned().flatten().or(lead_section);
+    PlannedPage { section, frames }
+}

@@ -1,0 +1,464 @@
+//! The search that fills one page with story rectangles: a depth-first search over the
+//! page's *skyline* (how far down each column is already filled), with a node budget.
+//!
+//! Every rectangle tiling of a page can be built by always filling the highest empty cell,
+//! leftmost among equals: the frame that covers it must start in its column (the columns to
+//! its left are filled lower or are full), at its line. So each step takes that cell and
+//! tries the stories of the window there, in priority order, each at the widths, photo
+//! options and depths its shapes allow, widest first and nearest its natural depth first.
+//! A step is refused when it would break a make-up rule (below) or leave under it a strip
+//! too shallow for any story; the first tiling that fills every column to its foot wins,
+//! so the result is deterministic and as close to priority order as the page allows.
+//!
+//! Rules, as a page is built:
+//! - the page's first story is the highest-priority one left, at the top left, with the
+//!   lead head (unless a continuation tops the page);
+//! - head classes never grow down the page: a story takes at most the class of every story
+//!   that starts higher;
+//! - no tombstones: two heads of the same class side by side at the same height are not
+//!   allowed (the second takes the next smaller class, or the step is refused);
+//! - when any story on the page has a photo, one photo on the page spans two columns or
+//!   more (checked when the page is full).
+//!
+//! When the budget runs out without a full page, the fullest partial page found is kept:
+//! the caller reports its white space.
+
+use crate::model::HeadClass;
+
+/// Lines of the rule that opens a frame lower on the page (see the make-up).
+pub(super) const RULE_LINES: u32 = 1;
+
+/// Shallowest strip a frame may leave under it, in lines with its opening rule: a strip
+/// shallower than a short story (its head and a few lines) could only stay white.
+const MIN_STRIP: u32 = 7;
+
+/// A story placed on a page: a rectangle of the grid, in lines under the page's band.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placement {
+    /// Index of the story in the articles.
+    pub story: usize,
+    /// First column, 0-based.
+    pub first_column: u32,
+    /// Columns spanned.
+    pub columns: u32,
+    /// Top line of the frame (its opening rule when not 0).
+    pub top: u32,
+    /// Lines of the frame, its opening rule included.
+    pub depth: u32,
+    /// Its head class.
+    pub head: HeadClass,
+    /// Whether it is set with its photo.
+    pub photo: bool,
+    /// How the frame takes the story: its head and all of it, its head with a jump at the
+    /// foot, or the rest of a story that jumped to this page.
+    pub part: Part,
+}
+
+/// Which part of a story a frame holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// The whole story.
+    Whole,
+    /// The head and first part of a story that jumps to a later page.
+    Jumps,
+    /// The rest of a story that jumped here, under its jump head.
+    Rest,
+}
+
+/// The lines each column of a page offers, from the top of its text to its foot or to the
+/// ad built up under it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageArea {
+    /// Per column, the lines free for stories.
+    pub limits: Vec<u32>,
+}
+
+/// The shapes a story can take, measured on demand by the caller.
+pub trait Shapes {
+    /// The widths (columns) the story may span, narrowest to widest.
+    fn widths(&self, story: usize) -> std::ops::RangeInclusive<u32>;
+    /// The photo options to try, in order: `true` for with its photo.
+    fn photo_options(&self, story: usize) -> &'static [bool];
+    /// Whether the story has a photo to show.
+    fn has_photo(&self, story: usize) -> bool;
+    /// Whether the story is a brief: set under a brief's head wherever it goes.
+    fn is_brief(&self, story: usize) -> bool;
+    /// The depths, in lines without an opening rule, at which the story should fill a
+    /// frame of `columns` exactly once copyfitted (with its photo or not, under a head of
+    /// class `head`), best first: an estimate, cheap to ask often.
+    fn depths(&mut self, story: usize, columns: u32, photo: bool, head: HeadClass) -> Vec<u32>;
+    /// Lines the story is over (positive) or under (negative) in `placement` once
+    /// copyfitted: the exact test, asked only of the frames of a full page, and of those
+    /// the search keeps when it finds none.
+    fn fit_after(&mut self, placement: &Placement) -> i32;
+}
+
+/// The result of filling a page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageFill {
+    /// The frames, in the order placed (the given ones first).
+    pub placements: Vec<Placement>,
+    /// Whether every column is filled to its limit.
+    pub full: bool,
+    /// Column-lines left empty.
+    pub white: u32,
+}
+
+/// The search's state on one page.
+struct Search<'a> {
+    area: &'a PageArea,
+    window: &'a [usize],
+    shapes: &'a mut dyn Shapes,
+    /// Whether the first story of `window` must lead the page.
+    lead_first: bool,
+    nodes: usize,
+    budget: usize,
+    placements: Vec<Placement>,
+    fill: Vec<u32>,
+    best: Option<(u32, Vec<Placement>)>,
+}
+
+/// Fills `area` from the `given` frames (a continuation at the top, a story that jumps)
+/// with stories of `window` (priority order), trying at most `budget` steps.
+pub fn fill_page(
+    area: &PageArea,
+    given: &[Placement],
+    window: &[usize],
+    shapes: &mut dyn Shapes,
+    budget: usize,
+) -> PageFill {
+    let mut fill = vec![0; area.limits.len()];
+    for p in given {
+        for c in p.first_column..p.first_column + p.columns {
+            fill[c as usize] = fill[c as usize].max(p.top + p.depth);
+        }
+    }
+    let mut search = Search {
+        area,
+        window,
+        shapes,
+        lead_first: given.is_empty(),
+        nodes: 0,
+        budget,
+        placements: given.to_vec(),
+        fill,
+        best: None,
+    };
+    if search.step() {
+        let placements = search.placements;
+        return PageFill { placements, full: true, white: 0 };
+    }
+    let total: u32 = area.limits.iter().sum();
+    let (_, mut placements) = search.best.unwrap_or_else(|| (0, given.to_vec()));
+    // A story of the fullest try that would be overset is left for a later page: its text
+    // would be cut. One left short stays, its white counted.
+    placements.retain(|p| p.part != Part::Whole || search.shapes.fit_after(p) <= 0);
+    let filled: u32 = placements.iter().map(|p| p.columns * p.depth).sum();
+    PageFill { placements, full: false, white: total.saturating_sub(filled) }
+}
+
+impl Search<'_> {
+    /// Tries to fill the rest of the page; true when it is full (`placements` then holds it).
+    fn step(&mut self) -> bool {
+        self.nodes += 1;
+        self.keep_best();
+        let Some((column, top, run)) = self.highest_empty_cell() else {
+            return self.photo_rule_holds() && self.verified();
+        };
+        if self.nodes > self.budget {
+            return false;
+        }
+        let leads = self.lead_first && self.placements.is_empty();
+        let candidates: Vec<usize> = if leads {
+            // The page's lead: the first story of the window that is not a brief (briefs
+            // finish pages, they do not lead them), or the first brief when all are.
+            let lead = self.window.iter().copied().find(|s| !self.shapes.is_brief(*s));
+            lead.or(self.window.first().copied()).into_iter().collect()
+        } else {
+            let used: Vec<usize> = self.placements.iter().map(|p| p.story).collect();
+            self.window.iter().copied().filter(|s| !used.contains(s)).collect()
+        };
+        let rule = if top > 0 { RULE_LINES } else { 0 };
+        for story in candidates {
+            let widths = self.shapes.widths(story);
+            let widest = (*widths.end()).min(run);
+            for columns in (*widths.start()..=widest).rev() {
+                let brief = self.shapes.is_brief(story);
+                let Some(head) = self.head_class(leads, brief, column, columns, top) else {
+                    continue;
+                };
+                for &photo in self.shapes.photo_options(story) {
+                    for depth in self.shapes.depths(story, columns, photo, head) {
+                        let placement = Placement {
+                            story,
+                            first_column: column,
+                            columns,
+                            top,
+                            depth: depth + rule,
+                            head,
+                            photo,
+                            part: Part::Whole,
+                        };
+                        if !self.leaves_room(&placement) {
+                            continue;
+                        }
+                        let before = self.place(placement);
+                        if self.step() {
+                            return true;
+                        }
+                        self.unplace(placement, before);
+                        if self.nodes > self.budget {
+                            return false;
+                        }
+                    }
+                }
+            }
+        }
+        false
+    }
+
+    /// The highest empty cell, leftmost among equals, as (column, line, columns at that
+    /// line to its right that are empty there too).
+    fn highest_empty_cell(&self) -> Option<(u32, u32, u32)> {
+        let limits = &self.area.limits;
+        let (column, top) = self
+            .fill
+            .iter()
+            .zip(limits)
+            .enumerate()
+            .filter(|(_, (fill, limit))| fill < limit)
+            .map(|(c, (fill, _))| (c, *fill))
+            .min_by_key(|(c, fill)| (*fill, *c))?;
+        let run = self.fill[column..]
+            .iter()
+            .zip(&limits[column..])
+            .take_while(|(fill, limit)| **fill == top && top < **limit)
+            .count();
+        Some((column as u32, top, run as u32))
+    }
+
+    /// The head class of a story placed at (`column`, `top`) over `columns`, or `None` when
+    /// no class keeps the page's rules.
+    fn head_class(
+        &self,
+        leads: bool,
+        brief: bool,
+        column: u32,
+        columns: u32,
+        top: u32,
+    ) -> Option<HeadClass> {
+        let mut head = match (brief, leads) {
+            (true, _) => HeadClass::Brief,
+            (false, true) => return Some(HeadClass::Lead),
+            (false, false) if top == 0 || columns >= 2 => HeadClass::Secondary,
+            (false, false) => HeadClass::Tertiary,
+        };
+        // Never larger than a head higher on the page.
+        let above =
+            |p: &&Placement| p.top < top && p.part != Part::Rest && p.head != HeadClass::Brief;
+        for p in self.placements.iter().filter(above) {
+            if rank(p.head) < rank(head) {
+                head = p.head;
+            }
+        }
+        // No tombstone: a head of the same class beside it at the same height.
+        let beside = |p: &&Placement| {
+            p.top == top
+                && p.part != Part::Rest
+                && (p.first_column + p.columns == column || column + columns == p.first_column)
+        };
+        if self.placements.iter().filter(beside).any(|p| p.head == head) {
+            head = match head {
+                HeadClass::Secondary => HeadClass::Tertiary,
+                _ => return None,
+            };
+            if self.placements.iter().filter(beside).any(|p| p.head == head) {
+                return None;
+            }
+        }
+        Some(head)
+    }
+
+    /// Whether `p` fits under every column's limit and leaves under it either nothing or a
+    /// strip a story can take.
+    fn leaves_room(&self, p: &Placement) -> bool {
+        (p.first_column..p.first_column + p.columns).all(|c| {
+            let limit = self.area.limits[c as usize];
+            let bottom = p.top + p.depth;
+            bottom <= limit && (bottom == limit || limit - bottom >= MIN_STRIP)
+        })
+    }
+
+    fn place(&mut self, p: Placement) -> u32 {
+        let before = self.fill[p.first_column as usize];
+        for c in p.first_column..p.first_column + p.columns {
+            self.fill[c as usize] = p.top + p.depth;
+        }
+        self.placements.push(p);
+        before
+    }
+
+    fn unplace(&mut self, p: Placement, before: u32) {
+        for c in p.first_column..p.first_column + p.columns {
+            self.fill[c as usize] = before;
+        }
+        self.placements.pop();
+    }
+
+    /// When any story on the page has a photo, some frame shows one over two columns or
+    /// more (a page with only one-column frames cannot, and passes).
+    fn photo_rule_holds(&mut self) -> bool {
+        let has =
+            self.placements.iter().any(|p| p.part != Part::Rest && self.shapes.has_photo(p.story));
+        let wide = self.placements.iter().any(|p| p.photo && p.columns >= 2);
+        let possible = self.placements.iter().any(|p| p.columns >= 2 && p.part != Part::Rest);
+        !has || wide || !possible
+    }
+
+    /// Whether every frame placed by the search fills exactly, by the exact test.
+    fn verified(&mut self) -> bool {
+        let placements = self.placements.clone();
+        placements.iter().filter(|p| p.part == Part::Whole).all(|p| self.shapes.fit_after(p) == 0)
+    }
+
+    fn keep_best(&mut self) {
+        let filled: u32 = self.placements.iter().map(|p| p.columns * p.depth).sum();
+        if self.best.as_ref().is_none_or(|(best, _)| filled > *best) {
+            self.best = Some((filled, self.placements.clone()));
+        }
+    }
+}
+
+/// Rank of a head class, larger for a larger head.
+pub(super) fn rank(head: HeadClass) -> u8 {
+    match head {
+        HeadClass::Lead => 3,
+        HeadClass::Secondary => 2,
+        HeadClass::Tertiary => 1,
+        HeadClass::Brief => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Stories whose depth is `lines / columns` rounded up, give or take `slack` lines.
+    struct Fake {
+        lines: Vec<u32>,
+        slack: u32,
+        photo: bool,
+    }
+
+    impl Shapes for Fake {
+        fn widths(&self, _: usize) -> std::ops::RangeInclusive<u32> {
+            1..=3
+        }
+        fn photo_options(&self, _: usize) -> &'static [bool] {
+            if self.photo { &[true, false] } else { &[false] }
+        }
+        fn has_photo(&self, _: usize) -> bool {
+            self.photo
+        }
+        fn is_brief(&self, _: usize) -> bool {
+            false
+        }
+        fn depths(&mut self, story: usize, columns: u32, photo: bool, head: HeadClass) -> Vec<u32> {
+            let head_lines = 2 + u32::from(rank(head));
+            let photo_lines = if photo { 8 } else { 0 };
+            let natural = self.lines[story].div_ceil(columns) + head_lines + photo_lines;
+            let lo = natural.saturating_sub(self.slack).max(1);
+            let mut depths: Vec<u32> = (lo..=natural + self.slack).collect();
+            depths.sort_by_key(|d| (d.abs_diff(natural), *d));
+            depths
+        }
+        fn fit_after(&mut self, _: &Placement) -> i32 {
+            0
+        }
+    }
+
+    fn area() -> PageArea {
+        PageArea { limits: vec![60, 60, 60] }
+    }
+
+    fn covered(fill: &PageFill) -> u32 {
+        fill.placements.iter().map(|p| p.columns * p.depth).sum()
+    }
+
+    #[test]
+    fn a_page_is_tiled_without_holes_or_overlaps() {
+        let mut shapes = Fake { lines: vec![90, 40, 30, 25, 20, 60], slack: 2, photo: false };
+        let fill = fill_page(&area(), &[], &[0, 1, 2, 3, 4, 5], &mut shapes, 100_000);
+        assert!(fill.full, "{fill:?}");
+        assert_eq!(covered(&fill), 180);
+        let mut cells = [[false; 60]; 3];
+        for p in &fill.placements {
+            for c in p.first_column..p.first_column + p.columns {
+                for line in p.top..p.top + p.depth {
+                    assert!(!cells[c as usize][line as usize], "overlap at {c},{line}");
+                    cells[c as usize][line as usize] = true;
+                }
+            }
+        }
+        // The first story leads the page, at its top left.
+        let first = fill.placements[0];
+        assert_eq!(
+            (first.story, first.top, first.first_column, first.head),
+            (0, 0, 0, HeadClass::Lead)
+        );
+    }
+
+    #[test]
+    fn heads_never_grow_down_the_page_and_never_tombstone() {
+        let mut shapes =
+            Fake { lines: vec![60, 30, 30, 30, 30, 30, 30, 30], slack: 2, photo: false };
+        let fill = fill_page(&area(), &[], &[0, 1, 2, 3, 4, 5, 6, 7], &mut shapes, 100_000);
+        assert!(fill.full);
+        for a in &fill.placements {
+            for b in &fill.placements {
+                if a.top < b.top {
+                    assert!(rank(a.head) >= rank(b.head), "{a:?} above {b:?}");
+                }
+                let beside = a.first_column + a.columns == b.first_column;
+                if a.top == b.top && beside {
+                    assert_ne!(a.head, b.head, "tombstone: {a:?} {b:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn an_ad_at_the_foot_is_built_around() {
+        let area = PageArea { limits: vec![40, 40, 60] };
+        let mut shapes = Fake { lines: vec![60, 40, 20, 30, 25], slack: 2, photo: false };
+        let fill = fill_page(&area, &[], &[0, 1, 2, 3, 4], &mut shapes, 100_000);
+        assert!(fill.full, "{fill:?}");
+        assert_eq!(covered(&fill), 140);
+    }
+
+    #[test]
+    fn a_page_that_cannot_be_filled_keeps_its_fullest_try_and_counts_the_white() {
+        let mut shapes = Fake { lines: vec![30], slack: 1, photo: false };
+        let fill = fill_page(&area(), &[], &[0], &mut shapes, 10_000);
+        assert!(!fill.full);
+        assert_eq!(fill.white, 180 - covered(&fill));
+        assert!(fill.white > 0);
+    }
+
+    #[test]
+    fn a_page_with_photos_shows_one_over_two_columns() {
+        let mut shapes = Fake { lines: vec![60, 40, 30, 20, 30], slack: 2, photo: true };
+        let fill = fill_page(&area(), &[], &[0, 1, 2, 3, 4], &mut shapes, 100_000);
+        assert!(fill.full);
+        assert!(fill.placements.iter().any(|p| p.photo && p.columns >= 2));
+    }
+
+    #[test]
+    fn the_search_is_deterministic() {
+        let run = || {
+            let mut shapes = Fake { lines: vec![70, 35, 33, 21, 44, 18], slack: 2, photo: true };
+            fill_page(&area(), &[], &[0, 1, 2, 3, 4, 5], &mut shapes, 50_000)
+        };
+        assert_eq!(run(), run());
+    }
+}

@@ -1,0 +1,185 @@
+//! Automatic make-up (`pages: auto`, `--auto`): the planner's pages read back from the
+//! JSON report, the PDF and `--plan-out`.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{copy_issue, root, rotative, stderr};
+use serde_json::Value;
+
+fn weekly() -> PathBuf {
+    root().join("issues/liberte-actus-1720")
+}
+
+/// Builds `issue` with `args` into `out`, returns the report.
+fn build(issue: &Path, out: &Path, args: &[&str]) -> Value {
+    let report = out.with_extension("json");
+    let mut all = vec!["build", issue.to_str().unwrap(), "-o", out.to_str().unwrap()];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--report", report.to_str().unwrap(), "-q"]);
+    let output = rotative(&all);
+    assert!(output.status.code().is_some_and(|c| c <= 1), "{}", stderr(&output));
+    serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap()
+}
+
+fn pdf_in(out: &Path) -> Vec<u8> {
+    let pdf = common::pdfs_in(out).into_iter().next().expect("a PDF");
+    std::fs::read(pdf).unwrap()
+}
+
+fn head_rank(head: &str) -> u8 {
+    match head {
+        "lead" => 3,
+        "secondary" => 2,
+        "tertiary" => 1,
+        _ => 0,
+    }
+}
+
+fn column_range(columns: &str) -> (u64, u64) {
+    match columns.split_once('-') {
+        Some((a, b)) => (a.parse().unwrap(), b.parse().unwrap()),
+        None => (columns.parse().unwrap(), columns.parse().unwrap()),
+    }
+}
+
+#[test]
+fn the_weekly_made_up_automatically_keeps_the_rules_of_make_up() {
+    let dir = copy_issue(&weekly(), "auto-rules");
+    let report = build(&dir, &dir.join("out"), &["--auto"]);
+    let makeup = &report["makeup"];
+    let pages = makeup["pages"].as_array().expect("a makeup section");
+    assert!(pages.len() >= 10, "{} pages", pages.len());
+    let articles = report["articles"].as_array().unwrap();
+    // Every story is on a page or listed as not placed: none is dropped silently.
+    let unplaced: Vec<&str> =
+        makeup["unplaced"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    for article in articles {
+        let file = article["file"].as_str().unwrap();
+        let placed = !article["pages"].as_array().unwrap().is_empty();
+        let listed = unplaced.iter().any(|u| file.ends_with(u));
+        assert!(placed != listed, "{file}: placed {placed}, listed {listed}");
+    }
+    let mut leads = Vec::new();
+    for page in pages {
+        let frames = page["frames"].as_array().unwrap();
+        let stories: Vec<&Value> =
+            frames.iter().filter(|f| f["kind"] == "story" || f["kind"] == "jump").collect();
+        for a in &stories {
+            for b in &stories {
+                let (ta, tb) = (a["top"].as_u64().unwrap(), b["top"].as_u64().unwrap());
+                let (ra, rb) = (
+                    head_rank(a["head"].as_str().unwrap()),
+                    head_rank(b["head"].as_str().unwrap()),
+                );
+                // Heads never grow down the page (briefs finish pages wherever they go).
+                if ta < tb && ra > 0 && rb > 0 {
+                    assert!(ra >= rb, "page {}: {a} above {b}", page["page"]);
+                }
+                // No tombstones: two heads of one class side by side at one height.
+                let (a0, a1) = column_range(a["columns"].as_str().unwrap());
+                let (b0, _) = column_range(b["columns"].as_str().unwrap());
+                if ta == tb && a1 + 1 == b0 {
+                    assert_ne!(ra, rb, "page {}: tombstone {a} {b}", page["page"]);
+                }
+                let _ = a0;
+            }
+        }
+        // The page's lead story tops it, at line 0.
+        if let Some(first) = frames.first().filter(|f| f["kind"] != "continued") {
+            assert_eq!(first["top"], 0, "page {}", page["page"]);
+            leads.push(first["content"].as_str().unwrap().to_string());
+        }
+        assert!(page["white_percent"].as_f64().is_some());
+    }
+    // Priority order: the pages' leads come in the order of the issue's stories.
+    let order: Vec<usize> = leads
+        .iter()
+        .map(|lead| {
+            articles
+                .iter()
+                .position(|a| a["file"].as_str().unwrap().ends_with(lead.as_str()))
+                .unwrap()
+        })
+        .collect();
+    let mut sorted = order.clone();
+    sorted.sort();
+    assert_eq!(order, sorted, "page leads out of priority order");
+    // The first story of the issue leads page 1.
+    assert_eq!(order.first(), Some(&0));
+}
+
+#[test]
+fn the_automatic_make_up_is_deterministic_and_its_plan_builds_the_same_pages_by_hand() {
+    let dir = copy_issue(&weekly(), "auto-plan-out");
+    let plan = dir.join("plan.yaml");
+    let plan_arg = plan.to_str().unwrap().to_string();
+    build(&dir, &dir.join("one"), &["--auto", "--plan-out", &plan_arg]);
+    let first_plan = std::fs::read_to_string(&plan).unwrap();
+    build(&dir, &dir.join("two"), &["--auto", "--plan-out", &plan_arg]);
+    assert!(pdf_in(&dir.join("one")) == pdf_in(&dir.join("two")), "two runs, two PDFs");
+    assert_eq!(first_plan, std::fs::read_to_string(&plan).unwrap(), "two runs, two plans");
+    assert!(first_plan.contains("pages:") && first_plan.contains("head: lead"), "{first_plan}");
+
+    // The plan as a hand-written `pages:` builds to the same pages.
+    let yaml = std::fs::read_to_string(dir.join("issue.yaml")).unwrap();
+    let head = &yaml[..yaml.find("\npages:").expect("a page plan") + 1];
+    std::fs::write(dir.join("issue.yaml"), format!("{head}{first_plan}")).unwrap();
+    build(&dir, &dir.join("hand"), &[]);
+    // The text of every page, in place (the files' dates and version ids differ).
+    let text = |out: &str| common::pdftotext(&common::pdfs_in(&dir.join(out))[0]);
+    let (auto, hand) = (text("one"), text("hand"));
+    if common::have_or_fail("pdftotext", std::env::var_os("ROTATIVE_REQUIRE_TOOLS").is_some()) {
+        let (auto, hand) = (auto.unwrap(), hand.unwrap());
+        assert!(auto.matches('\u{c}').count() >= 10, "pages");
+        assert!(auto == hand, "the hand plan's pages differ from the automatic ones");
+    }
+}
+
+#[test]
+fn a_page_budget_too_small_lists_what_it_leaves_out_and_rounding_adds_pages() {
+    let dir = copy_issue(&weekly(), "auto-budget");
+    let yaml = std::fs::read_to_string(dir.join("issue.yaml")).unwrap();
+    let head = &yaml[..yaml.find("\npages:").unwrap() + 1];
+    let articles = "articles:\n  - articles/01-vezanne-meandres.md\n  - articles/03-travaux-grande-rue.md\n  - articles/05-ecole-rentree.md\n  - articles/07-marche-du-jeudi.md\n  - articles/09-eleveurs-fourrage.md\n";
+    std::fs::write(
+        dir.join("issue.yaml"),
+        format!("{head}{articles}pages: auto\nauto:\n  pages: 2\n"),
+    )
+    .unwrap();
+    let report = build(&dir, &dir.join("out"), &[]);
+    assert_eq!(report["makeup"]["pages"].as_array().unwrap().len(), 2);
+    let unplaced = report["makeup"]["unplaced"].as_array().unwrap();
+    assert!(!unplaced.is_empty(), "five long stories cannot go on two pages");
+    let warned =
+        report["issue"].as_array().unwrap().iter().filter(|d| d["kind"] == "unplaced").count();
+    assert_eq!(warned, unplaced.len(), "each story left out is said");
+
+    // As many pages as needed, rounded up to a multiple of 4: the pages added are empty
+    // and reported as white.
+    std::fs::write(
+        dir.join("issue.yaml"),
+        format!("{head}{articles}pages: auto\nauto:\n  multiple_of: 4\n"),
+    )
+    .unwrap();
+    let report = build(&dir, &dir.join("out4"), &[]);
+    let pages = report["makeup"]["pages"].as_array().unwrap();
+    assert_eq!(pages.len() % 4, 0, "{} pages", pages.len());
+    let last = pages.last().unwrap();
+    assert!(
+        last["frames"].as_array().unwrap().is_empty()
+            || last["white_percent"].as_f64().unwrap() >= 0.0
+    );
+    assert!(report["makeup"]["unplaced"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn plan_out_without_automatic_make_up_is_an_error() {
+    let dir = copy_issue(&weekly(), "auto-no-plan");
+    let plan = dir.join("plan.yaml");
+    let output = rotative(&["check", dir.to_str().unwrap(), "--plan-out", plan.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(stderr(&output).contains("--plan-out"), "{}", stderr(&output));
+    assert!(!plan.exists());
+}
