@@ -193,6 +193,10 @@ impl Shapes for Measured<'_> {
         matches!(self.stories.get(story), Some(Some(s)) if s.has_photo && s.hint.with_photo != Some(false))
     }
 
+    fn leads_only(&self, story: usize) -> bool {
+        matches!(self.stories.get(story), Some(Some(s)) if s.hint.lead)
+    }
+
     fn is_brief(&self, story: usize) -> bool {
         matches!(self.stories.get(story), Some(Some(s)) if s.brief)
     }

@@ -83,6 +83,8 @@ pub trait Shapes {
     fn has_photo(&self, story: usize) -> bool;
     /// Whether the story is a brief: set under a brief's head wherever it goes.
     fn is_brief(&self, story: usize) -> bool;
+    /// Whether the story may only lead a page (`priority: lead`).
+    fn leads_only(&self, story: usize) -> bool;
     /// The depths, in lines without an opening rule, at which the story should fill a
     /// frame of `columns` exactly once copyfitted (with its photo or not, under a head of
     /// class `head`), best first: an estimate, cheap to ask often.
@@ -176,7 +178,8 @@ impl Search<'_> {
             lead.or(self.window.first().copied()).into_iter().collect()
         } else {
             let used: Vec<usize> = self.placements.iter().map(|p| p.story).collect();
-            self.window.iter().copied().filter(|s| !used.contains(s)).collect()
+            let free = |s: &usize| !used.contains(s) && !self.shapes.leads_only(*s);
+            self.window.iter().copied().filter(free).collect()
         };
         let rule = if top > 0 { RULE_LINES } else { 0 };
         for story in candidates {
@@ -348,6 +351,7 @@ mod tests {
         lines: Vec<u32>,
         slack: u32,
         photo: bool,
+        lead_only: Option<usize>,
     }
 
     impl Shapes for Fake {
@@ -362,6 +366,9 @@ mod tests {
         }
         fn is_brief(&self, _: usize) -> bool {
             false
+        }
+        fn leads_only(&self, story: usize) -> bool {
+            self.lead_only == Some(story)
         }
         fn depths(&mut self, story: usize, columns: u32, photo: bool, head: HeadClass) -> Vec<u32> {
             let head_lines = 2 + u32::from(rank(head));
@@ -387,7 +394,8 @@ mod tests {
 
     #[test]
     fn a_page_is_tiled_without_holes_or_overlaps() {
-        let mut shapes = Fake { lines: vec![90, 40, 30, 25, 20, 60], slack: 2, photo: false };
+        let mut shapes =
+            Fake { lines: vec![90, 40, 30, 25, 20, 60], slack: 2, photo: false, lead_only: None };
         let fill = fill_page(&area(), &[], &[0, 1, 2, 3, 4, 5], &mut shapes, 100_000);
         assert!(fill.full, "{fill:?}");
         assert_eq!(covered(&fill), 180);
@@ -410,8 +418,12 @@ mod tests {
 
     #[test]
     fn heads_never_grow_down_the_page_and_never_tombstone() {
-        let mut shapes =
-            Fake { lines: vec![60, 30, 30, 30, 30, 30, 30, 30], slack: 2, photo: false };
+        let mut shapes = Fake {
+            lines: vec![60, 30, 30, 30, 30, 30, 30, 30],
+            slack: 2,
+            photo: false,
+            lead_only: None,
+        };
         let fill = fill_page(&area(), &[], &[0, 1, 2, 3, 4, 5, 6, 7], &mut shapes, 100_000);
         assert!(fill.full);
         for a in &fill.placements {
@@ -430,7 +442,8 @@ mod tests {
     #[test]
     fn an_ad_at_the_foot_is_built_around() {
         let area = PageArea { limits: vec![40, 40, 60] };
-        let mut shapes = Fake { lines: vec![60, 40, 20, 30, 25], slack: 2, photo: false };
+        let mut shapes =
+            Fake { lines: vec![60, 40, 20, 30, 25], slack: 2, photo: false, lead_only: None };
         let fill = fill_page(&area, &[], &[0, 1, 2, 3, 4], &mut shapes, 100_000);
         assert!(fill.full, "{fill:?}");
         assert_eq!(covered(&fill), 140);
@@ -438,7 +451,7 @@ mod tests {
 
     #[test]
     fn a_page_that_cannot_be_filled_keeps_its_fullest_try_and_counts_the_white() {
-        let mut shapes = Fake { lines: vec![30], slack: 1, photo: false };
+        let mut shapes = Fake { lines: vec![30], slack: 1, photo: false, lead_only: None };
         let fill = fill_page(&area(), &[], &[0], &mut shapes, 10_000);
         assert!(!fill.full);
         assert_eq!(fill.white, 180 - covered(&fill));
@@ -447,16 +460,34 @@ mod tests {
 
     #[test]
     fn a_page_with_photos_shows_one_over_two_columns() {
-        let mut shapes = Fake { lines: vec![60, 40, 30, 20, 30], slack: 2, photo: true };
+        let mut shapes =
+            Fake { lines: vec![60, 40, 30, 20, 30], slack: 2, photo: true, lead_only: None };
         let fill = fill_page(&area(), &[], &[0, 1, 2, 3, 4], &mut shapes, 100_000);
         assert!(fill.full);
         assert!(fill.placements.iter().any(|p| p.photo && p.columns >= 2));
     }
 
     #[test]
+    fn a_story_that_only_leads_is_never_placed_under_the_lead() {
+        let lines = vec![60, 40, 30, 25, 20, 60, 35];
+        let mut shapes = Fake { lines: lines.clone(), slack: 2, photo: false, lead_only: None };
+        let free = fill_page(&area(), &[], &[0, 1, 2, 3, 4, 5, 6], &mut shapes, 100_000);
+        let second = free.placements[1].story;
+        let mut shapes = Fake { lines, slack: 2, photo: false, lead_only: Some(second) };
+        let held = fill_page(&area(), &[], &[0, 1, 2, 3, 4, 5, 6], &mut shapes, 100_000);
+        assert!(held.full);
+        assert!(held.placements.iter().all(|p| p.story != second), "{held:?}");
+    }
+
+    #[test]
     fn the_search_is_deterministic() {
         let run = || {
-            let mut shapes = Fake { lines: vec![70, 35, 33, 21, 44, 18], slack: 2, photo: true };
+            let mut shapes = Fake {
+                lines: vec![70, 35, 33, 21, 44, 18],
+                slack: 2,
+                photo: true,
+                lead_only: None,
+            };
             fill_page(&area(), &[], &[0, 1, 2, 3, 4, 5], &mut shapes, 50_000)
         };
         assert_eq!(run(), run());
