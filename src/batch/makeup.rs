@@ -69,8 +69,8 @@ pub fn makeup_report(outcome: &AutoOutcome, issue: &Issue) -> MakeupReport {
             page: white.number,
             section: page.section.clone(),
             frames: page.frames.iter().map(|f| frame_report(f, issue, &mut seen)).collect(),
-            white_mm2: (white.white_mm2 * 10.0).round() / 10.0,
-            white_percent: (white.white_percent * 100.0).round() / 100.0,
+            white_mm2: (white.white_mm2() * 10.0).round() / 10.0,
+            white_percent: (white.white_percent() * 100.0).round() / 100.0,
         })
         .collect();
     MakeupReport {

@@ -14,6 +14,7 @@ use crate::text::TextEngine;
 pub(super) fn plan(
     issue: &Issue,
     auto: &AutoMakeup,
+    qrs: &[Result<Option<qr::PreparedQr>, Diagnostic>],
     engine: &TextEngine,
     config: &IssueConfig,
     grid: &Grid,
@@ -30,17 +31,13 @@ pub(super) fn plan(
             shapes.into_iter().map(move |(w, photo, shape)| (i, w, photo, shape))
         })
         .collect();
-    let qrs: Vec<Option<qr::PreparedQr>> = issue
-        .articles
-        .par_iter()
-        .map(|entry| qr::prepare(entry.article.as_ref().ok()?, config).ok().flatten())
-        .collect();
     let set: Vec<(usize, u32, bool, Option<compose::ArticleParts>)> = tasks
         .into_par_iter()
         .map(|(i, width, photo, shape)| {
             let article = issue.articles[i].article.as_ref().ok();
             let parts = article.and_then(|a| {
-                compose::set_article(engine, config, grid, a, qrs[i].as_ref(), Some(shape)).ok()
+                let qr = qrs.get(i).and_then(|q| q.as_ref().ok()?.as_ref());
+                compose::set_article(engine, config, grid, a, qr, Some(shape)).ok()
             });
             (i, width, photo, parts)
         })
@@ -113,7 +110,9 @@ pub(super) fn findings(issue: &Issue, outcome: &AutoOutcome) -> Vec<Diagnostic> 
                 "white-space",
                 format!(
                     "automatic make-up: page {} {what}: {:.0} mm² white ({:.1} % of the type area)",
-                    page.number, page.white_mm2, page.white_percent
+                    page.number,
+                    page.white_mm2(),
+                    page.white_percent()
                 ),
             )
             .in_file(&file)

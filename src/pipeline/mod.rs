@@ -218,8 +218,14 @@ pub fn typeset_with(
     clock.lap(&mut typeset.stages, "load");
     typeset.issue_findings.extend(gaps);
 
-    // The automatic make-up chooses the plan; the rest runs as with a written one.
-    typeset.auto = issue.auto.as_ref().map(|auto| auto::plan(issue, auto, &engine, config, &grid));
+    // The automatic make-up chooses the plan (from every article, with its QR code, which
+    // the text stage then reuses); the rest runs as with a written one.
+    let planned_qrs = issue.auto.as_ref().map(|_| prepare_qrs(issue, config, &[]));
+    typeset.auto = issue
+        .auto
+        .as_ref()
+        .zip(planned_qrs.as_deref())
+        .map(|(auto, qrs)| auto::plan(issue, auto, qrs, &engine, config, &grid));
     if typeset.auto.is_some() {
         clock.lap(&mut typeset.stages, "makeup");
     }
@@ -238,16 +244,7 @@ pub fn typeset_with(
     let kept: Vec<Option<SetArticle>> =
         keys.iter().map(|key| key.as_ref().and_then(|key| memo.as_ref()?.get(key))).collect();
 
-    let qrs: Vec<Result<Option<PreparedQr>, Diagnostic>> = issue
-        .articles
-        .par_iter()
-        .zip(&kept)
-        .map(|(entry, kept)| match &entry.article {
-            Ok(article) if kept.is_none() => qr::prepare(article, config),
-            // An article that did not load has no QR code to check; a kept one has its own.
-            _ => Ok(None),
-        })
-        .collect();
+    let qrs = planned_qrs.unwrap_or_else(|| prepare_qrs(issue, config, &kept));
     clock.lap(&mut typeset.stages, "qr");
 
     typeset.set_again = issue
@@ -577,6 +574,23 @@ fn set_entry(
         warnings,
         qr,
     }
+}
+
+/// The QR code of each article, prepared and checked; none for an article that did not
+/// load or that `kept` (the memo's, when given) has set already, with its own.
+fn prepare_qrs(
+    issue: &Issue,
+    config: &IssueConfig,
+    kept: &[Option<SetArticle>],
+) -> Vec<Result<Option<PreparedQr>, Diagnostic>> {
+    let kept = |i: usize| kept.get(i).is_some_and(Option::is_some);
+    (0..issue.articles.len())
+        .into_par_iter()
+        .map(|i| match &issue.articles[i].article {
+            Ok(article) if !kept(i) => qr::prepare(article, config),
+            _ => Ok(None),
+        })
+        .collect()
 }
 
 fn as_error(mut d: Diagnostic) -> Diagnostic {

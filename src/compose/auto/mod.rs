@@ -90,8 +90,6 @@ pub struct AutoOutcome {
     pub unplaced: Vec<usize>,
     /// Seconds the search took (measuring the shapes included).
     pub seconds: f64,
-    /// Area of one column-line, mm².
-    line_mm2: f32,
 }
 
 impl AutoOutcome {
@@ -101,8 +99,6 @@ impl AutoOutcome {
         for (number, misfit) in misfits.filter(|(_, m)| *m < 0) {
             let Some(page) = self.pages.iter_mut().find(|p| p.number == number) else { continue };
             page.white_lines += misfit.unsigned_abs();
-            page.white_mm2 = page.white_lines as f32 * self.line_mm2;
-            page.white_percent = 100.0 * page.white_lines as f32 / page.area_lines.max(1) as f32;
         }
     }
 }
@@ -114,14 +110,28 @@ pub struct AutoPage {
     pub number: u32,
     /// Column-lines of the type area no frame covers.
     pub white_lines: u32,
-    /// That white space in mm² (one column wide by one line deep each).
-    pub white_mm2: f32,
-    /// That white space as a share of the page's type area, %.
-    pub white_percent: f32,
     /// Whether the page was added empty to round the page count up.
     pub padding: bool,
     /// Column-lines of the page's type area.
     pub area_lines: u32,
+    /// Area of one column-line, mm².
+    pub line_mm2: f32,
+}
+
+impl AutoPage {
+    /// The white space in mm² (one column wide by one line deep each).
+    pub fn white_mm2(&self) -> f32 {
+        self.white_lines as f32 * self.line_mm2
+    }
+
+    /// The white space as a share of the page's type area, %.
+    pub fn white_percent(&self) -> f32 {
+        if self.area_lines == 0 {
+            0.0
+        } else {
+            100.0 * self.white_lines as f32 / self.area_lines as f32
+        }
+    }
 }
 
 /// Plans the pages of `auto` for the stories `stories` (by article index; `None` for an
@@ -203,15 +213,14 @@ pub fn plan_issue(
             AutoPage {
                 number,
                 white_lines: *white,
-                white_mm2: *white as f32 * line_mm2,
-                white_percent: if total == 0 { 0.0 } else { 100.0 * *white as f32 / total as f32 },
                 padding: number > placed_pages && area.limits.iter().sum::<u32>() == *white,
                 area_lines: total,
+                line_mm2,
             }
         })
         .collect();
     let seconds = started.elapsed().as_secs_f64();
-    AutoOutcome { plan, pages: report, unplaced, seconds, line_mm2 }
+    AutoOutcome { plan, pages: report, unplaced, seconds }
 }
 
 /// Fills page `number`: the rest of a jumped story at its top, then its lead (whole, or
@@ -257,9 +266,7 @@ fn fill_one(
             break;
         }
     }
-    best.unwrap_or_else(|| {
-        (PageFill { placements: Vec::new(), full: false, white: area.limits.iter().sum() }, None)
-    })
+    best.unwrap_or_else(|| (PageFill::given_only(area, &[]), None))
 }
 
 /// Fills the page from `given`, its lead jumping when no shape takes it whole.
@@ -272,9 +279,7 @@ fn fill_with(
 ) -> (PageFill, Option<Rest>) {
     let first_story = window.iter().copied().find(|s| !shapes.is_brief(*s));
     let Some(lead) = first_story.or(window.first().copied()) else {
-        let white = area.limits.iter().sum::<u32>()
-            - given.iter().map(|p| p.columns * p.depth).sum::<u32>();
-        return (PageFill { placements: given.to_vec(), full: white == 0, white }, None);
+        return (PageFill::given_only(area, given), None);
     };
     let fits_whole = shapes.widths(lead).any(|w| {
         shapes
@@ -293,9 +298,7 @@ fn fill_with(
     let foot = area.limits.iter().copied().min().unwrap_or(0);
     let rule = if top > 0 { search::RULE_LINES } else { 0 };
     if foot < top + rule + 12 {
-        let white = area.limits.iter().sum::<u32>()
-            - given.iter().map(|p| p.columns * p.depth).sum::<u32>();
-        return (PageFill { placements: given.to_vec(), full: false, white }, None);
+        return (PageFill::given_only(area, given), None);
     }
     let depth = foot - top - rule;
     // With its photo if the rest then fits a page, else without.
@@ -305,9 +308,7 @@ fn fill_with(
         (!rest.is_empty()).then_some((photo, rest))
     });
     let Some((photo, rest_depths)) = jump else {
-        let white = area.limits.iter().sum::<u32>()
-            - given.iter().map(|p| p.columns * p.depth).sum::<u32>();
-        return (PageFill { placements: given.to_vec(), full: false, white }, None);
+        return (PageFill::given_only(area, given), None);
     };
     let mut placed = given.to_vec();
     placed.push(Placement {

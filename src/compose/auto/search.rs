@@ -106,6 +106,15 @@ pub struct PageFill {
     pub white: u32,
 }
 
+impl PageFill {
+    /// The page with only the `given` frames on it.
+    pub fn given_only(area: &PageArea, given: &[Placement]) -> PageFill {
+        let covered: u32 = given.iter().map(|p| p.columns * p.depth).sum();
+        let white = area.limits.iter().sum::<u32>().saturating_sub(covered);
+        PageFill { placements: given.to_vec(), full: white == 0, white }
+    }
+}
+
 /// The search's state on one page.
 struct Search<'a> {
     area: &'a PageArea,
@@ -150,13 +159,11 @@ pub fn fill_page(
         let placements = search.placements;
         return PageFill { placements, full: true, white: 0 };
     }
-    let total: u32 = area.limits.iter().sum();
     let (_, mut placements) = search.best.unwrap_or_else(|| (0, given.to_vec()));
     // A story of the fullest try that would be overset is left for a later page: its text
     // would be cut. One left short stays, its white counted.
     placements.retain(|p| p.part != Part::Whole || search.shapes.fit_after(p) <= 0);
-    let filled: u32 = placements.iter().map(|p| p.columns * p.depth).sum();
-    PageFill { placements, full: false, white: total.saturating_sub(filled) }
+    PageFill { full: false, ..PageFill::given_only(area, &placements) }
 }
 
 impl Search<'_> {
@@ -320,8 +327,8 @@ impl Search<'_> {
 
     /// Whether every frame placed by the search fills exactly, by the exact test.
     fn verified(&mut self) -> bool {
-        let placements = self.placements.clone();
-        placements.iter().filter(|p| p.part == Part::Whole).all(|p| self.shapes.fit_after(p) == 0)
+        let Search { placements, shapes, .. } = self;
+        placements.iter().filter(|p| p.part == Part::Whole).all(|p| shapes.fit_after(p) == 0)
     }
 
     fn keep_best(&mut self) {
