@@ -296,7 +296,8 @@ fn list_story() -> String {
 
 /// The list items of the first column of page 1 of `pdf`, each as its lines of words, with
 /// the column's left and right edges (the right one where most of its lines end). The
-/// wrapped lines of every item start at its hanging indent, under the first line's text.
+/// wrapped lines of every item start at its hanging indent, under the first line's text,
+/// which stands a word space after the dash.
 fn list_items(pdf: &Path) -> (f64, Vec<Vec<Vec<Word>>>) {
     let words = words(pdf);
     let lines = lines_of(&words, 1, BODY * 1.11);
@@ -329,7 +330,12 @@ fn list_items(pdf: &Path) -> (f64, Vec<Vec<Vec<Word>>>) {
     for item in &items {
         assert!(item.len() >= 3, "each item wraps: {} lines", item.len());
         let text_x = item[0][1].x0;
-        assert!(text_x - left > 5.0, "the text stands right of the dash");
+        // A word space after the dash, not a hole: the text's turnover lines align with it.
+        let gap = text_x - item[0][0].x1;
+        assert!(
+            (0.2 * BODY..0.45 * BODY).contains(&gap),
+            "the dash is {gap:.2} pt from its text, not about a word space"
+        );
         for line in &item[1..] {
             assert!((line[0].x0 - text_x).abs() < 0.6, "{} vs {text_x}", line[0].x0);
         }

@@ -14,7 +14,7 @@
 use super::collect::{StyledText, collect};
 use super::commit::commit_lines;
 use super::linebreak::{self, Breaks, Element, Params};
-use super::prepare::{Measured, Origin, measure};
+use super::prepare::{Hyphenation, Measured, Origin, measure};
 use super::{ParagraphStyle, SetParagraph, TextEngine};
 use crate::diag::Diagnostic;
 use crate::model::{Align, InlineRun, RIVER_ALIGN_EM};
@@ -92,8 +92,10 @@ pub(super) fn set(
 }
 
 /// The breaking passes, as TeX runs them: without hyphenation under `\pretolerance`; then,
-/// if that fails (or misses the looseness asked for), with hyphenation under `\tolerance`;
-/// then, if nothing is feasible, a final pass that accepts any badness and overfull lines.
+/// if that fails (or misses the looseness asked for), with hyphenation (never in the last
+/// word) under `\tolerance`; then, if nothing is feasible, the last word may be hyphenated
+/// too, under `\tolerance` and at last in a final pass that accepts any badness and overfull
+/// lines.
 /// Returns the prepared paragraph the breaks index into; `None` for an empty paragraph.
 fn choose_breaks(
     engine: &TextEngine,
@@ -103,15 +105,21 @@ fn choose_breaks(
     key: &mut String,
 ) -> Option<(Measured, Breaks)> {
     let base = first_pass(engine, style);
-    let mut measured = measure(engine, styled, style, false, None, key);
+    let mut measured = measure(engine, styled, style, Hyphenation::Off, None, key);
     if measured.elements.is_empty() {
         return None;
     }
+    let (second_words, last_words) = if style.hyphenate {
+        (Hyphenation::NotLastWord, Hyphenation::All)
+    } else {
+        (Hyphenation::Off, Hyphenation::Off)
+    };
+    let mut hyphenation = Hyphenation::Off;
     let wanted = i64::from(style.looseness);
     let mut result = linebreak::optimise(&measured.elements, width, &base);
     if result.as_ref().is_none_or(|b| b.line_delta != wanted) {
         let second = if style.hyphenate {
-            measure(engine, styled, style, true, None, key)
+            measure(engine, styled, style, second_words, None, key)
         } else {
             std::mem::take(&mut measured)
         };
@@ -121,11 +129,22 @@ fn choose_breaks(
             if result.is_none() || b.line_delta == wanted {
                 result = Some(b);
                 measured = second;
+                hyphenation = second_words;
             }
         } else if result.is_none() {
-            let p3 = Params { tolerance: f32::INFINITY, final_pass: true, ..p2 };
-            result = linebreak::optimise(&second.elements, width, &p3);
-            measured = second;
+            // Nothing within tolerance: the last word may break too (a list item of two or
+            // three lines often needs it), first within tolerance, then at any badness.
+            let last = if last_words == second_words {
+                second
+            } else {
+                measure(engine, styled, style, last_words, None, key)
+            };
+            result = linebreak::optimise(&last.elements, width, &p2).or_else(|| {
+                let p3 = Params { tolerance: f32::INFINITY, final_pass: true, ..p2 };
+                linebreak::optimise(&last.elements, width, &p3)
+            });
+            measured = last;
+            hyphenation = last_words;
         }
     }
     // A line is overfull when a piece of a word is wider than the column, or when every
@@ -133,7 +152,7 @@ fn choose_breaks(
     // them all (a long compound). Rather than let it cross the gutter, the final pass runs
     // again with breaks between the characters of such pieces, and without that limit.
     if result.as_ref().is_some_and(|b| b.overfull) {
-        let emergency = measure(engine, styled, style, style.hyphenate, Some(width), key);
+        let emergency = measure(engine, styled, style, hyphenation, Some(width), key);
         let p3 = Params {
             tolerance: f32::INFINITY,
             final_pass: true,
@@ -226,7 +245,7 @@ pub(super) fn natural_width(
 ) -> f32 {
     let styled = collect(spans, style);
     let mut key = String::new();
-    let measured = measure(engine, &styled, style, false, None, &mut key);
+    let measured = measure(engine, &styled, style, Hyphenation::Off, None, &mut key);
     let mut total: f32 = measured
         .elements
         .iter()

@@ -211,15 +211,31 @@ fn is_grapheme_boundary(text: &str, pos: usize) -> bool {
     GraphemeCursor::new(pos, text.len(), true).is_boundary(text, 0).unwrap_or(false)
 }
 
-/// Prepares `styled` for breaking: hyphenation points are offered only when `hyphenate`
-/// (the second pass), never in the last word nor in verbatim text. With `emergency` (the
-/// column's width), a piece of a word between two breaks that is wider than it may also
-/// break between any two of its characters.
+/// The fewest letters of a paragraph's last word that a hyphen may send to its last line:
+/// a tail like “pe;” alone on a line reads as a mistake.
+const LAST_WORD_TAIL_MIN: usize = 5;
+
+/// Which words of a paragraph may be hyphenated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Hyphenation {
+    /// None (the first pass, and styles that do not hyphenate).
+    Off,
+    /// Every word but the last, so the paragraph does not end on a word's tail (the second
+    /// pass).
+    NotLastWord,
+    /// Every word: for a short paragraph (a list item) that has no set of lines within
+    /// tolerance otherwise, a last line holding a word's tail is the lesser fault.
+    All,
+}
+
+/// Prepares `styled` for breaking: hyphenation points as `hyphenation` says, never in
+/// verbatim text. With `emergency` (the column's width), a piece of a word between two
+/// breaks that is wider than it may also break between any two of its characters.
 pub(super) fn measure(
     engine: &TextEngine,
     styled: &StyledText,
     style: &ParagraphStyle,
-    hyphenate: bool,
+    hyphenation: Hyphenation,
     emergency: Option<f32>,
     key: &mut String,
 ) -> Measured {
@@ -259,7 +275,14 @@ pub(super) fn measure(
     for (t, token) in tokens.iter().enumerate() {
         match token.space {
             Some(kind) => preparer.space(token, kind),
-            None => preparer.word(token, hyphenate && t != last_word),
+            None => preparer.word(
+                token,
+                match (hyphenation, t == last_word) {
+                    (Hyphenation::Off, _) | (Hyphenation::NotLastWord, true) => None,
+                    (_, false) => Some(0),
+                    (Hyphenation::All, true) => Some(LAST_WORD_TAIL_MIN),
+                },
+            ),
         }
     }
     preparer.paragraph_end();
@@ -337,8 +360,9 @@ impl Preparer<'_> {
         );
     }
 
-    /// A word: shaped by font run, then cut at its inner breaks into boxes and penalties.
-    fn word(&mut self, token: &Token, may_hyphenate: bool) {
+    /// A word: shaped by font run, then cut at its inner breaks into boxes and penalties;
+    /// hyphenated when `hyphenate` gives the fewest letters the word's tail may have.
+    fn word(&mut self, token: &Token, hyphenate: Option<usize>) {
         let (start, end) = (token.start, token.end);
         let word_index = self.measured.words.len();
         let first_run = self.measured.shaped_runs.len();
@@ -354,7 +378,7 @@ impl Preparer<'_> {
         }
         let runs = first_run..self.measured.shaped_runs.len();
         self.measured.words.push(Word { start, end, shaped_runs: runs.clone() });
-        self.find_inner_breaks(start, end, may_hyphenate && !verbatim);
+        self.find_inner_breaks(start, end, hyphenate.filter(|_| !verbatim));
         if let Some(width) = self.emergency {
             self.add_emergency_breaks(start, end, runs.clone(), width);
         }
@@ -362,8 +386,9 @@ impl Preparer<'_> {
     }
 
     /// Fills `inner` with the breaks inside the word `start..end`: those UAX #14 allows and,
-    /// if `hyphenate`, the hyphenation points of the word without its punctuation.
-    fn find_inner_breaks(&mut self, start: usize, end: usize, hyphenate: bool) {
+    /// if `hyphenate`, the hyphenation points of the word without its punctuation that
+    /// leave at least that many letters after them.
+    fn find_inner_breaks(&mut self, start: usize, end: usize, hyphenate: Option<usize>) {
         let text = self.styled.text.as_str();
         self.inner.clear();
         let lo = self.allowed.partition_point(|&p| p <= start);
@@ -379,9 +404,9 @@ impl Preparer<'_> {
             };
             self.inner.push((p, kind));
         }
-        if !hyphenate {
+        let Some(tail_min) = hyphenate else {
             return;
-        }
+        };
         let w = &text[start..end];
         let core_start = w.find(|c: char| c.is_alphanumeric()).unwrap_or(w.len());
         let core_end = w
@@ -393,6 +418,9 @@ impl Preparer<'_> {
         let core = &w[core_start..core_end];
         let points = self.engine.hyphenation_points(core, self.style.lang, self.key);
         for &p in points.iter() {
+            if tail_min > 0 && core[p as usize..].chars().count() < tail_min {
+                continue;
+            }
             let pos = start + core_start + p as usize;
             if is_grapheme_boundary(text, pos) {
                 self.inner.push((pos, InnerBreak::Hyphen));

@@ -48,8 +48,13 @@ fn builtin(c: char) -> [f32; 2] {
         '-' | '\u{2010}' | '\u{2011}' | '\u{00AD}' => [700.0, 700.0],
         '\u{2013}' => [400.0, 300.0],
         '\u{2014}' => [400.0, 200.0],
-        '\u{2018}' | '\u{2019}' | '\'' => [500.0, 500.0],
-        '\u{201C}' | '\u{201D}' | '\u{201E}' | '"' => [300.0, 300.0],
+        // Curly quotes hang on the side they open or close towards, as the English forms
+        // face (German closes with “ and ‘: set flush at a line's end, they only leave a
+        // dent under their ink, where hanging them made the line look long).
+        '\u{2018}' | '\u{201C}' => [500.0, 0.0],
+        '\u{2019}' | '\u{201D}' => [0.0, 500.0],
+        '\u{201E}' | '\u{201A}' => [400.0, 0.0],
+        '\'' | '"' => [300.0, 300.0],
         '\u{00AB}' | '\u{00BB}' => [200.0, 200.0],
         '\u{2039}' | '\u{203A}' => [300.0, 300.0],
         '(' | '[' => [50.0, 0.0],
@@ -57,7 +62,10 @@ fn builtin(c: char) -> [f32; 2] {
         '/' => [0.0, 100.0],
         '1' => [100.0, 100.0],
         // Round or open letters: a touch, so their optical edge meets the straight ones'.
-        'A' | 'T' | 'V' | 'W' | 'X' | 'Y' | 'v' | 'w' | 'x' | 'y' => [50.0, 50.0],
+        'A' | 'T' | 'V' | 'X' | 'Y' | 'v' | 'x' | 'y' => [50.0, 50.0],
+        // The white at a w's foot is no wider than a v's, but the letter is half as wide
+        // again: the same share would hang it out further than the eye wants.
+        'W' | 'w' => [35.0, 35.0],
         'O' | 'Q' => [50.0, 50.0],
         'C' | 'G' | 'J' => [50.0, 0.0],
         'F' | 'K' | 'L' | 'k' | 'r' => [0.0, 50.0],
@@ -80,5 +88,14 @@ mod tests {
         assert!(close(table.codes('O')[0] * 10.0, 0.5));
         assert!(close(table.codes('e')[0] * 10.0, 0.0));
         assert!(close(table.codes('.')[0] * 10.0, 0.0));
+    }
+
+    #[test]
+    fn quotes_hang_on_the_side_they_face() {
+        let table = ProtrusionTable::default();
+        for (open, close) in [('“', '”'), ('‘', '’'), ('„', '”')] {
+            assert!(table.codes(open)[0] > 0.0 && table.codes(open)[1] == 0.0, "{open}");
+            assert!(table.codes(close)[1] > 0.0 && table.codes(close)[0] == 0.0, "{close}");
+        }
     }
 }

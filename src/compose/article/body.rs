@@ -14,6 +14,9 @@ use crate::model::{Block, BlockKind, InlineRun, TextStyle};
 /// Space between the items of a list in a sidebar, points: the box has no baseline grid to
 /// keep, and a little air tells the items apart.
 const LIST_ITEM_GAP: f32 = 1.5;
+/// The space between a list's dash and its text, em: a word space, a little wider than a
+/// justified line's usual one so the dash stands apart (an en space looked like a hole).
+const LIST_MARKER_GAP_EM: f32 = 0.3;
 
 /// Weight of the rules above and below a pull quote, points.
 const QUOTE_RULE_WIDTH: f32 = 1.0;
@@ -103,8 +106,10 @@ fn list_flowables(
     style: &TextStyle,
     width: f32,
 ) -> Vec<Flowable> {
-    let indent = style.size;
     let bullet = setter.set_text("–", style, width);
+    // The turnover lines align with the text after the dash, as in the first line.
+    let dash = bullet.first().map_or(0.5 * style.size, |line| line.width);
+    let indent = dash + LIST_MARKER_GAP_EM * style.size;
     items
         .iter()
         .map(|runs| {

@@ -124,7 +124,7 @@ fn justified_lines_end_at_the_measure() {
 fn hyphenated_runs_respect_the_limit() {
     let engine = engine();
     let style = style(&engine);
-    let mut hyphenated = 0;
+    let (mut hyphenated, mut last_words) = (0, 0);
     for width in [100.0, 120.0, 140.0, 161.0] {
         for p in seed_paragraphs() {
             let set = set(&engine, &p, &style, width);
@@ -144,16 +144,18 @@ fn hyphenated_runs_respect_the_limit() {
                     assert_eq!(g.text_len, 1);
                 }
             }
-            // The last word is never hyphenated.
-            assert!(
-                !set.lines[set.lines.len() - 2].hyphenated || set.lines.len() < 2 || {
-                    let last = line_text(set.lines.last().expect("line"));
-                    last.contains(' ')
-                }
-            );
+            // The last word is hyphenated only when nothing else is within tolerance, and
+            // then never leaves fewer than five letters on the last line.
+            let last = line_text(set.lines.last().expect("line"));
+            if set.lines.len() >= 2 && set.lines[set.lines.len() - 2].hyphenated {
+                let letters = last.chars().filter(|c| c.is_alphabetic()).count();
+                assert!(last.contains(' ') || letters >= 5, "{last:?} at {width} pt in {p}");
+                last_words += usize::from(!last.contains(' '));
+            }
         }
     }
     assert!(hyphenated > 0, "narrow columns should use hyphenation");
+    assert!(last_words * 20 < hyphenated, "{last_words} last words of {hyphenated} hyphens");
 }
 
 #[test]
@@ -626,4 +628,23 @@ fn expansion_lowers_the_loosest_line_of_a_hard_paragraph() {
     assert!(worst > 0.8, "{worst}: not a hard paragraph");
     let with = loosest(&expanded[hard]);
     assert!(with < worst - 0.1, "{with} vs {worst}");
+}
+
+/// A list item of two or three lines whose only set of lines within tolerance hyphenates its
+/// last word gets that set, the tail on the last line at least five letters long, rather than
+/// word spaces stretched to twice their width by the final pass.
+#[test]
+fn a_short_paragraph_may_hyphenate_its_last_word_rather_than_gape() {
+    let engine = engine();
+    let style = ParagraphStyle { lang: Lang::De, ..style(&engine) };
+    let text = "rund fünfunddreißig Prozent aus dem Holzkessel, der Rest aus der Wärmepumpe;";
+    for width in [140.0, 145.0] {
+        let set = set(&engine, text, &style, width);
+        let lines: Vec<String> = set.lines.iter().map(line_text).collect();
+        let (last, rest) = set.lines.split_last().unwrap();
+        assert!(rest.iter().all(|l| l.ratio <= 1.5), "a line set loose at {width}: {lines:?}");
+        assert!(rest.last().unwrap().hyphenated, "{lines:?}");
+        let tail = line_text(last);
+        assert!(tail.trim_end_matches(';').chars().count() >= 5, "tail {tail:?}");
+    }
 }
