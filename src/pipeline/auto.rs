@@ -6,9 +6,23 @@ use rayon::prelude::*;
 
 use crate::compose::{self, AutoOutcome, Grid, StoryCandidates};
 use crate::diag::Diagnostic;
+use crate::fonts::FontBook;
 use crate::model::{AutoMakeup, Issue, IssueConfig};
 use crate::qr;
 use crate::text::TextEngine;
+
+/// Only the automatic make-up's choice for `issue`, without setting the pages it plans or
+/// rendering them: `None` when the issue is not made up automatically or its fonts are
+/// missing (a build reports those). What a test of the planner over many issues needs.
+pub fn plan_only(issue: &Issue) -> Option<AutoOutcome> {
+    let auto = issue.auto.as_ref()?;
+    let config = &issue.config;
+    let fonts = FontBook::new(&config.fonts).ok()?;
+    let engine = TextEngine::new(fonts, &config.hyphenation)
+        .with_protrusion_chars(&config.microtype.protrusion_chars);
+    let qrs = super::prepare_qrs(issue, config, &[]);
+    Some(plan(issue, auto, &qrs, &engine, config, &Grid::new(config)))
+}
 
 /// Plans the pages of `issue` with `auto`.
 pub(super) fn plan(

@@ -675,6 +675,7 @@ mod makeup;
 mod memo;
 pub mod missing;
 
+pub use auto::plan_only;
 pub use memo::SetMemo;
 
 /// Wall time per stage.

@@ -21,6 +21,10 @@ use crate::model::{FitStepKind, HeadClass, StoryHint};
 /// looseness and tracking move a few lines.
 const REACH: u32 = 3;
 
+/// Body lines a story keeps in each column of its frame before it jumps: fewer reads as a
+/// stub (the make-up rule is six).
+const MIN_JUMP_LINES: u32 = 6;
+
 /// The parts of one story as set for the automatic make-up.
 #[derive(Debug, Clone)]
 pub struct StoryCandidates {
@@ -45,6 +49,7 @@ pub(super) struct Measured<'a> {
     pub(super) page_lines: u32,
     memo: HashMap<(usize, u32, bool, u8), Vec<u32>>,
     verified: HashMap<(usize, u32, bool, u8, u32), i32>,
+    jumps: HashMap<(usize, u32, bool, u8, u32), Vec<u32>>,
 }
 
 impl<'a> Measured<'a> {
@@ -61,6 +66,7 @@ impl<'a> Measured<'a> {
             page_lines,
             memo: HashMap::new(),
             verified: HashMap::new(),
+            jumps: HashMap::new(),
         }
     }
 
@@ -93,18 +99,23 @@ impl<'a> Measured<'a> {
     }
 
     /// Where the body of `story` stops in its first frame (`columns` wide, `depth` lines
-    /// under its top) when it jumps, or `None` when it fits there whole.
-    pub(super) fn jump_cursor(
+    /// under its top, a head of `head`) when it jumps, or `None` when it fits there whole or
+    /// would keep fewer than [`MIN_JUMP_LINES`] lines in a column before its jump.
+    fn jump_cursor(
         &self,
         story: usize,
         columns: u32,
         photo: bool,
+        head: HeadClass,
         depth: u32,
     ) -> Option<Cursor> {
-        let parts = self.parts(story, columns, photo, HeadClass::Lead)?;
+        let parts = self.parts(story, columns, photo, head)?;
         let frame = self.frame(columns, 0, depth);
         let placed =
             place_article(&parts, &frame, ArticleStart::Head(Headline::Main), Some(2), self.layout);
+        if placed.column_lines.iter().any(|lines| *lines < MIN_JUMP_LINES) {
+            return None;
+        }
         match placed.next {
             Some(ArticleStart::Continued(cursor)) => Some(cursor),
             _ => None,
@@ -113,13 +124,7 @@ impl<'a> Measured<'a> {
 
     /// The depths (jump head included) at which the rest of `story` from `cursor` fills a
     /// frame of `columns` exactly, best first; empty when it needs more than a page.
-    pub(super) fn rest_depths(
-        &self,
-        story: usize,
-        columns: u32,
-        photo: bool,
-        cursor: Cursor,
-    ) -> Vec<u32> {
+    fn rest_depths(&self, story: usize, columns: u32, photo: bool, cursor: Cursor) -> Vec<u32> {
         let Some(parts) = self.parts(story, columns, photo, HeadClass::Lead) else {
             return Vec::new();
         };
@@ -224,6 +229,26 @@ impl Shapes for Measured<'_> {
         };
         self.memo.insert(key, depths.clone());
         depths
+    }
+
+    fn jump_rest(
+        &mut self,
+        story: usize,
+        columns: u32,
+        photo: bool,
+        head: HeadClass,
+        depth: u32,
+    ) -> Vec<u32> {
+        let key = (story, columns, photo, rank(head), depth);
+        if let Some(rest) = self.jumps.get(&key) {
+            return rest.clone();
+        }
+        let rest = match self.jump_cursor(story, columns, photo, head, depth) {
+            Some(cursor) => self.rest_depths(story, columns, photo, cursor),
+            None => Vec::new(),
+        };
+        self.jumps.insert(key, rest.clone());
+        rest
     }
 
     fn fit_after(&mut self, p: &Placement) -> i32 {

@@ -7,8 +7,10 @@
 //! ahead of one or two of higher priority to fill a hole, never further), each as a
 //! rectangle of the grid whose depth it fills exactly once copyfitted (`measure.rs`). A story
 //! too long for any shape on a page leads it across the whole width down to the foot (or
-//! the ad under it) and jumps to the next page, whose top takes its rest. What no page can
-//! take is listed, never dropped.
+//! the ad under it) and jumps to the next page, whose top takes its rest. A page no tiling
+//! fills is closed, when it can be, by a story of the window that jumps from the rectangle
+//! left free at its foot (the rest again at the next page's top, as wide). What no page
+//! can take is listed, never dropped.
 //!
 //! Files: `search.rs` (filling one page), `measure.rs` (the shapes of a story).
 
@@ -76,8 +78,9 @@ pub fn candidate_shapes(
 }
 
 /// The rest of a story that jumped, for the next page: the story, whether it was set with
-/// its photo, and the depths its rest fills.
-type Rest = (usize, bool, Vec<u32>);
+/// its photo, the columns of its frame (the rest takes as many) and the depths its rest
+/// fills.
+type Rest = (usize, bool, u32, Vec<u32>);
 
 /// What the planner chose and how well it fills the pages.
 #[derive(Debug, Clone, PartialEq)]
@@ -180,7 +183,7 @@ pub fn plan_issue(
         }
         pages.push((fill.placements, area, fill.white));
     }
-    if let Some((story, _, _)) = rest {
+    if let Some((story, ..)) = rest {
         // A jump past the page budget: its first frame stays, overset, and it is listed.
         unplaced.push(story);
     }
@@ -235,14 +238,14 @@ fn fill_one(
 ) -> (PageFill, Option<Rest>) {
     // Each depth of the rest is tried, the one that fills the page best kept.
     let rest_options: Vec<Option<Placement>> = match &rest {
-        Some((story, photo, depths)) => depths
+        Some((story, photo, width, depths)) => depths
             .iter()
-            .filter(|d| **d <= area.limits.iter().copied().min().unwrap_or(0))
+            .filter(|d| area.limits.iter().take(*width as usize).all(|limit| **d <= *limit))
             .map(|depth| {
                 Some(Placement {
                     story: *story,
                     first_column: 0,
-                    columns,
+                    columns: *width,
                     top: 0,
                     depth: *depth,
                     head: HeadClass::Secondary,
@@ -290,7 +293,8 @@ fn fill_with(
     if fits_whole {
         let fill = fill_page(area, given, window, shapes, NODE_BUDGET);
         if fill.full || !given.is_empty() || fill.placements.iter().any(|p| p.story == lead) {
-            return (fill, None);
+            let jumped = jumped_rest(shapes, &fill, given.len());
+            return (fill, jumped);
         }
     }
     // The lead jumps: across the page from under `given` down to the highest foot.
@@ -302,9 +306,9 @@ fn fill_with(
     }
     let depth = foot - top - rule;
     // With its photo if the rest then fits a page, else without.
+    let head = if given.is_empty() { HeadClass::Lead } else { HeadClass::Secondary };
     let jump = shapes.photo_options(lead).iter().find_map(|&photo| {
-        let cursor = shapes.jump_cursor(lead, columns, photo, depth)?;
-        let rest = shapes.rest_depths(lead, columns, photo, cursor);
+        let rest = shapes.jump_rest(lead, columns, photo, head, depth);
         (!rest.is_empty()).then_some((photo, rest))
     });
     let Some((photo, rest_depths)) = jump else {
@@ -317,13 +321,22 @@ fn fill_with(
         columns,
         top,
         depth: depth + rule,
-        head: if given.is_empty() { HeadClass::Lead } else { HeadClass::Secondary },
+        head,
         photo,
         part: Part::Jumps,
     });
     let others: Vec<usize> = window.iter().copied().filter(|s| *s != lead).collect();
     let fill = fill_page(area, &placed, &others, shapes, NODE_BUDGET);
-    (fill, Some((lead, photo, rest_depths)))
+    (fill, Some((lead, photo, columns, rest_depths)))
+}
+
+/// The rest of the story the search made jump to close the page (after the `given`
+/// frames), if it did.
+fn jumped_rest(shapes: &mut Measured<'_>, fill: &PageFill, given: usize) -> Option<Rest> {
+    let p = fill.placements.iter().skip(given).find(|p| p.part == Part::Jumps)?;
+    let depth = p.depth - if p.top > 0 { search::RULE_LINES } else { 0 };
+    let rest = shapes.jump_rest(p.story, p.columns, p.photo, p.head, depth);
+    Some((p.story, p.photo, p.columns, rest))
 }
 
 /// The lines free for stories in each column of page `number`: the page's lines, less the

@@ -20,8 +20,11 @@
 //! - when any story on the page has a photo, one photo on the page spans two columns or
 //!   more (checked when the page is full).
 //!
-//! When the budget runs out without a full page, the fullest partial page found is kept:
-//! the caller reports its white space.
+//! When no tiling fills the page (or the budget runs out), the page is closed with a jump
+//! if it can be: the longest start of the fullest try whose stories fill exactly and that
+//! leaves one rectangle free down to the foot gives that rectangle to a story of the
+//! window that overflows it, whose rest the next page's top takes. Otherwise the fullest
+//! partial page found is kept: the caller reports its white space.
 
 use crate::model::HeadClass;
 
@@ -31,6 +34,10 @@ pub(super) const RULE_LINES: u32 = 1;
 /// Shallowest strip a frame may leave under it, in lines with its opening rule: a strip
 /// shallower than a short story (its head and a few lines) could only stay white.
 const MIN_STRIP: u32 = 7;
+
+/// Shallowest frame a story may jump from, in lines: its head and six lines a column (a
+/// shallower one leaves the make-up a jump it refuses).
+const MIN_JUMP_FRAME: u32 = 12;
 
 /// A story placed on a page: a rectangle of the grid, in lines under the page's band.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,6 +96,18 @@ pub trait Shapes {
     /// frame of `columns` exactly once copyfitted (with its photo or not, under a head of
     /// class `head`), best first: an estimate, cheap to ask often.
     fn depths(&mut self, story: usize, columns: u32, photo: bool, head: HeadClass) -> Vec<u32>;
+    /// The depths at which the rest of `story` fills a frame as wide at the top of the next
+    /// page when it jumps from a frame of `columns` and `depth` lines (no opening rule)
+    /// under a head of class `head`, best first; empty when it cannot jump from there (it
+    /// fits whole, keeps too few lines a column, or its rest needs more than a page).
+    fn jump_rest(
+        &mut self,
+        story: usize,
+        columns: u32,
+        photo: bool,
+        head: HeadClass,
+        depth: u32,
+    ) -> Vec<u32>;
     /// Lines the story is over (positive) or under (negative) in `placement` once
     /// copyfitted: the exact test, asked only of the frames of a full page, and of those
     /// the search keeps when it finds none.
@@ -157,6 +176,12 @@ pub fn fill_page(
     };
     if search.step() {
         let placements = search.placements;
+        return PageFill { placements, full: true, white: 0 };
+    }
+    // One jump a page: a page whose lead already jumps is not closed by another.
+    if given.iter().all(|p| p.part != Part::Jumps)
+        && let Some(placements) = search.close_with_jump(given.len())
+    {
         return PageFill { placements, full: true, white: 0 };
     }
     let (_, mut placements) = search.best.unwrap_or_else(|| (0, given.to_vec()));
@@ -331,6 +356,88 @@ impl Search<'_> {
         placements.iter().filter(|p| p.part == Part::Whole).all(|p| shapes.fit_after(p) == 0)
     }
 
+    /// Closes the page with a story that jumps to the next: the longest start of the
+    /// fullest try (after the `given` frames) whose stories all fill exactly and that leaves
+    /// a rectangle free down to the foot, that rectangle then taken by the first story of
+    /// the window that overflows it and whose rest fits the next page. `None` when no
+    /// start and story allow it.
+    fn close_with_jump(&mut self, given: usize) -> Option<Vec<Placement>> {
+        let (_, fullest) = self.best.clone()?;
+        for keep in (given..=fullest.len()).rev() {
+            let prefix = &fullest[..keep];
+            if !prefix[given..].iter().all(|p| self.shapes.fit_after(p) == 0) {
+                continue;
+            }
+            self.placements = prefix.to_vec();
+            self.fill = vec![0; self.area.limits.len()];
+            for p in prefix {
+                for c in p.first_column..p.first_column + p.columns {
+                    self.fill[c as usize] = self.fill[c as usize].max(p.top + p.depth);
+                }
+            }
+            if let Some(jump) = self.jump_into_hole() {
+                self.placements.push(jump);
+                return Some(std::mem::take(&mut self.placements));
+            }
+        }
+        None
+    }
+
+    /// A frame for a story of the window that jumps from the page's free area, when that
+    /// area is one rectangle down to the foot.
+    fn jump_into_hole(&mut self) -> Option<Placement> {
+        let (column, top, run) = self.highest_empty_cell()?;
+        let limits = &self.area.limits;
+        let limit = limits[column as usize];
+        let in_run = |c: u32| c >= column && c < column + run;
+        let rectangle = (0..limits.len() as u32).all(|c| {
+            let (fill, foot) = (self.fill[c as usize], limits[c as usize]);
+            if in_run(c) { foot == limit } else { fill == foot }
+        });
+        let rule = if top > 0 { RULE_LINES } else { 0 };
+        if !rectangle || limit < top + rule + MIN_JUMP_FRAME {
+            return None;
+        }
+        let depth = limit - top - rule;
+        let leads = self.lead_first && self.placements.is_empty();
+        let used: Vec<usize> = self.placements.iter().map(|p| p.story).collect();
+        let candidates: Vec<usize> = if leads {
+            self.window.iter().copied().find(|s| !self.shapes.is_brief(*s)).into_iter().collect()
+        } else {
+            let free = |s: &usize| !used.contains(s) && !self.shapes.leads_only(*s);
+            self.window.iter().copied().filter(free).collect()
+        };
+        for story in candidates {
+            if !self.shapes.widths(story).contains(&run) {
+                continue;
+            }
+            let brief = self.shapes.is_brief(story);
+            let Some(head) = self.head_class(leads, brief, column, run, top) else { continue };
+            for &photo in self.shapes.photo_options(story) {
+                if self.shapes.jump_rest(story, run, photo, head, depth).is_empty() {
+                    continue;
+                }
+                let jump = Placement {
+                    story,
+                    first_column: column,
+                    columns: run,
+                    top,
+                    depth: depth + rule,
+                    head,
+                    photo,
+                    part: Part::Jumps,
+                };
+                self.placements.push(jump);
+                let holds = self.photo_rule_holds();
+                self.placements.pop();
+                if holds {
+                    return Some(jump);
+                }
+            }
+        }
+        None
+    }
+
     fn keep_best(&mut self) {
         let filled: u32 = self.placements.iter().map(|p| p.columns * p.depth).sum();
         if self.best.as_ref().is_none_or(|(best, _)| filled > *best) {
@@ -385,6 +492,21 @@ mod tests {
             let mut depths: Vec<u32> = (lo..=natural + self.slack).collect();
             depths.sort_by_key(|d| (d.abs_diff(natural), *d));
             depths
+        }
+        fn jump_rest(
+            &mut self,
+            story: usize,
+            columns: u32,
+            _: bool,
+            _: HeadClass,
+            depth: u32,
+        ) -> Vec<u32> {
+            let natural = self.lines[story].div_ceil(columns) + 4;
+            if depth + 6 <= natural && natural - depth <= 60 {
+                vec![natural - depth]
+            } else {
+                Vec::new()
+            }
         }
         fn fit_after(&mut self, _: &Placement) -> i32 {
             0
@@ -484,6 +606,23 @@ mod tests {
         let held = fill_page(&area(), &[], &[0, 1, 2, 3, 4, 5, 6], &mut shapes, 100_000);
         assert!(held.full);
         assert!(held.placements.iter().all(|p| p.story != second), "{held:?}");
+    }
+
+    #[test]
+    fn a_page_no_tiling_fills_is_closed_by_a_story_that_jumps() {
+        // The second story is longer than the page at every width: it can only jump.
+        let mut shapes = Fake { lines: vec![30, 200], slack: 0, photo: false, lead_only: None };
+        let fill = fill_page(&area(), &[], &[0, 1], &mut shapes, 10_000);
+        assert!(fill.full, "{fill:?}");
+        let lead = fill.placements[0];
+        let jump = fill.placements[1];
+        assert_eq!((lead.story, lead.part), (0, Part::Whole));
+        assert_eq!((jump.story, jump.part, jump.columns), (1, Part::Jumps, 3));
+        assert_eq!((jump.top, jump.top + jump.depth), (lead.depth, 60));
+        // A page whose lead already jumps is not closed by a second jump.
+        let given = [Placement { part: Part::Jumps, depth: 20, ..lead }];
+        let fill = fill_page(&area(), &given, &[1], &mut shapes, 10_000);
+        assert!(!fill.full && fill.placements.iter().all(|p| p.story != 1), "{fill:?}");
     }
 
     #[test]

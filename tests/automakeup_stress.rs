@@ -1,0 +1,304 @@
+//! Stress test of the automatic make-up (issue 15): 100 random story lists (seeded, so the
+//! same lists every run), 60 to 2,000 words each story, with and without photos, all made
+//! up without a panic, every page but the last left at most 3 % white by the planner.
+//!
+//! Only the planner runs ([`rotative::pipeline::plan_only`]): its per-page white space is
+//! the figure the report prints, and setting and rendering a hundred issues would take
+//! minutes without testing the planner more.
+
+mod common;
+
+use std::path::Path;
+
+use rotative::load::{LoadOptions, load_issue};
+use rotative::pipeline::plan_only;
+
+/// Lists made up.
+const LISTS: u64 = 100;
+
+/// Largest share of a page's type area the planner may leave white, every page but the
+/// last (which takes what is left of the list).
+const MAX_WHITE_PERCENT: f32 = 3.0;
+
+/// Words the generated text draws from: French of our own, common words of every length
+/// so lines break and hyphenate as in real copy.
+const WORDS: &[&str] = &[
+    "le",
+    "la",
+    "les",
+    "un",
+    "une",
+    "des",
+    "du",
+    "de",
+    "et",
+    "à",
+    "en",
+    "au",
+    "pour",
+    "avec",
+    "sur",
+    "dans",
+    "par",
+    "mais",
+    "conseil",
+    "municipal",
+    "commune",
+    "habitants",
+    "village",
+    "maire",
+    "adjointe",
+    "projet",
+    "travaux",
+    "rue",
+    "école",
+    "enfants",
+    "parents",
+    "marché",
+    "producteurs",
+    "saison",
+    "récolte",
+    "association",
+    "bénévoles",
+    "rencontre",
+    "samedi",
+    "dimanche",
+    "matin",
+    "soir",
+    "réunion",
+    "budget",
+    "subvention",
+    "département",
+    "région",
+    "agriculteurs",
+    "irrigation",
+    "rivière",
+    "pont",
+    "chantier",
+    "entreprise",
+    "emplois",
+    "commerçants",
+    "librairie",
+    "bibliothèque",
+    "exposition",
+    "concert",
+    "festival",
+    "public",
+    "spectateurs",
+    "équipe",
+    "victoire",
+    "championnat",
+    "entraîneur",
+    "joueurs",
+    "stade",
+    "hôpital",
+    "médecins",
+    "pharmacie",
+    "urgences",
+    "intercommunalité",
+    "aménagement",
+    "développement",
+    "environnement",
+    "biodiversité",
+    "patrimoine",
+    "restauration",
+    "moulin",
+    "église",
+    "chapelle",
+    "histoire",
+    "souvenirs",
+    "anciens",
+    "jeunesse",
+    "avenir",
+    "décision",
+    "consultation",
+    "questionnaire",
+    "réponse",
+    "proposition",
+    "calendrier",
+    "annonce",
+    "inauguration",
+    "cérémonie",
+    "hommage",
+    "tradition",
+    "nouveauté",
+    "difficultés",
+    "financement",
+    "investissement",
+    "infrastructure",
+    "transports",
+    "autocar",
+    "gare",
+    "voyageurs",
+    "circulation",
+    "stationnement",
+    "sécurité",
+    "gendarmerie",
+    "pompiers",
+    "intervention",
+    "incendie",
+    "tempête",
+    "pluie",
+    "sécheresse",
+    "vendanges",
+    "fromagerie",
+    "boulangerie",
+    "artisans",
+    "savoir-faire",
+    "apprentissage",
+    "formation",
+    "collège",
+    "lycée",
+];
+
+/// A small linear congruential generator: deterministic, and enough to draw lists.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+
+    /// A number in `lo..=hi`.
+    fn between(&mut self, lo: u64, hi: u64) -> u64 {
+        lo + self.next() % (hi - lo + 1)
+    }
+}
+
+/// `words` words of text, in sentences of 6 to 22 words and paragraphs of 25 to 90.
+fn text(rng: &mut Lcg, words: u64) -> String {
+    let mut out = String::new();
+    let (mut left, mut in_paragraph, mut in_sentence) = (words, 0, 0);
+    let mut sentence_length = rng.between(6, 22);
+    let mut paragraph_length = rng.between(25, 90);
+    while left > 0 {
+        let word = WORDS[rng.next() as usize % WORDS.len()];
+        if in_sentence == 0 {
+            let mut chars = word.chars();
+            let first = chars.next().unwrap().to_uppercase().collect::<String>();
+            out.push_str(&(first + chars.as_str()));
+        } else {
+            out.push(' ');
+            out.push_str(word);
+        }
+        left -= 1;
+        in_sentence += 1;
+        in_paragraph += 1;
+        if in_sentence >= sentence_length || left == 0 {
+            out.push('.');
+            in_sentence = 0;
+            sentence_length = rng.between(6, 22);
+            if in_paragraph >= paragraph_length && left > 0 {
+                out.push_str("\n\n");
+                in_paragraph = 0;
+                paragraph_length = rng.between(25, 90);
+            } else if left > 0 {
+                out.push(' ');
+            }
+        }
+    }
+    out
+}
+
+/// Writes random list `seed` as an issue made up automatically under `dir`; returns the
+/// number of stories.
+fn write_list(dir: &Path, seed: u64, photo: &[u8]) -> usize {
+    let mut rng = Lcg(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0x5EED);
+    std::fs::create_dir_all(dir.join("articles")).unwrap();
+    std::fs::create_dir_all(dir.join("photos")).unwrap();
+    std::fs::write(dir.join("photos/photo.jpg"), photo).unwrap();
+    std::fs::write(
+        dir.join("issue.yaml"),
+        "publication: Le Banc d’essai\nnumber: \"1\"\ndate: 2026-01-08\nlang: fr\n\
+         page: a4\nmargins: 15\ncolumns: 3\ngutter: 5\nbaseline: 11.5\npages: auto\n",
+    )
+    .unwrap();
+    let stories = rng.between(4, 9) as usize;
+    for i in 1..=stories {
+        // Short stories are as common as long ones: briefs, fillers and page leads.
+        let words = match rng.next() % 4 {
+            0 => rng.between(60, 199),
+            1 => rng.between(200, 600),
+            2 => rng.between(600, 1200),
+            _ => rng.between(1200, 2000),
+        };
+        let photo = rng.next() % 5 < 2;
+        let title_words = rng.between(3, 9);
+        let title = text(&mut rng, title_words).trim_end_matches('.').to_string();
+        let standfirst_words = rng.between(12, 30);
+        let standfirst =
+            if words >= 200 { text(&mut rng, standfirst_words) } else { String::new() };
+        let mut front = format!("---\nkicker: Vie locale\ntitle: \"{title}\"\n");
+        if !standfirst.is_empty() {
+            front.push_str(&format!("standfirst: \"{standfirst}\"\n"));
+        }
+        if photo {
+            front.push_str("photo:\n  file: ../photos/photo.jpg\n  credit: Banc d’essai\n");
+        }
+        front.push_str("---\n\n");
+        let body = text(&mut rng, words);
+        std::fs::write(dir.join(format!("articles/{i:02}.md")), front + &body + "\n").unwrap();
+    }
+    stories
+}
+
+#[test]
+#[ignore = "issue 15: not met yet (122 of 475 pages over 3 %); run with --ignored to measure"]
+fn a_hundred_random_story_lists_make_up_with_full_pages() {
+    let photo =
+        std::fs::read(common::root().join("issues/liberte-actus-1719/photos/wood-grey.jpg"))
+            .unwrap();
+    let base = common::temp_dir("auto-stress");
+    let mut failures = Vec::new();
+    let (mut pages, mut full, mut unplaced) = (0, 0, 0);
+    for seed in 0..LISTS {
+        let dir = base.join(format!("list-{seed:03}"));
+        let stories = write_list(&dir, seed, &photo);
+        let issue = load_issue(&dir, &LoadOptions::default())
+            .unwrap_or_else(|e| panic!("list {seed}: {e:?}"));
+        assert!(issue.articles.iter().all(|a| a.article.is_ok()), "list {seed}: an article failed");
+        let outcome = plan_only(&issue).expect("an automatic make-up");
+        // Every story is on a page or listed: none dropped silently.
+        let placed: std::collections::BTreeSet<usize> = outcome
+            .plan
+            .pages
+            .iter()
+            .flat_map(|p| &p.frames)
+            .filter_map(|f| match f.content {
+                rotative::model::FrameContent::Story { article, .. } => Some(article),
+                _ => None,
+            })
+            .collect();
+        for story in 0..stories {
+            assert!(
+                placed.contains(&story) != outcome.unplaced.contains(&story),
+                "list {seed}: story {story} placed and listed, or neither"
+            );
+        }
+        unplaced += outcome.unplaced.len();
+        let real: Vec<_> = outcome.pages.iter().filter(|p| !p.padding).collect();
+        let last = real.last().map_or(0, |p| p.number);
+        for page in &real {
+            pages += 1;
+            full += usize::from(page.white_lines == 0);
+            if page.number != last && page.white_percent() > MAX_WHITE_PERCENT {
+                failures.push(format!(
+                    "list {seed}, page {}: {:.1} % white",
+                    page.number,
+                    page.white_percent()
+                ));
+            }
+        }
+    }
+    eprintln!("{LISTS} lists: {pages} pages, {full} full, {unplaced} stories unplaced");
+    // The lists stay on disk when a page fails, to build them by hand.
+    assert!(
+        failures.is_empty(),
+        "{} pages too white (the lists are in {}):\n{}",
+        failures.len(),
+        base.display(),
+        failures.join("\n")
+    );
+    let _ = std::fs::remove_dir_all(&base);
+}
