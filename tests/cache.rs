@@ -3,7 +3,9 @@
 //! it; a change of the photo or of a colour or resolution setting converts it again; a
 //! damaged entry is rebuilt, never used; `--no-cache` neither reads nor fills it; the
 //! output folder's stale-file removal leaves it alone. Load's photo proofs are kept beside
-//! (`proofs/`; their own tests are in `src/load/proofs.rs`).
+//! (`proofs/`; their own tests are in `src/load/proofs.rs`), and the QR self-checks
+//! (`qr/`: a symbol or print setting that differs is checked again; the failure and
+//! damaged-entry cases are in `src/qr/verdicts.rs`).
 
 mod common;
 
@@ -156,5 +158,50 @@ fn a_changed_photo_or_setting_converts_the_photo_again() {
     std::fs::write(&photo, &edited).unwrap();
     let (converted, cached, _, _) = build(&dir, &out, &[]);
     assert_eq!((converted, cached), (1, 1));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The files in the cache folder `kind` of `out`.
+fn count(out: &Path, kind: &str) -> usize {
+    std::fs::read_dir(out.join(".rotative-cache").join(kind)).map_or(0, |listing| listing.count())
+}
+
+#[test]
+fn qr_self_checks_are_kept_and_checked_again_for_other_settings() {
+    let dir = coated_example("cache-qr");
+    let out = dir.join("out");
+    let (_, _, cold, report) = build(&dir, &out, &[]);
+    let verified = |report: &Value| -> usize {
+        let articles = report["articles"].as_array().unwrap();
+        articles.iter().filter(|a| a["qr"]["verified"] == Value::Bool(true)).count()
+    };
+    assert_eq!(verified(&report), 3, "{report}");
+    assert_eq!(count(&out, "qr"), 3, "each article's symbol that read back is kept");
+    let (_, _, warm, report) = build(&dir, &out, &[]);
+    assert_eq!(warm, cold, "the same PDF with the checks taken from the cache");
+    assert_eq!(verified(&report), 3);
+    assert_eq!(count(&out, "qr"), 3, "no check made again");
+
+    // Another module size: the same symbols at another print setting are checked again.
+    let yaml_path = dir.join("issue.yaml");
+    let yaml = std::fs::read_to_string(&yaml_path).unwrap();
+    std::fs::write(&yaml_path, yaml.replace("module_mm: 0.6", "module_mm: 0.5")).unwrap();
+    let (_, _, smaller, _) = build(&dir, &out, &[]);
+    assert_ne!(smaller, cold);
+    assert_eq!(count(&out, "qr"), 6);
+
+    // An article's URL: its symbol is another, checked and kept beside the others.
+    std::fs::write(&yaml_path, &yaml).unwrap();
+    let article = dir.join("articles/01-kazakhstan.md");
+    let text = std::fs::read_to_string(&article).unwrap();
+    std::fs::write(&article, text.replace("liberte-actus.fr/1719", "liberte-actus.fr/1799"))
+        .unwrap();
+    build(&dir, &out, &[]);
+    assert_eq!(count(&out, "qr"), 7);
+    // `--no-cache` writes no check.
+    let bare = dir.join("bare");
+    let (_, _, _, report) = build(&dir, &bare, &["--no-cache"]);
+    assert_eq!(verified(&report), 3);
+    assert_eq!(count(&bare, "qr"), 0);
     let _ = std::fs::remove_dir_all(&dir);
 }
