@@ -5,7 +5,9 @@
 //! output folder's stale-file removal leaves it alone. Load's photo proofs are kept beside
 //! (`proofs/`; their own tests are in `src/load/proofs.rs`), and the QR self-checks
 //! (`qr/`: a symbol or print setting that differs is checked again; the failure and
-//! damaged-entry cases are in `src/qr/verdicts.rs`).
+//! damaged-entry cases are in `src/qr/verdicts.rs`). The photos' digests (`digests/`,
+//! `src/cache/digests.rs`) find a photo's entries without reading it, and a photo
+//! rewritten at the same size and time is still seen as changed.
 
 mod common;
 
@@ -203,5 +205,38 @@ fn qr_self_checks_are_kept_and_checked_again_for_other_settings() {
     let (_, _, _, report) = build(&dir, &bare, &["--no-cache"]);
     assert_eq!(verified(&report), 3);
     assert_eq!(count(&bare, "qr"), 0);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_photo_rewritten_at_the_same_size_and_time_is_converted_again() {
+    let dir = coated_example("cache-same-size");
+    let out = dir.join("out");
+    let photo = dir.join("photos/dune-rgb.jpg");
+    let jpeg = std::fs::read(&photo).unwrap();
+    // The photo with a four-letter comment segment after its start marker: another file
+    // of the same size and picture for each text.
+    let with_comment = |text: &[u8; 4]| {
+        let mut bytes = jpeg[..2].to_vec();
+        bytes.extend_from_slice(&[0xFF, 0xFE, 0x00, 0x06]);
+        bytes.extend_from_slice(text);
+        bytes.extend_from_slice(&jpeg[2..]);
+        bytes
+    };
+    std::fs::write(&photo, with_comment(b"AAAA")).unwrap();
+    let at = std::fs::metadata(&photo).unwrap().modified().unwrap();
+    let (converted, cached, first, _) = build(&dir, &out, &[]);
+    assert_eq!((converted, cached), (2, 0));
+    assert!(count(&out, "digests") >= 3, "each photo's digest recorded");
+    let (converted, cached, again, _) = build(&dir, &out, &[]);
+    assert_eq!((converted, cached, again), (0, 2, first.clone()));
+
+    // Rewritten in place with its time set back: the fingerprint's content check sees it.
+    std::fs::write(&photo, with_comment(b"BBBB")).unwrap();
+    let file = std::fs::File::options().write(true).open(&photo).unwrap();
+    file.set_modified(at).unwrap();
+    drop(file);
+    let (converted, cached, _, _) = build(&dir, &out, &[]);
+    assert_eq!((converted, cached), (1, 1), "the rewritten photo is converted again");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -252,7 +252,8 @@ pub fn run_with(input: &Path, options: &Options, memo: Option<&mut SetMemo>) -> 
         });
         remove_stale(&out_dir, &produced, places.collect(), options, &mut report);
         let folders = [&settings.photo_cache, &settings.qr_cache, &load_options.photo_proofs];
-        for folder in folders.into_iter().flatten() {
+        let digests = settings.photo_cache.as_deref().map(cache::digests::folder_beside);
+        for folder in folders.into_iter().flatten().chain(&digests) {
             cache::prune(folder, cache::MAX_CACHE_BYTES);
         }
         report.summary.stages.insert("write", round3(writing.elapsed().as_secs_f64()));
