@@ -178,6 +178,8 @@ fn qr_self_checks_are_kept_and_checked_again_for_other_settings() {
         articles.iter().filter(|a| a["qr"]["verified"] == Value::Bool(true)).count()
     };
     assert_eq!(verified(&report), 3, "{report}");
+    // The output folder exists once load has kept the photos' proofs in it, so the first
+    // build keeps each article's symbol that read back.
     assert_eq!(count(&out, "qr"), 3, "each article's symbol that read back is kept");
     let (_, _, warm, report) = build(&dir, &out, &[]);
     assert_eq!(warm, cold, "the same PDF with the checks taken from the cache");

@@ -162,7 +162,10 @@ pub fn run_with(input: &Path, options: &Options, memo: Option<&mut SetMemo>) -> 
         previous_output: options.write.then(|| out_dir.clone()),
         held,
         photo_cache: use_cache.then(|| cache(&out_dir, render::PHOTO_FOLDER)),
-        qr_cache: use_cache.then(|| cache(&out_dir, qr::QR_FOLDER)),
+        // Symbols are kept as they are checked, before the build knows whether it writes
+        // anything: only into an output folder that exists, so that they never make one
+        // for a first build that fails.
+        qr_cache: (use_cache && out_dir.is_dir()).then(|| cache(&out_dir, qr::QR_FOLDER)),
     };
     let progress = progress_bar(options.progress, issue.articles.len() as u64);
     let typeset = pipeline::typeset_with(&issue, &settings, &|| progress.inc(1), memo);
