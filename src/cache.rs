@@ -8,6 +8,9 @@
 //! that. An entry that is cut short, damaged, of another kind or under another key's name
 //! is not used: the work is done again and the entry replaced. Entries are written to a
 //! temporary file and renamed, so a reader never sees half of one.
+//!
+//! [`digests`] records the SHA-256 of the photo files the keys start from, so that a
+//! rebuild finds a photo's entries without reading the whole photo again.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -15,6 +18,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime};
 
 use sha2::{Digest, Sha256};
+
+pub mod digests;
 
 /// The cache's folder inside the output folder (hidden, so the watch and file listings
 /// pass it by; the manifest's stale-file removal only ever touches files it recorded).

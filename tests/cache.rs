@@ -3,7 +3,11 @@
 //! it; a change of the photo or of a colour or resolution setting converts it again; a
 //! damaged entry is rebuilt, never used; `--no-cache` neither reads nor fills it; the
 //! output folder's stale-file removal leaves it alone. Load's photo proofs are kept beside
-//! (`proofs/`; their own tests are in `src/load/proofs.rs`).
+//! (`proofs/`; their own tests are in `src/load/proofs.rs`), and the QR self-checks
+//! (`qr/`: a symbol or print setting that differs is checked again; the failure and
+//! damaged-entry cases are in `src/qr/verdicts.rs`). The photos' digests (`digests/`,
+//! `src/cache/digests.rs`) find a photo's entries without reading it, and a photo
+//! rewritten at the same size and time is still seen as changed.
 
 mod common;
 
@@ -156,5 +160,85 @@ fn a_changed_photo_or_setting_converts_the_photo_again() {
     std::fs::write(&photo, &edited).unwrap();
     let (converted, cached, _, _) = build(&dir, &out, &[]);
     assert_eq!((converted, cached), (1, 1));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The files in the cache folder `kind` of `out`.
+fn count(out: &Path, kind: &str) -> usize {
+    std::fs::read_dir(out.join(".rotative-cache").join(kind)).map_or(0, |listing| listing.count())
+}
+
+#[test]
+fn qr_self_checks_are_kept_and_checked_again_for_other_settings() {
+    let dir = coated_example("cache-qr");
+    let out = dir.join("out");
+    let (_, _, cold, report) = build(&dir, &out, &[]);
+    let verified = |report: &Value| -> usize {
+        let articles = report["articles"].as_array().unwrap();
+        articles.iter().filter(|a| a["qr"]["verified"] == Value::Bool(true)).count()
+    };
+    assert_eq!(verified(&report), 3, "{report}");
+    // The output folder exists once load has kept the photos' proofs in it, so the first
+    // build keeps each article's symbol that read back.
+    assert_eq!(count(&out, "qr"), 3, "each article's symbol that read back is kept");
+    let (_, _, warm, report) = build(&dir, &out, &[]);
+    assert_eq!(warm, cold, "the same PDF with the checks taken from the cache");
+    assert_eq!(verified(&report), 3);
+    assert_eq!(count(&out, "qr"), 3, "no check made again");
+
+    // Another module size: the same symbols at another print setting are checked again.
+    let yaml_path = dir.join("issue.yaml");
+    let yaml = std::fs::read_to_string(&yaml_path).unwrap();
+    std::fs::write(&yaml_path, yaml.replace("module_mm: 0.6", "module_mm: 0.5")).unwrap();
+    let (_, _, smaller, _) = build(&dir, &out, &[]);
+    assert_ne!(smaller, cold);
+    assert_eq!(count(&out, "qr"), 6);
+
+    // An article's URL: its symbol is another, checked and kept beside the others.
+    std::fs::write(&yaml_path, &yaml).unwrap();
+    let article = dir.join("articles/01-kazakhstan.md");
+    let text = std::fs::read_to_string(&article).unwrap();
+    std::fs::write(&article, text.replace("liberte-actus.fr/1719", "liberte-actus.fr/1799"))
+        .unwrap();
+    build(&dir, &out, &[]);
+    assert_eq!(count(&out, "qr"), 7);
+    // `--no-cache` writes no check.
+    let bare = dir.join("bare");
+    let (_, _, _, report) = build(&dir, &bare, &["--no-cache"]);
+    assert_eq!(verified(&report), 3);
+    assert_eq!(count(&bare, "qr"), 0);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_photo_rewritten_at_the_same_size_and_time_is_converted_again() {
+    let dir = coated_example("cache-same-size");
+    let out = dir.join("out");
+    let photo = dir.join("photos/dune-rgb.jpg");
+    let jpeg = std::fs::read(&photo).unwrap();
+    // The photo with a four-letter comment segment after its start marker: another file
+    // of the same size and picture for each text.
+    let with_comment = |text: &[u8; 4]| {
+        let mut bytes = jpeg[..2].to_vec();
+        bytes.extend_from_slice(&[0xFF, 0xFE, 0x00, 0x06]);
+        bytes.extend_from_slice(text);
+        bytes.extend_from_slice(&jpeg[2..]);
+        bytes
+    };
+    std::fs::write(&photo, with_comment(b"AAAA")).unwrap();
+    let at = std::fs::metadata(&photo).unwrap().modified().unwrap();
+    let (converted, cached, first, _) = build(&dir, &out, &[]);
+    assert_eq!((converted, cached), (2, 0));
+    assert!(count(&out, "digests") >= 3, "each photo's digest recorded");
+    let (converted, cached, again, _) = build(&dir, &out, &[]);
+    assert_eq!((converted, cached, again), (0, 2, first.clone()));
+
+    // Rewritten in place with its time set back: the fingerprint's content check sees it.
+    std::fs::write(&photo, with_comment(b"BBBB")).unwrap();
+    let file = std::fs::File::options().write(true).open(&photo).unwrap();
+    file.set_modified(at).unwrap();
+    drop(file);
+    let (converted, cached, _, _) = build(&dir, &out, &[]);
+    assert_eq!((converted, cached), (1, 1), "the rewritten photo is converted again");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -27,6 +27,7 @@ use crate::load::{self, LoadOptions, PROOF_FOLDER};
 use crate::model::{Issue, Marks, Standard};
 pub use crate::pipeline::Split;
 use crate::pipeline::{self, ArticleOutcome, HeldPlace, RenderedFile, SetMemo, Settings};
+use crate::qr;
 use crate::render;
 use report::{ArticleReport, OutputReport, PhotoReport, QrReport, Report, Summary};
 use report::{CopyfitReport, CopyfitStep, StaleReport};
@@ -161,6 +162,10 @@ pub fn run_with(input: &Path, options: &Options, memo: Option<&mut SetMemo>) -> 
         previous_output: options.write.then(|| out_dir.clone()),
         held,
         photo_cache: use_cache.then(|| cache(&out_dir, render::PHOTO_FOLDER)),
+        // Symbols are kept as they are checked, before the build knows whether it writes
+        // anything: only into an output folder that exists, so that they never make one
+        // for a first build that fails.
+        qr_cache: (use_cache && out_dir.is_dir()).then(|| cache(&out_dir, qr::QR_FOLDER)),
     };
     let progress = progress_bar(options.progress, issue.articles.len() as u64);
     let typeset = pipeline::typeset_with(&issue, &settings, &|| progress.inc(1), memo);
@@ -249,7 +254,9 @@ pub fn run_with(input: &Path, options: &Options, memo: Option<&mut SetMemo>) -> 
             Some((place_key(&issue.root, &outcome.file)?, place))
         });
         remove_stale(&out_dir, &produced, places.collect(), options, &mut report);
-        for folder in settings.photo_cache.iter().chain(&load_options.photo_proofs) {
+        let folders = [&settings.photo_cache, &settings.qr_cache, &load_options.photo_proofs];
+        let digests = settings.photo_cache.as_deref().map(cache::digests::folder_beside);
+        for folder in folders.into_iter().flatten().chain(&digests) {
             cache::prune(folder, cache::MAX_CACHE_BYTES);
         }
         report.summary.stages.insert("write", round3(writing.elapsed().as_secs_f64()));

@@ -575,24 +575,32 @@ fn resolve_photo(
             .hint("copy the photo into the issue folder, or allow outside paths explicitly"));
         }
     }
-    // Proven sound here, decoded in full, so that no later stage can fail on it.
-    let bytes = source::read_regular_file(&canonical, super::photo::MAX_PHOTO_FILE_BYTES).map_err(
-        |why| {
-            file_at(Diagnostic::error("io", format!("cannot read photo `{written}`: it {why}")))
-                .hint("photos must be JPEG or PNG files")
-        },
-    )?;
-    let facts = super::proofs::inspect(&bytes, ctx.photo.max_pixels, ctx.proofs).map_err(|fault| {
-        let hint = match fault.kind {
-            "photo-too-large" => {
-                "scale it down to about 200 ppi at its printed size (or raise `photo.max_megapixels` in issue.yaml)"
-            }
-            _ => "export the photo again from the original (JPEG or PNG)",
-        };
-        file_at(Diagnostic::error(fault.kind, format!("photo `{written}` {}", fault.message)))
-            .hint(hint)
-    })?;
-    drop(bytes);
+    // Proven sound here, decoded in full, so that no later stage can fail on it; a photo an
+    // earlier build proved, unchanged since, is not read again.
+    let max_pixels = ctx.photo.max_pixels;
+    let kept = ctx.proofs.and_then(|folder| super::proofs::kept(&canonical, max_pixels, folder));
+    let facts = match kept {
+        Some(facts) => facts,
+        None => {
+            let before = std::fs::metadata(&canonical).ok();
+            let bytes = source::read_regular_file(&canonical, super::photo::MAX_PHOTO_FILE_BYTES)
+                .map_err(|why| {
+                let message = format!("cannot read photo `{written}`: it {why}");
+                file_at(Diagnostic::error("io", message)).hint("photos must be JPEG or PNG files")
+            })?;
+            let file = before.as_ref().map(|before| (canonical.as_path(), before));
+            super::proofs::inspect(&bytes, max_pixels, ctx.proofs, file).map_err(|fault| {
+                let hint = match fault.kind {
+                    "photo-too-large" => {
+                        "scale it down to about 200 ppi at its printed size (or raise `photo.max_megapixels` in issue.yaml)"
+                    }
+                    _ => "export the photo again from the original (JPEG or PNG)",
+                };
+                let message = format!("photo `{written}` {}", fault.message);
+                file_at(Diagnostic::error(fault.kind, message)).hint(hint)
+            })?
+        }
+    };
     if let Some(problem) = &facts.profile_problem {
         warnings.push(
             file_at(Diagnostic::warning("photo-profile", format!("photo `{written}` {problem}")))

@@ -3,14 +3,17 @@
 //! SHA-256 of the photo's bytes, the issue's pixel limit and the program, so that the next
 //! build of the issue does not decode every photo again to prove what it proved already.
 //! The proof is of the bytes: a photo edited, cut short or replaced has another key and is
-//! proven again. A photo that fails its proof is not kept, so its error comes back.
+//! proven again. A photo that fails its proof is not kept, so its error comes back. The
+//! digest of a sound photo's file is recorded ([`cache::digests`]), so that the next build
+//! finds its proof without reading the file while it is unchanged.
 
+use std::fs::Metadata;
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
 use super::photo::{PhotoFacts, PhotoFault, inspect_photo};
-use crate::cache;
+use crate::cache::{self, digests};
 
 /// The proofs' folder inside the cache ([`crate::cache::CACHE_FOLDER`]).
 pub const PROOF_FOLDER: &str = "proofs";
@@ -18,25 +21,48 @@ pub const PROOF_FOLDER: &str = "proofs";
 /// The first bytes of every entry: what it is, and the layout's version.
 const MAGIC: &[u8; 16] = b"rotative-proof\x00\x01";
 
-/// [`inspect_photo`], through the cache `folder` when there is one.
+/// The proof kept in `folder` for the photo file at `path` as it is now, found through
+/// the digest an earlier build recorded for the file ([`cache::digests`]) without reading
+/// it; `None` when there is none: the file is then read and given to [`inspect`].
+pub(super) fn kept(path: &Path, max_pixels: u64, folder: &Path) -> Option<PhotoFacts> {
+    let digest = digests::recorded(path, &digests::folder_beside(folder))?;
+    parse(&cache::read(folder, MAGIC, &key(&digest, max_pixels))?)
+}
+
+/// [`inspect_photo`], through the cache `folder` when there is one. `file` is the path
+/// `bytes` were read from, with its metadata from before they were read: their digest is
+/// recorded for [`kept`] when the photo is sound.
 pub(super) fn inspect(
     bytes: &[u8],
     max_pixels: u64,
     folder: Option<&Path>,
+    file: Option<(&Path, &Metadata)>,
 ) -> Result<PhotoFacts, PhotoFault> {
     let Some(folder) = folder else { return inspect_photo(bytes, max_pixels) };
+    let digest: [u8; 32] = Sha256::digest(bytes).into();
+    let key = key(&digest, max_pixels);
+    let facts = match cache::read(folder, MAGIC, &key).and_then(|p| parse(&p)) {
+        Some(facts) => facts,
+        None => {
+            let facts = inspect_photo(bytes, max_pixels)?;
+            cache::write(folder, MAGIC, &key, &serialise(&facts));
+            facts
+        }
+    };
+    if let Some((path, before)) = file {
+        digests::record(path, before, bytes, &digest, &digests::folder_beside(folder));
+    }
+    Ok(facts)
+}
+
+/// The key of a proof: the photo's digest, the pixel limit and the program.
+fn key(digest: &[u8; 32], max_pixels: u64) -> [u8; 32] {
     let mut hash = Sha256::new();
     hash.update(MAGIC);
     hash.update(cache::program_stamp());
-    hash.update(Sha256::digest(bytes));
+    hash.update(digest);
     hash.update(max_pixels.to_be_bytes());
-    let key: [u8; 32] = hash.finalize().into();
-    if let Some(facts) = cache::read(folder, MAGIC, &key).and_then(|p| parse(&p)) {
-        return Ok(facts);
-    }
-    let facts = inspect_photo(bytes, max_pixels)?;
-    cache::write(folder, MAGIC, &key, &serialise(&facts));
-    Ok(facts)
+    hash.finalize().into()
 }
 
 /// The payload of a proof: width, height, scale, orientation, then the profile problem's
@@ -106,14 +132,15 @@ mod tests {
                 .join("issues/liberte-actus-1719/photos/dune-rgb.jpg"),
         )
         .unwrap();
-        let proven = inspect(&jpeg, u64::MAX, Some(&folder)).unwrap();
+        let proven = inspect(&jpeg, u64::MAX, Some(&folder), None).unwrap();
         assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 1);
-        assert_eq!(inspect(&jpeg, u64::MAX, Some(&folder)).unwrap(), proven);
+        assert_eq!(inspect(&jpeg, u64::MAX, Some(&folder), None).unwrap(), proven);
         // The same file cut short is proven again, and fails: the proof is of the bytes.
         let cut = &jpeg[..jpeg.len() / 2];
-        assert!(inspect(cut, u64::MAX, Some(&folder)).is_err());
+        assert!(inspect(cut, u64::MAX, Some(&folder), None).is_err());
         // A lower pixel limit is another key: the photo is refused, not served from the cache.
-        assert_eq!(inspect(&jpeg, 1000, Some(&folder)).unwrap_err().kind, "photo-too-large");
+        let refused = inspect(&jpeg, 1000, Some(&folder), None).unwrap_err();
+        assert_eq!(refused.kind, "photo-too-large");
         std::fs::remove_dir_all(&folder).unwrap();
     }
 }

@@ -3,8 +3,9 @@
 //! [`typeset`] is where to start reading. It runs the stages in order:
 //!
 //! 1. **qr** (in parallel per article): each article's QR code is prepared and read back
-//!    after a simulated print ([`qr::prepare()`]); a stage of its own in the times because
-//!    the print simulation, not the text, was most of what the text stage used to take;
+//!    after a simulated print ([`qr::prepare()`]; a symbol the build cache holds as read
+//!    back is not printed again); a stage of its own in the times because the print
+//!    simulation, not the text, was most of what the text stage used to take;
 //! 2. **text** (in parallel per article): its parts are set
 //!    ([`compose::article::set_article`]); under `rotative watch` ([`typeset_with`] and a
 //!    [`SetMemo`]), an article whose inputs are those of the last build is taken as that
@@ -20,7 +21,6 @@
 //! atomically. (The render stage reads the photo files the model names.)
 
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 use rayon::prelude::*;
 
@@ -72,6 +72,8 @@ pub struct Settings {
     pub held: Vec<(PathBuf, HeldPlace)>,
     /// The build cache's folder of converted photos (`None`: every photo is converted).
     pub photo_cache: Option<PathBuf>,
+    /// The build cache's folder of QR self-checks (`None`: every symbol is checked).
+    pub qr_cache: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -86,6 +88,7 @@ impl Default for Settings {
             proof: false,
             held: Vec::new(),
             photo_cache: None,
+            qr_cache: None,
         }
     }
 }
@@ -220,7 +223,7 @@ pub fn typeset_with(
 
     // The automatic make-up chooses the plan (from every article, with its QR code, which
     // the text stage then reuses); the rest runs as with a written one.
-    let planned_qrs = issue.auto.as_ref().map(|_| prepare_qrs(issue, config, &[]));
+    let planned_qrs = issue.auto.as_ref().map(|_| prepare_qrs(issue, config, &[], settings));
     typeset.auto = issue
         .auto
         .as_ref()
@@ -244,7 +247,7 @@ pub fn typeset_with(
     let kept: Vec<Option<SetArticle>> =
         keys.iter().map(|key| key.as_ref().and_then(|key| memo.as_ref()?.get(key))).collect();
 
-    let qrs = planned_qrs.unwrap_or_else(|| prepare_qrs(issue, config, &kept));
+    let qrs = planned_qrs.unwrap_or_else(|| prepare_qrs(issue, config, &kept, settings));
     clock.lap(&mut typeset.stages, "qr");
 
     typeset.set_again = issue
@@ -576,18 +579,20 @@ fn set_entry(
     }
 }
 
-/// The QR code of each article, prepared and checked; none for an article that did not
-/// load or that `kept` (the memo's, when given) has set already, with its own.
+/// The QR code of each article, prepared and checked (through the build cache's
+/// self-checks, when `settings` has one); none for an article that did not load or that
+/// `kept` (the memo's, when given) has set already, with its own.
 fn prepare_qrs(
     issue: &Issue,
     config: &IssueConfig,
     kept: &[Option<SetArticle>],
+    settings: &Settings,
 ) -> Vec<Result<Option<PreparedQr>, Diagnostic>> {
     let kept = |i: usize| kept.get(i).is_some_and(Option::is_some);
     (0..issue.articles.len())
         .into_par_iter()
         .map(|i| match &issue.articles[i].article {
-            Ok(article) if !kept(i) => qr::prepare(article, config),
+            Ok(article) if !kept(i) => qr::prepare(article, config, settings.qr_cache.as_deref()),
             _ => Ok(None),
         })
         .collect()
@@ -674,26 +679,8 @@ mod font_coverage;
 mod makeup;
 mod memo;
 pub mod missing;
+mod stopwatch;
 
 pub use auto::plan_only;
 pub use memo::SetMemo;
-
-/// Wall time per stage.
-struct Stopwatch(Instant);
-
-impl Stopwatch {
-    fn new() -> Self {
-        Stopwatch(Instant::now())
-    }
-
-    /// Adds the time since the last lap to `name` (stages that run more than once add up).
-    fn lap(&mut self, stages: &mut Vec<(&'static str, f64)>, name: &'static str) {
-        let now = Instant::now();
-        let seconds = now.duration_since(self.0).as_secs_f64();
-        match stages.iter_mut().find(|(n, _)| *n == name) {
-            Some((_, total)) => *total += seconds,
-            None => stages.push((name, seconds)),
-        }
-        self.0 = now;
-    }
-}
+use stopwatch::Stopwatch;

@@ -6,6 +6,8 @@
 //!   ([`with_tracking`]) and shorten it for the printed address ([`display_address`]).
 //! - [`symbol`]: encode it ([`encode`]) at the smallest version that fits.
 //! - [`verify`](mod@verify): read it back from a simulated newsprint print ([`verify()`]).
+//! - [`verdicts`]: the build cache's record of the symbols that read back, so that a
+//!   rebuild neither encodes nor checks them again ([`checked_symbol`]).
 //!
 //! # Why level Q and 0.6 mm modules
 //!
@@ -30,6 +32,7 @@
 pub mod prepare;
 pub mod symbol;
 pub mod url;
+pub mod verdicts;
 pub mod verify;
 
 pub use self::prepare::{PreparedQr, prepare, self_check};
@@ -37,6 +40,7 @@ pub use self::symbol::{QUIET_ZONE, encode};
 pub use self::url::{
     UrlProblem, article_id, display_address, normalize_url, url_from_pattern, with_tracking,
 };
+pub use self::verdicts::{QR_FOLDER, checked_symbol};
 pub use self::verify::{DEFAULT_DPI, NEWSPRINT_SPREAD_MM, QrReport, verify};
 use crate::model::EcLevel;
 

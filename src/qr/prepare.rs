@@ -1,6 +1,7 @@
 //! An article's QR code made ready for the page: its URL validated (or built from the
 //! publication's pattern), tracking added, encoded, and read back after a simulated print.
 
+use std::path::Path;
 use std::sync::Arc;
 
 use super::{QrReport, QrSymbol};
@@ -27,7 +28,12 @@ pub struct PreparedQr {
 /// The article's QR code, or `None` when it has none (no URL and no pattern, or QR codes
 /// off). An invalid URL, a payload too long to encode, or a symbol that does not read back
 /// after a simulated newsprint print is an error located at the article's `url` line.
-pub fn prepare(article: &Article, config: &IssueConfig) -> Result<Option<PreparedQr>, Diagnostic> {
+/// `verdicts` is the build cache's folder of self-checks ([`super::verdicts`]), if any.
+pub fn prepare(
+    article: &Article,
+    config: &IssueConfig,
+    verdicts: Option<&Path>,
+) -> Result<Option<PreparedQr>, Diagnostic> {
     if config.qr.placement == QrPlacement::Off {
         return Ok(None);
     }
@@ -83,10 +89,9 @@ pub fn prepare(article: &Article, config: &IssueConfig) -> Result<Option<Prepare
         }
     };
     let url = super::with_tracking(&url, &config.qr.tracking);
-    let symbol = super::encode(&url, config.qr.ec_level)
-        .map_err(|e| located(Diagnostic::error("qr", format!("cannot encode the URL: {e}"))))?;
     let module_mm = to_mm(config.qr.module);
-    self_check(&symbol, module_mm, &url).map_err(located)?;
+    let symbol = super::verdicts::checked_symbol(&url, config.qr.ec_level, module_mm, verdicts)
+        .map_err(located)?;
     let report = QrReport::new(&symbol, module_mm);
     Ok(Some(PreparedQr { symbol: Arc::new(symbol), url, address, short_address, report }))
 }

@@ -9,7 +9,9 @@
 //! and the program that wrote it (the crate version, and the executable's size and date,
 //! so that a rebuilt rotative never trusts another build's encoder). An entry that is cut
 //! short, damaged or written by something else is converted again and replaced, never
-//! used ([`crate::cache`]).
+//! used ([`crate::cache`]). The digest of the photo file's bytes is recorded
+//! ([`crate::cache::digests`]), so that the next build finds the entry without reading the
+//! photo while the file is unchanged.
 //!
 //! A photo whose conversion raised a warning (a broken profile, ink over the limit) is not
 //! kept: converted again each time, it gives its warning at every build. Photos that go in
@@ -38,9 +40,10 @@ const MAGIC: &[u8; 16] = b"rotative-photo\x00\x01";
 /// data length.
 const FRAME_BYTES: usize = 1 + 4 + 4 + 4 + 8;
 
-/// The key of a photo file's encoding: see the module documentation.
+/// The key of a photo file's encoding, from the SHA-256 of its bytes (`digest`): see the
+/// module documentation.
 pub(super) fn key(
-    bytes: &[u8],
+    digest: &[u8; 32],
     placed: Option<Placed>,
     space: &OutputSpace,
     options: &RenderOptions,
@@ -48,7 +51,7 @@ pub(super) fn key(
     let mut hash = Sha256::new();
     hash.update(MAGIC);
     hash.update(cache::program_stamp());
-    hash.update(Sha256::digest(bytes));
+    hash.update(digest);
     hash.update(space.key());
     let output = &options.output;
     for value in [output.tac, output.max_ppi, output.target_ppi] {

@@ -45,6 +45,7 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::{ByPath, Refs, RenderOptions};
+use crate::cache::digests;
 use crate::color::OutputSpace;
 use crate::diag::Diagnostic;
 use crate::geom::Rect;
@@ -267,15 +268,31 @@ fn encode_file(
     options: &RenderOptions,
 ) -> Result<(EncodedImage, Vec<Diagnostic>), Diagnostic> {
     let fail = |why: String| Diagnostic::error("image", why).in_file(path);
-    let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read image: {e}")))?;
+    let read = || std::fs::read(path).map_err(|e| fail(format!("cannot read image: {e}")));
     let Some(folder) = &options.photo_cache else {
-        return encode_bytes(path, bytes, placed, space, options);
+        return encode_bytes(path, read()?, placed, space, options);
     };
-    let key = cache::key(&bytes, placed, space, options);
-    if let Some(mut kept) = cache::read(folder, &key) {
+    let kept = |digest: &[u8; 32]| {
+        let mut kept = cache::read(folder, &cache::key(digest, placed, space, options))?;
         kept.cached = true;
-        return Ok((kept, Vec::new()));
+        Some((kept, Vec::new()))
+    };
+    // A file an earlier build hashed, unchanged since: its entry, without reading it.
+    let digests = digests::folder_beside(folder);
+    let recorded = digests::recorded(path, &digests);
+    if let Some(hit) = recorded.as_ref().and_then(kept) {
+        return Ok(hit);
     }
+    let before = std::fs::metadata(path).ok();
+    let bytes = read()?;
+    let digest: [u8; 32] = Sha256::digest(&bytes).into();
+    if let Some(before) = before.filter(|_| recorded != Some(digest)) {
+        digests::record(path, &before, &bytes, &digest, &digests);
+    }
+    if let Some(hit) = kept(&digest) {
+        return Ok(hit);
+    }
+    let key = cache::key(&digest, placed, space, options);
     let (encoded, warnings) = encode_bytes(path, bytes, placed, space, options)?;
     if warnings.is_empty() && !encoded.passthrough {
         cache::write(folder, &key, &encoded);

@@ -1,0 +1,165 @@
+//! The SHA-256 of a photo file, which the build cache's keys start from, without reading
+//! the whole file again when an earlier build recorded it for the file as it is now.
+//!
+//! A record is found by the file's fingerprint: its path, size, modification time (to the
+//! nanosecond; on Unix also its inode and device), and its first and last [`SAMPLE_BYTES`].
+//! A file written again changes its modification time; one rewritten in place at the same
+//! size within the file system's timestamp granularity, or with its time set back, is
+//! still caught when either end changes, as a re-exported JPEG's tables and last scan do.
+//! A record pairs the digest of the bytes read with the file's metadata from before they
+//! were read, so a file that changes while it is read is not recorded under its new state.
+//! Records are cache entries ([`super::open`]): one cut short or damaged is not used, and
+//! the file is read and hashed again.
+
+use std::fs::Metadata;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use sha2::{Digest, Sha256};
+
+/// The records' folder inside the cache ([`super::CACHE_FOLDER`]), beside the folders of
+/// the entries whose keys they serve.
+pub const DIGEST_FOLDER: &str = "digests";
+
+/// Bytes read at each end of a file for its fingerprint: a JPEG's headers (quantisation
+/// and Huffman tables, the frame) and the end of its last scan.
+pub const SAMPLE_BYTES: usize = 16 << 10;
+
+/// The first bytes of every record: what it is, and the layout's version.
+const MAGIC: &[u8; 16] = b"rotative-digest\x01";
+
+/// The records' folder for the cache folder `kind` (`.rotative-cache/photos` gives
+/// `.rotative-cache/digests`): one for every stage, so a file hashed by load is not
+/// hashed again by render.
+pub fn folder_beside(kind: &Path) -> PathBuf {
+    kind.with_file_name(DIGEST_FOLDER)
+}
+
+/// The digest recorded in `folder` for the file at `path` as it is now, if any.
+pub fn recorded(path: &Path, folder: &Path) -> Option<[u8; 32]> {
+    let metadata = std::fs::metadata(path).ok()?;
+    let n = SAMPLE_BYTES.min(usize::try_from(metadata.len()).ok()?);
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut head = vec![0; n];
+    file.read_exact(&mut head).ok()?;
+    let mut tail = vec![0; n];
+    file.seek(SeekFrom::End(-i64::try_from(n).ok()?)).ok()?;
+    file.read_exact(&mut tail).ok()?;
+    let key = fingerprint(path, &metadata, &head, &tail)?;
+    super::read(folder, MAGIC, &key)?.try_into().ok()
+}
+
+/// Records in `folder` that the file at `path`, as `before` (its metadata, taken before
+/// it was read) describes it, held `bytes`, whose SHA-256 is `digest`. Nothing is recorded
+/// for bytes of another length than `before` gives: the file changed while it was read.
+pub fn record(path: &Path, before: &Metadata, bytes: &[u8], digest: &[u8; 32], folder: &Path) {
+    if bytes.len() as u64 != before.len() {
+        return;
+    }
+    let n = SAMPLE_BYTES.min(bytes.len());
+    if let Some(key) = fingerprint(path, before, &bytes[..n], &bytes[bytes.len() - n..]) {
+        super::write(folder, MAGIC, &key, digest);
+    }
+}
+
+/// The key of a file's record: see the module documentation. `None` for anything but a
+/// regular file with a modification time.
+fn fingerprint(path: &Path, metadata: &Metadata, head: &[u8], tail: &[u8]) -> Option<[u8; 32]> {
+    if !metadata.is_file() {
+        return None;
+    }
+    let modified = metadata.modified().ok()?.duration_since(SystemTime::UNIX_EPOCH).ok()?;
+    let mut hash = Sha256::new();
+    hash.update(MAGIC);
+    let path = path.as_os_str().as_encoded_bytes();
+    hash.update((path.len() as u64).to_be_bytes());
+    hash.update(path);
+    hash.update(metadata.len().to_be_bytes());
+    hash.update(modified.as_nanos().to_be_bytes());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        hash.update(metadata.ino().to_be_bytes());
+        hash.update(metadata.dev().to_be_bytes());
+    }
+    hash.update(head);
+    hash.update(tail);
+    Some(hash.finalize().into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file of `bytes` in a fresh folder, and the folder for the records.
+    fn setup(name: &str, bytes: &[u8]) -> (PathBuf, PathBuf) {
+        let dir =
+            std::env::temp_dir().join(format!("rotative-digests-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("photo.jpg");
+        std::fs::write(&file, bytes).unwrap();
+        (file, dir.join(DIGEST_FOLDER))
+    }
+
+    /// Reads `file` as a stage does and records its digest.
+    fn read_and_record(file: &Path, folder: &Path) -> [u8; 32] {
+        let before = std::fs::metadata(file).unwrap();
+        let bytes = std::fs::read(file).unwrap();
+        let digest: [u8; 32] = Sha256::digest(&bytes).into();
+        record(file, &before, &bytes, &digest, folder);
+        digest
+    }
+
+    /// Writes `bytes` to `file` and sets its modification time back to `at`.
+    fn rewrite_at(file: &Path, bytes: &[u8], at: SystemTime) {
+        std::fs::write(file, bytes).unwrap();
+        std::fs::File::options().write(true).open(file).unwrap().set_modified(at).unwrap();
+    }
+
+    #[test]
+    fn a_recorded_digest_is_found_for_the_same_file_only() {
+        // Larger than both samples together, so a middle byte is in neither.
+        let bytes: Vec<u8> = (0..100_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let (file, folder) = setup("same", &bytes);
+        assert_eq!(recorded(&file, &folder), None);
+        let digest = read_and_record(&file, &folder);
+        assert_eq!(recorded(&file, &folder), Some(digest));
+        let at = std::fs::metadata(&file).unwrap().modified().unwrap();
+
+        // The same size and time, another first byte, then another last byte: not found.
+        for index in [0, bytes.len() - 1] {
+            let mut changed = bytes.clone();
+            changed[index] ^= 0xFF;
+            rewrite_at(&file, &changed, at);
+            assert_eq!(recorded(&file, &folder), None, "byte {index} changed");
+        }
+        // The same bytes with another time: not found either.
+        rewrite_at(&file, &bytes, at + std::time::Duration::from_secs(1));
+        assert_eq!(recorded(&file, &folder), None);
+        // Another path holding the same bytes: its own record.
+        let copy = file.with_file_name("copy.jpg");
+        std::fs::copy(&file, &copy).unwrap();
+        assert_eq!(recorded(&copy, &folder), None);
+        std::fs::remove_dir_all(file.parent().unwrap()).unwrap();
+    }
+
+    #[test]
+    fn a_damaged_record_or_a_file_changed_while_read_gives_nothing() {
+        let (file, folder) = setup("damaged", b"a small photo");
+        read_and_record(&file, &folder);
+        let entry = std::fs::read_dir(&folder).unwrap().next().unwrap().unwrap().path();
+        let whole = std::fs::read(&entry).unwrap();
+        std::fs::write(&entry, &whole[..whole.len() - 1]).unwrap();
+        assert_eq!(recorded(&file, &folder), None, "a record cut short is not used");
+        std::fs::remove_dir_all(&folder).unwrap();
+
+        // Bytes of another length than the metadata taken before reading: not recorded.
+        let before = std::fs::metadata(&file).unwrap();
+        let longer = b"a small photo, rewritten while it was read";
+        record(&file, &before, longer, &Sha256::digest(longer).into(), &folder);
+        assert!(!folder.exists());
+        std::fs::remove_dir_all(file.parent().unwrap()).unwrap();
+    }
+}
