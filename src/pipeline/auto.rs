@@ -20,7 +20,7 @@ pub fn plan_only(issue: &Issue) -> Option<AutoOutcome> {
     let fonts = FontBook::new(&config.fonts).ok()?;
     let engine = TextEngine::new(fonts, &config.hyphenation)
         .with_protrusion_chars(&config.microtype.protrusion_chars);
-    let qrs = super::prepare_qrs(issue, config, &[]);
+    let qrs = super::prepare_qrs(issue, config, &[], &super::Settings::default());
     Some(plan(issue, auto, &qrs, &engine, config, &Grid::new(config)))
 }
 
