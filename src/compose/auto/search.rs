@@ -18,7 +18,8 @@
 //! - no tombstones: two heads of the same class side by side at the same height are not
 //!   allowed (the second takes the next smaller class, or the step is refused);
 //! - when any story on the page has a photo, one photo on the page spans two columns or
-//!   more (checked when the page is full).
+//!   more (checked when the page is full). A page no tiling fills that way is searched
+//!   again without this rule: a full page without a photo beats a photo over white space.
 //!
 //! When no tiling fills the page (or the budget runs out), the page is closed with a jump
 //! if it can be: the longest start of the fullest try whose stories fill exactly and that
@@ -141,6 +142,8 @@ struct Search<'a> {
     shapes: &'a mut dyn Shapes,
     /// Whether the first story of `window` must lead the page.
     lead_first: bool,
+    /// Whether a page with a photo must show one over two columns (see the module doc).
+    photo_rule: bool,
     nodes: usize,
     budget: usize,
     placements: Vec<Placement>,
@@ -168,13 +171,20 @@ pub fn fill_page(
         window,
         shapes,
         lead_first: given.is_empty(),
+        photo_rule: true,
         nodes: 0,
         budget,
         placements: given.to_vec(),
-        fill,
+        fill: fill.clone(),
         best: None,
     };
-    if search.step() {
+    let mut full = search.step();
+    if !full {
+        (search.photo_rule, search.nodes) = (false, 0);
+        (search.placements, search.fill) = (given.to_vec(), fill);
+        full = search.step();
+    }
+    if full {
         let placements = search.placements;
         return PageFill { placements, full: true, white: 0 };
     }
@@ -343,6 +353,9 @@ impl Search<'_> {
     /// When any story on the page has a photo, some frame shows one over two columns or
     /// more (a page with only one-column frames cannot, and passes).
     fn photo_rule_holds(&mut self) -> bool {
+        if !self.photo_rule {
+            return true;
+        }
         let has =
             self.placements.iter().any(|p| p.part != Part::Rest && self.shapes.has_photo(p.story));
         let wide = self.placements.iter().any(|p| p.photo && p.columns >= 2);
@@ -594,6 +607,17 @@ mod tests {
         let fill = fill_page(&area(), &[], &[0, 1, 2, 3, 4], &mut shapes, 100_000);
         assert!(fill.full);
         assert!(fill.placements.iter().any(|p| p.photo && p.columns >= 2));
+    }
+
+    /// Two stories with photos fill the page only stacked full width without them (35 lines,
+    /// then 24 under a rule; a photo adds 8): the page is filled that way rather than left
+    /// part white.
+    #[test]
+    fn a_full_page_without_a_photo_beats_a_photo_and_white_space() {
+        let mut shapes = Fake { lines: vec![90, 60], slack: 0, photo: true, lead_only: None };
+        let fill = fill_page(&area(), &[], &[0, 1], &mut shapes, 100_000);
+        assert!(fill.full, "{fill:?}");
+        assert!(fill.placements.iter().all(|p| !p.photo), "{fill:?}");
     }
 
     #[test]
