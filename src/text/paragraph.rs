@@ -134,12 +134,14 @@ fn choose_breaks(
         } else if result.is_none() {
             // Nothing within tolerance: the last word may break too (a list item of two or
             // three lines often needs it), first within tolerance, then at any badness.
-            let last = if last_words == second_words {
-                second
+            let (last, within) = if last_words == second_words {
+                (second, None)
             } else {
-                measure(engine, styled, style, last_words, None, key)
+                let last = measure(engine, styled, style, last_words, None, key);
+                let within = linebreak::optimise(&last.elements, width, &p2);
+                (last, within)
             };
-            result = linebreak::optimise(&last.elements, width, &p2).or_else(|| {
+            result = within.or_else(|| {
                 let p3 = Params { tolerance: f32::INFINITY, final_pass: true, ..p2 };
                 linebreak::optimise(&last.elements, width, &p3)
             });
