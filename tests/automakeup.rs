@@ -61,6 +61,14 @@ fn the_weekly_made_up_automatically_keeps_the_rules_of_make_up() {
         let listed = unplaced.iter().any(|u| file.ends_with(u));
         assert!(placed != listed, "{file}: placed {placed}, listed {listed}");
     }
+    // Every story of the weekly finds a page (the planner moves a lead its page cannot fill
+    // a page on, and keeps briefs for the holes stories leave).
+    assert!(unplaced.is_empty(), "not placed: {unplaced:?}");
+    // Every page is full to 1 % of its type area but the two the stories left over lead:
+    // the target is every page, which the planner does not reach yet (see the issue note).
+    let white: Vec<f64> = pages.iter().map(|p| p["white_percent"].as_f64().unwrap()).collect();
+    let short = white.iter().filter(|w| **w > 1.0).count();
+    assert!(short <= 2, "pages over 1 % white: {white:?}");
     let mut leads = Vec::new();
     for page in pages {
         let frames = page["frames"].as_array().unwrap();
@@ -103,9 +111,13 @@ fn the_weekly_made_up_automatically_keeps_the_rules_of_make_up() {
                 .unwrap()
         })
         .collect();
-    let mut sorted = order.clone();
-    sorted.sort();
-    assert_eq!(order, sorted, "page leads out of priority order");
+    // A story whose page it cannot fill gives its place to one of the next three stories
+    // and leads a later page: no lead comes after more than three of lower priority.
+    for (i, lead) in order.iter().enumerate() {
+        let passed_by = order[..i].iter().filter(|earlier| *earlier > lead).count();
+        assert!(passed_by <= 3, "page leads out of priority order: {order:?}");
+    }
+
     // The first story of the issue leads page 1.
     assert_eq!(order.first(), Some(&0));
 }

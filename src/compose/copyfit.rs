@@ -32,7 +32,7 @@ use std::sync::Arc;
 
 use super::article::cover;
 use super::display::Item;
-use super::flow::{BlockPiece, Cursor, Flowable, offset};
+use super::flow::{BlockPiece, Cursor, Flowable, LinesPiece, ParagraphSource, offset};
 use super::{ArticleParts, ArticleStart, Frame, Headline, Layout, PlacedPart, place_article};
 use crate::geom::crop_share;
 use crate::model::FitStepKind;
@@ -179,22 +179,31 @@ fn amount(parts: &ArticleParts, lines: i32) -> (u32, u32) {
     (per(chars), per(words))
 }
 
+/// The paragraphs of one story the cascade has set again, by body index, direction (-1
+/// shorter, 1 longer) and whether tracked, with what each was set from (an entry for other
+/// text at that index is set again, never trusted). The same whatever frame the story is
+/// fitted to, so a caller fitting one story to many frames (the automatic make-up tries
+/// dozens) keeps it across fits and sets each paragraph once per way, not once per fit.
+#[derive(Debug, Default)]
+pub struct Resets(HashMap<(usize, i32, bool), (Arc<ParagraphSource>, Reset)>);
+
 /// Places `parts` in `frame` from its head and fits it with the `steps` allowed, in cascade
-/// order. Returns the fitted placement and its record.
+/// order. Returns the fitted placement and its record, and keeps in `resets` the
+/// paragraphs it set again.
 pub fn fit_story(
     parts: &ArticleParts,
     frame: &Frame,
-    name: &str,
-    page: u32,
+    (name, page): (&str, u32),
     steps: &[FitStepKind],
     layout: &Layout<'_>,
+    resets: &mut Resets,
 ) -> (PlacedPart, FrameFit) {
-    fit_from(parts, frame, None, (name, page), steps, layout)
+    fit_from(parts, frame, None, (name, page), steps, layout, resets)
 }
 
 /// Places the rest of a story that jumped, from `cursor`, in `frame` and fits it with the
 /// `steps` allowed that apply to a continuation (looseness and tracking of its own
-/// paragraphs: the photo and head are in the first frame).
+/// paragraphs: the photo and head are in the first frame). `resets` as for [`fit_story`].
 pub fn fit_continuation(
     parts: &ArticleParts,
     frame: &Frame,
@@ -202,8 +211,9 @@ pub fn fit_continuation(
     (name, page): (&str, u32),
     steps: &[FitStepKind],
     layout: &Layout<'_>,
+    resets: &mut Resets,
 ) -> (PlacedPart, FrameFit) {
-    fit_from(parts, frame, Some(cursor), (name, page), steps, layout)
+    fit_from(parts, frame, Some(cursor), (name, page), steps, layout, resets)
 }
 
 /// The cascade, from the head (`cursor` `None`) or from where a jump resumes.
@@ -214,6 +224,7 @@ fn fit_from(
     (name, page): (&str, u32),
     steps: &[FitStepKind],
     layout: &Layout<'_>,
+    resets: &mut Resets,
 ) -> (PlacedPart, FrameFit) {
     let (first, before) = place_from(parts, frame, cursor, Headline::Main, layout);
     let mut fit = FrameFit::measured(name, page, before, parts);
@@ -224,6 +235,7 @@ fn fit_from(
     let own_shape = parts.lead_own_shape;
     let strict = PhotoLimits { max_crop, house: false, own_shape };
     let mut trial = Trial::new(parts, cursor, frame, layout, (first.clone(), before), strict);
+    trial.resets = std::mem::take(resets);
     fit.steps = trial.cascade(steps);
     // The photo cropped past its share only when that is what fits the story: the cascade
     // again from the start, its photo step allowed the house limits too, kept if it fits
@@ -232,11 +244,15 @@ fn fit_from(
     if trial.misfit != 0 && photo_step && steps.contains(&FitStepKind::PhotoDepth) {
         let house = PhotoLimits { max_crop, house: true, own_shape };
         let mut again = Trial::new(parts, cursor, frame, layout, (first, before), house);
+        again.resets = std::mem::take(&mut trial.resets);
         let again_steps = again.cascade(steps);
         if again.misfit.abs() < trial.misfit.abs() {
             (trial, fit.steps) = (again, again_steps);
+        } else {
+            trial.resets = std::mem::take(&mut again.resets);
         }
     }
+    *resets = std::mem::take(&mut trial.resets);
     fit.after = trial.misfit;
     (fit.chars, fit.words) = amount(&trial.parts, trial.misfit);
     (trial.placed, fit)
@@ -261,7 +277,7 @@ impl<'a> Trial<'a> {
             placed,
             misfit,
             photo_limits,
-            resets: HashMap::new(),
+            resets: Resets::default(),
         }
     }
 
@@ -329,9 +345,8 @@ struct Trial<'a> {
     misfit: i32,
     /// The depths the photo step may try.
     photo_limits: PhotoLimits,
-    /// Paragraphs set again, by body index, direction (-1 shorter, 1 longer) and whether
-    /// tracked.
-    resets: HashMap<(usize, i32, bool), Reset>,
+    /// Paragraphs set again (the caller's, lent for the trial).
+    resets: Resets,
 }
 
 /// A paragraph set again: its style and lines, or `None` when the setting did not gain or
@@ -403,30 +418,26 @@ impl Trial<'_> {
             // round of this step is the same: the cascade comes back to the paragraphs after
             // the photo and the head, and sets each of them once per way of trying.
             let key = (index, direction, tracking != 0.0);
-            let reset = self.resets.entry(key).or_insert_with(|| {
-                // With tracking, the tracked paragraph's own optimum may already gain or
-                // lose the line: try it as it is, then with the looseness.
-                let looseness: &[i32] =
-                    if tracking == 0.0 { &[direction] } else { &[0, direction] };
-                let before = piece.lines.len() as i32;
-                looseness.iter().find_map(|&looseness| {
-                    let mut style = source.style.clone();
-                    style.looseness = looseness;
-                    style.tracking = tracking * direction as f32;
-                    let set = self.layout.engine.set_paragraph(&source.runs, &style, source.width);
-                    let even = loosest(&set.lines) <= loosest(&piece.lines).max(LOOSEST_RATIO);
-                    (set.lines.len() as i32 - before == direction && even)
-                        .then_some((style, set.lines))
-                })
-            });
-            let Some((style, lines)) = reset.clone() else {
+            let known = self
+                .resets
+                .0
+                .get(&key)
+                .filter(|(from, _)| Arc::ptr_eq(from, &source) || **from == *source);
+            let reset = match known {
+                Some((_, reset)) => reset.clone(),
+                None => {
+                    let reset = self.reset(piece, &source, direction, tracking);
+                    self.resets.0.insert(key, (source.clone(), reset.clone()));
+                    reset
+                }
+            };
+            let Some((style, lines)) = reset else {
                 continue;
             };
             let mut parts = self.parts.clone();
             if let Flowable::Lines(p) = &mut parts.body[index] {
                 p.lines = lines;
-                p.source =
-                    Some(Arc::new(super::flow::ParagraphSource { style, ..(*source).clone() }));
+                p.source = Some(Arc::new(ParagraphSource { style, ..(*source).clone() }));
             }
             let (placed, misfit) = self.place(&parts, self.headline);
             if self.better(misfit) {
@@ -443,6 +454,30 @@ impl Trial<'_> {
             };
             let s = if changed == 1 { "" } else { "s" };
             format!("{changed} paragraph{s} one line {way}{what}")
+        })
+    }
+
+    /// `piece` (set from `source`) set again one line shorter (`direction` -1) or longer
+    /// (1), with `tracking` em of letter spacing the same way: `None` when that does not
+    /// gain or lose the line evenly enough.
+    fn reset(
+        &self,
+        piece: &LinesPiece,
+        source: &ParagraphSource,
+        direction: i32,
+        tracking: f32,
+    ) -> Reset {
+        // With tracking, the tracked paragraph's own optimum may already gain or lose the
+        // line: try it as it is, then with the looseness.
+        let looseness: &[i32] = if tracking == 0.0 { &[direction] } else { &[0, direction] };
+        let before = piece.lines.len() as i32;
+        looseness.iter().find_map(|&looseness| {
+            let mut style = source.style.clone();
+            style.looseness = looseness;
+            style.tracking = tracking * direction as f32;
+            let set = self.layout.engine.set_paragraph(&source.runs, &style, source.width);
+            let even = loosest(&set.lines) <= loosest(&piece.lines).max(LOOSEST_RATIO);
+            (set.lines.len() as i32 - before == direction && even).then_some((style, set.lines))
         })
     }
 

@@ -9,7 +9,9 @@
 use std::collections::BTreeMap;
 
 use super::article::{Setter, ascent};
-use super::copyfit::{CUT_SLACK, FrameFit, fit_continuation, fit_story, misfit, remaining_lines};
+use super::copyfit::{
+    CUT_SLACK, FrameFit, Resets, fit_continuation, fit_story, misfit, remaining_lines,
+};
 use super::display::{Item, Page};
 use super::flow::{Cursor, line_items};
 use super::{
@@ -297,6 +299,7 @@ impl MakeUp<'_> {
                 (&planned.name, page.number),
                 &self.plan.fit_steps,
                 self.layout,
+                &mut Resets::default(),
             );
             self.place(page, part, frame.bottom, &mut fit, parts);
             self.record(article, page, first, Some(fit), false);
@@ -339,8 +342,10 @@ impl MakeUp<'_> {
             self.record(article, page, first, Some(fit), false);
             return;
         }
+        let name = (planned.name.as_str(), page.number);
+        let steps = &self.plan.fit_steps;
         let (part, mut fit) =
-            fit_story(parts, frame, &planned.name, page.number, &self.plan.fit_steps, self.layout);
+            fit_story(parts, frame, name, steps, self.layout, &mut Resets::default());
         self.place(page, part, frame.bottom, &mut fit, parts);
         self.record(article, page, first, Some(fit), false);
     }

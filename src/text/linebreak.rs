@@ -94,6 +94,8 @@
 //!
 //! Breakpoint enumeration ([`breakpoints`]) is kept apart from the optimiser ([`optimise`]).
 
+use rustc_hash::FxHashMap;
+
 /// A penalty at or above this never breaks; at or below its negation always breaks.
 pub(crate) const INFINITE_PENALTY: f32 = 10000.0;
 /// Badness of an infinitely bad line (TeX's `inf_bad`).
@@ -384,6 +386,7 @@ pub(crate) fn optimise(elements: &[Element], width: f32, params: &Params) -> Opt
     let mut overfull = false;
     // Best candidate per (fitness, hyphens, line) at the current breakpoint.
     let mut candidates: Vec<Candidate> = Vec::with_capacity(16);
+    let mut candidate_index: FxHashMap<(u8, u32, u32), usize> = FxHashMap::default();
     let last = n - 1;
     for b in breakpoints(elements) {
         let (penalty, flagged, pen_width) = match elements[b] {
@@ -398,9 +401,12 @@ pub(crate) fn optimise(elements: &[Element], width: f32, params: &Params) -> Opt
             _ => 0.0,
         };
         candidates.clear();
+        candidate_index.clear();
         let mut best_removed: Option<usize> = None;
-        let mut k = 0;
-        while k < active.len() {
+        // The active list is compacted in place (kept nodes slide down to `kept`): removing
+        // one at a time would shift the list for each, and looseness keeps it long.
+        let mut kept = 0;
+        for k in 0..active.len() {
             let a = nodes[active[k]];
             let s = a.start.min(b);
             let left = match elements[s] {
@@ -455,10 +461,17 @@ pub(crate) fn optimise(elements: &[Element], width: f32, params: &Params) -> Opt
                         from: active[k],
                         gaps,
                     };
-                    match candidates
-                        .iter_mut()
-                        .find(|c| c.fitness == fit && c.hyphens == hyphens && c.line == line)
-                    {
+                    // Few candidates without looseness: a scan. With it, one per line number
+                    // reached as well, so they are found through an index.
+                    let found = if by_line {
+                        let slot = candidate_index.entry((fit, hyphens, line));
+                        Some(*slot.or_insert(candidates.len())).filter(|i| *i < candidates.len())
+                    } else {
+                        candidates.iter().position(|c| {
+                            c.fitness == fit && c.hyphens == hyphens && c.line == line
+                        })
+                    };
+                    match found.map(|i| &mut candidates[i]) {
                         Some(c) if c.demerits <= total => {}
                         Some(c) => *c = candidate,
                         None => candidates.push(candidate),
@@ -466,16 +479,18 @@ pub(crate) fn optimise(elements: &[Element], width: f32, params: &Params) -> Opt
                 }
             }
             if remove {
-                let idx = active.remove(k);
+                let idx = active[k];
                 if r < -1.0
                     && best_removed.is_none_or(|best| nodes[best].demerits > nodes[idx].demerits)
                 {
                     best_removed = Some(idx);
                 }
             } else {
-                k += 1;
+                active[kept] = active[k];
+                kept += 1;
             }
         }
+        active.truncate(kept);
         if candidates.is_empty() && active.is_empty() {
             // Nothing reaches this break and nothing is left to reach a later one.
             let from = best_removed?;

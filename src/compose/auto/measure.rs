@@ -5,13 +5,15 @@
 //! a secondary head, which also sets the heads one class up and down: the lead and tertiary
 //! shapes take those. Its natural depth at a width is the shallowest frame it fits whole
 //! (found by bisection over frame depths); the depths it can fill exactly are those around
-//! it for which the copyfit cascade ends on 0 lines, tried only when the search asks, once.
+//! it, within what the copyfit cascade can be expected to take back, for which the cascade
+//! really ends on 0 lines: tried only when the search asks, once, the paragraphs the
+//! cascade sets again kept per story across all its shapes (they share one measure).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::search::{Placement, RULE_LINES, Shapes, rank};
-use crate::compose::copyfit::{fit_continuation, fit_story, misfit};
+use crate::compose::copyfit::{Resets, fit_continuation, fit_story, misfit};
 use crate::compose::display::Item;
 use crate::compose::flow::{Cursor, Flowable};
 use crate::compose::{ArticleParts, ArticleStart, Frame, Headline, Layout, place_article};
@@ -50,6 +52,9 @@ pub(super) struct Measured<'a> {
     memo: HashMap<(usize, u32, bool, u8), Vec<u32>>,
     verified: HashMap<(usize, u32, bool, u8, u32), i32>,
     jumps: HashMap<(usize, u32, bool, u8, u32), Vec<u32>>,
+    /// Per story, the paragraphs the copyfit set again: kept across the many fits the
+    /// search asks for (its columns share one measure, so every shape shares them).
+    resets: HashMap<usize, Resets>,
 }
 
 impl<'a> Measured<'a> {
@@ -67,6 +72,7 @@ impl<'a> Measured<'a> {
             memo: HashMap::new(),
             verified: HashMap::new(),
             jumps: HashMap::new(),
+            resets: HashMap::new(),
         }
     }
 
@@ -124,7 +130,7 @@ impl<'a> Measured<'a> {
 
     /// The depths (jump head included) at which the rest of `story` from `cursor` fills a
     /// frame of `columns` exactly, best first; empty when it needs more than a page.
-    fn rest_depths(&self, story: usize, columns: u32, photo: bool, cursor: Cursor) -> Vec<u32> {
+    fn rest_depths(&mut self, story: usize, columns: u32, photo: bool, cursor: Cursor) -> Vec<u32> {
         let Some(parts) = self.parts(story, columns, photo, HeadClass::Lead) else {
             return Vec::new();
         };
@@ -135,12 +141,18 @@ impl<'a> Measured<'a> {
                 place_article(&parts, &frame, ArticleStart::Continued(cursor), None, self.layout);
             misfit(&parts, &placed, frame.bottom, self.layout.grid.baseline)
         };
-        let fits = |depth: u32| {
-            let frame = self.frame(columns, 2, depth.saturating_sub(2).max(1));
-            fit_continuation(&parts, &frame, cursor, ("", 0), self.steps, self.layout).1.after == 0
-        };
         let near = self.near_depths(3, &misfit_at, REACH, |m| m.abs() <= 1);
-        let exact: Vec<u32> = near.iter().copied().filter(|d| fits(*d)).collect();
+        let frames: Vec<Frame> =
+            near.iter().map(|d| self.frame(columns, 2, d.saturating_sub(2).max(1))).collect();
+        let resets = self.resets.entry(story).or_default();
+        let mut exact = Vec::new();
+        for (&depth, frame) in near.iter().zip(&frames) {
+            let fit =
+                fit_continuation(&parts, frame, cursor, ("", 0), self.steps, self.layout, resets);
+            if fit.1.after == 0 {
+                exact.push(depth);
+            }
+        }
         // No depth fits exactly: the nearest still go, their misfit reported by the make-up.
         if exact.is_empty() { near } else { exact }
     }
@@ -223,7 +235,12 @@ impl Shapes for Measured<'_> {
                 let (over, under) = reach(&parts, columns, self.steps, baseline);
                 let near = |m: i32| m <= over && -m <= under;
                 let span = (over.max(under) as u32).div_ceil(columns) + 1;
-                self.near_depths(1, &misfit_at, span, near)
+                let near = self.near_depths(1, &misfit_at, span, near);
+                // Only the depths the copyfit really fills: a page the search completes is
+                // then full once made up, not found short by the make-up.
+                near.into_iter()
+                    .filter(|d| self.fit_at(story, columns, photo, head, *d) == 0)
+                    .collect()
             }
             None => Vec::new(),
         };
@@ -252,16 +269,34 @@ impl Shapes for Measured<'_> {
     }
 
     fn fit_after(&mut self, p: &Placement) -> i32 {
-        let head = rank(p.head);
         let depth = p.depth - if p.top > 0 { RULE_LINES } else { 0 };
-        let key = (p.story, p.columns, p.photo, head, depth);
+        self.fit_at(p.story, p.columns, p.photo, p.head, depth)
+    }
+}
+
+impl Measured<'_> {
+    /// Lines `story` is over (positive) or under once copyfitted in a frame of `columns` and
+    /// `depth` lines (no opening rule), with its photo or not, under a head of `head`.
+    fn fit_at(
+        &mut self,
+        story: usize,
+        columns: u32,
+        photo: bool,
+        head: HeadClass,
+        depth: u32,
+    ) -> i32 {
+        let key = (story, columns, photo, rank(head), depth);
         if let Some(after) = self.verified.get(&key) {
             return *after;
         }
-        let after = self.parts(p.story, p.columns, p.photo, p.head).map_or(i32::MAX, |parts| {
-            let frame = self.frame(p.columns, 0, depth);
-            fit_story(&parts, &frame, "", 0, self.steps, self.layout).1.after
-        });
+        let after = match self.parts(story, columns, photo, head) {
+            Some(parts) => {
+                let frame = self.frame(columns, 0, depth);
+                let resets = self.resets.entry(story).or_default();
+                fit_story(&parts, &frame, ("", 0), self.steps, self.layout, resets).1.after
+            }
+            None => i32::MAX,
+        };
         self.verified.insert(key, after);
         after
     }

@@ -4,8 +4,12 @@
 //!
 //! Page by page: the highest-priority story left leads the page; the page is then filled
 //! by the search of [`search`] with the next stories of a small window (so a story may move
-//! ahead of one or two of higher priority to fill a hole, never further), each as a
-//! rectangle of the grid whose depth it fills exactly once copyfitted (`measure.rs`). A story
+//! ahead of a few of higher priority to fill a hole, never further) and every brief left
+//! (briefs finish pages, and are tried after the stories), each as a rectangle of the grid
+//! whose depth it fills exactly once copyfitted (`measure.rs`). A page its lead cannot fill
+//! is led by one of the next few stories that can, the lead staying first in line for the
+//! next page: a hole is worse than a story a page later, and the pages left short gather
+//! at the end of the issue. A story
 //! too long for any shape on a page leads it across the whole width down to the foot (or
 //! the ad under it) and jumps to the next page, whose top takes its rest. A page no tiling
 //! fills is closed, when it can be, by a story of the window that jumps from the rectangle
@@ -33,6 +37,9 @@ use crate::text::TextEngine;
 /// Stories the search may take for a page beyond its lead: a story moves ahead of at most
 /// this many of higher priority (the trade moves stories to fill pages, not far).
 const WINDOW: usize = 8;
+
+/// Next stories tried as a page's lead when its own lead cannot fill it.
+const DEFER: usize = 3;
 
 /// Steps of the search per page before it settles for the fullest page found.
 const NODE_BUDGET: usize = 20_000;
@@ -163,10 +170,42 @@ pub fn plan_issue(
         let held_back = |s: &usize| {
             stories[*s].as_ref().and_then(|c| c.hint.page).is_some_and(|page| page > number)
         };
-        let window: Vec<usize> =
-            left.iter().copied().filter(|s| !held_back(s)).take(WINDOW + 1).collect();
-        let had_rest = rest.is_some();
-        let (fill, jumped) = fill_one(&mut shapes, &area, rest.take(), &window, columns);
+        // Briefs are what pages are finished with: every brief left may fill a hole, however
+        // far down the list it is; other stories move up by at most the window.
+        let window: Vec<usize> = left
+            .iter()
+            .copied()
+            .filter(|s| !held_back(s))
+            .enumerate()
+            .filter(|(i, s)| *i <= WINDOW || shapes.is_brief(*s))
+            .map(|(_, s)| s)
+            .collect();
+        let rest_here = rest.take();
+        let had_rest = rest_here.is_some();
+        let (mut fill, mut jumped) =
+            fill_one(&mut shapes, &area, rest_here.clone(), &window, columns);
+        if !fill.full {
+            // A page its lead cannot fill is led by one of the next stories that can: the
+            // lead stays first in line for the next page (a hole is worse than a story a
+            // page later, and the last page is the one left short).
+            let others: Vec<usize> = window
+                .iter()
+                .copied()
+                .filter(|s| !shapes.is_brief(*s))
+                .skip(1)
+                .take(DEFER)
+                .collect();
+            for other in others {
+                let mut led = vec![other];
+                led.extend(window.iter().copied().filter(|s| *s != other));
+                let (tried, tried_jump) =
+                    fill_one(&mut shapes, &area, rest_here.clone(), &led, columns);
+                if tried.full {
+                    (fill, jumped) = (tried, tried_jump);
+                    break;
+                }
+            }
+        }
         for p in &fill.placements {
             left.retain(|s| *s != p.story);
         }

@@ -221,7 +221,10 @@ impl Search<'_> {
         } else {
             let used: Vec<usize> = self.placements.iter().map(|p| p.story).collect();
             let free = |s: &usize| !used.contains(s) && !self.shapes.leads_only(*s);
-            self.window.iter().copied().filter(free).collect()
+            // Stories before briefs: briefs are kept to finish the pages stories cannot.
+            let mut free: Vec<usize> = self.window.iter().copied().filter(free).collect();
+            free.sort_by_key(|s| self.shapes.is_brief(*s));
+            free
         };
         let rule = if top > 0 { RULE_LINES } else { 0 };
         for story in candidates {
