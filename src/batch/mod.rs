@@ -166,10 +166,12 @@ pub fn run_with(input: &Path, options: &Options, memo: Option<&mut SetMemo>) -> 
         // anything: only into an output folder that exists, so that they never make one
         // for a first build that fails.
         qr_cache: (use_cache && out_dir.is_dir()).then(|| cache(&out_dir, qr::QR_FOLDER)),
+        text_cache: use_cache.then(|| cache(&out_dir, crate::text::TEXT_FOLDER)),
     };
     let progress = progress_bar(options.progress, issue.articles.len() as u64);
     let typeset = pipeline::typeset_with(&issue, &settings, &|| progress.inc(1), memo);
     let set_again = typeset.set_again;
+    (report.summary.paragraphs_set, report.summary.paragraphs_cached) = typeset.paragraphs;
     progress.finish_and_clear();
 
     report.issue = typeset.issue_findings;
@@ -254,7 +256,12 @@ pub fn run_with(input: &Path, options: &Options, memo: Option<&mut SetMemo>) -> 
             Some((place_key(&issue.root, &outcome.file)?, place))
         });
         remove_stale(&out_dir, &produced, places.collect(), options, &mut report);
-        let folders = [&settings.photo_cache, &settings.qr_cache, &load_options.photo_proofs];
+        let folders = [
+            &settings.photo_cache,
+            &settings.qr_cache,
+            &settings.text_cache,
+            &load_options.photo_proofs,
+        ];
         let digests = settings.photo_cache.as_deref().map(cache::digests::folder_beside);
         for folder in folders.into_iter().flatten().chain(&digests) {
             cache::prune(folder, cache::MAX_CACHE_BYTES);
