@@ -181,7 +181,7 @@ fn generate_eleven(dir: &Path, photo: &str) -> std::io::Result<()> {
             std::fs::write(dir.join("photos").join(&photo_name), distinct_jpeg(&jpeg, n))?;
             let mut front: String = front
                 .lines()
-                .filter(|l| !(i > 0 && l.starts_with("title:")) && !l.starts_with("url:"))
+                .filter(|l| !l.starts_with("url:") && (i == 0 || !l.starts_with("title:")))
                 .map(|l| format!("{l}\n"))
                 .collect();
             let mut body = chunk.join("\n## ");
