@@ -29,6 +29,7 @@ pub use crate::pipeline::Split;
 use crate::pipeline::{self, ArticleOutcome, HeldPlace, RenderedFile, SetMemo, Settings};
 use crate::qr;
 use crate::render;
+use crate::text::ParagraphCache;
 use report::{ArticleReport, OutputReport, PhotoReport, QrReport, Report, Summary};
 use report::{CopyfitReport, CopyfitStep, StaleReport};
 
@@ -171,7 +172,9 @@ pub fn run_with(input: &Path, options: &Options, memo: Option<&mut SetMemo>) -> 
     let progress = progress_bar(options.progress, issue.articles.len() as u64);
     let typeset = pipeline::typeset_with(&issue, &settings, &|| progress.inc(1), memo);
     let set_again = typeset.set_again;
-    (report.summary.paragraphs_set, report.summary.paragraphs_cached) = typeset.paragraphs;
+    let paragraphs = typeset.paragraph_cache.as_ref();
+    (report.summary.paragraphs_set, report.summary.paragraphs_cached) =
+        paragraphs.map_or((0, 0), ParagraphCache::counts);
     progress.finish_and_clear();
 
     report.issue = typeset.issue_findings;
@@ -240,8 +243,11 @@ pub fn run_with(input: &Path, options: &Options, memo: Option<&mut SetMemo>) -> 
             .collect();
         // Every file is rendered before anything touches the output folder; one that could
         // not be rendered (an unreadable photo) is reported and not written.
-        let written: Vec<Result<OutputReport, Diagnostic>> =
-            to_write.into_par_iter().map(|file| write_file(&out_dir, file)).collect();
+        // The set paragraphs are kept while the files are written and synced to disk.
+        let (written, ()): (Vec<Result<OutputReport, Diagnostic>>, ()) = rayon::join(
+            || to_write.into_par_iter().map(|file| write_file(&out_dir, file)).collect(),
+            || paragraphs.map_or((), ParagraphCache::save),
+        );
         for result in written {
             match result {
                 Ok(output) => report.outputs.push(output),

@@ -157,8 +157,9 @@ pub struct Typeset {
     pub stages: Vec<(&'static str, f64)>,
     /// How many articles the text stage set (the others were taken from the memo).
     pub set_again: usize,
-    /// Paragraphs set, and paragraphs taken from the build cache (`settings.text_cache`).
-    pub paragraphs: (usize, usize),
+    /// The set paragraphs of `settings.text_cache`, with this build's, for the caller to
+    /// save beside the files it writes ([`crate::text::ParagraphCache::save`]).
+    pub paragraph_cache: Option<crate::text::ParagraphCache>,
     /// What the automatic make-up chose, when the issue is made up automatically.
     pub auto: Option<compose::AutoOutcome>,
 }
@@ -200,7 +201,7 @@ pub fn typeset_with(
         withheld: Vec::new(),
         stages: Vec::new(),
         set_again: 0,
-        paragraphs: (0, 0),
+        paragraph_cache: None,
         auto: None,
     };
     let config = &typeset.config;
@@ -461,7 +462,7 @@ pub fn typeset_with(
         }
     }
     typeset.articles = outcomes;
-    typeset.paragraphs = text_cache::keep(&engine, !typeset.files.is_empty());
+    typeset.paragraph_cache = engine.into_paragraph_cache();
     typeset
 }
 

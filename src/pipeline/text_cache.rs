@@ -19,14 +19,3 @@ pub(super) fn engine(fonts: FontBook, config: &IssueConfig, folder: Option<&Path
         None => engine,
     }
 }
-
-/// Writes the paragraphs `engine` set to its cache when the build has files to write (a
-/// first build that fails makes no output folder), and gives how many paragraphs it set
-/// and how many it took from the cache.
-pub(super) fn keep(engine: &TextEngine, files: bool) -> (usize, usize) {
-    let Some(cache) = engine.paragraph_cache() else { return (0, 0) };
-    if files {
-        cache.save();
-    }
-    cache.counts()
-}

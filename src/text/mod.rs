@@ -169,9 +169,9 @@ impl TextEngine {
         self
     }
 
-    /// The paragraph cache, when the engine has one.
-    pub fn paragraph_cache(&self) -> Option<&ParagraphCache> {
-        self.paragraphs.as_ref()
+    /// The paragraph cache, when the engine has one, with the paragraphs it set.
+    pub fn into_paragraph_cache(self) -> Option<ParagraphCache> {
+        self.paragraphs
     }
 
     /// The fonts.
