@@ -243,7 +243,9 @@ pub fn run_with(input: &Path, options: &Options, memo: Option<&mut SetMemo>) -> 
             .collect();
         // Every file is rendered before anything touches the output folder; one that could
         // not be rendered (an unreadable photo) is reported and not written.
-        // The set paragraphs are kept while the files are written and synced to disk.
+        // The set paragraphs are kept while the files are written and synced to disk; only
+        // beside a file written, so that a build that fails makes no output folder.
+        let paragraphs = paragraphs.filter(|_| to_write.iter().any(|f| f.rendered.is_ok()));
         let (written, ()): (Vec<Result<OutputReport, Diagnostic>>, ()) = rayon::join(
             || to_write.into_par_iter().map(|file| write_file(&out_dir, file)).collect(),
             || paragraphs.map_or((), ParagraphCache::save),
