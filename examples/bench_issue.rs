@@ -10,7 +10,17 @@
 //! cargo run --release --example bench_issue -- 40 --generate DIR    # only write the issue
 //! cargo run --release --example bench_issue -- --fit [--runs N]     # cost of the copyfit
 //! cargo run --release --example bench_issue -- 40 --auto               # automatic make-up
+//! cargo run --release --example bench_issue -- --eleven [--photo grey]  # eleven real articles
+//! cargo run --release --example bench_issue -- 40 --no-cache           # without the cache
 //! ```
+//!
+//! `--no-cache` makes every build without the build cache (`build --no-cache`), for a
+//! comparison.
+//!
+//! `--eleven` builds eleven articles cut from the French, English and German texts of
+//! `tests/fixtures/typo-bench` (4, 4 and 3 articles at their intertitles, some 12,500 words),
+//! with that issue's TeX Gyre Termes fonts (fonts-texgyre) and microtype settings, and one
+//! photo each: about 16 pages, the second issue of issue 18's targets.
 //!
 //! The photo kind matters: CMYK and grey JPEGs are embedded as they are, RGB ones go through
 //! colour management.
@@ -85,20 +95,9 @@ fn distinct_jpeg(jpeg: &[u8], article: usize) -> Vec<u8> {
 }
 
 fn generate(dir: &Path, articles: usize, photo: &str, auto: bool) -> std::io::Result<()> {
-    let example =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("issues/liberte-actus-1719/photos");
-    let source = match photo {
-        "rgb" => example.join("dune-rgb.jpg"),
-        "grey" => example.join("wood-grey.jpg"),
-        _ => example.join("storm-cmyk.jpg"),
-    };
-    let jpeg = std::fs::read(&source)?;
+    let (jpeg, profile) = photo_source(photo)?;
     std::fs::create_dir_all(dir.join("articles"))?;
     std::fs::create_dir_all(dir.join("photos"))?;
-    // The CMYK photo is separated for coated offset (it embeds Coated FOGRA39): the issue
-    // prints on that condition, so the photo is print-ready and goes in as it is (under the
-    // default newsprint condition it would be re-separated).
-    let profile = if photo == "cmyk" { "  icc_profile: fogra39\n" } else { "" };
     // Six ad slots built up from the foot of pages 2 to 12, a third of a page deep.
     let ads: String = (1..=6)
         .map(|n| format!("    - {{ page: {}, columns: 1-3, depth: 21, ad: placeholder }}\n", 2 * n))
@@ -131,6 +130,82 @@ fn generate(dir: &Path, articles: usize, photo: &str, auto: bool) -> std::io::Re
     Ok(())
 }
 
+/// The photo of `kind` (`rgb`, `grey`, else CMYK) from the example issue, and the lines
+/// `issue.yaml` needs under `output:` for it.
+fn photo_source(kind: &str) -> std::io::Result<(Vec<u8>, &'static str)> {
+    let example =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("issues/liberte-actus-1719/photos");
+    let source = match kind {
+        "rgb" => example.join("dune-rgb.jpg"),
+        "grey" => example.join("wood-grey.jpg"),
+        _ => example.join("storm-cmyk.jpg"),
+    };
+    // The CMYK photo is separated for coated offset (it embeds Coated FOGRA39): the issue
+    // prints on that condition, so the photo is print-ready and goes in as it is (under the
+    // default newsprint condition it would be re-separated).
+    let profile = if kind == "cmyk" { "  icc_profile: fogra39\n" } else { "" };
+    Ok((std::fs::read(source)?, profile))
+}
+
+/// `--eleven`: the typographic benchmark's French, English and German texts cut at their
+/// intertitles into 4, 4 and 3 articles of about equal length, each with a photo, under
+/// that issue's settings (module doc).
+fn generate_eleven(dir: &Path, photo: &str) -> std::io::Result<()> {
+    let bench = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/typo-bench");
+    let (jpeg, profile) = photo_source(photo)?;
+    std::fs::create_dir_all(dir.join("articles"))?;
+    std::fs::create_dir_all(dir.join("photos"))?;
+    let yaml = std::fs::read_to_string(bench.join("issue.yaml"))?;
+    let settings = yaml.split("\narticles:").next().unwrap_or_default();
+    let mut list = String::new();
+    let mut n = 0;
+    for (lang, parts) in [("fr", 4), ("en", 4), ("de", 3)] {
+        let text = std::fs::read_to_string(bench.join("articles").join(format!("{lang}.md")))?;
+        let mut pieces = text.splitn(3, "---\n").skip(1);
+        let (front, body) = (pieces.next().unwrap_or_default(), pieces.next().unwrap_or_default());
+        let sections: Vec<&str> = body.split("\n## ").collect();
+        let words: usize = body.split_whitespace().count();
+        let mut chunks: Vec<Vec<&str>> = vec![Vec::new()];
+        let mut counted = 0;
+        for section in sections {
+            // A new article once this one has its share of the words.
+            if counted >= words * chunks.len() / parts && chunks.len() < parts {
+                chunks.push(Vec::new());
+            }
+            counted += section.split_whitespace().count();
+            chunks.last_mut().expect("one chunk at least").push(section);
+        }
+        for (i, chunk) in chunks.iter().enumerate() {
+            n += 1;
+            let photo_name = format!("photo-{n:02}.jpg");
+            std::fs::write(dir.join("photos").join(&photo_name), distinct_jpeg(&jpeg, n))?;
+            let mut front: String = front
+                .lines()
+                .filter(|l| !l.starts_with("url:") && (i == 0 || !l.starts_with("title:")))
+                .map(|l| format!("{l}\n"))
+                .collect();
+            let mut body = chunk.join("\n## ");
+            if i > 0 {
+                // The intertitle the article starts at is its title.
+                let (title, rest) = body.split_once('\n').unwrap_or((body.as_str(), ""));
+                front.push_str(&format!("title: \"{}\"\n", title.replace('"', "'")));
+                body = rest.to_string();
+            }
+            front.push_str(&format!(
+                "url: https://liberte-actus.fr/bench-{lang}-{}\nphoto:\n  file: ../photos/{photo_name}\n  credit: Banc d’essai\n",
+                i + 1
+            ));
+            let file = format!("{n:02}.md");
+            std::fs::write(dir.join("articles").join(&file), format!("---\n{front}---\n{body}"))?;
+            list.push_str(&format!("  - articles/{file}\n"));
+        }
+    }
+    std::fs::write(
+        dir.join("issue.yaml"),
+        format!("{settings}\noutput:\n  tac: 330\n{profile}articles:\n{list}"),
+    )
+}
+
 fn peak_memory_mb() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
@@ -149,7 +224,7 @@ fn cpu_seconds() -> Option<f64> {
     Some(nanos as f64 / 1e9)
 }
 
-fn options(dir: &Path) -> Options {
+fn options(dir: &Path, cache: bool) -> Options {
     Options {
         output: Some(dir.join("out")),
         split: Split::Issue,
@@ -165,7 +240,7 @@ fn options(dir: &Path) -> Options {
         png: None,
         allow_incomplete: false,
         keep_stale: false,
-        cache: true,
+        cache,
     }
 }
 
@@ -174,7 +249,8 @@ fn main() {
     // One build in a fresh process, as `rotative build` runs: fonts parsed, patterns loaded,
     // everything from cold. The parent times it from outside.
     if let Some(dir) = args.iter().position(|a| a == "--child").and_then(|i| args.get(i + 1)) {
-        let outcome = batch::run(Path::new(dir), &options(Path::new(dir)));
+        let cache = !args.iter().any(|a| a == "--no-cache");
+        let outcome = batch::run(Path::new(dir), &options(Path::new(dir), cache));
         let errors: Vec<String> = outcome
             .report
             .issue
@@ -203,7 +279,11 @@ fn main() {
         bench_fit(runs_given.unwrap_or(7));
         return;
     }
-    let articles = args.first().and_then(|a| a.parse().ok()).unwrap_or(40);
+    let eleven = args.iter().any(|a| a == "--eleven");
+    // Every build without the build cache (`build --no-cache`), to compare with it.
+    let no_cache = args.iter().any(|a| a == "--no-cache");
+    let articles =
+        if eleven { 11 } else { args.first().and_then(|a| a.parse().ok()).unwrap_or(40) };
     let photo = args
         .iter()
         .position(|a| a == "--photo")
@@ -213,12 +293,20 @@ fn main() {
     let auto = args.iter().any(|a| a == "--auto");
     // `--generate DIR` only writes the issue, to profile `rotative build DIR` by hand.
     if let Some(dir) = args.iter().position(|a| a == "--generate").and_then(|i| args.get(i + 1)) {
-        generate(Path::new(dir), articles, photo, auto).expect("writes the synthetic issue");
+        if eleven {
+            generate_eleven(Path::new(dir), photo).expect("writes the eleven-article issue");
+        } else {
+            generate(Path::new(dir), articles, photo, auto).expect("writes the synthetic issue");
+        }
         return;
     }
     let dir = std::env::temp_dir().join(format!("rotative-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    generate(&dir, articles, photo, auto).expect("writes the synthetic issue");
+    if eleven {
+        generate_eleven(&dir, photo).expect("writes the eleven-article issue");
+    } else {
+        generate(&dir, articles, photo, auto).expect("writes the synthetic issue");
+    }
     let exe = std::env::current_exe().expect("knows its own path");
     let mut modes = [
         Mode::new("cold (empty output folder, no cache)"),
@@ -233,11 +321,15 @@ fn main() {
             if i == 2 {
                 edit_article(&dir, run).expect("edits an article");
             }
-            pages = mode.build(&exe, &dir);
+            pages = mode.build(&exe, &dir, no_cache);
             println!("run {}, {}: {:.3} s", run + 1, mode.label, mode.wall.last().unwrap_or(&0.0));
         }
     }
-    println!("{articles} articles ({photo} photos), {pages} pages, medians of {runs} run(s):");
+    let texts = if eleven { "FR/EN/DE texts, TeX Gyre Termes, " } else { "" };
+    let cache = if no_cache { ", no build cache" } else { "" };
+    println!(
+        "{articles} articles ({texts}{photo} photos{cache}), {pages} pages, medians of {runs} run(s):"
+    );
     for mode in &mut modes {
         let median = median_of(&mut mode.wall);
         let cpu = median_of(&mut mode.cpu);
@@ -282,11 +374,12 @@ impl Mode {
 
     /// Builds the issue in `dir` once in a fresh process (`exe --child`), keeps its
     /// measures, and returns its page count.
-    fn build(&mut self, exe: &Path, dir: &Path) -> usize {
+    fn build(&mut self, exe: &Path, dir: &Path, no_cache: bool) -> usize {
         let started = Instant::now();
         let child = std::process::Command::new(exe)
             .arg("--child")
             .arg(dir)
+            .args(no_cache.then_some("--no-cache"))
             .output()
             .expect("runs the build");
         self.wall.push(started.elapsed().as_secs_f64());

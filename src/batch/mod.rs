@@ -29,6 +29,7 @@ pub use crate::pipeline::Split;
 use crate::pipeline::{self, ArticleOutcome, HeldPlace, RenderedFile, SetMemo, Settings};
 use crate::qr;
 use crate::render;
+use crate::text::ParagraphCache;
 use report::{ArticleReport, OutputReport, PhotoReport, QrReport, Report, Summary};
 use report::{CopyfitReport, CopyfitStep, StaleReport};
 
@@ -166,10 +167,14 @@ pub fn run_with(input: &Path, options: &Options, memo: Option<&mut SetMemo>) -> 
         // anything: only into an output folder that exists, so that they never make one
         // for a first build that fails.
         qr_cache: (use_cache && out_dir.is_dir()).then(|| cache(&out_dir, qr::QR_FOLDER)),
+        text_cache: use_cache.then(|| cache(&out_dir, crate::text::TEXT_FOLDER)),
     };
     let progress = progress_bar(options.progress, issue.articles.len() as u64);
     let typeset = pipeline::typeset_with(&issue, &settings, &|| progress.inc(1), memo);
     let set_again = typeset.set_again;
+    let paragraphs = typeset.paragraph_cache.as_ref();
+    (report.summary.paragraphs_set, report.summary.paragraphs_cached) =
+        paragraphs.map_or((0, 0), ParagraphCache::counts);
     progress.finish_and_clear();
 
     report.issue = typeset.issue_findings;
@@ -238,8 +243,13 @@ pub fn run_with(input: &Path, options: &Options, memo: Option<&mut SetMemo>) -> 
             .collect();
         // Every file is rendered before anything touches the output folder; one that could
         // not be rendered (an unreadable photo) is reported and not written.
-        let written: Vec<Result<OutputReport, Diagnostic>> =
-            to_write.into_par_iter().map(|file| write_file(&out_dir, file)).collect();
+        // The set paragraphs are kept while the files are written and synced to disk; only
+        // beside a file written, so that a build that fails makes no output folder.
+        let paragraphs = paragraphs.filter(|_| to_write.iter().any(|f| f.rendered.is_ok()));
+        let (written, ()): (Vec<Result<OutputReport, Diagnostic>>, ()) = rayon::join(
+            || to_write.into_par_iter().map(|file| write_file(&out_dir, file)).collect(),
+            || paragraphs.map_or((), ParagraphCache::save),
+        );
         for result in written {
             match result {
                 Ok(output) => report.outputs.push(output),
@@ -254,7 +264,12 @@ pub fn run_with(input: &Path, options: &Options, memo: Option<&mut SetMemo>) -> 
             Some((place_key(&issue.root, &outcome.file)?, place))
         });
         remove_stale(&out_dir, &produced, places.collect(), options, &mut report);
-        let folders = [&settings.photo_cache, &settings.qr_cache, &load_options.photo_proofs];
+        let folders = [
+            &settings.photo_cache,
+            &settings.qr_cache,
+            &settings.text_cache,
+            &load_options.photo_proofs,
+        ];
         let digests = settings.photo_cache.as_deref().map(cache::digests::folder_beside);
         for folder in folders.into_iter().flatten().chain(&digests) {
             cache::prune(folder, cache::MAX_CACHE_BYTES);

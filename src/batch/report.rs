@@ -209,4 +209,9 @@ pub struct Summary {
     pub photos_converted: usize,
     /// Converted photos taken from the build cache instead, counted the same way.
     pub photos_cached: usize,
+    /// Paragraphs the text engine set while using the build cache (each time it set one:
+    /// the copyfit sets some again); 0 under `--no-cache`.
+    pub paragraphs_set: usize,
+    /// Paragraphs taken from the build cache instead of being set.
+    pub paragraphs_cached: usize,
 }

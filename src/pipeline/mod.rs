@@ -74,6 +74,8 @@ pub struct Settings {
     pub photo_cache: Option<PathBuf>,
     /// The build cache's folder of QR self-checks (`None`: every symbol is checked).
     pub qr_cache: Option<PathBuf>,
+    /// The build cache's folder of set paragraphs (`None`: every paragraph is set).
+    pub text_cache: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -89,6 +91,7 @@ impl Default for Settings {
             held: Vec::new(),
             photo_cache: None,
             qr_cache: None,
+            text_cache: None,
         }
     }
 }
@@ -154,6 +157,9 @@ pub struct Typeset {
     pub stages: Vec<(&'static str, f64)>,
     /// How many articles the text stage set (the others were taken from the memo).
     pub set_again: usize,
+    /// The set paragraphs of `settings.text_cache`, with this build's, for the caller to
+    /// save beside the files it writes ([`crate::text::ParagraphCache::save`]).
+    pub paragraph_cache: Option<crate::text::ParagraphCache>,
     /// What the automatic make-up chose, when the issue is made up automatically.
     pub auto: Option<compose::AutoOutcome>,
 }
@@ -195,6 +201,7 @@ pub fn typeset_with(
         withheld: Vec::new(),
         stages: Vec::new(),
         set_again: 0,
+        paragraph_cache: None,
         auto: None,
     };
     let config = &typeset.config;
@@ -215,8 +222,7 @@ pub fn typeset_with(
         &config.styles,
         issue.config_file.as_deref(),
     );
-    let engine = TextEngine::new(fonts, &config.hyphenation)
-        .with_protrusion_chars(&config.microtype.protrusion_chars);
+    let engine = text_cache::engine(fonts, config, settings.text_cache.as_deref());
     let grid = Grid::new(config);
     clock.lap(&mut typeset.stages, "load");
     typeset.issue_findings.extend(gaps);
@@ -456,6 +462,7 @@ pub fn typeset_with(
         }
     }
     typeset.articles = outcomes;
+    typeset.paragraph_cache = engine.into_paragraph_cache();
     typeset
 }
 
@@ -680,6 +687,7 @@ mod makeup;
 mod memo;
 pub mod missing;
 mod stopwatch;
+mod text_cache;
 
 pub use auto::plan_only;
 pub use memo::SetMemo;

@@ -63,21 +63,21 @@ pub(crate) struct Embedded {
     pub resource_name: String,
     /// The Type0 font object.
     pub type0: Ref,
-    /// Original glyph id to CID (new glyph id).
-    remapper: GlyphRemapper,
-    /// Advance widths by original glyph id, in thousandths of an em (as in `/W`).
-    widths: BTreeMap<u16, f32>,
+    /// Each used glyph's CID (new glyph id) and advance width in thousandths of an em (as
+    /// in `/W`), indexed by original glyph id; (0, 0) for the others. A table rather than
+    /// the remapper's hash map: drawing looks both up for every glyph of every page.
+    glyphs: Vec<(u16, f32)>,
 }
 
 impl Embedded {
     /// The CID of an original glyph id.
     pub(crate) fn cid(&self, glyph: u16) -> u16 {
-        self.remapper.get(glyph).unwrap_or(0)
+        self.glyphs.get(usize::from(glyph)).map_or(0, |g| g.0)
     }
 
     /// The width PDF viewers advance by after this glyph, thousandths of an em.
     pub(crate) fn width(&self, glyph: u16) -> f32 {
-        self.widths.get(&glyph).copied().unwrap_or(0.0)
+        self.glyphs.get(usize::from(glyph)).map_or(0.0, |g| g.1)
     }
 }
 
@@ -190,7 +190,11 @@ pub(crate) fn write_fonts(
         let data = deflate(&unicode.finish());
         pdf.stream(cmap, &data).filter(Filter::FlateDecode);
 
-        out.insert(id, Embedded { resource_name: format!("F{index}"), type0, remapper, widths });
+        let mut table = vec![(0, 0.0); ids.last().map_or(0, |&g| usize::from(g) + 1)];
+        for &g in &ids {
+            table[usize::from(g)] = (remapper.get(g).unwrap_or(0), widths[&g]);
+        }
+        out.insert(id, Embedded { resource_name: format!("F{index}"), type0, glyphs: table });
     }
     Ok(out)
 }

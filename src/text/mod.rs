@@ -3,6 +3,7 @@
 //! In: inline spans (from `load`) and a [`ParagraphStyle`]. Out: [`Line`]s of positioned
 //! glyph runs, justified to the measure. Knows nothing of pages or PDF.
 
+mod cache;
 mod collect;
 mod commit;
 pub mod hyphenate;
@@ -22,6 +23,7 @@ use hyphenate::Exceptions;
 use protrusion::ProtrusionTable;
 use shape::{Shaper, ShardedCache};
 
+pub use cache::{ParagraphCache, TEXT_FOLDER};
 pub use lang::apply_language_rules;
 
 /// How to set one paragraph.
@@ -128,6 +130,8 @@ pub struct TextEngine {
     max_consecutive: u32,
     /// Character protrusion amounts.
     protrusion: ProtrusionTable,
+    /// Paragraphs set by earlier builds, when the build cache is used.
+    paragraphs: Option<ParagraphCache>,
 }
 
 impl std::fmt::Debug for TextEngine {
@@ -146,6 +150,7 @@ impl TextEngine {
             exceptions: Exceptions::new(&hyphenation.exceptions),
             max_consecutive: hyphenation.max_consecutive,
             protrusion: ProtrusionTable::default(),
+            paragraphs: None,
         }
     }
 
@@ -154,6 +159,19 @@ impl TextEngine {
     pub fn with_protrusion_chars(mut self, chars: &[(char, [f32; 2])]) -> TextEngine {
         self.protrusion = ProtrusionTable::new(chars);
         self
+    }
+
+    /// The engine taking the paragraphs it sets from `cache` when they are there, and
+    /// keeping the others in it. The cache must be opened for this engine's fonts and
+    /// settings ([`ParagraphCache::open`]).
+    pub fn with_paragraph_cache(mut self, cache: ParagraphCache) -> TextEngine {
+        self.paragraphs = Some(cache);
+        self
+    }
+
+    /// The paragraph cache, when the engine has one, with the paragraphs it set.
+    pub fn into_paragraph_cache(self) -> Option<ParagraphCache> {
+        self.paragraphs
     }
 
     /// The fonts.
@@ -170,7 +188,17 @@ impl TextEngine {
         style: &ParagraphStyle,
         width: f32,
     ) -> SetParagraph {
-        paragraph::set(self, spans, style, width)
+        let Some(cache) = &self.paragraphs else {
+            return paragraph::set(self, spans, style, width);
+        };
+        match cache.get(spans, style, width, self.fonts.iter().count()) {
+            Ok(kept) => kept,
+            Err(key) => {
+                let set = paragraph::set(self, spans, style, width);
+                cache.keep(key, &set);
+                set
+            }
+        }
     }
 
     /// The natural width of `spans` set on one line, points (for folios and labels).
