@@ -99,7 +99,7 @@ fn cmyk_ramp(peak: u32) -> (Vec<u8>, Vec<u8>) {
             [shade, shade, shade, shade]
         })
         .collect();
-    let jpeg = encode_cmyk_jpeg(&samples, 4, (w, h), 95, |s, o| o.copy_from_slice(s)).unwrap();
+    let jpeg = encode_cmyk_jpeg(&samples, (w, h), 95).unwrap();
     (samples, jpeg)
 }
 
@@ -229,7 +229,7 @@ fn a_2560_pixel_photo_in_an_80_mm_frame_goes_in_at_300_ppi() {
     let cmyk: Vec<u8> =
         rgb.pixels().flat_map(|p| [255 - p.0[0], 255 - p.0[1], 0, p.0[2] / 2]).collect();
     let cmyk_path = dir.join("big-cmyk.jpg");
-    let jpeg = encode_cmyk_jpeg(&cmyk, 4, (w, h), 90, |s, o| o.copy_from_slice(s)).unwrap();
+    let jpeg = encode_cmyk_jpeg(&cmyk, (w, h), 90).unwrap();
     std::fs::write(&cmyk_path, jpeg).unwrap();
     for (path, gray) in [(&rgb_path, false), (&gray_path, true), (&cmyk_path, false)] {
         let (encoded, _) = encode_file(path, Some(placed), &space, &options).unwrap();
