@@ -131,12 +131,18 @@ fn a_changed_photo_or_setting_converts_the_photo_again() {
     let yaml_path = dir.join("issue.yaml");
     let yaml = std::fs::read_to_string(&yaml_path).unwrap();
 
-    // A colour setting (the ink limit), then a resolution setting (the target resolution),
-    // then the rendering intent: each converts both photos again, kept beside the others.
+    // Each colour and resolution setting a converted photo depends on: the ink limit, the
+    // target and the highest resolution, the rendering intent, the JPEG quality or
+    // lossless storage, and the pixel limit. Each converts both photos again, kept beside
+    // the others.
     let changes = [
         yaml.replace("tac: 300", "tac: 290"),
         yaml.replace("tac: 300", "tac: 300\n  target_ppi: 250"),
         yaml.replace("tac: 300", "tac: 300\n  intent: perceptual"),
+        yaml.replace("tac: 300", "tac: 300\n  max_ppi: 420"),
+        yaml.replace("tac: 300", "tac: 300\n  jpeg_quality: 80"),
+        yaml.replace("tac: 300", "tac: 300\n  jpeg_quality: lossless"),
+        format!("{yaml}\nphoto:\n  max_megapixels: 150\n"),
     ];
     for (i, changed) in changes.iter().enumerate() {
         std::fs::write(&yaml_path, changed).unwrap();
@@ -146,6 +152,15 @@ fn a_changed_photo_or_setting_converts_the_photo_again() {
         let (converted, cached, _, _) = build(&dir, &out, &[]);
         assert_eq!((converted, cached), (0, 2), "change {i}, built again");
     }
+    // The output profile: newsprint for coated paper's. The CMYK photo, made for coated
+    // paper, is then separated again with a warning (so never kept); the RGB one is
+    // converted again, and kept.
+    std::fs::write(&yaml_path, yaml.replace("icc_profile: fogra39", "icc_profile: newsprint"))
+        .unwrap();
+    let (converted, cached, _, _) = build(&dir, &out, &[]);
+    assert_eq!((converted, cached), (2, 0), "another output profile");
+    let (converted, cached, _, _) = build(&dir, &out, &[]);
+    assert_eq!((converted, cached), (1, 1), "another output profile, built again");
     std::fs::write(&yaml_path, &yaml).unwrap();
     let (converted, cached, _, _) = build(&dir, &out, &[]);
     assert_eq!((converted, cached), (0, 2), "back to the first settings: the first entries");

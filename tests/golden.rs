@@ -130,7 +130,9 @@ fn an_issue_is_typeset_in_memory_through_the_library() {
     let file = &typeset.files[0];
     assert_eq!(file.name, "liberte-actus-2025-09-11.pdf");
     let pdf = file.rendered.as_ref().expect("rendered");
-    let document = lopdf::Document::load_mem(&pdf.bytes).expect("a PDF lopdf reads");
+    let document =
+        lopdf::Document::load_mem(&pdf.pdf.to_vec().expect("the spilled photos read back"))
+            .expect("a PDF lopdf reads");
     assert_eq!(document.get_pages().len(), 2);
     // Every article's photo was checked at its printed size, and its QR code verified.
     for article in &typeset.articles {

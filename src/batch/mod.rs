@@ -417,16 +417,24 @@ fn write_file(out_dir: &Path, file: RenderedFile) -> Result<OutputReport, Diagno
     // The report's SHA-256 is computed while the kernel takes the bytes and the disk syncs
     // them.
     let (status, sha256) = rayon::join(
-        || output::write_atomic(&path, &rendered.bytes),
-        || Sha256::digest(&rendered.bytes),
+        || output::write_atomic_from(&path, &rendered.pdf),
+        || {
+            let mut hash = Sha256::new();
+            rendered.pdf.write_parts(|part| {
+                hash.update(part);
+                Ok(())
+            })?;
+            Ok::<_, std::io::Error>(hash.finalize())
+        },
     );
-    let status = status.map_err(|e| {
+    let cannot = |e: std::io::Error| {
         Diagnostic::error("io", format!("cannot write {}: {e}", path.display())).in_file(&path)
-    })?;
+    };
+    let (status, sha256) = (status.map_err(cannot)?, sha256.map_err(cannot)?);
     Ok(OutputReport {
         path: path.display().to_string(),
         pages: file.pages,
-        bytes: rendered.bytes.len(),
+        bytes: rendered.pdf.len() as usize,
         sha256: hex(&sha256),
         status,
         warnings: rendered.warnings,

@@ -3,9 +3,11 @@
 //! a good one with a bad one. A file whose bytes would not change is left untouched.
 
 use std::fs;
-use std::io::{BufRead, Write};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
+
+use crate::render::PdfFile;
 
 /// What happened to one output file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -95,7 +97,45 @@ fn temporary_name(name: &str) -> String {
 
 /// Writes `bytes` to `path` atomically; leaves an identical existing file alone.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<WriteStatus> {
-    if same_content(path, bytes) {
+    write_atomic_from(path, bytes)
+}
+
+/// What a file is written from: bytes in memory, or a rendered PDF whose photos are read
+/// back from its spill file while it is written ([`PdfFile`]), so that the whole file need
+/// never be in memory.
+pub trait Contents {
+    /// Length in bytes.
+    fn length(&self) -> u64;
+    /// Hands the bytes to `each`, a piece at a time, in order; stops at the first error.
+    fn parts(&self, each: &mut dyn FnMut(&[u8]) -> std::io::Result<()>) -> std::io::Result<()>;
+}
+
+impl Contents for [u8] {
+    fn length(&self) -> u64 {
+        self.len() as u64
+    }
+
+    fn parts(&self, each: &mut dyn FnMut(&[u8]) -> std::io::Result<()>) -> std::io::Result<()> {
+        each(self)
+    }
+}
+
+impl Contents for PdfFile {
+    fn length(&self) -> u64 {
+        self.len()
+    }
+
+    fn parts(&self, each: &mut dyn FnMut(&[u8]) -> std::io::Result<()>) -> std::io::Result<()> {
+        self.write_parts(each)
+    }
+}
+
+/// [`write_atomic`] of any [`Contents`].
+pub fn write_atomic_from<C: Contents + ?Sized>(
+    path: &Path,
+    contents: &C,
+) -> std::io::Result<WriteStatus> {
+    if same_content(path, contents) {
         return Ok(WriteStatus::Unchanged);
     }
     let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
@@ -103,7 +143,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<WriteStatus> {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let temp = folder.join(temporary_name(&name));
     in_flight().lock().unwrap_or_else(|e| e.into_inner()).push(temp.clone());
-    let result = write_then_rename(&temp, path, bytes);
+    let result = write_then_rename(&temp, path, contents);
     if result.is_err() {
         let _ = fs::remove_file(&temp);
     }
@@ -111,38 +151,36 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<WriteStatus> {
     result.map(|()| WriteStatus::Written)
 }
 
-/// Whether the file at `path` holds exactly `bytes`, read a block at a time: an issue PDF
-/// of tens of megabytes is not read whole into memory beside the new one.
-fn same_content(path: &Path, bytes: &[u8]) -> bool {
+/// Whether the file at `path` holds exactly `contents`, read a piece at a time: an issue
+/// PDF of tens of megabytes is not read whole into memory beside the new one.
+fn same_content<C: Contents + ?Sized>(path: &Path, contents: &C) -> bool {
     let Ok(file) = fs::File::open(path) else { return false };
-    if file.metadata().map(|m| m.len()).ok() != u64::try_from(bytes.len()).ok() {
+    if file.metadata().map(|m| m.len()).ok() != Some(contents.length()) {
         return false;
     }
     let mut reader = std::io::BufReader::with_capacity(1 << 20, file);
-    let mut rest = bytes;
-    loop {
-        match reader.fill_buf() {
-            Ok([]) => return rest.is_empty(),
-            Ok(block) => {
-                let n = block.len().min(rest.len());
-                if block[..n] != rest[..n] || n == 0 {
-                    return false;
-                }
-                rest = &rest[n..];
-                reader.consume(n);
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(_) => return false,
-        }
-    }
+    let mut read = Vec::new();
+    let compared = contents.parts(&mut |part| {
+        read.resize(part.len(), 0);
+        reader.read_exact(&mut read)?;
+        if read == part { Ok(()) } else { Err(std::io::Error::other("differs")) }
+    });
+    compared.is_ok()
 }
 
-fn write_then_rename(temp: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+fn write_then_rename<C: Contents + ?Sized>(
+    temp: &Path,
+    path: &Path,
+    contents: &C,
+) -> std::io::Result<()> {
     let mut file = fs::File::create(temp)?;
     #[cfg(feature = "fault-injection")]
-    fault::write_all(&mut file, bytes)?;
+    let mut fault = fault::Fault::new(contents.length());
+    #[cfg(feature = "fault-injection")]
+    let mut write = |part: &[u8]| fault.write(&mut file, part);
     #[cfg(not(feature = "fault-injection"))]
-    file.write_all(bytes)?;
+    let mut write = |part: &[u8]| file.write_all(part);
+    contents.parts(&mut write)?;
     file.sync_all()?;
     drop(file);
     fs::rename(temp, path)
@@ -159,22 +197,45 @@ mod fault {
     /// send a signal.
     const PAUSE: std::time::Duration = std::time::Duration::from_secs(5);
 
-    /// Writes `bytes` as `ROTATIVE_FAULT` says: `fail-write` fails halfway, `pause-write`
-    /// pauses halfway, anything else writes normally.
-    pub(super) fn write_all(file: &mut std::fs::File, bytes: &[u8]) -> std::io::Result<()> {
-        let (first, second) = bytes.split_at(bytes.len() / 2);
-        match std::env::var("ROTATIVE_FAULT").as_deref() {
-            Ok("fail-write") => {
-                file.write_all(first)?;
-                Err(std::io::Error::other("write failed (ROTATIVE_FAULT=fail-write)"))
+    /// Where a write is: the fault strikes at the part that crosses the file's middle.
+    pub(super) struct Fault {
+        middle: u64,
+        written: u64,
+    }
+
+    impl Fault {
+        /// For a file of `length` bytes.
+        pub(super) fn new(length: u64) -> Self {
+            Self { middle: length / 2, written: 0 }
+        }
+
+        /// Writes `part`, as `ROTATIVE_FAULT` says once the file's middle is reached:
+        /// `fail-write` fails there, `pause-write` pauses there, anything else writes
+        /// normally.
+        pub(super) fn write(
+            &mut self,
+            file: &mut std::fs::File,
+            part: &[u8],
+        ) -> std::io::Result<()> {
+            let before = self.written;
+            self.written += part.len() as u64;
+            if !(before..self.written).contains(&self.middle) {
+                return file.write_all(part);
             }
-            Ok("pause-write") => {
-                file.write_all(first)?;
-                file.sync_all()?;
-                std::thread::sleep(PAUSE);
-                file.write_all(second)
+            let (first, second) = part.split_at((self.middle - before) as usize);
+            match std::env::var("ROTATIVE_FAULT").as_deref() {
+                Ok("fail-write") => {
+                    file.write_all(first)?;
+                    Err(std::io::Error::other("write failed (ROTATIVE_FAULT=fail-write)"))
+                }
+                Ok("pause-write") => {
+                    file.write_all(first)?;
+                    file.sync_all()?;
+                    std::thread::sleep(PAUSE);
+                    file.write_all(second)
+                }
+                _ => file.write_all(part),
             }
-            _ => file.write_all(bytes),
         }
     }
 }
@@ -227,10 +288,10 @@ mod tests {
         // Three and a half read blocks, with a difference in the last one only.
         let mut bytes: Vec<u8> = (0..(7u32 << 19)).map(|i| (i % 251) as u8).collect();
         write_atomic(&path, &bytes).unwrap();
-        assert!(same_content(&path, &bytes));
+        assert!(same_content(&path, &bytes[..]));
         assert_eq!(write_atomic(&path, &bytes).unwrap(), WriteStatus::Unchanged);
         *bytes.last_mut().unwrap() ^= 1;
-        assert!(!same_content(&path, &bytes));
+        assert!(!same_content(&path, &bytes[..]));
         assert!(!same_content(&path, &bytes[..bytes.len() - 1]));
         assert_eq!(write_atomic(&path, &bytes).unwrap(), WriteStatus::Written);
         assert!(fs::read(&path).unwrap() == bytes);

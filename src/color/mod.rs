@@ -4,6 +4,7 @@
 //! Colours that come in as RGB (hex style colours, RGB photos) are converted through the
 //! output profile by [`transform`], the one Little CMS path of the program.
 
+pub mod grid;
 pub mod profile;
 pub mod transform;
 

@@ -18,6 +18,7 @@ mod marks;
 mod options;
 mod pdfx;
 mod png;
+mod spliced;
 pub mod version;
 
 use std::collections::BTreeMap;
@@ -38,12 +39,13 @@ pub use content::dark_runs;
 pub use images::cache::PHOTO_FOLDER;
 pub use options::RenderOptions;
 pub use png::{PNG_DPI_RANGE, PagePng, Preview, render_png};
+pub use spliced::PdfFile;
 
 /// The written PDF and what was learnt while writing it.
 #[derive(Debug, Clone)]
 pub struct Rendered {
-    /// The PDF file.
-    pub bytes: Vec<u8>,
+    /// The PDF file, its photos spliced in as it is written out.
+    pub pdf: PdfFile,
     /// Findings that did not stop the output.
     pub warnings: Vec<Diagnostic>,
     /// Every image placement, in page order.
@@ -147,10 +149,10 @@ pub fn render_pdf(
         }
     }
 
-    // Room for the photos up front (within reason: the files are not checked yet), so the
-    // buffer is not reallocated and copied again and again while they are copied in.
-    let room = images.file_bytes().saturating_add(4 << 20).min(256 << 20);
-    let mut pdf = Pdf::with_capacity(room as usize);
+    // The photos' objects go to a spill file rather than into the buffer
+    // (`spliced.rs`): room for everything else.
+    let mut pdf = Pdf::with_capacity(4 << 20);
+    let mut splicer = spliced::Splicer::default();
     pdf.set_version(1, pdfx::version(options.output.standard));
     let mut refs = Refs(0);
     let catalog_id = refs.next();
@@ -173,7 +175,7 @@ pub fn render_pdf(
     // a page only names its photos.
     let images_start = pdf.as_bytes().len();
     let (image_objects, drawn) = rayon::join(
-        || images.write(&mut pdf, &mut refs, &profile.data, options, &mut warnings),
+        || images.write(&mut pdf, &mut splicer, &mut refs, &profile.data, options, &mut warnings),
         // Drawing and compressing are independent per page; the page objects are written
         // in page order afterwards.
         || -> Vec<(pdfx::PageBoxes, content::Drawn, Vec<u8>)> {
@@ -268,7 +270,10 @@ pub fn render_pdf(
         &digest,
     );
     pdf.set_file_id((digest[..16].to_vec(), digest[..16].to_vec()));
-    Ok(Rendered { bytes: pdf.finish(), warnings, images: placed })
+    let pdf = splicer.finish(pdf.finish()).ok_or_else(|| {
+        Diagnostic::error("render", "the PDF writer's cross-reference table could not be read")
+    })?;
+    Ok(Rendered { pdf, warnings, images: placed })
 }
 
 /// A rectangle in PDF user space (origin bottom-left of the MediaBox, y upwards).

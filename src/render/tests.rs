@@ -171,7 +171,7 @@ fn render(standard: Standard) -> (Rendered, PathBuf) {
     let pages = sample_pages(&book, &rgb);
     let rendered = render_pdf(&pages, &book, &options(standard)).expect("renders");
     let path = dir.join("out.pdf");
-    std::fs::write(&path, &rendered.bytes).expect("write pdf");
+    std::fs::write(&path, rendered.pdf.to_vec().unwrap()).expect("write pdf");
     (rendered, path)
 }
 
@@ -205,8 +205,8 @@ fn page_content(doc: &Document, number: u32) -> String {
 #[test]
 fn x1a_has_the_standard_keys_boxes_and_output_intent() {
     let (rendered, _) = render(Standard::PdfX1a);
-    assert!(rendered.bytes.starts_with(b"%PDF-1.3\n"));
-    let doc = Document::load_mem(&rendered.bytes).expect("lopdf reads it");
+    assert!(rendered.pdf.to_vec().unwrap().starts_with(b"%PDF-1.3\n"));
+    let doc = Document::load_mem(&rendered.pdf.to_vec().unwrap()).expect("lopdf reads it");
 
     let info = dict_get(&doc, &doc.trailer, b"Info").expect("Info").as_dict().expect("dict");
     assert_eq!(string(dict_get(&doc, info, b"GTS_PDFXVersion").unwrap()), "PDF/X-1:2001");
@@ -259,7 +259,7 @@ fn x1a_has_the_standard_keys_boxes_and_output_intent() {
 #[test]
 fn x1a_uses_only_device_cmyk_gray_and_no_transparency() {
     let (rendered, _) = render(Standard::PdfX1a);
-    let doc = Document::load_mem(&rendered.bytes).unwrap();
+    let doc = Document::load_mem(&rendered.pdf.to_vec().unwrap()).unwrap();
     for (id, object) in &doc.objects {
         let dict = match object {
             Object::Dictionary(d) => d,
@@ -298,7 +298,7 @@ fn x1a_uses_only_device_cmyk_gray_and_no_transparency() {
 #[test]
 fn fonts_are_embedded_subsets_with_to_unicode() {
     let (rendered, _) = render(Standard::PdfX1a);
-    let doc = Document::load_mem(&rendered.bytes).unwrap();
+    let doc = Document::load_mem(&rendered.pdf.to_vec().unwrap()).unwrap();
     let mut cid_fonts = 0;
     for object in doc.objects.values() {
         let Ok(dict) = object.as_dict() else { continue };
@@ -333,7 +333,7 @@ fn fonts_are_embedded_subsets_with_to_unicode() {
 fn photos_pass_through_or_convert() {
     let (rendered, path) = render(Standard::PdfX1a);
     let dir = path.parent().unwrap();
-    let doc = Document::load_mem(&rendered.bytes).unwrap();
+    let doc = Document::load_mem(&rendered.pdf.to_vec().unwrap()).unwrap();
     let cmyk_file = std::fs::read(fixture("cmyk.jpg")).unwrap();
     let gray_file = std::fs::read(fixture("gray.jpg")).unwrap();
     let images: Vec<&lopdf::Stream> = streams(&doc)
@@ -397,7 +397,7 @@ fn photos_pass_through_or_convert() {
 #[test]
 fn qr_is_vector_runs_in_solid_black() {
     let (rendered, _) = render(Standard::PdfX1a);
-    let doc = Document::load_mem(&rendered.bytes).unwrap();
+    let doc = Document::load_mem(&rendered.pdf.to_vec().unwrap()).unwrap();
     let content = page_content(&doc, 1);
     let ops = lopdf::content::Content::decode(content.as_bytes()).unwrap().operations;
     let is_black = |op: &lopdf::content::Operation| {
@@ -422,9 +422,9 @@ fn qr_is_vector_runs_in_solid_black() {
 fn x4_is_identified_in_xmp_and_renders_deterministically() {
     let (a, _) = render(Standard::PdfX4);
     let (b, _) = render(Standard::PdfX4);
-    assert!(a.bytes == b.bytes, "two renders differ");
-    assert!(a.bytes.starts_with(b"%PDF-1.6\n"));
-    let doc = Document::load_mem(&a.bytes).unwrap();
+    assert!(a.pdf.to_vec().unwrap() == b.pdf.to_vec().unwrap(), "two renders differ");
+    assert!(a.pdf.to_vec().unwrap().starts_with(b"%PDF-1.6\n"));
+    let doc = Document::load_mem(&a.pdf.to_vec().unwrap()).unwrap();
     let catalog = doc.catalog().unwrap();
     let xmp = dict_get(&doc, catalog, b"Metadata").unwrap().as_stream().unwrap();
     let xmp = String::from_utf8_lossy(&xmp.content);
@@ -449,7 +449,7 @@ fn x4_is_identified_in_xmp_and_renders_deterministically() {
             .unwrap()
             .to_vec()
     };
-    assert_ne!(id(&a.bytes), id(&c.bytes));
+    assert_ne!(id(&a.pdf.to_vec().unwrap()), id(&c.pdf.to_vec().unwrap()));
 }
 
 #[test]
@@ -459,8 +459,8 @@ fn plain_pdf_is_version_1_7_without_pdfx_keys() {
     let mut options = options(Standard::None);
     options.output.marks = Marks::None;
     let rendered = render_pdf(&pages, &book, &options).unwrap();
-    assert!(rendered.bytes.starts_with(b"%PDF-1.7\n"));
-    let doc = Document::load_mem(&rendered.bytes).unwrap();
+    assert!(rendered.pdf.to_vec().unwrap().starts_with(b"%PDF-1.7\n"));
+    let doc = Document::load_mem(&rendered.pdf.to_vec().unwrap()).unwrap();
     let info = dict_get(&doc, &doc.trailer, b"Info").unwrap().as_dict().unwrap();
     assert!(info.get(b"GTS_PDFXVersion").is_err());
     let page = doc.get_dictionary(doc.get_pages()[&1]).unwrap();
@@ -471,16 +471,16 @@ fn plain_pdf_is_version_1_7_without_pdfx_keys() {
 fn plain_pdf_has_no_output_intent_nor_profile_but_photos_still_in_cmyk() {
     let (x4, _) = render(Standard::PdfX4);
     let (plain, _) = render(Standard::None);
-    let doc = Document::load_mem(&plain.bytes).unwrap();
+    let doc = Document::load_mem(&plain.pdf.to_vec().unwrap()).unwrap();
     assert!(doc.catalog().unwrap().get(b"OutputIntents").is_err(), "a plain PDF names no press");
     let icc_streams = streams(&doc).filter(|s| s.dict.get(b"N").is_ok()).count();
     assert_eq!(icc_streams, 0, "no embedded output profile");
     // The bundled profile is 276 KB (about 200 KB deflated): everything else is the same.
     assert!(
-        plain.bytes.len() + 150_000 < x4.bytes.len(),
+        plain.pdf.to_vec().unwrap().len() + 150_000 < x4.pdf.to_vec().unwrap().len(),
         "plain {} bytes, PDF/X-4 {}",
-        plain.bytes.len(),
-        x4.bytes.len()
+        plain.pdf.to_vec().unwrap().len(),
+        x4.pdf.to_vec().unwrap().len()
     );
     // The photos are converted with the output profile all the same.
     let converted = plain.images.iter().find(|i| i.color.starts_with("RGB")).unwrap();
@@ -586,7 +586,7 @@ fn ligatures_map_back_to_their_letters() {
     let run = set(&book, book.body.regular, "officiel", 10.0, 0.0);
     assert!(run.glyphs.iter().any(|g| g.text_len == 2), "the font has an fi ligature glyph");
     let (rendered, _) = render(Standard::PdfX1a);
-    let doc = Document::load_mem(&rendered.bytes).unwrap();
+    let doc = Document::load_mem(&rendered.pdf.to_vec().unwrap()).unwrap();
     let cmaps: Vec<String> = streams(&doc)
         .filter_map(|s| s.decompressed_content().ok())
         .map(|c| String::from_utf8_lossy(&c).into_owned())
@@ -634,7 +634,7 @@ fn cff_fonts_go_in_as_cid_font_type0c() {
         }],
     }];
     let rendered = render_pdf(&pages, &book, &options(Standard::PdfX1a)).unwrap();
-    let doc = Document::load_mem(&rendered.bytes).unwrap();
+    let doc = Document::load_mem(&rendered.pdf.to_vec().unwrap()).unwrap();
     let cid = doc
         .objects
         .values()
@@ -647,7 +647,7 @@ fn cff_fonts_go_in_as_cid_font_type0c() {
     assert_eq!(file.dict.get(b"Subtype").unwrap().as_name().unwrap(), b"CIDFontType0C");
     let dir = temp_dir("cff");
     let out = dir.join("cff.pdf");
-    std::fs::write(&out, &rendered.bytes).unwrap();
+    std::fs::write(&out, rendered.pdf.to_vec().unwrap()).unwrap();
     if let Some(result) = tool("pdftotext", &[out.to_str().unwrap(), "-"]) {
         assert!(String::from_utf8_lossy(&result.stdout).contains("Un fichier officiel"));
     }
@@ -749,7 +749,7 @@ fn each_run_shows_with_its_own_colour_font_and_baseline() {
     let mut options = options(Standard::PdfX4);
     options.output.marks = Marks::None;
     let rendered = render_pdf(&pages, &book, &options).unwrap();
-    let doc = Document::load_mem(&rendered.bytes).unwrap();
+    let doc = Document::load_mem(&rendered.pdf.to_vec().unwrap()).unwrap();
     let shows = state_at_each_show(&page_content(&doc, 1));
     let rises: Vec<f32> = shows.iter().map(|s| s.2).collect();
     assert_eq!(rises, [0.0, 3.0, 0.0, 0.0, 0.0, 0.0], "{shows:?}");
@@ -773,7 +773,7 @@ fn a_photo_is_clipped_where_the_display_list_says_even_in_the_bleed() {
     let dir = temp_dir("bleed");
     let pages = sample_pages(&book, &rgb_jpeg(&dir));
     let rendered = render_pdf(&pages, &book, &options(Standard::PdfX4)).expect("renders");
-    let doc = Document::load_mem(&rendered.bytes).expect("parses");
+    let doc = Document::load_mem(&rendered.pdf.to_vec().unwrap()).expect("parses");
     let page = doc.get_dictionary(doc.get_pages()[&2]).unwrap();
     let trim = rect(&doc, page, b"TrimBox");
     let content = doc.get_page_content(doc.get_pages()[&2]);
@@ -816,14 +816,14 @@ fn a_line_of_words_is_one_text_object_with_the_words_where_they_were_set() {
     let mut options = options(Standard::PdfX4);
     options.output.marks = Marks::None;
     let rendered = render_pdf(&pages, &book, &options).unwrap();
-    let doc = Document::load_mem(&rendered.bytes).unwrap();
+    let doc = Document::load_mem(&rendered.pdf.to_vec().unwrap()).unwrap();
     let content = page_content(&doc, 1);
     assert_eq!(content.lines().filter(|l| *l == "BT").count(), 2, "{content}");
     assert_eq!(content.lines().filter(|l| l.ends_with(" Tm")).count(), 2, "{content}");
     // A reader still finds three words, at the distances they were set at.
     let dir = temp_dir("one-text-object");
     let path = dir.join("line.pdf");
-    std::fs::write(&path, &rendered.bytes).unwrap();
+    std::fs::write(&path, rendered.pdf.to_vec().unwrap()).unwrap();
     if let Some(out) = tool("pdftotext", &["-bbox", path.to_str().unwrap(), "-"]) {
         let html = String::from_utf8_lossy(&out.stdout);
         let x_min = |word: &str| -> f32 {
@@ -870,9 +870,9 @@ fn a_changed_photo_changes_the_document_id() {
     retouched[at] ^= 0x10;
     std::fs::write(&photo, &retouched).unwrap();
     let after = render_pdf(&page(&photo), &book, &options(Standard::PdfX4)).unwrap();
-    assert_eq!(before.bytes.len(), after.bytes.len());
-    assert_ne!(id(&before.bytes), id(&after.bytes));
+    assert_eq!(before.pdf.to_vec().unwrap().len(), after.pdf.to_vec().unwrap().len());
+    assert_ne!(id(&before.pdf.to_vec().unwrap()), id(&after.pdf.to_vec().unwrap()));
     std::fs::write(&photo, &original).unwrap();
     let again = render_pdf(&page(&photo), &book, &options(Standard::PdfX4)).unwrap();
-    assert!(again.bytes == before.bytes);
+    assert!(again.pdf.to_vec().unwrap() == before.pdf.to_vec().unwrap());
 }

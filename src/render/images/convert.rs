@@ -40,7 +40,7 @@ pub(super) fn convert_rgb(
     // a mismatch: sRGB too.
     let mut conversion = None;
     if let Some(icc) = embedded_icc.filter(|p| is_rgb_profile(p)) {
-        match space.transform_from(Some(icc)) {
+        match space.photo_transform_from(Some(icc)) {
             Ok(transform) => conversion = Some((transform, "embedded ICC")),
             Err(Unusable::Source(e)) => warnings.push(
                 Diagnostic::warning(
@@ -54,7 +54,10 @@ pub(super) fn convert_rgb(
     }
     let (transform, source_name) = match conversion {
         Some(found) => found,
-        None => (space.transform_from(None).map_err(|e| unusable(e, path))?, "sRGB assumed"),
+        None => {
+            let transform = space.photo_transform_from(None).map_err(|e| unusable(e, path))?;
+            (transform, "sRGB assumed")
+        }
     };
 
     let rgb = match image {
@@ -62,8 +65,7 @@ pub(super) fn convert_rgb(
         _ => Cow::Owned(flatten_rgb(image)),
     };
     let limit = ink_limit(options.output.tac);
-    let mut memo = ColourMemo::new();
-    let convert_row = |source: &[u8], cmyk: &mut [u8]| memo.convert(&transform, source, cmyk);
+    let convert_row = |source: &[u8], cmyk: &mut [u8]| transform.convert(source, cmyk);
     let color = format!("RGB ({source_name}) -> CMYK");
     // A photo that came as a JPEG goes back to JPEG: it was lossy already, and lossless
     // CMYK samples are ten times the size (2.3 MB against 0.2 MB for the example's photo)
@@ -333,68 +335,6 @@ pub(super) fn store_device_cmyk(
         );
     }
     (store_cmyk(cmyk, size, color, jpeg_quality(options), limit), warnings)
-}
-
-/// Slots in a [`ColourMemo`] (a power of two): 512 KB of table per photo being converted.
-const MEMO_SLOTS: usize = 1 << 16;
-
-/// Recently converted colours. A photo repeats its colours (the 1400x875 example photo has
-/// 207,000 distinct ones in 1.2 million pixels, mostly near each other), and looking one up
-/// costs a fraction of Little CMS's interpolation; the misses of a row are converted in one
-/// call. The transform is a pure function of the colour, so the result is exactly what
-/// converting every pixel gives. On the example photo conversion takes 14 ms instead of
-/// 23 ms; on pure noise, where nothing repeats, 30 ms instead of 26.
-pub(super) struct ColourMemo {
-    /// `r << 16 | g << 8 | b` per slot, or `u32::MAX` (no 24-bit colour) when empty.
-    keys: Vec<u32>,
-    /// The CMYK of the colour in the same slot.
-    values: Vec<[u8; 4]>,
-    /// This row's misses: source pixels, their CMYK, and their positions in the row.
-    missed: Vec<u8>,
-    converted: Vec<u8>,
-    pub(super) positions: Vec<usize>,
-}
-
-impl ColourMemo {
-    pub(super) fn new() -> Self {
-        Self {
-            keys: vec![u32::MAX; MEMO_SLOTS],
-            values: vec![[0; 4]; MEMO_SLOTS],
-            missed: Vec::new(),
-            converted: Vec::new(),
-            positions: Vec::new(),
-        }
-    }
-
-    /// Converts one row of RGB (`source`) into CMYK (`cmyk`).
-    pub(super) fn convert(&mut self, transform: &CmykTransform, source: &[u8], cmyk: &mut [u8]) {
-        let slot_of = |key: u32| (key.wrapping_mul(0x9E37_79B1) >> 16) as usize % MEMO_SLOTS;
-        self.missed.clear();
-        self.positions.clear();
-        for (i, (rgb, out)) in source.chunks_exact(3).zip(cmyk.chunks_exact_mut(4)).enumerate() {
-            let key = u32::from(rgb[0]) << 16 | u32::from(rgb[1]) << 8 | u32::from(rgb[2]);
-            let slot = slot_of(key);
-            if self.keys[slot] == key {
-                out.copy_from_slice(&self.values[slot]);
-            } else {
-                self.missed.extend_from_slice(rgb);
-                self.positions.push(i);
-            }
-        }
-        if self.positions.is_empty() {
-            return;
-        }
-        self.converted.resize(self.positions.len() * 4, 0);
-        transform.convert(&self.missed, &mut self.converted);
-        let found = self.missed.chunks_exact(3).zip(self.converted.chunks_exact(4));
-        for ((rgb, value), &i) in found.zip(&self.positions) {
-            cmyk[i * 4..i * 4 + 4].copy_from_slice(value);
-            let key = u32::from(rgb[0]) << 16 | u32::from(rgb[1]) << 8 | u32::from(rgb[2]);
-            let slot = slot_of(key);
-            self.keys[slot] = key;
-            self.values[slot].copy_from_slice(value);
-        }
-    }
 }
 
 /// Composites any alpha over white; returns 8-bit RGB samples.

@@ -40,10 +40,11 @@ use flate2::Compression;
 use flate2::write::ZlibEncoder;
 use image::{DynamicImage, ImageDecoder, ImageReader};
 use pdf_writer::types::Predictor;
-use pdf_writer::{Filter, Name, Pdf, Ref};
+use pdf_writer::{Chunk, Filter, Name, Pdf, Ref};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
+use super::spliced::Splicer;
 use super::{ByPath, Refs, RenderOptions};
 use crate::cache::digests;
 use crate::color::OutputSpace;
@@ -111,6 +112,7 @@ impl ImageSet {
     pub(crate) fn write(
         &self,
         pdf: &mut Pdf,
+        splicer: &mut Splicer,
         refs: &mut Refs,
         output_profile: &[u8],
         options: &RenderOptions,
@@ -145,7 +147,7 @@ impl ImageSet {
                         let image = match result? {
                             Encoded::Image((encoded, found)) => {
                                 warnings.extend(found);
-                                write_xobject(pdf, refs.next(), index, encoded)
+                                write_xobject(pdf, splicer, refs.next(), index, encoded)
                             }
                             Encoded::Pdf(page) => {
                                 let id = refs.next();
@@ -164,11 +166,6 @@ impl ImageSet {
         }
         Ok(out)
     }
-
-    /// Bytes of the image files, a floor for the room their objects will take.
-    pub(crate) fn file_bytes(&self) -> u64 {
-        self.paths.iter().filter_map(|path| std::fs::metadata(path).ok()).map(|m| m.len()).sum()
-    }
 }
 
 /// A file of the set, ready to be written.
@@ -184,12 +181,20 @@ fn resource_name(index: usize) -> String {
     format!("Im{index}")
 }
 
-/// Writes one encoded image as an XObject.
-fn write_xobject(pdf: &mut Pdf, id: Ref, index: usize, encoded: EncodedImage) -> ImageObject {
+/// Writes one encoded image as an XObject, spliced into `pdf` when the file is written
+/// (`spliced.rs`).
+fn write_xobject(
+    pdf: &mut Pdf,
+    splicer: &mut Splicer,
+    id: Ref,
+    index: usize,
+    encoded: EncodedImage,
+) -> ImageObject {
     let (width, height) = encoded.pixels;
     let colors = if encoded.gray { 1 } else { 4 };
     let space = if encoded.gray { Name(b"DeviceGray") } else { Name(b"DeviceCMYK") };
-    let mut xobject = pdf.image_xobject(id, &encoded.data);
+    let mut object = Chunk::with_capacity(encoded.data.len() + 512);
+    let mut xobject = object.image_xobject(id, &encoded.data);
     xobject.filter(if encoded.jpeg { Filter::DctDecode } else { Filter::FlateDecode });
     if !encoded.jpeg {
         xobject
@@ -204,6 +209,8 @@ fn write_xobject(pdf: &mut Pdf, id: Ref, index: usize, encoded: EncodedImage) ->
         xobject.decode([1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0]);
     }
     drop(xobject);
+    splicer.add(pdf, id, object.as_bytes());
+    drop(object);
     // Everything the dictionary says, then the body's length and checksum (computed on the
     // worker).
     let mut hash = Sha256::new();

@@ -157,8 +157,7 @@ pub(super) fn encode_within_limit(
         // Limiting again to a lower limit what was limited already gives what limiting the
         // original would, within a unit: no copy of the photo is kept.
         limit_row_ink(&mut cmyk, applied);
-        let Some(data) = encode_cmyk_jpeg(&cmyk, 4, size, quality, |s, o| o.copy_from_slice(s))
-        else {
+        let Some(data) = encode_cmyk_jpeg(&cmyk, size, quality) else {
             return Err(cmyk);
         };
         // The highest pixel bounds what preflight can find; far enough under the limit, the

@@ -4,7 +4,7 @@ use std::io::{Cursor, Read};
 
 use lcms2::{Flags, PixelFormat, Profile, Transform};
 
-use super::convert::{ColourMemo, over_white};
+use super::convert::over_white;
 use super::ink::{ink_limit, limit_ink};
 use super::jpeg::{JpegInfo, encode_cmyk_jpeg};
 use super::*;
@@ -99,7 +99,7 @@ fn cmyk_ramp(peak: u32) -> (Vec<u8>, Vec<u8>) {
             [shade, shade, shade, shade]
         })
         .collect();
-    let jpeg = encode_cmyk_jpeg(&samples, 4, (w, h), 95, |s, o| o.copy_from_slice(s)).unwrap();
+    let jpeg = encode_cmyk_jpeg(&samples, (w, h), 95).unwrap();
     (samples, jpeg)
 }
 
@@ -229,7 +229,7 @@ fn a_2560_pixel_photo_in_an_80_mm_frame_goes_in_at_300_ppi() {
     let cmyk: Vec<u8> =
         rgb.pixels().flat_map(|p| [255 - p.0[0], 255 - p.0[1], 0, p.0[2] / 2]).collect();
     let cmyk_path = dir.join("big-cmyk.jpg");
-    let jpeg = encode_cmyk_jpeg(&cmyk, 4, (w, h), 90, |s, o| o.copy_from_slice(s)).unwrap();
+    let jpeg = encode_cmyk_jpeg(&cmyk, (w, h), 90).unwrap();
     std::fs::write(&cmyk_path, jpeg).unwrap();
     for (path, gray) in [(&rgb_path, false), (&gray_path, true), (&cmyk_path, false)] {
         let (encoded, _) = encode_file(path, Some(placed), &space, &options).unwrap();
@@ -272,7 +272,7 @@ fn odd_sized_jpegs_convert_to_jpegs_of_the_same_size() {
 }
 
 #[test]
-fn converted_photos_match_a_plain_conversion_exactly() {
+fn converted_photos_match_a_plain_conversion_within_a_unit_or_two() {
     let dir = std::env::temp_dir().join(format!("rotative-images-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     // Saturated and dark colours, so the ink limit has work to do.
@@ -300,7 +300,14 @@ fn converted_photos_match_a_plain_conversion_exactly() {
             assert_eq!(encoded.pixels, (w, h));
             let samples = decode_rows(&encoded.data, w as usize * 4);
             let expected = reference_cmyk(rgb.as_raw(), lcms_intent, flags, 260.0);
-            assert!(samples == expected, "{intent:?}: separations differ");
+            // Photos convert through a grid sampled from Little CMS (`color::grid`):
+            // within a unit of it, and the ink limiting after it moves a unit at most more.
+            assert_eq!(samples.len(), expected.len());
+            let off = samples.iter().zip(&expected).map(|(a, b)| a.abs_diff(*b)).max();
+            assert!(off <= Some(2), "{intent:?}: separations differ by {off:?}");
+            let limit = ink_limit(260.0);
+            let totals = samples.chunks_exact(4).map(|p| p.iter().map(|&v| u32::from(v)).sum());
+            assert!(totals.max() <= Some(limit), "{intent:?}: over the ink limit");
             assert_eq!(encoded.data_crc, crc32fast::hash(&encoded.data));
         }
     }
@@ -314,34 +321,6 @@ fn converted_photos_match_a_plain_conversion_exactly() {
     let expected: Vec<u8> = (0..3).flat_map(|_| (0..5).map(|x| over_white(0, x * 60))).collect();
     assert_eq!(decode_rows(&encoded.data, 5), expected);
     let _ = std::fs::remove_dir_all(&dir);
-}
-
-#[test]
-fn colour_memo_gives_what_converting_every_pixel_gives() {
-    // Colours drawn from 2^17 of them: many repeats (hits) and, with 2^16 slots, many
-    // colours evicting each other.
-    let space = OutputSpace::new(crate::color::BUNDLED_OUTPUT_PROFILE, Intent::Perceptual);
-    let transform = space.transform_from(None).unwrap();
-    let mut seed = 0x1234_5678u32;
-    let width = 700;
-    let source: Vec<u8> = (0..width * 400)
-        .flat_map(|_| {
-            seed ^= seed << 13;
-            seed ^= seed >> 17;
-            seed ^= seed << 5;
-            let c = seed % (1 << 17);
-            [(c >> 9) as u8, (c >> 4) as u8, (c << 3) as u8 | 5]
-        })
-        .collect();
-    let mut expected = vec![0u8; source.len() / 3 * 4];
-    transform.convert(&source, &mut expected);
-    let mut memo = ColourMemo::new();
-    let mut got = vec![0u8; expected.len()];
-    for (row, out) in source.chunks(width * 3).zip(got.chunks_mut(width * 4)) {
-        memo.convert(&transform, row, out);
-    }
-    assert!(got == expected);
-    assert!(memo.positions.len() < width, "the last row had hits");
 }
 
 #[test]
