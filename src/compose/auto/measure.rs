@@ -237,10 +237,23 @@ impl Shapes for Measured<'_> {
                 let span = (over.max(under) as u32).div_ceil(columns) + 1;
                 let near = self.near_depths(1, &misfit_at, span, near);
                 // Only the depths the copyfit really fills: a page the search completes is
-                // then full once made up, not found short by the make-up.
-                near.into_iter()
-                    .filter(|d| self.fit_at(story, columns, photo, head, *d) == 0)
-                    .collect()
+                // then full once made up, not found short by the make-up. A shape that fills
+                // none keeps the depths it leaves at most a line short a column, least short
+                // first: a page it ends up on is kept with that white counted, rather than
+                // the story left out of the issue.
+                let fits: Vec<(u32, i32)> = near
+                    .into_iter()
+                    .map(|d| (d, self.fit_at(story, columns, photo, head, d)))
+                    .collect();
+                let exact: Vec<u32> = fits.iter().filter(|f| f.1 == 0).map(|f| f.0).collect();
+                if exact.is_empty() {
+                    let mut short: Vec<(u32, i32)> =
+                        fits.into_iter().filter(|f| f.1 < 0 && -f.1 <= columns as i32).collect();
+                    short.sort_by_key(|f| -f.1);
+                    short.into_iter().map(|f| f.0).collect()
+                } else {
+                    exact
+                }
             }
             None => Vec::new(),
         };
