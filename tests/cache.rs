@@ -31,20 +31,12 @@ fn coated_example(name: &str) -> PathBuf {
 /// What a build reported: `(photos converted, photos from the cache, SHA-256 of the PDF)`,
 /// and the whole report.
 fn build(dir: &Path, out: &Path, extra: &[&str]) -> (u64, u64, String, Value) {
-    let report = out.with_extension("json");
-    let mut args = vec!["build", dir.to_str().unwrap(), "-o", out.to_str().unwrap(), "-q"];
-    args.extend_from_slice(&["--report", report.to_str().unwrap()]);
-    args.extend_from_slice(extra);
-    let run = rotative(&args);
-    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
-    let report: Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    let (report, sha256) = build_reported(dir, out, extra);
     let summary = &report["summary"];
-    let outputs = report["outputs"].as_array().unwrap();
-    assert_eq!(outputs.len(), 1, "{report}");
     (
         summary["photos_converted"].as_u64().unwrap(),
         summary["photos_cached"].as_u64().unwrap(),
-        outputs[0]["sha256"].as_str().unwrap().to_string(),
+        sha256,
         report,
     )
 }

@@ -55,6 +55,8 @@ pub struct ParagraphCache {
     folder: PathBuf,
     /// The engine's inputs, hashed: each key continues from here.
     base: Sha256,
+    /// Fonts in the engine's book: a kept glyph naming another is not trusted.
+    fonts: usize,
     /// The segments' files, whether they could be used or not.
     segments: Vec<PathBuf>,
     /// Whether a segment could not be used.
@@ -125,6 +127,7 @@ impl ParagraphCache {
         ParagraphCache {
             folder: folder.to_path_buf(),
             base,
+            fonts: fonts.iter().count(),
             segments,
             damaged,
             stored,
@@ -143,14 +146,13 @@ impl ParagraphCache {
         spans: &[InlineRun],
         style: &ParagraphStyle,
         width: f32,
-        fonts: usize,
     ) -> Result<SetParagraph, Key> {
         let mut hash = self.base.clone();
         hash.update(format!("{spans:?}\n{style:?}\n"));
         hash.update(width.to_bits().to_le_bytes());
         let key: Key = hash.finalize().into();
         let Some(&i) = self.index.get(&key) else { return Err(key) };
-        match decode(&self.stored[self.entries[i].1.clone()], fonts) {
+        match decode(&self.stored[self.entries[i].1.clone()], self.fonts) {
             Some(paragraph) => {
                 self.used[i].store(true, Ordering::Relaxed);
                 self.reused.fetch_add(1, Ordering::Relaxed);

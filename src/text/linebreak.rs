@@ -463,18 +463,21 @@ pub(crate) fn optimise(elements: &[Element], width: f32, params: &Params) -> Opt
                     };
                     // Few candidates without looseness: a scan. With it, one per line number
                     // reached as well, so they are found through an index.
+                    let class = (fit, hyphens, line);
                     let found = if by_line {
-                        let slot = candidate_index.entry((fit, hyphens, line));
-                        Some(*slot.or_insert(candidates.len())).filter(|i| *i < candidates.len())
+                        candidate_index.get(&class).copied()
                     } else {
-                        candidates.iter().position(|c| {
-                            c.fitness == fit && c.hyphens == hyphens && c.line == line
-                        })
+                        candidates.iter().position(|c| (c.fitness, c.hyphens, c.line) == class)
                     };
-                    match found.map(|i| &mut candidates[i]) {
-                        Some(c) if c.demerits <= total => {}
-                        Some(c) => *c = candidate,
-                        None => candidates.push(candidate),
+                    match found {
+                        Some(i) if candidates[i].demerits <= total => {}
+                        Some(i) => candidates[i] = candidate,
+                        None => {
+                            if by_line {
+                                candidate_index.insert(class, candidates.len());
+                            }
+                            candidates.push(candidate);
+                        }
                     }
                 }
             }

@@ -191,7 +191,7 @@ impl TextEngine {
         let Some(cache) = &self.paragraphs else {
             return paragraph::set(self, spans, style, width);
         };
-        match cache.get(spans, style, width, self.fonts.iter().count()) {
+        match cache.get(spans, style, width) {
             Ok(kept) => kept,
             Err(key) => {
                 let set = paragraph::set(self, spans, style, width);

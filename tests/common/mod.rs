@@ -6,6 +6,23 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// Builds `issue` into `out` with `extra` arguments, quietly, asserts it succeeded with one
+/// output file, and returns its JSON report and that file's SHA-256.
+pub fn build_reported(issue: &Path, out: &Path, extra: &[&str]) -> (serde_json::Value, String) {
+    let report = out.with_extension("json");
+    let mut args = vec!["build", issue.to_str().unwrap(), "-o", out.to_str().unwrap(), "-q"];
+    args.extend_from_slice(&["--report", report.to_str().unwrap()]);
+    args.extend_from_slice(extra);
+    let run = rotative(&args);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    let outputs = report["outputs"].as_array().unwrap();
+    assert_eq!(outputs.len(), 1, "{report}");
+    let sha256 = outputs[0]["sha256"].as_str().unwrap().to_string();
+    (report, sha256)
+}
+
 /// Repository root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
