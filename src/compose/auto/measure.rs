@@ -141,20 +141,29 @@ impl<'a> Measured<'a> {
                 place_article(&parts, &frame, ArticleStart::Continued(cursor), None, self.layout);
             misfit(&parts, &placed, frame.bottom, self.layout.grid.baseline)
         };
-        let near = self.near_depths(3, &misfit_at, REACH, |m| m.abs() <= 1);
+        // Within a line a column before the copyfit: paragraphs kept whole at a column foot
+        // (widows, orphans, an intertitle with its lines) step the misfit by more than one.
+        let within = columns.max(2) as i32;
+        let near = self.near_depths(3, &misfit_at, REACH, |m| m.abs() <= within);
         let frames: Vec<Frame> =
             near.iter().map(|d| self.frame(columns, 2, d.saturating_sub(2).max(1))).collect();
         let resets = self.resets.entry(story).or_default();
-        let mut exact = Vec::new();
+        let mut fits = Vec::new();
         for (&depth, frame) in near.iter().zip(&frames) {
             let fit =
                 fit_continuation(&parts, frame, cursor, ("", 0), self.steps, self.layout, resets);
-            if fit.1.after == 0 {
-                exact.push(depth);
-            }
+            fits.push((depth, fit.1.after));
         }
-        // No depth fits exactly: the nearest still go, their misfit reported by the make-up.
-        if exact.is_empty() { near } else { exact }
+        let exact: Vec<u32> = fits.iter().filter(|f| f.1 == 0).map(|f| f.0).collect();
+        if !exact.is_empty() {
+            return exact;
+        }
+        // No depth fits exactly: those left at most a line a column short go, least short
+        // first, their white reported by the make-up; else the nearest, their misfit too.
+        let mut short: Vec<(u32, i32)> =
+            fits.into_iter().filter(|f| f.1 < 0 && -f.1 <= columns as i32).collect();
+        short.sort_by_key(|f| -f.1);
+        if short.is_empty() { near } else { short.into_iter().map(|f| f.0).collect() }
     }
 
     /// The depths within `span` lines of the natural one (the shallowest with `misfit_at` ≤ 0,

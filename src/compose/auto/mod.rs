@@ -340,18 +340,25 @@ fn fill_with(
     let top = given.iter().map(|p| p.top + p.depth).max().unwrap_or(0);
     let foot = area.limits.iter().copied().min().unwrap_or(0);
     let rule = if top > 0 { search::RULE_LINES } else { 0 };
-    if foot < top + rule + 12 {
-        return (PageFill::given_only(area, given), None);
-    }
-    let depth = foot - top - rule;
+    let depth = (foot >= top + rule + 12).then(|| foot - top - rule);
     // With its photo if the rest then fits a page, else without.
     let head = if given.is_empty() { HeadClass::Lead } else { HeadClass::Secondary };
-    let jump = shapes.photo_options(lead).iter().find_map(|&photo| {
-        let rest = shapes.jump_rest(lead, columns, photo, head, depth);
-        (!rest.is_empty()).then_some((photo, rest))
+    let jump = depth.and_then(|depth| {
+        shapes.photo_options(lead).iter().find_map(|&photo| {
+            let rest = shapes.jump_rest(lead, columns, photo, head, depth);
+            (!rest.is_empty()).then_some((photo, depth, rest))
+        })
     });
-    let Some((photo, rest_depths)) = jump else {
-        return (PageFill::given_only(area, given), None);
+    let Some((photo, depth, rest_depths)) = jump else {
+        if given.is_empty() {
+            return (PageFill::given_only(area, given), None);
+        }
+        // Under a rest the lead can neither go whole nor jump: the other stories finish
+        // the page, and the lead, first in line, tops the next page, where it can jump.
+        let others: Vec<usize> = window.iter().copied().filter(|s| *s != lead).collect();
+        let fill = fill_page(area, given, &others, shapes, NODE_BUDGET);
+        let jumped = jumped_rest(shapes, &fill, given.len());
+        return (fill, jumped);
     };
     let mut placed = given.to_vec();
     placed.push(Placement {

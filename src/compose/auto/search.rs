@@ -420,7 +420,10 @@ impl Search<'_> {
         let candidates: Vec<usize> = if leads {
             self.window.iter().copied().find(|s| !self.shapes.is_brief(*s)).into_iter().collect()
         } else {
-            let free = |s: &usize| !used.contains(s) && !self.shapes.leads_only(*s);
+            // A brief is read whole where it stands: it never jumps.
+            let free = |s: &usize| {
+                !used.contains(s) && !self.shapes.leads_only(*s) && !self.shapes.is_brief(*s)
+            };
             self.window.iter().copied().filter(free).collect()
         };
         for story in candidates {
