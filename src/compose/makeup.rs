@@ -292,6 +292,23 @@ impl MakeUp<'_> {
             let mut frame = *frame;
             self.jump_head(page, parts, &frame, from);
             frame.top += 2.0 * baseline;
+            if let Some(to) = continues {
+                // The middle of a story longer than two pages: it fills this frame as set
+                // and jumps again.
+                let start = ArticleStart::Continued(cursor);
+                let part = place_article(parts, &frame, start, Some(to), self.layout);
+                let lines = match part.next {
+                    Some(ArticleStart::Continued(next)) => {
+                        self.jumps.insert(article, (next, page.number));
+                        0
+                    }
+                    _ => misfit(parts, &part, frame.bottom, baseline),
+                };
+                let mut fit = FrameFit::measured(&planned.name, page.number, lines, parts);
+                self.place(page, part, frame.bottom, &mut fit, parts);
+                self.record(article, page, first, Some(fit), false);
+                return;
+            }
             let (part, mut fit) = fit_continuation(
                 parts,
                 &frame,

@@ -107,7 +107,7 @@ impl<'a> Measured<'a> {
     /// Where the body of `story` stops in its first frame (`columns` wide, `depth` lines
     /// under its top, a head of `head`) when it jumps, or `None` when it fits there whole or
     /// would keep fewer than [`MIN_JUMP_LINES`] lines in a column before its jump.
-    fn jump_cursor(
+    pub(super) fn jump_cursor(
         &self,
         story: usize,
         columns: u32,
@@ -119,7 +119,9 @@ impl<'a> Measured<'a> {
         let frame = self.frame(columns, 0, depth);
         let placed =
             place_article(&parts, &frame, ArticleStart::Head(Headline::Main), Some(2), self.layout);
-        if placed.column_lines.iter().any(|lines| *lines < MIN_JUMP_LINES) {
+        // Nothing may hang under the frame either: a photo and its credit cut at the foot.
+        let hangs = placed.overset || placed.bottom > frame.bottom + 0.5;
+        if hangs || placed.column_lines.iter().any(|lines| *lines < MIN_JUMP_LINES) {
             return None;
         }
         match placed.next {
@@ -128,9 +130,35 @@ impl<'a> Measured<'a> {
         }
     }
 
+    /// Where the rest of `story` from `cursor` stops in a frame of `columns` and `depth`
+    /// lines (its jump head included), when it goes on past it.
+    pub(super) fn rest_cursor(
+        &self,
+        story: usize,
+        columns: u32,
+        photo: bool,
+        cursor: Cursor,
+        depth: u32,
+    ) -> Option<Cursor> {
+        let parts = self.parts(story, columns, photo, HeadClass::Lead)?;
+        let frame = self.frame(columns, 2, depth.saturating_sub(2).max(1));
+        let start = ArticleStart::Continued(cursor);
+        match place_article(&parts, &frame, start, Some(2), self.layout).next {
+            Some(ArticleStart::Continued(next)) => Some(next),
+            _ => None,
+        }
+    }
+
     /// The depths (jump head included) at which the rest of `story` from `cursor` fills a
-    /// frame of `columns` exactly, best first; empty when it needs more than a page.
-    fn rest_depths(&mut self, story: usize, columns: u32, photo: bool, cursor: Cursor) -> Vec<u32> {
+    /// frame of `columns` exactly, best first; the page's depth alone when it needs more
+    /// than a page (it fills the page and jumps again).
+    pub(super) fn rest_depths(
+        &mut self,
+        story: usize,
+        columns: u32,
+        photo: bool,
+        cursor: Cursor,
+    ) -> Vec<u32> {
         let Some(parts) = self.parts(story, columns, photo, HeadClass::Lead) else {
             return Vec::new();
         };
@@ -141,6 +169,9 @@ impl<'a> Measured<'a> {
                 place_article(&parts, &frame, ArticleStart::Continued(cursor), None, self.layout);
             misfit(&parts, &placed, frame.bottom, self.layout.grid.baseline)
         };
+        if misfit_at(self.page_lines) > 0 {
+            return vec![self.page_lines];
+        }
         // Within a line a column before the copyfit: paragraphs kept whole at a column foot
         // (widows, orphans, an intertitle with its lines) step the misfit by more than one.
         let within = columns.max(2) as i32;

@@ -27,6 +27,7 @@ use measure::Measured;
 pub use measure::StoryCandidates;
 use search::{PageArea, PageFill, Part, Placement, Shapes, fill_page};
 
+use super::flow::Cursor;
 use super::{Layout, StoryShape};
 use crate::model::{
     AutoMakeup, FrameContent, FramePhoto, HeadClass, IssueConfig, PagePlan, PlannedFrame,
@@ -84,10 +85,20 @@ pub fn candidate_shapes(
     shapes
 }
 
-/// The rest of a story that jumped, for the next page: the story, whether it was set with
-/// its photo, the columns of its frame (the rest takes as many) and the depths its rest
-/// fills.
-type Rest = (usize, bool, u32, Vec<u32>);
+/// The rest of a story that jumped, for the next page.
+#[derive(Debug, Clone)]
+struct Rest {
+    story: usize,
+    /// Whether the story was set with its photo.
+    photo: bool,
+    /// The columns of the frame it jumped from: the rest takes as many.
+    columns: u32,
+    /// Where its text takes up again.
+    cursor: Cursor,
+    /// The depths its rest fills, best first; the page's depth alone when it needs more
+    /// than a page (it then fills the page and jumps again).
+    depths: Vec<u32>,
+}
 
 /// What the planner chose and how well it fills the pages.
 #[derive(Debug, Clone, PartialEq)]
@@ -159,7 +170,6 @@ pub fn plan_issue(
     let mut left: Vec<usize> = (0..stories.len()).filter(|i| stories[*i].is_some()).collect();
     let mut unplaced = Vec::new();
     let mut pages: Vec<(Vec<Placement>, PageArea, u32)> = Vec::new();
-    // The rest of a story that jumped: (story, photo, its depths on the next page).
     let mut rest: Option<Rest> = None;
     loop {
         let number = pages.len() as u32 + 1;
@@ -212,7 +222,7 @@ pub fn plan_issue(
         rest = jumped;
         // A lead no shape takes (longer than a page and its rest, or filling no depth
         // exactly): listed, and the next story leads the page.
-        let placed_any = fill.placements.iter().any(|p| p.part != Part::Rest);
+        let placed_any = fill.placements.iter().any(|p| !p.part.continued());
         let lead =
             window.iter().copied().find(|s| !shapes.is_brief(*s)).or(window.first().copied());
         if let (false, false, Some(first)) = (placed_any, had_rest, lead) {
@@ -222,7 +232,7 @@ pub fn plan_issue(
         }
         pages.push((fill.placements, area, fill.white));
     }
-    if let Some((story, ..)) = rest {
+    if let Some(Rest { story, .. }) = rest {
         // A jump past the page budget: its first frame stays, overset, and it is listed.
         unplaced.push(story);
     }
@@ -277,28 +287,46 @@ fn fill_one(
 ) -> (PageFill, Option<Rest>) {
     // Each depth of the rest is tried, the one that fills the page best kept.
     let rest_options: Vec<Option<Placement>> = match &rest {
-        Some((story, photo, width, depths)) => depths
-            .iter()
-            .filter(|d| area.limits.iter().take(*width as usize).all(|limit| **d <= *limit))
-            .map(|depth| {
-                Some(Placement {
-                    story: *story,
-                    first_column: 0,
-                    columns: *width,
-                    top: 0,
-                    depth: *depth,
-                    head: HeadClass::Secondary,
-                    photo: *photo,
-                    part: Part::Rest,
+        Some(r) => {
+            let foot = area.limits.iter().take(r.columns as usize).copied().min().unwrap_or(0);
+            let through = r.depths == [shapes.page_lines];
+            r.depths
+                .iter()
+                .map(|d| if through { foot } else { *d })
+                .filter(|d| *d <= foot)
+                .map(|depth| {
+                    Some(Placement {
+                        story: r.story,
+                        first_column: 0,
+                        columns: r.columns,
+                        top: 0,
+                        depth,
+                        head: HeadClass::Secondary,
+                        photo: r.photo,
+                        part: if through { Part::Through } else { Part::Rest },
+                    })
                 })
-            })
-            .collect(),
+                .collect()
+        }
         None => vec![None],
     };
     let mut best: Option<(PageFill, Option<Rest>)> = None;
     for given in rest_options {
         let given: Vec<Placement> = given.into_iter().collect();
-        let (fill, jumped) = fill_with(shapes, area, &given, window, columns);
+        let (fill, mut jumped) = fill_with(shapes, area, &given, window, columns);
+        // The middle of a long story goes on to the next page from where this one stops.
+        if let (Some(r), Some(p)) = (&rest, given.first())
+            && p.part == Part::Through
+        {
+            jumped =
+                shapes.rest_cursor(r.story, r.columns, r.photo, r.cursor, p.depth).map(|cursor| {
+                    Rest {
+                        depths: shapes.rest_depths(r.story, r.columns, r.photo, cursor),
+                        cursor,
+                        ..r.clone()
+                    }
+                });
+        }
         let better = best.as_ref().is_none_or(|(b, _)| fill.white < b.white);
         let full = fill.full;
         if better {
@@ -341,15 +369,23 @@ fn fill_with(
     let foot = area.limits.iter().copied().min().unwrap_or(0);
     let rule = if top > 0 { search::RULE_LINES } else { 0 };
     let depth = (foot >= top + rule + 12).then(|| foot - top - rule);
-    // With its photo if the rest then fits a page, else without.
+    // With its photo if the rest then fits a page, else without; failing both, the rest
+    // fills pages and jumps again.
     let head = if given.is_empty() { HeadClass::Lead } else { HeadClass::Secondary };
+    let page_lines = shapes.page_lines;
     let jump = depth.and_then(|depth| {
-        shapes.photo_options(lead).iter().find_map(|&photo| {
+        let mut tries = Vec::new();
+        for &photo in shapes.photo_options(lead) {
             let rest = shapes.jump_rest(lead, columns, photo, head, depth);
-            (!rest.is_empty()).then_some((photo, depth, rest))
-        })
+            if !rest.is_empty() {
+                tries.push((photo, depth, rest));
+            }
+        }
+        let through = |t: &(bool, u32, Vec<u32>)| t.2 == [page_lines];
+        let within = tries.iter().position(|t| !through(t)).unwrap_or(0);
+        (!tries.is_empty()).then(|| tries.swap_remove(within))
     });
-    let Some((photo, depth, rest_depths)) = jump else {
+    let Some((photo, depth, depths)) = jump else {
         if given.is_empty() {
             return (PageFill::given_only(area, given), None);
         }
@@ -373,7 +409,9 @@ fn fill_with(
     });
     let others: Vec<usize> = window.iter().copied().filter(|s| *s != lead).collect();
     let fill = fill_page(area, &placed, &others, shapes, NODE_BUDGET);
-    (fill, Some((lead, photo, columns, rest_depths)))
+    let cursor = shapes.jump_cursor(lead, columns, photo, head, depth);
+    let rest = cursor.map(|cursor| Rest { story: lead, photo, columns, cursor, depths });
+    (fill, rest)
 }
 
 /// The rest of the story the search made jump to close the page (after the `given`
@@ -381,8 +419,9 @@ fn fill_with(
 fn jumped_rest(shapes: &mut Measured<'_>, fill: &PageFill, given: usize) -> Option<Rest> {
     let p = fill.placements.iter().skip(given).find(|p| p.part == Part::Jumps)?;
     let depth = p.depth - if p.top > 0 { search::RULE_LINES } else { 0 };
-    let rest = shapes.jump_rest(p.story, p.columns, p.photo, p.head, depth);
-    Some((p.story, p.photo, p.columns, rest))
+    let depths = shapes.jump_rest(p.story, p.columns, p.photo, p.head, depth);
+    let cursor = shapes.jump_cursor(p.story, p.columns, p.photo, p.head, depth)?;
+    Some(Rest { story: p.story, photo: p.photo, columns: p.columns, cursor, depths })
 }
 
 /// The lines free for stories in each column of page `number`: the page's lines, less the
@@ -414,12 +453,8 @@ fn page_plan(
         let content = FrameContent::Story {
             article: p.story,
             head: p.head,
-            continues: (p.part == Part::Jumps).then_some(number + 1),
-            photo: if p.photo || p.part == Part::Rest {
-                FramePhoto::AsSet
-            } else {
-                FramePhoto::Off
-            },
+            continues: p.part.jumps().then_some(number + 1),
+            photo: if p.photo || p.part.continued() { FramePhoto::AsSet } else { FramePhoto::Off },
         };
         frames.push(PlannedFrame {
             name: format!("p{number}/{}", frames.len() + 1),
@@ -438,7 +473,7 @@ fn page_plan(
     }
     let lead_section = sorted
         .iter()
-        .find(|p| p.part != Part::Rest)
+        .find(|p| !p.part.continued())
         .and_then(|p| stories.get(p.story)?.as_ref()?.hint.section.clone());
     let section = auto.sections.get(number as usize - 1).cloned().flatten().or(lead_section);
     PlannedPage { section, frames }

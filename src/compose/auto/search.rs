@@ -71,6 +71,21 @@ pub enum Part {
     Jumps,
     /// The rest of a story that jumped here, under its jump head.
     Rest,
+    /// The middle of a story longer than two pages: continued from the page before, it
+    /// fills its frame and jumps again.
+    Through,
+}
+
+impl Part {
+    /// Whether the frame continues a story begun on an earlier page (no head of its own).
+    pub fn continued(self) -> bool {
+        matches!(self, Part::Rest | Part::Through)
+    }
+
+    /// Whether the story goes on from this frame to the next page.
+    pub fn jumps(self) -> bool {
+        matches!(self, Part::Jumps | Part::Through)
+    }
 }
 
 /// The lines each column of a page offers, from the top of its text to its foot or to the
@@ -100,7 +115,8 @@ pub trait Shapes {
     /// The depths at which the rest of `story` fills a frame as wide at the top of the next
     /// page when it jumps from a frame of `columns` and `depth` lines (no opening rule)
     /// under a head of class `head`, best first; empty when it cannot jump from there (it
-    /// fits whole, keeps too few lines a column, or its rest needs more than a page).
+    /// fits whole, or keeps too few lines a column). A rest longer than a page gives the
+    /// page's depth alone: it fills that page and jumps again.
     fn jump_rest(
         &mut self,
         story: usize,
@@ -189,7 +205,7 @@ pub fn fill_page(
         return PageFill { placements, full: true, white: 0 };
     }
     // One jump a page: a page whose lead already jumps is not closed by another.
-    if given.iter().all(|p| p.part != Part::Jumps)
+    if given.iter().all(|p| !p.part.jumps())
         && let Some(placements) = search.close_with_jump(given.len())
     {
         return PageFill { placements, full: true, white: 0 };
@@ -303,7 +319,7 @@ impl Search<'_> {
         };
         // Never larger than a head higher on the page.
         let above =
-            |p: &&Placement| p.top < top && p.part != Part::Rest && p.head != HeadClass::Brief;
+            |p: &&Placement| p.top < top && !p.part.continued() && p.head != HeadClass::Brief;
         for p in self.placements.iter().filter(above) {
             if rank(p.head) < rank(head) {
                 head = p.head;
@@ -312,7 +328,7 @@ impl Search<'_> {
         // No tombstone: a head of the same class beside it at the same height.
         let beside = |p: &&Placement| {
             p.top == top
-                && p.part != Part::Rest
+                && !p.part.continued()
                 && (p.first_column + p.columns == column || column + columns == p.first_column)
         };
         if self.placements.iter().filter(beside).any(|p| p.head == head) {
@@ -360,9 +376,9 @@ impl Search<'_> {
             return true;
         }
         let has =
-            self.placements.iter().any(|p| p.part != Part::Rest && self.shapes.has_photo(p.story));
+            self.placements.iter().any(|p| !p.part.continued() && self.shapes.has_photo(p.story));
         let wide = self.placements.iter().any(|p| p.photo && p.columns >= 2);
-        let possible = self.placements.iter().any(|p| p.columns >= 2 && p.part != Part::Rest);
+        let possible = self.placements.iter().any(|p| p.columns >= 2 && !p.part.continued());
         !has || wide || !possible
     }
 

@@ -602,23 +602,24 @@ impl Resolver<'_> {
                         frame.line,
                     );
                 }
-                let problem = match seen.iter().find(|(a, ..)| *a == article) {
-                    Some((_, _, Some(to), _)) if *to == number => None,
+                let later = |to: u32| {
+                    (to <= number || to as usize > plan.pages.len()).then(|| {
+                        format!(
+                            "`continues: {to}` must name a later page of the plan (2 to {})",
+                            plan.pages.len()
+                        )
+                    })
+                };
+                // The story's last frame so far: a rest may jump again.
+                let problem = match seen.iter().rev().find(|(a, ..)| *a == article) {
+                    Some((_, _, Some(to), _)) if *to == number => continues.and_then(later),
                     Some((_, _, Some(to), _)) => Some(format!(
                         "story `{written}` continues on page {to}, not on page {number}"
                     )),
                     Some((_, from, None, line)) => Some(format!(
                         "story `{written}` is already on page {from} (issue.yaml:{line}): give that frame `continues: {number}` to jump here"
                     )),
-                    None => match continues {
-                        Some(to) if to <= number || to as usize > plan.pages.len() => {
-                            Some(format!(
-                                "`continues: {to}` must name a later page of the plan (2 to {})",
-                                plan.pages.len()
-                            ))
-                        }
-                        _ => None,
-                    },
+                    None => continues.and_then(later),
                 };
                 if let Some(message) = problem {
                     self.error_at_line(
