@@ -249,3 +249,68 @@ fn a_photo_rewritten_at_the_same_size_and_time_is_converted_again() {
     assert_eq!((converted, cached), (1, 1), "the rewritten photo is converted again");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The placement of the photo file ending in `name` in a build's report.
+fn image<'a>(report: &'a Value, name: &str) -> &'a Value {
+    let images = report["outputs"][0]["images"].as_array().unwrap();
+    images.iter().find(|i| i["file"].as_str().unwrap().ends_with(name)).unwrap()
+}
+
+#[test]
+fn a_cmyk_photo_that_goes_in_as_it_is_is_measured_once() {
+    // No resampling: the CMYK photo, made for coated paper, is measured (decoded whole for
+    // its ink) and goes in as it is; the cache keeps that verdict, not the photo's bytes.
+    let dir = coated_example("cache-verdict");
+    let yaml_path = dir.join("issue.yaml");
+    let yaml = std::fs::read_to_string(&yaml_path)
+        .unwrap()
+        .replace("tac: 300", "tac: 300\n  max_ppi: 2400");
+    std::fs::write(&yaml_path, &yaml).unwrap();
+    let out = dir.join("out");
+    let (converted, cached, cold, report) = build(&dir, &out, &[]);
+    let storm = image(&report, "storm-cmyk.jpg");
+    assert_eq!(
+        (&storm["passthrough"], &storm["cached"]),
+        (&Value::Bool(true), &Value::Bool(false))
+    );
+    assert_eq!((converted, cached), (1, 0), "the RGB photo converted");
+    let verdict = entries(&out).into_iter().min_by_key(|e| std::fs::metadata(e).unwrap().len());
+    let verdict = verdict.unwrap();
+    let whole = std::fs::read(&verdict).unwrap();
+    assert!(whole.len() < 200, "a verdict, not the photo: {} bytes", whole.len());
+
+    let (converted, cached, warm, report) = build(&dir, &out, &[]);
+    assert_eq!((converted, cached), (0, 2));
+    assert_eq!(image(&report, "storm-cmyk.jpg")["cached"], Value::Bool(true));
+    assert_eq!(warm, cold, "the photo's own bytes, as before");
+    let (_, _, uncached, _) = build(&dir, &dir.join("bare"), &["--no-cache"]);
+    assert_eq!(uncached, cold);
+
+    // A verdict cut short is measured again and written whole.
+    std::fs::write(&verdict, &whole[..whole.len() / 2]).unwrap();
+    let (_, _, again, report) = build(&dir, &out, &[]);
+    assert_eq!(image(&report, "storm-cmyk.jpg")["cached"], Value::Bool(false));
+    assert_eq!(again, cold);
+    assert_eq!(std::fs::read(&verdict).unwrap(), whole);
+
+    // Another ink limit is another verdict: measured again, then kept.
+    std::fs::write(&yaml_path, yaml.replace("tac: 300", "tac: 330")).unwrap();
+    let (_, _, _, report) = build(&dir, &out, &[]);
+    assert_eq!(image(&report, "storm-cmyk.jpg")["cached"], Value::Bool(false), "new limit");
+    let (_, _, _, report) = build(&dir, &out, &[]);
+    assert_eq!(image(&report, "storm-cmyk.jpg")["cached"], Value::Bool(true));
+
+    // Other bytes (a comment segment after the start marker): measured again.
+    let photo = dir.join("photos/storm-cmyk.jpg");
+    let jpeg = std::fs::read(&photo).unwrap();
+    let mut edited = jpeg[..2].to_vec();
+    edited.extend_from_slice(&[0xFF, 0xFE, 0x00, 0x06, b'e', b'd', b'i', b't']);
+    edited.extend_from_slice(&jpeg[2..]);
+    std::fs::write(&photo, &edited).unwrap();
+    let (_, _, _, report) = build(&dir, &out, &[]);
+    assert_eq!(image(&report, "storm-cmyk.jpg")["cached"], Value::Bool(false), "new bytes");
+    let pdf = std::fs::read(report["outputs"][0]["path"].as_str().unwrap()).unwrap();
+    let comment = b"\xFF\xFE\x00\x06edit";
+    assert!(pdf.windows(comment.len()).any(|w| w == comment), "the edited bytes went in");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -65,7 +65,8 @@ pub struct PlacedImage {
     pub passthrough: bool,
     /// How the colour was handled, e.g. `CMYK`, `Gray`, `RGB (sRGB) -> CMYK`.
     pub color: String,
-    /// Whether the converted photo came from the build cache instead of being converted.
+    /// Whether the photo came from the build cache: converted before, or (passed through)
+    /// measured before and found to go in as it is.
     pub cached: bool,
 }
 
