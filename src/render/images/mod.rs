@@ -279,7 +279,7 @@ fn encode_file(
     let fail = |why: String| Diagnostic::error("image", why).in_file(path);
     let read = || std::fs::read(path).map_err(|e| fail(format!("cannot read image: {e}")));
     let Some(folder) = &options.photo_cache else {
-        return encode_bytes(path, read()?, placed, space, options);
+        return encode_bytes(path, read()?, placed, space, options, None);
     };
     let kept = |digest: &[u8; 32]| {
         let mut kept = cache::read(folder, &cache::key(digest, placed, space, options))?;
@@ -321,7 +321,10 @@ fn encode_file(
         return Ok((kept, Vec::new()));
     }
     let key = cache::key(&digest, placed, space, options);
-    let (encoded, warnings) = encode_bytes(path, bytes, placed, space, options)?;
+    // What load measured of these very bytes while proving them, instead of decoding them
+    // again (a measure of other bytes, the file having changed since, is not used).
+    let measured = options.measured.get(path).filter(|m| m.digest == digest).map(|m| m.peak);
+    let (encoded, warnings) = encode_bytes(path, bytes, placed, space, options, measured)?;
     // A grey JPEG goes in as it is without being decoded: no verdict worth keeping.
     if warnings.is_empty() && !(encoded.passthrough && encoded.gray) {
         cache::write(folder, &key, &encoded);
@@ -329,13 +332,15 @@ fn encode_file(
     Ok((encoded, warnings))
 }
 
-/// [`encode_file`] of the file's `bytes`, without the cache.
+/// [`encode_file`] of the file's `bytes`, without the cache; `measured`, the peak ink load
+/// measured on these bytes ([`crate::model::InkMeasure`]), if it is known.
 fn encode_bytes(
     path: &Path,
     bytes: Vec<u8>,
     placed: Option<Placed>,
     space: &OutputSpace,
     options: &RenderOptions,
+    measured: Option<u32>,
 ) -> Result<(EncodedImage, Vec<Diagnostic>), Diagnostic> {
     let fail = |why: String| Diagnostic::error("image", why).in_file(path);
     let jpeg = JpegInfo::read(&bytes);
@@ -400,7 +405,7 @@ fn encode_bytes(
         if info.pdf_compatible && matches!(info.components, 1 | 4) {
             // Measured, and turned, resampled or ink-limited if it must be; else as it is.
             let prepared =
-                prepare_device_jpeg(path, &bytes, info, orientation, resampled, options)?;
+                prepare_device_jpeg(path, &bytes, info, orientation, resampled, options, measured)?;
             if let Some(prepared) = prepared {
                 return Ok(prepared);
             }
