@@ -270,8 +270,10 @@ pub fn run_with(input: &Path, options: &Options, memo: Option<&mut SetMemo>) -> 
             &settings.text_cache,
             &load_options.photo_proofs,
         ];
-        let digests = settings.photo_cache.as_deref().map(cache::digests::folder_beside);
-        for folder in folders.into_iter().flatten().chain(&digests) {
+        let beside = |f: fn(&Path) -> PathBuf| settings.photo_cache.as_deref().map(f);
+        let digests = beside(cache::digests::folder_beside);
+        let streams = beside(render::streams::folder_beside);
+        for folder in folders.into_iter().flatten().chain(&digests).chain(&streams) {
             cache::prune(folder, cache::MAX_CACHE_BYTES);
         }
         report.summary.stages.insert("write", round3(writing.elapsed().as_secs_f64()));
