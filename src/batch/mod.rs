@@ -15,7 +15,6 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use rayon::prelude::*;
-use sha2::{Digest, Sha256};
 
 use crate::cache;
 use crate::check;
@@ -416,23 +415,9 @@ fn missing_findings(
 fn write_file(out_dir: &Path, file: RenderedFile) -> Result<OutputReport, Diagnostic> {
     let rendered = file.rendered?;
     let path = out_dir.join(&file.name);
-    // The report's SHA-256 is computed while the kernel takes the bytes and the disk syncs
-    // them.
-    let (status, sha256) = rayon::join(
-        || output::write_atomic_from(&path, &rendered.pdf),
-        || {
-            let mut hash = Sha256::new();
-            rendered.pdf.write_parts(|part| {
-                hash.update(part);
-                Ok(())
-            })?;
-            Ok::<_, std::io::Error>(hash.finalize())
-        },
-    );
-    let cannot = |e: std::io::Error| {
+    let (status, sha256) = output::write_atomic_hashed(&path, &rendered.pdf).map_err(|e| {
         Diagnostic::error("io", format!("cannot write {}: {e}", path.display())).in_file(&path)
-    };
-    let (status, sha256) = (status.map_err(cannot)?, sha256.map_err(cannot)?);
+    })?;
     Ok(OutputReport {
         path: path.display().to_string(),
         pages: file.pages,
