@@ -7,7 +7,9 @@
 //! (`qr/`: a symbol or print setting that differs is checked again; the failure and
 //! damaged-entry cases are in `src/qr/verdicts.rs`). The photos' digests (`digests/`,
 //! `src/cache/digests.rs`) find a photo's entries without reading it, and a photo
-//! rewritten at the same size and time is still seen as changed.
+//! rewritten at the same size and time is still seen as changed. Compressed streams
+//! (`streams/`): an edit compresses only its pages again, and the PDF is the same without or
+//! with damaged entries.
 
 mod common;
 
@@ -312,5 +314,58 @@ fn a_cmyk_photo_that_goes_in_as_it_is_is_measured_once() {
     let pdf = std::fs::read(report["outputs"][0]["path"].as_str().unwrap()).unwrap();
     let comment = b"\xFF\xFE\x00\x06edit";
     assert!(pdf.windows(comment.len()).any(|w| w == comment), "the edited bytes went in");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The SHA-256 of the file at `path`, in hex.
+fn file_sha256(path: &Path) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(std::fs::read(path).unwrap()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[test]
+fn compressed_streams_are_kept_and_an_edit_compresses_only_what_changed() {
+    let dir = copy_example("cache-streams");
+    let out = dir.join("out");
+    let (_, _, _, report) = build(&dir, &out, &[]);
+    let pages = report["outputs"][0]["pages"].as_u64().unwrap() as usize;
+    let kept = count(&out, "streams");
+    assert!(kept > pages, "each page's content and the profile kept: {kept} for {pages} pages");
+
+    // One article edited: the pages it is on are compressed again, the rest come back.
+    let article = dir.join("articles/03-bibliotheque.md");
+    let text = std::fs::read_to_string(&article).unwrap();
+    std::fs::write(&article, format!("{text}\nUne dernière phrase pour la relecture.\n")).unwrap();
+    let (_, _, edited, report) = build(&dir, &out, &[]);
+    let added = count(&out, "streams") - kept;
+    assert!((1..=pages).contains(&added), "{added} new streams for {pages} pages");
+    let pdf = PathBuf::from(report["outputs"][0]["path"].as_str().unwrap());
+    assert_eq!(file_sha256(&pdf), edited, "the report's hash is the file's");
+
+    // Without the kept streams, and with every one of them damaged: the same bytes (the
+    // file is left as it is), and the entries written again whole.
+    let sizes = |out: &Path| -> Vec<u64> {
+        let folder = out.join(".rotative-cache/streams");
+        let mut sizes: Vec<u64> = std::fs::read_dir(folder)
+            .unwrap()
+            .map(|e| e.unwrap().metadata().unwrap().len())
+            .collect();
+        sizes.sort();
+        sizes
+    };
+    std::fs::remove_dir_all(out.join(".rotative-cache/streams")).unwrap();
+    let (_, _, again, report) = build(&dir, &out, &[]);
+    assert_eq!(again, edited);
+    assert_eq!(report["outputs"][0]["status"], "unchanged", "the file is left as it is");
+    let whole = sizes(&out);
+    for entry in std::fs::read_dir(out.join(".rotative-cache/streams")).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+    }
+    let (_, _, damaged, report) = build(&dir, &out, &[]);
+    assert_eq!(damaged, edited);
+    assert_eq!(report["outputs"][0]["status"], "unchanged", "the file is left as it is");
+    assert_eq!(sizes(&out), whole);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -44,9 +44,15 @@ pub(crate) struct Deflater {
 }
 
 impl Deflater {
-    /// The deflater of a build with `options` (its cache, if any).
+    /// The deflater of a build with `options` (its cache, if any). Streams are kept only in
+    /// a cache folder that exists already (load's photo proofs or an earlier build made
+    /// it): render runs for a build that then fails, which must leave no output folder.
     pub(crate) fn new(options: &RenderOptions) -> Self {
-        Self { folder: options.photo_cache.as_deref().map(folder_beside) }
+        let cache = options
+            .photo_cache
+            .as_deref()
+            .filter(|photos| photos.parent().is_some_and(Path::is_dir));
+        Self { folder: cache.map(folder_beside) }
     }
 
     /// `data` zlib-compressed at `level` ([`deflate_at`]), taken from the cache when a
