@@ -629,6 +629,19 @@ pub struct Photo {
     pub accept_low_resolution: bool,
     /// Line of the `photo` field, for later messages.
     pub line: Option<usize>,
+    /// What load measured of the photo's ink while proving it (a CMYK JPEG decoded whole,
+    /// with the build cache), so render need not decode it again to judge it.
+    pub ink: Option<InkMeasure>,
+}
+
+/// The ink of a CMYK photo, measured by load while it decoded the photo to prove it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InkMeasure {
+    /// SHA-256 of the file's bytes that were measured: the measure holds for them only.
+    pub digest: [u8; 32],
+    /// The highest total ink of a 2x2 block of the photo as stored (before any EXIF turn),
+    /// in 1/255 of one ink, as [`crate::raster::peak_ink`] measures it.
+    pub peak: u32,
 }
 
 /// A block of body content, with the Markdown line it starts on.

@@ -138,6 +138,77 @@ pub fn decode_jpeg(bytes: &[u8], denominator: u32, adobe: bool) -> Result<Reduce
     Ok(Reduced { size, kind, samples })
 }
 
+/// Decodes a four-component JPEG whole to ink amounts (0 = no ink), four bytes a pixel:
+/// YCCK (`ycck`, the APP14 transform 2) turned into inks, Adobe-style inverted CMYK
+/// (`adobe`, the APP14 marker) flipped back, plain CMYK as it is. Load decodes a CMYK photo
+/// through here to prove it (`strict`: a decoder warning, such as a scan that ends early,
+/// is an error) and measures its ink on the way ([`peak_ink`]); render decodes it through
+/// here to print it. Both see the same inks, so load's measure stands for render's.
+pub fn decode_inks(
+    bytes: &[u8],
+    ycck: bool,
+    adobe: bool,
+    strict: bool,
+) -> Result<Vec<u8>, zune_jpeg::errors::DecodeErrors> {
+    use zune_core::colorspace::ColorSpace;
+    // The decoder hands YCCK over as it is stored; the inks are worked out below.
+    let stored = if ycck { ColorSpace::YCCK } else { ColorSpace::CMYK };
+    // The pixel count was checked against `photo.max_megapixels` before: no side limit.
+    let options = zune_core::options::DecoderOptions::default()
+        .set_strict_mode(strict)
+        .set_max_width(usize::MAX)
+        .set_max_height(usize::MAX)
+        .jpeg_set_out_colorspace(stored);
+    let mut samples =
+        zune_jpeg::JpegDecoder::new_with_options(Cursor::new(bytes), options).decode()?;
+    if ycck {
+        samples.chunks_exact_mut(4).for_each(ycck_to_inks);
+    } else if adobe {
+        samples.iter_mut().for_each(|v| *v = 255 - *v);
+    }
+    Ok(samples)
+}
+
+/// Turns one YCCK pixel, as an Adobe JPEG stores it, into ink amounts: Y, Cb and Cr are the
+/// JFIF YCbCr of the cyan, magenta and yellow inks, K is stored inverted (as libjpeg reads
+/// Adobe's YCCK).
+pub fn ycck_to_inks(pixel: &mut [u8]) {
+    let (y, cb, cr) =
+        (f32::from(pixel[0]), f32::from(pixel[1]) - 128.0, f32::from(pixel[2]) - 128.0);
+    let ink = |v: f32| v.round().clamp(0.0, 255.0) as u8;
+    pixel[0] = ink(y + 1.402 * cr);
+    pixel[1] = ink(y - 0.344_136 * cb - 0.714_136 * cr);
+    pixel[2] = ink(y + 1.772 * cb);
+    pixel[3] = 255 - pixel[3];
+}
+
+/// The highest total ink (sum of the four 8-bit channels) that covers a 2x2 block of
+/// `cmyk` (`width` pixels a row): the largest over the blocks of each block's lowest
+/// pixel. It is how preflight measures (Ghostscript's separations, then a 2x2 minimum
+/// filter, so a lone pixel of JPEG noise does not fail a page), on every pixel rather than
+/// at 72 dpi, which can only find more.
+pub fn peak_ink(cmyk: &[u8], width: usize) -> u32 {
+    let totals: Vec<u16> = cmyk
+        .chunks_exact(4)
+        .map(|p| u16::from(p[0]) + u16::from(p[1]) + u16::from(p[2]) + u16::from(p[3]))
+        .collect();
+    if width == 0 || totals.len() < width {
+        return totals.iter().copied().max().map_or(0, u32::from);
+    }
+    if width == 1 || totals.len() < 2 * width {
+        return totals.iter().copied().min().map_or(0, u32::from);
+    }
+    let mut peak = 0;
+    for rows in totals.chunks_exact(width).collect::<Vec<_>>().windows(2) {
+        let (above, below) = (rows[0], rows[1]);
+        for x in 0..width - 1 {
+            let low = above[x].min(above[x + 1]).min(below[x]).min(below[x + 1]);
+            peak = peak.max(low);
+        }
+    }
+    u32::from(peak)
+}
+
 /// The sample precision and component count of a JPEG's frame header, when the frame is
 /// baseline, extended or progressive Huffman DCT (SOF0, SOF1, SOF2).
 fn dct_frame(data: &[u8]) -> Option<(u8, u8)> {

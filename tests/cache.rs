@@ -7,7 +7,9 @@
 //! (`qr/`: a symbol or print setting that differs is checked again; the failure and
 //! damaged-entry cases are in `src/qr/verdicts.rs`). The photos' digests (`digests/`,
 //! `src/cache/digests.rs`) find a photo's entries without reading it, and a photo
-//! rewritten at the same size and time is still seen as changed.
+//! rewritten at the same size and time is still seen as changed. Compressed streams
+//! (`streams/`): an edit compresses only its pages again, and the PDF is the same without or
+//! with damaged entries.
 
 mod common;
 
@@ -247,5 +249,123 @@ fn a_photo_rewritten_at_the_same_size_and_time_is_converted_again() {
     drop(file);
     let (converted, cached, _, _) = build(&dir, &out, &[]);
     assert_eq!((converted, cached), (1, 1), "the rewritten photo is converted again");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The placement of the photo file ending in `name` in a build's report.
+fn image<'a>(report: &'a Value, name: &str) -> &'a Value {
+    let images = report["outputs"][0]["images"].as_array().unwrap();
+    images.iter().find(|i| i["file"].as_str().unwrap().ends_with(name)).unwrap()
+}
+
+#[test]
+fn a_cmyk_photo_that_goes_in_as_it_is_is_measured_once() {
+    // No resampling: the CMYK photo, made for coated paper, is measured (decoded whole for
+    // its ink) and goes in as it is; the cache keeps that verdict, not the photo's bytes.
+    let dir = coated_example("cache-verdict");
+    let yaml_path = dir.join("issue.yaml");
+    let yaml = std::fs::read_to_string(&yaml_path)
+        .unwrap()
+        .replace("tac: 300", "tac: 300\n  max_ppi: 2400");
+    std::fs::write(&yaml_path, &yaml).unwrap();
+    let out = dir.join("out");
+    let (converted, cached, cold, report) = build(&dir, &out, &[]);
+    let storm = image(&report, "storm-cmyk.jpg");
+    assert_eq!(
+        (&storm["passthrough"], &storm["cached"]),
+        (&Value::Bool(true), &Value::Bool(false))
+    );
+    assert_eq!((converted, cached), (1, 0), "the RGB photo converted");
+    let verdict = entries(&out).into_iter().min_by_key(|e| std::fs::metadata(e).unwrap().len());
+    let verdict = verdict.unwrap();
+    let whole = std::fs::read(&verdict).unwrap();
+    assert!(whole.len() < 200, "a verdict, not the photo: {} bytes", whole.len());
+
+    let (converted, cached, warm, report) = build(&dir, &out, &[]);
+    assert_eq!((converted, cached), (0, 2));
+    assert_eq!(image(&report, "storm-cmyk.jpg")["cached"], Value::Bool(true));
+    assert_eq!(warm, cold, "the photo's own bytes, as before");
+    let (_, _, uncached, _) = build(&dir, &dir.join("bare"), &["--no-cache"]);
+    assert_eq!(uncached, cold);
+
+    // A verdict cut short is measured again and written whole.
+    std::fs::write(&verdict, &whole[..whole.len() / 2]).unwrap();
+    let (_, _, again, report) = build(&dir, &out, &[]);
+    assert_eq!(image(&report, "storm-cmyk.jpg")["cached"], Value::Bool(false));
+    assert_eq!(again, cold);
+    assert_eq!(std::fs::read(&verdict).unwrap(), whole);
+
+    // Another ink limit is another verdict: measured again, then kept.
+    std::fs::write(&yaml_path, yaml.replace("tac: 300", "tac: 330")).unwrap();
+    let (_, _, _, report) = build(&dir, &out, &[]);
+    assert_eq!(image(&report, "storm-cmyk.jpg")["cached"], Value::Bool(false), "new limit");
+    let (_, _, _, report) = build(&dir, &out, &[]);
+    assert_eq!(image(&report, "storm-cmyk.jpg")["cached"], Value::Bool(true));
+
+    // Other bytes (a comment segment after the start marker): measured again.
+    let photo = dir.join("photos/storm-cmyk.jpg");
+    let jpeg = std::fs::read(&photo).unwrap();
+    let mut edited = jpeg[..2].to_vec();
+    edited.extend_from_slice(&[0xFF, 0xFE, 0x00, 0x06, b'e', b'd', b'i', b't']);
+    edited.extend_from_slice(&jpeg[2..]);
+    std::fs::write(&photo, &edited).unwrap();
+    let (_, _, _, report) = build(&dir, &out, &[]);
+    assert_eq!(image(&report, "storm-cmyk.jpg")["cached"], Value::Bool(false), "new bytes");
+    let pdf = std::fs::read(report["outputs"][0]["path"].as_str().unwrap()).unwrap();
+    let comment = b"\xFF\xFE\x00\x06edit";
+    assert!(pdf.windows(comment.len()).any(|w| w == comment), "the edited bytes went in");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The SHA-256 of the file at `path`, in hex.
+fn file_sha256(path: &Path) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(std::fs::read(path).unwrap()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[test]
+fn compressed_streams_are_kept_and_an_edit_compresses_only_what_changed() {
+    let dir = copy_example("cache-streams");
+    let out = dir.join("out");
+    let (_, _, _, report) = build(&dir, &out, &[]);
+    let pages = report["outputs"][0]["pages"].as_u64().unwrap() as usize;
+    let kept = count(&out, "streams");
+    assert!(kept > pages, "each page's content and the profile kept: {kept} for {pages} pages");
+
+    // One article edited: the pages it is on are compressed again, the rest come back.
+    let article = dir.join("articles/03-bibliotheque.md");
+    let text = std::fs::read_to_string(&article).unwrap();
+    std::fs::write(&article, format!("{text}\nUne dernière phrase pour la relecture.\n")).unwrap();
+    let (_, _, edited, report) = build(&dir, &out, &[]);
+    let added = count(&out, "streams") - kept;
+    assert!((1..=pages).contains(&added), "{added} new streams for {pages} pages");
+    let pdf = PathBuf::from(report["outputs"][0]["path"].as_str().unwrap());
+    assert_eq!(file_sha256(&pdf), edited, "the report's hash is the file's");
+
+    // Without the kept streams, and with every one of them damaged: the same bytes (the
+    // file is left as it is), and the entries written again whole.
+    let sizes = |out: &Path| -> Vec<u64> {
+        let folder = out.join(".rotative-cache/streams");
+        let mut sizes: Vec<u64> = std::fs::read_dir(folder)
+            .unwrap()
+            .map(|e| e.unwrap().metadata().unwrap().len())
+            .collect();
+        sizes.sort();
+        sizes
+    };
+    std::fs::remove_dir_all(out.join(".rotative-cache/streams")).unwrap();
+    let (_, _, again, report) = build(&dir, &out, &[]);
+    assert_eq!(again, edited);
+    assert_eq!(report["outputs"][0]["status"], "unchanged", "the file is left as it is");
+    let whole = sizes(&out);
+    for entry in std::fs::read_dir(out.join(".rotative-cache/streams")).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+    }
+    let (_, _, damaged, report) = build(&dir, &out, &[]);
+    assert_eq!(damaged, edited);
+    assert_eq!(report["outputs"][0]["status"], "unchanged", "the file is left as it is");
+    assert_eq!(sizes(&out), whole);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -15,7 +15,6 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use rayon::prelude::*;
-use sha2::{Digest, Sha256};
 
 use crate::cache;
 use crate::check;
@@ -270,8 +269,10 @@ pub fn run_with(input: &Path, options: &Options, memo: Option<&mut SetMemo>) -> 
             &settings.text_cache,
             &load_options.photo_proofs,
         ];
-        let digests = settings.photo_cache.as_deref().map(cache::digests::folder_beside);
-        for folder in folders.into_iter().flatten().chain(&digests) {
+        let beside = |f: fn(&Path) -> PathBuf| settings.photo_cache.as_deref().map(f);
+        let digests = beside(cache::digests::folder_beside);
+        let streams = beside(render::streams::folder_beside);
+        for folder in folders.into_iter().flatten().chain(&digests).chain(&streams) {
             cache::prune(folder, cache::MAX_CACHE_BYTES);
         }
         report.summary.stages.insert("write", round3(writing.elapsed().as_secs_f64()));
@@ -414,23 +415,9 @@ fn missing_findings(
 fn write_file(out_dir: &Path, file: RenderedFile) -> Result<OutputReport, Diagnostic> {
     let rendered = file.rendered?;
     let path = out_dir.join(&file.name);
-    // The report's SHA-256 is computed while the kernel takes the bytes and the disk syncs
-    // them.
-    let (status, sha256) = rayon::join(
-        || output::write_atomic_from(&path, &rendered.pdf),
-        || {
-            let mut hash = Sha256::new();
-            rendered.pdf.write_parts(|part| {
-                hash.update(part);
-                Ok(())
-            })?;
-            Ok::<_, std::io::Error>(hash.finalize())
-        },
-    );
-    let cannot = |e: std::io::Error| {
+    let (status, sha256) = output::write_atomic_hashed(&path, &rendered.pdf).map_err(|e| {
         Diagnostic::error("io", format!("cannot write {}: {e}", path.display())).in_file(&path)
-    };
-    let (status, sha256) = (status.map_err(cannot)?, sha256.map_err(cannot)?);
+    })?;
     Ok(OutputReport {
         path: path.display().to_string(),
         pages: file.pages,

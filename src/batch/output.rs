@@ -7,6 +7,8 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
+use sha2::{Digest, Sha256};
+
 use crate::render::PdfFile;
 
 /// What happened to one output file.
@@ -97,7 +99,7 @@ fn temporary_name(name: &str) -> String {
 
 /// Writes `bytes` to `path` atomically; leaves an identical existing file alone.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<WriteStatus> {
-    write_atomic_from(path, bytes)
+    write_atomic_with(path, bytes, None)
 }
 
 /// What a file is written from: bytes in memory, or a rendered PDF whose photos are read
@@ -130,12 +132,26 @@ impl Contents for PdfFile {
     }
 }
 
-/// [`write_atomic`] of any [`Contents`].
-pub fn write_atomic_from<C: Contents + ?Sized>(
+/// [`write_atomic`] of any [`Contents`], also returning the SHA-256 of its bytes (the
+/// report's): computed in the pass over the bytes that compares them with the file there
+/// or writes them, so that a PDF's photos are read back from its spill file once, not once
+/// more for the hash.
+pub fn write_atomic_hashed<C: Contents + ?Sized>(
     path: &Path,
     contents: &C,
+) -> std::io::Result<(WriteStatus, [u8; 32])> {
+    let mut hash = Sha256::new();
+    let status = write_atomic_with(path, contents, Some(&mut hash))?;
+    Ok((status, hash.finalize().into()))
+}
+
+/// [`write_atomic`] of any [`Contents`], feeding its bytes to `hash` (a fresh one) if given.
+fn write_atomic_with<C: Contents + ?Sized>(
+    path: &Path,
+    contents: &C,
+    mut hash: Option<&mut Sha256>,
 ) -> std::io::Result<WriteStatus> {
-    if same_content(path, contents) {
+    if same_content(path, contents, hash.as_deref_mut()) {
         return Ok(WriteStatus::Unchanged);
     }
     let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
@@ -143,7 +159,7 @@ pub fn write_atomic_from<C: Contents + ?Sized>(
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let temp = folder.join(temporary_name(&name));
     in_flight().lock().unwrap_or_else(|e| e.into_inner()).push(temp.clone());
-    let result = write_then_rename(&temp, path, contents);
+    let result = write_then_rename(&temp, path, contents, hash);
     if result.is_err() {
         let _ = fs::remove_file(&temp);
     }
@@ -152,19 +168,35 @@ pub fn write_atomic_from<C: Contents + ?Sized>(
 }
 
 /// Whether the file at `path` holds exactly `contents`, read a piece at a time: an issue
-/// PDF of tens of megabytes is not read whole into memory beside the new one.
-fn same_content<C: Contents + ?Sized>(path: &Path, contents: &C) -> bool {
+/// PDF of tens of megabytes is not read whole into memory beside the new one. When it
+/// does, `hash` has been fed all of `contents`; when not, `hash` is untouched.
+fn same_content<C: Contents + ?Sized>(
+    path: &Path,
+    contents: &C,
+    hash: Option<&mut Sha256>,
+) -> bool {
     let Ok(file) = fs::File::open(path) else { return false };
     if file.metadata().map(|m| m.len()).ok() != Some(contents.length()) {
         return false;
     }
     let mut reader = std::io::BufReader::with_capacity(1 << 20, file);
     let mut read = Vec::new();
+    // Hashed aside, and kept only if the whole file compares equal.
+    let mut aside = hash.as_ref().map(|_| Sha256::new());
     let compared = contents.parts(&mut |part| {
         read.resize(part.len(), 0);
         reader.read_exact(&mut read)?;
-        if read == part { Ok(()) } else { Err(std::io::Error::other("differs")) }
+        if read != part {
+            return Err(std::io::Error::other("differs"));
+        }
+        if let Some(aside) = &mut aside {
+            aside.update(part);
+        }
+        Ok(())
     });
+    if let (true, Some(hash), Some(aside)) = (compared.is_ok(), hash, aside) {
+        *hash = aside;
+    }
     compared.is_ok()
 }
 
@@ -172,6 +204,7 @@ fn write_then_rename<C: Contents + ?Sized>(
     temp: &Path,
     path: &Path,
     contents: &C,
+    mut hash: Option<&mut Sha256>,
 ) -> std::io::Result<()> {
     let mut file = fs::File::create(temp)?;
     #[cfg(feature = "fault-injection")]
@@ -180,7 +213,12 @@ fn write_then_rename<C: Contents + ?Sized>(
     let mut write = |part: &[u8]| fault.write(&mut file, part);
     #[cfg(not(feature = "fault-injection"))]
     let mut write = |part: &[u8]| file.write_all(part);
-    contents.parts(&mut write)?;
+    contents.parts(&mut |part| {
+        if let Some(hash) = hash.as_deref_mut() {
+            hash.update(part);
+        }
+        write(part)
+    })?;
     file.sync_all()?;
     drop(file);
     fs::rename(temp, path)
@@ -288,13 +326,33 @@ mod tests {
         // Three and a half read blocks, with a difference in the last one only.
         let mut bytes: Vec<u8> = (0..(7u32 << 19)).map(|i| (i % 251) as u8).collect();
         write_atomic(&path, &bytes).unwrap();
-        assert!(same_content(&path, &bytes[..]));
+        assert!(same_content(&path, &bytes[..], None));
         assert_eq!(write_atomic(&path, &bytes).unwrap(), WriteStatus::Unchanged);
         *bytes.last_mut().unwrap() ^= 1;
-        assert!(!same_content(&path, &bytes[..]));
-        assert!(!same_content(&path, &bytes[..bytes.len() - 1]));
+        assert!(!same_content(&path, &bytes[..], None));
+        assert!(!same_content(&path, &bytes[..bytes.len() - 1], None));
         assert_eq!(write_atomic(&path, &bytes).unwrap(), WriteStatus::Written);
         assert!(fs::read(&path).unwrap() == bytes);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_hash_is_of_the_bytes_whether_written_or_left_unchanged() {
+        let dir = std::env::temp_dir().join(format!("rotative-hash-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let path = dir.join("h.pdf");
+        let bytes: Vec<u8> = (0..(5u32 << 19)).map(|i| (i % 253) as u8).collect();
+        let mut other = bytes.clone();
+        // Same length, differing past the first compared block: a half-compared file.
+        other[(3 << 19) + 7] ^= 1;
+        let expected = |b: &[u8]| -> [u8; 32] { Sha256::digest(b).into() };
+        let written = write_atomic_hashed(&path, &bytes[..]).unwrap();
+        assert_eq!(written, (WriteStatus::Written, expected(&bytes)));
+        let unchanged = write_atomic_hashed(&path, &bytes[..]).unwrap();
+        assert_eq!(unchanged, (WriteStatus::Unchanged, expected(&bytes)));
+        let changed = write_atomic_hashed(&path, &other[..]).unwrap();
+        assert_eq!(changed, (WriteStatus::Written, expected(&other)));
+        assert!(fs::read(&path).unwrap() == other);
         fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -181,8 +181,9 @@ pub struct ImageReport {
     pub passthrough: bool,
     /// Colour handling, e.g. `CMYK` or `RGB (sRGB) -> CMYK`.
     pub color: String,
-    /// Whether the converted photo came from the build cache (`false` when this build
-    /// converted it, or it went in as it is).
+    /// Whether the photo came from the build cache: a converted photo, or the verdict that
+    /// a CMYK JPEG goes in as it is (`false` when this build converted or measured it, and
+    /// for a grey JPEG that goes in as it is: it needs no measuring).
     pub cached: bool,
 }
 
@@ -207,7 +208,8 @@ pub struct Summary {
     /// Photos this build converted (resampled, separated or ink-limited), once per output
     /// file that holds them.
     pub photos_converted: usize,
-    /// Converted photos taken from the build cache instead, counted the same way.
+    /// Photos taken from the build cache instead, counted the same way: converted photos,
+    /// and CMYK JPEGs whose verdict to go in as they are was kept.
     pub photos_cached: usize,
     /// Paragraphs the text engine set while using the build cache (each time it set one:
     /// the copyfit sets some again); 0 under `--no-cache`.

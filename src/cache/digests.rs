@@ -50,6 +50,25 @@ pub fn recorded(path: &Path, folder: &Path) -> Option<[u8; 32]> {
     super::read(folder, MAGIC, &key)?.try_into().ok()
 }
 
+/// The digest recorded in `folder` for `bytes`, read from the file at `path` whose
+/// metadata was `before` just before they were read: what [`recorded`] finds, but
+/// fingerprinted on the bytes in hand, so a file that changed since an earlier look is
+/// never given that look's digest. `None` when nothing is recorded for them, or when
+/// they are not the length `before` gives (the file changed while it was read).
+pub fn recorded_for(
+    path: &Path,
+    before: &Metadata,
+    bytes: &[u8],
+    folder: &Path,
+) -> Option<[u8; 32]> {
+    if bytes.len() as u64 != before.len() {
+        return None;
+    }
+    let n = SAMPLE_BYTES.min(bytes.len());
+    let key = fingerprint(path, before, &bytes[..n], &bytes[bytes.len() - n..])?;
+    super::read(folder, MAGIC, &key)?.try_into().ok()
+}
+
 /// Records in `folder` that the file at `path`, as `before` (its metadata, taken before
 /// it was read) describes it, held `bytes`, whose SHA-256 is `digest`. Nothing is recorded
 /// for bytes of another length than `before` gives: the file changed while it was read.
@@ -127,6 +146,13 @@ mod tests {
         let digest = read_and_record(&file, &folder);
         assert_eq!(recorded(&file, &folder), Some(digest));
         let at = std::fs::metadata(&file).unwrap().modified().unwrap();
+
+        let before = std::fs::metadata(&file).unwrap();
+        assert_eq!(recorded_for(&file, &before, &bytes, &folder), Some(digest));
+        let mut other = bytes.clone();
+        other[0] ^= 0xFF;
+        assert_eq!(recorded_for(&file, &before, &other, &folder), None, "other bytes in hand");
+        assert_eq!(recorded_for(&file, &before, &bytes[1..], &folder), None, "another length");
 
         // The same size and time, another first byte, then another last byte: not found.
         for index in [0, bytes.len() - 1] {

@@ -14,7 +14,7 @@ use super::source::{self, Source};
 use super::website::{self, FrontMatterRules};
 use super::yaml::{Fragment, Text, parse_date, take_unknown_keys, unknown_key_error};
 use crate::diag::{Diagnostic, closest};
-use crate::model::{Access, Article, BlockKind, Lang, Photo, PhotoSpec};
+use crate::model::{Access, Article, BlockKind, InkMeasure, Lang, Photo, PhotoSpec};
 
 /// Front-matter fields, for suggestions and documentation.
 pub const ARTICLE_FIELDS: &[&str] = &[
@@ -579,8 +579,8 @@ fn resolve_photo(
     // earlier build proved, unchanged since, is not read again.
     let max_pixels = ctx.photo.max_pixels;
     let kept = ctx.proofs.and_then(|folder| super::proofs::kept(&canonical, max_pixels, folder));
-    let facts = match kept {
-        Some(facts) => facts,
+    let (facts, digest) = match kept {
+        Some((facts, digest)) => (facts, Some(digest)),
         None => {
             let before = std::fs::metadata(&canonical).ok();
             let bytes = source::read_regular_file(&canonical, super::photo::MAX_PHOTO_FILE_BYTES)
@@ -683,6 +683,8 @@ fn resolve_photo(
             columns,
             accept_low_resolution: raw.accept_low_resolution.unwrap_or(false),
             line: Some(photo_line),
+            // Only with the digest of the bytes measured can render know they are its own.
+            ink: facts.peak_ink.zip(digest).map(|(peak, digest)| InkMeasure { digest, peak }),
         },
         warnings,
     ))

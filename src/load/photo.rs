@@ -58,6 +58,9 @@ pub struct PhotoFacts {
     /// What is wrong with the embedded ICC profile, if anything: the photo is still
     /// usable, with the assumption the message states.
     pub profile_problem: Option<String>,
+    /// For a CMYK JPEG decoded whole: its peak ink as stored ([`raster::peak_ink`]),
+    /// measured on the decoded inks, so render need not decode it again to judge it.
+    pub peak_ink: Option<u32>,
 }
 
 /// Why a photo cannot be used.
@@ -160,10 +163,11 @@ pub fn inspect_photo(bytes: &[u8], max_pixels: u64) -> Result<PhotoFacts, PhotoF
         None if decoder.color_type().has_color() => lcms2::ColorSpaceSignature::RgbData,
         None => lcms2::ColorSpaceSignature::GrayData,
     };
+    let mut peak_ink = None;
     match &jpeg {
         Some(layout) if plan.denominator == 1 => {
             drop(decoder);
-            decode_jpeg(bytes, layout, (width, height))?;
+            peak_ink = decode_jpeg(bytes, layout, (width, height))?;
         }
         None if plan.denominator == 1 => {
             let mut samples = vec![0u8; (pixels * full) as usize];
@@ -191,6 +195,7 @@ pub fn inspect_photo(bytes: &[u8], max_pixels: u64) -> Result<PhotoFacts, PhotoF
         scale: plan.denominator,
         orientation,
         profile_problem: icc.and_then(|icc| profile_problem(&icc, space)),
+        peak_ink,
     })
 }
 
@@ -222,27 +227,27 @@ fn check_jpeg_claim(
 }
 
 /// Decodes a JPEG's image data to the end in strict mode: a scan that ends early, or a
-/// frame header that disagrees with the scan, is an error.
+/// frame header that disagrees with the scan, is an error. A CMYK JPEG is decoded to its
+/// inks as render decodes it ([`raster::decode_inks`]) and its peak ink is returned.
 fn decode_jpeg(
     bytes: &[u8],
     layout: &JpegLayout,
     (width, height): (u32, u32),
-) -> Result<(), PhotoFault> {
-    // Samples as stored (no colour conversion): only soundness is at stake here.
-    let stored = match layout.components {
-        1 => ColorSpace::Luma,
-        4 => ColorSpace::CMYK,
-        _ => ColorSpace::YCbCr,
+) -> Result<Option<u32>, PhotoFault> {
+    let corrupt = |e| PhotoFault::corrupt(format!("has corrupt image data: {e}"));
+    let samples = if layout.components == 4 {
+        raster::decode_inks(bytes, layout.ycck, layout.adobe, true).map_err(corrupt)?
+    } else {
+        // Samples as stored (no colour conversion): only soundness is at stake here.
+        let stored = if layout.components == 1 { ColorSpace::Luma } else { ColorSpace::YCbCr };
+        let options = DecoderOptions::default()
+            .set_strict_mode(true)
+            .set_max_width(usize::MAX)
+            .set_max_height(usize::MAX)
+            .jpeg_set_out_colorspace(stored);
+        let mut decoder = zune_jpeg::JpegDecoder::new_with_options(Cursor::new(bytes), options);
+        decoder.decode().map_err(corrupt)?
     };
-    let options = DecoderOptions::default()
-        .set_strict_mode(true)
-        .set_max_width(usize::MAX)
-        .set_max_height(usize::MAX)
-        .jpeg_set_out_colorspace(stored);
-    let mut decoder = zune_jpeg::JpegDecoder::new_with_options(Cursor::new(bytes), options);
-    let samples = decoder
-        .decode()
-        .map_err(|e| PhotoFault::corrupt(format!("has corrupt image data: {e}")))?;
     let expected = u64::from(width) * u64::from(height) * u64::from(layout.components);
     if samples.len() as u64 != expected {
         return Err(PhotoFault::corrupt(format!(
@@ -251,7 +256,7 @@ fn decode_jpeg(
             layout.components
         )));
     }
-    Ok(())
+    Ok((layout.components == 4).then(|| raster::peak_ink(&samples, width as usize)))
 }
 
 /// Whether entropy-coded data (from the first scan on) reaches an end-of-image marker. In
@@ -272,6 +277,10 @@ struct JpegLayout {
     progressive: bool,
     /// Each component's horizontal and vertical sampling factors.
     sampling: Vec<(u8, u8)>,
+    /// An APP14 "Adobe" segment is present (CMYK stored inverted).
+    adobe: bool,
+    /// The APP14 segment says the four components are YCCK (transform 2).
+    ycck: bool,
 }
 
 impl JpegLayout {
@@ -295,9 +304,15 @@ impl JpegLayout {
         let mut components = None;
         let mut progressive = false;
         let mut sampling = Vec::new();
+        let (mut adobe, mut ycck) = (false, false);
         for segment in jpeg_segments(data) {
             let JpegSegment { marker, payload: segment, end } = segment.ok()?;
             match marker {
+                // Read as render's JPEG reader reads it, so both decode the same inks.
+                0xEE if segment.starts_with(b"Adobe") => {
+                    adobe = true;
+                    ycck = segment.get(11) == Some(&2);
+                }
                 0xC0..=0xCF if !matches!(marker, 0xC4 | 0xC8 | 0xCC) => {
                     let count = *segment.get(5)?;
                     components = Some(count);
@@ -312,6 +327,8 @@ impl JpegLayout {
                         first_scan: end,
                         progressive,
                         sampling,
+                        adobe,
+                        ycck,
                     });
                 }
                 _ => {}

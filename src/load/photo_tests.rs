@@ -119,3 +119,20 @@ fn not_an_image_is_refused() {
     assert_eq!(inspect_photo(b"GIF89a....", u64::MAX).unwrap_err().kind, "corrupt-photo");
     assert_eq!(inspect_photo(b"", u64::MAX).unwrap_err().kind, "corrupt-photo");
 }
+
+#[test]
+fn a_cmyk_jpeg_is_measured_for_its_ink_as_render_would_measure_it() {
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/images");
+    let cmyk = std::fs::read(fixtures.join("cmyk.jpg")).unwrap();
+    let facts = inspect_photo(&cmyk, u64::MAX).unwrap();
+    // Render's own decoding of the file (not strict) and measure.
+    let layout = JpegLayout::read(&cmyk).unwrap();
+    let inks = raster::decode_inks(&cmyk, layout.ycck, layout.adobe, false).unwrap();
+    let peak = raster::peak_ink(&inks, facts.width_px as usize);
+    // The fixture peaks at 241.6 % of one ink: over a 240 % limit.
+    assert_eq!((facts.peak_ink, peak), (Some(616), 616));
+    // Grey and RGB photos have no ink to measure.
+    let gray = std::fs::read(fixtures.join("gray.jpg")).unwrap();
+    assert_eq!(inspect_photo(&gray, u64::MAX).unwrap().peak_ink, None);
+    assert_eq!(inspect_photo(&rgb_jpeg(64, 48), u64::MAX).unwrap().peak_ink, None);
+}

@@ -1,5 +1,6 @@
 //! Photo proofs kept by the build cache ([`crate::cache`]): what proving a photo sound found
-//! (its size as printed, decoding scale, orientation, profile problem), kept under the
+//! (its size as printed, decoding scale, orientation, profile problem, a CMYK photo's peak
+//! ink), kept under the
 //! SHA-256 of the photo's bytes, the issue's pixel limit and the program, so that the next
 //! build of the issue does not decode every photo again to prove what it proved already.
 //! The proof is of the bytes: a photo edited, cut short or replaced has another key and is
@@ -19,26 +20,28 @@ use crate::cache::{self, digests};
 pub const PROOF_FOLDER: &str = "proofs";
 
 /// The first bytes of every entry: what it is, and the layout's version.
-const MAGIC: &[u8; 16] = b"rotative-proof\x00\x01";
+const MAGIC: &[u8; 16] = b"rotative-proof\x00\x02";
 
-/// The proof kept in `folder` for the photo file at `path` as it is now, found through
-/// the digest an earlier build recorded for the file ([`cache::digests`]) without reading
-/// it; `None` when there is none: the file is then read and given to [`inspect`].
-pub(super) fn kept(path: &Path, max_pixels: u64, folder: &Path) -> Option<PhotoFacts> {
+/// The proof kept in `folder` for the photo file at `path` as it is now, with the file's
+/// digest, found through the digest an earlier build recorded for the file
+/// ([`cache::digests`]) without reading it; `None` when there is none: the file is then
+/// read and given to [`inspect`].
+pub(super) fn kept(path: &Path, max_pixels: u64, folder: &Path) -> Option<(PhotoFacts, [u8; 32])> {
     let digest = digests::recorded(path, &digests::folder_beside(folder))?;
-    parse(&cache::read(folder, MAGIC, &key(&digest, max_pixels))?)
+    Some((parse(&cache::read(folder, MAGIC, &key(&digest, max_pixels))?)?, digest))
 }
 
-/// [`inspect_photo`], through the cache `folder` when there is one. `file` is the path
-/// `bytes` were read from, with its metadata from before they were read: their digest is
-/// recorded for [`kept`] when the photo is sound.
+/// [`inspect_photo`], through the cache `folder` when there is one, with the digest of
+/// `bytes` (taken only with a cache). `file` is the path `bytes` were read from, with its
+/// metadata from before they were read: their digest is recorded for [`kept`] (and for
+/// render) when the photo is sound.
 pub(super) fn inspect(
     bytes: &[u8],
     max_pixels: u64,
     folder: Option<&Path>,
     file: Option<(&Path, &Metadata)>,
-) -> Result<PhotoFacts, PhotoFault> {
-    let Some(folder) = folder else { return inspect_photo(bytes, max_pixels) };
+) -> Result<(PhotoFacts, Option<[u8; 32]>), PhotoFault> {
+    let Some(folder) = folder else { return Ok((inspect_photo(bytes, max_pixels)?, None)) };
     let digest: [u8; 32] = Sha256::digest(bytes).into();
     let key = key(&digest, max_pixels);
     let facts = match cache::read(folder, MAGIC, &key).and_then(|p| parse(&p)) {
@@ -52,7 +55,7 @@ pub(super) fn inspect(
     if let Some((path, before)) = file {
         digests::record(path, before, bytes, &digest, &digests::folder_beside(folder));
     }
-    Ok(facts)
+    Ok((facts, Some(digest)))
 }
 
 /// The key of a proof: the photo's digest, the pixel limit and the program.
@@ -65,14 +68,15 @@ fn key(digest: &[u8; 32], max_pixels: u64) -> [u8; 32] {
     hash.finalize().into()
 }
 
-/// The payload of a proof: width, height, scale, orientation, then the profile problem's
-/// length and text (`u32::MAX` for none).
+/// The payload of a proof: width, height, scale, orientation, peak ink (`u32::MAX` for
+/// none), then the profile problem's length and text (`u32::MAX` for none).
 fn serialise(facts: &PhotoFacts) -> Vec<u8> {
-    let mut payload = Vec::with_capacity(17);
+    let mut payload = Vec::with_capacity(HEAD_BYTES);
     for value in [facts.width_px, facts.height_px, facts.scale] {
         payload.extend_from_slice(&value.to_be_bytes());
     }
     payload.push(facts.orientation);
+    payload.extend_from_slice(&facts.peak_ink.unwrap_or(u32::MAX).to_be_bytes());
     match &facts.profile_problem {
         Some(problem) => {
             payload.extend_from_slice(&(problem.len() as u32).to_be_bytes());
@@ -83,14 +87,17 @@ fn serialise(facts: &PhotoFacts) -> Vec<u8> {
     payload
 }
 
+/// A payload's bytes before the profile problem's text.
+const HEAD_BYTES: usize = 21;
+
 /// The proof of a payload, when it is one.
 fn parse(payload: &[u8]) -> Option<PhotoFacts> {
     let u32_at = |at: usize| payload.get(at..at + 4)?.try_into().ok().map(u32::from_be_bytes);
-    let length = u32_at(13)?;
+    let length = u32_at(17)?;
     let profile_problem = match length {
-        u32::MAX if payload.len() == 17 => None,
-        length if payload.len() == 17 + length as usize => {
-            Some(String::from_utf8(payload[17..].to_vec()).ok()?)
+        u32::MAX if payload.len() == HEAD_BYTES => None,
+        length if payload.len() == HEAD_BYTES + length as usize => {
+            Some(String::from_utf8(payload[HEAD_BYTES..].to_vec()).ok()?)
         }
         _ => return None,
     };
@@ -99,6 +106,7 @@ fn parse(payload: &[u8]) -> Option<PhotoFacts> {
         height_px: u32_at(4)?,
         scale: u32_at(8)?,
         orientation: *payload.get(12)?,
+        peak_ink: Some(u32_at(13)?).filter(|&peak| peak != u32::MAX),
         profile_problem,
     })
 }
@@ -109,13 +117,15 @@ mod tests {
 
     #[test]
     fn a_proof_reads_back_as_it_was_written() {
-        for problem in [None, Some("embeds an ICC profile for CMYK in a RGB image".to_string())] {
+        let problems = [None, Some("embeds an ICC profile for CMYK in a RGB image".to_string())];
+        for (problem, peak_ink) in problems.into_iter().zip([Some(616), None]) {
             let facts = PhotoFacts {
                 width_px: 1400,
                 height_px: 875,
                 scale: 2,
                 orientation: 6,
                 profile_problem: problem,
+                peak_ink,
             };
             let payload = serialise(&facts);
             assert_eq!(parse(&payload), Some(facts));
@@ -132,9 +142,9 @@ mod tests {
                 .join("issues/liberte-actus-1719/photos/dune-rgb.jpg"),
         )
         .unwrap();
-        let proven = inspect(&jpeg, u64::MAX, Some(&folder), None).unwrap();
+        let proven = inspect(&jpeg, u64::MAX, Some(&folder), None).unwrap().0;
         assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 1);
-        assert_eq!(inspect(&jpeg, u64::MAX, Some(&folder), None).unwrap(), proven);
+        assert_eq!(inspect(&jpeg, u64::MAX, Some(&folder), None).unwrap().0, proven);
         // The same file cut short is proven again, and fails: the proof is of the bytes.
         let cut = &jpeg[..jpeg.len() / 2];
         assert!(inspect(cut, u64::MAX, Some(&folder), None).is_err());

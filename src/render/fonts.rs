@@ -15,7 +15,8 @@ use read_fonts::{FontRef, TableProvider};
 use sha2::{Digest, Sha256};
 use subsetter::GlyphRemapper;
 
-use super::{Refs, deflate, round};
+use super::streams::Deflater;
+use super::{Refs, round};
 use crate::diag::Diagnostic;
 use crate::fonts::{Font, FontBook, FontId};
 use crate::text::GlyphRun;
@@ -92,12 +93,13 @@ fn subset_tag(font: &Font, glyphs: &[u16]) -> String {
     hash.finalize().iter().take(6).map(|b| char::from(b'A' + b % 26)).collect()
 }
 
-/// Writes every used font; returns them by id.
+/// Writes every used font, its streams compressed by `deflater`; returns them by id.
 pub(crate) fn write_fonts(
     pdf: &mut Pdf,
     refs: &mut Refs,
     book: &FontBook,
     usage: &Usage,
+    deflater: &Deflater,
 ) -> Result<BTreeMap<FontId, Embedded>, Diagnostic> {
     let mut out = BTreeMap::new();
     for (index, (&id, glyphs)) in usage.glyphs.iter().enumerate() {
@@ -136,12 +138,12 @@ pub(crate) fn write_fonts(
                         format!("font {} has no CFF table after subsetting", font.postscript_name),
                     )
                 })?;
-            let data = deflate(cff);
+            let data = deflater.deflate(cff, 6);
             pdf.stream(file, &data)
                 .filter(Filter::FlateDecode)
                 .pair(Name(b"Subtype"), Name(b"CIDFontType0C"));
         } else {
-            let data = deflate(&subset);
+            let data = deflater.deflate(&subset, 6);
             pdf.stream(file, &data)
                 .filter(Filter::FlateDecode)
                 .pair(Name(b"Length1"), subset.len() as i32);
@@ -187,7 +189,7 @@ pub(crate) fn write_fonts(
                 unicode.pair_with_multiple(remapper.get(glyph).unwrap_or(0), text.chars());
             }
         }
-        let data = deflate(&unicode.finish());
+        let data = deflater.deflate(&unicode.finish(), 6);
         pdf.stream(cmap, &data).filter(Filter::FlateDecode);
 
         let mut table = vec![(0, 0.0); ids.last().map_or(0, |&g| usize::from(g) + 1)];

@@ -1,7 +1,10 @@
 //! How to write the PDF: [`RenderOptions`], resolved from the issue's settings.
 
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
 use super::version::{PreviousVersion, Timestamp, at_midnight, inputs_modified};
-use crate::model::{Date, Issue, IssueConfig, OutputSpec, Standard};
+use crate::model::{Date, InkMeasure, Issue, IssueConfig, OutputSpec, Standard};
 
 /// How to write the PDF.
 #[derive(Debug, Clone)]
@@ -28,6 +31,9 @@ pub struct RenderOptions {
     /// The folder of the build cache's converted photos (`.rotative-cache/photos` in the
     /// output folder, see [`crate::cache`]); `None`: every photo is converted.
     pub photo_cache: Option<std::path::PathBuf>,
+    /// The ink load measured of each photo file ([`crate::model::Photo::ink`]), by path: render judges a
+    /// CMYK photo by it when its bytes are the ones measured, instead of decoding it again.
+    pub measured: BTreeMap<PathBuf, InkMeasure>,
 }
 
 impl Default for RenderOptions {
@@ -44,6 +50,7 @@ impl Default for RenderOptions {
             slug: String::new(),
             max_pixels: 200_000_000,
             photo_cache: None,
+            measured: BTreeMap::new(),
         }
     }
 }
@@ -73,6 +80,12 @@ impl RenderOptions {
             Standard::PdfX1a => "PDF/X-1a:2001",
             Standard::None => "PDF",
         };
+        let measured = issue
+            .articles
+            .iter()
+            .filter_map(|a| a.article.as_ref().ok()?.photo.as_ref())
+            .filter_map(|photo| Some((photo.path.clone(), photo.ink.clone()?)))
+            .collect();
         RenderOptions {
             output: config.output.clone(),
             title: match &config.number {
@@ -86,6 +99,7 @@ impl RenderOptions {
             slug: format!("{:04}-{:02}-{:02} · {standard}", date.0, date.1, date.2),
             max_pixels: config.photo.max_pixels,
             photo_cache: None,
+            measured,
         }
     }
 }

@@ -11,8 +11,9 @@ use pdf_writer::types::{OutputIntentSubtype, TrappingStatus};
 use pdf_writer::{Finish, Name, Pdf, Ref, Str, TextStr};
 use sha2::{Digest, Sha256};
 
+use super::streams::Deflater;
 use super::version::{Timestamp, pdf_date, this_version, xmp_date};
-use super::{PdfBox, Refs, RenderOptions, deflate_at, round};
+use super::{PdfBox, Refs, RenderOptions, round};
 use crate::diag::Diagnostic;
 use crate::geom::mm;
 use crate::model::{Marks, Standard};
@@ -188,8 +189,8 @@ type CompressedProfile = (Vec<u8>, Arc<Vec<u8>>);
 
 /// The output profile deflated, once per process rather than once per PDF: it is the same
 /// profile in every file of a run, and the bundled one (654 KB) takes longer to compress
-/// than all the pages of an issue.
-fn compressed_profile(data: &[u8]) -> Arc<Vec<u8>> {
+/// than all the pages of an issue. Across builds, `deflater`'s cache keeps it.
+fn compressed_profile(data: &[u8], deflater: &Deflater) -> Arc<Vec<u8>> {
     static LAST: Mutex<Option<CompressedProfile>> = Mutex::new(None);
     let mut last = LAST.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some((raw, compressed)) = &*last
@@ -197,7 +198,7 @@ fn compressed_profile(data: &[u8]) -> Arc<Vec<u8>> {
     {
         return Arc::clone(compressed);
     }
-    let compressed = Arc::new(deflate_at(data, 1));
+    let compressed = Arc::new(deflater.deflate(data, 1));
     *last = Some((data.to_vec(), Arc::clone(&compressed)));
     compressed
 }
@@ -251,7 +252,7 @@ pub(crate) fn write_document(
     // with the profile, so the proof shows the press's separations.
     let profile_id = keys.is_some().then(|| {
         let id = refs.next();
-        let compressed = compressed_profile(&profile.data);
+        let compressed = compressed_profile(&profile.data, &Deflater::new(options));
         pdf.icc_profile(id, &compressed).n(4).filter(pdf_writer::Filter::FlateDecode);
         id
     });

@@ -110,18 +110,22 @@ impl PreviousVersion {
     /// Reads what the PDF at `path` says (its trailer, Info and XMP, found as rotative
     /// writes them); `None` if there is no such file or it is not one of ours.
     ///
-    /// Rotative writes them last, after the pages and photos, so only the file's last 4 MB
-    /// (`TAIL_BYTES`) are read: reading a 40-page issue whole to find them took 37 MB,
-    /// more than the rest of a rebuild. A file whose tail does not have them is read whole.
+    /// Rotative writes them last, after the pages and photos, so only the file's last 1 MB
+    /// is read, then its last 4 MB (`TAIL_BYTES`) for a larger output profile: reading a
+    /// 40-page issue whole to find them took 37 MB, more than the rest of a rebuild. A file
+    /// whose tail does not have them is read whole.
     pub fn read(path: &Path) -> Option<Self> {
         let mut file = std::fs::File::open(path).ok()?;
         let length = file.metadata().ok()?.len();
-        let start = length.saturating_sub(TAIL_BYTES);
-        let parsed = Self::parse(&read_from(&mut file, start)?);
-        match parsed {
-            None if start > 0 => Self::parse(&read_from(&mut file, 0)?),
-            parsed => parsed,
+        // The shorter tail first: it holds them behind a profile of up to about 1 MB.
+        for tail in [TAIL_BYTES / 4, TAIL_BYTES] {
+            let start = length.saturating_sub(tail);
+            let parsed = Self::parse(&read_from(&mut file, start)?);
+            if parsed.is_some() || start == 0 {
+                return parsed;
+            }
         }
+        Self::parse(&read_from(&mut file, 0)?)
     }
 
     /// What `bytes`, the end of a PDF or all of it, say.
@@ -150,8 +154,10 @@ const TAIL_BYTES: u64 = 4 << 20;
 /// The bytes of `file` from `start` to its end.
 fn read_from(file: &mut std::fs::File, start: u64) -> Option<Vec<u8>> {
     use std::io::{Read, Seek, SeekFrom};
+    let end = file.seek(SeekFrom::End(0)).ok()?;
     file.seek(SeekFrom::Start(start)).ok()?;
-    let mut bytes = Vec::new();
+    // Sized at once: growing by doubling copied and faulted the tail in several times.
+    let mut bytes = Vec::with_capacity(usize::try_from(end.saturating_sub(start)).ok()?);
     file.read_to_end(&mut bytes).ok()?;
     Some(bytes)
 }
@@ -259,6 +265,11 @@ mod tests {
         let tail = dir.join("tail.pdf");
         std::fs::write(&tail, [&photos[..], &info, &xmp, &trailer].concat()).unwrap();
         assert_eq!(PreviousVersion::read(&tail).as_ref(), Some(&expected));
+        // Behind a 2 MB profile: found in the longer tail.
+        let profile = vec![b'p'; 2 << 20];
+        let behind = dir.join("behind.pdf");
+        std::fs::write(&behind, [&photos[..], &info, &profile, &xmp, &trailer].concat()).unwrap();
+        assert_eq!(PreviousVersion::read(&behind).as_ref(), Some(&expected));
         // The Info dictionary further from the end than the tail read: the file whole.
         let whole = dir.join("whole.pdf");
         std::fs::write(&whole, [&info[..], &photos, &xmp, &trailer].concat()).unwrap();

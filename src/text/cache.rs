@@ -21,6 +21,7 @@
 //! but does not decode, or names a font the book does not have, is set again too.
 
 use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -148,7 +149,9 @@ impl ParagraphCache {
         width: f32,
     ) -> Result<SetParagraph, Key> {
         let mut hash = self.base.clone();
-        hash.update(format!("{spans:?}\n{style:?}\n"));
+        // The key's text goes straight into the hash: the same bytes as the string it was
+        // built into, without building it (a paragraph's spans run to kilobytes).
+        let _ = write!(Hashing(&mut hash), "{spans:?}\n{style:?}\n");
         hash.update(width.to_bits().to_le_bytes());
         let key: Key = hash.finalize().into();
         let Some(&i) = self.index.get(&key) else { return Err(key) };
@@ -223,6 +226,16 @@ impl ParagraphCache {
                 let _ = std::fs::remove_file(path);
             }
         }
+    }
+}
+
+/// Text written into a hash ([`ParagraphCache::get`]'s key).
+struct Hashing<'a>(&'a mut Sha256);
+
+impl std::fmt::Write for Hashing<'_> {
+    fn write_str(&mut self, text: &str) -> std::fmt::Result {
+        self.0.update(text.as_bytes());
+        Ok(())
     }
 }
 

@@ -14,9 +14,12 @@
 //! photo while the file is unchanged.
 //!
 //! A photo whose conversion raised a warning (a broken profile, ink over the limit) is not
-//! kept: converted again each time, it gives its warning at every build. Photos that go in
-//! as they are (print-ready CMYK and grey JPEGs) are not kept either: there is nothing to
-//! save. The folder is held under [`crate::cache::MAX_CACHE_BYTES`], least recently used
+//! kept: converted again each time, it gives its warning at every build. A print-ready CMYK
+//! JPEG that goes in as it is is kept as a verdict only (its size and how it is stored, no
+//! bytes: the PDF takes the file's own): deciding that it may go in as it is meant decoding
+//! it whole to measure its ink (most of a rebuild's time before it was kept), and the
+//! verdict holds for the same bytes under the same settings. A grey JPEG that goes in as it
+//! is needs no decoding, so nothing is kept for it. The folder is held under [`crate::cache::MAX_CACHE_BYTES`], least recently used
 //! entries first.
 
 use std::path::Path;
@@ -105,21 +108,33 @@ fn parse(payload: &[u8]) -> Option<EncodedImage> {
     if take(1).is_some() {
         return None;
     }
+    let passthrough = flags & 8 != 0;
+    if passthrough && !data.is_empty() {
+        return None;
+    }
     let mut image = EncodedImage::new(data, flags & 1 != 0, flags & 2 != 0, (width, height), color);
     image.inverted = flags & 4 != 0;
+    image.passthrough = passthrough;
     Some(image)
 }
 
-/// The payload of the entry of `image`.
+/// The payload of the entry of `image`; without its bytes when they are the file's own
+/// (`passthrough`, flag 8): the caller has the file.
 fn serialise(image: &EncodedImage) -> Vec<u8> {
-    let mut payload = Vec::with_capacity(FRAME_BYTES + image.color.len() + image.data.len());
-    payload.push(u8::from(image.jpeg) | u8::from(image.gray) << 1 | u8::from(image.inverted) << 2);
+    let data: &[u8] = if image.passthrough { &[] } else { &image.data };
+    let mut payload = Vec::with_capacity(FRAME_BYTES + image.color.len() + data.len());
+    payload.push(
+        u8::from(image.jpeg)
+            | u8::from(image.gray) << 1
+            | u8::from(image.inverted) << 2
+            | u8::from(image.passthrough) << 3,
+    );
     payload.extend_from_slice(&image.pixels.0.to_be_bytes());
     payload.extend_from_slice(&image.pixels.1.to_be_bytes());
     payload.extend_from_slice(&(image.color.len() as u32).to_be_bytes());
     payload.extend_from_slice(image.color.as_bytes());
-    payload.extend_from_slice(&(image.data.len() as u64).to_be_bytes());
-    payload.extend_from_slice(&image.data);
+    payload.extend_from_slice(&(data.len() as u64).to_be_bytes());
+    payload.extend_from_slice(data);
     payload
 }
 
@@ -148,5 +163,20 @@ mod tests {
             assert!(parse(&payload[..cut]).is_none(), "cut at {cut}");
         }
         assert!(parse(&[payload.clone(), vec![0]].concat()).is_none(), "a byte too many");
+    }
+
+    #[test]
+    fn a_verdict_to_pass_a_photo_as_it_is_keeps_no_bytes() {
+        let mut image = sample();
+        image.passthrough = true;
+        let payload = serialise(&image);
+        assert_eq!(payload.len(), FRAME_BYTES + "RGB -> CMYK".len(), "no bytes kept");
+        let verdict = parse(&payload).unwrap();
+        assert!(verdict.passthrough && verdict.inverted && verdict.data.is_empty());
+        assert_eq!(verdict.pixels, (3, 2));
+        // Bytes under the flag are no verdict this program wrote.
+        let mut with_bytes = serialise(&sample());
+        with_bytes[0] |= 8;
+        assert!(parse(&with_bytes).is_none());
     }
 }

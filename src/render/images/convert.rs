@@ -11,15 +11,14 @@ use image::metadata::Orientation;
 use super::ink::{ink_limit, limit_row_ink};
 use super::jpeg::JpegInfo;
 use super::orient::reorient;
-use super::press::{
-    decode_cmyk, decode_gray, encode_gray_jpeg, encode_within_limit, peak_ink, resample,
-};
+use super::press::{decode_cmyk, decode_gray, encode_gray_jpeg, encode_within_limit, resample};
 use super::{EncodedImage, compress_rows};
 use crate::color::transform::{
     CmykTransform, OutputSpace, Unusable, is_cmyk_profile, is_rgb_profile,
 };
 use crate::diag::Diagnostic;
 use crate::model::PhotoEncoding;
+use crate::raster::peak_ink;
 use crate::render::RenderOptions;
 
 /// Converts a decoded RGB photo from its embedded profile (`embedded_icc`; sRGB if it has
@@ -158,7 +157,8 @@ fn store_cmyk(
 /// warning naming the photo and its measured maximum when it was over.
 ///
 /// A greyscale photo is never over: black ink alone is at most 100 %, and the limit is at
-/// least that.
+/// least that. A CMYK photo whose peak ink load measured on these bytes (`measured`) is
+/// within the limit is not decoded again to be judged.
 pub(super) fn prepare_device_jpeg(
     path: &Path,
     bytes: &[u8],
@@ -166,6 +166,7 @@ pub(super) fn prepare_device_jpeg(
     orientation: Orientation,
     resampled: Option<(u32, u32)>,
     options: &RenderOptions,
+    measured: Option<u32>,
 ) -> Result<Option<(EncodedImage, Vec<Diagnostic>)>, Diagnostic> {
     let fail = |why: String| Diagnostic::error("image", why).in_file(path);
     let quality = jpeg_quality(options);
@@ -185,11 +186,15 @@ pub(super) fn prepare_device_jpeg(
         let data = compress_rows(&gray, row, row, |source, out| out.copy_from_slice(source));
         return Ok(Some((EncodedImage::new(data, false, true, size, color), Vec::new())));
     }
+    let limit = ink_limit(options.output.tac);
+    if resampled.is_none() && !turned && measured.is_some_and(|peak| peak <= limit) {
+        return Ok(None);
+    }
     let cmyk = decode_cmyk(bytes, info).map_err(fail)?;
     let (cmyk, size) = turn_and_resample(cmyk, 4, info.size, orientation, resampled)
         .ok_or_else(|| fail(RESAMPLE.into()))?;
     let peak = peak_ink(&cmyk, size.0 as usize);
-    if resampled.is_none() && !turned && peak <= ink_limit(options.output.tac) {
+    if resampled.is_none() && !turned && peak <= limit {
         return Ok(None);
     }
     let color = format!("CMYK{}", changes(orientation, resampled));

@@ -80,19 +80,6 @@ impl<'a> JpegInfo<'a> {
     }
 }
 
-/// Turns one YCCK pixel, as an Adobe JPEG stores it, into ink amounts: Y, Cb and Cr are the
-/// JFIF YCbCr of the cyan, magenta and yellow inks, K is stored inverted (as libjpeg reads
-/// Adobe's YCCK).
-pub(super) fn ycck_to_inks(pixel: &mut [u8]) {
-    let (y, cb, cr) =
-        (f32::from(pixel[0]), f32::from(pixel[1]) - 128.0, f32::from(pixel[2]) - 128.0);
-    let ink = |v: f32| v.round().clamp(0.0, 255.0) as u8;
-    pixel[0] = ink(y + 1.402 * cr);
-    pixel[1] = ink(y - 0.344_136 * cb - 0.714_136 * cr);
-    pixel[2] = ink(y + 1.772 * cb);
-    pixel[3] = 255 - pixel[3];
-}
-
 /// Encodes ink amounts (`cmyk`, four bytes a pixel) as a CMYK JPEG at `quality`. The
 /// samples are stored inverted under an Adobe APP14 marker (as Photoshop writes them; the
 /// image's `/Decode` array flips them back), every channel at full resolution and quantised

@@ -80,7 +80,8 @@ pub(crate) struct ImageObject {
     pub passthrough: bool,
     /// How the colour was handled.
     pub color: String,
-    /// Whether the converted photo came from the build cache.
+    /// Whether the photo (converted, or its verdict to go in as it is) came from the
+    /// build cache.
     pub cached: bool,
 }
 
@@ -251,7 +252,7 @@ struct EncodedImage {
     inverted: bool,
     pixels: (u32, u32),
     color: String,
-    /// Taken from the build cache rather than converted by this build.
+    /// Taken from the build cache rather than converted (or measured) by this build.
     cached: bool,
 }
 
@@ -267,7 +268,8 @@ impl EncodedImage {
 /// take it, else converted, resampled or ink-limited; returns it with the warnings it
 /// raised. `placed` is its largest placement (points). With a build cache
 /// (`options.photo_cache`), a photo converted before with the same settings comes from
-/// there, and one converted now is kept there.
+/// there, and one converted now is kept there; so does the verdict that a CMYK JPEG goes
+/// in as it is (its file is then read, but not decoded).
 fn encode_file(
     path: &Path,
     placed: Option<Placed>,
@@ -277,43 +279,68 @@ fn encode_file(
     let fail = |why: String| Diagnostic::error("image", why).in_file(path);
     let read = || std::fs::read(path).map_err(|e| fail(format!("cannot read image: {e}")));
     let Some(folder) = &options.photo_cache else {
-        return encode_bytes(path, read()?, placed, space, options);
+        return encode_bytes(path, read()?, placed, space, options, None);
     };
     let kept = |digest: &[u8; 32]| {
         let mut kept = cache::read(folder, &cache::key(digest, placed, space, options))?;
         kept.cached = true;
-        Some((kept, Vec::new()))
+        Some(kept)
     };
-    // A file an earlier build hashed, unchanged since: its entry, without reading it.
+    // A file an earlier build hashed, unchanged since: its converted photo, without
+    // reading it.
     let digests = digests::folder_beside(folder);
     let recorded = digests::recorded(path, &digests);
-    if let Some(hit) = recorded.as_ref().and_then(kept) {
-        return Ok(hit);
+    let mut found = recorded.as_ref().and_then(kept);
+    if let Some(converted) = found.take_if(|kept| !kept.passthrough) {
+        return Ok((converted, Vec::new()));
     }
     let before = std::fs::metadata(path).ok();
     let bytes = read()?;
-    let digest: [u8; 32] = Sha256::digest(&bytes).into();
-    if let Some(before) = before.filter(|_| recorded != Some(digest)) {
-        digests::record(path, &before, &bytes, &digest, &digests);
+    // Hashed once per build at most: the digest recorded for these very bytes (load
+    // records it when it proves the photo), else hashed here and recorded.
+    let known = before.as_ref().and_then(|b| digests::recorded_for(path, b, &bytes, &digests));
+    let digest = match known {
+        Some(digest) => digest,
+        None => {
+            let digest: [u8; 32] = Sha256::digest(&bytes).into();
+            if let Some(before) = &before {
+                digests::record(path, before, &bytes, &digest, &digests);
+            }
+            digest
+        }
+    };
+    if recorded != Some(digest) {
+        found = kept(&digest);
     }
-    if let Some(hit) = kept(&digest) {
-        return Ok(hit);
+    if let Some(mut kept) = found {
+        if kept.passthrough {
+            // The verdict is of these bytes: they go in, without their profile.
+            kept.data = strip_icc(&bytes);
+            kept.data_crc = crc32fast::hash(&kept.data);
+        }
+        return Ok((kept, Vec::new()));
     }
     let key = cache::key(&digest, placed, space, options);
-    let (encoded, warnings) = encode_bytes(path, bytes, placed, space, options)?;
-    if warnings.is_empty() && !encoded.passthrough {
+    // What load measured of these very bytes while proving them, instead of decoding them
+    // again (a measure of other bytes, the file having changed since, is not used).
+    let measured = options.measured.get(path).filter(|m| m.digest == digest).map(|m| m.peak);
+    let (encoded, warnings) = encode_bytes(path, bytes, placed, space, options, measured)?;
+    // A grey JPEG goes in as it is without being decoded: no verdict worth keeping.
+    if warnings.is_empty() && !(encoded.passthrough && encoded.gray) {
         cache::write(folder, &key, &encoded);
     }
     Ok((encoded, warnings))
 }
 
-/// [`encode_file`] of the file's `bytes`, without the cache.
+/// [`encode_file`] of the file's `bytes`, without the cache; `measured`, the peak ink load
+/// measured on these bytes ([`crate::model::InkMeasure`]), if it is known.
 fn encode_bytes(
     path: &Path,
     bytes: Vec<u8>,
     placed: Option<Placed>,
     space: &OutputSpace,
     options: &RenderOptions,
+    measured: Option<u32>,
 ) -> Result<(EncodedImage, Vec<Diagnostic>), Diagnostic> {
     let fail = |why: String| Diagnostic::error("image", why).in_file(path);
     let jpeg = JpegInfo::read(&bytes);
@@ -378,7 +405,7 @@ fn encode_bytes(
         if info.pdf_compatible && matches!(info.components, 1 | 4) {
             // Measured, and turned, resampled or ink-limited if it must be; else as it is.
             let prepared =
-                prepare_device_jpeg(path, &bytes, info, orientation, resampled, options)?;
+                prepare_device_jpeg(path, &bytes, info, orientation, resampled, options, measured)?;
             if let Some(prepared) = prepared {
                 return Ok(prepared);
             }

@@ -6,7 +6,8 @@
 use std::io::Cursor;
 
 use super::ink::limit_row_ink;
-use super::jpeg::{JpegInfo, encode_cmyk_jpeg, ycck_to_inks};
+use super::jpeg::{JpegInfo, encode_cmyk_jpeg};
+use crate::raster::{self, peak_ink};
 
 /// The largest placement of a photo in the document, in points (each axis on its own:
 /// cover-fit keeps the aspect ratio, so the larger of each is what the sharpest use needs).
@@ -67,27 +68,15 @@ pub(super) fn resample(
     Some(out.into_vec())
 }
 
-/// Decodes a CMYK JPEG to ink amounts (0 = no ink), four bytes a pixel: Adobe's inverted
-/// CMYK and YCCK are turned back into inks.
+/// Decodes a CMYK JPEG to ink amounts (0 = no ink), four bytes a pixel, as load decoded
+/// it to measure it ([`raster::decode_inks`]): Adobe's inverted CMYK and YCCK are turned
+/// back into inks.
 pub(super) fn decode_cmyk(bytes: &[u8], info: &JpegInfo) -> Result<Vec<u8>, String> {
-    // The decoder hands YCCK over as it is stored; the inks are worked out below.
-    let stored = if info.ycck {
-        zune_core::colorspace::ColorSpace::YCCK
-    } else {
-        zune_core::colorspace::ColorSpace::CMYK
-    };
-    let options = zune_core::options::DecoderOptions::default().jpeg_set_out_colorspace(stored);
-    let mut decoder = zune_jpeg::JpegDecoder::new_with_options(Cursor::new(bytes), options);
-    let mut samples = decoder.decode().map_err(|e| format!("corrupt image: {e:?}"))?;
+    let samples = raster::decode_inks(bytes, info.ycck, info.adobe, false)
+        .map_err(|e| format!("corrupt image: {e:?}"))?;
     let (width, height) = info.size;
     if samples.len() != width as usize * height as usize * 4 {
         return Err("the JPEG decodes to another size than its header says".into());
-    }
-    if info.ycck {
-        samples.chunks_exact_mut(4).for_each(ycck_to_inks);
-    } else if info.adobe {
-        // Stored inverted, Adobe-style: back to ink amounts.
-        samples.iter_mut().for_each(|v| *v = 255 - *v);
     }
     Ok(samples)
 }
@@ -103,33 +92,6 @@ pub(super) fn decode_gray(bytes: &[u8], info: &JpegInfo) -> Result<Vec<u8>, Stri
         return Err("the JPEG decodes to another size than its header says".into());
     }
     Ok(samples)
-}
-
-/// The highest total ink (sum of the four 8-bit channels) that covers a 2x2 block of
-/// `cmyk` (`width` pixels a row): the largest over the blocks of each block's lowest
-/// pixel. It is how preflight measures (Ghostscript's separations, then a 2x2 minimum
-/// filter, so a lone pixel of JPEG noise does not fail a page), on every pixel rather than
-/// at 72 dpi, which can only find more.
-pub(super) fn peak_ink(cmyk: &[u8], width: usize) -> u32 {
-    let totals: Vec<u16> = cmyk
-        .chunks_exact(4)
-        .map(|p| u16::from(p[0]) + u16::from(p[1]) + u16::from(p[2]) + u16::from(p[3]))
-        .collect();
-    if width == 0 || totals.len() < width {
-        return totals.iter().copied().max().map_or(0, u32::from);
-    }
-    if width == 1 || totals.len() < 2 * width {
-        return totals.iter().copied().min().map_or(0, u32::from);
-    }
-    let mut peak = 0;
-    for rows in totals.chunks_exact(width).collect::<Vec<_>>().windows(2) {
-        let (above, below) = (rows[0], rows[1]);
-        for x in 0..width - 1 {
-            let low = above[x].min(above[x + 1]).min(below[x]).min(below[x + 1]);
-            peak = peak.max(low);
-        }
-    }
-    u32::from(peak)
 }
 
 /// How far under the limit a photo's ink must stay before JPEG encoding for its ringing to

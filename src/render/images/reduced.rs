@@ -21,12 +21,12 @@ use image::{DynamicImage, ImageDecoder, ImageReader, RgbImage};
 use super::convert::{convert_rgb, separate, separation, store_device_cmyk};
 use super::jpeg::JpegInfo;
 use super::orient::reorient;
-use super::press::{peak_ink, resample};
+use super::press::resample;
 use super::{EncodedImage, compress_rows};
 use crate::color::OutputSpace;
 use crate::color::transform::CmykTransform;
 use crate::diag::Diagnostic;
-use crate::raster::{self, Samples};
+use crate::raster::{self, Samples, peak_ink};
 use crate::render::RenderOptions;
 
 /// A photo decoded at a reduced scale and turned as printed, with what its encoding needs

@@ -87,7 +87,7 @@ fn converted_jpeg_photos_go_back_to_jpeg_close_to_the_exact_separations() {
     assert!(mean < 1.0, "mean error {mean}");
     // JPEG ringing lifts pixels over the ink limit; the photo is re-encoded until
     // preflight's measure (2x2 minimum) finds none.
-    assert!(super::press::peak_ink(&decoded, w as usize) <= ink_limit(240.0));
+    assert!(crate::raster::peak_ink(&decoded, w as usize) <= ink_limit(240.0));
 }
 
 /// A CMYK JPEG of 64x48 pixels whose shadows reach `peak` % of ink (a ramp across).
@@ -142,7 +142,7 @@ fn cmyk_photos_separated_for_another_press_are_converted_and_ink_limited() {
     assert_eq!(encoded.color, "CMYK (embedded ICC) -> CMYK");
     assert_eq!(warnings.len(), 1);
     assert_eq!(warnings[0].kind, "photo-profile");
-    assert!(super::press::peak_ink(&a, 64) <= ink_limit(240.0));
+    assert!(crate::raster::peak_ink(&a, 64) <= ink_limit(240.0));
 
     // Made for the output profile, or untagged, and within the limit: in as it is, without
     // the profile the PDF does not read.
@@ -175,7 +175,7 @@ fn a_400_percent_cmyk_photo_is_ink_limited_with_a_warning() {
     assert_eq!(warnings[0].kind, "ink-limit");
     assert!(warnings[0].message.contains("chart-400.jpg reaches 39"), "{}", warnings[0].message);
     let inks = decode_cmyk_jpeg(&encoded.data);
-    assert!(super::press::peak_ink(&inks, 64) <= ink_limit(240.0));
+    assert!(crate::raster::peak_ink(&inks, 64) <= ink_limit(240.0));
     // Black is kept: the darkest column is still solid K.
     assert!(inks[63 * 4 + 3] >= 250, "{:?}", &inks[63 * 4..64 * 4]);
     std::fs::remove_dir_all(&dir).unwrap();
@@ -358,4 +358,28 @@ fn the_dct_scale_is_the_smallest_that_keeps_the_target_size() {
     // Exactly half on one side still works; under half on either side does not.
     assert_eq!(super::dct_scale((2000, 1001), (1000, 500)), Some(2));
     assert_eq!(super::dct_scale((2000, 1000), (1001, 500)), None);
+}
+
+#[test]
+fn loads_ink_measure_is_taken_for_its_own_bytes_only() {
+    // A 400 % chart, over a 240 % limit. Told (falsely) by a measure of these very bytes
+    // that it is within the limit, render takes the measure and does not decode it: it
+    // goes in as it is. A measure of other bytes is not taken: decoded, it is limited.
+    let dir = std::env::temp_dir().join(format!("rotative-measured-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (_, jpeg) = cmyk_ramp(400);
+    let path = dir.join("chart-400.jpg");
+    std::fs::write(&path, &jpeg).unwrap();
+    let space = OutputSpace::new(crate::color::BUNDLED_OUTPUT_PROFILE, Intent::Perceptual);
+    let digest: [u8; 32] = Sha256::digest(&jpeg).into();
+    for (case, measured_digest, passed) in [("own", digest, true), ("other", [0; 32], false)] {
+        let mut options = RenderOptions::default();
+        options.output.tac = 240.0;
+        options.photo_cache = Some(dir.join(case));
+        let measure = crate::model::InkMeasure { digest: measured_digest, peak: 300 };
+        options.measured.insert(path.clone(), measure);
+        let (encoded, warnings) = encode_file(&path, None, &space, &options).unwrap();
+        assert_eq!((encoded.passthrough, warnings.is_empty()), (passed, passed), "{case}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
 }
