@@ -13,10 +13,10 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::search::{Placement, RULE_LINES, Shapes, rank};
-use crate::compose::copyfit::{Resets, fit_continuation, fit_story, misfit};
+use crate::compose::copyfit::{Resets, fit_lines, misfit};
 use crate::compose::display::Item;
 use crate::compose::flow::{Cursor, Flowable};
-use crate::compose::{ArticleParts, ArticleStart, Frame, Headline, Layout, place_article};
+use crate::compose::{ArticleParts, ArticleStart, Frame, Headline, Layout, measure_article};
 use crate::model::{FitStepKind, HeadClass, StoryHint};
 
 /// Depths tried either side of the natural depth of a story's rest after a jump: its
@@ -117,8 +117,13 @@ impl<'a> Measured<'a> {
     ) -> Option<Cursor> {
         let parts = self.parts(story, columns, photo, head)?;
         let frame = self.frame(columns, 0, depth);
-        let placed =
-            place_article(&parts, &frame, ArticleStart::Head(Headline::Main), Some(2), self.layout);
+        let placed = measure_article(
+            &parts,
+            &frame,
+            ArticleStart::Head(Headline::Main),
+            Some(2),
+            self.layout,
+        );
         if placed.column_lines.iter().any(|lines| *lines < MIN_JUMP_LINES) {
             return None;
         }
@@ -138,7 +143,7 @@ impl<'a> Measured<'a> {
         let misfit_at = |depth: u32| {
             let frame = self.frame(columns, 2, depth.saturating_sub(2).max(1));
             let placed =
-                place_article(&parts, &frame, ArticleStart::Continued(cursor), None, self.layout);
+                measure_article(&parts, &frame, ArticleStart::Continued(cursor), None, self.layout);
             misfit(&parts, &placed, frame.bottom, self.layout.grid.baseline)
         };
         let near = self.near_depths(3, &misfit_at, REACH, |m| m.abs() <= 1);
@@ -147,9 +152,7 @@ impl<'a> Measured<'a> {
         let resets = self.resets.entry(story).or_default();
         let mut exact = Vec::new();
         for (&depth, frame) in near.iter().zip(&frames) {
-            let fit =
-                fit_continuation(&parts, frame, cursor, ("", 0), self.steps, self.layout, resets);
-            if fit.1.after == 0 {
+            if fit_lines(&parts, frame, Some(cursor), self.steps, self.layout, resets) == 0 {
                 exact.push(depth);
             }
         }
@@ -228,7 +231,7 @@ impl Shapes for Measured<'_> {
                 let misfit_at = |depth: u32| {
                     let frame = self.frame(columns, 0, depth);
                     let start = ArticleStart::Head(Headline::Main);
-                    let placed = place_article(&parts, &frame, start, None, self.layout);
+                    let placed = measure_article(&parts, &frame, start, None, self.layout);
                     misfit(&parts, &placed, frame.bottom, self.layout.grid.baseline)
                 };
                 let baseline = self.layout.grid.baseline;
@@ -306,7 +309,7 @@ impl Measured<'_> {
             Some(parts) => {
                 let frame = self.frame(columns, 0, depth);
                 let resets = self.resets.entry(story).or_default();
-                fit_story(&parts, &frame, ("", 0), self.steps, self.layout, resets).1.after
+                fit_lines(&parts, &frame, None, self.steps, self.layout, resets)
             }
             None => i32::MAX,
         };
