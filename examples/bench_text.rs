@@ -92,6 +92,12 @@ fn main() {
         let style = ParagraphStyle { microtype, ..base.clone() };
         run(label, &engine, &spans, &style, words);
     }
+    // What the copyfit asks for: each paragraph one line shorter, and one line longer.
+    for (label, looseness) in [("defaults, one line shorter", -1), ("defaults, one line longer", 1)]
+    {
+        let style = ParagraphStyle { looseness, ..base.clone() };
+        run(label, &engine, &spans, &style, words);
+    }
 }
 
 /// Sets every paragraph over and over for two seconds and prints the rates.

@@ -25,15 +25,20 @@
 //! Each paragraph is set again only when the cascade tries it, and at most once each way
 //! (shorter or longer, tracked or not) however many rounds of steps come back to it; the
 //! placement of a trial reuses every other set paragraph: a fit costs a few paragraph
-//! settings and flows, not a new setting of the story.
+//! settings and flows, not a new setting of the story. A trial changes the story in place
+//! (a paragraph's lines, the photo) and only measures its placement; the story is copied
+//! once, at its first change tried, and drawn once, when the fit is done.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::article::cover;
 use super::display::Item;
 use super::flow::{BlockPiece, Cursor, Flowable, LinesPiece, ParagraphSource, offset};
-use super::{ArticleParts, ArticleStart, Frame, Headline, Layout, PlacedPart, place_article};
+use super::{
+    ArticleParts, ArticleStart, Frame, Headline, Layout, PlacedPart, measure_article, place_article,
+};
 use crate::geom::crop_share;
 use crate::model::FitStepKind;
 use crate::text::{Line, ParagraphStyle};
@@ -216,7 +221,23 @@ pub fn fit_continuation(
     fit_from(parts, frame, Some(cursor), (name, page), steps, layout, resets)
 }
 
-/// The cascade, from the head (`cursor` `None`) or from where a jump resumes.
+/// Lines `parts` is over (positive) or under (negative) in `frame` once fitted with the
+/// `steps` allowed, from its head (`cursor` `None`) or from where a jump resumes: what
+/// [`fit_story`] and [`fit_continuation`] report as `after`, without drawing the
+/// placement, for a caller that tries many frames (the automatic make-up).
+pub fn fit_lines(
+    parts: &ArticleParts,
+    frame: &Frame,
+    cursor: Option<Cursor>,
+    steps: &[FitStepKind],
+    layout: &Layout<'_>,
+    resets: &mut Resets,
+) -> i32 {
+    fit_trial(parts, frame, cursor, steps, layout, resets).misfit
+}
+
+/// The cascade, from the head (`cursor` `None`) or from where a jump resumes, its result
+/// placed and recorded.
 fn fit_from(
     parts: &ArticleParts,
     frame: &Frame,
@@ -226,65 +247,80 @@ fn fit_from(
     layout: &Layout<'_>,
     resets: &mut Resets,
 ) -> (PlacedPart, FrameFit) {
-    let (first, before) = place_from(parts, frame, cursor, Headline::Main, layout);
-    let mut fit = FrameFit::measured(name, page, before, parts);
-    if before == 0 {
-        return (first, fit);
-    }
+    let trial = fit_trial(parts, frame, cursor, steps, layout, resets);
+    let mut fit = FrameFit::measured(name, page, trial.before, parts);
+    fit.steps = trial.used;
+    fit.after = trial.misfit;
+    (fit.chars, fit.words) = amount(&trial.parts, trial.misfit);
+    let start = cursor.map_or(ArticleStart::Head(trial.headline), ArticleStart::Continued);
+    (place_article(&trial.parts, frame, start, None, layout), fit)
+}
+
+/// Runs the cascade: the trial it ends with.
+fn fit_trial<'a>(
+    parts: &'a ArticleParts,
+    frame: &'a Frame,
+    cursor: Option<Cursor>,
+    steps: &[FitStepKind],
+    layout: &'a Layout<'a>,
+    resets: &mut Resets,
+) -> Trial<'a> {
+    let before = place_from(parts, frame, cursor, Headline::Main, layout);
     let max_crop = layout.config.photo.max_crop;
     let own_shape = parts.lead_own_shape;
     let strict = PhotoLimits { max_crop, house: false, own_shape };
-    let mut trial = Trial::new(parts, cursor, frame, layout, (first.clone(), before), strict);
+    let mut trial = Trial::new(parts, cursor, frame, layout, before, strict);
+    if before == 0 {
+        return trial;
+    }
     trial.resets = std::mem::take(resets);
-    fit.steps = trial.cascade(steps);
+    trial.cascade(steps);
     // The photo cropped past its share only when that is what fits the story: the cascade
     // again from the start, its photo step allowed the house limits too, kept if it fits
     // better.
     let photo_step = cursor.is_none() && parts.lead.is_some();
     if trial.misfit != 0 && photo_step && steps.contains(&FitStepKind::PhotoDepth) {
         let house = PhotoLimits { max_crop, house: true, own_shape };
-        let mut again = Trial::new(parts, cursor, frame, layout, (first, before), house);
+        let mut again = Trial::new(parts, cursor, frame, layout, before, house);
         again.resets = std::mem::take(&mut trial.resets);
-        let again_steps = again.cascade(steps);
+        again.cascade(steps);
         if again.misfit.abs() < trial.misfit.abs() {
-            (trial, fit.steps) = (again, again_steps);
+            trial = again;
         } else {
             trial.resets = std::mem::take(&mut again.resets);
         }
     }
     *resets = std::mem::take(&mut trial.resets);
-    fit.after = trial.misfit;
-    (fit.chars, fit.words) = amount(&trial.parts, trial.misfit);
-    (trial.placed, fit)
+    trial
 }
 
 impl<'a> Trial<'a> {
-    /// A trial of `parts` as first placed (`first`: the placement and its misfit).
+    /// A trial of `parts` as first placed, `before` lines over or under.
     fn new(
-        parts: &ArticleParts,
+        parts: &'a ArticleParts,
         cursor: Option<Cursor>,
         frame: &'a Frame,
         layout: &'a Layout<'a>,
-        (placed, misfit): (PlacedPart, i32),
+        before: i32,
         photo_limits: PhotoLimits,
     ) -> Trial<'a> {
         Trial {
-            parts: parts.clone(),
+            parts: Cow::Borrowed(parts),
             headline: Headline::Main,
             cursor,
             frame,
             layout,
-            placed,
-            misfit,
+            before,
+            misfit: before,
+            used: Vec::new(),
             photo_limits,
             resets: Resets::default(),
         }
     }
 
-    /// Runs the steps of `steps` in cascade order until the story fits; returns the steps
-    /// that changed it.
-    fn cascade(&mut self, steps: &[FitStepKind]) -> Vec<FitStep> {
-        let mut used = Vec::new();
+    /// Runs the steps of `steps` in cascade order until the story fits; keeps in `used`
+    /// the steps that changed it.
+    fn cascade(&mut self, steps: &[FitStepKind]) {
         // The photo and headline steps move whole grid lines of several columns at once: what
         // they leave over or under, one way or the other, goes back to the paragraphs.
         for kind in [
@@ -311,38 +347,41 @@ impl<'a> Trial<'a> {
                 FitStepKind::Headline => self.headline(),
             };
             if let Some(detail) = detail {
-                used.push(FitStep { kind, detail, lines: was - self.misfit });
+                self.used.push(FitStep { kind, detail, lines: was - self.misfit });
             }
         }
-        used
     }
 }
 
-/// Places `parts` in `frame` from the head with `headline` (`cursor` `None`) or from where
-/// a jump resumes, and measures the placement's misfit.
+/// The misfit of `parts` placed in `frame` from the head with `headline` (`cursor` `None`)
+/// or from where a jump resumes: measured, not drawn.
 fn place_from(
     parts: &ArticleParts,
     frame: &Frame,
     cursor: Option<Cursor>,
     headline: Headline,
     layout: &Layout<'_>,
-) -> (PlacedPart, i32) {
+) -> i32 {
     let start = cursor.map_or(ArticleStart::Head(headline), ArticleStart::Continued);
-    let placed = place_article(parts, frame, start, None, layout);
-    let misfit = misfit(parts, &placed, frame.bottom, layout.grid.baseline);
-    (placed, misfit)
+    let placed = measure_article(parts, frame, start, None, layout);
+    misfit(parts, &placed, frame.bottom, layout.grid.baseline)
 }
 
-/// The story as the cascade has changed it so far, placed.
+/// The story as the cascade has changed it so far, and how it fits.
 struct Trial<'a> {
-    parts: ArticleParts,
+    /// The story, copied at its first change tried.
+    parts: Cow<'a, ArticleParts>,
     headline: Headline,
     /// Where a continuation resumes; `None` for a story placed from its head.
     cursor: Option<Cursor>,
     frame: &'a Frame,
     layout: &'a Layout<'a>,
-    placed: PlacedPart,
+    /// Lines over or under before fitting.
+    before: i32,
+    /// The same now.
     misfit: i32,
+    /// The steps that changed the story, in cascade order.
+    used: Vec<FitStep>,
     /// The depths the photo step may try.
     photo_limits: PhotoLimits,
     /// Paragraphs set again (the caller's, lent for the trial).
@@ -354,9 +393,9 @@ struct Trial<'a> {
 type Reset = Option<(ParagraphStyle, Vec<Line>)>;
 
 impl Trial<'_> {
-    /// Places the current parts and returns their misfit, without keeping them.
-    fn place(&self, parts: &ArticleParts, headline: Headline) -> (PlacedPart, i32) {
-        place_from(parts, self.frame, self.cursor, headline, self.layout)
+    /// The misfit of the current parts under `headline`.
+    fn place(&self, headline: Headline) -> i32 {
+        place_from(&self.parts, self.frame, self.cursor, headline, self.layout)
     }
 
     /// Keeps a change when it brings the story nearer its frame (an overset story may
@@ -434,15 +473,15 @@ impl Trial<'_> {
             let Some((style, lines)) = reset else {
                 continue;
             };
-            let mut parts = self.parts.clone();
-            if let Flowable::Lines(p) = &mut parts.body[index] {
-                p.lines = lines;
-                p.source = Some(Arc::new(ParagraphSource { style, ..(*source).clone() }));
-            }
-            let (placed, misfit) = self.place(&parts, self.headline);
+            // Tried in place, and put back unless it fits better.
+            let reset = Some(Arc::new(ParagraphSource { style, ..(*source).clone() }));
+            let was = swap_paragraph(self.parts.to_mut(), index, (lines, reset));
+            let misfit = self.place(self.headline);
             if self.better(misfit) {
-                (self.parts, self.placed, self.misfit) = (parts, placed, misfit);
+                self.misfit = misfit;
                 changed += 1;
+            } else {
+                swap_paragraph(self.parts.to_mut(), index, was);
             }
         }
         (changed > 0).then(|| {
@@ -504,16 +543,17 @@ impl Trial<'_> {
             if direction > 0.0 && effective_ppi(&resized) < self.layout.config.photo.warn_ppi {
                 break;
             }
-            let mut parts = self.parts.clone();
-            parts.lead = Some(resized);
-            let (placed, misfit) = self.place(&parts, self.headline);
+            let kept = self.parts.to_mut().lead.replace(resized);
+            let misfit = self.place(self.headline);
             // Each depth is tried from the photo as set, not from the last one kept. An
             // overset left counts double: the paragraphs lengthen more easily than they
             // shorten, so a depth that leaves the story a little short is the better start.
             let cost = |m: i32| if m > 0 { 2 * m } else { -m };
             if cost(misfit) < cost(self.misfit) {
-                (self.parts, self.placed, self.misfit) = (parts, placed, misfit);
+                self.misfit = misfit;
                 best = Some(steps);
+            } else {
+                self.parts.to_mut().lead = kept;
             }
             if self.misfit == 0 {
                 break;
@@ -542,12 +582,27 @@ impl Trial<'_> {
         if (alternative.height - self.parts.head.height).abs() < 0.5 {
             return None;
         }
-        let (placed, misfit) = self.place(&self.parts, headline);
+        let misfit = self.place(headline);
         if !self.better(misfit) {
             return None;
         }
-        (self.headline, self.placed, self.misfit) = (headline, placed, misfit);
+        (self.headline, self.misfit) = (headline, misfit);
         Some(format!("headline one size step {way}"))
+    }
+}
+
+/// Puts `lines` set from `source` as paragraph `index` of `parts` (a paragraph's piece);
+/// returns what was there.
+fn swap_paragraph(
+    parts: &mut ArticleParts,
+    index: usize,
+    (lines, source): (Vec<Line>, Option<Arc<ParagraphSource>>),
+) -> (Vec<Line>, Option<Arc<ParagraphSource>>) {
+    match &mut parts.body[index] {
+        Flowable::Lines(p) => {
+            (std::mem::replace(&mut p.lines, lines), std::mem::replace(&mut p.source, source))
+        }
+        Flowable::Block(_) => (lines, source),
     }
 }
 

@@ -158,12 +158,38 @@ pub fn place_article(
     jump_to: Option<u32>,
     layout: &Layout<'_>,
 ) -> PlacedPart {
+    place(parts, frame, start, jump_to, layout, true)
+}
+
+/// [`place_article`] without its display items (`items` is left empty): the same bottom,
+/// overset, resume point and line counts, for a caller that only measures how the article
+/// fits, as the copyfit's trials and the automatic make-up's shapes do hundreds of times a
+/// story. Drawing the lines is most of a placement's cost.
+pub fn measure_article(
+    parts: &ArticleParts,
+    frame: &Frame,
+    start: ArticleStart,
+    jump_to: Option<u32>,
+    layout: &Layout<'_>,
+) -> PlacedPart {
+    place(parts, frame, start, jump_to, layout, false)
+}
+
+/// [`place_article`], drawing the display items only when `draw` is set.
+fn place(
+    parts: &ArticleParts,
+    frame: &Frame,
+    start: ArticleStart,
+    jump_to: Option<u32>,
+    layout: &Layout<'_>,
+    draw: bool,
+) -> PlacedPart {
     let grid = &layout.grid;
     let mut items = Vec::new();
     let mut warnings = Vec::new();
     let (mut columns, cursor, corner, top) = match start {
         ArticleStart::Head(headline) => {
-            let top = place_head(parts, headline, frame, layout, &mut items);
+            let top = place_head(parts, headline, frame, layout, draw.then_some(&mut items));
             (
                 first_columns(parts, frame, top, grid),
                 Cursor::default(),
@@ -182,14 +208,18 @@ pub fn place_article(
     let lead_bottom = columns.iter().map(|c| c.top).fold(top, f32::max);
 
     if let Some(done) = balance(body, cursor, &columns, frame.bottom, grid.baseline) {
-        items.extend(done.items(body));
+        if draw {
+            items.extend(done.items(body));
+        }
         let mut bottom = done.bottom.max(lead_bottom);
         if let Some(block) = corner {
             // Never over the photo and caption that head the last column: when the columns
             // balance short, the block goes under them and the article ends lower.
             let under_lead = columns.last().map_or(top, |c| c.top + grid.baseline);
             let block_top = (done.limit - CORNER_CLEARANCE - block.height).max(under_lead);
-            items.extend(block.items.iter().map(|i| offset(i, corner_x, block_top)));
+            if draw {
+                items.extend(block.items.iter().map(|i| offset(i, corner_x, block_top)));
+            }
             bottom = bottom.max(block_top + block.height);
         }
         let empty_lines = done
@@ -242,7 +272,9 @@ pub fn place_article(
     } else {
         flow(body, cursor, &columns, frame.bottom)
     };
-    items.extend(part.items(body));
+    if draw {
+        items.extend(part.items(body));
+    }
     let column_lines = part
         .column_ends(body, &columns)
         .iter()
@@ -255,13 +287,17 @@ pub fn place_article(
     let mut foot = frame.bottom;
     if let Some(block) = corner {
         foot -= block.height + CORNER_CLEARANCE;
-        items.extend(block.items.iter().map(|i| offset(i, corner_x, foot)));
+        if draw {
+            items.extend(block.items.iter().map(|i| offset(i, corner_x, foot)));
+        }
         bottom = frame.bottom;
     }
     if let (Some(line), Some(column)) = (&jump, columns.get(jump_column)) {
-        let x = column.x + column.width - line.width;
-        let baseline = foot - jump_style.leading + article::ascent(jump_style);
-        items.extend(line_items(line, x, baseline, jump_style.color));
+        if draw {
+            let x = column.x + column.width - line.width;
+            let baseline = foot - jump_style.leading + article::ascent(jump_style);
+            items.extend(line_items(line, x, baseline, jump_style.color));
+        }
         bottom = frame.bottom;
     }
     PlacedPart {
@@ -299,15 +335,17 @@ fn head_height(parts: &ArticleParts, headline: Headline, grid: &Grid) -> f32 {
 /// Places the head across the frame with the QR block at its top right, the rule under it
 /// and the photo over the last columns; returns where the body starts (on the grid). A
 /// photo beside the head stands in the last columns from the frame's top, and the head
-/// with its QR block and rule spans the other columns.
+/// with its QR block and rule spans the other columns. Without `items` it only measures.
 fn place_head(
     parts: &ArticleParts,
     headline: Headline,
     frame: &Frame,
     layout: &Layout<'_>,
-    items: &mut Vec<Item>,
+    items: Option<&mut Vec<Item>>,
 ) -> f32 {
     let grid = &layout.grid;
+    let top = frame.snap(frame.top + head_height(parts, headline, grid), grid);
+    let Some(items) = items else { return top };
     let range = frame.column_range(grid);
     let lead_x = grid.column_x(range.end - parts.lead_columns.min(range.len() as u32));
     let beside = parts.photo_beside_head && parts.lead.is_some();
@@ -318,7 +356,6 @@ fn place_head(
         let x = right - grid.column_width;
         items.extend(qr.items.iter().map(|i| offset(i, x, frame.top)));
     }
-    let top = frame.snap(frame.top + head_height(parts, headline, grid), grid);
     let rule_y = top - HEAD_RULE_ABOVE_BODY * grid.baseline;
     items.push(Item::Rule {
         from: (left, rule_y),

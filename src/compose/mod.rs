@@ -36,7 +36,9 @@ pub use article::{
 };
 pub use auto::{AutoOutcome, AutoPage, BRIEF_WORDS, StoryCandidates, candidate_shapes, plan_issue};
 pub use copyfit::{FitStep, FrameFit};
-pub use frame::{ArticleStart, Frame, Headline, PlacedPart, article_fits, place_article};
+pub use frame::{
+    ArticleStart, Frame, Headline, PlacedPart, article_fits, measure_article, place_article,
+};
 pub use makeup::{PlannedComposition, ProofFrame, make_up, proof_marks};
 
 use crate::diag::Diagnostic;

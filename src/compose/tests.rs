@@ -171,3 +171,32 @@ fn an_article_that_fits_a_frame_ends_in_it() {
     assert!((lines_down - lines_down.round()).abs() < 1e-3, "{lines_down}");
     assert_eq!(placed_lines(&part.items, grid).last(), body_lines(&parts).last());
 }
+
+#[test]
+fn a_measured_placement_is_the_drawn_one_without_its_items() {
+    let config = default_config();
+    let engine = engine(&config);
+    let layout = Layout::new(&engine, &config);
+    let grid = &layout.grid;
+    let top = layout.content_top(1);
+    // A story that ends in its frame (with the empty slots under it), one that jumps from
+    // it and a continuation of it.
+    let short = set(&config, &engine, 3);
+    let long = set(&config, &engine, 30);
+    let frame = Frame::across(grid, top, top);
+    let cases = [
+        (&short, ArticleStart::Head(Headline::Main), None),
+        (&long, ArticleStart::Head(Headline::Secondary), Some(4)),
+        (&long, ArticleStart::Continued(Cursor { piece: 3, ..Cursor::default() }), None),
+    ];
+    for (parts, start, jump_to) in cases {
+        let drawn = place_article(parts, &frame, start, jump_to, &layout);
+        let measured = measure_article(parts, &frame, start, jump_to, &layout);
+        assert!(!drawn.items.is_empty() && measured.items.is_empty());
+        assert_eq!(measured.bottom, drawn.bottom, "{start:?}");
+        assert_eq!(measured.overset, drawn.overset);
+        assert_eq!(measured.next, drawn.next);
+        assert_eq!(measured.empty_lines, drawn.empty_lines);
+        assert_eq!(measured.column_lines, drawn.column_lines);
+    }
+}

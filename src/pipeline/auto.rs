@@ -19,7 +19,8 @@ pub fn plan_only(issue: &Issue) -> Option<AutoOutcome> {
     let config = &issue.config;
     let fonts = FontBook::new(&config.fonts).ok()?;
     let engine = TextEngine::new(fonts, &config.hyphenation)
-        .with_protrusion_chars(&config.microtype.protrusion_chars);
+        .with_protrusion_chars(&config.microtype.protrusion_chars)
+        .with_paragraph_memo();
     let qrs = super::prepare_qrs(issue, config, &[], &super::Settings::default());
     Some(plan(issue, auto, &qrs, &engine, config, &Grid::new(config)))
 }

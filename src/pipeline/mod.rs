@@ -222,7 +222,11 @@ pub fn typeset_with(
         &config.styles,
         issue.config_file.as_deref(),
     );
-    let engine = text_cache::engine(fonts, config, settings.text_cache.as_deref());
+    let mut engine = text_cache::engine(fonts, config, settings.text_cache.as_deref());
+    if issue.auto.is_some() {
+        // The planner sets each story in many shapes and frames, and the make-up again.
+        engine = engine.with_paragraph_memo();
+    }
     let grid = Grid::new(config);
     clock.lap(&mut typeset.stages, "load");
     typeset.issue_findings.extend(gaps);

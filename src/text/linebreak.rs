@@ -28,7 +28,9 @@
 //! each new breakpoint it tries a line from every active node; a node from which the line
 //! is already too long is deactivated for good (lines only get longer). For each fitness
 //! class (and, when needed, each count of consecutive hyphenated lines and each line number)
-//! the cheapest way to reach the breakpoint becomes a new active node. At the end, the
+//! the cheapest way to reach the breakpoint becomes a new active node, unless it costs more
+//! than `\adjdemerits` over the cheapest way of the same hyphen count and line number (TeX
+//! §836): its fitness class can save it at most those demerits later. At the end, the
 //! cheapest node at the final forced break, followed back, gives the breaks.
 //!
 //! **Beyond TeX.** A hard limit on consecutive hyphenated lines (`max_consecutive`) makes a
@@ -94,7 +96,7 @@
 //!
 //! Breakpoint enumeration ([`breakpoints`]) is kept apart from the optimiser ([`optimise`]).
 
-use rustc_hash::FxHashMap;
+use classes::{ClassIndex, drop_dominated};
 
 /// A penalty at or above this never breaks; at or below its negation always breaks.
 pub(crate) const INFINITE_PENALTY: f32 = 10000.0;
@@ -386,7 +388,8 @@ pub(crate) fn optimise(elements: &[Element], width: f32, params: &Params) -> Opt
     let mut overfull = false;
     // Best candidate per (fitness, hyphens, line) at the current breakpoint.
     let mut candidates: Vec<Candidate> = Vec::with_capacity(16);
-    let mut candidate_index: FxHashMap<(u8, u32, u32), usize> = FxHashMap::default();
+    let mut classes = ClassIndex::default();
+    let mut cheapest: Vec<f64> = Vec::new();
     let last = n - 1;
     for b in breakpoints(elements) {
         let (penalty, flagged, pen_width) = match elements[b] {
@@ -401,7 +404,9 @@ pub(crate) fn optimise(elements: &[Element], width: f32, params: &Params) -> Opt
             _ => 0.0,
         };
         candidates.clear();
-        candidate_index.clear();
+        if by_line {
+            classes.reset(active.iter().map(|&i| (nodes[i].line, nodes[i].hyphens)), flagged);
+        }
         let mut best_removed: Option<usize> = None;
         // The active list is compacted in place (kept nodes slide down to `kept`): removing
         // one at a time would shift the list for each, and looseness keeps it long.
@@ -465,7 +470,7 @@ pub(crate) fn optimise(elements: &[Element], width: f32, params: &Params) -> Opt
                     // reached as well, so they are found through an index.
                     let class = (fit, hyphens, line);
                     let found = if by_line {
-                        candidate_index.get(&class).copied()
+                        classes.get(class)
                     } else {
                         candidates.iter().position(|c| (c.fitness, c.hyphens, c.line) == class)
                     };
@@ -474,7 +479,7 @@ pub(crate) fn optimise(elements: &[Element], width: f32, params: &Params) -> Opt
                         Some(i) => candidates[i] = candidate,
                         None => {
                             if by_line {
-                                candidate_index.insert(class, candidates.len());
+                                classes.set(class, candidates.len());
                             }
                             candidates.push(candidate);
                         }
@@ -511,6 +516,10 @@ pub(crate) fn optimise(elements: &[Element], width: f32, params: &Params) -> Opt
                 from,
                 gaps: (0, 0),
             });
+        }
+        // Rivers' demerits depend on the whole way to a break, not only on its last line.
+        if params.river_demerits == 0.0 {
+            drop_dominated(&mut candidates, f64::from(params.adj_demerits), &mut cheapest);
         }
         for candidate in &candidates {
             let a = nodes[candidate.from];
@@ -627,5 +636,6 @@ fn line_gaps(
     rivers
 }
 
+mod classes;
 #[cfg(test)]
 mod tests;

@@ -9,6 +9,7 @@ mod commit;
 pub mod hyphenate;
 pub mod lang;
 pub(crate) mod linebreak;
+mod memo;
 mod paragraph;
 mod prepare;
 mod protrusion;
@@ -20,6 +21,7 @@ use crate::diag::Diagnostic;
 use crate::fonts::{FamilyIds, FontBook, FontId};
 use crate::model::{Align, Emphasis, HyphenationSpec, InlineRun, Lang, Microtype};
 use hyphenate::Exceptions;
+use memo::ParagraphMemo;
 use protrusion::ProtrusionTable;
 use shape::{Shaper, ShardedCache};
 
@@ -132,6 +134,8 @@ pub struct TextEngine {
     protrusion: ProtrusionTable,
     /// Paragraphs set by earlier builds, when the build cache is used.
     paragraphs: Option<ParagraphCache>,
+    /// Paragraphs set by this engine, when it keeps them ([`TextEngine::with_paragraph_memo`]).
+    memo: Option<ParagraphMemo>,
 }
 
 impl std::fmt::Debug for TextEngine {
@@ -151,6 +155,7 @@ impl TextEngine {
             max_consecutive: hyphenation.max_consecutive,
             protrusion: ProtrusionTable::default(),
             paragraphs: None,
+            memo: None,
         }
     }
 
@@ -166,6 +171,14 @@ impl TextEngine {
     /// settings ([`ParagraphCache::open`]).
     pub fn with_paragraph_cache(mut self, cache: ParagraphCache) -> TextEngine {
         self.paragraphs = Some(cache);
+        self
+    }
+
+    /// The engine keeping every paragraph it sets while it lives, and setting each one only
+    /// once: for a build that sets the same paragraphs many times over, as the automatic
+    /// make-up does (see `memo.rs`). It costs their memory.
+    pub fn with_paragraph_memo(mut self) -> TextEngine {
+        self.memo = Some(ParagraphMemo::new());
         self
     }
 
@@ -188,6 +201,20 @@ impl TextEngine {
         style: &ParagraphStyle,
         width: f32,
     ) -> SetParagraph {
+        let Some(memo) = &self.memo else {
+            return self.set_or_take(spans, style, width);
+        };
+        let key = ParagraphMemo::key(spans, style, width);
+        if let Some(kept) = memo.get(&key) {
+            return kept;
+        }
+        let set = self.set_or_take(spans, style, width);
+        memo.keep(key, &set);
+        set
+    }
+
+    /// Sets `spans`, or takes them from the build cache when it has them.
+    fn set_or_take(&self, spans: &[InlineRun], style: &ParagraphStyle, width: f32) -> SetParagraph {
         let Some(cache) = &self.paragraphs else {
             return paragraph::set(self, spans, style, width);
         };

@@ -13,10 +13,10 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::search::{Placement, RULE_LINES, Shapes, rank};
-use crate::compose::copyfit::{Resets, fit_continuation, fit_story, misfit};
+use crate::compose::copyfit::{Resets, fit_lines, misfit};
 use crate::compose::display::Item;
 use crate::compose::flow::{Cursor, Flowable};
-use crate::compose::{ArticleParts, ArticleStart, Frame, Headline, Layout, place_article};
+use crate::compose::{ArticleParts, ArticleStart, Frame, Headline, Layout, measure_article};
 use crate::model::{FitStepKind, HeadClass, StoryHint};
 
 /// Depths tried either side of the natural depth of a story's rest after a jump: its
@@ -117,8 +117,13 @@ impl<'a> Measured<'a> {
     ) -> Option<Cursor> {
         let parts = self.parts(story, columns, photo, head)?;
         let frame = self.frame(columns, 0, depth);
-        let placed =
-            place_article(&parts, &frame, ArticleStart::Head(Headline::Main), Some(2), self.layout);
+        let placed = measure_article(
+            &parts,
+            &frame,
+            ArticleStart::Head(Headline::Main),
+            Some(2),
+            self.layout,
+        );
         // Nothing may hang under the frame either: a photo and its credit cut at the foot.
         let hangs = placed.overset || placed.bottom > frame.bottom + 0.5;
         if hangs || placed.column_lines.iter().any(|lines| *lines < MIN_JUMP_LINES) {
@@ -143,7 +148,7 @@ impl<'a> Measured<'a> {
         let parts = self.parts(story, columns, photo, HeadClass::Lead)?;
         let frame = self.frame(columns, 2, depth.saturating_sub(2).max(1));
         let start = ArticleStart::Continued(cursor);
-        match place_article(&parts, &frame, start, Some(2), self.layout).next {
+        match measure_article(&parts, &frame, start, Some(2), self.layout).next {
             Some(ArticleStart::Continued(next)) => Some(next),
             _ => None,
         }
@@ -166,7 +171,7 @@ impl<'a> Measured<'a> {
         let misfit_at = |depth: u32| {
             let frame = self.frame(columns, 2, depth.saturating_sub(2).max(1));
             let placed =
-                place_article(&parts, &frame, ArticleStart::Continued(cursor), None, self.layout);
+                measure_article(&parts, &frame, ArticleStart::Continued(cursor), None, self.layout);
             misfit(&parts, &placed, frame.bottom, self.layout.grid.baseline)
         };
         if misfit_at(self.page_lines) > 0 {
@@ -181,9 +186,8 @@ impl<'a> Measured<'a> {
         let resets = self.resets.entry(story).or_default();
         let mut fits = Vec::new();
         for (&depth, frame) in near.iter().zip(&frames) {
-            let fit =
-                fit_continuation(&parts, frame, cursor, ("", 0), self.steps, self.layout, resets);
-            fits.push((depth, fit.1.after));
+            let after = fit_lines(&parts, frame, Some(cursor), self.steps, self.layout, resets);
+            fits.push((depth, after));
         }
         let exact: Vec<u32> = fits.iter().filter(|f| f.1 == 0).map(|f| f.0).collect();
         if !exact.is_empty() {
@@ -268,7 +272,7 @@ impl Shapes for Measured<'_> {
                 let misfit_at = |depth: u32| {
                     let frame = self.frame(columns, 0, depth);
                     let start = ArticleStart::Head(Headline::Main);
-                    let placed = place_article(&parts, &frame, start, None, self.layout);
+                    let placed = measure_article(&parts, &frame, start, None, self.layout);
                     misfit(&parts, &placed, frame.bottom, self.layout.grid.baseline)
                 };
                 let baseline = self.layout.grid.baseline;
@@ -346,7 +350,7 @@ impl Measured<'_> {
             Some(parts) => {
                 let frame = self.frame(columns, 0, depth);
                 let resets = self.resets.entry(story).or_default();
-                fit_story(&parts, &frame, ("", 0), self.steps, self.layout, resets).1.after
+                fit_lines(&parts, &frame, None, self.steps, self.layout, resets)
             }
             None => i32::MAX,
         };
