@@ -189,16 +189,9 @@ impl<'a> Measured<'a> {
             let after = fit_lines(&parts, frame, Some(cursor), self.steps, self.layout, resets);
             fits.push((depth, after));
         }
-        let exact: Vec<u32> = fits.iter().filter(|f| f.1 == 0).map(|f| f.0).collect();
-        if !exact.is_empty() {
-            return exact;
-        }
-        // No depth fits exactly: those left at most a line a column short go, least short
-        // first, their white reported by the make-up; else the nearest, their misfit too.
-        let mut short: Vec<(u32, i32)> =
-            fits.into_iter().filter(|f| f.1 < 0 && -f.1 <= columns as i32).collect();
-        short.sort_by_key(|f| -f.1);
-        if short.is_empty() { near } else { short.into_iter().map(|f| f.0).collect() }
+        // Failing exact or nearly exact depths, the nearest: their misfit reported too.
+        let fitting = fitting_depths(fits, columns);
+        if fitting.is_empty() { near } else { fitting }
     }
 
     /// The depths within `span` lines of the natural one (the shallowest with `misfit_at` ≤ 0,
@@ -289,15 +282,7 @@ impl Shapes for Measured<'_> {
                     .into_iter()
                     .map(|d| (d, self.fit_at(story, columns, photo, head, d)))
                     .collect();
-                let exact: Vec<u32> = fits.iter().filter(|f| f.1 == 0).map(|f| f.0).collect();
-                if exact.is_empty() {
-                    let mut short: Vec<(u32, i32)> =
-                        fits.into_iter().filter(|f| f.1 < 0 && -f.1 <= columns as i32).collect();
-                    short.sort_by_key(|f| -f.1);
-                    short.into_iter().map(|f| f.0).collect()
-                } else {
-                    exact
-                }
+                fitting_depths(fits, columns)
             }
             None => Vec::new(),
         };
@@ -357,6 +342,20 @@ impl Measured<'_> {
         self.verified.insert(key, after);
         after
     }
+}
+
+/// Of `fits` (depth, lines over or under once copyfitted), the depths filled exactly; when
+/// none is, those left at most a line a column short, least short first (their white is
+/// reported by the make-up).
+fn fitting_depths(fits: Vec<(u32, i32)>, columns: u32) -> Vec<u32> {
+    let exact: Vec<u32> = fits.iter().filter(|f| f.1 == 0).map(|f| f.0).collect();
+    if !exact.is_empty() {
+        return exact;
+    }
+    let mut short: Vec<(u32, i32)> =
+        fits.into_iter().filter(|f| f.1 < 0 && -f.1 <= columns as i32).collect();
+    short.sort_by_key(|f| -f.1);
+    short.into_iter().map(|f| f.0).collect()
 }
 
 /// Lines (over, under) the copyfit cascade can be expected to take back on a story:

@@ -285,15 +285,29 @@ fn fill_one(
     window: &[usize],
     columns: u32,
 ) -> (PageFill, Option<Rest>) {
-    // Each depth of the rest is tried, the one that fills the page best kept.
+    // Each depth of the rest is tried, the one that fills the page best kept. A rest longer
+    // than a page fills this one to the foot of its columns and goes on to the next page
+    // from where it stops (`goes_on`).
+    let mut goes_on: Option<Rest> = None;
     let rest_options: Vec<Option<Placement>> = match &rest {
         Some(r) => {
             let foot = area.limits.iter().take(r.columns as usize).copied().min().unwrap_or(0);
-            let through = r.depths == [shapes.page_lines];
-            r.depths
-                .iter()
-                .map(|d| if through { foot } else { *d })
-                .filter(|d| *d <= foot)
+            let depths = if r.depths == [shapes.page_lines] {
+                goes_on =
+                    shapes.rest_cursor(r.story, r.columns, r.photo, r.cursor, foot).map(|cursor| {
+                        Rest {
+                            depths: shapes.rest_depths(r.story, r.columns, r.photo, cursor),
+                            cursor,
+                            ..r.clone()
+                        }
+                    });
+                vec![foot]
+            } else {
+                r.depths.iter().copied().filter(|d| *d <= foot).collect()
+            };
+            let part = if goes_on.is_some() { Part::Through } else { Part::Rest };
+            depths
+                .into_iter()
                 .map(|depth| {
                     Some(Placement {
                         story: r.story,
@@ -303,7 +317,7 @@ fn fill_one(
                         depth,
                         head: HeadClass::Secondary,
                         photo: r.photo,
-                        part: if through { Part::Through } else { Part::Rest },
+                        part,
                     })
                 })
                 .collect()
@@ -313,20 +327,9 @@ fn fill_one(
     let mut best: Option<(PageFill, Option<Rest>)> = None;
     for given in rest_options {
         let given: Vec<Placement> = given.into_iter().collect();
-        let (fill, mut jumped) = fill_with(shapes, area, &given, window, columns);
-        // The middle of a long story goes on to the next page from where this one stops.
-        if let (Some(r), Some(p)) = (&rest, given.first())
-            && p.part == Part::Through
-        {
-            jumped =
-                shapes.rest_cursor(r.story, r.columns, r.photo, r.cursor, p.depth).map(|cursor| {
-                    Rest {
-                        depths: shapes.rest_depths(r.story, r.columns, r.photo, cursor),
-                        cursor,
-                        ..r.clone()
-                    }
-                });
-        }
+        let (fill, jumped) = fill_with(shapes, area, &given, window, columns);
+        // A page the middle of a long story fills has no other jump.
+        let jumped = if goes_on.is_some() { goes_on.clone() } else { jumped };
         let better = best.as_ref().is_none_or(|(b, _)| fill.white < b.white);
         let full = fill.full;
         if better {
