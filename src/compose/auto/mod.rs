@@ -16,18 +16,27 @@
 //! left free at its foot (the rest again at the next page's top, as wide). What no page
 //! can take is listed, never dropped.
 //!
-//! Files: `search.rs` (filling one page), `measure.rs` (the shapes of a story).
+//! Each page is made before it is kept, and the next one with it: when the next page would
+//! be left white, up to [`OTHER_WAYS`] other ways of filling this one are tried (other
+//! tilings, another story jumping, a jump or a long story's middle frame stopping over a
+//! strip that other stories fill), and the one leaving the next page least white is kept.
+//! Where a rest takes up decides what can go under it, and that is chosen on the page
+//! before.
+//!
+//! Files: `page.rs` (making one page, and its other ways), `search.rs` (the tiling search),
+//! `measure.rs` (the shapes of a story).
 
 mod measure;
+mod page;
 pub mod search;
 
 use std::time::Instant;
 
 use measure::Measured;
 pub use measure::StoryCandidates;
-use search::{PageArea, PageFill, Part, Placement, Shapes, fill_page};
+use page::{Made, Rest, make_page, other_way, white_after_fit};
+use search::{PageArea, PageFill, Placement, Shapes};
 
-use super::flow::Cursor;
 use super::{Layout, StoryShape};
 use crate::model::{
     AutoMakeup, FrameContent, FramePhoto, HeadClass, IssueConfig, PagePlan, PlannedFrame,
@@ -40,10 +49,13 @@ use crate::text::TextEngine;
 const WINDOW: usize = 8;
 
 /// Next stories tried as a page's lead when its own lead cannot fill it.
-const DEFER: usize = 3;
+pub(super) const DEFER: usize = 3;
 
 /// Steps of the search per page before it settles for the fullest page found.
-const NODE_BUDGET: usize = 20_000;
+pub(super) const NODE_BUDGET: usize = 20_000;
+
+/// Other ways of filling a page tried, at most, when the first leaves the next page white.
+const OTHER_WAYS: usize = 6;
 
 /// Words under which a story is a brief: kicker and headline only, no meta line or QR
 /// code, the small story a page is finished with.
@@ -83,21 +95,6 @@ pub fn candidate_shapes(
         }
     }
     shapes
-}
-
-/// The rest of a story that jumped, for the next page.
-#[derive(Debug, Clone)]
-struct Rest {
-    story: usize,
-    /// Whether the story was set with its photo.
-    photo: bool,
-    /// The columns of the frame it jumped from: the rest takes as many.
-    columns: u32,
-    /// Where its text takes up again.
-    cursor: Cursor,
-    /// The depths its rest fills, best first; the page's depth alone when it needs more
-    /// than a page (it then fills the page and jumps again).
-    depths: Vec<u32>,
 }
 
 /// What the planner chose and how well it fills the pages.
@@ -171,51 +168,52 @@ pub fn plan_issue(
     let mut unplaced = Vec::new();
     let mut pages: Vec<(Vec<Placement>, PageArea, u32)> = Vec::new();
     let mut rest: Option<Rest> = None;
+    // The next page, made while looking ahead from this one.
+    let mut ahead: Option<Made> = None;
     loop {
         let number = pages.len() as u32 + 1;
         if auto.pages.is_some_and(|budget| number > budget) || (left.is_empty() && rest.is_none()) {
             break;
         }
         let area = page_area(config, auto, number);
-        let held_back = |s: &usize| {
-            stories[*s].as_ref().and_then(|c| c.hint.page).is_some_and(|page| page > number)
-        };
-        // Briefs are what pages are finished with: every brief left may fill a hole, however
-        // far down the list it is; other stories move up by at most the window.
-        let window: Vec<usize> = left
-            .iter()
-            .copied()
-            .filter(|s| !held_back(s))
-            .enumerate()
-            .filter(|(i, s)| *i <= WINDOW || shapes.is_brief(*s))
-            .map(|(_, s)| s)
-            .collect();
+        let window = window_at(&shapes, stories, &left, number);
         let rest_here = rest.take();
         let had_rest = rest_here.is_some();
-        let (mut fill, mut jumped) =
-            fill_one(&mut shapes, &area, rest_here.clone(), &window, columns);
-        if !fill.full {
-            // A page its lead cannot fill is led by one of the next stories that can: the
-            // lead stays first in line for the next page (a hole is worse than a story a
-            // page later, and the last page is the one left short).
-            let others: Vec<usize> = window
-                .iter()
-                .copied()
-                .filter(|s| !shapes.is_brief(*s))
-                .skip(1)
-                .take(DEFER)
-                .collect();
-            for other in others {
-                let mut led = vec![other];
-                led.extend(window.iter().copied().filter(|s| *s != other));
-                let (tried, tried_jump) =
-                    fill_one(&mut shapes, &area, rest_here.clone(), &led, columns);
-                if tried.full {
-                    (fill, jumped) = (tried, tried_jump);
+        let mut made = match ahead.take() {
+            Some(made) => made,
+            None => make_page(&mut shapes, &area, rest_here.as_ref(), &window, columns),
+        };
+        if made.fill.full && auto.pages.is_none_or(|budget| number < budget) {
+            // The next page is made now: when it would be left white, another way of filling
+            // this one may leave it a rest, or stories, it can be filled with.
+            let next = number + 1;
+            let next_area = page_area(config, auto, next);
+            let make_next = |shapes: &mut Measured<'_>, made: &Made| {
+                let left: Vec<usize> = left_after(&left, &made.fill);
+                let window = window_at(shapes, stories, &left, next);
+                let page = make_page(shapes, &next_area, made.jumped.as_ref(), &window, columns);
+                let white = white_after_fit(shapes, &page.fill);
+                (white, page)
+            };
+            let (mut least, mut next_made) = make_next(&mut shapes, &made);
+            for nth in 1..=OTHER_WAYS {
+                if least == 0 {
                     break;
                 }
+                let Some(other) =
+                    other_way(&mut shapes, &area, rest_here.as_ref(), &made, columns, nth)
+                else {
+                    break;
+                };
+                let (white, page) = make_next(&mut shapes, &other);
+                if white < least {
+                    (least, next_made, made) = (white, page, other);
+                }
             }
+            ahead = Some(next_made);
         }
+        let fill = made.fill;
+        let jumped = made.jumped;
         for p in &fill.placements {
             left.retain(|s| *s != p.story);
         }
@@ -228,6 +226,7 @@ pub fn plan_issue(
         if let (false, false, Some(first)) = (placed_any, had_rest, lead) {
             unplaced.push(first);
             left.retain(|s| *s != first);
+            ahead = None;
             continue;
         }
         pages.push((fill.placements, area, fill.white));
@@ -275,156 +274,31 @@ pub fn plan_issue(
     AutoOutcome { plan, pages: report, unplaced, seconds }
 }
 
-/// Fills page `number`: the rest of a jumped story at its top, then its lead (whole, or
-/// jumping when no shape takes it whole) and the stories of `window`. Returns the page and
-/// the rest of a story that jumps from it.
-fn fill_one(
-    shapes: &mut Measured<'_>,
-    area: &PageArea,
-    rest: Option<Rest>,
-    window: &[usize],
-    columns: u32,
-) -> (PageFill, Option<Rest>) {
-    // Each depth of the rest is tried, the one that fills the page best kept. A rest longer
-    // than a page fills this one to the foot of its columns and goes on to the next page
-    // from where it stops (`goes_on`).
-    let mut goes_on: Option<Rest> = None;
-    let rest_options: Vec<Option<Placement>> = match &rest {
-        Some(r) => {
-            let foot = area.limits.iter().take(r.columns as usize).copied().min().unwrap_or(0);
-            let depths = if r.depths == [shapes.page_lines] {
-                goes_on =
-                    shapes.rest_cursor(r.story, r.columns, r.photo, r.cursor, foot).map(|cursor| {
-                        Rest {
-                            depths: shapes.rest_depths(r.story, r.columns, r.photo, cursor),
-                            cursor,
-                            ..r.clone()
-                        }
-                    });
-                vec![foot]
-            } else {
-                r.depths.iter().copied().filter(|d| *d <= foot).collect()
-            };
-            let part = if goes_on.is_some() { Part::Through } else { Part::Rest };
-            depths
-                .into_iter()
-                .map(|depth| {
-                    Some(Placement {
-                        story: r.story,
-                        first_column: 0,
-                        columns: r.columns,
-                        top: 0,
-                        depth,
-                        head: HeadClass::Secondary,
-                        photo: r.photo,
-                        part,
-                    })
-                })
-                .collect()
-        }
-        None => vec![None],
+/// The stories page `number` is filled from, of those `left` (priority order): briefs are
+/// what pages are finished with, so every brief left may fill a hole, however far down the
+/// list it is; other stories move up by at most the window. A story its hint holds for a
+/// later page waits.
+fn window_at(
+    shapes: &Measured<'_>,
+    stories: &[Option<StoryCandidates>],
+    left: &[usize],
+    number: u32,
+) -> Vec<usize> {
+    let held_back = |s: &usize| {
+        stories[*s].as_ref().and_then(|c| c.hint.page).is_some_and(|page| page > number)
     };
-    let mut best: Option<(PageFill, Option<Rest>)> = None;
-    for given in rest_options {
-        let given: Vec<Placement> = given.into_iter().collect();
-        let (fill, jumped) = fill_with(shapes, area, &given, window, columns);
-        // A page the middle of a long story fills has no other jump.
-        let jumped = if goes_on.is_some() { goes_on.clone() } else { jumped };
-        let better = best.as_ref().is_none_or(|(b, _)| fill.white < b.white);
-        let full = fill.full;
-        if better {
-            best = Some((fill, jumped));
-        }
-        if full {
-            break;
-        }
-    }
-    best.unwrap_or_else(|| (PageFill::given_only(area, &[]), None))
+    left.iter()
+        .copied()
+        .filter(|s| !held_back(s))
+        .enumerate()
+        .filter(|(i, s)| *i <= WINDOW || shapes.is_brief(*s))
+        .map(|(_, s)| s)
+        .collect()
 }
 
-/// Fills the page from `given`, its lead jumping when no shape takes it whole.
-fn fill_with(
-    shapes: &mut Measured<'_>,
-    area: &PageArea,
-    given: &[Placement],
-    window: &[usize],
-    columns: u32,
-) -> (PageFill, Option<Rest>) {
-    let first_story = window.iter().copied().find(|s| !shapes.is_brief(*s));
-    let Some(lead) = first_story.or(window.first().copied()) else {
-        return (PageFill::given_only(area, given), None);
-    };
-    let fits_whole = shapes.widths(lead).any(|w| {
-        shapes
-            .photo_options(lead)
-            .iter()
-            .any(|p| !shapes.depths(lead, w, *p, HeadClass::Lead).is_empty())
-    });
-    if fits_whole {
-        let fill = fill_page(area, given, window, shapes, NODE_BUDGET);
-        if fill.full || !given.is_empty() || fill.placements.iter().any(|p| p.story == lead) {
-            let jumped = jumped_rest(shapes, &fill, given.len());
-            return (fill, jumped);
-        }
-    }
-    // The lead jumps: across the page from under `given` down to the highest foot.
-    let top = given.iter().map(|p| p.top + p.depth).max().unwrap_or(0);
-    let foot = area.limits.iter().copied().min().unwrap_or(0);
-    let rule = if top > 0 { search::RULE_LINES } else { 0 };
-    let depth = (foot >= top + rule + 12).then(|| foot - top - rule);
-    // With its photo if the rest then fits a page, else without; failing both, the rest
-    // fills pages and jumps again.
-    let head = if given.is_empty() { HeadClass::Lead } else { HeadClass::Secondary };
-    let page_lines = shapes.page_lines;
-    let jump = depth.and_then(|depth| {
-        let mut tries = Vec::new();
-        for &photo in shapes.photo_options(lead) {
-            let rest = shapes.jump_rest(lead, columns, photo, head, depth);
-            if !rest.is_empty() {
-                tries.push((photo, depth, rest));
-            }
-        }
-        let through = |t: &(bool, u32, Vec<u32>)| t.2 == [page_lines];
-        let within = tries.iter().position(|t| !through(t)).unwrap_or(0);
-        (!tries.is_empty()).then(|| tries.swap_remove(within))
-    });
-    let Some((photo, depth, depths)) = jump else {
-        if given.is_empty() {
-            return (PageFill::given_only(area, given), None);
-        }
-        // Under a rest the lead can neither go whole nor jump: the other stories finish
-        // the page, and the lead, first in line, tops the next page, where it can jump.
-        let others: Vec<usize> = window.iter().copied().filter(|s| *s != lead).collect();
-        let fill = fill_page(area, given, &others, shapes, NODE_BUDGET);
-        let jumped = jumped_rest(shapes, &fill, given.len());
-        return (fill, jumped);
-    };
-    let mut placed = given.to_vec();
-    placed.push(Placement {
-        story: lead,
-        first_column: 0,
-        columns,
-        top,
-        depth: depth + rule,
-        head,
-        photo,
-        part: Part::Jumps,
-    });
-    let others: Vec<usize> = window.iter().copied().filter(|s| *s != lead).collect();
-    let fill = fill_page(area, &placed, &others, shapes, NODE_BUDGET);
-    let cursor = shapes.jump_cursor(lead, columns, photo, head, depth);
-    let rest = cursor.map(|cursor| Rest { story: lead, photo, columns, cursor, depths });
-    (fill, rest)
-}
-
-/// The rest of the story the search made jump to close the page (after the `given`
-/// frames), if it did.
-fn jumped_rest(shapes: &mut Measured<'_>, fill: &PageFill, given: usize) -> Option<Rest> {
-    let p = fill.placements.iter().skip(given).find(|p| p.part == Part::Jumps)?;
-    let depth = p.depth - if p.top > 0 { search::RULE_LINES } else { 0 };
-    let depths = shapes.jump_rest(p.story, p.columns, p.photo, p.head, depth);
-    let cursor = shapes.jump_cursor(p.story, p.columns, p.photo, p.head, depth)?;
-    Some(Rest { story: p.story, photo: p.photo, columns: p.columns, cursor, depths })
+/// The stories of `left` not on the page `fill`.
+fn left_after(left: &[usize], fill: &PageFill) -> Vec<usize> {
+    left.iter().copied().filter(|s| fill.placements.iter().all(|p| p.story != *s)).collect()
 }
 
 /// The lines free for stories in each column of page `number`: the page's lines, less the

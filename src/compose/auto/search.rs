@@ -34,11 +34,11 @@ pub(super) const RULE_LINES: u32 = 1;
 
 /// Shallowest strip a frame may leave under it, in lines with its opening rule: a strip
 /// shallower than a short story (its head and a few lines) could only stay white.
-const MIN_STRIP: u32 = 7;
+pub(super) const MIN_STRIP: u32 = 7;
 
 /// Shallowest frame a story may jump from, in lines: its head and six lines a column (a
 /// shallower one leaves the make-up a jump it refuses).
-const MIN_JUMP_FRAME: u32 = 12;
+pub(super) const MIN_JUMP_FRAME: u32 = 12;
 
 /// A story placed on a page: a rectangle of the grid, in lines under the page's band.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,16 +165,25 @@ struct Search<'a> {
     placements: Vec<Placement>,
     fill: Vec<u32>,
     best: Option<(u32, Vec<Placement>)>,
+    /// Full pages still to pass over (the caller asks for another way to fill the page).
+    skip: &'a mut usize,
+    /// Full pages passed over so far.
+    passed: usize,
 }
 
 /// Fills `area` from the `given` frames (a continuation at the top, a story that jumps)
 /// with stories of `window` (priority order), trying at most `budget` steps.
-pub fn fill_page(
+///
+/// The first `skip` full pages it finds (tilings, then ways of closing the page with a
+/// jump) are passed over, counted down as they are found: the caller asks for another way
+/// to fill a page when the first leaves the next one what it cannot fill.
+pub fn fill_page_skipping(
     area: &PageArea,
     given: &[Placement],
     window: &[usize],
     shapes: &mut dyn Shapes,
     budget: usize,
+    skip: &mut usize,
 ) -> PageFill {
     let mut fill = vec![0; area.limits.len()];
     for p in given {
@@ -193,9 +202,12 @@ pub fn fill_page(
         placements: given.to_vec(),
         fill: fill.clone(),
         best: None,
+        skip,
+        passed: 0,
     };
     let mut full = search.step();
-    if !full {
+    // Pages passed over with a two-column photo are not found again without the rule.
+    if !full && search.passed == 0 {
         (search.photo_rule, search.nodes) = (false, 0);
         (search.placements, search.fill) = (given.to_vec(), fill);
         full = search.step();
@@ -223,7 +235,13 @@ impl Search<'_> {
         self.nodes += 1;
         self.keep_best();
         let Some((column, top, run)) = self.highest_empty_cell() else {
-            return self.photo_rule_holds() && self.verified();
+            let full = self.photo_rule_holds() && self.verified();
+            if full && *self.skip > 0 {
+                *self.skip -= 1;
+                self.passed += 1;
+                return false;
+            }
+            return full;
         };
         if self.nodes > self.budget {
             return false;
@@ -391,8 +409,8 @@ impl Search<'_> {
     /// Closes the page with a story that jumps to the next: the longest start of the
     /// fullest try (after the `given` frames) whose stories all fill exactly and that leaves
     /// a rectangle free down to the foot, that rectangle then taken by the first story of
-    /// the window that overflows it and whose rest fits the next page. `None` when no
-    /// start and story allow it.
+    /// the window that overflows it and whose rest fits the next page; the first `skip`
+    /// such closings passed over. `None` when no start and story allow it.
     fn close_with_jump(&mut self, given: usize) -> Option<Vec<Placement>> {
         let (_, fullest) = self.best.clone()?;
         for keep in (given..=fullest.len()).rev() {
@@ -416,7 +434,7 @@ impl Search<'_> {
     }
 
     /// A frame for a story of the window that jumps from the page's free area, when that
-    /// area is one rectangle down to the foot.
+    /// area is one rectangle down to the foot; the first `skip` such frames passed over.
     fn jump_into_hole(&mut self) -> Option<Placement> {
         let (column, top, run) = self.highest_empty_cell()?;
         let limits = &self.area.limits;
@@ -465,9 +483,10 @@ impl Search<'_> {
                 self.placements.push(jump);
                 let holds = self.photo_rule_holds();
                 self.placements.pop();
-                if holds {
+                if holds && *self.skip == 0 {
                     return Some(jump);
                 }
+                *self.skip = self.skip.saturating_sub(usize::from(holds));
             }
         }
         None
@@ -492,196 +511,5 @@ pub(super) fn rank(head: HeadClass) -> u8 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Stories whose depth is `lines / columns` rounded up, give or take `slack` lines.
-    struct Fake {
-        lines: Vec<u32>,
-        slack: u32,
-        photo: bool,
-        lead_only: Option<usize>,
-    }
-
-    impl Shapes for Fake {
-        fn widths(&self, _: usize) -> std::ops::RangeInclusive<u32> {
-            1..=3
-        }
-        fn photo_options(&self, _: usize) -> &'static [bool] {
-            if self.photo { &[true, false] } else { &[false] }
-        }
-        fn has_photo(&self, _: usize) -> bool {
-            self.photo
-        }
-        fn is_brief(&self, _: usize) -> bool {
-            false
-        }
-        fn leads_only(&self, story: usize) -> bool {
-            self.lead_only == Some(story)
-        }
-        fn depths(&mut self, story: usize, columns: u32, photo: bool, head: HeadClass) -> Vec<u32> {
-            let head_lines = 2 + u32::from(rank(head));
-            let photo_lines = if photo { 8 } else { 0 };
-            let natural = self.lines[story].div_ceil(columns) + head_lines + photo_lines;
-            let lo = natural.saturating_sub(self.slack).max(1);
-            let mut depths: Vec<u32> = (lo..=natural + self.slack).collect();
-            depths.sort_by_key(|d| (d.abs_diff(natural), *d));
-            depths
-        }
-        fn jump_rest(
-            &mut self,
-            story: usize,
-            columns: u32,
-            _: bool,
-            _: HeadClass,
-            depth: u32,
-        ) -> Vec<u32> {
-            let natural = self.lines[story].div_ceil(columns) + 4;
-            if depth + 6 <= natural && natural - depth <= 60 {
-                vec![natural - depth]
-            } else {
-                Vec::new()
-            }
-        }
-        fn fit_after(&mut self, _: &Placement) -> i32 {
-            0
-        }
-    }
-
-    fn area() -> PageArea {
-        PageArea { limits: vec![60, 60, 60] }
-    }
-
-    fn covered(fill: &PageFill) -> u32 {
-        fill.placements.iter().map(|p| p.columns * p.depth).sum()
-    }
-
-    #[test]
-    fn a_page_is_tiled_without_holes_or_overlaps() {
-        let mut shapes =
-            Fake { lines: vec![90, 40, 30, 25, 20, 60], slack: 2, photo: false, lead_only: None };
-        let fill = fill_page(&area(), &[], &[0, 1, 2, 3, 4, 5], &mut shapes, 100_000);
-        assert!(fill.full, "{fill:?}");
-        assert_eq!(covered(&fill), 180);
-        let mut cells = [[false; 60]; 3];
-        for p in &fill.placements {
-            for c in p.first_column..p.first_column + p.columns {
-                for line in p.top..p.top + p.depth {
-                    assert!(!cells[c as usize][line as usize], "overlap at {c},{line}");
-                    cells[c as usize][line as usize] = true;
-                }
-            }
-        }
-        // The first story leads the page, at its top left.
-        let first = fill.placements[0];
-        assert_eq!(
-            (first.story, first.top, first.first_column, first.head),
-            (0, 0, 0, HeadClass::Lead)
-        );
-    }
-
-    #[test]
-    fn heads_never_grow_down_the_page_and_never_tombstone() {
-        let mut shapes = Fake {
-            lines: vec![60, 30, 30, 30, 30, 30, 30, 30],
-            slack: 2,
-            photo: false,
-            lead_only: None,
-        };
-        let fill = fill_page(&area(), &[], &[0, 1, 2, 3, 4, 5, 6, 7], &mut shapes, 100_000);
-        assert!(fill.full);
-        for a in &fill.placements {
-            for b in &fill.placements {
-                if a.top < b.top {
-                    assert!(rank(a.head) >= rank(b.head), "{a:?} above {b:?}");
-                }
-                let beside = a.first_column + a.columns == b.first_column;
-                if a.top == b.top && beside {
-                    assert_ne!(a.head, b.head, "tombstone: {a:?} {b:?}");
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn an_ad_at_the_foot_is_built_around() {
-        let area = PageArea { limits: vec![40, 40, 60] };
-        let mut shapes =
-            Fake { lines: vec![60, 40, 20, 30, 25], slack: 2, photo: false, lead_only: None };
-        let fill = fill_page(&area, &[], &[0, 1, 2, 3, 4], &mut shapes, 100_000);
-        assert!(fill.full, "{fill:?}");
-        assert_eq!(covered(&fill), 140);
-    }
-
-    #[test]
-    fn a_page_that_cannot_be_filled_keeps_its_fullest_try_and_counts_the_white() {
-        let mut shapes = Fake { lines: vec![30], slack: 1, photo: false, lead_only: None };
-        let fill = fill_page(&area(), &[], &[0], &mut shapes, 10_000);
-        assert!(!fill.full);
-        assert_eq!(fill.white, 180 - covered(&fill));
-        assert!(fill.white > 0);
-    }
-
-    #[test]
-    fn a_page_with_photos_shows_one_over_two_columns() {
-        let mut shapes =
-            Fake { lines: vec![60, 40, 30, 20, 30], slack: 2, photo: true, lead_only: None };
-        let fill = fill_page(&area(), &[], &[0, 1, 2, 3, 4], &mut shapes, 100_000);
-        assert!(fill.full);
-        assert!(fill.placements.iter().any(|p| p.photo && p.columns >= 2));
-    }
-
-    /// Two stories with photos fill the page only stacked full width without them (35 lines,
-    /// then 24 under a rule; a photo adds 8): the page is filled that way rather than left
-    /// part white.
-    #[test]
-    fn a_full_page_without_a_photo_beats_a_photo_and_white_space() {
-        let mut shapes = Fake { lines: vec![90, 60], slack: 0, photo: true, lead_only: None };
-        let fill = fill_page(&area(), &[], &[0, 1], &mut shapes, 100_000);
-        assert!(fill.full, "{fill:?}");
-        assert!(fill.placements.iter().all(|p| !p.photo), "{fill:?}");
-    }
-
-    #[test]
-    fn a_story_that_only_leads_is_never_placed_under_the_lead() {
-        let lines = vec![60, 40, 30, 25, 20, 60, 35];
-        let mut shapes = Fake { lines: lines.clone(), slack: 2, photo: false, lead_only: None };
-        let free = fill_page(&area(), &[], &[0, 1, 2, 3, 4, 5, 6], &mut shapes, 100_000);
-        let second = free.placements[1].story;
-        let mut shapes = Fake { lines, slack: 2, photo: false, lead_only: Some(second) };
-        let held = fill_page(&area(), &[], &[0, 1, 2, 3, 4, 5, 6], &mut shapes, 100_000);
-        assert!(held.full);
-        assert!(held.placements.iter().all(|p| p.story != second), "{held:?}");
-    }
-
-    #[test]
-    fn a_page_no_tiling_fills_is_closed_by_a_story_that_jumps() {
-        // The second story is longer than the page at every width: it can only jump.
-        let mut shapes = Fake { lines: vec![30, 200], slack: 0, photo: false, lead_only: None };
-        let fill = fill_page(&area(), &[], &[0, 1], &mut shapes, 10_000);
-        assert!(fill.full, "{fill:?}");
-        let lead = fill.placements[0];
-        let jump = fill.placements[1];
-        assert_eq!((lead.story, lead.part), (0, Part::Whole));
-        assert_eq!((jump.story, jump.part, jump.columns), (1, Part::Jumps, 3));
-        assert_eq!((jump.top, jump.top + jump.depth), (lead.depth, 60));
-        // A page whose lead already jumps is not closed by a second jump.
-        let given = [Placement { part: Part::Jumps, depth: 20, ..lead }];
-        let fill = fill_page(&area(), &given, &[1], &mut shapes, 10_000);
-        assert!(!fill.full && fill.placements.iter().all(|p| p.story != 1), "{fill:?}");
-    }
-
-    #[test]
-    fn the_search_is_deterministic() {
-        let run = || {
-            let mut shapes = Fake {
-                lines: vec![70, 35, 33, 21, 44, 18],
-                slack: 2,
-                photo: true,
-                lead_only: None,
-            };
-            fill_page(&area(), &[], &[0, 1, 2, 3, 4, 5], &mut shapes, 50_000)
-        };
-        assert_eq!(run(), run());
-    }
-}
+#[path = "search_tests.rs"]
+mod tests;
