@@ -97,6 +97,7 @@
 //! Breakpoint enumeration ([`breakpoints`]) is kept apart from the optimiser ([`optimise`]).
 
 use classes::{ClassIndex, drop_dominated};
+use window::Window;
 
 /// A penalty at or above this never breaks; at or below its negation always breaks.
 pub(crate) const INFINITE_PENALTY: f32 = 10000.0;
@@ -334,9 +335,29 @@ struct Candidate {
 /// Chooses the breaks of `elements` for lines of `width` points; `None` when no set of
 /// feasible lines exists under `params` (never in a final pass).
 pub(crate) fn optimise(elements: &[Element], width: f32, params: &Params) -> Option<Breaks> {
+    if params.looseness == 0 {
+        run(elements, width, params, None).map(|r| r.breaks)
+    } else {
+        window::loose(elements, width, params)
+    }
+}
+
+/// What one run of the optimiser found.
+struct Run {
+    /// The chosen breaks.
+    breaks: Breaks,
+    /// Line count and demerits of the optimum (the chosen breaks unless looseness moved
+    /// them).
+    best: (u32, f64),
+}
+
+/// The optimiser: [`optimise`], following with looseness only the nodes `window` keeps
+/// (all without one).
+fn run(elements: &[Element], width: f32, params: &Params, window: Option<&Window>) -> Option<Run> {
     let n = elements.len();
     if n == 0 {
-        return Some(Breaks { positions: Vec::new(), overfull: false, line_delta: 0 });
+        let breaks = Breaks { positions: Vec::new(), overfull: false, line_delta: 0 };
+        return Some(Run { breaks, best: (0, 0.0) });
     }
     // Prefix sums of width, word-space stretch, letter stretch and shrink: sums[i] covers
     // elements[..i].
@@ -404,6 +425,7 @@ pub(crate) fn optimise(elements: &[Element], width: f32, params: &Params) -> Opt
             _ => 0.0,
         };
         candidates.clear();
+        let next = start_after(b);
         if by_line {
             classes.reset(active.iter().map(|&i| (nodes[i].line, nodes[i].hyphens)), flagged);
         }
@@ -426,7 +448,7 @@ pub(crate) fn optimise(elements: &[Element], width: f32, params: &Params) -> Opt
             };
             let (r, letter) = adjustment(width - natural, flex);
             let remove = r < -1.0 || forced;
-            if r >= -1.0 {
+            if r >= -1.0 && window.is_none_or(|w| w.keeps(a.line + 1, next)) {
                 let bad = badness(r, params.final_pass);
                 let hyphens = if flagged { a.hyphens + 1 } else { 0 };
                 if bad <= params.tolerance && hyphens <= params.max_consecutive {
@@ -525,7 +547,7 @@ pub(crate) fn optimise(elements: &[Element], width: f32, params: &Params) -> Opt
             let a = nodes[candidate.from];
             nodes.push(Node {
                 position: b,
-                start: start_after(b),
+                start: next,
                 line: a.line + 1,
                 fitness: candidate.fitness,
                 hyphens: candidate.hyphens,
@@ -565,7 +587,8 @@ pub(crate) fn optimise(elements: &[Element], width: f32, params: &Params) -> Opt
     }
     positions.reverse();
     let line_delta = i64::from(nodes[chosen].line) - i64::from(nodes[best].line);
-    Some(Breaks { positions, overfull, line_delta })
+    let breaks = Breaks { positions, overfull, line_delta };
+    Some(Run { breaks, best: (nodes[best].line, nodes[best].demerits) })
 }
 
 /// A candidate line, for [`line_gaps`]: elements `start..end`, its first glyph hanging `left`
@@ -639,3 +662,4 @@ fn line_gaps(
 mod classes;
 #[cfg(test)]
 mod tests;
+mod window;
