@@ -7,9 +7,11 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
-use harfrust::ShaperData;
+use harfrust::{
+    Direction, GlyphBuffer, Language, Script, ShapeOptions, ShapePlan, ShaperData, UnicodeBuffer,
+};
 use read_fonts::tables::cmap::{CmapSubtable, PlatformId};
 use read_fonts::tables::hhea::Hhea;
 use read_fonts::tables::hmtx::Hmtx;
@@ -49,6 +51,10 @@ pub fn bundled_fallback_names() -> impl Iterator<Item = &'static str> {
     BUNDLED_FALLBACK.iter().map(|(name, _)| *name)
 }
 
+/// What a shape plan is made for: direction, script (`None` when the text has none) and
+/// language.
+type PlanKey = (Direction, Option<Script>, Option<Language>);
+
 /// A parsed font face.
 pub struct Font {
     /// Where it came from, for messages.
@@ -62,6 +68,10 @@ pub struct Font {
     pub tables: FontRef<'static>,
     /// What harfrust keeps between calls (lookup caches), built once per face.
     shaper_data: ShaperData,
+    /// Shape plans made for this face, by language and script: harfrust makes one per
+    /// call unless given one, and making it (collecting and compiling the features) cost
+    /// more than shaping a word.
+    plans: Mutex<Vec<(PlanKey, Arc<ShapePlan>)>>,
     /// The Unicode subtables of `cmap`, in the font's order.
     unicode_cmaps: Vec<CmapSubtable<'static>>,
     /// Horizontal metrics.
@@ -143,6 +153,7 @@ impl Font {
             postscript_name,
             data,
             shaper_data: ShaperData::new(&tables),
+            plans: Mutex::new(Vec::new()),
             unicode_cmaps,
             hmtx,
             glyph_count,
@@ -195,6 +206,28 @@ impl Font {
     /// `shaper_data`).
     pub fn shaper(&self) -> harfrust::Shaper<'_> {
         self.shaper_data.shaper(&self.tables).build()
+    }
+
+    /// Shapes `buffer` (its segment properties set) with no features, with the plan this
+    /// face keeps for the buffer's direction, script and language: the plan harfrust
+    /// would make for the call, made once.
+    pub fn shape(&self, buffer: UnicodeBuffer) -> GlyphBuffer {
+        let shaper = self.shaper();
+        let script = Some(buffer.script()).filter(|&s| s != harfrust::script::UNKNOWN);
+        let key = (buffer.direction(), script, buffer.language());
+        let known = |plans: &[(PlanKey, Arc<ShapePlan>)]| {
+            plans.iter().find(|(k, _)| *k == key).map(|(_, plan)| Arc::clone(plan))
+        };
+        let found = known(&self.plans.lock().unwrap_or_else(PoisonError::into_inner));
+        let plan = found.unwrap_or_else(|| {
+            let plan = Arc::new(ShapePlan::new(&shaper, key.0, key.1, key.2.as_ref(), &[]));
+            let mut plans = self.plans.lock().unwrap_or_else(PoisonError::into_inner);
+            known(&plans).unwrap_or_else(|| {
+                plans.push((key.clone(), Arc::clone(&plan)));
+                plan
+            })
+        });
+        shaper.shape(buffer, ShapeOptions::new().plan(Some(&plan)))
     }
 }
 
@@ -445,6 +478,43 @@ pub fn is_font_path(path: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_kept_shape_plan_shapes_as_a_plan_made_for_the_call() {
+        let font = load(&FontSource::Bundled("LiberationSerif-Regular".into())).expect("loads");
+        // Latin in three languages, Greek, and digits (no script): four keys, French twice.
+        let words = [("fr", "efficace"), ("de", "Straße"), ("en", "AVAST"), ("fr", "λόγος")];
+        let cases = words.iter().chain(&[("fr", "1234"), ("fr", "Tout")]);
+        let buffer = |lang: &str, text: &str| {
+            let mut buffer = UnicodeBuffer::new();
+            buffer.push_str(text);
+            buffer.set_language(lang.parse().unwrap());
+            buffer.set_direction(Direction::LeftToRight);
+            buffer.guess_segment_properties();
+            buffer
+        };
+        let glyphs = |shaped: &GlyphBuffer| {
+            let infos = shaped.glyph_infos().iter().map(|i| (i.glyph_id, i.cluster));
+            let positions = shaped.glyph_positions().iter().map(|p| (p.x_advance, p.x_offset));
+            infos.zip(positions).collect::<Vec<_>>()
+        };
+        for &(lang, text) in cases {
+            let fresh = font.shaper().shape(buffer(lang, text), ShapeOptions::new());
+            assert_eq!(glyphs(&font.shape(buffer(lang, text))), glyphs(&fresh), "{text}");
+        }
+        // fr/Latin, de/Latin, en/Latin, fr/Greek, fr/none: one plan each, made once (the
+        // face is the process's, which other tests may shape with too).
+        let plans = font.plans.lock().unwrap();
+        let keys: Vec<&PlanKey> = plans.iter().map(|(key, _)| key).collect();
+        for (i, key) in keys.iter().enumerate() {
+            assert!(!keys[i + 1..].contains(key), "{key:?} planned twice");
+        }
+        let latin = harfrust::script::LATIN;
+        for (lang, script) in [("fr", Some(latin)), ("de", Some(latin)), ("fr", None)] {
+            let key = (Direction::LeftToRight, script, Some(lang.parse().unwrap()));
+            assert!(keys.contains(&&key), "{key:?}");
+        }
+    }
 
     #[test]
     fn bundled_faces_give_their_names_metrics_and_glyphs() {

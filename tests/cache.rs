@@ -238,7 +238,8 @@ fn a_photo_rewritten_at_the_same_size_and_time_is_converted_again() {
     let at = std::fs::metadata(&photo).unwrap().modified().unwrap();
     let (converted, cached, first, _) = build(&dir, &out, &[]);
     assert_eq!((converted, cached), (2, 0));
-    assert!(count(&out, "digests") >= 3, "each photo's digest recorded");
+    // The 62 KB grey photo is hashed whole at each build: no record.
+    assert!(count(&out, "digests") >= 2, "each large photo's digest recorded");
     let (converted, cached, again, _) = build(&dir, &out, &[]);
     assert_eq!((converted, cached, again), (0, 2, first.clone()));
 

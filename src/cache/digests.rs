@@ -10,6 +10,11 @@
 //! were read, so a file that changes while it is read is not recorded under its new state.
 //! Records are cache entries ([`super::open`]): one cut short or damaged is not used, and
 //! the file is read and hashed again.
+//!
+//! A file of at most [`MIN_RECORDED_BYTES`] has no record: reading and hashing it whole
+//! costs about what finding its record does (the fingerprint alone reads and hashes
+//! twice [`SAMPLE_BYTES`]), and a record costs a file created in a cold build, which is
+//! the dearer part of filling the cache.
 
 use std::fs::Metadata;
 use std::io::{Read, Seek, SeekFrom};
@@ -26,6 +31,10 @@ pub const DIGEST_FOLDER: &str = "digests";
 /// and Huffman tables, the frame) and the end of its last scan.
 pub const SAMPLE_BYTES: usize = 16 << 10;
 
+/// Size up to which a file is hashed whole at every build instead of having a record:
+/// eight samples.
+pub const MIN_RECORDED_BYTES: u64 = 8 * SAMPLE_BYTES as u64;
+
 /// The first bytes of every record: what it is, and the layout's version.
 const MAGIC: &[u8; 16] = b"rotative-digest\x01";
 
@@ -39,6 +48,9 @@ pub fn folder_beside(kind: &Path) -> PathBuf {
 /// The digest recorded in `folder` for the file at `path` as it is now, if any.
 pub fn recorded(path: &Path, folder: &Path) -> Option<[u8; 32]> {
     let metadata = std::fs::metadata(path).ok()?;
+    if metadata.len() <= MIN_RECORDED_BYTES {
+        return None;
+    }
     let n = SAMPLE_BYTES.min(usize::try_from(metadata.len()).ok()?);
     let mut file = std::fs::File::open(path).ok()?;
     let mut head = vec![0; n];
@@ -83,9 +95,9 @@ pub fn record(path: &Path, before: &Metadata, bytes: &[u8], digest: &[u8; 32], f
 }
 
 /// The key of a file's record: see the module documentation. `None` for anything but a
-/// regular file with a modification time.
+/// regular file with a modification time, and for a file too small to have a record.
 fn fingerprint(path: &Path, metadata: &Metadata, head: &[u8], tail: &[u8]) -> Option<[u8; 32]> {
-    if !metadata.is_file() {
+    if !metadata.is_file() || metadata.len() <= MIN_RECORDED_BYTES {
         return None;
     }
     let modified = metadata.modified().ok()?.duration_since(SystemTime::UNIX_EPOCH).ok()?;
@@ -140,7 +152,7 @@ mod tests {
     #[test]
     fn a_recorded_digest_is_found_for_the_same_file_only() {
         // Larger than both samples together, so a middle byte is in neither.
-        let bytes: Vec<u8> = (0..100_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let bytes: Vec<u8> = (0..200_000u32).map(|i| (i * 7 % 251) as u8).collect();
         let (file, folder) = setup("same", &bytes);
         assert_eq!(recorded(&file, &folder), None);
         let digest = read_and_record(&file, &folder);
@@ -173,7 +185,8 @@ mod tests {
 
     #[test]
     fn a_damaged_record_or_a_file_changed_while_read_gives_nothing() {
-        let (file, folder) = setup("damaged", b"a small photo");
+        let photo = vec![7u8; MIN_RECORDED_BYTES as usize + 1];
+        let (file, folder) = setup("damaged", &photo);
         read_and_record(&file, &folder);
         let entry = std::fs::read_dir(&folder).unwrap().next().unwrap().unwrap().path();
         let whole = std::fs::read(&entry).unwrap();
@@ -183,9 +196,21 @@ mod tests {
 
         // Bytes of another length than the metadata taken before reading: not recorded.
         let before = std::fs::metadata(&file).unwrap();
-        let longer = b"a small photo, rewritten while it was read";
-        record(&file, &before, longer, &Sha256::digest(longer).into(), &folder);
+        let longer = [photo.as_slice(), b"rewritten while it was read"].concat();
+        record(&file, &before, &longer, &Sha256::digest(&longer).into(), &folder);
         assert!(!folder.exists());
+        std::fs::remove_dir_all(file.parent().unwrap()).unwrap();
+    }
+
+    #[test]
+    fn a_small_file_has_no_record_and_is_hashed_whole() {
+        let small = vec![3u8; MIN_RECORDED_BYTES as usize];
+        let (file, folder) = setup("small", &small);
+        read_and_record(&file, &folder);
+        assert!(!folder.exists(), "no record written");
+        assert_eq!(recorded(&file, &folder), None);
+        let before = std::fs::metadata(&file).unwrap();
+        assert_eq!(recorded_for(&file, &before, &small, &folder), None);
         std::fs::remove_dir_all(file.parent().unwrap()).unwrap();
     }
 }

@@ -14,17 +14,31 @@
 //! Baseline, extended and progressive Huffman frames (SOF0, SOF1, SOF2) are counted, the
 //! progressive one's refinement scans included (a bit of memory per coefficient, 1/16 of
 //! what its decoder holds). Other frames (lossless, arithmetic-coded) are left to the
-//! decoders, which refuse them.
+//! decoders, which refuse them ([`Scans::Uncounted`]).
+//!
+//! A counted JPEG has every code of every block read and checked, every restart marker, and
+//! a quantization table for every component it scans: all that a strict decoder would find
+//! wrong in its data, so load need not decode it too (see `load::photo`).
 
 mod huffman;
 
 use crate::raster::{self, JpegSegment, jpeg_segments_from};
 use huffman::{Bits, Huffman};
 
+/// What [`check_scans`] found in a sound JPEG.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scans {
+    /// Every scan was counted, block by block, to the end-of-image marker.
+    Counted,
+    /// The frame is of a kind not counted here (lossless, arithmetic-coded), or a second
+    /// frame follows: only a decoder can prove it.
+    Uncounted,
+}
+
 /// Checks that every scan of a JPEG (`data`, from its SOI marker on) holds all the blocks
 /// its frame header promises, and that the scans are followed by the end-of-image marker.
 /// The error is a sentence that follows "photo `name` ".
-pub fn check_scans(data: &[u8]) -> Result<(), String> {
+pub fn check_scans(data: &[u8]) -> Result<Scans, String> {
     let mut scanner = Scanner::default();
     let mut pos = 2;
     loop {
@@ -39,8 +53,11 @@ pub fn check_scans(data: &[u8]) -> Result<(), String> {
                     scanner.frame = Some(Frame::read(payload, marker == 0xC2)?);
                 }
                 // Another frame kind, or a second frame: not counted here.
-                0xC0..=0xCF if !matches!(marker, 0xC4 | 0xC8 | 0xCC) => return Ok(()),
+                0xC0..=0xCF if !matches!(marker, 0xC4 | 0xC8 | 0xCC) => {
+                    return Ok(Scans::Uncounted);
+                }
                 0xC4 => scanner.read_tables(payload)?,
+                0xDB => scanner.read_quantization(payload)?,
                 0xDD => {
                     let interval = payload.get(..2).ok_or("has a malformed restart interval")?;
                     scanner.restart_interval =
@@ -70,6 +87,8 @@ struct Scanner {
     tables: [Option<Box<Huffman>>; 8],
     /// MCUs between restart markers, 0 for none.
     restart_interval: usize,
+    /// Which of the quantization tables 0 to 3 are defined.
+    quantization: [bool; 4],
     scans: usize,
     /// A progressive frame's coefficients that are not zero, a bit each, block by block.
     nonzero: Vec<u64>,
@@ -78,6 +97,8 @@ struct Scanner {
 /// One component of a frame.
 struct Component {
     id: u8,
+    /// Its quantization table.
+    table: usize,
     /// Sampling factors, horizontal and vertical.
     h: usize,
     v: usize,
@@ -113,13 +134,17 @@ impl Frame {
         let count = field(5)?;
         let mut components = Vec::with_capacity(count);
         for i in 0..count {
-            let (id, hv) = (field(6 + 3 * i)?, field(7 + 3 * i)?);
+            let (id, hv, table) = (field(6 + 3 * i)?, field(7 + 3 * i)?, field(8 + 3 * i)?);
             let (h, v) = (hv >> 4, hv & 0x0F);
             if !(1..=4).contains(&h) || !(1..=4).contains(&v) {
                 return Err(format!("has a frame header with sampling factors of {h}x{v}"));
             }
+            if table > 3 {
+                return Err(format!("has a frame header naming quantization table {table}"));
+            }
             components.push(Component {
                 id: id as u8,
+                table,
                 h,
                 v,
                 padded: (0, 0),
@@ -178,6 +203,25 @@ impl Scanner {
         Ok(())
     }
 
+    /// Reads a DQT segment (one or more tables of 8- or 16-bit values).
+    fn read_quantization(&mut self, mut payload: &[u8]) -> Result<(), String> {
+        let malformed = "has a malformed quantization table";
+        while let [precision_id, rest @ ..] = payload {
+            let (precision, id) = (precision_id >> 4, usize::from(precision_id & 0x0F));
+            let length = match precision {
+                0 => 64,
+                1 => 128,
+                _ => return Err(malformed.into()),
+            };
+            if id > 3 || rest.len() < length {
+                return Err(malformed.into());
+            }
+            self.quantization[id] = true;
+            payload = &rest[length..];
+        }
+        Ok(())
+    }
+
     /// Decodes the scan whose header is `header` and whose data starts at `start`; returns
     /// where the marker after its data is.
     fn scan(&mut self, data: &[u8], header: &[u8], start: usize) -> Result<usize, String> {
@@ -204,6 +248,9 @@ impl Scanner {
             let index = frame.components.iter().position(|c| c.id == id).ok_or_else(|| {
                 format!("has a scan of component {id}, which its frame header does not list")
             })?;
+            if !self.quantization[frame.components[index].table] {
+                return Err(format!("has no quantization table for component {id}"));
+            }
             for bit in &mut frame.components[index].coverage[band.clone()] {
                 *bit = (*bit).min(low_bit);
             }
@@ -291,7 +338,7 @@ impl Scanner {
     /// After the end-of-image marker: every coefficient of every component was carried
     /// whole by the scans. A progressive file cut between two scans (and closed again)
     /// lacks the later scans' bits.
-    fn finish(&self) -> Result<(), String> {
+    fn finish(&self) -> Result<Scans, String> {
         let frame = self.frame.as_ref().ok_or("has no frame header")?;
         for c in &frame.components {
             if c.coverage.iter().all(|&bit| bit == NOT_SCANNED) {
@@ -305,7 +352,7 @@ impl Scanner {
                 ));
             }
         }
-        Ok(())
+        Ok(Scans::Counted)
     }
 }
 

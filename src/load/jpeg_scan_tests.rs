@@ -61,7 +61,7 @@ fn sound_jpegs() -> Vec<(&'static str, Vec<u8>)> {
 #[test]
 fn whole_jpegs_pass() {
     for (kind, jpeg) in sound_jpegs() {
-        assert_eq!(check_scans(&jpeg), Ok(()), "{kind}");
+        assert_eq!(check_scans(&jpeg), Ok(Scans::Counted), "{kind}");
     }
 }
 
@@ -76,7 +76,7 @@ fn the_example_photos_pass() {
             if photo.extension().is_some_and(|e| e == "jpg") {
                 assert_eq!(
                     check_scans(&std::fs::read(&photo).unwrap()),
-                    Ok(()),
+                    Ok(Scans::Counted),
                     "{}",
                     photo.display()
                 );
@@ -187,5 +187,25 @@ fn a_large_photo_is_checked_to_its_last_block() {
     // the module doc gives the check's rate).
     let jpeg =
         encode(3000, 2000, ColorType::Rgb, |e| e.set_sampling_factor(SamplingFactor::R_4_4_4));
-    assert_eq!(check_scans(&jpeg), Ok(()));
+    assert_eq!(check_scans(&jpeg), Ok(Scans::Counted));
+}
+
+#[test]
+fn a_component_without_its_quantization_table_is_an_error() {
+    // A decoder refuses it; the count must too, since load then does not decode.
+    for color in [ColorType::Luma, ColorType::Rgb] {
+        let mut jpeg = encode(32, 32, color, |_| {});
+        let frame = jpeg.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+        jpeg[frame + 12] = 3; // The first component's table: one no DQT defines.
+        let why = check_scans(&jpeg).unwrap_err();
+        assert!(why.contains("no quantization table for component"), "{why}");
+    }
+}
+
+#[test]
+fn a_lossless_frame_is_left_uncounted() {
+    let mut jpeg = encode(32, 32, ColorType::Luma, |_| {});
+    let frame = jpeg.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+    jpeg[frame + 1] = 0xC3;
+    assert_eq!(check_scans(&jpeg), Ok(Scans::Uncounted));
 }

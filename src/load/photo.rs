@@ -22,7 +22,10 @@
 //!   blocks with grey;
 //! - the image data decodes to the end, with the JPEG decoder's warnings (a scan that ends
 //!   early, a marker where data should be) treated as errors, and a JPEG's first scan is
-//!   followed by its end-of-image marker. A photo too large to decode whole goes through
+//!   followed by its end-of-image marker. A grey or colour JPEG whose scans were all
+//!   counted above is not decoded: the count read every code of every block, which is all
+//!   a decoder would read to find fault (only its headers go through the decoder). A CMYK
+//!   JPEG is decoded, for its ink. A photo too large to decode whole goes through
 //!   the decoder that can scale, which reports broken data, a missing restart marker or a
 //!   file cut short as errors too;
 //! - the EXIF orientation is read, so the size the layout works with is the size printed;
@@ -35,7 +38,7 @@ use image::{ImageDecoder, ImageFormat, ImageReader};
 use zune_core::colorspace::ColorSpace;
 use zune_core::options::DecoderOptions;
 
-use super::jpeg_scan;
+use super::jpeg_scan::{self, Scans};
 use crate::raster;
 use crate::raster::{JpegSegment, jpeg_segments};
 
@@ -148,10 +151,11 @@ pub fn inspect_photo(bytes: &[u8], max_pixels: u64) -> Result<PhotoFacts, PhotoF
             });
         }
     }
-    if jpeg.is_some() {
-        // After the budget checks: a progressive JPEG's check holds a bit per coefficient.
-        jpeg_scan::check_scans(bytes).map_err(PhotoFault::corrupt)?;
-    }
+    // After the budget checks: a progressive JPEG's check holds a bit per coefficient.
+    let counted = match jpeg {
+        Some(_) => jpeg_scan::check_scans(bytes).map_err(PhotoFault::corrupt)?,
+        None => Scans::Uncounted,
+    };
     let orientation = decoder.orientation().map(|o| o.to_exif()).unwrap_or(1);
     let icc = decoder.icc_profile().ok().flatten();
     let space = match &jpeg {
@@ -165,6 +169,17 @@ pub fn inspect_photo(bytes: &[u8], max_pixels: u64) -> Result<PhotoFacts, PhotoF
     };
     let mut peak_ink = None;
     match &jpeg {
+        // A grey or colour JPEG whose every block the scan check read is proven: a decoder
+        // would read the same codes again (most of a cold load) to find nothing more. Its
+        // headers are still read as the decoder reads them.
+        Some(layout)
+            if plan.denominator == 1
+                && counted == Scans::Counted
+                && matches!(layout.components, 1 | 3) =>
+        {
+            drop(decoder);
+            decoder_headers(bytes, layout)?;
+        }
         Some(layout) if plan.denominator == 1 => {
             drop(decoder);
             peak_ink = decode_jpeg(bytes, layout, (width, height))?;
@@ -226,6 +241,25 @@ fn check_jpeg_claim(
     Ok(())
 }
 
+/// Reads a JPEG's headers with the decoder, in strict mode, as [`decode_jpeg`] would before
+/// it decodes the data.
+fn decoder_headers(bytes: &[u8], layout: &JpegLayout) -> Result<(), PhotoFault> {
+    let mut decoder =
+        zune_jpeg::JpegDecoder::new_with_options(Cursor::new(bytes), strict_options(layout));
+    decoder.decode_headers().map_err(|e| PhotoFault::corrupt(format!("has corrupt headers: {e}")))
+}
+
+/// The decoder's strict options for samples as stored (no colour conversion): only
+/// soundness is at stake at load.
+fn strict_options(layout: &JpegLayout) -> DecoderOptions {
+    let stored = if layout.components == 1 { ColorSpace::Luma } else { ColorSpace::YCbCr };
+    DecoderOptions::default()
+        .set_strict_mode(true)
+        .set_max_width(usize::MAX)
+        .set_max_height(usize::MAX)
+        .jpeg_set_out_colorspace(stored)
+}
+
 /// Decodes a JPEG's image data to the end in strict mode: a scan that ends early, or a
 /// frame header that disagrees with the scan, is an error. A CMYK JPEG is decoded to its
 /// inks as render decodes it ([`raster::decode_inks`]) and its peak ink is returned.
@@ -238,13 +272,7 @@ fn decode_jpeg(
     let samples = if layout.components == 4 {
         raster::decode_inks(bytes, layout.ycck, layout.adobe, true).map_err(corrupt)?
     } else {
-        // Samples as stored (no colour conversion): only soundness is at stake here.
-        let stored = if layout.components == 1 { ColorSpace::Luma } else { ColorSpace::YCbCr };
-        let options = DecoderOptions::default()
-            .set_strict_mode(true)
-            .set_max_width(usize::MAX)
-            .set_max_height(usize::MAX)
-            .jpeg_set_out_colorspace(stored);
+        let options = strict_options(layout);
         let mut decoder = zune_jpeg::JpegDecoder::new_with_options(Cursor::new(bytes), options);
         decoder.decode().map_err(corrupt)?
     };

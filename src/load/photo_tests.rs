@@ -136,3 +136,32 @@ fn a_cmyk_jpeg_is_measured_for_its_ink_as_render_would_measure_it() {
     assert_eq!(inspect_photo(&gray, u64::MAX).unwrap().peak_ink, None);
     assert_eq!(inspect_photo(&rgb_jpeg(64, 48), u64::MAX).unwrap().peak_ink, None);
 }
+
+#[test]
+fn a_jpeg_with_damaged_codes_is_corrupt_though_load_does_not_decode_it() {
+    // Grey and colour JPEGs are proven by the scan count alone: a code changed in the middle
+    // of the data must still fail, as the strict decode failed it.
+    let jpeg = rgb_jpeg(64, 48);
+    let start = jpeg.windows(2).position(|w| w == [0xFF, 0xDA]).unwrap() + 14;
+    let mut failed = 0;
+    for at in (start..jpeg.len() - 2).step_by(7) {
+        let mut damaged = jpeg.clone();
+        damaged[at] = if damaged[at] == 0xFF { 0x00 } else { 0xFF };
+        if let Err(fault) = inspect_photo(&damaged, u64::MAX) {
+            assert_eq!(fault.kind, "corrupt-photo", "{at}: {}", fault.message);
+            failed += 1;
+        }
+    }
+    // 0xFF not followed by 0 is a marker where data should be: every one fails.
+    assert!(failed * 10 >= (jpeg.len() - 2 - start) / 7 * 9, "{failed} failed");
+}
+
+#[test]
+fn a_jpeg_without_a_quantization_table_is_corrupt() {
+    let mut jpeg = rgb_jpeg(64, 48);
+    let frame = jpeg.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+    jpeg[frame + 12] = 3;
+    let fault = inspect_photo(&jpeg, u64::MAX).unwrap_err();
+    assert_eq!(fault.kind, "corrupt-photo");
+    assert!(fault.message.contains("quantization"), "{}", fault.message);
+}

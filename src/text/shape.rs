@@ -162,7 +162,7 @@ fn shape_run(
     }
     buffer.set_direction(harfrust::Direction::LeftToRight);
     buffer.guess_segment_properties();
-    let glyphs = face.shaper().shape(buffer, harfrust::ShapeOptions::new());
+    let glyphs = face.shape(buffer);
     let infos = glyphs.glyph_infos();
     let positions = glyphs.glyph_positions();
     let run_len = (end - start) as u32;
