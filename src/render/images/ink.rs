@@ -113,12 +113,15 @@ mod tests {
         ) {
             let limit = ink_limit(tac);
             let mut flat: Vec<u8> = row.concat();
-            limit_row_ink(&mut flat, limit);
+            let highest = limit_row_ink(&mut flat, limit);
             for (pixel, limited) in row.iter().zip(flat.chunks_exact(4)) {
                 let mut one = *pixel;
-                limit_ink(&mut one, limit);
+                prop_assert_eq!(limit_ink(&mut one, limit), total(one));
                 prop_assert_eq!(&one[..], limited);
             }
+            // The highest total it returns is the row's after limiting.
+            let after = flat.chunks_exact(4).map(|p| total([p[0], p[1], p[2], p[3]])).max();
+            prop_assert_eq!(highest, after.unwrap_or(0));
         }
     }
 }

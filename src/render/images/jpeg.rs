@@ -133,3 +133,66 @@ pub(super) fn encode_cmyk_jpeg(
 /// Rows inverted and handed to the encoder at a time: a multiple of a baseline MCU's height
 /// (8), and a strip small enough to stay in cache.
 const STRIP_ROWS: usize = 16;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// ITU-T T.81 Annex K, table K.1 (luminance), in zigzag order as a DQT segment stores it.
+    const K1_ZIGZAG: [u16; 64] = [
+        16, 11, 12, 14, 12, 10, 16, 14, 13, 14, 18, 17, 16, 19, 24, 40, 26, 24, 22, 22, 24, 49, 35,
+        37, 29, 40, 58, 51, 61, 60, 57, 51, 56, 55, 64, 72, 92, 78, 64, 68, 87, 69, 55, 56, 80,
+        109, 81, 87, 95, 98, 103, 104, 103, 62, 77, 113, 121, 112, 100, 120, 92, 101, 103, 99,
+    ];
+
+    #[test]
+    fn cmyk_jpegs_are_baseline_full_resolution_inverted_and_quantised_with_the_luma_table() {
+        let (w, h) = (40u32, 24u32);
+        let cmyk: Vec<u8> = (0..w * h)
+            .flat_map(|i| [(i % 251) as u8, (i * 7 % 253) as u8, (i / w * 9) as u8, 30])
+            .collect();
+        let data = encode_cmyk_jpeg(&cmyk, (w, h), 92).unwrap();
+        // Deterministic: the same samples give the same bytes.
+        assert_eq!(encode_cmyk_jpeg(&cmyk, (w, h), 92).unwrap(), data);
+        let segments: Vec<_> = jpeg_segments(&data).map(|s| s.unwrap()).collect();
+        let find = |marker: u8| segments.iter().filter(move |s| s.marker == marker);
+        // Adobe APP14 with transform 0: the samples are stored as they are (inverted), not
+        // as YCCK.
+        let adobe: Vec<_> = find(0xEE).collect();
+        assert_eq!(adobe.len(), 1);
+        assert!(adobe[0].payload.starts_with(b"Adobe") && adobe[0].payload[11] == 0);
+        // Baseline (SOF0), four components, each at 1x1 sampling on table 0.
+        let frame = find(0xC0).next().expect("a baseline frame");
+        assert_eq!(frame.payload[5], 4);
+        for component in frame.payload[6..6 + 4 * 3].chunks_exact(3) {
+            assert_eq!(&component[1..], &[0x11, 0], "{component:?}");
+        }
+        assert!(find(0xC2).next().is_none(), "not progressive");
+        // One 8-bit table 0: Annex K's luminance table scaled for quality 92 as IJG scales
+        // it (x 0.16, rounded, at least 1).
+        let tables: Vec<_> = find(0xDB).collect();
+        assert_eq!(tables.len(), 1);
+        assert_eq!(tables[0].payload[0], 0);
+        let expected: Vec<u8> =
+            K1_ZIGZAG.iter().map(|&q| ((q * 16 + 50) / 100).max(1) as u8).collect();
+        assert_eq!(&tables[0].payload[1..65], &expected[..]);
+        // The stored samples are the inks inverted: a flat patch of 30 % K reads back as
+        // 255 - 77 in the fourth component.
+        let flat = [0, 0, 0, 77].repeat(64);
+        let decoded = zune_jpeg::JpegDecoder::new_with_options(
+            std::io::Cursor::new(encode_cmyk_jpeg(&flat, (8, 8), 92).unwrap()),
+            zune_core::options::DecoderOptions::default()
+                .jpeg_set_out_colorspace(zune_core::colorspace::ColorSpace::CMYK),
+        )
+        .decode()
+        .unwrap();
+        assert!(decoded.chunks_exact(4).all(|p| p == [255, 255, 255, 178]), "{:?}", &decoded[..8]);
+    }
+
+    #[test]
+    fn samples_of_the_wrong_size_or_an_oversized_photo_are_refused() {
+        assert_eq!(encode_cmyk_jpeg(&[0; 12], (2, 2), 92), None);
+        assert_eq!(encode_cmyk_jpeg(&[], (70_000, 1), 92), None);
+        assert_eq!(encode_cmyk_jpeg(&[], (0, 0), 92), None);
+    }
+}
