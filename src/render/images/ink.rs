@@ -7,13 +7,16 @@ pub(super) fn ink_limit(tac_percent: f32) -> u32 {
     (tac_percent.clamp(100.0, 400.0) / 100.0 * 255.0).floor() as u32
 }
 
-/// Holds every pixel of a CMYK row under `limit` (see [`limit_ink`]).
-pub(super) fn limit_row_ink(cmyk: &mut [u8], limit: u32) {
+/// Holds every pixel of a CMYK row under `limit` (see [`limit_ink`]); returns the highest
+/// total ink of a pixel afterwards, measured in the same pass (0 for an empty row).
+pub(super) fn limit_row_ink(cmyk: &mut [u8], limit: u32) -> u32 {
+    let mut highest = 0;
     for pixel in cmyk.chunks_exact_mut(4) {
         if let Ok(pixel) = <&mut [u8; 4]>::try_from(pixel) {
-            limit_ink(pixel, limit);
+            highest = highest.max(limit_ink(pixel, limit));
         }
     }
+    highest
 }
 
 /// Holds one CMYK pixel under `limit` (sum of 8-bit channels). First a grey-component
@@ -23,12 +26,13 @@ pub(super) fn limit_row_ink(cmyk: &mut [u8], limit: u32) {
 ///
 /// A pixel over the limit ends within 2 units of it, never over: the replacement step takes
 /// at most one unit more than the excess, and the scaling rounds each of C, M and Y down
-/// (less than one unit each). A pixel at or under the limit is left as it is.
-pub(super) fn limit_ink(pixel: &mut [u8; 4], limit: u32) {
+/// (less than one unit each). A pixel at or under the limit is left as it is. Returns the
+/// pixel's total ink afterwards.
+pub(super) fn limit_ink(pixel: &mut [u8; 4], limit: u32) -> u32 {
     let sum = |p: &[u8; 4]| p.iter().map(|&v| u32::from(v)).sum::<u32>();
     let total = sum(pixel);
     if total <= limit {
-        return;
+        return total;
     }
     let [c, m, y, k] = *pixel;
     let grey = u32::from(c.min(m).min(y));
@@ -43,7 +47,9 @@ pub(super) fn limit_ink(pixel: &mut [u8; 4], limit: u32) {
         for v in &mut pixel[..3] {
             *v = (u32::from(*v) * room / cmy) as u8;
         }
+        return sum(pixel);
     }
+    total
 }
 
 #[cfg(test)]
@@ -107,12 +113,15 @@ mod tests {
         ) {
             let limit = ink_limit(tac);
             let mut flat: Vec<u8> = row.concat();
-            limit_row_ink(&mut flat, limit);
+            let highest = limit_row_ink(&mut flat, limit);
             for (pixel, limited) in row.iter().zip(flat.chunks_exact(4)) {
                 let mut one = *pixel;
-                limit_ink(&mut one, limit);
+                prop_assert_eq!(limit_ink(&mut one, limit), total(one));
                 prop_assert_eq!(&one[..], limited);
             }
+            // The highest total it returns is the row's after limiting.
+            let after = flat.chunks_exact(4).map(|p| total([p[0], p[1], p[2], p[3]])).max();
+            prop_assert_eq!(highest, after.unwrap_or(0));
         }
     }
 }

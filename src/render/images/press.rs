@@ -118,13 +118,13 @@ pub(super) fn encode_within_limit(
     for _ in 0..4 {
         // Limiting again to a lower limit what was limited already gives what limiting the
         // original would, within a unit: no copy of the photo is kept.
-        limit_row_ink(&mut cmyk, applied);
+        let highest = limit_row_ink(&mut cmyk, applied);
         let Some(data) = encode_cmyk_jpeg(&cmyk, size, quality) else {
             return Err(cmyk);
         };
         // The highest pixel bounds what preflight can find; far enough under the limit, the
         // JPEG need not be decoded to check.
-        if max_ink(&cmyk) + JPEG_NOISE <= limit {
+        if highest + JPEG_NOISE <= limit {
             return Ok(data);
         }
         let decoded = JpegInfo::read(&data).map(|info| decode_cmyk(&data, &info));
@@ -136,14 +136,6 @@ pub(super) fn encode_within_limit(
         applied = applied.saturating_sub(peak - limit + 2);
     }
     Err(cmyk)
-}
-
-/// The highest total ink of any one pixel of `cmyk`.
-fn max_ink(cmyk: &[u8]) -> u32 {
-    cmyk.chunks_exact(4)
-        .map(|p| u32::from(p[0]) + u32::from(p[1]) + u32::from(p[2]) + u32::from(p[3]))
-        .max()
-        .unwrap_or(0)
 }
 
 /// Encodes greyscale samples (0 = black) as a greyscale JPEG at `quality`; `None` if the
