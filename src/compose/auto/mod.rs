@@ -214,9 +214,7 @@ pub fn plan_issue(
         }
         let fill = made.fill;
         let jumped = made.jumped;
-        for p in &fill.placements {
-            left.retain(|s| *s != p.story);
-        }
+        left = left_after(&left, &fill);
         rest = jumped;
         // A lead no shape takes (longer than a page and its rest, or filling no depth
         // exactly): listed, and the next story leads the page.

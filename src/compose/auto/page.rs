@@ -239,12 +239,16 @@ fn fill_with(
                 part: Part::Jumps,
             });
             let fill = fill_page_skipping(area, &placed, &others, shapes, NODE_BUDGET, skip);
-            let cursor = shapes.jump_cursor(lead, columns, photo, head, depth);
-            let rest = cursor.map(|cursor| Rest { story: lead, photo, columns, cursor, depths });
-            if fill.full {
-                return (fill, rest);
+            // Where the rest takes up, only for a page that may be kept.
+            if fill.full || first.is_none() {
+                let cursor = shapes.jump_cursor(lead, columns, photo, head, depth);
+                let rest =
+                    cursor.map(|cursor| Rest { story: lead, photo, columns, cursor, depths });
+                if fill.full {
+                    return (fill, rest);
+                }
+                first = Some((fill, rest));
             }
-            first.get_or_insert((fill, rest));
         }
     }
     if let Some(first) = first {
