@@ -446,6 +446,7 @@ fn bench_fit(runs: usize) {
                 sections: Vec::new(),
                 hints: vec![StoryHint::default(); issue.articles.len()],
                 fit_steps,
+                house_ad: false,
             });
         }),
     ];

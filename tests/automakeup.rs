@@ -64,11 +64,11 @@ fn the_weekly_made_up_automatically_keeps_the_rules_of_make_up() {
     // Every story of the weekly finds a page (the planner moves a lead its page cannot fill
     // a page on, and keeps briefs for the holes stories leave).
     assert!(unplaced.is_empty(), "not placed: {unplaced:?}");
-    // Every page is full to 1 % of its type area but the two the stories left over lead:
-    // the target is every page, which the planner does not reach yet (see the issue note).
+    // Every page is full to 1 % of its type area but one: the last, where the rest of a
+    // jumped story is set a line a column short (see the issue note).
     let white: Vec<f64> = pages.iter().map(|p| p["white_percent"].as_f64().unwrap()).collect();
     let short = white.iter().filter(|w| **w > 1.0).count();
-    assert!(short <= 2, "pages over 1 % white: {white:?}");
+    assert!(short <= 1, "pages over 1 % white: {white:?}");
     let mut leads = Vec::new();
     for page in pages {
         let frames = page["frames"].as_array().unwrap();
@@ -194,4 +194,83 @@ fn plan_out_without_automatic_make_up_is_an_error() {
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     assert!(stderr(&output).contains("--plan-out"), "{}", stderr(&output));
     assert!(!plan.exists());
+}
+
+#[test]
+fn the_hole_where_the_copy_runs_out_is_filled_with_the_house_ad() {
+    let dir = copy_issue(&weekly(), "auto-house-ad");
+    let report = build(&dir, &dir.join("out"), &["--auto"]);
+    let pages = report["makeup"]["pages"].as_array().unwrap();
+    let last = pages.last().unwrap();
+    let frames = last["frames"].as_array().unwrap();
+    let ads: Vec<&Value> = frames.iter().filter(|f| f["kind"] == "house-ad").collect();
+    assert_eq!(ads.len(), 1, "the last page's frames: {frames:?}");
+    // Built up from the foot of the page, under the stories, which fill what is above.
+    let ad = ads[0];
+    let foot = ad["top"].as_u64().unwrap() + ad["depth"].as_u64().unwrap();
+    for frame in frames.iter().filter(|f| f["kind"] != "house-ad") {
+        let bottom = frame["top"].as_u64().unwrap() + frame["depth"].as_u64().unwrap();
+        assert!(bottom <= ad["top"].as_u64().unwrap(), "{frame} runs into the ad {ad}");
+    }
+    assert!(last["white_percent"].as_f64().unwrap() < 3.0, "{last}");
+    let bottom = |f: &Value| f["top"].as_u64().unwrap() + f["depth"].as_u64().unwrap();
+    // The foot of an inside page: the deepest frame of any (page 1's masthead is deeper).
+    let page_foot = pages.iter().flat_map(|p| p["frames"].as_array().unwrap()).map(bottom).max();
+    assert_eq!(Some(foot), page_foot, "the ad stands on the foot of the type area");
+    // Only the last page has it.
+    let elsewhere = pages[..pages.len() - 1]
+        .iter()
+        .flat_map(|p| p["frames"].as_array().unwrap())
+        .filter(|f| f["kind"] == "house-ad")
+        .count();
+    assert_eq!(elsewhere, 0);
+    // It prints the publication's appeal, on the last page.
+    let pdf = &common::pdfs_in(&dir.join("out"))[0];
+    if let Some(text) = common::pdftotext(pdf) {
+        let last_page = text.trim_end_matches('\u{c}').rsplit('\u{c}').next().unwrap();
+        for words in ["Liberté Actus", "Abonnez-vous", "Soutenez votre journal", "liberte-actus.fr"]
+        {
+            assert!(last_page.contains(words), "{words} not on the last page:\n{last_page}");
+        }
+    }
+
+    // Without it, the same last page is left short, and said to be.
+    let yaml = std::fs::read_to_string(dir.join("issue.yaml")).unwrap();
+    std::fs::write(dir.join("issue.yaml"), yaml.replace("house_ad: true", "house_ad: false"))
+        .unwrap();
+    let report = build(&dir, &dir.join("plain"), &["--auto"]);
+    let pages = report["makeup"]["pages"].as_array().unwrap();
+    let last = pages.last().unwrap();
+    assert!(last["frames"].as_array().unwrap().iter().all(|f| f["kind"] != "house-ad"));
+    assert!(last["white_percent"].as_f64().unwrap() > 10.0, "{last}");
+    let warned = report["issue"].as_array().unwrap().iter().any(|d| d["kind"] == "white-space");
+    assert!(warned, "a short last page is warned");
+}
+
+#[test]
+fn a_house_ad_without_boilerplate_is_an_error_at_its_line() {
+    let dir = copy_issue(&weekly(), "auto-house-no-boilerplate");
+    let yaml = std::fs::read_to_string(dir.join("issue.yaml")).unwrap();
+    let start = yaml.find("\nboilerplate:").unwrap() + 1;
+    let end = start + yaml[start..].find("\n\n").unwrap() + 1;
+    let without = format!("{}{}", &yaml[..start], &yaml[end..]);
+    std::fs::write(dir.join("issue.yaml"), &without).unwrap();
+    let output = rotative(&["build", dir.to_str().unwrap(), "--auto", "-q"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let err = stderr(&output);
+    let line = without.lines().position(|l| l.contains("house_ad: true")).unwrap() + 1;
+    assert!(err.contains(&format!("issue.yaml:{line}")), "{err}");
+    assert!(err.contains("auto.house_ad") && err.contains("boilerplate"), "{err}");
+    let out = dir.join("out");
+    assert!(!out.exists() || common::pdfs_in(&out).is_empty(), "nothing written");
+
+    // `ad: house` in a written plan likewise.
+    let plan = without.replace("        ad: placeholder", "        ad: house");
+    std::fs::write(dir.join("issue.yaml"), &plan).unwrap();
+    let output = rotative(&["build", dir.to_str().unwrap(), "-q"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let line = plan.lines().position(|l| l.contains("ad: house")).unwrap() + 1;
+    let err = stderr(&output);
+    assert!(err.contains(&format!("issue.yaml:{line}")), "{err}");
+    assert!(err.contains("pages.frames.ad"), "{err}");
 }

@@ -47,9 +47,10 @@ pub struct MakeupFrame {
     pub top: u32,
     /// Depth in lines.
     pub depth: u32,
-    /// The story's file, or the ad's (`placeholder` for an empty slot).
+    /// The story's file, or the ad's (`placeholder` for an empty slot, `house` for the
+    /// house ad).
     pub content: String,
-    /// `story`, `jump` (its head, continued later), `continued` or `ad`.
+    /// `story`, `jump` (its head, continued later), `continued`, `ad` or `house-ad`.
     pub kind: &'static str,
     /// Head class of a story (`lead`, `secondary`, `tertiary`, `brief`).
     pub head: Option<&'static str>,
@@ -102,6 +103,7 @@ fn frame_report(frame: &PlannedFrame, issue: &Issue, seen: &mut Vec<usize>) -> M
         FrameContent::Ad { file } => {
             (ad_name(file.as_ref().map(|f| f.path.as_path()), issue), "ad", None, None)
         }
+        FrameContent::House => (String::from("house"), "house-ad", None, None),
         FrameContent::Briefs { .. } => (String::new(), "briefs", None, None),
     };
     MakeupFrame {
@@ -166,6 +168,9 @@ pub fn plan_yaml(plan: &PagePlan, outcome: &AutoOutcome, issue: &Issue) -> Strin
                 FrameContent::Ad { file } => {
                     let name = ad_name(file.as_ref().map(|f| f.path.as_path()), issue);
                     let _ = writeln!(out, "        ad: {}", quoted(&name));
+                }
+                FrameContent::House => {
+                    let _ = writeln!(out, "        ad: house");
                 }
                 FrameContent::Briefs { articles, .. } => {
                     let files: Vec<String> =

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use super::article::{Setter, ascent};
+use super::article::{HouseAd, Setter, ascent};
 use super::copyfit::{
     CUT_SLACK, FrameFit, Resets, fit_continuation, fit_story, misfit, remaining_lines,
 };
@@ -199,7 +199,9 @@ impl MakeUp<'_> {
             bottom: grid_top + (planned.top + planned.depth) as f32 * grid.baseline,
             grid_top,
         };
-        if planned.top > 0 && !matches!(planned.content, FrameContent::Ad { .. }) {
+        if planned.top > 0
+            && !matches!(planned.content, FrameContent::Ad { .. } | FrameContent::House)
+        {
             let y = frame.top + 0.5 * grid.baseline;
             page.items.push(Item::Rule {
                 from: (frame.left(grid), y),
@@ -237,6 +239,7 @@ impl MakeUp<'_> {
                 self.briefs(page, planned, &frame, label.as_deref(), articles);
             }
             FrameContent::Ad { file } => self.ad(page, planned, &frame, file.as_ref()),
+            FrameContent::House => self.house_ad(page, &frame),
         }
     }
 
@@ -463,6 +466,22 @@ impl MakeUp<'_> {
             self.place(page, part, frame.bottom, &mut fit, parts);
             self.record(article, page, first, Some(fit), false);
         }
+    }
+
+    /// The publication's house ad, set for the frame's width and spaced down its depth.
+    fn house_ad(&mut self, page: &mut Page, frame: &Frame) {
+        let grid = &self.layout.grid;
+        let (left, right) = (frame.left(grid), frame.right(grid));
+        let rect = Rect::new(left, frame.top, right - left, frame.bottom - frame.top);
+        let ad = HouseAd::for_frame(
+            self.layout.engine,
+            self.layout.config,
+            grid,
+            rect.width,
+            rect.height,
+        );
+        self.warn(ad.warnings.clone());
+        page.items.extend(ad.draw(rect));
     }
 
     /// An ad: the file scaled to fit the frame whole and centred in it (an ad is never

@@ -286,6 +286,7 @@ fn auto_makeup(
         sections: auto.sections,
         hints,
         fit_steps: auto.fit_steps,
+        house_ad: auto.house_ad,
     }
 }
 

@@ -73,6 +73,10 @@ pub enum FrameContent {
         /// The ad as delivered (PDF page, JPEG or PNG); `None` for a placeholder box.
         file: Option<AdFile>,
     },
+    /// The publication's own ad (`ad: house`): its boilerplate blocks (subscription,
+    /// donation) in a tinted box, centred in the frame. The automatic make-up fills the hole
+    /// left where the copy runs out with it, as newspapers do with house ads.
+    House,
 }
 
 /// The lead photo of a story frame, as the plan asks for it (`photo:`).
@@ -236,6 +240,9 @@ pub struct AutoMakeup {
     pub hints: Vec<StoryHint>,
     /// The copyfit steps allowed (`copyfit:`), in cascade order.
     pub fit_steps: Vec<FitStepKind>,
+    /// `house_ad: true`: the white the stories leave on the last page is filled with the
+    /// publication's house ad ([`FrameContent::House`]), built up from the foot.
+    pub house_ad: bool,
 }
 
 /// What the layout desk asks of one story's automatic placement (`auto.stories`).

@@ -31,7 +31,7 @@ pub(super) fn shapes(plan: Option<&PagePlan>, articles: usize) -> Vec<Option<Sto
                     give(*article, HeadClass::Brief, true, FramePhoto::AsSet);
                 }
             }
-            FrameContent::Ad { .. } => {}
+            FrameContent::Ad { .. } | FrameContent::House => {}
         }
     }
     shapes

@@ -89,7 +89,7 @@ pub fn dependent_pages(
                 page.frames.iter().any(|frame| match &frame.content {
                     FrameContent::Story { article, .. } => *article == index,
                     FrameContent::Briefs { articles, .. } => articles.contains(&index),
-                    FrameContent::Ad { .. } => false,
+                    FrameContent::Ad { .. } | FrameContent::House => false,
                 })
             })
             .map(|(n, _)| n as u32 + 1)

@@ -46,7 +46,11 @@ pub fn band_width(grid: &Grid, count: usize) -> f32 {
 }
 
 /// A boilerplate block under a rule.
-fn boilerplate_block(setter: &mut Setter<'_>, item: &Boilerplate, width: f32) -> BlockPiece {
+pub(super) fn boilerplate_block(
+    setter: &mut Setter<'_>,
+    item: &Boilerplate,
+    width: f32,
+) -> BlockPiece {
     let styles = setter.config.styles.clone();
     let grid = setter.grid.baseline;
     let mut items = vec![Item::Rule {

@@ -5,16 +5,19 @@
 //!
 //! Files: `setter.rs` (text through the `text` stage, warnings located in the article),
 //! then one file per part: `head.rs`, `lead.rs`, `qr_block.rs`, `body.rs`, and
-//! `boilerplate.rs` for the publication's band, set once per issue.
+//! `boilerplate.rs` for the publication's band, set once per issue, and `house_ad.rs` for
+//! the publication's own ad made of it.
 
 mod body;
 mod boilerplate;
 mod head;
+mod house_ad;
 mod lead;
 mod qr_block;
 mod setter;
 
 pub use boilerplate::{BoilerplateBand, band_width, boilerplate_blocks};
+pub use house_ad::HouseAd;
 pub use lead::cover;
 pub use setter::{Setter, ascent, snap_up};
 

@@ -23,15 +23,21 @@
 //! Where a rest takes up decides what can go under it, and that is chosen on the page
 //! before.
 //!
+//! Where the copy runs out, the last page is left short; with `auto.house_ad`, it is made
+//! again over the publication's house ad built up from its foot, sized so that the stories
+//! fill what is left exactly.
+//!
 //! Files: `page.rs` (making one page, and its other ways), `search.rs` (the tiling search),
-//! `measure.rs` (the shapes of a story).
+//! `measure.rs` (the shapes of a story), `house.rs` (the last page over the house ad).
 
+mod house;
 mod measure;
 mod page;
 pub mod search;
 
 use std::time::Instant;
 
+use house::{HouseSlot, over_house_ad};
 use measure::Measured;
 pub use measure::StoryCandidates;
 use page::{Made, Rest, make_page, other_way, white_after_fit};
@@ -168,6 +174,9 @@ pub fn plan_issue(
     let mut unplaced = Vec::new();
     let mut pages: Vec<(Vec<Placement>, PageArea, u32)> = Vec::new();
     let mut rest: Option<Rest> = None;
+    // What the last page kept was made from (the rest it took and its stories), when it is
+    // left short.
+    let mut last_short: Option<(Option<Rest>, Vec<usize>)> = None;
     // The next page, made while looking ahead from this one.
     let mut ahead: Option<Made> = None;
     loop {
@@ -212,6 +221,8 @@ pub fn plan_issue(
             }
             ahead = Some(next_made);
         }
+        let short = white_after_fit(&mut shapes, &made.fill) > 0;
+        let made_from = short.then(|| (rest_here.clone(), made.window.clone()));
         let fill = made.fill;
         let jumped = made.jumped;
         left = left_after(&left, &fill);
@@ -228,6 +239,17 @@ pub fn plan_issue(
             continue;
         }
         pages.push((fill.placements, area, fill.white));
+        last_short = made_from;
+    }
+    // The copy ran out on a short page: the house ad, when asked for, fills its hole.
+    let mut house_ad = None;
+    if let (true, true, None, Some((rest_in, window)), Some((placements, area, white))) =
+        (auto.house_ad, left.is_empty(), &rest, &last_short, pages.last_mut())
+        && let Some((made, slot)) =
+            over_house_ad(&mut shapes, &layout, area, rest_in.as_ref(), window)
+    {
+        (*placements, *white) = (made.fill.placements, 0);
+        house_ad = Some(slot);
     }
     if let Some(Rest { story, .. }) = rest {
         // A jump past the page budget: its first frame stays, overset, and it is listed.
@@ -247,7 +269,11 @@ pub fn plan_issue(
         pages: pages
             .iter()
             .enumerate()
-            .map(|(i, (placements, _, _))| page_plan(auto, stories, i as u32 + 1, placements))
+            .map(|(i, (placements, _, _))| {
+                let number = i as u32 + 1;
+                let house_ad = house_ad.filter(|_| number == placed_pages);
+                page_plan(auto, stories, number, placements, house_ad)
+            })
             .collect(),
         fit_steps: auto.fit_steps.clone(),
     };
@@ -314,12 +340,14 @@ fn page_area(config: &IssueConfig, auto: &AutoMakeup, number: u32) -> PageArea {
     PageArea { limits }
 }
 
-/// Page `number` of the plan: its frames, named in reading order, then its ads.
+/// Page `number` of the plan: its frames, named in reading order, then its ads and the
+/// house ad.
 fn page_plan(
     auto: &AutoMakeup,
     stories: &[Option<StoryCandidates>],
     number: u32,
     placements: &[Placement],
+    house_ad: Option<HouseSlot>,
 ) -> PlannedPage {
     let mut frames: Vec<PlannedFrame> = Vec::new();
     let mut sorted = placements.to_vec();
@@ -345,6 +373,17 @@ fn page_plan(
         let mut ad = ad.clone();
         ad.name = format!("p{number}/{}", frames.len() + 1);
         frames.push(ad);
+    }
+    if let Some(slot) = house_ad {
+        frames.push(PlannedFrame {
+            name: format!("p{number}/{}", frames.len() + 1),
+            line: 0,
+            first_column: slot.first_column,
+            columns: slot.columns,
+            top: slot.top,
+            depth: slot.depth,
+            content: FrameContent::House,
+        });
     }
     let lead_section = sorted
         .iter()

@@ -22,6 +22,7 @@ pub(super) struct RawAuto {
     sections: Option<Vec<Spanned<Text>>>,
     ads: Option<Vec<Spanned<RawAutoAd>>>,
     stories: Option<BTreeMap<String, Spanned<RawHint>>>,
+    house_ad: Option<Spanned<bool>>,
 }
 
 /// One ad of `auto.ads`: on its page, built up from the foot.
@@ -64,6 +65,8 @@ pub struct ResolvedAuto {
     pub hints: Vec<(String, StoryHint, usize)>,
     /// The copyfit steps allowed.
     pub fit_steps: Vec<FitStepKind>,
+    /// Fill the last page's white with the house ad.
+    pub house_ad: bool,
 }
 
 impl Resolver<'_> {
@@ -190,6 +193,23 @@ impl Resolver<'_> {
                 self.fragment.line_of(at),
             ));
         }
-        ResolvedAuto { on, pages, multiple_of, sections, ads, hints, fit_steps }
+        let house_ad = match &raw.house_ad {
+            Some(at) if at.value && c.boilerplate.is_empty() => {
+                let d = self.error(
+                    "invalid-value",
+                    "`auto.house_ad` fills the last page with the publication's boilerplate, \
+                     and `boilerplate` is empty",
+                    "auto.house_ad",
+                    at,
+                );
+                d.hint = Some(String::from(
+                    "give the blocks it prints: boilerplate: [{ title: Abonnez-vous, text: ... }]",
+                ));
+                false
+            }
+            Some(at) => at.value,
+            None => false,
+        };
+        ResolvedAuto { on, pages, multiple_of, sections, ads, hints, fit_steps, house_ad }
     }
 }

@@ -418,6 +418,24 @@ impl Resolver<'_> {
         if matches!(written, "placeholder" | "none" | "") {
             return Some(FrameContent::Ad { file: None });
         }
+        if written == "house" {
+            if c.boilerplate.is_empty() {
+                let d = self.error(
+                    "invalid-value",
+                    format!(
+                        "frame {name}: `ad: house` prints the publication's boilerplate, and \
+                         `boilerplate` is empty"
+                    ),
+                    "pages.frames.ad",
+                    at,
+                );
+                d.hint = Some(String::from(
+                    "give the blocks it prints: boilerplate: [{ title: Abonnez-vous, text: ... }]",
+                ));
+                return None;
+            }
+            return Some(FrameContent::House);
+        }
         let path = self.root.join(written);
         let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase());
         let pdf = match ext.as_deref() {
@@ -430,7 +448,7 @@ impl Resolver<'_> {
                     "pages.frames.ad",
                     at,
                 );
-                d.hint = Some(String::from("ad: ads/garage.pdf, or ad: placeholder"));
+                d.hint = Some(String::from("ad: ads/garage.pdf, ad: placeholder, or ad: house"));
                 return None;
             }
         };

@@ -1,0 +1,64 @@
+//! The hole where the copy runs out: the last page made again with the publication's house
+//! ad built up from its foot (`auto.house_ad`), as newspapers fill it, so that the stories
+//! above fill what is left exactly.
+
+use super::measure::Measured;
+use super::page::{Made, Rest, make_page, white_after_fit};
+use super::search::PageArea;
+use super::{Layout, left_after};
+use crate::compose::article::HouseAd;
+
+/// Where the house ad goes on its page, in columns and lines of the grid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct HouseSlot {
+    /// First column, 0-based.
+    pub(super) first_column: u32,
+    /// Columns spanned.
+    pub(super) columns: u32,
+    /// Top edge, in lines under the top of the page's text.
+    pub(super) top: u32,
+    /// Depth in lines.
+    pub(super) depth: u32,
+}
+
+/// The last page made again from the same `rest` and `window` over a house ad, when one of
+/// the ad's sizes leaves an area the stories fill exactly, every one of them placed and
+/// none jumping. Sizes are tried across the whole width first (the usual foot band), then
+/// narrower; the smallest that works is kept.
+pub(super) fn over_house_ad(
+    shapes: &mut Measured<'_>,
+    layout: &Layout<'_>,
+    area: &PageArea,
+    rest: Option<&Rest>,
+    window: &[usize],
+) -> Option<(Made, HouseSlot)> {
+    let grid = &layout.grid;
+    let columns = grid.columns;
+    let mut slots = Vec::new();
+    for width in 1..=columns {
+        let points = width as f32 * grid.column_width + (width - 1) as f32 * grid.gutter;
+        let depths = HouseAd::depths_for(layout.engine, layout.config, grid, points);
+        for first_column in 0..=columns - width {
+            let spanned = &area.limits[first_column as usize..(first_column + width) as usize];
+            let floor = spanned.iter().copied().min().unwrap_or(0);
+            for depth in depths.iter().copied().filter(|d| *d <= floor) {
+                let top = floor - depth;
+                slots.push(HouseSlot { first_column, columns: width, top, depth });
+            }
+        }
+    }
+    // The band across the page first, then the smallest ad; at the outer (right) edge.
+    slots.sort_by_key(|s| (s.columns != columns, s.columns * s.depth, u32::MAX - s.first_column));
+    slots.into_iter().find_map(|slot| {
+        let mut above = area.clone();
+        for limit in &mut above.limits[slot.first_column as usize..][..slot.columns as usize] {
+            *limit = slot.top;
+        }
+        let made = make_page(shapes, &above, rest, window, columns);
+        let whole = made.fill.full
+            && made.jumped.is_none()
+            && left_after(window, &made.fill).is_empty()
+            && white_after_fit(shapes, &made.fill) == 0;
+        whole.then_some((made, slot))
+    })
+}
