@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 use std::path::Path;
+use std::sync::Arc;
 
 use image::DynamicImage;
 use image::metadata::Orientation;
@@ -33,14 +34,39 @@ pub(super) fn convert_rgb(
     space: &OutputSpace,
     options: &RenderOptions,
 ) -> Result<(EncodedImage, Vec<Diagnostic>), Diagnostic> {
+    let (transform, source_name, warnings) = rgb_conversion(path, embedded_icc, space)?;
+    let rgb = match image {
+        DynamicImage::ImageRgb8(buffer) => Cow::Borrowed(buffer.as_raw()),
+        _ => Cow::Owned(flatten_rgb(image)),
+    };
+    let limit = ink_limit(options.output.tac);
+    let convert_row = |source: &[u8], cmyk: &mut [u8]| transform.convert(source, cmyk);
+    let color = rgb_color(source_name);
+    // A photo that came as a JPEG goes back to JPEG: it was lossy already, and lossless
+    // CMYK samples are ten times the size (2.3 MB against 0.2 MB for the example's photo)
+    // and take longer to compress than to encode. Anything else (PNG: charts, logos,
+    // screenshots, whose sharp edges JPEG would blur) stays lossless.
+    let quality = jpeg_quality(options).filter(|_| from_jpeg);
+    let (width, height) = (image.width(), image.height());
+    let encoded = store_converted(&rgb, 3, (width, height), color, quality, limit, convert_row);
+    Ok((encoded, warnings))
+}
+
+/// The conversion of an RGB photo from its embedded profile (`embedded_icc`; sRGB if it has
+/// none, or an unusable one, with a warning) to the output space, with the name of its
+/// source for the report and the warnings it raised.
+pub(super) fn rgb_conversion(
+    path: &Path,
+    embedded_icc: Option<&[u8]>,
+    space: &OutputSpace,
+) -> Result<(Arc<CmykTransform>, &'static str, Vec<Diagnostic>), Diagnostic> {
     let mut warnings = Vec::new();
     // A broken embedded profile should not stop the issue: sRGB is what a camera or a
     // browser would have assumed anyway; say so. A CMYK or grey profile on an RGB decode is
     // a mismatch: sRGB too.
-    let mut conversion = None;
     if let Some(icc) = embedded_icc.filter(|p| is_rgb_profile(p)) {
         match space.photo_transform_from(Some(icc)) {
-            Ok(transform) => conversion = Some((transform, "embedded ICC")),
+            Ok(transform) => return Ok((transform, "embedded ICC", warnings)),
             Err(Unusable::Source(e)) => warnings.push(
                 Diagnostic::warning(
                     "image-profile",
@@ -51,29 +77,13 @@ pub(super) fn convert_rgb(
             Err(other) => return Err(unusable(other, path)),
         }
     }
-    let (transform, source_name) = match conversion {
-        Some(found) => found,
-        None => {
-            let transform = space.photo_transform_from(None).map_err(|e| unusable(e, path))?;
-            (transform, "sRGB assumed")
-        }
-    };
+    let transform = space.photo_transform_from(None).map_err(|e| unusable(e, path))?;
+    Ok((transform, "sRGB assumed", warnings))
+}
 
-    let rgb = match image {
-        DynamicImage::ImageRgb8(buffer) => Cow::Borrowed(buffer.as_raw()),
-        _ => Cow::Owned(flatten_rgb(image)),
-    };
-    let limit = ink_limit(options.output.tac);
-    let convert_row = |source: &[u8], cmyk: &mut [u8]| transform.convert(source, cmyk);
-    let color = format!("RGB ({source_name}) -> CMYK");
-    // A photo that came as a JPEG goes back to JPEG: it was lossy already, and lossless
-    // CMYK samples are ten times the size (2.3 MB against 0.2 MB for the example's photo)
-    // and take longer to compress than to encode. Anything else (PNG: charts, logos,
-    // screenshots, whose sharp edges JPEG would blur) stays lossless.
-    let quality = jpeg_quality(options).filter(|_| from_jpeg);
-    let (width, height) = (image.width(), image.height());
-    let encoded = store_converted(&rgb, 3, (width, height), color, quality, limit, convert_row);
-    Ok((encoded, warnings))
+/// What the report says of an RGB photo converted from `source_name`.
+pub(super) fn rgb_color(source_name: &str) -> String {
+    format!("RGB ({source_name}) -> CMYK")
 }
 
 /// The error a conversion that cannot be built is, for the photo at `path`.

@@ -110,24 +110,50 @@ pub(super) fn encode_cmyk_jpeg(
     // settings and a buffer of the right size there are none, but one would be a lossless
     // photo rather than a crash.
     std::panic::catch_unwind(|| {
-        let mut compress = mozjpeg::Compress::new(mozjpeg::ColorSpace::JCS_CMYK);
-        compress.set_fastest_defaults();
-        compress.set_size(usize::from(w), usize::from(h));
-        compress.set_quality(f32::from(quality.clamp(1, 100)));
-        compress.set_optimize_coding(false);
-        let mut started = compress.start_compress(Vec::with_capacity(cmyk.len() / 8)).ok()?;
+        let mut encoder = CmykEncoder::new((w, h), quality, cmyk.len() / 8)?;
         let mut strip = vec![0u8; row * STRIP_ROWS];
         for rows in cmyk.chunks(row * STRIP_ROWS) {
             let strip = &mut strip[..rows.len()];
-            for (out, ink) in strip.iter_mut().zip(rows) {
-                *out = 255 - ink;
-            }
-            started.write_scanlines(strip).ok()?;
+            strip.copy_from_slice(rows);
+            encoder.write_inks(strip)?;
         }
-        started.finish().ok()
+        encoder.finish()
     })
     .ok()
     .flatten()
+}
+
+/// A CMYK JPEG being encoded, rows of ink amounts in, as [`encode_cmyk_jpeg`] encodes them
+/// (it goes through here): for the converter that streams rows from the decoder
+/// (`streamed.rs`). libjpeg reports errors by unwinding: callers catch it.
+pub(super) struct CmykEncoder {
+    started: mozjpeg::compress::CompressStarted<Vec<u8>>,
+}
+
+impl CmykEncoder {
+    /// Starts a JPEG of `size` pixels at `quality`, its output buffer reserved at
+    /// `capacity` bytes.
+    pub fn new((width, height): (u16, u16), quality: u8, capacity: usize) -> Option<Self> {
+        let mut compress = mozjpeg::Compress::new(mozjpeg::ColorSpace::JCS_CMYK);
+        compress.set_fastest_defaults();
+        compress.set_size(usize::from(width), usize::from(height));
+        compress.set_quality(f32::from(quality.clamp(1, 100)));
+        compress.set_optimize_coding(false);
+        let started = compress.start_compress(Vec::with_capacity(capacity)).ok()?;
+        Some(Self { started })
+    }
+
+    /// Encodes whole rows of ink amounts (`inks`, four bytes a pixel, inverted in place on
+    /// the way: they are stored inverted).
+    pub fn write_inks(&mut self, inks: &mut [u8]) -> Option<()> {
+        inks.iter_mut().for_each(|ink| *ink = 255 - *ink);
+        self.started.write_scanlines(inks).ok()
+    }
+
+    /// The JPEG, once every row is in.
+    pub fn finish(self) -> Option<Vec<u8>> {
+        self.started.finish().ok()
+    }
 }
 
 /// Rows inverted and handed to the encoder at a time: a multiple of a baseline MCU's height

@@ -19,7 +19,7 @@
 //! shared. Same inputs, same bytes, whatever the number of threads.
 //!
 //! Files: `jpeg.rs` (JPEG headers in, CMYK JPEGs out), `convert.rs` (colour conversion of
-//! photos), `ink.rs` (total ink limit), `orient.rs` (EXIF orientation), `cache.rs` (the
+//! photos), `streamed.rs` (RGB JPEGs converted as they are decoded), `ink.rs` (total ink limit), `orient.rs` (EXIF orientation), `cache.rs` (the
 //! converted photos a build keeps for the next).
 
 pub mod cache;
@@ -31,6 +31,7 @@ mod pdf_page;
 mod press;
 pub(crate) mod preview;
 mod reduced;
+mod streamed;
 
 use std::collections::BTreeMap;
 use std::io::{Cursor, Write};
@@ -38,6 +39,7 @@ use std::path::{Path, PathBuf};
 
 use flate2::Compression;
 use flate2::write::ZlibEncoder;
+use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageReader};
 use pdf_writer::types::Predictor;
 use pdf_writer::{Chunk, Filter, Name, Pdf, Ref};
@@ -435,6 +437,17 @@ fn encode_bytes(
         drop(jpeg);
         drop(bytes);
         return reduced::encode(path, decoded, resampled, space, options);
+    }
+    // An RGB JPEG printed as it is (upright, at most `max_ppi`) and stored as a JPEG is
+    // converted as it is decoded, a band at a time (`streamed.rs`).
+    if let Some(info) = jpeg.as_ref().filter(|info| info.components == 3 && info.pdf_compatible)
+        && resampled.is_none()
+        && orientation == Orientation::NoTransforms
+        && let Some(quality) = convert::jpeg_quality(options)
+        && let Some(converted) =
+            streamed::convert_rgb_jpeg(path, &bytes, info, quality, space, output.tac)?
+    {
+        return Ok(converted);
     }
     let mut decoder = ImageReader::new(Cursor::new(&bytes))
         .with_guessed_format()

@@ -97,7 +97,20 @@ pub(super) fn decode_gray(bytes: &[u8], info: &JpegInfo) -> Result<Vec<u8>, Stri
 /// How far under the limit a photo's ink must stay before JPEG encoding for its ringing to
 /// be no risk (12.5 % of one ink, more than the noise of quality 50 on a 2x2 block): under
 /// it the encoded photo is not decoded again to check.
-const JPEG_NOISE: u32 = 32;
+pub(super) const JPEG_NOISE: u32 = 32;
+
+/// The ink limit samples are first held to before JPEG encoding: 1 % under `limit`, what
+/// quantisation noise most often stays within ([`encode_within_limit`]).
+pub(super) fn first_limit(limit: u32) -> u32 {
+    limit.saturating_sub(limit / 100)
+}
+
+/// The peak ink of a CMYK JPEG (`data`, `width` pixels a row) as preflight measures it
+/// ([`peak_ink`]), decoded as load decodes CMYK; `None` if it cannot be decoded.
+pub(super) fn encoded_peak(data: &[u8], width: usize) -> Option<u32> {
+    let decoded = decode_cmyk(data, &JpegInfo::read(data)?).ok()?;
+    Some(peak_ink(&decoded, width))
+}
 
 /// Encodes ink amounts (`cmyk`, converted or decoded) as a CMYK JPEG at `quality` that stays
 /// within `limit` as preflight measures it ([`peak_ink`]).
@@ -114,7 +127,7 @@ pub(super) fn encode_within_limit(
     quality: u8,
     limit: u32,
 ) -> Result<Vec<u8>, Vec<u8>> {
-    let mut applied = limit.saturating_sub(limit / 100);
+    let mut applied = first_limit(limit);
     for _ in 0..4 {
         // Limiting again to a lower limit what was limited already gives what limiting the
         // original would, within a unit: no copy of the photo is kept.
@@ -127,9 +140,7 @@ pub(super) fn encode_within_limit(
         if highest + JPEG_NOISE <= limit {
             return Ok(data);
         }
-        let decoded = JpegInfo::read(&data).map(|info| decode_cmyk(&data, &info));
-        let Some(Ok(decoded)) = decoded else { return Err(cmyk) };
-        let peak = peak_ink(&decoded, size.0 as usize);
+        let Some(peak) = encoded_peak(&data, size.0 as usize) else { return Err(cmyk) };
         if peak <= limit {
             return Ok(data);
         }
