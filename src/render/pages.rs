@@ -175,8 +175,10 @@ pub(crate) fn used(
     images: &ImageSet,
 ) -> Drawn {
     let shows = |run: &GlyphRun| {
-        // As drawing does: a run of no glyphs or of no size shows nothing.
-        fonts.contains_key(&run.font) && !(run.size <= 0.0) && !run.glyphs.is_empty()
+        // As drawing does: a run of no glyphs or of no size shows nothing (a size that is
+        // not a number passes its test).
+        let sized = run.size > 0.0 || run.size.is_nan();
+        fonts.contains_key(&run.font) && sized && !run.glyphs.is_empty()
     };
     let mut used_fonts = BTreeSet::new();
     let mut used_images = BTreeSet::new();
