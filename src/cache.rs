@@ -61,8 +61,12 @@ pub fn entry_path(folder: &Path, key: &[u8; 32]) -> PathBuf {
 /// kind `magic` names; a hit makes it the most recently used.
 pub fn read(folder: &Path, magic: &[u8; 16], key: &[u8; 32]) -> Option<Vec<u8>> {
     let path = entry_path(folder, key);
-    let entry = std::fs::read(&path).ok()?;
-    let payload = open(&entry, magic, key)?.to_vec();
+    let mut payload = std::fs::read(&path).ok()?;
+    // The payload taken out of the entry in place: a copy of a converted photo or a
+    // segment of paragraphs is megabytes of fresh pages to fault in.
+    let length = open(&payload, magic, key)?.len();
+    payload.truncate(48 + length);
+    payload.drain(..48);
     if let Ok(file) = std::fs::File::options().write(true).open(&path) {
         let _ = file.set_modified(SystemTime::now());
     }
