@@ -156,7 +156,7 @@ impl ParagraphCache {
             hash.update(text.as_bytes());
             let _ = writeln!(Hashing(&mut hash), "{emphasis:?} {verbatim}");
         }
-        let _ = write!(Hashing(&mut hash), "{style:?}\n");
+        let _ = writeln!(Hashing(&mut hash), "{style:?}");
         hash.update(width.to_bits().to_le_bytes());
         let key: Key = hash.finalize().into();
         let Some(&i) = self.index.get(&key) else { return Err(key) };
