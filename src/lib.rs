@@ -28,11 +28,6 @@
 // noise to every signature for no measurable gain.
 #![allow(clippy::result_large_err)]
 
-// mimalloc rather than the system's allocator, for the binary, the benchmarks and the tests
-// alike (all of them link this crate): see Cargo.toml for what it saves.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 // The stages, in pipeline order.
 pub mod load;
 
