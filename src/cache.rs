@@ -14,6 +14,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime};
 
@@ -31,18 +32,23 @@ pub const MAX_CACHE_BYTES: u64 = 512 << 20;
 /// What the running program is, for every key: the crate version, and the executable's
 /// size and modification time, so that a rebuilt rotative never trusts the work of
 /// another build of the code (the executable's part is empty when it cannot be read).
-pub fn program_stamp() -> Vec<u8> {
-    let mut stamp = env!("CARGO_PKG_VERSION").as_bytes().to_vec();
-    if let Ok(metadata) = std::env::current_exe().and_then(std::fs::metadata) {
-        let modified = metadata
-            .modified()
-            .ok()
-            .and_then(|m| m.duration_since(SystemTime::UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos());
-        stamp.extend_from_slice(&metadata.len().to_be_bytes());
-        stamp.extend_from_slice(&modified.to_be_bytes());
-    }
-    stamp
+/// Read once per process: every key of a build starts with it, and reading it takes a
+/// `readlink` and a `statx`.
+pub fn program_stamp() -> &'static [u8] {
+    static STAMP: OnceLock<Vec<u8>> = OnceLock::new();
+    STAMP.get_or_init(|| {
+        let mut stamp = env!("CARGO_PKG_VERSION").as_bytes().to_vec();
+        if let Ok(metadata) = std::env::current_exe().and_then(std::fs::metadata) {
+            let modified = metadata
+                .modified()
+                .ok()
+                .and_then(|m| m.duration_since(SystemTime::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            stamp.extend_from_slice(&metadata.len().to_be_bytes());
+            stamp.extend_from_slice(&modified.to_be_bytes());
+        }
+        stamp
+    })
 }
 
 /// The file of the entry with `key` in `folder`.
@@ -55,8 +61,12 @@ pub fn entry_path(folder: &Path, key: &[u8; 32]) -> PathBuf {
 /// kind `magic` names; a hit makes it the most recently used.
 pub fn read(folder: &Path, magic: &[u8; 16], key: &[u8; 32]) -> Option<Vec<u8>> {
     let path = entry_path(folder, key);
-    let entry = std::fs::read(&path).ok()?;
-    let payload = open(&entry, magic, key)?.to_vec();
+    let mut payload = std::fs::read(&path).ok()?;
+    // The payload taken out of the entry in place: a copy of a converted photo or a
+    // segment of paragraphs is megabytes of fresh pages to fault in.
+    let length = open(&payload, magic, key)?.len();
+    payload.truncate(48 + length);
+    payload.drain(..48);
     if let Ok(file) = std::fs::File::options().write(true).open(&path) {
         let _ = file.set_modified(SystemTime::now());
     }

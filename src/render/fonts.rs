@@ -80,6 +80,18 @@ impl Embedded {
     pub(crate) fn width(&self, glyph: u16) -> f32 {
         self.glyphs.get(usize::from(glyph)).map_or(0.0, |g| g.1)
     }
+
+    /// Feeds the CID and width of every glyph to `hash`: all that drawing reads of the
+    /// font besides its resource name (a drawn page's key, [`super::pages`]).
+    pub(crate) fn feed_glyphs(&self, hash: &mut Sha256) {
+        let mut bytes = Vec::with_capacity(self.glyphs.len() * 6 + 4);
+        bytes.extend_from_slice(&(self.glyphs.len() as u32).to_le_bytes());
+        for (cid, width) in &self.glyphs {
+            bytes.extend_from_slice(&cid.to_le_bytes());
+            bytes.extend_from_slice(&width.to_bits().to_le_bytes());
+        }
+        hash.update(&bytes);
+    }
 }
 
 /// A subset tag: six capital letters derived from the font and its glyph set, so it changes

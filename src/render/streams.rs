@@ -13,7 +13,6 @@
 //! used entries first.
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 use sha2::{Digest, Sha256};
 
@@ -55,6 +54,11 @@ impl Deflater {
         Self { folder: cache.map(folder_beside) }
     }
 
+    /// The cache's folder, if the build keeps streams.
+    pub(crate) fn folder(&self) -> Option<&Path> {
+        self.folder.as_deref()
+    }
+
     /// `data` zlib-compressed at `level` ([`deflate_at`]), taken from the cache when a
     /// previous build compressed the same bytes, and kept there otherwise.
     pub(crate) fn deflate(&self, data: &[u8], level: u32) -> Vec<u8> {
@@ -73,11 +77,9 @@ impl Deflater {
 
 /// The key of `data` compressed at `level`: see the module documentation.
 fn key(data: &[u8], level: u32) -> [u8; 32] {
-    // The executable is the same for the whole process: read its stamp once.
-    static STAMP: OnceLock<Vec<u8>> = OnceLock::new();
     let mut hash = Sha256::new();
     hash.update(MAGIC);
-    hash.update(STAMP.get_or_init(cache::program_stamp));
+    hash.update(cache::program_stamp());
     hash.update(level.to_be_bytes());
     hash.update((data.len() as u64).to_be_bytes());
     hash.update(data);

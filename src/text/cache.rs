@@ -62,10 +62,11 @@ pub struct ParagraphCache {
     segments: Vec<PathBuf>,
     /// Whether a segment could not be used.
     damaged: bool,
-    /// The segments' paragraphs, one after the other.
-    stored: Vec<u8>,
-    /// Each stored paragraph's key and bytes in `stored`, in the segments' order.
-    entries: Vec<(Key, Range<usize>)>,
+    /// Each segment's paragraphs, as read (not copied into one buffer: a segment of a
+    /// 40-article issue is 2.6 MB).
+    stored: Vec<Vec<u8>>,
+    /// Each stored paragraph's key, segment and bytes in it, in the segments' order.
+    entries: Vec<(Key, usize, Range<usize>)>,
     /// Where each key is in `entries`.
     index: HashMap<Key, usize>,
     /// Which of `entries` this build used.
@@ -117,13 +118,11 @@ impl ParagraphCache {
                 damaged = true;
                 continue;
             };
-            let offset = stored.len();
-            stored.extend_from_slice(&payload);
-            let shifted =
-                |(key, range): (Key, Range<usize>)| (key, range.start + offset..range.end + offset);
-            entries.extend(split(&payload).into_iter().map(shifted));
+            let segment = stored.len();
+            entries.extend(split(&payload).into_iter().map(|(key, range)| (key, segment, range)));
+            stored.push(payload);
         }
-        let index = entries.iter().enumerate().map(|(i, (key, _))| (*key, i)).collect();
+        let index = entries.iter().enumerate().map(|(i, (key, _, _))| (*key, i)).collect();
         let used = entries.iter().map(|_| AtomicBool::new(false)).collect();
         ParagraphCache {
             folder: folder.to_path_buf(),
@@ -149,13 +148,20 @@ impl ParagraphCache {
         width: f32,
     ) -> Result<SetParagraph, Key> {
         let mut hash = self.base.clone();
-        // The key's text goes straight into the hash: the same bytes as the string it was
-        // built into, without building it (a paragraph's spans run to kilobytes).
-        let _ = write!(Hashing(&mut hash), "{spans:?}\n{style:?}\n");
+        // Each span's text goes in as its bytes after its length (formatting it escaped
+        // it character by character), its other fields (named, so that a new one cannot
+        // be left out) and the style as text, straight into the hash.
+        for InlineRun { text, emphasis, verbatim } in spans {
+            hash.update((text.len() as u64).to_le_bytes());
+            hash.update(text.as_bytes());
+            let _ = writeln!(Hashing(&mut hash), "{emphasis:?} {verbatim}");
+        }
+        let _ = writeln!(Hashing(&mut hash), "{style:?}");
         hash.update(width.to_bits().to_le_bytes());
         let key: Key = hash.finalize().into();
         let Some(&i) = self.index.get(&key) else { return Err(key) };
-        match decode(&self.stored[self.entries[i].1.clone()], self.fonts) {
+        let (_, segment, range) = &self.entries[i];
+        match decode(&self.stored[*segment][range.clone()], self.fonts) {
             Some(paragraph) => {
                 self.used[i].store(true, Ordering::Relaxed);
                 self.reused.fetch_add(1, Ordering::Relaxed);
@@ -190,7 +196,7 @@ impl ParagraphCache {
         let fresh_bytes: usize = fresh.iter().map(|(_, bytes)| bytes.len() + 36).sum();
         let merge = self.damaged
             || self.segments.len() >= MAX_SEGMENTS
-            || self.stored.len() + fresh_bytes > MAX_BUNDLE_BYTES;
+            || self.stored.iter().map(Vec::len).sum::<usize>() + fresh_bytes > MAX_BUNDLE_BYTES;
         if fresh.is_empty() && !merge {
             return;
         }
@@ -201,9 +207,9 @@ impl ParagraphCache {
             // because its kept bytes did not decode is among the fresh ones).
             let mut seen: HashSet<Key> = fresh.iter().map(|(key, _)| *key).collect();
             for used in [true, false] {
-                for ((key, range), u) in self.entries.iter().zip(&self.used) {
+                for ((key, segment, range), u) in self.entries.iter().zip(&self.used) {
                     if u.load(Ordering::Relaxed) == used && seen.insert(*key) {
-                        kept.push((key, &self.stored[range.clone()]));
+                        kept.push((key, &self.stored[*segment][range.clone()]));
                     }
                 }
             }
