@@ -109,10 +109,8 @@ impl HouseAd {
         let styles = &config.styles;
         let masthead = TextStyle { align: Align::Center, ..styles.masthead.clone() };
         let bold = TextStyle { align: Align::Center, ..styles.boilerplate_title.clone() };
-        let website = config.website.as_deref().map(|site| {
-            let shown = site.trim_start_matches("https://").trim_start_matches("http://");
-            shown.trim_end_matches('/').to_string()
-        });
+        // As the QR block prints addresses: without the scheme, the host in Unicode.
+        let website = config.website.as_deref().map(|site| crate::qr::display_address(site).0);
         // The blocks' titles and the website on a line: the appeal at a glance.
         let mut titles: Vec<&str> = config.boilerplate.iter().map(|b| b.title.as_str()).collect();
         titles.extend(website.as_deref());
@@ -180,7 +178,7 @@ impl HouseAd {
                 rect.height - 2.0 * inset,
             ),
             fill: None,
-            stroke: Some((Color::Cmyk(0.0, 0.0, 0.0, 1.0), BOX_RULE_WIDTH)),
+            stroke: Some((Color::BLACK, BOX_RULE_WIDTH)),
         }];
         let mut y = rect.y + gap;
         for part in &self.parts {
@@ -195,13 +193,9 @@ impl HouseAd {
 /// `text` set in `style` (centred) `width` wide, as a part of the ad.
 fn centred(setter: &mut Setter<'_>, text: &str, style: &TextStyle, width: f32) -> BlockPiece {
     let lines = setter.set_text(text, style, width);
-    let mut items = Vec::new();
-    let mut y = 0.0;
-    for line in &lines {
-        items.extend(line_items(line, 0.0, y + ascent(style), style.color));
-        y += style.leading;
-    }
-    BlockPiece { height: y, items, space_before: 0.0, floats: false }
+    let mut height = 0.0;
+    let items = setter.stack(&lines, style, 0.0, &mut height);
+    BlockPiece { height, items, space_before: 0.0, floats: false }
 }
 
 /// `name` in the first style and `titles` in the second side by side on one baseline,

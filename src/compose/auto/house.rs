@@ -2,6 +2,8 @@
 //! ad built up from its foot (`auto.house_ad`), as newspapers fill it, so that the stories
 //! above fill what is left exactly.
 
+use std::cmp::Reverse;
+
 use super::measure::Measured;
 use super::page::{Made, Rest, make_page, white_after_fit};
 use super::search::PageArea;
@@ -48,7 +50,7 @@ pub(super) fn over_house_ad(
         }
     }
     // The band across the page first, then the smallest ad; at the outer (right) edge.
-    slots.sort_by_key(|s| (s.columns != columns, s.columns * s.depth, u32::MAX - s.first_column));
+    slots.sort_by_key(|s| (s.columns != columns, s.columns * s.depth, Reverse(s.first_column)));
     slots.into_iter().find_map(|slot| {
         let mut above = area.clone();
         for limit in &mut above.limits[slot.first_column as usize..][..slot.columns as usize] {

@@ -221,7 +221,7 @@ pub fn plan_issue(
             }
             ahead = Some(next_made);
         }
-        let short = white_after_fit(&mut shapes, &made.fill) > 0;
+        let short = auto.house_ad && white_after_fit(&mut shapes, &made.fill) > 0;
         let made_from = short.then(|| (rest_here.clone(), made.window.clone()));
         let fill = made.fill;
         let jumped = made.jumped;
