@@ -156,8 +156,20 @@ pub fn plan_yaml(plan: &PagePlan, outcome: &AutoOutcome, issue: &Issue) -> Strin
                     // The head and photo go with a story's first frame only.
                     if !seen.contains(article) {
                         let _ = writeln!(out, "        head: {}", head_name(*head));
-                        if *photo == FramePhoto::Off {
-                            let _ = writeln!(out, "        photo: none");
+                        match photo {
+                            FramePhoto::Off => {
+                                let _ = writeln!(out, "        photo: none");
+                            }
+                            FramePhoto::Sized { columns, depth, beside_head } => {
+                                let mut size = Vec::new();
+                                size.extend(columns.map(|c| format!("columns: {c}")));
+                                size.extend(depth.map(|d| format!("depth: {d}")));
+                                if *beside_head {
+                                    size.push(String::from("beside_head: true"));
+                                }
+                                let _ = writeln!(out, "        photo: {{ {} }}", size.join(", "));
+                            }
+                            FramePhoto::AsSet => {}
                         }
                     }
                     if let Some(page) = continues {

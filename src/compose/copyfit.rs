@@ -33,15 +33,14 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::article::cover;
-use super::display::Item;
-use super::flow::{BlockPiece, Cursor, Flowable, LinesPiece, ParagraphSource, offset};
+use super::flow::{Cursor, Flowable, LinesPiece, ParagraphSource};
 use super::{
     ArticleParts, ArticleStart, Frame, Headline, Layout, PlacedPart, measure_article, place_article,
 };
-use crate::geom::crop_share;
 use crate::model::FitStepKind;
 use crate::text::{Line, ParagraphStyle};
+pub use photo::photo_trimmed;
+use photo::{PhotoLimits, effective_ppi, resize_photo};
 
 /// Tracking tried by the second step, em: 1 % either way keeps the colour of the text.
 const TRACKING_STEP: f32 = 0.01;
@@ -57,25 +56,6 @@ pub(super) const CUT_SLACK: f32 = 0.5;
 /// already looser: the breaker's tolerance allows more, but a fitted story must not be set
 /// looser than the engine sets text when nothing is fitted.
 const LOOSEST_RATIO: f32 = 1.0;
-
-/// Shallowest and deepest a lead photo may be cropped to, as height over width, when the
-/// crop share alone does not fit the story: from a wide 16:9 to a square, either side of
-/// the nominal 3:2. A photo the page plan sized outside them is left as sized: the editor
-/// chose that crop.
-const PHOTO_DEPTH_LIMITS: (f32, f32) = (9.0 / 16.0, 1.0);
-
-/// The depths the photo step may give a photo.
-#[derive(Debug, Clone, Copy)]
-struct PhotoLimits {
-    /// Largest share of the photo's width or height a depth may crop away.
-    max_crop: f32,
-    /// Whether depths within the house limits ([`PHOTO_DEPTH_LIMITS`]) are allowed too,
-    /// whatever they crop.
-    house: bool,
-    /// Whether the photo's frame has its own shape: the house limits then reach it, so a
-    /// story that fits no other way may bring the photo back toward the house shape.
-    own_shape: bool,
-}
 
 /// A step of the cascade that changed the story.
 #[derive(Debug, Clone, PartialEq)]
@@ -267,7 +247,7 @@ fn fit_trial<'a>(
 ) -> Trial<'a> {
     let before = place_from(parts, frame, cursor, Headline::Main, layout);
     let max_crop = layout.config.photo.max_crop;
-    let own_shape = parts.lead_own_shape;
+    let own_shape = parts.own_photo.is_some();
     let strict = PhotoLimits { max_crop, house: false, own_shape };
     let mut trial = Trial::new(parts, cursor, frame, layout, before, strict);
     if before == 0 {
@@ -611,74 +591,7 @@ fn loosest(lines: &[Line]) -> f32 {
     lines.iter().filter(|l| !l.last).map(|l| l.ratio).fold(f32::NEG_INFINITY, f32::max)
 }
 
-/// Pixels per inch the lead block's photo prints at (its pixels over the width it is
-/// scaled to); infinite without a photo.
-fn effective_ppi(lead: &BlockPiece) -> f32 {
-    lead.items
-        .iter()
-        .find_map(|item| match item {
-            Item::Image { placement, pixels, .. } => {
-                Some(pixels.0 as f32 * 72.0 / placement.width.max(f32::EPSILON))
-            }
-            _ => None,
-        })
-        .unwrap_or(f32::INFINITY)
-}
-
-/// The lead block with its photo `delta` points deeper (negative: shallower), cover-fitted
-/// again around `focus`, and the credit and caption moved with its foot; `None` past the
-/// `limits` (the old depth and the new within the crop share, or both within the house
-/// limits when they are allowed), for a photo set outside them, or without a photo.
-fn resize_photo(
-    lead: &BlockPiece,
-    delta: f32,
-    focus: (f32, f32),
-    limits: PhotoLimits,
-) -> Option<BlockPiece> {
-    let (index, frame, pixels) =
-        lead.items.iter().enumerate().find_map(|(i, item)| match item {
-            Item::Image { frame, pixels, .. } => Some((i, *frame, *pixels)),
-            _ => None,
-        })?;
-    let height = frame.height + delta;
-    let cropped = |h: f32| crop_share(frame.width, h, pixels) <= limits.max_crop;
-    let (mut lowest, mut deepest) = PHOTO_DEPTH_LIMITS;
-    if limits.own_shape {
-        let own = frame.height / frame.width;
-        (lowest, deepest) = (lowest.min(own), deepest.max(own));
-    }
-    let house = |h: f32| limits.house && (lowest..=deepest).contains(&(h / frame.width));
-    let within_share = cropped(frame.height) && cropped(height);
-    let within_house = house(frame.height) && house(height);
-    if !within_share && !within_house {
-        return None;
-    }
-    let foot = frame.bottom();
-    let mut items: Vec<Item> = lead
-        .items
-        .iter()
-        .map(|item| {
-            // The credit and caption are under the photo: they follow its foot.
-            let below = match item {
-                Item::Text { y, .. } => *y > foot,
-                Item::Rule { from, .. } => from.1 >= foot,
-                _ => false,
-            };
-            if below { offset(item, 0.0, delta) } else { item.clone() }
-        })
-        .collect();
-    if let Item::Image { frame: f, clip, placement, .. } = &mut items[index] {
-        f.height = height;
-        *clip = *f;
-        *placement = cover(*f, pixels, focus);
-    }
-    Some(BlockPiece {
-        height: lead.height + delta,
-        items,
-        space_before: lead.space_before,
-        floats: false,
-    })
-}
+mod photo;
 
 #[cfg(test)]
 mod tests;

@@ -290,7 +290,7 @@ fn place(
         if draw {
             items.extend(block.items.iter().map(|i| offset(i, corner_x, foot)));
         }
-        bottom = frame.bottom;
+        bottom = bottom.max(frame.bottom);
     }
     if let (Some(line), Some(column)) = (&jump, columns.get(jump_column)) {
         if draw {
@@ -298,7 +298,7 @@ fn place(
             let baseline = foot - jump_style.leading + article::ascent(jump_style);
             items.extend(line_items(line, x, baseline, jump_style.color));
         }
-        bottom = frame.bottom;
+        bottom = bottom.max(frame.bottom);
     }
     PlacedPart {
         items,

@@ -98,18 +98,24 @@ pub(super) fn own_shape(
     max_crop: f32,
     room: f32,
 ) -> (u32, Option<u32>) {
-    let width = grid.span(columns);
-    let house = snap_up(width * PHOTO_ASPECT.1 / PHOTO_ASPECT.0, grid.baseline);
-    let shape = pixels.1.max(1) as f32 / pixels.0.max(1) as f32;
-    if crop_share(width, house, pixels) <= max_crop {
+    if suits_house(pixels, columns, grid, max_crop) {
         return (columns, None);
     }
+    let shape = pixels.1.max(1) as f32 / pixels.0.max(1) as f32;
     let columns = if narrow && shape >= 1.0 { 1 } else { columns };
     let own = grid.span(columns) * shape;
     let most = ((room * OWN_SHAPE_ROOM) / grid.baseline).floor().max(1.0);
     // The nearest grid line to the photo's own depth crops least.
     let lines = (own / grid.baseline).round().clamp(1.0, most);
     (columns, Some(lines as u32))
+}
+
+/// Whether a photo of `pixels` `columns` wide fits the house 3:2 frame, cropped at most
+/// `max_crop` of its width or height.
+pub(super) fn suits_house(pixels: (u32, u32), columns: u32, grid: &Grid, max_crop: f32) -> bool {
+    let width = grid.span(columns);
+    let house = snap_up(width * PHOTO_ASPECT.1 / PHOTO_ASPECT.0, grid.baseline);
+    crop_share(width, house, pixels) <= max_crop
 }
 
 /// Where a photo of `pixels` lands so that it covers `frame` with its focal point as near

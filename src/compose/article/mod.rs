@@ -82,10 +82,10 @@ pub struct ArticleParts {
     pub lead_columns: u32,
     /// The photo's focal point (copyfit crops it again around it).
     pub lead_focus: (f32, f32),
-    /// Whether the photo's frame has its own shape rather than the house 3:2 or a depth
-    /// the plan gave: copyfit may bring it back toward the house shape, past its crop
-    /// share, when the story fits no other way.
-    pub lead_own_shape: bool,
+    /// The photo's frame (columns, lines) when it took its own shape rather than the house
+    /// 3:2 or a depth the plan gave: copyfit may bring it back toward the house shape, past
+    /// its crop share, when the story fits no other way.
+    pub own_photo: Option<(u32, u32)>,
     /// What flows through the columns, in reading order: the standfirst, the body, and the
     /// QR block when it goes at the end.
     pub body: Vec<Flowable>,
@@ -237,6 +237,12 @@ pub fn set_article(
         }
         _ => (lead_columns, planned_depth),
     };
+    // A photo the house frame would crop too much has its own shape, even at a depth the
+    // plan gives (the automatic plan gives the one it measured).
+    let suits_house = article.photo.as_ref().is_none_or(|photo| {
+        let pixels = (photo.width_px, photo.height_px);
+        lead::suits_house(pixels, lead_columns, grid, config.photo.max_crop)
+    });
     let lead = if shape.is_some_and(|s| s.photo == FramePhoto::Off) {
         None
     } else {
@@ -268,7 +274,9 @@ pub fn set_article(
         lead_columns,
         photo_beside_head,
         lead_focus: article.photo.as_ref().map_or((0.5, 0.5), |p| p.focus),
-        lead_own_shape: lead_depth.is_some() && planned_depth.is_none(),
+        own_photo: lead_depth
+            .filter(|_| planned_depth.is_none() || !suits_house)
+            .map(|d| (lead_columns, d)),
         body,
         warnings: setter.into_warnings(),
         qr_module,

@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::search::{Placement, RULE_LINES, Shapes, rank};
-use crate::compose::copyfit::{Resets, fit_lines, misfit};
+use crate::compose::copyfit::{Resets, fit_lines, misfit, photo_trimmed};
 use crate::compose::display::Item;
 use crate::compose::flow::{Cursor, Flowable};
 use crate::compose::{ArticleParts, ArticleStart, Frame, Headline, Layout, measure_article};
@@ -33,6 +33,10 @@ pub struct StoryCandidates {
     /// Per width (index `columns - 1`): the parts with the photo, and without (`None` when
     /// the story has no photo or the width was not set).
     pub by_width: Vec<(Option<ArticleParts>, Option<ArticleParts>)>,
+    /// Per width (index `columns - 1`): the size (columns, lines) its photo took by its own
+    /// shape, which the plan gives the photo: set for the page's full depth, it would
+    /// otherwise be set again for the frame's and print otherwise than measured.
+    pub photo_pins: Vec<Option<(u32, u32)>>,
     /// Whether the story has a photo.
     pub has_photo: bool,
     /// Whether it is a brief (short enough to go under a brief's head): its parts were set
@@ -115,22 +119,43 @@ impl<'a> Measured<'a> {
         head: HeadClass,
         depth: u32,
     ) -> Option<Cursor> {
+        self.jump_start(story, columns, photo, head, depth).map(|(cursor, _)| cursor)
+    }
+
+    /// [`Self::jump_cursor`], and the size (columns, lines) its photo is trimmed to when at
+    /// its measured depth the photo and caption would hang under the frame (the make-up
+    /// does no copyfit in a frame a story jumps from, so the plan gives that size).
+    pub(super) fn jump_start(
+        &self,
+        story: usize,
+        columns: u32,
+        photo: bool,
+        head: HeadClass,
+        depth: u32,
+    ) -> Option<(Cursor, Option<(u32, u32)>)> {
         let parts = self.parts(story, columns, photo, head)?;
         let frame = self.frame(columns, 0, depth);
-        let placed = measure_article(
-            &parts,
-            &frame,
-            ArticleStart::Head(Headline::Main),
-            Some(2),
-            self.layout,
-        );
+        let jump = |parts: &ArticleParts| {
+            let start = ArticleStart::Head(Headline::Main);
+            measure_article(parts, &frame, start, Some(2), self.layout)
+        };
+        let baseline = self.layout.grid.baseline;
+        let mut placed = jump(&parts);
+        let mut trimmed = None;
+        let hang = ((placed.bottom - frame.bottom) / baseline - 0.01).ceil();
+        if !placed.overset && hang > 0.0 {
+            let max_crop = self.layout.config.photo.max_crop;
+            let (shallower, size) = photo_trimmed(&parts, hang as u32, baseline, max_crop)?;
+            placed = jump(&shallower);
+            trimmed = Some(size);
+        }
         // Nothing may hang under the frame either: a photo and its credit cut at the foot.
         let hangs = placed.overset || placed.bottom > frame.bottom + 0.5;
         if hangs || placed.column_lines.iter().any(|lines| *lines < MIN_JUMP_LINES) {
             return None;
         }
         match placed.next {
-            Some(ArticleStart::Continued(cursor)) => Some(cursor),
+            Some(ArticleStart::Continued(cursor)) => Some((cursor, trimmed)),
             _ => None,
         }
     }

@@ -272,7 +272,7 @@ pub fn plan_issue(
             .map(|(i, (placements, _, _))| {
                 let number = i as u32 + 1;
                 let house_ad = house_ad.filter(|_| number == placed_pages);
-                page_plan(auto, stories, number, placements, house_ad)
+                page_plan(auto, &shapes, number, placements, house_ad)
             })
             .collect(),
         fit_steps: auto.fit_steps.clone(),
@@ -340,11 +340,37 @@ fn page_area(config: &IssueConfig, auto: &AutoMakeup, number: u32) -> PageArea {
     PageArea { limits }
 }
 
+/// The photo of placement `p`'s frame: none when the story goes without it; the size the
+/// story was measured with when its photo took its own shape (trimmed in a frame it jumps
+/// from, as it was measured); else as set.
+fn frame_photo(shapes: &Measured<'_>, p: &Placement) -> FramePhoto {
+    if !p.photo && !p.part.continued() {
+        return FramePhoto::Off;
+    }
+    let pins = shapes.stories.get(p.story).and_then(|s| s.as_ref()).map(|s| &s.photo_pins);
+    let pin = pins.and_then(|pins| *pins.get(p.columns as usize - 1)?);
+    let size = match p.part {
+        search::Part::Whole => pin,
+        search::Part::Jumps => {
+            let lines = p.depth - if p.top > 0 { search::RULE_LINES } else { 0 };
+            let start = shapes.jump_start(p.story, p.columns, p.photo, p.head, lines);
+            start.and_then(|(_, trimmed)| trimmed).or(pin)
+        }
+        search::Part::Rest | search::Part::Through => None,
+    };
+    match size {
+        Some((columns, depth)) => {
+            FramePhoto::Sized { columns: Some(columns), depth: Some(depth), beside_head: false }
+        }
+        None => FramePhoto::AsSet,
+    }
+}
+
 /// Page `number` of the plan: its frames, named in reading order, then its ads and the
 /// house ad.
 fn page_plan(
     auto: &AutoMakeup,
-    stories: &[Option<StoryCandidates>],
+    shapes: &Measured<'_>,
     number: u32,
     placements: &[Placement],
     house_ad: Option<HouseSlot>,
@@ -357,7 +383,7 @@ fn page_plan(
             article: p.story,
             head: p.head,
             continues: p.part.jumps().then_some(number + 1),
-            photo: if p.photo || p.part.continued() { FramePhoto::AsSet } else { FramePhoto::Off },
+            photo: frame_photo(shapes, p),
         };
         frames.push(PlannedFrame {
             name: format!("p{number}/{}", frames.len() + 1),
@@ -388,7 +414,7 @@ fn page_plan(
     let lead_section = sorted
         .iter()
         .find(|p| !p.part.continued())
-        .and_then(|p| stories.get(p.story)?.as_ref()?.hint.section.clone());
+        .and_then(|p| shapes.stories.get(p.story)?.as_ref()?.hint.section.clone());
     let section = auto.sections.get(number as usize - 1).cloned().flatten().or(lead_section);
     PlannedPage { section, frames }
 }

@@ -2,6 +2,8 @@
 
 use super::*;
 use crate::color::Color;
+use crate::compose::display::Item;
+use crate::compose::flow::BlockPiece;
 use crate::geom::Rect;
 
 /// A lead block: a 300 x 200 pt photo and a rule under it (standing for its caption).
