@@ -41,7 +41,7 @@ use super::{
 };
 use crate::geom::crop_share;
 use crate::model::FitStepKind;
-use crate::text::{Line, ParagraphStyle};
+use crate::text::{Line, ParagraphStyle, SetParagraph};
 
 /// Tracking tried by the second step, em: 1 % either way keeps the colour of the text.
 const TRACKING_STEP: f32 = 0.01;
@@ -388,9 +388,9 @@ struct Trial<'a> {
     resets: Resets,
 }
 
-/// A paragraph set again: its style and lines, or `None` when the setting did not gain or
-/// lose the line evenly enough.
-type Reset = Option<(ParagraphStyle, Vec<Line>)>;
+/// A paragraph set again: its style and what it set (shared with the engine's memo, when it
+/// has one), or `None` when the setting did not gain or lose the line evenly enough.
+type Reset = Option<(ParagraphStyle, Arc<SetParagraph>)>;
 
 impl Trial<'_> {
     /// The misfit of the current parts under `headline`.
@@ -470,12 +470,12 @@ impl Trial<'_> {
                     reset
                 }
             };
-            let Some((style, lines)) = reset else {
+            let Some((style, set)) = reset else {
                 continue;
             };
             // Tried in place, and put back unless it fits better.
             let reset = Some(Arc::new(ParagraphSource { style, ..(*source).clone() }));
-            let was = swap_paragraph(self.parts.to_mut(), index, (lines, reset));
+            let was = swap_paragraph(self.parts.to_mut(), index, (set.lines.clone(), reset));
             let misfit = self.place(self.headline);
             if self.better(misfit) {
                 self.misfit = misfit;
@@ -514,9 +514,9 @@ impl Trial<'_> {
             let mut style = source.style.clone();
             style.looseness = looseness;
             style.tracking = tracking * direction as f32;
-            let set = self.layout.engine.set_paragraph(&source.runs, &style, source.width);
+            let set = self.layout.engine.set_paragraph_shared(&source.runs, &style, source.width);
             let even = loosest(&set.lines) <= loosest(&piece.lines).max(LOOSEST_RATIO);
-            (set.lines.len() as i32 - before == direction && even).then_some((style, set.lines))
+            (set.lines.len() as i32 - before == direction && even).then_some((style, set))
         })
     }
 
