@@ -168,7 +168,7 @@ fn amount(parts: &ArticleParts, lines: i32) -> (u32, u32) {
     for piece in &parts.body {
         if let Flowable::Lines(p) = piece {
             for line in &p.lines {
-                for run in &line.runs {
+                for run in line.runs.iter() {
                     chars += run.text.chars().count();
                     words += run.text.split_whitespace().count();
                 }

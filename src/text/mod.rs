@@ -100,8 +100,9 @@ pub struct Line {
     /// Width taken by the ink, from the left edge to the end of the last glyph, points,
     /// less what of the last glyph hangs into the right margin (character protrusion).
     pub width: f32,
-    /// Glyph runs, left to right.
-    pub runs: Vec<GlyphRun>,
+    /// Glyph runs, left to right; shared, so that a copy of the line (the make-up copies a
+    /// story's set lines for each shape and copyfit trial) costs no glyphs.
+    pub runs: Arc<[GlyphRun]>,
     /// Whether the line ends with an inserted hyphen.
     pub hyphenated: bool,
     /// Whether the line is the last of its paragraph.
