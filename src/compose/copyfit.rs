@@ -38,7 +38,7 @@ use super::{
     ArticleParts, ArticleStart, Frame, Headline, Layout, PlacedPart, measure_article, place_article,
 };
 use crate::model::FitStepKind;
-use crate::text::{Line, ParagraphStyle};
+use crate::text::{Line, ParagraphStyle, SetParagraph};
 pub use photo::photo_trimmed;
 use photo::{PhotoLimits, effective_ppi, resize_photo};
 
@@ -148,7 +148,7 @@ fn amount(parts: &ArticleParts, lines: i32) -> (u32, u32) {
     for piece in &parts.body {
         if let Flowable::Lines(p) = piece {
             for line in &p.lines {
-                for run in &line.runs {
+                for run in line.runs.iter() {
                     chars += run.text.chars().count();
                     words += run.text.split_whitespace().count();
                 }
@@ -368,9 +368,9 @@ struct Trial<'a> {
     resets: Resets,
 }
 
-/// A paragraph set again: its style and lines, or `None` when the setting did not gain or
-/// lose the line evenly enough.
-type Reset = Option<(ParagraphStyle, Vec<Line>)>;
+/// A paragraph set again: its style and what it set (shared with the engine's memo, when it
+/// has one), or `None` when the setting did not gain or lose the line evenly enough.
+type Reset = Option<(ParagraphStyle, Arc<SetParagraph>)>;
 
 impl Trial<'_> {
     /// The misfit of the current parts under `headline`.
@@ -450,12 +450,12 @@ impl Trial<'_> {
                     reset
                 }
             };
-            let Some((style, lines)) = reset else {
+            let Some((style, set)) = reset else {
                 continue;
             };
             // Tried in place, and put back unless it fits better.
             let reset = Some(Arc::new(ParagraphSource { style, ..(*source).clone() }));
-            let was = swap_paragraph(self.parts.to_mut(), index, (lines, reset));
+            let was = swap_paragraph(self.parts.to_mut(), index, (set.lines.clone(), reset));
             let misfit = self.place(self.headline);
             if self.better(misfit) {
                 self.misfit = misfit;
@@ -494,9 +494,9 @@ impl Trial<'_> {
             let mut style = source.style.clone();
             style.looseness = looseness;
             style.tracking = tracking * direction as f32;
-            let set = self.layout.engine.set_paragraph(&source.runs, &style, source.width);
+            let set = self.layout.engine.set_paragraph_shared(&source.runs, &style, source.width);
             let even = loosest(&set.lines) <= loosest(&piece.lines).max(LOOSEST_RATIO);
-            (set.lines.len() as i32 - before == direction && even).then_some((style, set.lines))
+            (set.lines.len() as i32 - before == direction && even).then_some((style, set))
         })
     }
 

@@ -4,7 +4,13 @@
 use super::*;
 
 fn lines(n: usize) -> Flowable {
-    let line = Line { width: 0.0, runs: Vec::new(), hyphenated: false, last: false, ratio: 0.0 };
+    let line = Line {
+        width: 0.0,
+        runs: std::sync::Arc::from([]),
+        hyphenated: false,
+        last: false,
+        ratio: 0.0,
+    };
     Flowable::Lines(LinesPiece {
         lines: vec![line; n],
         leading: 10.0,

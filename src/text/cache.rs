@@ -285,7 +285,7 @@ fn encode(paragraph: &SetParagraph) -> Vec<u8> {
         out.extend_from_slice(&line.ratio.to_le_bytes());
         out.push(u8::from(line.hyphenated) | u8::from(line.last) << 1);
         out.extend_from_slice(&u32_of(line.runs.len()));
-        for run in &line.runs {
+        for run in line.runs.iter() {
             out.extend_from_slice(&run.font.0.to_le_bytes());
             for value in [run.size, run.scale, run.x] {
                 out.extend_from_slice(&value.to_le_bytes());
@@ -363,7 +363,13 @@ fn decode(bytes: &[u8], fonts: usize) -> Option<SetParagraph> {
             }
             runs.push(GlyphRun { font, size, scale, x, text, glyphs });
         }
-        lines.push(Line { width, runs, hyphenated: flags & 1 != 0, last: flags & 2 != 0, ratio });
+        lines.push(Line {
+            width,
+            runs: runs.into(),
+            hyphenated: flags & 1 != 0,
+            last: flags & 2 != 0,
+            ratio,
+        });
     }
     (reader.at == bytes.len()).then_some(SetParagraph { lines, warnings: Vec::new() })
 }
@@ -410,8 +416,13 @@ mod tests {
                 Glyph { id: 9, text_start: 2, text_len: 300, ..glyph },
             ],
         };
-        let line =
-            Line { width: 141.7, runs: vec![run], hyphenated: true, last: false, ratio: 0.4 };
+        let line = Line {
+            width: 141.7,
+            runs: std::sync::Arc::from([run]),
+            hyphenated: true,
+            last: false,
+            ratio: 0.4,
+        };
         SetParagraph { lines: vec![line.clone(), Line { last: true, ..line }], warnings: vec![] }
     }
 

@@ -325,7 +325,7 @@ impl Committer<'_> {
                 }
             }
         }
-        Line { width: ink_end, runs, hyphenated, last, ratio }
+        Line { width: ink_end, runs: runs.into(), hyphenated, last, ratio }
     }
 }
 

@@ -44,15 +44,15 @@ impl ParagraphMemo {
     }
 
     /// The paragraph kept under `key`, if any.
-    pub(super) fn get(&self, key: &Key) -> Option<SetParagraph> {
+    pub(super) fn get(&self, key: &Key) -> Option<Arc<SetParagraph>> {
         let shard = self.shard(key).read().unwrap_or_else(|e| e.into_inner());
-        shard.get(key).map(|kept| SetParagraph::clone(kept))
+        shard.get(key).cloned()
     }
 
     /// Keeps `paragraph`, just set, under `key`.
-    pub(super) fn keep(&self, key: Key, paragraph: &SetParagraph) {
+    pub(super) fn keep(&self, key: Key, paragraph: Arc<SetParagraph>) {
         let mut shard = self.shard(&key).write().unwrap_or_else(|e| e.into_inner());
-        shard.entry(key).or_insert_with(|| Arc::new(paragraph.clone()));
+        shard.entry(key).or_insert(paragraph);
     }
 }
 

@@ -100,8 +100,9 @@ pub struct Line {
     /// Width taken by the ink, from the left edge to the end of the last glyph, points,
     /// less what of the last glyph hangs into the right margin (character protrusion).
     pub width: f32,
-    /// Glyph runs, left to right.
-    pub runs: Vec<GlyphRun>,
+    /// Glyph runs, left to right; shared, so that a copy of the line (the make-up copies a
+    /// story's set lines for each shape and copyfit trial) costs no glyphs.
+    pub runs: Arc<[GlyphRun]>,
     /// Whether the line ends with an inserted hyphen.
     pub hyphenated: bool,
     /// Whether the line is the last of its paragraph.
@@ -206,10 +207,31 @@ impl TextEngine {
         };
         let key = ParagraphMemo::key(spans, style, width);
         if let Some(kept) = memo.get(&key) {
-            return kept;
+            return SetParagraph::clone(&kept);
         }
         let set = self.set_or_take(spans, style, width);
-        memo.keep(key, &set);
+        memo.keep(key, Arc::new(set.clone()));
+        set
+    }
+
+    /// [`Self::set_paragraph`], shared rather than copied: the memo's own paragraph when the
+    /// engine has one. For a caller that keeps what it sets beside the memo (the copyfit's
+    /// resets), so that the two hold one copy of its lines.
+    pub fn set_paragraph_shared(
+        &self,
+        spans: &[InlineRun],
+        style: &ParagraphStyle,
+        width: f32,
+    ) -> Arc<SetParagraph> {
+        let Some(memo) = &self.memo else {
+            return Arc::new(self.set_or_take(spans, style, width));
+        };
+        let key = ParagraphMemo::key(spans, style, width);
+        if let Some(kept) = memo.get(&key) {
+            return kept;
+        }
+        let set = Arc::new(self.set_or_take(spans, style, width));
+        memo.keep(key, Arc::clone(&set));
         set
     }
 

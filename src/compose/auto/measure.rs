@@ -12,6 +12,8 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use super::search::{Placement, RULE_LINES, Shapes, rank};
 use crate::compose::copyfit::{Resets, fit_lines, misfit, photo_trimmed};
 use crate::compose::display::Item;
@@ -77,6 +79,39 @@ impl<'a> Measured<'a> {
             verified: HashMap::new(),
             jumps: HashMap::new(),
             resets: HashMap::new(),
+        }
+    }
+
+    /// Measures beforehand, on every thread, the shapes the search is likely to ask for:
+    /// each story's depths at each width and photo option under the heads it can take
+    /// there ([`likely_heads`]). The search asks for nearly all of them, one at a time, and
+    /// they are what it spends its time on; measured here in parallel, a story per task
+    /// with its own copyfit resets, they are then found memoised. A shape it never asks
+    /// for only costs time, and one it asks for that is not here is measured then: the
+    /// plan is the same either way.
+    pub(super) fn prefetch(&mut self) {
+        let measured: Vec<_> = (0..self.stories.len())
+            .into_par_iter()
+            .filter(|story| matches!(self.stories.get(*story), Some(Some(_))))
+            .map(|story| {
+                let mut one = Measured::new(self.layout, self.stories, self.steps, self.page_lines);
+                for columns in self.widths(story) {
+                    let heads = likely_heads(self.is_brief(story), self.leads_only(story), columns);
+                    for &photo in self.photo_options(story) {
+                        for &head in heads {
+                            one.depths(story, columns, photo, head);
+                        }
+                    }
+                }
+                (story, one.memo, one.verified, one.resets)
+            })
+            .collect();
+        for (story, memo, verified, mut resets) in measured {
+            self.memo.extend(memo);
+            self.verified.extend(verified);
+            if let Some(resets) = resets.remove(&story) {
+                self.resets.insert(story, resets);
+            }
         }
     }
 
@@ -305,7 +340,7 @@ impl Shapes for Measured<'_> {
                 // the story left out of the issue.
                 let fits: Vec<(u32, i32)> = near
                     .into_iter()
-                    .map(|d| (d, self.fit_at(story, columns, photo, head, d)))
+                    .map(|d| (d, self.fit_with(&parts, (story, columns, photo, head), d)))
                     .collect();
                 fitting_depths(fits, columns)
             }
@@ -356,16 +391,47 @@ impl Measured<'_> {
         if let Some(after) = self.verified.get(&key) {
             return *after;
         }
-        let after = match self.parts(story, columns, photo, head) {
-            Some(parts) => {
-                let frame = self.frame(columns, 0, depth);
-                let resets = self.resets.entry(story).or_default();
-                fit_lines(&parts, &frame, None, self.steps, self.layout, resets)
+        match self.parts(story, columns, photo, head) {
+            Some(parts) => self.fit_with(&parts, (story, columns, photo, head), depth),
+            None => {
+                self.verified.insert(key, i32::MAX);
+                i32::MAX
             }
-            None => i32::MAX,
-        };
+        }
+    }
+
+    /// [`Self::fit_at`] for `parts`, those of `shape` (story, columns, photo, head): taken
+    /// once by a caller fitting them at several depths, since a lead's or tertiary head's
+    /// parts are a copy ([`with_head`]).
+    fn fit_with(
+        &mut self,
+        parts: &ArticleParts,
+        (story, columns, photo, head): (usize, u32, bool, HeadClass),
+        depth: u32,
+    ) -> i32 {
+        let key = (story, columns, photo, rank(head), depth);
+        if let Some(after) = self.verified.get(&key) {
+            return *after;
+        }
+        let frame = self.frame(columns, 0, depth);
+        let resets = self.resets.entry(story).or_default();
+        let after = fit_lines(parts, &frame, None, self.steps, self.layout, resets);
         self.verified.insert(key, after);
         after
+    }
+}
+
+/// The heads the search gives a story `columns` wide, as a rule (`Search::head_class`): a
+/// brief's; else the lead's, and a secondary head across two columns or more, a tertiary
+/// one in a single column (a single column at the top of the page is secondary too, but
+/// the tombstone rule nearly always makes it tertiary). Only a guess for
+/// [`Measured::prefetch`].
+fn likely_heads(brief: bool, leads_only: bool, columns: u32) -> &'static [HeadClass] {
+    match (brief, leads_only, columns) {
+        (true, _, _) => &[HeadClass::Brief],
+        (false, true, _) => &[HeadClass::Lead],
+        (false, false, 1) => &[HeadClass::Lead, HeadClass::Tertiary],
+        (false, false, _) => &[HeadClass::Lead, HeadClass::Secondary],
     }
 }
 

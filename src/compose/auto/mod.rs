@@ -170,6 +170,7 @@ pub fn plan_issue(
     let layout = Layout::new(engine, config);
     let columns = layout.grid.columns;
     let mut shapes = Measured::new(&layout, stories, &auto.fit_steps, config.text_lines(2));
+    shapes.prefetch();
     let mut left: Vec<usize> = (0..stories.len()).filter(|i| stories[*i].is_some()).collect();
     let mut unplaced = Vec::new();
     let mut pages: Vec<(Vec<Placement>, PageArea, u32)> = Vec::new();

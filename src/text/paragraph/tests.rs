@@ -58,7 +58,7 @@ pub(crate) fn seed_paragraphs() -> Vec<String> {
 pub(crate) fn line_text(line: &Line) -> String {
     let mut s = String::new();
     let mut end: Option<f32> = None;
-    for run in &line.runs {
+    for run in line.runs.iter() {
         if end.is_some_and(|e| run.x > e + 0.01) {
             s.push(' ');
         }
@@ -73,7 +73,7 @@ pub(crate) fn line_text(line: &Line) -> String {
 pub(crate) fn gaps(line: &Line, size: f32) -> Vec<f32> {
     let mut out = Vec::new();
     let mut end: Option<f32> = None;
-    for run in &line.runs {
+    for run in line.runs.iter() {
         let (Some(first), Some(last)) = (run.glyphs.first(), run.glyphs.last()) else {
             continue;
         };
@@ -398,7 +398,7 @@ pub(crate) fn page_metrics(
             m.hyphenated += usize::from(hyphen);
             let mut end: Option<f32> = None;
             let mut worst = 0.0f32;
-            for r in &line.runs {
+            for r in line.runs.iter() {
                 let font = engine.fonts().get(r.font);
                 for g in &r.glyphs {
                     let x = r.x + g.x;
@@ -535,7 +535,7 @@ fn letter_spacing_is_bounded_and_stays_inside_words() {
             for line in set.lines.iter().filter(|l| !l.last) {
                 lines += 1;
                 // Inside a run (a word or part of one): at most 1.5 % of the advance.
-                for run in &line.runs {
+                for run in line.runs.iter() {
                     for pair in run.glyphs.windows(2) {
                         let extra = pair[1].x - pair[0].x - pair[0].advance;
                         assert!(extra.abs() <= 0.015 * pair[0].advance + 1e-4, "{extra}");
