@@ -12,10 +12,11 @@
 //! [`digests`] records the SHA-256 of the photo files the keys start from, so that a
 //! rebuild finds a photo's entries without reading the whole photo again.
 
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use sha2::{Digest, Sha256};
@@ -94,6 +95,9 @@ pub fn seal(magic: &[u8; 16], key: &[u8; 32], payload: &[u8]) -> Vec<u8> {
     entry
 }
 
+/// The folders this process has written entries into since each was last pruned.
+static GROWN: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
+
 /// Keeps `payload` under `key` in `folder`. A cache that cannot be written is no error:
 /// the next build does the work again.
 pub fn write(folder: &Path, magic: &[u8; 16], key: &[u8; 32], payload: &[u8]) {
@@ -101,6 +105,7 @@ pub fn write(folder: &Path, magic: &[u8; 16], key: &[u8; 32], payload: &[u8]) {
     if std::fs::create_dir_all(folder).is_err() {
         return;
     }
+    GROWN.lock().unwrap_or_else(PoisonError::into_inner).insert(folder.to_path_buf());
     let n = WRITES.fetch_add(1, Ordering::Relaxed);
     let temporary = folder.join(format!(".tmp-{}-{n}", std::process::id()));
     let written = std::fs::File::create(&temporary)
@@ -108,6 +113,16 @@ pub fn write(folder: &Path, magic: &[u8; 16], key: &[u8; 32], payload: &[u8]) {
         .and_then(|()| std::fs::rename(&temporary, entry_path(folder, key)));
     if written.is_err() {
         let _ = std::fs::remove_file(&temporary);
+    }
+}
+
+/// [`prune`] for a folder this process has written entries into since it last pruned it:
+/// one it only read from is as large as it was found (listing and measuring every entry
+/// took some 2 ms a build). A killed build's temporary files wait for the next build that
+/// writes there.
+pub fn prune_if_grown(folder: &Path, max_bytes: u64) {
+    if GROWN.lock().unwrap_or_else(PoisonError::into_inner).remove(folder) {
+        prune(folder, max_bytes);
     }
 }
 
@@ -163,6 +178,24 @@ mod tests {
             damaged[flipped] ^= 0x10;
             assert!(open(&damaged, MAGIC, &key).is_none(), "byte {flipped} changed");
         }
+    }
+
+    #[test]
+    fn only_a_folder_written_since_its_last_pruning_is_pruned_again() {
+        let folder = std::env::temp_dir().join(format!("rotative-grown-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&folder);
+        write(&folder, MAGIC, &[1u8; 32], &[0; 100]);
+        // A bound of nothing: a pruning removes every entry.
+        prune_if_grown(&folder, 0);
+        assert!(!entry_path(&folder, &[1u8; 32]).exists(), "written to, so pruned");
+        std::fs::write(entry_path(&folder, &[2u8; 32]), b"left by another process").unwrap();
+        prune_if_grown(&folder, 0);
+        assert!(entry_path(&folder, &[2u8; 32]).exists(), "not written to since: not pruned");
+        write(&folder, MAGIC, &[3u8; 32], &[0; 100]);
+        prune_if_grown(&folder, 0);
+        assert!(!entry_path(&folder, &[2u8; 32]).exists());
+        assert!(!entry_path(&folder, &[3u8; 32]).exists());
+        std::fs::remove_dir_all(&folder).unwrap();
     }
 
     #[test]

@@ -272,8 +272,9 @@ pub fn run_with(input: &Path, options: &Options, memo: Option<&mut SetMemo>) -> 
         let beside = |f: fn(&Path) -> PathBuf| settings.photo_cache.as_deref().map(f);
         let digests = beside(cache::digests::folder_beside);
         let streams = beside(render::streams::folder_beside);
+        // Only a folder that got new entries can have gone over its bound.
         for folder in folders.into_iter().flatten().chain(&digests).chain(&streams) {
-            cache::prune(folder, cache::MAX_CACHE_BYTES);
+            cache::prune_if_grown(folder, cache::MAX_CACHE_BYTES);
         }
         report.summary.stages.insert("write", round3(writing.elapsed().as_secs_f64()));
     }
