@@ -140,14 +140,19 @@ pub fn run_with(input: &Path, options: &Options, memo: Option<&mut SetMemo>) -> 
     let load_seconds = loading.elapsed().as_secs_f64();
     let out_dir = options.output.clone().unwrap_or_else(|| default_output(input, &issue));
     let recorded = manifest::Manifest::read(&out_dir);
-    // Resolved once for every article's key, not once per article and use (a `readlink`
-    // per folder above it each time).
+    // Each article's key in the manifest, resolved once (the issue folder once too): a
+    // canonicalize is a `readlink` per folder above the file.
     let root = std::fs::canonicalize(&issue.root).ok();
+    let keys: BTreeMap<&Path, String> = issue
+        .articles
+        .iter()
+        .filter_map(|entry| Some((entry.path.as_path(), place_key(root.as_deref()?, &entry.path)?)))
+        .collect();
     let held = issue
         .articles
         .iter()
         .filter_map(|entry| {
-            let place = recorded.place(&place_key(root.as_deref()?, &entry.path)?)?;
+            let place = recorded.place(keys.get(entry.path.as_path())?)?;
             Some((entry.path.clone(), place))
         })
         .collect();
@@ -265,7 +270,7 @@ pub fn run_with(input: &Path, options: &Options, memo: Option<&mut SetMemo>) -> 
             let placement = outcome.placement.as_ref()?;
             let place =
                 HeldPlace { pages: placement.pages.len() as u32, underset: placement.underset };
-            Some((place_key(root.as_deref()?, &outcome.file)?, place))
+            Some((keys.get(outcome.file.as_path())?.clone(), place))
         });
         remove_stale(&out_dir, &produced, places.collect(), options, &mut report);
         let folders = [
