@@ -12,10 +12,11 @@
 //! [`digests`] records the SHA-256 of the photo files the keys start from, so that a
 //! rebuild finds a photo's entries without reading the whole photo again.
 
-use std::io::Write;
+use std::collections::BTreeSet;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use sha2::{Digest, Sha256};
@@ -57,18 +58,31 @@ pub fn entry_path(folder: &Path, key: &[u8; 32]) -> PathBuf {
     folder.join(format!("{name}.entry"))
 }
 
+/// How long a read entry stays marked as used before a read marks it again: pruning goes
+/// by these marks (least recently used first), and an hour is fine enough for a folder of
+/// hundreds of megabytes. Marking every entry at every read was an open and a metadata
+/// write per entry, a few hundred a rebuild.
+const MARK_EVERY: Duration = Duration::from_secs(3600);
+
 /// The payload of the entry with `key` in `folder`, if the entry is whole and is of the
-/// kind `magic` names; a hit makes it the most recently used.
+/// kind `magic` names; a hit makes it the most recently used (to within an hour).
 pub fn read(folder: &Path, magic: &[u8; 16], key: &[u8; 32]) -> Option<Vec<u8>> {
     let path = entry_path(folder, key);
-    let mut payload = std::fs::read(&path).ok()?;
+    let mut file = std::fs::File::open(&path).ok()?;
+    let metadata = file.metadata().ok()?;
+    let mut payload = Vec::with_capacity(usize::try_from(metadata.len()).ok()?);
+    file.read_to_end(&mut payload).ok()?;
     // The payload taken out of the entry in place: a copy of a converted photo or a
     // segment of paragraphs is megabytes of fresh pages to fault in.
     let length = open(&payload, magic, key)?.len();
     payload.truncate(48 + length);
     payload.drain(..48);
-    if let Ok(file) = std::fs::File::options().write(true).open(&path) {
-        let _ = file.set_modified(SystemTime::now());
+    let now = SystemTime::now();
+    // A mark in the future (a clock set back) is renewed too.
+    let age = metadata.modified().ok().and_then(|marked| now.duration_since(marked).ok());
+    let recent = age.is_some_and(|age| age < MARK_EVERY);
+    if !recent && let Ok(file) = std::fs::File::options().write(true).open(&path) {
+        let _ = file.set_modified(now);
     }
     Some(payload)
 }
@@ -94,6 +108,9 @@ pub fn seal(magic: &[u8; 16], key: &[u8; 32], payload: &[u8]) -> Vec<u8> {
     entry
 }
 
+/// The folders this process has written entries into since each was last pruned.
+static GROWN: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
+
 /// Keeps `payload` under `key` in `folder`. A cache that cannot be written is no error:
 /// the next build does the work again.
 pub fn write(folder: &Path, magic: &[u8; 16], key: &[u8; 32], payload: &[u8]) {
@@ -101,6 +118,7 @@ pub fn write(folder: &Path, magic: &[u8; 16], key: &[u8; 32], payload: &[u8]) {
     if std::fs::create_dir_all(folder).is_err() {
         return;
     }
+    GROWN.lock().unwrap_or_else(PoisonError::into_inner).insert(folder.to_path_buf());
     let n = WRITES.fetch_add(1, Ordering::Relaxed);
     let temporary = folder.join(format!(".tmp-{}-{n}", std::process::id()));
     let written = std::fs::File::create(&temporary)
@@ -108,6 +126,16 @@ pub fn write(folder: &Path, magic: &[u8; 16], key: &[u8; 32], payload: &[u8]) {
         .and_then(|()| std::fs::rename(&temporary, entry_path(folder, key)));
     if written.is_err() {
         let _ = std::fs::remove_file(&temporary);
+    }
+}
+
+/// [`prune`] for a folder this process has written entries into since it last pruned it:
+/// one it only read from is as large as it was found (listing and measuring every entry
+/// took some 2 ms a build). A killed build's temporary files wait for the next build that
+/// writes there.
+pub fn prune_if_grown(folder: &Path, max_bytes: u64) {
+    if GROWN.lock().unwrap_or_else(PoisonError::into_inner).remove(folder) {
+        prune(folder, max_bytes);
     }
 }
 
@@ -163,6 +191,46 @@ mod tests {
             damaged[flipped] ^= 0x10;
             assert!(open(&damaged, MAGIC, &key).is_none(), "byte {flipped} changed");
         }
+    }
+
+    #[test]
+    fn only_a_folder_written_since_its_last_pruning_is_pruned_again() {
+        let folder = std::env::temp_dir().join(format!("rotative-grown-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&folder);
+        write(&folder, MAGIC, &[1u8; 32], &[0; 100]);
+        // A bound of nothing: a pruning removes every entry.
+        prune_if_grown(&folder, 0);
+        assert!(!entry_path(&folder, &[1u8; 32]).exists(), "written to, so pruned");
+        std::fs::write(entry_path(&folder, &[2u8; 32]), b"left by another process").unwrap();
+        prune_if_grown(&folder, 0);
+        assert!(entry_path(&folder, &[2u8; 32]).exists(), "not written to since: not pruned");
+        write(&folder, MAGIC, &[3u8; 32], &[0; 100]);
+        prune_if_grown(&folder, 0);
+        assert!(!entry_path(&folder, &[2u8; 32]).exists());
+        assert!(!entry_path(&folder, &[3u8; 32]).exists());
+        std::fs::remove_dir_all(&folder).unwrap();
+    }
+
+    #[test]
+    fn a_read_marks_an_entry_used_unless_it_was_marked_within_the_hour() {
+        let folder = std::env::temp_dir().join(format!("rotative-mark-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&folder);
+        let key = [4u8; 32];
+        write(&folder, MAGIC, &key, b"kept");
+        let path = entry_path(&folder, &key);
+        let mark = |at: SystemTime| {
+            std::fs::File::options().write(true).open(&path).unwrap().set_modified(at).unwrap()
+        };
+        let marked = || std::fs::metadata(&path).unwrap().modified().unwrap();
+        let recently = SystemTime::now() - Duration::from_secs(600);
+        mark(recently);
+        assert_eq!(read(&folder, MAGIC, &key), Some(b"kept".to_vec()));
+        assert_eq!(marked(), recently, "marked ten minutes ago: left as it is");
+        let long_ago = SystemTime::now() - Duration::from_secs(7200);
+        mark(long_ago);
+        assert_eq!(read(&folder, MAGIC, &key), Some(b"kept".to_vec()));
+        assert!(marked() > recently, "marked two hours ago: marked again");
+        std::fs::remove_dir_all(&folder).unwrap();
     }
 
     #[test]

@@ -140,11 +140,19 @@ pub fn run_with(input: &Path, options: &Options, memo: Option<&mut SetMemo>) -> 
     let load_seconds = loading.elapsed().as_secs_f64();
     let out_dir = options.output.clone().unwrap_or_else(|| default_output(input, &issue));
     let recorded = manifest::Manifest::read(&out_dir);
+    // Each article's key in the manifest, resolved once (the issue folder once too): a
+    // canonicalize is a `readlink` per folder above the file.
+    let root = std::fs::canonicalize(&issue.root).ok();
+    let keys: BTreeMap<&Path, String> = issue
+        .articles
+        .iter()
+        .filter_map(|entry| Some((entry.path.as_path(), place_key(root.as_deref()?, &entry.path)?)))
+        .collect();
     let held = issue
         .articles
         .iter()
         .filter_map(|entry| {
-            let place = recorded.place(&place_key(&issue.root, &entry.path)?)?;
+            let place = recorded.place(keys.get(entry.path.as_path())?)?;
             Some((entry.path.clone(), place))
         })
         .collect();
@@ -183,7 +191,9 @@ pub fn run_with(input: &Path, options: &Options, memo: Option<&mut SetMemo>) -> 
     if let Some(file) = &options.plan_out {
         report.issue.extend(write_plan(file, typeset.auto.as_ref(), &issue));
     }
-    report.articles = typeset.articles.iter().map(|a| article_report(a, &typeset.pages)).collect();
+    // Each article's rivers are measured on its pages: apart, so in parallel.
+    report.articles =
+        typeset.articles.par_iter().map(|a| article_report(a, &typeset.pages)).collect();
     report.summary.pages = typeset.pages.len();
     for (name, seconds) in &typeset.stages {
         // Loading fonts is part of the pipeline's `load`; reading the files is ours.
@@ -260,7 +270,7 @@ pub fn run_with(input: &Path, options: &Options, memo: Option<&mut SetMemo>) -> 
             let placement = outcome.placement.as_ref()?;
             let place =
                 HeldPlace { pages: placement.pages.len() as u32, underset: placement.underset };
-            Some((place_key(&issue.root, &outcome.file)?, place))
+            Some((keys.get(outcome.file.as_path())?.clone(), place))
         });
         remove_stale(&out_dir, &produced, places.collect(), options, &mut report);
         let folders = [
@@ -272,8 +282,9 @@ pub fn run_with(input: &Path, options: &Options, memo: Option<&mut SetMemo>) -> 
         let beside = |f: fn(&Path) -> PathBuf| settings.photo_cache.as_deref().map(f);
         let digests = beside(cache::digests::folder_beside);
         let streams = beside(render::streams::folder_beside);
+        // Only a folder that got new entries can have gone over its bound.
         for folder in folders.into_iter().flatten().chain(&digests).chain(&streams) {
-            cache::prune(folder, cache::MAX_CACHE_BYTES);
+            cache::prune_if_grown(folder, cache::MAX_CACHE_BYTES);
         }
         report.summary.stages.insert("write", round3(writing.elapsed().as_secs_f64()));
     }
@@ -498,12 +509,13 @@ fn article_report(outcome: &ArticleOutcome, pages: &[Page]) -> ArticleReport {
     }
 }
 
-/// How the manifest names an article: its path within the issue folder, with `/` between
-/// folders, the same however the issue was named on the command line (`None` for a file
-/// that is not there, or a name that would not fit on one of the manifest's lines).
+/// How the manifest names an article: its path within the issue folder (`root`, resolved
+/// by [`std::fs::canonicalize`]), with `/` between folders, the same however the issue was
+/// named on the command line (`None` for a file that is not there, or a name that would
+/// not fit on one of the manifest's lines).
 fn place_key(root: &Path, article: &Path) -> Option<String> {
-    let (root, article) = (std::fs::canonicalize(root).ok()?, std::fs::canonicalize(article).ok()?);
-    let within = article.strip_prefix(&root).unwrap_or(&article);
+    let article = std::fs::canonicalize(article).ok()?;
+    let within = article.strip_prefix(root).unwrap_or(&article);
     let parts: Vec<String> =
         within.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
     let key = parts.join("/");

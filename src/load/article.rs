@@ -50,7 +50,8 @@ const LONG_TITLE_WORDS: usize = 40;
 /// What an article needs to know about its issue.
 #[derive(Debug, Clone)]
 pub struct ArticleContext<'a> {
-    /// The issue folder: photos must resolve inside it.
+    /// The issue folder, resolved by [`std::fs::canonicalize`] when it can be: photos must
+    /// resolve inside it.
     pub root: &'a Path,
     /// Language when the front matter gives none.
     pub lang: Lang,
@@ -562,8 +563,9 @@ fn resolve_photo(
         file_at(Diagnostic::error("io", format!("cannot resolve photo `{written}`: {e}")))
     })?;
     if !ctx.allow_outside {
-        let root = std::fs::canonicalize(ctx.root).unwrap_or_else(|_| ctx.root.to_path_buf());
-        if !canonical.starts_with(&root) {
+        // Resolved once for the issue ([`ArticleContext::root`]), not again per photo.
+        let root = ctx.root;
+        if !canonical.starts_with(root) {
             return Err(file_at(Diagnostic::error(
                 "path-outside",
                 format!(

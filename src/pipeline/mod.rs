@@ -20,6 +20,7 @@
 //! Nothing here writes a file: [`crate::batch`] decides where the PDFs go and writes them
 //! atomically. (The render stage reads the photo files the model names.)
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -368,6 +369,7 @@ pub fn typeset_with(
             .collect();
         clock.lap(&mut typeset.stages, "compose");
 
+        let marked;
         let files = if pages.is_empty() {
             Vec::new()
         } else {
@@ -376,7 +378,6 @@ pub fn typeset_with(
                 .filter_map(|o| o.placement.as_ref())
                 .map(|p| p.pages.first().copied().unwrap_or(1))
                 .collect();
-            let marked;
             let printed = if settings.proof {
                 marked = makeup::with_proof_marks(&engine, config, &frames, &pages);
                 &marked
@@ -411,7 +412,7 @@ pub fn typeset_with(
         // Compose should leave nothing overlapping; this is what makes sure a page with an
         // overlap is never produced silently.
         let overlaps: Vec<check::overlap::Overlap> =
-            pages.iter().flat_map(check::overlap::page_overlaps).collect();
+            pages.par_iter().flat_map_iter(check::overlap::page_overlaps).collect();
         for (entry, outcome) in issue.articles.iter().zip(outcomes.iter_mut()) {
             let (Ok(article), Some(placement)) = (&entry.article, &outcome.placement) else {
                 continue;
@@ -614,16 +615,16 @@ fn as_error(mut d: Diagnostic) -> Diagnostic {
     d
 }
 
-/// The files to write and the pages of each.
-fn plan_files(
+/// The files to write and the pages of each, borrowed where a file has the issue's pages.
+fn plan_files<'p>(
     engine: &TextEngine,
     config: &IssueConfig,
     ok: &[(&Path, &ArticleParts)],
     starts: &[u32],
     boilerplate: &BoilerplateBand,
-    pages: &[Page],
+    pages: &'p [Page],
     settings: &Settings,
-) -> Vec<(String, Vec<Page>)> {
+) -> Vec<(String, Cow<'p, [Page]>)> {
     let date = config
         .date
         .map(|d| format!("{:04}-{:02}-{:02}", d.year, d.month, d.day))
@@ -642,14 +643,14 @@ fn plan_files(
                     .collect();
                 parts.join(" ")
             });
-            vec![(format!("{}.pdf", file_names::slug(&name)), pages.to_vec())]
+            vec![(format!("{}.pdf", file_names::slug(&name)), Cow::Borrowed(pages))]
         }
         Split::Pages => pages
             .iter()
             .map(|page| {
                 (
                     file_names::fill_pattern(&config.page_file_pattern, &values, page.number),
-                    vec![page.clone()],
+                    Cow::Borrowed(std::slice::from_ref(page)),
                 )
             })
             .collect(),
@@ -658,7 +659,7 @@ fn plan_files(
             let mut files = Vec::new();
             for ((file, parts), first) in ok.iter().zip(starts) {
                 let composition = compose::compose(engine, config, &[parts], boilerplate, *first);
-                files.push((article_file_name(file, false), composition.pages));
+                files.push((article_file_name(file, false), Cow::Owned(composition.pages)));
             }
             files
         }
