@@ -202,12 +202,23 @@ pub fn plan_issue(
                 let left: Vec<usize> = left_after(&left, &made.fill);
                 let window = window_at(shapes, stories, &left, next);
                 let page = make_page(shapes, &next_area, made.jumped.as_ref(), &window, columns);
-                let white = white_after_fit(shapes, &page.fill);
+                let mut white = white_after_fit(shapes, &page.fill);
+                // White on the last page, where the copy runs out, counts after white on any
+                // other: a page the next one would push the copy onto is worse. Its hole is
+                // the house ad's when it can stand under the same stories.
+                let last = page.jumped.is_none() && left_after(&left, &page.fill).is_empty();
+                if auto.house_ad && last && white > 0 {
+                    let rest = made.jumped.as_ref();
+                    if over_house_ad(shapes, &layout, &next_area, rest, &page.window).is_some() {
+                        white = 0;
+                    }
+                }
+                let white = if last { (0, white) } else { (white, 0) };
                 (white, page)
             };
             let (mut least, mut next_made) = make_next(&mut shapes, &made);
             for nth in 1..=OTHER_WAYS {
-                if least == 0 {
+                if least == (0, 0) {
                     break;
                 }
                 let Some(other) =

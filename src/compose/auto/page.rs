@@ -27,7 +27,7 @@ pub(super) struct Rest {
     pub(super) story: usize,
     /// Whether the story was set with its photo.
     pub(super) photo: bool,
-    /// The columns of the frame it jumped from: the rest takes as many.
+    /// The columns it takes: first those of the frame it jumped from.
     pub(super) columns: u32,
     /// Where its text takes up again.
     pub(super) cursor: Cursor,
@@ -110,6 +110,42 @@ fn fill_one(
     let Some(r) = rest else {
         return fill_with(shapes, area, &[], window, columns, skip);
     };
+    let mut best = fill_under_rest(shapes, area, r, window, columns, skip);
+    if best.0.full {
+        return best;
+    }
+    // A story's body is set a column wide whatever its frame, so its rest may take up again
+    // in fewer or more columns than it jumped from: a narrower, deeper rest leaves whole
+    // columns beside it where a shallow strip under it held no story.
+    let nearest_first = |w: &u32| (w.abs_diff(r.columns), *w);
+    let mut widths: Vec<u32> = (1..=columns).filter(|w| *w != r.columns).collect();
+    widths.sort_by_key(nearest_first);
+    for width in widths {
+        let depths = shapes.rest_depths(r.story, width, r.photo, r.cursor);
+        if depths.is_empty() {
+            continue;
+        }
+        let other = Rest { columns: width, depths, ..r.clone() };
+        let made = fill_under_rest(shapes, area, &other, window, columns, skip);
+        if made.0.full {
+            return made;
+        }
+        if made.0.white < best.0.white {
+            best = made;
+        }
+    }
+    best
+}
+
+/// [`fill_one`] with the rest `r` at its own width.
+fn fill_under_rest(
+    shapes: &mut Measured<'_>,
+    area: &PageArea,
+    r: &Rest,
+    window: &[usize],
+    columns: u32,
+    skip: &mut usize,
+) -> (PageFill, Option<Rest>) {
     let foot = area.limits.iter().take(r.columns as usize).copied().min().unwrap_or(0);
     let placement = |depth: u32, part: Part| Placement {
         story: r.story,
