@@ -66,7 +66,6 @@ pub(super) fn plan(
             let article = entry.article.as_ref().ok()?;
             Some(StoryCandidates {
                 by_width: vec![(None, None); columns],
-                photo_pins: vec![None; columns],
                 has_photo: article.photo.is_some(),
                 brief: is_brief(article),
                 hint: auto.hints.get(i).cloned().unwrap_or_default(),
@@ -75,14 +74,8 @@ pub(super) fn plan(
         .collect();
     for (i, width, photo, parts) in set {
         let Some(Some(story)) = stories.get_mut(i) else { continue };
-        let index = width as usize - 1;
-        let Some(slot) = story.by_width.get_mut(index) else { continue };
-        if photo {
-            story.photo_pins[index] = parts.as_ref().and_then(|p| p.own_photo);
-            slot.0 = parts;
-        } else {
-            slot.1 = parts;
-        }
+        let Some(slot) = story.by_width.get_mut(width as usize - 1) else { continue };
+        if photo { slot.0 = parts } else { slot.1 = parts }
     }
     // An article that could not be set in any shape fails in the text stage: not a story.
     for story in &mut stories {

@@ -35,10 +35,6 @@ pub struct StoryCandidates {
     /// Per width (index `columns - 1`): the parts with the photo, and without (`None` when
     /// the story has no photo or the width was not set).
     pub by_width: Vec<(Option<ArticleParts>, Option<ArticleParts>)>,
-    /// Per width (index `columns - 1`): the size (columns, lines) its photo took by its own
-    /// shape, which the plan gives the photo: set for the page's full depth, it would
-    /// otherwise be set again for the frame's and print otherwise than measured.
-    pub photo_pins: Vec<Option<(u32, u32)>>,
     /// Whether the story has a photo.
     pub has_photo: bool,
     /// Whether it is a brief (short enough to go under a brief's head): its parts were set

@@ -359,8 +359,11 @@ fn frame_photo(shapes: &Measured<'_>, p: &Placement) -> FramePhoto {
     if !p.photo && !p.part.continued() {
         return FramePhoto::Off;
     }
-    let pins = shapes.stories.get(p.story).and_then(|s| s.as_ref()).map(|s| &s.photo_pins);
-    let pin = pins.and_then(|pins| *pins.get(p.columns as usize - 1)?);
+    // Set for the page's full depth, an own-shaped photo would be set again for the frame's
+    // and print otherwise than measured: the plan gives its measured size.
+    let story = shapes.stories.get(p.story).and_then(|s| s.as_ref());
+    let with_photo = story.and_then(|s| s.by_width.get(p.columns as usize - 1)?.0.as_ref());
+    let pin = with_photo.and_then(|parts| parts.own_photo);
     let size = match p.part {
         search::Part::Whole => pin,
         search::Part::Jumps => {
