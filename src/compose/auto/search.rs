@@ -25,7 +25,9 @@
 //! if it can be: the longest start of the fullest try whose stories fill exactly and that
 //! leaves one rectangle free down to the foot gives that rectangle to a story of the
 //! window that overflows it, whose rest the next page's top takes. Otherwise the fullest
-//! partial page found is kept: the caller reports its white space.
+//! partial page found is kept, counting a last frame that leaves a strip too shallow for a
+//! story under it (the search goes on from no such frame, but a page no tiling fills is
+//! less white with it): the caller reports its white space.
 
 use crate::model::HeadClass;
 
@@ -165,6 +167,10 @@ struct Search<'a> {
     placements: Vec<Placement>,
     fill: Vec<u32>,
     best: Option<(u32, Vec<Placement>)>,
+    /// The fullest try counting a last frame that leaves a strip too shallow for a story
+    /// under it: no page is searched on from there, but a page no tiling fills is less
+    /// white with that frame than without it.
+    fullest_leaf: Option<(u32, Vec<Placement>)>,
     /// Full pages still to pass over (the caller asks for another way to fill the page).
     skip: &'a mut usize,
     /// Full pages passed over so far.
@@ -202,6 +208,7 @@ pub fn fill_page_skipping(
         placements: given.to_vec(),
         fill: fill.clone(),
         best: None,
+        fullest_leaf: None,
         skip,
         passed: 0,
     };
@@ -222,7 +229,9 @@ pub fn fill_page_skipping(
     {
         return PageFill { placements, full: true, white: 0 };
     }
-    let (_, mut placements) = search.best.unwrap_or_else(|| (0, given.to_vec()));
+    let leaf = search.fullest_leaf.take();
+    let best = search.best.take().into_iter().chain(leaf).max_by_key(|(filled, _)| *filled);
+    let (_, mut placements) = best.unwrap_or_else(|| (0, given.to_vec()));
     // A story of the fullest try that would be overset is left for a later page: its text
     // would be cut. One left short stays, its white counted.
     placements.retain(|p| p.part != Part::Whole || search.shapes.fit_after(p) <= 0);
@@ -282,6 +291,9 @@ impl Search<'_> {
                             part: Part::Whole,
                         };
                         if !self.leaves_room(&placement) {
+                            if self.fits(&placement) {
+                                self.keep_fullest_leaf(placement);
+                            }
                             continue;
                         }
                         let before = self.place(placement);
@@ -369,6 +381,12 @@ impl Search<'_> {
             let bottom = p.top + p.depth;
             bottom <= limit && (bottom == limit || limit - bottom >= MIN_STRIP)
         })
+    }
+
+    /// Whether `p` fits under every column's limit.
+    fn fits(&self, p: &Placement) -> bool {
+        let limits = &self.area.limits[p.first_column as usize..][..p.columns as usize];
+        limits.iter().all(|limit| p.top + p.depth <= *limit)
     }
 
     fn place(&mut self, p: Placement) -> u32 {
@@ -490,6 +508,17 @@ impl Search<'_> {
             }
         }
         None
+    }
+
+    /// Keeps the placements with `last` after them as the fullest leaf when they fill more.
+    fn keep_fullest_leaf(&mut self, last: Placement) {
+        let filled: u32 = self.placements.iter().map(|p| p.columns * p.depth).sum::<u32>()
+            + last.columns * last.depth;
+        if self.fullest_leaf.as_ref().is_none_or(|(best, _)| filled > *best) {
+            let mut placements = self.placements.clone();
+            placements.push(last);
+            self.fullest_leaf = Some((filled, placements));
+        }
     }
 
     fn keep_best(&mut self) {

@@ -140,6 +140,29 @@ fn a_page_that_cannot_be_filled_keeps_its_fullest_try_and_counts_the_white() {
     assert!(fill.white > 0);
 }
 
+/// Under a rest 10 lines deep, the one story left fits 48 lines across the page (its
+/// opening rule included): 2 lines short of the foot, too shallow a strip for any story, so
+/// no full page has it. The fullest page still holds it, not the rest alone.
+#[test]
+fn a_page_no_tiling_fills_keeps_a_story_that_leaves_a_strip_too_shallow() {
+    let mut shapes = Fake { lines: vec![129], slack: 0, photo: false, lead_only: None };
+    let rest = Placement {
+        story: 1,
+        first_column: 0,
+        columns: 3,
+        top: 0,
+        depth: 10,
+        head: HeadClass::Secondary,
+        photo: false,
+        part: Part::Rest,
+    };
+    let fill = fill_page(&area(), &[rest], &[0], &mut shapes, 10_000);
+    assert!(!fill.full, "{fill:?}");
+    let story = fill.placements.iter().find(|p| p.story == 0).expect("the story is on the page");
+    assert_eq!((story.top, story.depth, story.columns), (10, 48, 3));
+    assert_eq!(fill.white, 3 * 2);
+}
+
 #[test]
 fn a_page_with_photos_shows_one_over_two_columns() {
     let mut shapes =
