@@ -410,6 +410,25 @@ fn a_page_no_tiling_fills_keeps_the_story_that_leaves_it_least_white() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// List 2's story 02 jumps from page 1, and its rest on page 2 was left 2 lines short: its
+/// own few paragraphs could not gain them. A paragraph of its first frame set a line longer
+/// pushes the lines over to the rest, which then fills its frame.
+#[test]
+fn a_rest_its_own_paragraphs_cannot_fill_takes_lines_from_its_first_frame() {
+    let photo =
+        std::fs::read(common::root().join("issues/liberte-actus-1719/photos/wood-grey.jpg"))
+            .unwrap();
+    let dir = common::temp_dir("auto-fit-jump-2");
+    write_list(&dir, 2, &photo);
+    let output = common::rotative(&["check", dir.to_str().unwrap()]);
+    let (stdout, stderr) = (common::stdout(&output), common::stderr(&output));
+    let all = format!("{stdout}{stderr}");
+    let first = all.lines().find(|l| l.starts_with("  02.md") && l.contains("p1/2"));
+    assert!(first.is_some_and(|l| l.contains("for the rest")), "{all}");
+    assert!(!all.contains("in frame p2/1"), "the rest of 02 is not filled:\n{all}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 #[ignore = "issue 15: not met yet (30 of 801 pages over 3 %); run with --ignored to measure"]
 fn a_hundred_random_story_lists_make_up_with_full_pages() {

@@ -18,6 +18,9 @@
 //! 4. **headline**: the head one size step smaller (an overset story) or larger (an
 //!    underset one, when its head class has a larger size: a lead has none).
 //!
+//! The rest of a story that jumped has steps 1 and 2 on its own paragraphs; what they
+//! leave is then fitted from the frame it jumped from (`jump.rs`).
+//!
 //! Steps 3 and 4 move whole grid lines across several columns at once, so what they leave
 //! (or overshoot) goes back to steps 1 and 2. A paragraph set again is kept only if no line
 //! of it is looser than the engine sets text unfitted (spaces fully stretched at most).
@@ -445,7 +448,7 @@ impl Trial<'_> {
             let reset = match known {
                 Some((_, reset)) => reset.clone(),
                 None => {
-                    let reset = self.reset(piece, &source, direction, tracking);
+                    let reset = reset_paragraph(self.layout, piece, &source, direction, tracking);
                     self.resets.0.insert(key, (source.clone(), reset.clone()));
                     reset
                 }
@@ -473,30 +476,6 @@ impl Trial<'_> {
             };
             let s = if changed == 1 { "" } else { "s" };
             format!("{changed} paragraph{s} one line {way}{what}")
-        })
-    }
-
-    /// `piece` (set from `source`) set again one line shorter (`direction` -1) or longer
-    /// (1), with `tracking` em of letter spacing the same way: `None` when that does not
-    /// gain or lose the line evenly enough.
-    fn reset(
-        &self,
-        piece: &LinesPiece,
-        source: &ParagraphSource,
-        direction: i32,
-        tracking: f32,
-    ) -> Reset {
-        // With tracking, the tracked paragraph's own optimum may already gain or lose the
-        // line: try it as it is, then with the looseness.
-        let looseness: &[i32] = if tracking == 0.0 { &[direction] } else { &[0, direction] };
-        let before = piece.lines.len() as i32;
-        looseness.iter().find_map(|&looseness| {
-            let mut style = source.style.clone();
-            style.looseness = looseness;
-            style.tracking = tracking * direction as f32;
-            let set = self.layout.engine.set_paragraph_shared(&source.runs, &style, source.width);
-            let even = loosest(&set.lines) <= loosest(&piece.lines).max(LOOSEST_RATIO);
-            (set.lines.len() as i32 - before == direction && even).then_some((style, set))
         })
     }
 
@@ -571,6 +550,30 @@ impl Trial<'_> {
     }
 }
 
+/// `piece` (set from `source`) set again one line shorter (`direction` -1) or longer (1),
+/// with `tracking` em of letter spacing the same way: `None` when that does not gain or lose
+/// the line evenly enough.
+fn reset_paragraph(
+    layout: &Layout<'_>,
+    piece: &LinesPiece,
+    source: &ParagraphSource,
+    direction: i32,
+    tracking: f32,
+) -> Reset {
+    // With tracking, the tracked paragraph's own optimum may already gain or lose the
+    // line: try it as it is, then with the looseness.
+    let looseness: &[i32] = if tracking == 0.0 { &[direction] } else { &[0, direction] };
+    let before = piece.lines.len() as i32;
+    looseness.iter().find_map(|&looseness| {
+        let mut style = source.style.clone();
+        style.looseness = looseness;
+        style.tracking = tracking * direction as f32;
+        let set = layout.engine.set_paragraph_shared(&source.runs, &style, source.width);
+        let even = loosest(&set.lines) <= loosest(&piece.lines).max(LOOSEST_RATIO);
+        (set.lines.len() as i32 - before == direction && even).then_some((style, set))
+    })
+}
+
 /// Puts `lines` set from `source` as paragraph `index` of `parts` (a paragraph's piece);
 /// returns what was there.
 fn swap_paragraph(
@@ -591,7 +594,10 @@ fn loosest(lines: &[Line]) -> f32 {
     lines.iter().filter(|l| !l.last).map(|l| l.ratio).fold(f32::NEG_INFINITY, f32::max)
 }
 
+mod jump;
 mod photo;
+
+pub use jump::fit_jump;
 
 #[cfg(test)]
 mod tests;

@@ -7,10 +7,11 @@
 //! under the page's band), so the lines of all frames of a page line up.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use super::article::{HouseAd, Setter, ascent};
 use super::copyfit::{
-    CUT_SLACK, FrameFit, Resets, fit_continuation, fit_story, misfit, remaining_lines,
+    CUT_SLACK, FrameFit, Resets, fit_continuation, fit_jump, fit_story, misfit, remaining_lines,
 };
 use super::display::{Item, Page};
 use super::flow::{Cursor, line_items};
@@ -135,6 +136,7 @@ pub fn make_up(
         articles,
         placements: vec![None; articles.len()],
         jumps: BTreeMap::new(),
+        refitted: BTreeMap::new(),
         warnings: Vec::new(),
         proof: Vec::new(),
     };
@@ -173,6 +175,9 @@ struct MakeUp<'a> {
     placements: Vec<Option<ArticlePlacement>>,
     /// Stories that jumped: where their body resumes, and the page they jumped from.
     jumps: BTreeMap<usize, (Cursor, u32)>,
+    /// Stories whose first frame was set again for their rest ([`fit_jump`]): every frame
+    /// of theirs is set from these parts.
+    refitted: BTreeMap<usize, Rc<ArticleParts>>,
     warnings: Vec<Diagnostic>,
     proof: Vec<ProofFrame>,
 }
@@ -288,7 +293,18 @@ impl MakeUp<'_> {
         article: usize,
         continues: Option<u32>,
     ) {
-        let Some(parts) = self.articles.get(article).copied().flatten() else { return };
+        let Some(base) = self.articles.get(article).copied().flatten() else { return };
+        let mut refitted = self.refitted.get(&article).cloned();
+        let mut fitted_for_rest = None;
+        let first_frame = refitted.is_none() && !self.jumps.contains_key(&article);
+        if let (Some(to), true) = (continues, first_frame)
+            && let Some((parts, step)) = self.fit_for_rest(base, frame, article, to)
+        {
+            let parts = Rc::new(parts);
+            self.refitted.insert(article, parts.clone());
+            (refitted, fitted_for_rest) = (Some(parts), Some(step));
+        }
+        let parts: &ArticleParts = refitted.as_deref().unwrap_or(base);
         let first = page.items.len();
         let baseline = self.layout.grid.baseline;
         if let Some((cursor, from)) = self.jumps.remove(&article) {
@@ -358,6 +374,7 @@ impl MakeUp<'_> {
                 _ => misfit(parts, &part, frame.bottom, baseline),
             };
             let mut fit = FrameFit::measured(&planned.name, page.number, lines, parts);
+            fit.steps.extend(fitted_for_rest);
             self.place(page, part, frame.bottom, &mut fit, parts);
             self.record(article, page, first, Some(fit), false);
             return;
@@ -368,6 +385,37 @@ impl MakeUp<'_> {
             fit_story(parts, frame, name, steps, self.layout, &mut Resets::default());
         self.place(page, part, frame.bottom, &mut fit, parts);
         self.record(article, page, first, Some(fit), false);
+    }
+
+    /// The story's parts with paragraphs of its first `frame` (jumping to page `to`) set again
+    /// so that its rest fills its frame there ([`fit_jump`]), when that frame is its last
+    /// and the rest alone cannot.
+    fn fit_for_rest(
+        &self,
+        parts: &ArticleParts,
+        frame: &Frame,
+        article: usize,
+        to: u32,
+    ) -> Option<(ArticleParts, super::copyfit::FitStep)> {
+        let rest = self.plan.pages.get(to as usize - 1)?.frames.iter().find(
+            |f| matches!(f.content, FrameContent::Story { article: a, .. } if a == article),
+        )?;
+        if let FrameContent::Story { continues: Some(_), .. } = rest.content {
+            return None;
+        }
+        // The rest's frame as `rect` and `story` cut it: under its opening rule and its jump
+        // head.
+        let grid = &self.layout.grid;
+        let grid_top = self.layout.planned_grid_top(to);
+        let rule = if rest.top > 0 { 1.0 } else { 0.0 };
+        let rest_frame = Frame {
+            first_column: rest.first_column,
+            columns: rest.columns,
+            top: grid_top + (rest.top as f32 + rule + 2.0) * grid.baseline,
+            bottom: grid_top + (rest.top + rest.depth) as f32 * grid.baseline,
+            grid_top,
+        };
+        fit_jump(parts, frame, to, &rest_frame, &self.plan.fit_steps, self.layout)
     }
 
     /// Draws `part` on `page` cut at the frame's `bottom` (the overset is never printed),
