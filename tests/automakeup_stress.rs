@@ -201,6 +201,11 @@ fn text(rng: &mut Lcg, words: u64) -> String {
     out
 }
 
+/// The photo every list's stories with a photo show.
+fn photo() -> Vec<u8> {
+    std::fs::read(common::root().join("issues/liberte-actus-1719/photos/wood-grey.jpg")).unwrap()
+}
+
 /// Writes random list `seed` as an issue made up automatically under `dir`; returns the
 /// number of stories.
 fn write_list(dir: &Path, seed: u64, photo: &[u8]) -> usize {
@@ -249,9 +254,7 @@ fn write_list(dir: &Path, seed: u64, photo: &[u8]) -> usize {
 /// page, and no brief jumps (a brief is read whole where it stands).
 #[test]
 fn a_list_of_long_stories_places_every_story_and_no_brief_jumps() {
-    let photo =
-        std::fs::read(common::root().join("issues/liberte-actus-1719/photos/wood-grey.jpg"))
-            .unwrap();
+    let photo = photo();
     let dir = common::temp_dir("auto-list-26");
     write_list(&dir, 26, &photo);
     let issue = load_issue(&dir, &LoadOptions::default()).expect("the list loads");
@@ -276,9 +279,7 @@ fn a_list_of_long_stories_places_every_story_and_no_brief_jumps() {
 /// foot, "Suite de la page N" at the top), and the plan builds with every story placed.
 #[test]
 fn a_story_longer_than_two_pages_jumps_again_to_its_end() {
-    let photo =
-        std::fs::read(common::root().join("issues/liberte-actus-1719/photos/wood-grey.jpg"))
-            .unwrap();
+    let photo = photo();
     let dir = common::temp_dir("auto-list-0");
     write_list(&dir, 0, &photo);
     let issue = load_issue(&dir, &LoadOptions::default()).expect("the list loads");
@@ -345,9 +346,7 @@ fn filled_but_last(dir: &Path, seed: u64, photo: &[u8]) -> rotative::compose::Au
 /// a rest takes up, and leads a page with the story that leaves it least white.
 #[test]
 fn pages_under_a_rest_are_filled_by_looking_a_page_ahead() {
-    let photo =
-        std::fs::read(common::root().join("issues/liberte-actus-1719/photos/wood-grey.jpg"))
-            .unwrap();
+    let photo = photo();
     for seed in [1, 4, 17] {
         let dir = common::temp_dir(&format!("auto-ahead-{seed}"));
         filled_but_last(&dir, seed, &photo);
@@ -361,9 +360,7 @@ fn pages_under_a_rest_are_filled_by_looking_a_page_ahead() {
 /// beside it: both lists now fill every page but the last.
 #[test]
 fn a_rest_takes_up_in_fewer_columns_where_that_fills_the_page() {
-    let photo =
-        std::fs::read(common::root().join("issues/liberte-actus-1719/photos/wood-grey.jpg"))
-            .unwrap();
+    let photo = photo();
     for seed in [7, 24] {
         let dir = common::temp_dir(&format!("auto-narrow-rest-{seed}"));
         let outcome = filled_but_last(&dir, seed, &photo);
@@ -402,9 +399,7 @@ fn a_rest_takes_up_in_fewer_columns_where_that_fills_the_page() {
 /// page but the last.
 #[test]
 fn a_page_no_tiling_fills_keeps_the_story_that_leaves_it_least_white() {
-    let photo =
-        std::fs::read(common::root().join("issues/liberte-actus-1719/photos/wood-grey.jpg"))
-            .unwrap();
+    let photo = photo();
     let dir = common::temp_dir("auto-fullest-44");
     filled_but_last(&dir, 44, &photo);
     let _ = std::fs::remove_dir_all(&dir);
@@ -415,9 +410,7 @@ fn a_page_no_tiling_fills_keeps_the_story_that_leaves_it_least_white() {
 /// pushes the lines over to the rest, which then fills its frame.
 #[test]
 fn a_rest_its_own_paragraphs_cannot_fill_takes_lines_from_its_first_frame() {
-    let photo =
-        std::fs::read(common::root().join("issues/liberte-actus-1719/photos/wood-grey.jpg"))
-            .unwrap();
+    let photo = photo();
     let dir = common::temp_dir("auto-fit-jump-2");
     write_list(&dir, 2, &photo);
     let output = common::rotative(&["check", dir.to_str().unwrap()]);
@@ -432,9 +425,7 @@ fn a_rest_its_own_paragraphs_cannot_fill_takes_lines_from_its_first_frame() {
 #[test]
 #[ignore = "issue 15: not met yet (30 of 801 pages over 3 %); run with --ignored to measure"]
 fn a_hundred_random_story_lists_make_up_with_full_pages() {
-    let photo =
-        std::fs::read(common::root().join("issues/liberte-actus-1719/photos/wood-grey.jpg"))
-            .unwrap();
+    let photo = photo();
     let base = common::temp_dir("auto-stress");
     let mut failures = Vec::new();
     let (mut pages, mut full, mut unplaced) = (0, 0, 0);
