@@ -255,8 +255,10 @@ pub fn run_with(input: &Path, options: &Options, memo: Option<&mut SetMemo>) -> 
         // The set paragraphs are kept while the files are written and synced to disk; only
         // beside a file written, so that a build that fails makes no output folder.
         let paragraphs = paragraphs.filter(|_| to_write.iter().any(|f| f.rendered.is_ok()));
+        let digests = settings.photo_cache.as_deref().map(cache::digests::folder_beside);
+        let digests = digests.as_deref();
         let (written, ()): (Vec<Result<OutputReport, Diagnostic>>, ()) = rayon::join(
-            || to_write.into_par_iter().map(|file| write_file(&out_dir, file)).collect(),
+            || to_write.into_par_iter().map(|file| write_file(&out_dir, file, digests)).collect(),
             || paragraphs.map_or((), ParagraphCache::save),
         );
         for result in written {
@@ -423,10 +425,15 @@ fn missing_findings(
 }
 
 /// Writes one rendered file atomically into `out_dir`.
-fn write_file(out_dir: &Path, file: RenderedFile) -> Result<OutputReport, Diagnostic> {
+fn write_file(
+    out_dir: &Path,
+    file: RenderedFile,
+    digests: Option<&Path>,
+) -> Result<OutputReport, Diagnostic> {
     let rendered = file.rendered?;
     let path = out_dir.join(&file.name);
-    let (status, sha256) = output::write_atomic_hashed(&path, &rendered.pdf).map_err(|e| {
+    let written = output::write_atomic_hashed(&path, &rendered.pdf, digests);
+    let (status, sha256) = written.map_err(|e| {
         Diagnostic::error("io", format!("cannot write {}: {e}", path.display())).in_file(&path)
     })?;
     Ok(OutputReport {

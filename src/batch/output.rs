@@ -9,6 +9,7 @@ use std::sync::{Mutex, OnceLock};
 
 use sha2::{Digest, Sha256};
 
+use crate::cache;
 use crate::render::PdfFile;
 
 /// What happened to one output file.
@@ -136,13 +137,94 @@ impl Contents for PdfFile {
 /// report's): computed in the pass over the bytes that compares them with the file there
 /// or writes them, so that a PDF's photos are read back from its spill file once, not once
 /// more for the hash.
+///
+/// With a `digests` folder (the build cache's, [`cache::digests`]), the digest of the file
+/// as written, or as found holding the same bytes, is recorded there; a later build that
+/// finds the file as it was recorded and holding the same bytes takes the digest from the
+/// record instead of hashing them again (tens of megabytes for an issue of RGB photos, the
+/// largest cost of a rebuild with nothing changed).
 pub fn write_atomic_hashed<C: Contents + ?Sized>(
     path: &Path,
     contents: &C,
+    digests: Option<&Path>,
 ) -> std::io::Result<(WriteStatus, [u8; 32])> {
+    let found = fs::metadata(path).ok();
+    let known = digests.and_then(|folder| cache::digests::recorded_as(path, folder));
     let mut hash = Sha256::new();
-    let status = write_atomic_with(path, contents, Some(&mut hash))?;
-    Ok((status, hash.finalize().into()))
+    let mut ends = Ends::new(contents.length());
+    // The comparison need not hash what a record already gives.
+    let feed = known.is_none().then_some(&mut hash);
+    if same_content(path, contents, feed, &mut ends) {
+        let digest = match known {
+            Some((before, digest)) if same_file(path, &before) => {
+                return Ok((WriteStatus::Unchanged, digest));
+            }
+            // Written again meanwhile with the same bytes: their digest is computed.
+            Some(_) => {
+                contents.parts(&mut |part| {
+                    hash.update(part);
+                    Ok(())
+                })?;
+                hash.finalize().into()
+            }
+            None => hash.finalize().into(),
+        };
+        if let (Some(folder), Some(before)) = (digests, &found) {
+            cache::digests::record_pieces(path, before, &ends.head, &ends.tail, &digest, folder);
+        }
+        return Ok((WriteStatus::Unchanged, digest));
+    }
+    // The ends again, from the bytes as written.
+    ends = Ends::new(contents.length());
+    replace(path, contents, Some(&mut hash), &mut ends)?;
+    let digest = hash.finalize().into();
+    if let (Some(folder), Ok(written)) = (digests, fs::metadata(path)) {
+        cache::digests::record_pieces(path, &written, &ends.head, &ends.tail, &digest, folder);
+    }
+    Ok((WriteStatus::Written, digest))
+}
+
+/// Whether the file at `path` is still the one `before` describes (same size, time and,
+/// on Unix, inode).
+fn same_file(path: &Path, before: &fs::Metadata) -> bool {
+    let Ok(now) = fs::metadata(path) else { return false };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if now.ino() != before.ino() || now.dev() != before.dev() {
+            return false;
+        }
+    }
+    now.len() == before.len() && now.modified().ok() == before.modified().ok()
+}
+
+/// The first and last [`cache::digests::SAMPLE_BYTES`] of bytes passed piece by piece: what
+/// a file's digest record is found by.
+struct Ends {
+    head: Vec<u8>,
+    tail: Vec<u8>,
+    /// How many bytes each end keeps.
+    n: usize,
+}
+
+impl Ends {
+    fn new(length: u64) -> Self {
+        let n = usize::try_from(length).unwrap_or(usize::MAX).min(cache::digests::SAMPLE_BYTES);
+        Ends { head: Vec::with_capacity(n), tail: Vec::with_capacity(2 * n), n }
+    }
+
+    fn take(&mut self, part: &[u8]) {
+        let room = self.n - self.head.len();
+        self.head.extend_from_slice(&part[..room.min(part.len())]);
+        if part.len() >= self.n {
+            self.tail.clear();
+            self.tail.extend_from_slice(&part[part.len() - self.n..]);
+        } else {
+            self.tail.extend_from_slice(part);
+            let over = self.tail.len().saturating_sub(self.n);
+            self.tail.drain(..over);
+        }
+    }
 }
 
 /// [`write_atomic`] of any [`Contents`], feeding its bytes to `hash` (a fresh one) if given.
@@ -151,20 +233,32 @@ fn write_atomic_with<C: Contents + ?Sized>(
     contents: &C,
     mut hash: Option<&mut Sha256>,
 ) -> std::io::Result<WriteStatus> {
-    if same_content(path, contents, hash.as_deref_mut()) {
+    let mut ends = Ends::new(0);
+    if same_content(path, contents, hash.as_deref_mut(), &mut ends) {
         return Ok(WriteStatus::Unchanged);
     }
+    replace(path, contents, hash, &mut ends).map(|()| WriteStatus::Written)
+}
+
+/// Writes `contents` to a temporary file beside `path` and renames it over `path`, feeding
+/// the bytes to `hash` and `ends`.
+fn replace<C: Contents + ?Sized>(
+    path: &Path,
+    contents: &C,
+    hash: Option<&mut Sha256>,
+    ends: &mut Ends,
+) -> std::io::Result<()> {
     let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     fs::create_dir_all(folder)?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let temp = folder.join(temporary_name(&name));
     in_flight().lock().unwrap_or_else(|e| e.into_inner()).push(temp.clone());
-    let result = write_then_rename(&temp, path, contents, hash);
+    let result = write_then_rename(&temp, path, contents, hash, ends);
     if result.is_err() {
         let _ = fs::remove_file(&temp);
     }
     in_flight().lock().unwrap_or_else(|e| e.into_inner()).retain(|p| p != &temp);
-    result.map(|()| WriteStatus::Written)
+    result
 }
 
 /// Whether the file at `path` holds exactly `contents`, read a piece at a time: an issue
@@ -174,6 +268,7 @@ fn same_content<C: Contents + ?Sized>(
     path: &Path,
     contents: &C,
     hash: Option<&mut Sha256>,
+    ends: &mut Ends,
 ) -> bool {
     let Ok(file) = fs::File::open(path) else { return false };
     if file.metadata().map(|m| m.len()).ok() != Some(contents.length()) {
@@ -192,6 +287,7 @@ fn same_content<C: Contents + ?Sized>(
         if let Some(aside) = &mut aside {
             aside.update(part);
         }
+        ends.take(part);
         Ok(())
     });
     if let (true, Some(hash), Some(aside)) = (compared.is_ok(), hash, aside) {
@@ -205,6 +301,7 @@ fn write_then_rename<C: Contents + ?Sized>(
     path: &Path,
     contents: &C,
     mut hash: Option<&mut Sha256>,
+    ends: &mut Ends,
 ) -> std::io::Result<()> {
     let mut file = fs::File::create(temp)?;
     #[cfg(feature = "fault-injection")]
@@ -217,6 +314,7 @@ fn write_then_rename<C: Contents + ?Sized>(
         if let Some(hash) = hash.as_deref_mut() {
             hash.update(part);
         }
+        ends.take(part);
         write(part)
     })?;
     file.sync_all()?;
@@ -326,11 +424,11 @@ mod tests {
         // Three and a half read blocks, with a difference in the last one only.
         let mut bytes: Vec<u8> = (0..(7u32 << 19)).map(|i| (i % 251) as u8).collect();
         write_atomic(&path, &bytes).unwrap();
-        assert!(same_content(&path, &bytes[..], None));
+        assert!(same_content(&path, &bytes[..], None, &mut Ends::new(0)));
         assert_eq!(write_atomic(&path, &bytes).unwrap(), WriteStatus::Unchanged);
         *bytes.last_mut().unwrap() ^= 1;
-        assert!(!same_content(&path, &bytes[..], None));
-        assert!(!same_content(&path, &bytes[..bytes.len() - 1], None));
+        assert!(!same_content(&path, &bytes[..], None, &mut Ends::new(0)));
+        assert!(!same_content(&path, &bytes[..bytes.len() - 1], None, &mut Ends::new(0)));
         assert_eq!(write_atomic(&path, &bytes).unwrap(), WriteStatus::Written);
         assert!(fs::read(&path).unwrap() == bytes);
         fs::remove_dir_all(&dir).unwrap();
@@ -346,13 +444,47 @@ mod tests {
         // Same length, differing past the first compared block: a half-compared file.
         other[(3 << 19) + 7] ^= 1;
         let expected = |b: &[u8]| -> [u8; 32] { Sha256::digest(b).into() };
-        let written = write_atomic_hashed(&path, &bytes[..]).unwrap();
+        let written = write_atomic_hashed(&path, &bytes[..], None).unwrap();
         assert_eq!(written, (WriteStatus::Written, expected(&bytes)));
-        let unchanged = write_atomic_hashed(&path, &bytes[..]).unwrap();
+        let unchanged = write_atomic_hashed(&path, &bytes[..], None).unwrap();
         assert_eq!(unchanged, (WriteStatus::Unchanged, expected(&bytes)));
-        let changed = write_atomic_hashed(&path, &other[..]).unwrap();
+        let changed = write_atomic_hashed(&path, &other[..], None).unwrap();
         assert_eq!(changed, (WriteStatus::Written, expected(&other)));
         assert!(fs::read(&path).unwrap() == other);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn an_unchanged_file_takes_its_digest_from_its_record() {
+        let dir = std::env::temp_dir().join(format!("rotative-record-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let (path, folder) = (dir.join("r.pdf"), dir.join("digests"));
+        let bytes: Vec<u8> = (0..(5u32 << 19)).map(|i| (i % 241) as u8).collect();
+        let expected = |b: &[u8]| -> [u8; 32] { Sha256::digest(b).into() };
+        let write = |b: &[u8]| write_atomic_hashed(&path, b, Some(&folder)).unwrap();
+        assert_eq!(write(&bytes), (WriteStatus::Written, expected(&bytes)));
+        let record = || fs::read_dir(&folder).unwrap().flatten().next().unwrap().path();
+        let entry = fs::read(record()).unwrap();
+        // The record is what an unchanged file's digest comes from: one forged (under the
+        // same key, checksum whole) shows through.
+        let (magic, key) = (entry[..16].try_into().unwrap(), entry[16..48].try_into().unwrap());
+        fs::write(record(), cache::seal(magic, key, &[9; 32])).unwrap();
+        assert_eq!(write(&bytes), (WriteStatus::Unchanged, [9; 32]));
+        // A damaged record: the bytes are hashed, and the record made whole again.
+        fs::write(record(), &entry[..entry.len() - 1]).unwrap();
+        assert_eq!(write(&bytes), (WriteStatus::Unchanged, expected(&bytes)));
+        assert_eq!(write(&bytes), (WriteStatus::Unchanged, expected(&bytes)));
+        assert_eq!(fs::read(record()).unwrap(), entry);
+        // The file rewritten by another hand with other bytes, its time set back: not
+        // taken for the recorded one, and the new bytes recorded.
+        let at = fs::metadata(&path).unwrap().modified().unwrap();
+        let mut other = bytes.clone();
+        other[1 << 20] ^= 1;
+        fs::write(&path, &other).unwrap();
+        fs::File::options().write(true).open(&path).unwrap().set_modified(at).unwrap();
+        assert_eq!(write(&bytes), (WriteStatus::Written, expected(&bytes)));
+        assert_eq!(write(&other), (WriteStatus::Written, expected(&other)));
+        assert_eq!(write(&other), (WriteStatus::Unchanged, expected(&other)));
         fs::remove_dir_all(&dir).unwrap();
     }
 }

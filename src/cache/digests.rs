@@ -47,19 +47,32 @@ pub fn folder_beside(kind: &Path) -> PathBuf {
 
 /// The digest recorded in `folder` for the file at `path` as it is now, if any.
 pub fn recorded(path: &Path, folder: &Path) -> Option<[u8; 32]> {
+    recorded_as(path, folder).map(|(_, digest)| digest)
+}
+
+/// [`recorded`], with the file's metadata its record was found by: a caller that reads the
+/// file afterwards can tell whether it changed meanwhile.
+pub fn recorded_as(path: &Path, folder: &Path) -> Option<(Metadata, [u8; 32])> {
     let metadata = std::fs::metadata(path).ok()?;
     if metadata.len() <= MIN_RECORDED_BYTES {
         return None;
     }
-    let n = SAMPLE_BYTES.min(usize::try_from(metadata.len()).ok()?);
+    let (head, tail) = ends(path, metadata.len())?;
+    let key = fingerprint(path, &metadata, &head, &tail)?;
+    let digest = super::read(folder, MAGIC, &key)?.try_into().ok()?;
+    Some((metadata, digest))
+}
+
+/// The first and last [`SAMPLE_BYTES`] (at most `length`) of the file at `path`.
+fn ends(path: &Path, length: u64) -> Option<(Vec<u8>, Vec<u8>)> {
+    let n = SAMPLE_BYTES.min(usize::try_from(length).ok()?);
     let mut file = std::fs::File::open(path).ok()?;
     let mut head = vec![0; n];
     file.read_exact(&mut head).ok()?;
     let mut tail = vec![0; n];
     file.seek(SeekFrom::End(-i64::try_from(n).ok()?)).ok()?;
     file.read_exact(&mut tail).ok()?;
-    let key = fingerprint(path, &metadata, &head, &tail)?;
-    super::read(folder, MAGIC, &key)?.try_into().ok()
+    Some((head, tail))
 }
 
 /// The digest recorded in `folder` for `bytes`, read from the file at `path` whose
@@ -90,6 +103,31 @@ pub fn record(path: &Path, before: &Metadata, bytes: &[u8], digest: &[u8; 32], f
     }
     let n = SAMPLE_BYTES.min(bytes.len());
     if let Some(key) = fingerprint(path, before, &bytes[..n], &bytes[bytes.len() - n..]) {
+        super::write(folder, MAGIC, &key, digest);
+    }
+}
+
+/// [`record`] for bytes passed piece by piece rather than held whole (a PDF written or
+/// compared part by part): `head` and `tail` are their first and last [`SAMPLE_BYTES`]
+/// (all of them when they are fewer). Recorded only when the file at `path`, as `before`
+/// describes it, still has those ends: one another process wrote meanwhile is not given
+/// this digest.
+pub fn record_pieces(
+    path: &Path,
+    before: &Metadata,
+    head: &[u8],
+    tail: &[u8],
+    digest: &[u8; 32],
+    folder: &Path,
+) {
+    if before.len() <= MIN_RECORDED_BYTES {
+        return;
+    }
+    let Some((on_disk_head, on_disk_tail)) = ends(path, before.len()) else { return };
+    if on_disk_head != head || on_disk_tail != tail {
+        return;
+    }
+    if let Some(key) = fingerprint(path, before, head, tail) {
         super::write(folder, MAGIC, &key, digest);
     }
 }
