@@ -629,18 +629,20 @@ pub struct Photo {
     pub accept_low_resolution: bool,
     /// Line of the `photo` field, for later messages.
     pub line: Option<usize>,
-    /// What load measured of the photo's ink while proving it (a CMYK JPEG decoded whole,
+    /// What load measured of the photo's ink while proving it (a CMYK JPEG proven whole,
     /// with the build cache), so render need not decode it again to judge it.
     pub ink: Option<InkMeasure>,
 }
 
-/// The ink of a CMYK photo, measured by load while it decoded the photo to prove it.
+/// The ink of a CMYK photo, measured by load while it proved the photo sound.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InkMeasure {
     /// SHA-256 of the file's bytes that were measured: the measure holds for them only.
     pub digest: [u8; 32],
-    /// The highest total ink of a 2x2 block of the photo as stored (before any EXIF turn),
-    /// in 1/255 of one ink, as [`crate::raster::peak_ink`] measures it.
+    /// At least the highest total ink of a 2x2 block of the photo as stored (before any
+    /// EXIF turn), in 1/255 of one ink, as [`crate::raster::peak_ink`] measures it: that
+    /// measure, or a bound a few units over the photo's highest pixel
+    /// ([`crate::load::photo::PhotoFacts::peak_ink`]).
     pub peak: u32,
 }
 

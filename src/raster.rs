@@ -182,6 +182,13 @@ pub fn ycck_to_inks(pixel: &mut [u8]) {
     pixel[3] = 255 - pixel[3];
 }
 
+/// The total ink limit for `tac_percent` (the issue's `output.tac`) in 8-bit units summed
+/// over the four channels, as [`peak_ink`] measures: load bounds its CMYK photos' ink
+/// against it, render holds converted photos under it.
+pub fn ink_limit(tac_percent: f32) -> u32 {
+    (tac_percent.clamp(100.0, 400.0) / 100.0 * 255.0).floor() as u32
+}
+
 /// The highest total ink (sum of the four 8-bit channels) that covers a 2x2 block of
 /// `cmyk` (`width` pixels a row): the largest over the blocks of each block's lowest
 /// pixel. It is how preflight measures (Ghostscript's separations, then a 2x2 minimum

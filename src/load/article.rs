@@ -63,6 +63,8 @@ pub struct ArticleContext<'a> {
     pub front_matter: &'a FrontMatterRules,
     /// The build cache's photo proofs, if the build keeps them.
     pub proofs: Option<&'a Path>,
+    /// The issue's ink limit ([`crate::raster::ink_limit`]), for CMYK photos' ink bounds.
+    pub ink_limit: u32,
 }
 
 /// The front matter as written (tier one: deserialized, not yet validated).
@@ -591,7 +593,7 @@ fn resolve_photo(
                 file_at(Diagnostic::error("io", message)).hint("photos must be JPEG or PNG files")
             })?;
             let file = before.as_ref().map(|before| (canonical.as_path(), before));
-            super::proofs::inspect(&bytes, max_pixels, ctx.proofs, file).map_err(|fault| {
+            super::proofs::inspect(&bytes, max_pixels, ctx.ink_limit, ctx.proofs, file).map_err(|fault| {
                 let hint = match fault.kind {
                     "photo-too-large" => {
                         "scale it down to about 200 ppi at its printed size (or raise `photo.max_megapixels` in issue.yaml)"

@@ -21,9 +21,11 @@
 //! wrong in its data, so load need not decode it too (see `load::photo`).
 
 mod huffman;
+mod ink;
 
 use crate::raster::{self, JpegSegment, jpeg_segments_from};
 use huffman::{Bits, Huffman};
+use ink::InkBound;
 
 /// What [`check_scans`] found in a sound JPEG.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,7 +41,24 @@ pub enum Scans {
 /// its frame header promises, and that the scans are followed by the end-of-image marker.
 /// The error is a sentence that follows "photo `name` ".
 pub fn check_scans(data: &[u8]) -> Result<Scans, String> {
-    let mut scanner = Scanner::default();
+    walk(data, None).map(|(scans, _)| scans)
+}
+
+/// [`check_scans`] of a CMYK JPEG (`inverted`: stored as Adobe writes it, 255 minus the
+/// ink), with a bound on the total ink of every pixel as a decoder decodes it, in 1/255 of
+/// one ink, worked out to be judged against `limit` (see `jpeg_scan/ink.rs`); `None` when
+/// the JPEG is of a kind not measured here.
+pub fn check_cmyk_scans(
+    data: &[u8],
+    inverted: bool,
+    limit: u32,
+) -> Result<(Scans, Option<u32>), String> {
+    walk(data, Some((inverted, limit)))
+}
+
+/// Checks the scans, measuring their ink when `measure` (inverted or not, limit) is given.
+fn walk(data: &[u8], measure: Option<(bool, u32)>) -> Result<(Scans, Option<u32>), String> {
+    let mut scanner = Scanner { measure, ..Scanner::default() };
     let mut pos = 2;
     loop {
         let mut scan = None;
@@ -54,7 +73,7 @@ pub fn check_scans(data: &[u8]) -> Result<Scans, String> {
                 }
                 // Another frame kind, or a second frame: not counted here.
                 0xC0..=0xCF if !matches!(marker, 0xC4 | 0xC8 | 0xCC) => {
-                    return Ok(Scans::Uncounted);
+                    return Ok((Scans::Uncounted, None));
                 }
                 0xC4 => scanner.read_tables(payload)?,
                 0xDB => scanner.read_quantization(payload)?,
@@ -71,7 +90,8 @@ pub fn check_scans(data: &[u8]) -> Result<Scans, String> {
         if let Some((header, start)) = scan {
             pos = scanner.scan(data, header, start)?;
         } else if end_of_image {
-            return scanner.finish();
+            let scans = scanner.finish()?;
+            return Ok((scans, scanner.ink.map(|ink| ink.peak())));
         } else {
             return Err(NO_END.into());
         }
@@ -87,11 +107,15 @@ struct Scanner {
     tables: [Option<Box<Huffman>>; 8],
     /// MCUs between restart markers, 0 for none.
     restart_interval: usize,
-    /// Which of the quantization tables 0 to 3 are defined.
-    quantization: [bool; 4],
+    /// The quantization tables 0 to 3 defined, in zigzag order.
+    quantization: [Option<[u16; 64]>; 4],
     scans: usize,
     /// A progressive frame's coefficients that are not zero, a bit each, block by block.
     nonzero: Vec<u64>,
+    /// The ink is wanted (inverted or not, limit): see [`check_cmyk_scans`].
+    measure: Option<(bool, u32)>,
+    /// The ink bound, while the JPEG is of a kind it is measured on.
+    ink: Option<InkBound>,
 }
 
 /// One component of a frame.
@@ -117,6 +141,8 @@ struct Component {
 /// What the frame header promises.
 struct Frame {
     progressive: bool,
+    /// Bits a sample.
+    precision: u8,
     components: Vec<Component>,
     /// MCUs across and down in an interleaved scan.
     mcus: (usize, usize),
@@ -166,7 +192,7 @@ impl Frame {
             c.first_block = first_block;
             first_block += c.padded.0 * c.padded.1;
         }
-        Ok(Frame { progressive, components, mcus })
+        Ok(Frame { progressive, precision: field(0)? as u8, components, mcus })
     }
 
     fn blocks(&self) -> usize {
@@ -216,7 +242,10 @@ impl Scanner {
             if id > 3 || rest.len() < length {
                 return Err(malformed.into());
             }
-            self.quantization[id] = true;
+            self.quantization[id] = Some(std::array::from_fn(|k| match precision {
+                0 => u16::from(rest[k]),
+                _ => u16::from_be_bytes([rest[2 * k], rest[2 * k + 1]]),
+            }));
             payload = &rest[length..];
         }
         Ok(())
@@ -248,7 +277,7 @@ impl Scanner {
             let index = frame.components.iter().position(|c| c.id == id).ok_or_else(|| {
                 format!("has a scan of component {id}, which its frame header does not list")
             })?;
-            if !self.quantization[frame.components[index].table] {
+            if self.quantization[frame.components[index].table].is_none() {
                 return Err(format!("has no quantization table for component {id}"));
             }
             for bit in &mut frame.components[index].coverage[band.clone()] {
@@ -284,6 +313,24 @@ impl Scanner {
         self.scans += 1;
         let scan = self.scans;
         let frame = self.frame.as_ref().ok_or_else(malformed)?;
+        // The ink is measured on one interleaved sequential scan of four components, none
+        // subsampled; a frame of another kind, or a second scan, has no bound.
+        self.ink = match self.measure {
+            Some((inverted, limit))
+                if scan == 1
+                    && !frame.progressive
+                    && frame.precision == 8
+                    && count == 4
+                    && frame.components.len() == 4
+                    && frame.components.iter().all(|c| c.h == 1 && c.v == 1) =>
+            {
+                let table = |c: &Component| self.quantization[c.table].unwrap_or([0; 64]);
+                let tables = std::array::from_fn(|i| table(&frame.components[i]));
+                Some(InkBound::new(inverted, tables, limit))
+            }
+            _ => None,
+        };
+        let mut ink = self.ink.as_mut();
         let tables = &self.tables;
         let table = |t: usize| tables[t].as_deref();
         let (units, across) = match components {
@@ -302,6 +349,9 @@ impl Scanner {
                 found.map_err(|why| fault(scan, why, unit, units, across))?;
                 next_restart = (next_restart + 1) % 8;
                 block.eob_run = 0;
+                if let Some(ink) = ink.as_mut() {
+                    ink.restart();
+                }
             }
             let (x, y) = (unit % across, unit / across);
             for c in components {
@@ -310,15 +360,22 @@ impl Scanner {
                 for row in 0..v {
                     for column in 0..h {
                         let at = info.first_block + (y * v + row) * info.padded.0 + x * h + column;
-                        let decoded = match pass {
-                            Pass::Sequential => block.sequential(table(c.dc), table(c.ac)),
-                            Pass::DcFirst => block.dc(table(c.dc)),
-                            Pass::DcRefine => {
+                        let decoded = match (pass, ink.as_mut()) {
+                            (Pass::Sequential, Some(ink)) => {
+                                ink.block(block.bits, c.index, table(c.dc), table(c.ac))
+                            }
+                            (Pass::Sequential, None) => block.sequential(table(c.dc), table(c.ac)),
+                            (Pass::DcFirst, _) => block.dc(table(c.dc)),
+                            (Pass::DcRefine, _) => {
                                 block.bits.skip(1);
                                 Ok(())
                             }
-                            Pass::AcFirst(from, to) => block.ac_first(table(c.ac), at, from, to),
-                            Pass::AcRefine(from, to) => block.ac_refine(table(c.ac), at, from, to),
+                            (Pass::AcFirst(from, to), _) => {
+                                block.ac_first(table(c.ac), at, from, to)
+                            }
+                            (Pass::AcRefine(from, to), _) => {
+                                block.ac_refine(table(c.ac), at, from, to)
+                            }
                         };
                         decoded.map_err(|why| {
                             // A code made of the zeros past the data's end: the data is short.
@@ -330,6 +387,9 @@ impl Scanner {
             }
             if block.bits.overran() {
                 return Err(fault(scan, Fault::Short, unit, units, across));
+            }
+            if let Some(ink) = ink.as_mut() {
+                ink.mcu_done();
             }
         }
         bits.end().map_err(|why| fault(scan, why, units, units, across))

@@ -209,3 +209,68 @@ fn a_lossless_frame_is_left_uncounted() {
     jpeg[frame + 1] = 0xC3;
     assert_eq!(check_scans(&jpeg), Ok(Scans::Uncounted));
 }
+
+/// `jpeg` without its APP14 "Adobe" segment: CMYK stored as ink, not inverted.
+fn without_adobe(jpeg: &[u8]) -> Vec<u8> {
+    let app14 = jpeg_segments_from(jpeg, 2).flatten().find(|s| s.marker == 0xEE).unwrap();
+    let start = app14.end - app14.payload.len() - 4;
+    [&jpeg[..start], &jpeg[app14.end..]].concat()
+}
+
+/// The highest total ink of a pixel of a CMYK JPEG as the decoder decodes it.
+fn highest_pixel(jpeg: &[u8], adobe: bool) -> u32 {
+    let inks = raster::decode_inks(jpeg, false, adobe, false).unwrap();
+    inks.chunks_exact(4).map(|p| p.iter().map(|&v| u32::from(v)).sum()).max().unwrap()
+}
+
+#[test]
+fn the_ink_bound_covers_every_pixel_the_decoder_decodes() {
+    let fixture = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/images/cmyk.jpg"),
+    )
+    .unwrap();
+    let whole = SamplingFactor::R_4_4_4;
+    let noisy = encode(61, 47, ColorType::Cmyk, |e| e.set_sampling_factor(whole));
+    let restarts = encode(100, 70, ColorType::Cmyk, |e| {
+        e.set_sampling_factor(whole);
+        e.set_restart_interval(3);
+    });
+    let mut checked = 0;
+    for (kind, jpeg) in [("fixture", fixture), ("noisy", noisy), ("restart intervals", restarts)] {
+        for (adobe, jpeg) in [(true, jpeg.clone()), (false, without_adobe(&jpeg))] {
+            let (scans, bound) = check_cmyk_scans(&jpeg, adobe, 612).unwrap();
+            assert_eq!(scans, Scans::Counted, "{kind}");
+            let bound = bound.unwrap_or_else(|| panic!("{kind}: no bound"));
+            let highest = highest_pixel(&jpeg, adobe);
+            // At least every pixel's total, and near enough to pass a photo under the limit:
+            // within the decoder's rounding, two units an ink each way (or within the limit).
+            assert!(bound >= highest, "{kind}, adobe {adobe}: {bound} under {highest}");
+            let near = highest.max(612) + 16;
+            assert!(bound <= near, "{kind}, adobe {adobe}: {bound} far over {highest}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 6);
+}
+
+#[test]
+fn a_progressive_or_subsampled_cmyk_jpeg_is_not_bounded() {
+    let bounded = |jpeg: &[u8]| check_cmyk_scans(jpeg, true, 612).unwrap().1;
+    let whole = SamplingFactor::R_4_4_4;
+    let progressive = encode(40, 33, ColorType::Cmyk, |e| {
+        e.set_sampling_factor(whole);
+        e.set_progressive(true);
+    });
+    assert_eq!(bounded(&progressive), None);
+    let subsampled = encode(40, 33, ColorType::Cmyk, |e| {
+        e.set_sampling_factor(SamplingFactor::R_4_2_0);
+    });
+    assert_eq!(bounded(&subsampled), None);
+    assert!(bounded(&encode(40, 33, ColorType::Cmyk, |e| e.set_sampling_factor(whole))).is_some());
+    // Damage found by the count is still an error when the ink is measured.
+    let jpeg = encode(100, 70, ColorType::Cmyk, |e| e.set_sampling_factor(whole));
+    let start = first_scan(&jpeg);
+    let mut cut = jpeg[..start + (jpeg.len() - start) / 2].to_vec();
+    cut.extend([0xFF, 0xD9]);
+    assert!(check_cmyk_scans(&cut, true, 612).unwrap_err().contains("cut short"));
+}

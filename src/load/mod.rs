@@ -167,6 +167,7 @@ pub fn load_issue(path: &Path, options: &LoadOptions) -> Result<Issue, Vec<Diagn
         allow_outside: options.allow_outside,
         front_matter: &config.front_matter,
         proofs: options.photo_proofs.as_deref(),
+        ink_limit: crate::raster::ink_limit(config.output.tac),
     };
     let listed_in = config_file.as_deref().filter(|_| lone_article.is_none());
     let mut seen: Vec<PathBuf> = Vec::new();

@@ -22,10 +22,12 @@
 //!   blocks with grey;
 //! - the image data decodes to the end, with the JPEG decoder's warnings (a scan that ends
 //!   early, a marker where data should be) treated as errors, and a JPEG's first scan is
-//!   followed by its end-of-image marker. A grey or colour JPEG whose scans were all
-//!   counted above is not decoded: the count read every code of every block, which is all
-//!   a decoder would read to find fault (only its headers go through the decoder). A CMYK
-//!   JPEG is decoded, for its ink. A photo too large to decode whole goes through
+//!   followed by its end-of-image marker. A JPEG whose scans were all counted above is not
+//!   decoded: the count read every code of every block, which is all a decoder would read
+//!   to find fault (only its headers go through the decoder). A CMYK JPEG's ink is bounded
+//!   from its coefficients on the way (`jpeg_scan/ink.rs`); one of a kind the count does
+//!   not bound (YCCK, progressive, subsampled) is decoded, for its ink. A photo too large
+//!   to decode whole goes through
 //!   the decoder that can scale, which reports broken data, a missing restart marker or a
 //!   file cut short as errors too;
 //! - the EXIF orientation is read, so the size the layout works with is the size printed;
@@ -61,8 +63,10 @@ pub struct PhotoFacts {
     /// What is wrong with the embedded ICC profile, if anything: the photo is still
     /// usable, with the assumption the message states.
     pub profile_problem: Option<String>,
-    /// For a CMYK JPEG decoded whole: its peak ink as stored ([`raster::peak_ink`]),
-    /// measured on the decoded inks, so render need not decode it again to judge it.
+    /// For a CMYK JPEG proven whole: at least its peak ink as stored
+    /// ([`raster::peak_ink`]), so render need not decode it to judge it. It is the peak
+    /// itself when the photo was decoded, and a bound a few units over its highest pixel's
+    /// total when the scan check bounded it from its coefficients.
     pub peak_ink: Option<u32>,
 }
 
@@ -82,8 +86,20 @@ impl PhotoFault {
 }
 
 /// Proves a photo sound: decodes it in full (see the module documentation). `max_pixels`
-/// is the issue's `photo.max_megapixels`.
+/// is the issue's `photo.max_megapixels`. A CMYK photo's ink is bounded for the default
+/// limit of 240 % ([`inspect_photo_within`]).
 pub fn inspect_photo(bytes: &[u8], max_pixels: u64) -> Result<PhotoFacts, PhotoFault> {
+    inspect_photo_within(bytes, max_pixels, raster::ink_limit(240.0))
+}
+
+/// [`inspect_photo`], a CMYK photo's ink bounded to be judged against `ink_limit`
+/// ([`raster::ink_limit`] of the issue's `output.tac`): the bound stays within the limit
+/// when the photo does, with as little work as that takes.
+pub fn inspect_photo_within(
+    bytes: &[u8],
+    max_pixels: u64,
+    ink_limit: u32,
+) -> Result<PhotoFacts, PhotoFault> {
     let format = image::guess_format(bytes)
         .ok()
         .filter(|f| matches!(f, ImageFormat::Jpeg | ImageFormat::Png))
@@ -152,9 +168,13 @@ pub fn inspect_photo(bytes: &[u8], max_pixels: u64) -> Result<PhotoFacts, PhotoF
         }
     }
     // After the budget checks: a progressive JPEG's check holds a bit per coefficient.
-    let counted = match jpeg {
-        Some(_) => jpeg_scan::check_scans(bytes).map_err(PhotoFault::corrupt)?,
-        None => Scans::Uncounted,
+    let (counted, ink_bound) = match &jpeg {
+        Some(layout) if layout.components == 4 && !layout.ycck => {
+            jpeg_scan::check_cmyk_scans(bytes, layout.adobe, ink_limit)
+                .map_err(PhotoFault::corrupt)?
+        }
+        Some(_) => (jpeg_scan::check_scans(bytes).map_err(PhotoFault::corrupt)?, None),
+        None => (Scans::Uncounted, None),
     };
     let orientation = decoder.orientation().map(|o| o.to_exif()).unwrap_or(1);
     let icc = decoder.icc_profile().ok().flatten();
@@ -169,16 +189,17 @@ pub fn inspect_photo(bytes: &[u8], max_pixels: u64) -> Result<PhotoFacts, PhotoF
     };
     let mut peak_ink = None;
     match &jpeg {
-        // A grey or colour JPEG whose every block the scan check read is proven: a decoder
-        // would read the same codes again (most of a cold load) to find nothing more. Its
-        // headers are still read as the decoder reads them.
+        // A JPEG whose every block the scan check read is proven: a decoder would read the
+        // same codes again (most of a cold load) to find nothing more. Its headers are
+        // still read as the decoder reads them. A CMYK one must have had its ink bounded.
         Some(layout)
             if plan.denominator == 1
                 && counted == Scans::Counted
-                && matches!(layout.components, 1 | 3) =>
+                && (matches!(layout.components, 1 | 3) || ink_bound.is_some()) =>
         {
             drop(decoder);
             decoder_headers(bytes, layout)?;
+            peak_ink = ink_bound;
         }
         Some(layout) if plan.denominator == 1 => {
             drop(decoder);

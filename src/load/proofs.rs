@@ -13,7 +13,7 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-use super::photo::{PhotoFacts, PhotoFault, inspect_photo};
+use super::photo::{PhotoFacts, PhotoFault, inspect_photo_within};
 use crate::cache::{self, digests};
 
 /// The proofs' folder inside the cache ([`crate::cache::CACHE_FOLDER`]).
@@ -31,23 +31,27 @@ pub(super) fn kept(path: &Path, max_pixels: u64, folder: &Path) -> Option<(Photo
     Some((parse(&cache::read(folder, MAGIC, &key(&digest, max_pixels))?)?, digest))
 }
 
-/// [`inspect_photo`], through the cache `folder` when there is one, with the digest of
+/// [`inspect_photo_within`] (`ink_limit`: a CMYK photo's ink bound holds whatever limit it
+/// was worked out for, so the limit is not part of the key), through the cache `folder`
+/// when there is one, with the digest of
 /// `bytes` (taken only with a cache). `file` is the path `bytes` were read from, with its
 /// metadata from before they were read: their digest is recorded for [`kept`] (and for
 /// render) when the photo is sound.
 pub(super) fn inspect(
     bytes: &[u8],
     max_pixels: u64,
+    ink_limit: u32,
     folder: Option<&Path>,
     file: Option<(&Path, &Metadata)>,
 ) -> Result<(PhotoFacts, Option<[u8; 32]>), PhotoFault> {
-    let Some(folder) = folder else { return Ok((inspect_photo(bytes, max_pixels)?, None)) };
+    let inspect = || inspect_photo_within(bytes, max_pixels, ink_limit);
+    let Some(folder) = folder else { return Ok((inspect()?, None)) };
     let digest: [u8; 32] = Sha256::digest(bytes).into();
     let key = key(&digest, max_pixels);
     let facts = match cache::read(folder, MAGIC, &key).and_then(|p| parse(&p)) {
         Some(facts) => facts,
         None => {
-            let facts = inspect_photo(bytes, max_pixels)?;
+            let facts = inspect()?;
             cache::write(folder, MAGIC, &key, &serialise(&facts));
             facts
         }
@@ -142,14 +146,14 @@ mod tests {
                 .join("issues/liberte-actus-1719/photos/dune-rgb.jpg"),
         )
         .unwrap();
-        let proven = inspect(&jpeg, u64::MAX, Some(&folder), None).unwrap().0;
+        let proven = inspect(&jpeg, u64::MAX, 612, Some(&folder), None).unwrap().0;
         assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 1);
-        assert_eq!(inspect(&jpeg, u64::MAX, Some(&folder), None).unwrap().0, proven);
+        assert_eq!(inspect(&jpeg, u64::MAX, 612, Some(&folder), None).unwrap().0, proven);
         // The same file cut short is proven again, and fails: the proof is of the bytes.
         let cut = &jpeg[..jpeg.len() / 2];
-        assert!(inspect(cut, u64::MAX, Some(&folder), None).is_err());
+        assert!(inspect(cut, u64::MAX, 612, Some(&folder), None).is_err());
         // A lower pixel limit is another key: the photo is refused, not served from the cache.
-        let refused = inspect(&jpeg, 1000, Some(&folder), None).unwrap_err();
+        let refused = inspect(&jpeg, 1000, 612, Some(&folder), None).unwrap_err();
         assert_eq!(refused.kind, "photo-too-large");
         std::fs::remove_dir_all(&folder).unwrap();
     }

@@ -63,6 +63,7 @@ fn article(bytes: &[u8]) {
         allow_outside: false,
         front_matter: &Default::default(),
         proofs: None,
+        ink_limit: 612,
     };
     let _ = parse_article(&source, &context);
 }

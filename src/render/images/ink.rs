@@ -2,10 +2,7 @@
 //! most ink the paper takes at one spot before it smears or shows through (240 % on
 //! coldset newsprint, where 400 % would be all four inks solid).
 
-/// The total ink limit in 8-bit units summed over the four channels.
-pub(super) fn ink_limit(tac_percent: f32) -> u32 {
-    (tac_percent.clamp(100.0, 400.0) / 100.0 * 255.0).floor() as u32
-}
+pub(super) use crate::raster::ink_limit;
 
 /// Holds every pixel of a CMYK row under `limit` (see [`limit_ink`]); returns the highest
 /// total ink of a pixel afterwards, measured in the same pass (0 for an empty row).
