@@ -405,25 +405,43 @@ fn a_page_no_tiling_fills_keeps_the_story_that_leaves_it_least_white() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// List 2's story 02 jumps from page 1, and its rest on page 2 was left 2 lines short: its
-/// own few paragraphs could not gain them. A paragraph of its first frame set a line longer
-/// pushes the lines over to the rest, which then fills its frame.
+/// List 28's story 01 jumps from page 1 to page 2, where its rest's own paragraphs cannot
+/// fill its frame. A paragraph of its first frame set a line longer pushes a line over to
+/// the rest, which then fills its frame exactly.
 #[test]
 fn a_rest_its_own_paragraphs_cannot_fill_takes_lines_from_its_first_frame() {
     let photo = photo();
-    let dir = common::temp_dir("auto-fit-jump-2");
-    write_list(&dir, 2, &photo);
+    let dir = common::temp_dir("auto-fit-jump-28");
+    write_list(&dir, 28, &photo);
     let output = common::rotative(&["check", dir.to_str().unwrap()]);
-    let (stdout, stderr) = (common::stdout(&output), common::stderr(&output));
-    let all = format!("{stdout}{stderr}");
-    let first = all.lines().find(|l| l.starts_with("  02.md") && l.contains("p1/2"));
-    assert!(first.is_some_and(|l| l.contains("for the rest")), "{all}");
-    assert!(!all.contains("in frame p2/1"), "the rest of 02 is not filled:\n{all}");
+    let all = format!("{}{}", common::stdout(&output), common::stderr(&output));
+    let row = |frame: &str| {
+        all.lines().find(|l| l.starts_with("  01.md") && l.contains(frame)).unwrap_or("")
+    };
+    assert!(row(" p1/1 ").contains("for the rest"), "{all}");
+    assert!(row(" p2/1 ").contains("+0     +0"), "the rest of 01 is not filled:\n{all}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Lists 1 and 23 were each made up with a jumped story's rest 1 to 2 lines short of its
+/// frame: the planner counted only whole stories' shortfall when it looked a page ahead.
+/// It now counts a rest's too, once fitted (from its first frame when its own paragraphs
+/// cannot), and chooses other ways: no frame of either list is left short.
 #[test]
-#[ignore = "issue 15: not met yet (30 of 801 pages over 3 %); run with --ignored to measure"]
+fn looking_ahead_counts_what_a_rest_leaves_short() {
+    let photo = photo();
+    for seed in [1, 23] {
+        let dir = common::temp_dir(&format!("auto-rest-short-{seed}"));
+        write_list(&dir, seed, &photo);
+        let output = common::rotative(&["check", dir.to_str().unwrap()]);
+        let stderr = common::stderr(&output);
+        assert!(!stderr.contains("copyfit-underset"), "list {seed}:\n{stderr}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+#[test]
+#[ignore = "issue 15: not met yet (29 of 806 pages over 3 %); run with --ignored to measure"]
 fn a_hundred_random_story_lists_make_up_with_full_pages() {
     let photo = photo();
     let base = common::temp_dir("auto-stress");

@@ -110,7 +110,7 @@ pub struct ColumnSlot {
 }
 
 /// Where the flow is in the piece list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Cursor {
     /// Index of the current piece.
     pub piece: usize,

@@ -415,7 +415,9 @@ impl MakeUp<'_> {
             bottom: grid_top + (rest.top + rest.depth) as f32 * grid.baseline,
             grid_top,
         };
-        fit_jump(parts, frame, to, &rest_frame, &self.plan.fit_steps, self.layout)
+        let (parts, step, _) =
+            fit_jump(parts, frame, to, &rest_frame, &self.plan.fit_steps, self.layout)?;
+        Some((parts, step))
     }
 
     /// Draws `part` on `page` cut at the frame's `bottom` (the overset is never printed),

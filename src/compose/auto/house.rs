@@ -60,7 +60,7 @@ pub(super) fn over_house_ad(
         let whole = made.fill.full
             && made.jumped.is_none()
             && left_after(window, &made.fill).is_empty()
-            && white_after_fit(shapes, &made.fill) == 0;
+            && white_after_fit(shapes, &made.fill, rest) == 0;
         whole.then_some((made, slot))
     })
 }

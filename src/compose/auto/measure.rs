@@ -14,8 +14,9 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
+use super::page::JumpFrom;
 use super::search::{Placement, RULE_LINES, Shapes, rank};
-use crate::compose::copyfit::{Resets, fit_lines, misfit, photo_trimmed};
+use crate::compose::copyfit::{Resets, fit_jump, fit_lines, misfit, photo_trimmed};
 use crate::compose::display::Item;
 use crate::compose::flow::{Cursor, Flowable};
 use crate::compose::{ArticleParts, ArticleStart, Frame, Headline, Layout, measure_article};
@@ -44,6 +45,10 @@ pub struct StoryCandidates {
     pub hint: StoryHint,
 }
 
+/// A rest's fit after its first frame's: (story, photo, that frame's columns, head rank and
+/// depth, the rest's columns and depth).
+type JumpFitKey = (usize, bool, u32, u8, u32, u32, u32);
+
 /// [`Shapes`] measured from set parts, memoised.
 pub(super) struct Measured<'a> {
     pub(super) layout: &'a Layout<'a>,
@@ -54,6 +59,12 @@ pub(super) struct Measured<'a> {
     memo: HashMap<(usize, u32, bool, u8), Vec<u32>>,
     verified: HashMap<(usize, u32, bool, u8, u32), i32>,
     jumps: HashMap<(usize, u32, bool, u8, u32), Vec<u32>>,
+    /// Lines the rest of a story from a cursor is over or under once copyfitted in a frame
+    /// of (columns, depth), by (story, columns, photo, cursor, depth).
+    rest_fits: HashMap<(usize, u32, bool, Cursor, u32), i32>,
+    /// The same once the frame it jumped from is fitted for it too, by (story, photo, that
+    /// frame's columns, head rank and depth, the rest's columns and depth).
+    jump_fits: HashMap<JumpFitKey, i32>,
     /// Per story, the paragraphs the copyfit set again: kept across the many fits the
     /// search asks for (its columns share one measure, so every shape shares them).
     resets: HashMap<usize, Resets>,
@@ -74,6 +85,8 @@ impl<'a> Measured<'a> {
             memo: HashMap::new(),
             verified: HashMap::new(),
             jumps: HashMap::new(),
+            rest_fits: HashMap::new(),
+            jump_fits: HashMap::new(),
             resets: HashMap::new(),
         }
     }
@@ -243,11 +256,72 @@ impl<'a> Measured<'a> {
         let mut fits = Vec::new();
         for (&depth, frame) in near.iter().zip(&frames) {
             let after = fit_lines(&parts, frame, Some(cursor), self.steps, self.layout, resets);
+            self.rest_fits.insert((story, columns, photo, cursor, depth), after);
             fits.push((depth, after));
         }
         // Failing exact or nearly exact depths, the nearest: their misfit reported too.
         let fitting = fitting_depths(fits, columns);
         if fitting.is_empty() { near } else { fitting }
+    }
+
+    /// Lines the rest of `story` from `cursor` is over (positive) or under (negative) once
+    /// copyfitted in a frame of `columns` and `depth` lines (its jump head included).
+    pub(super) fn rest_fit(
+        &mut self,
+        story: usize,
+        columns: u32,
+        photo: bool,
+        cursor: Cursor,
+        depth: u32,
+    ) -> i32 {
+        let key = (story, columns, photo, cursor, depth);
+        if let Some(after) = self.rest_fits.get(&key) {
+            return *after;
+        }
+        let Some(parts) = self.parts(story, columns, photo, HeadClass::Lead) else {
+            return i32::MAX;
+        };
+        let frame = self.frame(columns, 2, depth.saturating_sub(2).max(1));
+        let resets = self.resets.entry(story).or_default();
+        let after = fit_lines(&parts, &frame, Some(cursor), self.steps, self.layout, resets);
+        self.rest_fits.insert(key, after);
+        after
+    }
+
+    /// Lines the rest of `story` (from its first frame `from`) is over or under in a frame
+    /// of `columns` and `depth` lines once the make-up has fitted it, paragraphs of `from`
+    /// set again for it when its own cannot fill it ([`fit_jump`]).
+    pub(super) fn rest_fit_after_jump(
+        &mut self,
+        story: usize,
+        photo: bool,
+        from: JumpFrom,
+        columns: u32,
+        depth: u32,
+    ) -> i32 {
+        let key = (story, photo, from.columns, rank(from.head), from.depth, columns, depth);
+        if let Some(after) = self.jump_fits.get(&key) {
+            return *after;
+        }
+        let after = match self.jump_start(story, from.columns, photo, from.head, from.depth) {
+            Some((cursor, trimmed)) => {
+                // A first frame whose photo is trimmed to end on its foot is measured with
+                // that size: its rest is counted as fitted on its own.
+                let plain = self.rest_fit(story, columns, photo, cursor, depth);
+                match (trimmed, self.parts(story, from.columns, photo, from.head)) {
+                    (None, Some(parts)) => {
+                        let first = self.frame(from.columns, 0, from.depth);
+                        let rest = self.frame(columns, 2, depth.saturating_sub(2).max(1));
+                        fit_jump(&parts, &first, 2, &rest, self.steps, self.layout)
+                            .map_or(plain, |(_, _, after)| after)
+                    }
+                    _ => plain,
+                }
+            }
+            None => i32::MAX,
+        };
+        self.jump_fits.insert(key, after);
+        after
     }
 
     /// The depths within `span` lines of the natural one (the shallowest with `misfit_at` ≤ 0,

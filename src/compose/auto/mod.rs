@@ -202,7 +202,7 @@ pub fn plan_issue(
                 let left: Vec<usize> = left_after(&left, &made.fill);
                 let window = window_at(shapes, stories, &left, next);
                 let page = make_page(shapes, &next_area, made.jumped.as_ref(), &window, columns);
-                let mut white = white_after_fit(shapes, &page.fill);
+                let mut white = white_after_fit(shapes, &page.fill, made.jumped.as_ref());
                 // White on the last page, where the copy runs out, counts after white on any
                 // other: a page the next one would push the copy onto is worse. Its hole is
                 // the house ad's when it can stand under the same stories.
@@ -233,7 +233,8 @@ pub fn plan_issue(
             }
             ahead = Some(next_made);
         }
-        let short = auto.house_ad && white_after_fit(&mut shapes, &made.fill) > 0;
+        let short =
+            auto.house_ad && white_after_fit(&mut shapes, &made.fill, rest_here.as_ref()) > 0;
         let made_from = short.then(|| (rest_here.clone(), made.window.clone()));
         let fill = made.fill;
         let jumped = made.jumped;

@@ -34,6 +34,17 @@ pub(super) struct Rest {
     /// The depths its rest fills, best first; the page's depth alone when it needs more
     /// than a page (it then fills the page and jumps again).
     pub(super) depths: Vec<u32>,
+    /// The frame it jumped from, when that was its first: the make-up may set paragraphs
+    /// there again to fill the rest (`copyfit::fit_jump`).
+    pub(super) from: Option<JumpFrom>,
+}
+
+/// The first frame of a story that jumps: its columns, head and depth (no opening rule).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct JumpFrom {
+    pub(super) columns: u32,
+    pub(super) head: HeadClass,
+    pub(super) depth: u32,
 }
 
 /// A page as filled, and what it leaves for the next.
@@ -65,12 +76,12 @@ pub(super) fn make_page(
     }
     let others: Vec<usize> =
         window.iter().copied().filter(|s| !shapes.is_brief(*s)).skip(1).take(DEFER).collect();
-    let mut least = white_after_fit(shapes, &made.fill);
+    let mut least = white_after_fit(shapes, &made.fill, rest);
     for other in others {
         let mut led = vec![other];
         led.extend(window.iter().copied().filter(|s| *s != other));
         let (fill, jumped) = fill_one(shapes, area, rest, &led, columns, &mut 0);
-        let white = white_after_fit(shapes, &fill);
+        let white = white_after_fit(shapes, &fill, rest);
         if fill.full || white < least {
             least = white;
             made = Made { fill, jumped, window: led };
@@ -190,7 +201,7 @@ fn fill_through(
     let goes_on = |shapes: &mut Measured<'_>, depth: u32| {
         let cursor = shapes.rest_cursor(r.story, r.columns, r.photo, r.cursor, depth)?;
         let depths = shapes.rest_depths(r.story, r.columns, r.photo, cursor);
-        Some(Rest { depths, cursor, ..r.clone() })
+        Some(Rest { depths, cursor, from: None, ..r.clone() })
     };
     let mut first = None;
     for depth in under_jump_depths(foot, 0) {
@@ -278,8 +289,9 @@ fn fill_with(
             // Where the rest takes up, only for a page that may be kept.
             if fill.full || first.is_none() {
                 let cursor = shapes.jump_cursor(lead, columns, photo, head, depth);
+                let from = Some(JumpFrom { columns, head, depth });
                 let rest =
-                    cursor.map(|cursor| Rest { story: lead, photo, columns, cursor, depths });
+                    cursor.map(|cursor| Rest { story: lead, photo, columns, cursor, depths, from });
                 if fill.full {
                     return (fill, rest);
                 }
@@ -307,17 +319,35 @@ fn jumped_rest(shapes: &mut Measured<'_>, fill: &PageFill, given: usize) -> Opti
     let depth = p.depth - if p.top > 0 { search::RULE_LINES } else { 0 };
     let depths = shapes.jump_rest(p.story, p.columns, p.photo, p.head, depth);
     let cursor = shapes.jump_cursor(p.story, p.columns, p.photo, p.head, depth)?;
-    Some(Rest { story: p.story, photo: p.photo, columns: p.columns, cursor, depths })
+    let from = Some(JumpFrom { columns: p.columns, head: p.head, depth });
+    Some(Rest { story: p.story, photo: p.photo, columns: p.columns, cursor, depths, from })
 }
 
 /// The column-lines a page leaves white once made up: those no frame covers, and those its
-/// stories are left short by the copyfit.
-pub(super) fn white_after_fit(shapes: &mut Measured<'_>, fill: &PageFill) -> u32 {
+/// stories are left short by the copyfit (the rest of `rest`, when it takes up there,
+/// included: its depth may be one it fills only nearly).
+pub(super) fn white_after_fit(
+    shapes: &mut Measured<'_>,
+    fill: &PageFill,
+    rest: Option<&Rest>,
+) -> u32 {
     let short: u32 = fill
         .placements
         .iter()
-        .filter(|p| p.part == Part::Whole)
-        .map(|p| shapes.fit_after(p).min(0).unsigned_abs())
+        .map(|p| match (p.part, rest) {
+            (Part::Whole, _) => shapes.fit_after(p),
+            (Part::Rest, Some(r)) if r.story == p.story => {
+                let after = shapes.rest_fit(p.story, p.columns, p.photo, r.cursor, p.depth);
+                match r.from {
+                    Some(from) if after != 0 => {
+                        shapes.rest_fit_after_jump(p.story, p.photo, from, p.columns, p.depth)
+                    }
+                    _ => after,
+                }
+            }
+            _ => 0,
+        })
+        .map(|after| after.min(0).unsigned_abs())
         .sum();
     fill.white + short
 }

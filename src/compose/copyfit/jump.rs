@@ -12,7 +12,8 @@ use std::sync::Arc;
 /// `parts` with paragraphs of its first frame (`frame`, jumping to page `to`) set a line
 /// longer or shorter, so that its rest, fitted in `rest_frame` (under its jump head) from
 /// where the first frame then stops, fills it better; and the step, for the first frame's
-/// record. `None` when the rest fits already, or no paragraph brings it nearer.
+/// record, and the rest's lines over or under then. `None` when the rest fits already, or no
+/// paragraph brings it nearer.
 pub fn fit_jump(
     parts: &ArticleParts,
     frame: &Frame,
@@ -20,7 +21,7 @@ pub fn fit_jump(
     rest_frame: &Frame,
     steps: &[FitStepKind],
     layout: &Layout<'_>,
-) -> Option<(ArticleParts, FitStep)> {
+) -> Option<(ArticleParts, FitStep, i32)> {
     if !steps.contains(&FitStepKind::Looseness) {
         return None;
     }
@@ -100,6 +101,7 @@ pub fn fit_jump(
         let way = if direction < 0 { "shorter" } else { "longer" };
         let s = if changed == 1 { "" } else { "s" };
         let detail = format!("{changed} paragraph{s} one line {way}, for the rest");
-        (fitted, FitStep { kind: FitStepKind::Looseness, detail, lines: -direction * changed })
+        let step = FitStep { kind: FitStepKind::Looseness, detail, lines: -direction * changed };
+        (fitted, step, misfit)
     })
 }
