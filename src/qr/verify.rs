@@ -4,7 +4,7 @@
 //! to its exact payload, or reads only with a perfect grid, must not go to press.
 
 use std::ops::Range;
-use std::sync::{Arc, LazyLock, Mutex, PoisonError};
+use std::sync::{Arc, LazyLock, Mutex, OnceLock, PoisonError};
 
 use rustc_hash::FxHashSet;
 
@@ -125,9 +125,10 @@ fn axis_ranges(
 /// subsample positions along either axis cover the module ranges `ranges`.
 ///
 /// A subsample (sx, sy) is inked when a dark module lies in `ranges[sx]` x `ranges[sy]`.
-/// Done row by row: the columns that have a dark module within a row's range of module rows
-/// are found once per distinct range (neighbouring subsample rows share it), then each
-/// subsample of the row only checks its column range against them.
+/// Done row by row: neighbouring subsample rows share their range of module rows, so once
+/// per distinct range the columns with a dark module in it are found, and from them how
+/// many subsamples of each pixel the row inks; each subsample row then only adds those
+/// counts to its pixel row.
 fn inked_subsamples(
     symbol: &QrSymbol,
     ranges: &[(u32, u32)],
@@ -135,27 +136,32 @@ fn inked_subsamples(
     pixels: Range<usize>,
 ) -> Vec<u16> {
     let width = symbol.width;
-    let subsamples = pixels.start * SUPERSAMPLE..pixels.end * SUPERSAMPLE;
     let mut hits = vec![0u16; n * n];
-    let mut dark_columns = vec![false; width as usize];
-    let mut row = vec![false; ranges.len()];
+    // Dark columns before each column, so that whether a range of columns holds one is a
+    // subtraction (an empty range, (1, 0), holds none).
+    let mut dark_before = vec![0u32; width as usize + 1];
+    let mut row_counts = vec![0u16; n];
     let mut row_range = None;
-    for sy in subsamples.clone() {
+    for sy in pixels.start * SUPERSAMPLE..pixels.end * SUPERSAMPLE {
         let (y0, y1) = ranges[sy];
         if row_range != Some((y0, y1)) {
-            for (i, dark) in (0..width).zip(dark_columns.iter_mut()) {
-                *dark = (y0..=y1).any(|j| symbol.is_dark(i, j));
+            for i in 0..width {
+                let dark = (y0..=y1).any(|j| symbol.is_dark(i, j));
+                dark_before[i as usize + 1] = dark_before[i as usize] + u32::from(dark);
             }
-            for sx in subsamples.clone() {
-                let (x0, x1) = ranges[sx];
-                row[sx] = (x0..=x1).any(|i| dark_columns[i as usize]);
+            for px in pixels.clone() {
+                row_counts[px] = ranges[px * SUPERSAMPLE..(px + 1) * SUPERSAMPLE]
+                    .iter()
+                    .map(|&(x0, x1)| {
+                        u16::from(dark_before[x1 as usize + 1] > dark_before[x0 as usize])
+                    })
+                    .sum();
             }
             row_range = Some((y0, y1));
         }
         let counts = &mut hits[(sy / SUPERSAMPLE) * n..][..n];
-        for px in pixels.clone() {
-            let inked = &row[px * SUPERSAMPLE..(px + 1) * SUPERSAMPLE];
-            counts[px] += inked.iter().map(|&inked| u16::from(inked)).sum::<u16>();
+        for (count, inked) in counts[pixels.clone()].iter_mut().zip(&row_counts[pixels.clone()]) {
+            *count += inked;
         }
     }
     hits
@@ -225,23 +231,51 @@ impl Raster {
         let mut across = vec![0u16; n * n];
         for y in counted {
             let row_in = &hits[y * n..][..n];
+            let row_out = &mut across[y * n..][..n];
             for x in pixels.clone() {
-                across[y * n + x] = row_in[clamp(x, -1)] + 2 * row_in[x] + row_in[clamp(x, 1)];
+                row_out[x] = row_in[clamp(x, -1)] + 2 * row_in[x] + row_in[clamp(x, 1)];
             }
         }
+        let blurred_grey = &*BLURRED_GREY;
         let mut grey = vec![PAPER as u8; n * n];
         for y in pixels.clone() {
             let (above, row, below) = (clamp(y, -1) * n, y * n, clamp(y, 1) * n);
+            let (above, middle, below) =
+                (&across[above..][..n], &across[row..][..n], &across[below..][..n]);
+            let (noise, out) = (&self.noise[row..][..n], &mut grey[row..][..n]);
             for x in pixels.clone() {
-                let sum = across[above + x] + 2 * across[row + x] + across[below + x];
-                // Coverage of the blurred pixel, 0 to 1.
-                let c = f32::from(sum) / (SUPERSAMPLE * SUPERSAMPLE) as f32 / 16.0;
-                let value = PAPER - c * (PAPER - INK) + self.noise[row + x];
-                grey[row + x] = value.round().clamp(0.0, 255.0) as u8;
+                let sum = above[x] + 2 * middle[x] + below[x];
+                out[x] = round_grey(blurred_grey[usize::from(sum)] + noise[x]);
             }
         }
         grey
     }
+}
+
+/// The most a pixel's blurred subsample count reaches: [`SUPERSAMPLE`]² subsamples, each
+/// weighted by the [1 2 1] x [1 2 1] blur's 16.
+const MAX_BLURRED: usize = SUPERSAMPLE * SUPERSAMPLE * 16;
+
+/// The grey level, before the paper's noise, of a pixel by its blurred subsample count:
+/// worked out once instead of a division and a multiplication per pixel, with the same
+/// floating-point operations, so the levels are bit for bit those of doing it per pixel.
+static BLURRED_GREY: LazyLock<[f32; MAX_BLURRED + 1]> = LazyLock::new(|| {
+    std::array::from_fn(|sum| {
+        // Coverage of the blurred pixel, 0 to 1.
+        let c = sum as f32 / (SUPERSAMPLE * SUPERSAMPLE) as f32 / 16.0;
+        PAPER - c * (PAPER - INK)
+    })
+});
+
+/// `value.round().clamp(0.0, 255.0) as u8`, without the `roundf` call that `f32::round`
+/// is on the baseline x86-64 target (a tenth of a print's time in the profile). Rounding is
+/// monotonic, so clamping first to the integers 0 and 255 gives the same result, and for
+/// a value in 0..=255 the fraction `value - trunc(value)` is exact, so comparing it with
+/// one half rounds half away from zero exactly as `f32::round` does.
+fn round_grey(value: f32) -> u8 {
+    let value = value.clamp(0.0, 255.0);
+    let whole = value as u8;
+    whole + u8::from(value - f32::from(whole) >= 0.5)
 }
 
 /// Prints `symbol` in simulation and reads it back: rasterises at `dpi` with the 4-module
@@ -351,8 +385,9 @@ impl PrintSetting {
     }
 }
 
-/// What [`locate`] found for one version, error-correction level and print setting.
-type Located = ((u8, EcLevel, PrintSetting), Result<(), String>);
+/// What [`locate`] finds for one version, error-correction level and print setting, once
+/// worked out.
+type Located = ((u8, EcLevel, PrintSetting), Arc<OnceLock<Result<(), String>>>);
 
 /// Outcomes of [`locate`] in this process. A handful of entries at most (one per distinct
 /// version in an issue), so a list.
@@ -364,25 +399,31 @@ static LOCATED: Mutex<Vec<Located>> = Mutex::new(Vec::new());
 /// article's symbol happens to be checked first.
 fn locate(version: u8, ec: EcLevel, print: PrintSetting) -> Result<(), String> {
     let key = (version, ec, print);
-    let known =
-        |located: &[Located]| located.iter().find(|(k, _)| *k == key).map(|(_, r)| r.clone());
-    if let Some(outcome) = known(&LOCATED.lock().unwrap_or_else(PoisonError::into_inner)) {
-        return outcome;
-    }
-    // Computed outside the lock: two threads may both compute it, and get the same answer.
-    let outcome = encode_at_version("", version, ec).and_then(|reference| {
-        detect(&reference, print).map_err(|e| {
-            format!(
-                "a version-{version} symbol with {} mm modules cannot be located in the simulated print: {e}",
-                print.module_mm
-            )
+    let cell = {
+        let mut located = LOCATED.lock().unwrap_or_else(PoisonError::into_inner);
+        match located.iter().find(|(k, _)| *k == key) {
+            Some((_, cell)) => Arc::clone(cell),
+            None => {
+                let cell = Arc::new(OnceLock::new());
+                located.push((key, Arc::clone(&cell)));
+                cell
+            }
+        }
+    };
+    // Worked out outside the list's lock, by one thread: the build's threads all start on
+    // symbols of the same version, and each used to fit the reference's grid itself (the
+    // most costly step of a check, some 5 ms) where the others now wait for its outcome.
+    cell.get_or_init(|| {
+        encode_at_version("", version, ec).and_then(|reference| {
+            detect(&reference, print).map_err(|e| {
+                format!(
+                    "a version-{version} symbol with {} mm modules cannot be located in the simulated print: {e}",
+                    print.module_mm
+                )
+            })
         })
-    });
-    let mut located = LOCATED.lock().unwrap_or_else(PoisonError::into_inner);
-    if known(&located).is_none() {
-        located.push((key, outcome.clone()));
-    }
-    outcome
+    })
+    .clone()
 }
 
 /// A decoder's search on the simulated print of `symbol`: rqrr finds the finder patterns,

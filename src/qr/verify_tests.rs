@@ -52,6 +52,56 @@ fn row_by_row_coverage_matches_the_obvious_count() {
     }
 }
 
+/// The obvious print: the 3 x 3 blur summed per pixel from the coverage fractions, rounded
+/// with `f32::round`.
+fn reference_grey(raster: &Raster, symbol: &QrSymbol) -> Vec<u8> {
+    let n = raster.n;
+    let hits = reference_hits(symbol, &raster.ranges, n);
+    let at = |v: usize, d: isize| (v as isize + d).clamp(0, n as isize - 1) as usize;
+    let mut grey = vec![0u8; n * n];
+    for y in 0..n {
+        for x in 0..n {
+            let mut sum = 0u16;
+            for (dy, wy) in [(-1, 1), (0, 2), (1, 1)] {
+                for (dx, wx) in [(-1, 1), (0, 2), (1, 1)] {
+                    sum += wy * wx * hits[at(y, dy) * n + at(x, dx)];
+                }
+            }
+            let c = f32::from(sum) / (SUPERSAMPLE * SUPERSAMPLE) as f32 / 16.0;
+            let value = PAPER - c * (PAPER - INK) + raster.noise[y * n + x];
+            grey[y * n + x] = value.round().clamp(0.0, 255.0) as u8;
+        }
+    }
+    grey
+}
+
+#[test]
+fn the_print_is_the_obvious_blur_and_rounding_to_the_grey_level() {
+    for (url, ec, module, spread) in [
+        ("https://liberte-actus.fr/1719", EcLevel::Q, 0.6, NEWSPRINT_SPREAD_MM),
+        ("https://liberte-actus.fr/1719", EcLevel::H, 0.5, 0.0),
+        ("https://banc.example/12?utm_source=print", EcLevel::M, 0.4, 0.25),
+    ] {
+        let sym = encode(url, ec).unwrap();
+        let print = PrintSetting::new(module, DEFAULT_DPI, spread).unwrap();
+        let raster = print.raster(&sym).unwrap();
+        let grey = raster.print(&sym, 0..raster.n);
+        assert!(grey == reference_grey(&raster, &sym), "{url} {module} {spread}");
+    }
+}
+
+#[test]
+fn grey_levels_round_half_away_from_zero_like_f32_round() {
+    let halves = (0..=512).map(|k| k as f32 / 2.0);
+    let near_halves = halves.clone().flat_map(|h| [h.next_down(), h.next_up()]);
+    let outside = [-3.7, -0.5, -0.4, 255.4, 255.5, 300.0];
+    let mut rng = XorShift(7);
+    let random = (0..100_000).map(|_| 130.0 + 130.0 * rng.next_signed());
+    for value in halves.chain(near_halves).chain(outside).chain(random) {
+        assert_eq!(round_grey(value), value.round().clamp(0.0, 255.0) as u8, "{value}");
+    }
+}
+
 #[test]
 fn a_window_of_the_print_is_the_same_pixels_as_the_whole_print() {
     let sym = encode("https://liberte-actus.fr/1719", EcLevel::Q).unwrap();
@@ -153,12 +203,11 @@ fn locating_depends_on_the_version_not_the_payload() {
     assert_eq!(a.version, b.version);
     let print = PrintSetting::new(0.6, DEFAULT_DPI, NEWSPRINT_SPREAD_MM).unwrap();
     assert_eq!(locate(a.version, EcLevel::Q, print), Ok(()));
-    let remembered =
-        |v: u8| {
-            LOCATED.lock().unwrap().iter().any(|((version, ec, p), r)| {
-                (*version, *ec, *p) == (v, EcLevel::Q, print) && r.is_ok()
-            })
-        };
+    let remembered = |v: u8| {
+        LOCATED.lock().unwrap().iter().any(|((version, ec, p), r)| {
+            (*version, *ec, *p) == (v, EcLevel::Q, print) && r.get().is_some_and(Result::is_ok)
+        })
+    };
     assert!(remembered(a.version));
     assert_eq!(
         verify(&b, 0.6, DEFAULT_DPI, NEWSPRINT_SPREAD_MM).as_deref(),
