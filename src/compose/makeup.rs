@@ -195,28 +195,33 @@ impl MakeUp<'_> {
     /// The frame on the page grid; a frame lower on the page opens with a rule in its first
     /// line, which its content starts under.
     fn rect(&self, page: &mut Page, planned: &PlannedFrame) -> Frame {
-        let grid = &self.layout.grid;
-        let grid_top = self.layout.planned_grid_top(page.number);
-        let mut frame = Frame {
-            first_column: planned.first_column,
-            columns: planned.columns,
-            top: grid_top + planned.top as f32 * grid.baseline,
-            bottom: grid_top + (planned.top + planned.depth) as f32 * grid.baseline,
-            grid_top,
-        };
-        if planned.top > 0
-            && !matches!(planned.content, FrameContent::Ad { .. } | FrameContent::House)
-        {
-            let y = frame.top + 0.5 * grid.baseline;
+        let frame = self.frame_on_grid(page.number, planned);
+        if opens_with_rule(planned) {
+            let grid = &self.layout.grid;
+            let y = frame.top - 0.5 * grid.baseline;
             page.items.push(Item::Rule {
                 from: (frame.left(grid), y),
                 to: (frame.right(grid), y),
                 width: FRAME_RULE_WIDTH,
                 color: self.layout.config.styles.rule_color,
             });
-            frame.top += grid.baseline;
         }
         frame
+    }
+
+    /// The frame `planned` on page `number`'s grid, its content under its opening rule (see
+    /// [`Self::rect`], which draws the rule).
+    fn frame_on_grid(&self, number: u32, planned: &PlannedFrame) -> Frame {
+        let grid = &self.layout.grid;
+        let grid_top = self.layout.planned_grid_top(number);
+        let rule = if opens_with_rule(planned) { 1 } else { 0 };
+        Frame {
+            first_column: planned.first_column,
+            columns: planned.columns,
+            top: grid_top + (planned.top + rule) as f32 * grid.baseline,
+            bottom: grid_top + (planned.top + planned.depth) as f32 * grid.baseline,
+            grid_top,
+        }
     }
 
     /// Fills one frame of `page`.
@@ -310,7 +315,7 @@ impl MakeUp<'_> {
         if let Some((cursor, from)) = self.jumps.remove(&article) {
             let mut frame = *frame;
             self.jump_head(page, parts, &frame, from);
-            frame.top += 2.0 * baseline;
+            frame.top += JUMP_HEAD_LINES * baseline;
             if let Some(to) = continues {
                 // The middle of a story longer than two pages: it fills this frame as set
                 // and jumps again.
@@ -403,18 +408,9 @@ impl MakeUp<'_> {
         if let FrameContent::Story { continues: Some(_), .. } = rest.content {
             return None;
         }
-        // The rest's frame as `rect` and `story` cut it: under its opening rule and its jump
-        // head.
-        let grid = &self.layout.grid;
-        let grid_top = self.layout.planned_grid_top(to);
-        let rule = if rest.top > 0 { 1.0 } else { 0.0 };
-        let rest_frame = Frame {
-            first_column: rest.first_column,
-            columns: rest.columns,
-            top: grid_top + (rest.top as f32 + rule + 2.0) * grid.baseline,
-            bottom: grid_top + (rest.top + rest.depth) as f32 * grid.baseline,
-            grid_top,
-        };
+        // Under its jump head, as `story` cuts it.
+        let mut rest_frame = self.frame_on_grid(to, rest);
+        rest_frame.top += JUMP_HEAD_LINES * self.layout.grid.baseline;
         let (parts, step, _) =
             fit_jump(parts, frame, to, &rest_frame, &self.plan.fit_steps, self.layout)?;
         Some((parts, step))
@@ -627,6 +623,15 @@ impl MakeUp<'_> {
             page.items.extend(line_items(line, x, y, style.color));
         }
     }
+}
+
+/// Grid lines a jump head ("Suite de la page N") takes at the top of a rest's frame.
+const JUMP_HEAD_LINES: f32 = 2.0;
+
+/// Whether `planned` opens with a rule in its first line: a story or briefs frame lower on
+/// the page (an ad brings its own edge).
+fn opens_with_rule(planned: &PlannedFrame) -> bool {
+    planned.top > 0 && !matches!(planned.content, FrameContent::Ad { .. } | FrameContent::House)
 }
 
 /// Cuts what a placement drew in `items` at the frame's `bottom`: text whose baseline is

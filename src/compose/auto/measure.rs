@@ -152,6 +152,12 @@ impl<'a> Measured<'a> {
         }
     }
 
+    /// The frame the rest of a story takes at the top of a page, `columns` wide and `depth`
+    /// lines deep, under the jump head that takes its first two lines.
+    fn rest_frame(&self, columns: u32, depth: u32) -> Frame {
+        self.frame(columns, 2, depth.saturating_sub(2).max(1))
+    }
+
     /// Where the body of `story` stops in its first frame (`columns` wide, `depth` lines
     /// under its top, a head of `head`) when it jumps, or `None` when it fits there whole or
     /// would keep fewer than [`MIN_JUMP_LINES`] lines in a column before its jump.
@@ -215,7 +221,7 @@ impl<'a> Measured<'a> {
         depth: u32,
     ) -> Option<Cursor> {
         let parts = self.parts(story, columns, photo, HeadClass::Lead)?;
-        let frame = self.frame(columns, 2, depth.saturating_sub(2).max(1));
+        let frame = self.rest_frame(columns, depth);
         let start = ArticleStart::Continued(cursor);
         match measure_article(&parts, &frame, start, Some(2), self.layout).next {
             Some(ArticleStart::Continued(next)) => Some(next),
@@ -236,9 +242,8 @@ impl<'a> Measured<'a> {
         let Some(parts) = self.parts(story, columns, photo, HeadClass::Lead) else {
             return Vec::new();
         };
-        // The jump head takes the frame's first two lines.
         let misfit_at = |depth: u32| {
-            let frame = self.frame(columns, 2, depth.saturating_sub(2).max(1));
+            let frame = self.rest_frame(columns, depth);
             let placed =
                 measure_article(&parts, &frame, ArticleStart::Continued(cursor), None, self.layout);
             misfit(&parts, &placed, frame.bottom, self.layout.grid.baseline)
@@ -250,8 +255,7 @@ impl<'a> Measured<'a> {
         // (widows, orphans, an intertitle with its lines) step the misfit by more than one.
         let within = columns.max(2) as i32;
         let near = self.near_depths(3, &misfit_at, REACH, |m| m.abs() <= within);
-        let frames: Vec<Frame> =
-            near.iter().map(|d| self.frame(columns, 2, d.saturating_sub(2).max(1))).collect();
+        let frames: Vec<Frame> = near.iter().map(|d| self.rest_frame(columns, *d)).collect();
         let resets = self.resets.entry(story).or_default();
         let mut fits = Vec::new();
         for (&depth, frame) in near.iter().zip(&frames) {
@@ -281,7 +285,7 @@ impl<'a> Measured<'a> {
         let Some(parts) = self.parts(story, columns, photo, HeadClass::Lead) else {
             return i32::MAX;
         };
-        let frame = self.frame(columns, 2, depth.saturating_sub(2).max(1));
+        let frame = self.rest_frame(columns, depth);
         let resets = self.resets.entry(story).or_default();
         let after = fit_lines(&parts, &frame, Some(cursor), self.steps, self.layout, resets);
         self.rest_fits.insert(key, after);
@@ -311,7 +315,7 @@ impl<'a> Measured<'a> {
                 match (trimmed, self.parts(story, from.columns, photo, from.head)) {
                     (None, Some(parts)) => {
                         let first = self.frame(from.columns, 0, from.depth);
-                        let rest = self.frame(columns, 2, depth.saturating_sub(2).max(1));
+                        let rest = self.rest_frame(columns, depth);
                         fit_jump(&parts, &first, 2, &rest, self.steps, self.layout)
                             .map_or(plain, |(_, _, after)| after)
                     }

@@ -7,6 +7,7 @@ use super::{FitStep, Resets, TRACKING_STEP, fit_lines, reset_paragraph, swap_par
 use crate::compose::flow::Flowable;
 use crate::compose::flow::ParagraphSource;
 use crate::model::FitStepKind;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// `parts` with paragraphs of its first frame (`frame`, jumping to page `to`) set a line
@@ -65,7 +66,8 @@ pub fn fit_jump(
         let order = a.1.total_cmp(&b.1);
         if direction < 0 { order } else { order.reverse() }.then(a.0.cmp(&b.0))
     });
-    let mut fitted = parts.clone();
+    // Copied at the first paragraph set again.
+    let mut fitted = Cow::Borrowed(parts);
     let mut changed = 0;
     // Looseness first, then with tracking, as the cascade tries them.
     for tracking in [0.0, TRACKING_STEP] {
@@ -84,15 +86,14 @@ pub fn fit_jump(
                 continue;
             };
             let reset = Some(Arc::new(ParagraphSource { style, ..(*source).clone() }));
-            let was = swap_paragraph(&mut fitted, index, (set.lines.clone(), reset));
-            let r = rest_misfit(&fitted);
-            match r {
+            let was = swap_paragraph(fitted.to_mut(), index, (set.lines.clone(), reset));
+            match rest_misfit(&fitted) {
                 Some((after, _)) if after.abs() < misfit.abs() => {
                     misfit = after;
                     changed += 1;
                 }
                 _ => {
-                    swap_paragraph(&mut fitted, index, was);
+                    swap_paragraph(fitted.to_mut(), index, was);
                 }
             }
         }
@@ -102,6 +103,6 @@ pub fn fit_jump(
         let s = if changed == 1 { "" } else { "s" };
         let detail = format!("{changed} paragraph{s} one line {way}, for the rest");
         let step = FitStep { kind: FitStepKind::Looseness, detail, lines: -direction * changed };
-        (fitted, step, misfit)
+        (fitted.into_owned(), step, misfit)
     })
 }
