@@ -50,16 +50,3 @@ pub mod geom;
 pub mod model;
 pub mod qr;
 pub mod raster;
-
-/// The allocator of every program built on this crate (the command, its tests and the
-/// benchmarks, whose child builds must allocate as the command does): mimalloc. A build
-/// allocates and frees millions of small objects (glyph runs, lines, display items,
-/// photos' streams) on several threads at once; under glibc's allocator the threads'
-/// arenas grew a few pages at a time, each growth an `mprotect` under the process's memory
-/// lock, and a rebuild with RGB photos took 17,500 page faults (9,000 now) and a third
-/// more CPU time. Its `no_thp` feature keeps the process off transparent huge pages:
-/// with them a rebuild took 400 faults and a fifth less CPU time still, but the peak
-/// resident size of a cold build went from 45 to over 100 MB (huge pages count whole),
-/// past issue 18's bound.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
