@@ -440,8 +440,26 @@ fn looking_ahead_counts_what_a_rest_leaves_short() {
     }
 }
 
+/// Lists 5, 26, 53 and 89 were each made up with a rest 1 or 2 lines overset, its last
+/// lines cut at its frame's foot: no depth near its natural one fitted it, and the nearest,
+/// too shallow, was taken. A rest no depth fits now takes the nearest that loses no text
+/// (the line or two it is short is reported), and no frame of these lists is overset.
 #[test]
-#[ignore = "issue 15: not met yet (29 of 806 pages over 3 %); run with --ignored to measure"]
+fn a_rest_no_depth_fits_loses_no_text() {
+    let photo = photo();
+    for seed in [5, 26, 53, 89] {
+        let dir = common::temp_dir(&format!("auto-rest-over-{seed}"));
+        write_list(&dir, seed, &photo);
+        let output = common::rotative(&["check", dir.to_str().unwrap()]);
+        let all = format!("{}{}", common::stdout(&output), common::stderr(&output));
+        assert!(all.contains("to cut / add"), "list {seed}: no copyfit table:\n{all}");
+        assert!(!all.contains("copyfit-overset"), "list {seed}:\n{all}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+#[test]
+#[ignore = "issue 15: not met yet (30 of 807 pages over 3 %); run with --ignored to measure"]
 fn a_hundred_random_story_lists_make_up_with_full_pages() {
     let photo = photo();
     let base = common::temp_dir("auto-stress");

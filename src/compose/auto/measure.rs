@@ -230,8 +230,9 @@ impl<'a> Measured<'a> {
     }
 
     /// The depths (jump head included) at which the rest of `story` from `cursor` fills a
-    /// frame of `columns` exactly, best first; the page's depth alone when it needs more
-    /// than a page (it fills the page and jumps again).
+    /// frame of `columns` exactly, best first; failing those, the depths it leaves least
+    /// short and never overruns; the page's depth alone when it needs more than a page (it
+    /// fills the page and jumps again).
     pub(super) fn rest_depths(
         &mut self,
         story: usize,
@@ -264,8 +265,26 @@ impl<'a> Measured<'a> {
             fits.push((depth, after));
         }
         // Failing exact or nearly exact depths, the nearest: their misfit reported too.
-        let fitting = fitting_depths(fits, columns);
-        if fitting.is_empty() { near } else { fitting }
+        let fitting = fitting_depths(fits.clone(), columns);
+        if !fitting.is_empty() {
+            return fitting;
+        }
+        // Failing exact or nearly exact depths, the nearest that the rest does not overrun
+        // (an overset rest is cut at its frame's foot, its last lines lost), probing deeper
+        // when every near depth overruns; their shortfall is reported.
+        let mut under: Vec<(u32, i32)> = fits.into_iter().filter(|f| f.1 <= 0).collect();
+        let deepest = near.iter().copied().max().unwrap_or(self.page_lines);
+        for depth in deepest + 1..=(deepest + REACH).min(self.page_lines) {
+            if !under.is_empty() {
+                break;
+            }
+            let after = self.rest_fit(story, columns, photo, cursor, depth);
+            if after <= 0 {
+                under.push((depth, after));
+            }
+        }
+        under.sort_by_key(|f| -f.1);
+        if under.is_empty() { near } else { under.into_iter().map(|f| f.0).collect() }
     }
 
     /// Lines the rest of `story` from `cursor` is over (positive) or under (negative) once
