@@ -24,9 +24,10 @@ pub struct RgbGrid {
     /// and black in the second, so that one multiplication weighs two channels.
     nodes: Vec<[u64; 2]>,
     /// For each channel (red, green, blue) and 8-bit value: the offset in `nodes` of the
-    /// node below it along that axis, and how far it is towards the next, in 256ths
-    /// (0..=256).
-    axes: [[(u32, u32); 256]; 3],
+    /// node below it along that axis (high 16 bits), and how far it is towards the next, in
+    /// 256ths (0..=256, low 16 bits): one load a channel, and the three offsets summed in
+    /// one addition with the fractions, which never carry into them.
+    axes: [[u32; 256]; 3],
 }
 
 impl RgbGrid {
@@ -58,7 +59,8 @@ impl RgbGrid {
             let (index, fraction) = (position / 256, position % 256);
             *cell = if index == last { (index - 1, 256) } else { (index, fraction) };
         }
-        let axes = STEPS.map(|step| cells.map(|(index, fraction)| (index * step as u32, fraction)));
+        let axes =
+            STEPS.map(|step| cells.map(|(index, fraction)| (index * step as u32) << 16 | fraction));
         Self { nodes, axes }
     }
 
@@ -87,22 +89,26 @@ impl RgbGrid {
 
     /// The CMYK of one RGB colour, interpolated in the tetrahedron of the grid it is in.
     fn interpolate(&self, pixel: [u8; 3]) -> [u8; 4] {
-        let (ir, fr) = self.axes[0][usize::from(pixel[0])];
-        let (ig, fg) = self.axes[1][usize::from(pixel[1])];
-        let (ib, fb) = self.axes[2][usize::from(pixel[2])];
-        let base = (ir + ig + ib) as usize;
+        let red = self.axes[0][usize::from(pixel[0])];
+        let green = self.axes[1][usize::from(pixel[1])];
+        let blue = self.axes[2][usize::from(pixel[2])];
+        let base = ((red + green + blue) >> 16) as usize;
+        let (fr, fg, fb) = (red & 0xFFFF, green & 0xFFFF, blue & 0xFFFF);
         // The tetrahedron the point is in, by the order of its fractions: looked up
         // rather than branched on (the fractions of a photo's pixels are as good as
         // random, and a mispredicted branch costs more than the lookup). Its weights
         // are the fractions sorted, found with min and max, without indexing.
         let case = usize::from(fr >= fg) | usize::from(fg >= fb) << 1 | usize::from(fr >= fb) << 2;
-        let (to_second, to_third) = CORNERS[case];
+        let corners = CORNERS[case];
+        let (to_second, to_third) = ((corners & 0xFFFF) as usize, (corners >> 16) as usize);
         let high = fr.max(fg).max(fb);
         let low = fr.min(fg).min(fb);
         let middle = fr + fg + fb - high - low;
-        // One bounds check for the cube's far corner covers the four nodes.
+        // One bounds check for the cube's far corner covers the four nodes: the corners
+        // from the table are at most `FAR`, which `min` tells the compiler without a branch.
         let cube = &self.nodes[base..=base + FAR];
-        let (n0, n1, n2, n3) = (cube[0], cube[to_second], cube[to_third], cube[FAR]);
+        let (n0, n1, n2, n3) =
+            (cube[0], cube[to_second.min(FAR)], cube[to_third.min(FAR)], cube[FAR]);
         let (w0, w1, w2, w3) = (
             u64::from(256 - high),
             u64::from(high - middle),
@@ -125,13 +131,14 @@ const STEPS: [usize; 3] = [NODES * NODES, NODES, 1];
 const FAR: usize = STEPS[0] + STEPS[1] + STEPS[2];
 
 /// For each tetrahedron ([`ORDER`]), the offsets of its second and third nodes from the
-/// cube's first: one step along the axis of the largest fraction, then one along the next.
-const CORNERS: [(usize, usize); 8] = {
-    let mut corners = [(0, 0); 8];
+/// cube's first (low and high 16 bits, one load): one step along the axis of the largest
+/// fraction, then one along the next.
+const CORNERS: [u32; 8] = {
+    let mut corners = [0; 8];
     let mut case = 0;
     while case < 8 {
         let [a, m, _] = ORDER[case];
-        corners[case] = (STEPS[a], STEPS[a] + STEPS[m]);
+        corners[case] = STEPS[a] as u32 | ((STEPS[a] + STEPS[m]) as u32) << 16;
         case += 1;
     }
     corners
@@ -193,6 +200,72 @@ mod tests {
         grid.convert(&rgb, &mut converted);
         for (pixel, cmyk) in rgb.chunks_exact(3).zip(converted.chunks_exact(4)) {
             assert_eq!(cmyk, grid.interpolate([pixel[0], pixel[1], pixel[2]]), "{pixel:?}");
+        }
+    }
+
+    /// Tetrahedral interpolation as written out in the textbook, one channel at a time, for
+    /// the packed tables and the two-channels-a-word arithmetic to be checked against.
+    fn textbook(grid: &super::RgbGrid, pixel: [u8; 3]) -> [u8; 4] {
+        use super::{NODES, STEPS};
+        let last = (NODES - 1) as u32;
+        // Each channel's cell and how far into it (in 256ths), the top value at the end
+        // of the last cell.
+        let cells = pixel.map(|v| {
+            let position = (u32::from(v) * last * 256 + 127) / 255;
+            if position / 256 == last { (last - 1, 256) } else { (position / 256, position % 256) }
+        });
+        let node = |offsets: [u32; 3]| -> [u64; 4] {
+            let index: usize =
+                (0..3).map(|axis| (cells[axis].0 + offsets[axis]) as usize * STEPS[axis]).sum();
+            let [first, second] = grid.nodes[index];
+            [first & 0xFFFF_FFFF, first >> 32, second & 0xFFFF_FFFF, second >> 32]
+        };
+        // The axes by decreasing fraction (the first of equal ones first), walked from
+        // the cube's first corner to its far one.
+        let mut axes = [0, 1, 2];
+        axes.sort_by_key(|&axis| std::cmp::Reverse(cells[axis].1));
+        let fractions = axes.map(|axis| cells[axis].1);
+        let mut corner = [0u32; 3];
+        let mut corners = vec![node(corner)];
+        for &axis in &axes {
+            corner[axis] = 1;
+            corners.push(node(corner));
+        }
+        let weights = [
+            256 - fractions[0],
+            fractions[0] - fractions[1],
+            fractions[1] - fractions[2],
+            fractions[2],
+        ];
+        std::array::from_fn(|channel| {
+            let sum: u64 =
+                weights.iter().zip(&corners).map(|(&w, n)| u64::from(w) * n[channel]).sum();
+            ((sum + (1 << 15)) >> 16) as u8
+        })
+    }
+
+    #[test]
+    fn the_grid_interpolates_every_colour_as_the_textbook_does() {
+        let space = OutputSpace::new(BUNDLED_OUTPUT_PROFILE, Intent::Perceptual);
+        let output = lcms2::Profile::new_icc(space.profile()).unwrap();
+        let transform = lcms2::Transform::<[u16; 3], [u16; 4]>::new(
+            &lcms2::Profile::new_srgb(),
+            lcms2::PixelFormat::RGB_16,
+            &output,
+            lcms2::PixelFormat::CMYK_16,
+            lcms2::Intent::Perceptual,
+        )
+        .unwrap();
+        let grid = super::RgbGrid::sample(|rgb, cmyk| transform.transform_pixels(rgb, cmyk));
+        // Every red and green, and blue in steps of 5 with its ends (about 3.4 million
+        // colours): every cell edge, tetrahedron and tie between fractions.
+        for r in 0..=255u8 {
+            for g in 0..=255u8 {
+                for b in (0..=255u8).step_by(5).chain([1, 254]) {
+                    let pixel = [r, g, b];
+                    assert_eq!(grid.interpolate(pixel), textbook(&grid, pixel), "{pixel:?}");
+                }
+            }
         }
     }
 

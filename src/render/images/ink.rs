@@ -5,8 +5,16 @@
 pub(super) use crate::raster::ink_limit;
 
 /// Holds every pixel of a CMYK row under `limit` (see [`limit_ink`]); returns the highest
-/// total ink of a pixel afterwards, measured in the same pass (0 for an empty row).
+/// total ink of a pixel afterwards (0 for an empty row).
+///
+/// Most rows of most photos are under the limit everywhere: their highest total is
+/// measured first ([`highest_ink`], several times faster than limiting pixel by pixel),
+/// and only a row that goes over is limited, pixel by pixel.
 pub(super) fn limit_row_ink(cmyk: &mut [u8], limit: u32) -> u32 {
+    let highest = highest_ink(cmyk);
+    if highest <= limit {
+        return highest;
+    }
     let mut highest = 0;
     for pixel in cmyk.chunks_exact_mut(4) {
         if let Ok(pixel) = <&mut [u8; 4]>::try_from(pixel) {
@@ -14,6 +22,27 @@ pub(super) fn limit_row_ink(cmyk: &mut [u8], limit: u32) -> u32 {
         }
     }
     highest
+}
+
+/// The highest total ink (sum of the four 8-bit channels) of a pixel of `cmyk`, 0 for none.
+///
+/// Written for the compiler to vectorise with the baseline instruction set: eight pixels
+/// at a time, each read as one 32-bit word whose bytes are summed in pairs then halves
+/// (a total is at most 1,020, so nothing carries), into eight running maxima.
+fn highest_ink(cmyk: &[u8]) -> u32 {
+    const LANES: usize = 8;
+    let mut high = [0u32; LANES];
+    let mut blocks = cmyk.chunks_exact(4 * LANES);
+    for block in &mut blocks {
+        for (high, pixel) in high.iter_mut().zip(block.chunks_exact(4)) {
+            let word = u32::from_le_bytes([pixel[0], pixel[1], pixel[2], pixel[3]]);
+            let pairs = (word & 0x00FF_00FF) + (word >> 8 & 0x00FF_00FF);
+            *high = (*high).max((pairs & 0xFFFF) + (pairs >> 16));
+        }
+    }
+    let rest = blocks.remainder().chunks_exact(4);
+    let rest = rest.map(|pixel| pixel.iter().map(|&v| u32::from(v)).sum::<u32>());
+    high.into_iter().chain(rest).max().unwrap_or(0)
 }
 
 /// Holds one CMYK pixel under `limit` (sum of 8-bit channels). First a grey-component
@@ -101,6 +130,15 @@ mod tests {
             for (after, before) in limited[..3].iter().zip(&pixel[..3]) {
                 prop_assert!(after <= before, "a colour raised: {:?} -> {:?}", pixel, limited);
             }
+        }
+
+        #[test]
+        fn the_highest_ink_of_a_row_is_its_highest_pixel_total(
+            row in proptest::collection::vec(any::<[u8; 4]>(), 0..40),
+        ) {
+            let flat: Vec<u8> = row.concat();
+            let expected = row.iter().map(|&pixel| total(pixel)).max().unwrap_or(0);
+            prop_assert_eq!(highest_ink(&flat), expected);
         }
 
         #[test]
