@@ -504,7 +504,7 @@ impl BlockDecoder<'_, '_> {
         let ac = ac.ok_or(Fault::BadCode)?;
         let mut k = 1;
         while k < 64 {
-            let symbol = self.bits.symbol(ac)?;
+            let symbol = self.bits.symbol_and_value(ac)?;
             let (run, size) = (u32::from(symbol >> 4), u32::from(symbol & 0x0F));
             if size == 0 {
                 if run != 15 {
@@ -512,7 +512,6 @@ impl BlockDecoder<'_, '_> {
                 }
                 k += 16;
             } else {
-                self.bits.skip(size);
                 k += run + 1;
             }
         }

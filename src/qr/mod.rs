@@ -29,6 +29,7 @@
 //! (about 45 mm on a six-column Berliner). H would need version 4 (33 modules, 24.6 mm) for
 //! 5 % more recovery.
 
+mod mask;
 pub mod prepare;
 pub mod symbol;
 pub mod url;

@@ -1,8 +1,8 @@
 //! Encoding a payload into a [`QrSymbol`] with the `qrcode` crate, at the smallest version
 //! that holds it for the chosen error-correction level.
 
-use qrcode::types::Color;
-use qrcode::{QrCode, Version};
+use qrcode::Version;
+use qrcode::bits::Bits;
 
 use super::QrSymbol;
 use crate::model::EcLevel;
@@ -23,9 +23,11 @@ fn to_qrcode_level(ec: EcLevel) -> qrcode::EcLevel {
 ///
 /// Errors when the payload is too long for version 40 at that level.
 pub fn encode(payload: &str, ec: EcLevel) -> Result<QrSymbol, String> {
-    let code = QrCode::with_error_correction_level(payload.as_bytes(), to_qrcode_level(ec))
+    let level = to_qrcode_level(ec);
+    let code = qrcode::bits::encode_auto(payload.as_bytes(), level)
+        .and_then(|bits| symbol_of(bits, level))
         .map_err(|e| format!("cannot encode {} bytes as a QR symbol: {e}", payload.len()))?;
-    to_symbol(&code, payload, ec)
+    to_symbol(code, payload, ec)
 }
 
 /// Encodes `payload` at exactly `version`, for the self-check's reference symbols.
@@ -34,15 +36,16 @@ pub(crate) fn encode_at_version(
     version: u8,
     ec: EcLevel,
 ) -> Result<QrSymbol, String> {
-    let code = QrCode::with_version(
-        payload.as_bytes(),
-        Version::Normal(i16::from(version)),
-        to_qrcode_level(ec),
-    )
-    .map_err(|e| {
-        format!("cannot encode {} bytes as a version-{version} QR symbol: {e}", payload.len())
-    })?;
-    to_symbol(&code, payload, ec)
+    let level = to_qrcode_level(ec);
+    let mut bits = Bits::new(Version::Normal(i16::from(version)));
+    let code = bits
+        .push_optimal_data(payload.as_bytes())
+        .and_then(|()| bits.push_terminator(level))
+        .and_then(|()| symbol_of(bits, level))
+        .map_err(|e| {
+            format!("cannot encode {} bytes as a version-{version} QR symbol: {e}", payload.len())
+        })?;
+    to_symbol(code, payload, ec)
 }
 
 /// How many wrong modules the error correction of `version` at `ec` repairs for sure
@@ -52,15 +55,25 @@ pub(crate) fn correctable_modules(version: u8, ec: EcLevel) -> usize {
         .unwrap_or(0)
 }
 
-fn to_symbol(code: &QrCode, payload: &str, ec: EcLevel) -> Result<QrSymbol, String> {
-    let version = match code.version() {
+/// What `qrcode::QrCode::with_bits` makes of `bits` (its version, its modules and their
+/// width), with the faster mask choice of [`super::mask`].
+fn symbol_of(bits: Bits, level: qrcode::EcLevel) -> qrcode::QrResult<(Version, Vec<bool>, usize)> {
+    let version = bits.version();
+    let (modules, width) = super::mask::modules(bits, level)?;
+    Ok((version, modules, width))
+}
+
+fn to_symbol(
+    (version, modules, width): (Version, Vec<bool>, usize),
+    payload: &str,
+    ec: EcLevel,
+) -> Result<QrSymbol, String> {
+    let version = match version {
         Version::Normal(v) => u8::try_from(v).map_err(|_| format!("bad QR version {v}"))?,
-        // `with_error_correction_level` only picks normal versions; Micro QR is not read by
-        // most phone apps.
+        // `encode_auto` only picks normal versions; Micro QR is not read by most phone apps.
         Version::Micro(v) => return Err(format!("unexpected Micro QR version {v}")),
     };
-    let width = u32::try_from(code.width()).map_err(|_| "QR width overflow".to_string())?;
-    let modules = code.to_colors().into_iter().map(|c| c == Color::Dark).collect();
+    let width = u32::try_from(width).map_err(|_| "QR width overflow".to_string())?;
     Ok(QrSymbol { width, modules, version, ec_level: ec, payload: payload.to_string() })
 }
 

@@ -94,6 +94,19 @@ impl<'d> Bits<'d> {
         Ok(symbol)
     }
 
+    /// Decodes one symbol with `table` and skips as many bits after it as its low four
+    /// bits count (an AC coefficient's value), with one check for a refill where
+    /// [`Bits::symbol`] then [`Bits::skip`] make two.
+    #[inline]
+    pub(super) fn symbol_and_value(&mut self, table: &Huffman) -> Result<u8, Fault> {
+        let symbol = self.symbol(table)?;
+        // `fill` made at least 32 bits ready and a code takes at most 16 of them.
+        let size = u32::from(symbol & 0x0F);
+        self.buffer <<= size;
+        self.count -= size;
+        Ok(symbol)
+    }
+
     /// Skips `n` bits (at most 16).
     #[inline]
     pub(super) fn skip(&mut self, n: u32) {
