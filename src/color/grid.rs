@@ -171,8 +171,8 @@ mod tests {
         (differences.max().unwrap_or(0), total / expected.len() as f64)
     }
 
-    #[test]
-    fn the_memo_gives_each_pixel_its_own_interpolation() {
+    /// The grid sampled from Little CMS, sRGB to the bundled output profile, perceptual.
+    fn bundled_grid() -> super::RgbGrid {
         let output = lcms2::Profile::new_icc(BUNDLED_OUTPUT_PROFILE).unwrap();
         let transform = lcms2::Transform::<[u16; 3], [u16; 4]>::new(
             &lcms2::Profile::new_srgb(),
@@ -182,7 +182,12 @@ mod tests {
             lcms2::Intent::Perceptual,
         )
         .unwrap();
-        let grid = super::RgbGrid::sample(|rgb, cmyk| transform.transform_pixels(rgb, cmyk));
+        super::RgbGrid::sample(|rgb, cmyk| transform.transform_pixels(rgb, cmyk))
+    }
+
+    #[test]
+    fn the_memo_gives_each_pixel_its_own_interpolation() {
+        let grid = bundled_grid();
         // Runs of one colour, colours met again far apart, and enough distinct colours
         // (a pseudo-random walk) for many to share a memo entry.
         let mut seed = 7u64;
@@ -246,17 +251,7 @@ mod tests {
 
     #[test]
     fn the_grid_interpolates_every_colour_as_the_textbook_does() {
-        let space = OutputSpace::new(BUNDLED_OUTPUT_PROFILE, Intent::Perceptual);
-        let output = lcms2::Profile::new_icc(space.profile()).unwrap();
-        let transform = lcms2::Transform::<[u16; 3], [u16; 4]>::new(
-            &lcms2::Profile::new_srgb(),
-            lcms2::PixelFormat::RGB_16,
-            &output,
-            lcms2::PixelFormat::CMYK_16,
-            lcms2::Intent::Perceptual,
-        )
-        .unwrap();
-        let grid = super::RgbGrid::sample(|rgb, cmyk| transform.transform_pixels(rgb, cmyk));
+        let grid = bundled_grid();
         // Every red and green, and blue in steps of 5 with its ends (about 3.4 million
         // colours): every cell edge, tetrahedron and tie between fractions.
         for r in 0..=255u8 {

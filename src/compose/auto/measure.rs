@@ -264,8 +264,7 @@ impl<'a> Measured<'a> {
             self.rest_fits.insert((story, columns, photo, cursor, depth), after);
             fits.push((depth, after));
         }
-        // Failing exact or nearly exact depths, the nearest: their misfit reported too.
-        let fitting = fitting_depths(fits.clone(), columns);
+        let fitting = fitting_depths(&fits, columns);
         if !fitting.is_empty() {
             return fitting;
         }
@@ -273,15 +272,14 @@ impl<'a> Measured<'a> {
         // (an overset rest is cut at its frame's foot, its last lines lost), probing deeper
         // when every near depth overruns; their shortfall is reported.
         let mut under: Vec<(u32, i32)> = fits.into_iter().filter(|f| f.1 <= 0).collect();
-        let deepest = near.iter().copied().max().unwrap_or(self.page_lines);
-        for depth in deepest + 1..=(deepest + REACH).min(self.page_lines) {
-            if !under.is_empty() {
-                break;
-            }
-            let after = self.rest_fit(story, columns, photo, cursor, depth);
-            if after <= 0 {
-                under.push((depth, after));
-            }
+        if under.is_empty() {
+            let deepest = near.iter().copied().max().unwrap_or(self.page_lines);
+            let deeper = deepest + 1..=(deepest + REACH).min(self.page_lines);
+            under.extend(
+                deeper
+                    .map(|depth| (depth, self.rest_fit(story, columns, photo, cursor, depth)))
+                    .find(|f| f.1 <= 0),
+            );
         }
         under.sort_by_key(|f| -f.1);
         if under.is_empty() { near } else { under.into_iter().map(|f| f.0).collect() }
@@ -435,7 +433,7 @@ impl Shapes for Measured<'_> {
                     .into_iter()
                     .map(|d| (d, self.fit_with(&parts, (story, columns, photo, head), d)))
                     .collect();
-                fitting_depths(fits, columns)
+                fitting_depths(&fits, columns)
             }
             None => Vec::new(),
         };
@@ -531,13 +529,13 @@ fn likely_heads(brief: bool, leads_only: bool, columns: u32) -> &'static [HeadCl
 /// Of `fits` (depth, lines over or under once copyfitted), the depths filled exactly; when
 /// none is, those left at most a line a column short, least short first (their white is
 /// reported by the make-up).
-fn fitting_depths(fits: Vec<(u32, i32)>, columns: u32) -> Vec<u32> {
+fn fitting_depths(fits: &[(u32, i32)], columns: u32) -> Vec<u32> {
     let exact: Vec<u32> = fits.iter().filter(|f| f.1 == 0).map(|f| f.0).collect();
     if !exact.is_empty() {
         return exact;
     }
     let mut short: Vec<(u32, i32)> =
-        fits.into_iter().filter(|f| f.1 < 0 && -f.1 <= columns as i32).collect();
+        fits.iter().copied().filter(|f| f.1 < 0 && -f.1 <= columns as i32).collect();
     short.sort_by_key(|f| -f.1);
     short.into_iter().map(|f| f.0).collect()
 }
