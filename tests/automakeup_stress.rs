@@ -326,6 +326,7 @@ fn filled_but_last(dir: &Path, seed: u64, photo: &[u8]) -> rotative::compose::Au
     write_list(dir, seed, photo);
     let issue = load_issue(dir, &LoadOptions::default()).expect("the list loads");
     let outcome = plan_only(&issue).expect("an automatic make-up");
+    white_is_uncovered(seed, &outcome);
     assert!(outcome.unplaced.is_empty(), "list {seed} left out: {:?}", outcome.unplaced);
     let real: Vec<_> = outcome.pages.iter().filter(|p| !p.padding).collect();
     for page in &real[..real.len() - 1] {
@@ -354,42 +355,43 @@ fn pages_under_a_rest_are_filled_by_looking_a_page_ahead() {
     }
 }
 
-/// Lists 7 and 24 each left a page 8 to 18 % white under the rest of a story that jumped
-/// from a frame across the page: nothing went in the strip under the rest. A story's body
-/// is set a column wide, so its rest may take up in fewer columns, deeper, with a story
-/// beside it: both lists now fill every page but the last.
+/// List 24 left a page 8 to 18 % white under the rest of a story that jumped from a frame
+/// across the page: nothing went in the strip under the rest. A story's body is set a
+/// column wide, so its rest may take up in fewer columns, deeper, with a story beside it:
+/// the list now fills every page but the last. (List 7, once here too, was filled only in
+/// the planner's count: a story jumped across the page over the column its narrower rest
+/// left free; see `a_story_jumps_only_from_columns_free_from_the_same_line`.)
 #[test]
 fn a_rest_takes_up_in_fewer_columns_where_that_fills_the_page() {
     let photo = photo();
-    for seed in [7, 24] {
-        let dir = common::temp_dir(&format!("auto-narrow-rest-{seed}"));
-        let outcome = filled_but_last(&dir, seed, &photo);
-        // A rest narrower than the frame its story jumped from.
-        let mut first_columns = std::collections::HashMap::new();
-        let mut narrower = 0;
-        for frame in outcome.plan.pages.iter().flat_map(|p| &p.frames) {
-            if let rotative::model::FrameContent::Story { article, .. } = frame.content {
-                let first = *first_columns.entry(article).or_insert(frame.columns);
-                narrower += usize::from(frame.columns < first);
-            }
+    let seed = 24;
+    let dir = common::temp_dir(&format!("auto-narrow-rest-{seed}"));
+    let outcome = filled_but_last(&dir, seed, &photo);
+    // A rest narrower than the frame its story jumped from.
+    let mut first_columns = std::collections::HashMap::new();
+    let mut narrower = 0;
+    for frame in outcome.plan.pages.iter().flat_map(|p| &p.frames) {
+        if let rotative::model::FrameContent::Story { article, .. } = frame.content {
+            let first = *first_columns.entry(article).or_insert(frame.columns);
+            narrower += usize::from(frame.columns < first);
         }
-        assert!(narrower > 0, "list {seed}: every rest as wide as its jump");
-        // Made up as planned: no frame overset.
-        let out = dir.join("out");
-        let report = dir.join("report.json");
-        let output = common::rotative(&[
-            "build",
-            dir.to_str().unwrap(),
-            "--output",
-            out.to_str().unwrap(),
-            "--report",
-            report.to_str().unwrap(),
-        ]);
-        assert_eq!(output.status.code(), Some(0), "{}", common::stderr(&output));
-        let report = std::fs::read_to_string(&report).unwrap();
-        assert!(!report.contains("copyfit-overset"), "list {seed}: a frame overset");
-        let _ = std::fs::remove_dir_all(&dir);
     }
+    assert!(narrower > 0, "list {seed}: every rest as wide as its jump");
+    // Made up as planned: no frame overset.
+    let out = dir.join("out");
+    let report = dir.join("report.json");
+    let output = common::rotative(&[
+        "build",
+        dir.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", common::stderr(&output));
+    let report = std::fs::read_to_string(&report).unwrap();
+    assert!(!report.contains("copyfit-overset"), "list {seed}: a frame overset");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// List 44 left its seventh page 84 % white: under the 10-line rest of its story 06 the one
@@ -458,8 +460,53 @@ fn a_rest_no_depth_fits_loses_no_text() {
     }
 }
 
+/// Column-lines of `page` that none of its frames covers, `lines` deep over `columns`: the
+/// white space as a reader sees it, from the plan's rectangles alone.
+fn uncovered(page: &rotative::model::PlannedPage, columns: u32, lines: u32) -> u32 {
+    let mut covered = vec![vec![false; lines as usize]; columns as usize];
+    for f in &page.frames {
+        for column in &mut covered[f.first_column as usize..(f.first_column + f.columns) as usize] {
+            for line in f.top..(f.top + f.depth).min(lines) {
+                column[line as usize] = true;
+            }
+        }
+    }
+    covered.iter().flatten().filter(|c| !**c).count() as u32
+}
+
+/// Asserts that the white space the planner reports for each page of `outcome` is the
+/// white no frame of its plan covers.
+fn white_is_uncovered(seed: u64, outcome: &rotative::compose::AutoOutcome) {
+    for (page, plan) in outcome.pages.iter().zip(&outcome.plan.pages) {
+        let lines = page.area_lines / 3;
+        assert_eq!(
+            page.white_lines,
+            uncovered(plan, 3, lines),
+            "list {seed}, page {}: white reported is not what the frames leave",
+            page.number
+        );
+    }
+}
+
+/// Lists 19, 35, 50, 89 and 91 each had a page reported full with a column 15 to 40 lines
+/// deep left white: a rest taking up in fewer columns than the page, and the next story
+/// jumping across the whole page from under it, over the column the rest left free. The
+/// story now jumps from the columns free from one line only.
 #[test]
-#[ignore = "issue 15: not met yet (30 of 807 pages over 3 %); run with --ignored to measure"]
+fn a_story_jumps_only_from_columns_free_from_the_same_line() {
+    let photo = photo();
+    for seed in [19, 35, 50, 89, 91] {
+        let dir = common::temp_dir(&format!("auto-hole-{seed}"));
+        write_list(&dir, seed, &photo);
+        let issue = load_issue(&dir, &LoadOptions::default()).unwrap();
+        let outcome = plan_only(&issue).expect("an automatic make-up");
+        white_is_uncovered(seed, &outcome);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+#[test]
+#[ignore = "issue 15: not met yet (38 of 799 pages over 3 %); run with --ignored to measure"]
 fn a_hundred_random_story_lists_make_up_with_full_pages() {
     let photo = photo();
     let base = common::temp_dir("auto-stress");
@@ -489,6 +536,7 @@ fn a_hundred_random_story_lists_make_up_with_full_pages() {
                 "list {seed}: story {story} placed and listed, or neither"
             );
         }
+        white_is_uncovered(seed, &outcome);
         unplaced += outcome.unplaced.len();
         let real: Vec<_> = outcome.pages.iter().filter(|p| !p.padding).collect();
         let last = real.last().map_or(0, |p| p.number);

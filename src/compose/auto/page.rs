@@ -119,9 +119,9 @@ fn fill_one(
     skip: &mut usize,
 ) -> (PageFill, Option<Rest>) {
     let Some(r) = rest else {
-        return fill_with(shapes, area, &[], window, columns, skip);
+        return fill_with(shapes, area, &[], window, skip);
     };
-    let mut best = fill_under_rest(shapes, area, r, window, columns, skip);
+    let mut best = fill_under_rest(shapes, area, r, window, skip);
     if best.0.full {
         return best;
     }
@@ -137,7 +137,7 @@ fn fill_one(
             continue;
         }
         let other = Rest { columns: width, depths, ..r.clone() };
-        let made = fill_under_rest(shapes, area, &other, window, columns, skip);
+        let made = fill_under_rest(shapes, area, &other, window, skip);
         if made.0.full {
             return made;
         }
@@ -154,7 +154,6 @@ fn fill_under_rest(
     area: &PageArea,
     r: &Rest,
     window: &[usize],
-    columns: u32,
     skip: &mut usize,
 ) -> (PageFill, Option<Rest>) {
     let foot = area.limits.iter().take(r.columns as usize).copied().min().unwrap_or(0);
@@ -175,7 +174,7 @@ fn fill_under_rest(
     let mut best: Option<(PageFill, Option<Rest>)> = None;
     for depth in r.depths.iter().copied().filter(|d| *d <= foot) {
         let given = [placement(depth, Part::Rest)];
-        let (fill, jumped) = fill_with(shapes, area, &given, window, columns, skip);
+        let (fill, jumped) = fill_with(shapes, area, &given, window, skip);
         if fill.full {
             return (fill, jumped);
         }
@@ -234,7 +233,6 @@ fn fill_with(
     area: &PageArea,
     given: &[Placement],
     window: &[usize],
-    columns: u32,
     skip: &mut usize,
 ) -> (PageFill, Option<Rest>) {
     let first_story = window.iter().copied().find(|s| !shapes.is_brief(*s));
@@ -254,48 +252,57 @@ fn fill_with(
             return (fill, jumped);
         }
     }
-    // The lead jumps: across the page from under `given`, down to the highest foot or over
-    // a strip the other stories fill. With its photo if the rest then fits a page, else
+    // The lead jumps: from under `given`, across the columns it leaves free from the same
+    // line (the whole page under a rest as wide), down to their highest foot or over a
+    // strip the other stories fill. With its photo if the rest then fits a page, else
     // without; failing both, the rest fills pages and jumps again.
-    let top = given.iter().map(|p| p.top + p.depth).max().unwrap_or(0);
-    let foot = area.limits.iter().copied().min().unwrap_or(0);
-    let rule = if top > 0 { search::RULE_LINES } else { 0 };
     let head = if given.is_empty() { HeadClass::Lead } else { HeadClass::Secondary };
     let others: Vec<usize> = window.iter().copied().filter(|s| *s != lead).collect();
     let mut first = None;
-    for depth in under_jump_depths(foot, top) {
-        let mut tries = Vec::new();
-        for &photo in shapes.photo_options(lead) {
-            let rest = shapes.jump_rest(lead, columns, photo, head, depth);
-            if !rest.is_empty() {
-                tries.push((photo, rest));
-            }
-        }
-        let page_lines = shapes.page_lines;
-        tries.sort_by_key(|(_, rest)| *rest == [page_lines]);
-        for (photo, depths) in tries {
-            let mut placed = given.to_vec();
-            placed.push(Placement {
-                story: lead,
-                first_column: 0,
-                columns,
-                top,
-                depth: depth + rule,
-                head,
-                photo,
-                part: Part::Jumps,
-            });
-            let fill = fill_page_skipping(area, &placed, &others, shapes, NODE_BUDGET, skip);
-            // Where the rest takes up, only for a page that may be kept.
-            if fill.full || first.is_none() {
-                let cursor = shapes.jump_cursor(lead, columns, photo, head, depth);
-                let from = Some(JumpFrom { columns, head, depth });
-                let rest =
-                    cursor.map(|cursor| Rest { story: lead, photo, columns, cursor, depths, from });
-                if fill.full {
-                    return (fill, rest);
+    for (first_column, width, top) in free_runs(area, given) {
+        let run = first_column as usize..(first_column + width) as usize;
+        let foot = area.limits[run].iter().copied().min().unwrap_or(0);
+        let rule = if top > 0 { search::RULE_LINES } else { 0 };
+        for depth in under_jump_depths(foot, top) {
+            let mut tries = Vec::new();
+            for &photo in shapes.photo_options(lead) {
+                let rest = shapes.jump_rest(lead, width, photo, head, depth);
+                if !rest.is_empty() {
+                    tries.push((photo, rest));
                 }
-                first = Some((fill, rest));
+            }
+            let page_lines = shapes.page_lines;
+            tries.sort_by_key(|(_, rest)| *rest == [page_lines]);
+            for (photo, depths) in tries {
+                let mut placed = given.to_vec();
+                placed.push(Placement {
+                    story: lead,
+                    first_column,
+                    columns: width,
+                    top,
+                    depth: depth + rule,
+                    head,
+                    photo,
+                    part: Part::Jumps,
+                });
+                let fill = fill_page_skipping(area, &placed, &others, shapes, NODE_BUDGET, skip);
+                // Where the rest takes up, only for a page that may be kept.
+                if fill.full || first.is_none() {
+                    let cursor = shapes.jump_cursor(lead, width, photo, head, depth);
+                    let from = Some(JumpFrom { columns: width, head, depth });
+                    let rest = cursor.map(|cursor| Rest {
+                        story: lead,
+                        photo,
+                        columns: width,
+                        cursor,
+                        depths,
+                        from,
+                    });
+                    if fill.full {
+                        return (fill, rest);
+                    }
+                    first = Some((fill, rest));
+                }
             }
         }
     }
@@ -310,6 +317,32 @@ fn fill_with(
     let fill = fill_page_skipping(area, given, &others, shapes, NODE_BUDGET, skip);
     let jumped = jumped_rest(shapes, &fill, given.len());
     (fill, jumped)
+}
+
+/// The runs of columns the `given` frames fill down to the same line and leave free under
+/// it, as (first column, columns, line), highest first: a frame there is a rectangle the
+/// page search can fill around (it fills each column from the top down, with no hole).
+fn free_runs(area: &PageArea, given: &[Placement]) -> Vec<(u32, u32, u32)> {
+    let mut fill = vec![0; area.limits.len()];
+    for p in given {
+        for c in p.first_column..p.first_column + p.columns {
+            fill[c as usize] = fill[c as usize].max(p.top + p.depth);
+        }
+    }
+    let mut runs: Vec<(u32, u32, u32)> = Vec::new();
+    for (c, (&line, &limit)) in fill.iter().zip(&area.limits).enumerate() {
+        match runs.last_mut() {
+            Some((first, width, top))
+                if line < limit && *top == line && *first + *width == c as u32 =>
+            {
+                *width += 1
+            }
+            _ if line < limit => runs.push((c as u32, 1, line)),
+            _ => {}
+        }
+    }
+    runs.sort_by_key(|&(first, _, top)| (top, first));
+    runs
 }
 
 /// The rest of the story the search made jump to close the page (after the `given`
