@@ -26,18 +26,10 @@ const FINDER: [bool; 7] = [true, false, true, true, true, false, true];
 /// The modules (row-major dark flags) of the normal-QR symbol that `bits` make at `ec`,
 /// and its width.
 pub(super) fn modules(bits: Bits, ec: EcLevel) -> QrResult<(Vec<bool>, usize)> {
-    let version = bits.version();
-    let data = bits.into_bytes();
-    let (encoded, ec_data) = qrcode::ec::construct_codewords(&data, version, ec)?;
-    let mut canvas = Canvas::new(version, ec);
-    canvas.draw_all_functional_patterns();
-    canvas.draw_data(&encoded, &ec_data);
-    let width = usize::try_from(version.width()).unwrap_or(0);
+    let (canvas, width) = unmasked(bits, ec)?;
     let mut best: Option<(u16, Vec<bool>)> = None;
     for mask in MASKS {
-        let mut masked = canvas.clone();
-        masked.apply_mask(mask);
-        let dark: Vec<bool> = masked.into_colors().into_iter().map(|c| c == Color::Dark).collect();
+        let dark = masked(&canvas, mask);
         let score = penalty(&dark, width);
         // Strictly lower only: the first of equal scores stays, as `min_by_key` keeps it.
         if best.as_ref().is_none_or(|(least, _)| score < *least) {
@@ -45,6 +37,24 @@ pub(super) fn modules(bits: Bits, ec: EcLevel) -> QrResult<(Vec<bool>, usize)> {
         }
     }
     Ok((best.map(|(_, dark)| dark).unwrap_or_default(), width))
+}
+
+/// The symbol `bits` make at `ec` before masking (function patterns and codewords), and
+/// its width.
+fn unmasked(bits: Bits, ec: EcLevel) -> QrResult<(Canvas, usize)> {
+    let version = bits.version();
+    let (encoded, ec_data) = qrcode::ec::construct_codewords(&bits.into_bytes(), version, ec)?;
+    let mut canvas = Canvas::new(version, ec);
+    canvas.draw_all_functional_patterns();
+    canvas.draw_data(&encoded, &ec_data);
+    Ok((canvas, usize::try_from(version.width()).unwrap_or(0)))
+}
+
+/// The dark flags of `canvas` under `mask`.
+fn masked(canvas: &Canvas, mask: MaskPattern) -> Vec<bool> {
+    let mut masked = canvas.clone();
+    masked.apply_mask(mask);
+    masked.into_colors().into_iter().map(|c| c == Color::Dark).collect()
 }
 
 /// The crate's total penalty of a masked normal symbol (its `compute_total_penalty_scores`),
@@ -126,18 +136,8 @@ mod tests {
 
     /// Which of [`MASKS`] makes `dark` from `bits`.
     fn mask_of(bits: Bits, ec: EcLevel, dark: &[bool]) -> usize {
-        let version = bits.version();
-        let (encoded, ec_data) =
-            qrcode::ec::construct_codewords(&bits.into_bytes(), version, ec).unwrap();
-        let mut canvas = Canvas::new(version, ec);
-        canvas.draw_all_functional_patterns();
-        canvas.draw_data(&encoded, &ec_data);
-        let masked = |mask| {
-            let mut masked = canvas.clone();
-            masked.apply_mask(mask);
-            masked.into_colors().into_iter().map(|c| c == Color::Dark).collect::<Vec<_>>()
-        };
-        MASKS.iter().position(|&mask| masked(mask) == dark).unwrap()
+        let (canvas, _) = unmasked(bits, ec).unwrap();
+        MASKS.iter().position(|&mask| masked(&canvas, mask) == dark).unwrap()
     }
 
     /// Payloads of every length up to 120 bytes, of URL and digit text, at every level:

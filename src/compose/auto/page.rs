@@ -323,22 +323,15 @@ fn fill_with(
 /// it, as (first column, columns, line), highest first: a frame there is a rectangle the
 /// page search can fill around (it fills each column from the top down, with no hole).
 fn free_runs(area: &PageArea, given: &[Placement]) -> Vec<(u32, u32, u32)> {
-    let mut fill = vec![0; area.limits.len()];
-    for p in given {
-        for c in p.first_column..p.first_column + p.columns {
-            fill[c as usize] = fill[c as usize].max(p.top + p.depth);
-        }
-    }
     let mut runs: Vec<(u32, u32, u32)> = Vec::new();
-    for (c, (&line, &limit)) in fill.iter().zip(&area.limits).enumerate() {
+    for (c, (line, &limit)) in area.skyline(given).into_iter().zip(&area.limits).enumerate() {
+        let c = c as u32;
+        if line >= limit {
+            continue;
+        }
         match runs.last_mut() {
-            Some((first, width, top))
-                if line < limit && *top == line && *first + *width == c as u32 =>
-            {
-                *width += 1
-            }
-            _ if line < limit => runs.push((c as u32, 1, line)),
-            _ => {}
+            Some((first, width, top)) if *top == line && *first + *width == c => *width += 1,
+            _ => runs.push((c, 1, line)),
         }
     }
     runs.sort_by_key(|&(first, _, top)| (top, first));

@@ -98,6 +98,20 @@ pub struct PageArea {
     pub limits: Vec<u32>,
 }
 
+impl PageArea {
+    /// How far down each column `placements` fill it (the line under the lowest frame in
+    /// it; 0 for a column none is in).
+    pub(super) fn skyline(&self, placements: &[Placement]) -> Vec<u32> {
+        let mut fill = vec![0; self.limits.len()];
+        for p in placements {
+            for c in p.first_column..p.first_column + p.columns {
+                fill[c as usize] = fill[c as usize].max(p.top + p.depth);
+            }
+        }
+        fill
+    }
+}
+
 /// The shapes a story can take, measured on demand by the caller.
 pub trait Shapes {
     /// The widths (columns) the story may span, narrowest to widest.
@@ -191,12 +205,7 @@ pub fn fill_page_skipping(
     budget: usize,
     skip: &mut usize,
 ) -> PageFill {
-    let mut fill = vec![0; area.limits.len()];
-    for p in given {
-        for c in p.first_column..p.first_column + p.columns {
-            fill[c as usize] = fill[c as usize].max(p.top + p.depth);
-        }
-    }
+    let fill = area.skyline(given);
     let mut search = Search {
         area,
         window,
@@ -437,12 +446,7 @@ impl Search<'_> {
                 continue;
             }
             self.placements = prefix.to_vec();
-            self.fill = vec![0; self.area.limits.len()];
-            for p in prefix {
-                for c in p.first_column..p.first_column + p.columns {
-                    self.fill[c as usize] = self.fill[c as usize].max(p.top + p.depth);
-                }
-            }
+            self.fill = self.area.skyline(prefix);
             if let Some(jump) = self.jump_into_hole() {
                 self.placements.push(jump);
                 return Some(std::mem::take(&mut self.placements));
