@@ -564,12 +564,18 @@ fn reset_paragraph(
     // line: try it as it is, then with the looseness.
     let looseness: &[i32] = if tracking == 0.0 { &[direction] } else { &[0, direction] };
     let before = piece.lines.len() as i32;
+    let allowed = loosest(&piece.lines).max(LOOSEST_RATIO);
+    let tracked = ParagraphStyle { tracking: tracking * direction as f32, ..source.style.clone() };
+    // Most paragraphs cannot gain or lose the line evenly: a bound tells most of them for
+    // far less than setting them again.
+    let lines = (before + direction).max(0) as usize;
+    if !layout.engine.may_take_lines(&source.runs, &tracked, source.width, lines, allowed) {
+        return None;
+    }
     looseness.iter().find_map(|&looseness| {
-        let mut style = source.style.clone();
-        style.looseness = looseness;
-        style.tracking = tracking * direction as f32;
+        let style = ParagraphStyle { looseness, ..tracked.clone() };
         let set = layout.engine.set_paragraph_shared(&source.runs, &style, source.width);
-        let even = loosest(&set.lines) <= loosest(&piece.lines).max(LOOSEST_RATIO);
+        let even = loosest(&set.lines) <= allowed;
         (set.lines.len() as i32 - before == direction && even).then_some((style, set))
     })
 }

@@ -659,6 +659,7 @@ fn line_gaps(
     rivers
 }
 
+pub(crate) mod bounds;
 mod classes;
 #[cfg(test)]
 mod tests;

@@ -235,6 +235,22 @@ impl TextEngine {
         set
     }
 
+    /// Whether `spans` set with `style` in lines of `width` points could take `lines` lines
+    /// with no line but the last looser than `ratio` (the word spaces' adjustment ratio): a
+    /// bound, true whenever it cannot tell, and much cheaper than setting the paragraph.
+    /// For the copyfit, which asks paragraph after paragraph for one a line shorter or
+    /// longer and is mostly refused.
+    pub fn may_take_lines(
+        &self,
+        spans: &[InlineRun],
+        style: &ParagraphStyle,
+        width: f32,
+        lines: usize,
+        ratio: f32,
+    ) -> bool {
+        paragraph::may_take_lines(self, spans, style, width, (lines, ratio))
+    }
+
     /// Sets `spans`, or takes them from the build cache when it has them.
     fn set_or_take(&self, spans: &[InlineRun], style: &ParagraphStyle, width: f32) -> SetParagraph {
         let Some(cache) = &self.paragraphs else {

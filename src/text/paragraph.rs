@@ -13,6 +13,7 @@
 
 use super::collect::{StyledText, collect};
 use super::commit::commit_lines;
+use super::linebreak::bounds::LineBounds;
 use super::linebreak::{self, Breaks, Element, Params};
 use super::prepare::{Hyphenation, Measured, Origin, measure};
 use super::{ParagraphStyle, SetParagraph, TextEngine};
@@ -89,6 +90,26 @@ pub(super) fn set(
         );
     }
     SetParagraph { lines, warnings }
+}
+
+/// Whether `spans` set with `style` in `width` could take `lines` lines with no line but
+/// the last looser than `ratio` (see [`TextEngine::may_take_lines`]).
+pub(super) fn may_take_lines(
+    engine: &TextEngine,
+    spans: &[InlineRun],
+    style: &ParagraphStyle,
+    width: f32,
+    (lines, ratio): (usize, f32),
+) -> bool {
+    if style.align != Align::Justify {
+        return true;
+    }
+    let styled = collect(spans, style);
+    // Every breakpoint any pass could use.
+    let hyphenation = if style.hyphenate { Hyphenation::All } else { Hyphenation::Off };
+    let measured = measure(engine, &styled, style, hyphenation, None, &mut String::new());
+    let Some(bounds) = LineBounds::new(&measured.elements, width) else { return true };
+    bounds.fewest(width) <= lines && lines <= bounds.most(width, ratio)
 }
 
 /// The breaking passes, as TeX runs them: without hyphenation under `\pretolerance`; then,

@@ -18,8 +18,9 @@ fn params() -> Params {
     }
 }
 
-/// Words of the given widths separated by 3-pt spaces, then the paragraph end.
-fn para(words: &[f32]) -> Vec<Element> {
+/// Words of the given widths separated by 3-pt spaces (stretching by 1.5 pt, shrinking by
+/// 1 pt), then the paragraph end.
+pub(super) fn para(words: &[f32]) -> Vec<Element> {
     let mut elements = Vec::new();
     for (i, &w) in words.iter().enumerate() {
         if i > 0 {

@@ -105,7 +105,7 @@ fn windowed(elements: &[Element], width: f32, params: &Params) -> Option<Breaks>
 
 #[cfg(test)]
 mod tests {
-    use super::super::{FIL, INFINITE_PENALTY, Params, run};
+    use super::super::{Params, run};
     use super::*;
     use crate::text::collect::collect;
     use crate::text::paragraph::tests::{engine, seed_paragraphs, style};
@@ -167,27 +167,7 @@ mod tests {
         // pt; three are 64 pt, 62 shrunk), so five lines. The bound counts what lines could
         // hold at most (63 pt, a dropped space and the rounding slack included): 218 pt of
         // content need four at least, never more than the five they take.
-        let mut elements = Vec::new();
-        for i in 0..10 {
-            if i > 0 {
-                elements.push(Element::Glue {
-                    width: 3.0,
-                    stretch: 1.5,
-                    shrink: 1.0,
-                    breakable: true,
-                });
-            }
-            elements.push(Element::Box {
-                width: 20.0,
-                stretch: 0.0,
-                shrink: 0.0,
-                left: 0.0,
-                right: 0.0,
-            });
-        }
-        elements.push(Element::Penalty { width: 0.0, penalty: INFINITE_PENALTY, flagged: false });
-        elements.push(Element::Glue { width: 0.0, stretch: FIL, shrink: 0.0, breakable: false });
-        elements.push(Element::Penalty { width: 0.0, penalty: -INFINITE_PENALTY, flagged: false });
+        let elements = super::super::tests::para(&[20.0; 10]);
         let fewest = run(&elements, 60.0, &params(f32::INFINITY, true, 0), None)
             .map(|r| r.best.0)
             .expect("a final pass sets it");
