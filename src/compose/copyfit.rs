@@ -41,7 +41,7 @@ use super::{
     ArticleParts, ArticleStart, Frame, Headline, Layout, PlacedPart, measure_article, place_article,
 };
 use crate::model::FitStepKind;
-use crate::text::{Line, ParagraphStyle, SetParagraph};
+use crate::text::{Line, ParagraphStyle, SetParagraph, loosest};
 pub use photo::photo_trimmed;
 use photo::{PhotoLimits, effective_ppi, resize_photo};
 
@@ -593,11 +593,6 @@ fn swap_paragraph(
         }
         Flowable::Block(_) => (lines, source),
     }
-}
-
-/// The highest adjustment ratio among `lines` that are justified (not a paragraph's last).
-fn loosest(lines: &[Line]) -> f32 {
-    lines.iter().filter(|l| !l.last).map(|l| l.ratio).fold(f32::NEG_INFINITY, f32::max)
 }
 
 mod jump;

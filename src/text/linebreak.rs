@@ -261,6 +261,49 @@ pub(crate) struct Flex {
     pub shrink: f32,
 }
 
+/// Running sums of a paragraph's elements: at `i`, the width, word-space stretch, letter
+/// stretch and shrink of `elements[..i]`, so that a line's are two subtractions.
+pub(crate) struct Sums {
+    pub width: Vec<f32>,
+    pub spaces: Vec<f32>,
+    pub letters: Vec<f32>,
+    pub shrink: Vec<f32>,
+}
+
+impl Sums {
+    pub(crate) fn new(elements: &[Element]) -> Sums {
+        let n = elements.len() + 1;
+        let mut sums = Sums {
+            width: Vec::with_capacity(n),
+            spaces: Vec::with_capacity(n),
+            letters: Vec::with_capacity(n),
+            shrink: Vec::with_capacity(n),
+        };
+        let (mut w, mut y, mut l, mut z) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
+        for element in elements {
+            sums.push(w, y, l, z);
+            match *element {
+                Element::Box { width, stretch, shrink, .. } => {
+                    (w, l, z) = (w + width, l + stretch, z + shrink)
+                }
+                Element::Glue { width, stretch, shrink, .. } => {
+                    (w, y, z) = (w + width, y + stretch, z + shrink)
+                }
+                Element::Penalty { .. } => {}
+            }
+        }
+        sums.push(w, y, l, z);
+        sums
+    }
+
+    fn push(&mut self, w: f32, y: f32, l: f32, z: f32) {
+        self.width.push(w);
+        self.spaces.push(y);
+        self.letters.push(l);
+        self.shrink.push(z);
+    }
+}
+
 /// How a line `short` points short of the measure (negative: too long) is adjusted:
 /// (word-space ratio, letter-spacing ratio). Shrinking, both take the same ratio, never
 /// below −1 for a feasible line. Stretching, both take the same ratio up to 1; beyond it
@@ -359,36 +402,7 @@ fn run(elements: &[Element], width: f32, params: &Params, window: Option<&Window
         let breaks = Breaks { positions: Vec::new(), overfull: false, line_delta: 0 };
         return Some(Run { breaks, best: (0, 0.0) });
     }
-    // Prefix sums of width, word-space stretch, letter stretch and shrink: sums[i] covers
-    // elements[..i].
-    let mut sum_w = Vec::with_capacity(n + 1);
-    let mut sum_y = Vec::with_capacity(n + 1);
-    let mut sum_l = Vec::with_capacity(n + 1);
-    let mut sum_z = Vec::with_capacity(n + 1);
-    let (mut w, mut y, mut l, mut z) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
-    for element in elements {
-        sum_w.push(w);
-        sum_y.push(y);
-        sum_l.push(l);
-        sum_z.push(z);
-        match *element {
-            Element::Box { width, stretch, shrink, .. } => {
-                w += width;
-                l += stretch;
-                z += shrink;
-            }
-            Element::Glue { width, stretch, shrink, .. } => {
-                w += width;
-                y += stretch;
-                z += shrink;
-            }
-            Element::Penalty { .. } => {}
-        }
-    }
-    sum_w.push(w);
-    sum_y.push(y);
-    sum_l.push(l);
-    sum_z.push(z);
+    let sums = Sums::new(elements);
     let start_after = |b: usize| start_after(elements, b);
     let by_line = params.looseness != 0;
     let mut nodes: Vec<Node> = Vec::with_capacity(64);
@@ -440,11 +454,11 @@ fn run(elements: &[Element], width: f32, params: &Params, window: Option<&Window
                 Element::Box { left, .. } if s < b => left,
                 _ => 0.0,
             };
-            let natural = sum_w[b] - sum_w[s] + pen_width - left - right;
+            let natural = sums.width[b] - sums.width[s] + pen_width - left - right;
             let flex = Flex {
-                stretch: sum_y[b] - sum_y[s] + params.rag,
-                letter_stretch: sum_l[b] - sum_l[s],
-                shrink: sum_z[b] - sum_z[s],
+                stretch: sums.spaces[b] - sums.spaces[s] + params.rag,
+                letter_stretch: sums.letters[b] - sums.letters[s],
+                shrink: sums.shrink[b] - sums.shrink[s],
             };
             let (r, letter) = adjustment(width - natural, flex);
             let remove = r < -1.0 || forced;

@@ -112,6 +112,12 @@ pub struct Line {
     pub ratio: f32,
 }
 
+/// The highest adjustment ratio among `lines` that are justified (not a paragraph's last):
+/// how loose the loosest of them is.
+pub fn loosest(lines: &[Line]) -> f32 {
+    lines.iter().filter(|l| !l.last).map(|l| l.ratio).fold(f32::NEG_INFINITY, f32::max)
+}
+
 /// A set paragraph.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SetParagraph {
@@ -248,7 +254,7 @@ impl TextEngine {
         lines: usize,
         ratio: f32,
     ) -> bool {
-        paragraph::may_take_lines(self, spans, style, width, (lines, ratio))
+        paragraph::may_take_lines(self, spans, style, width, lines, ratio)
     }
 
     /// Sets `spans`, or takes them from the build cache when it has them.

@@ -99,7 +99,8 @@ pub(super) fn may_take_lines(
     spans: &[InlineRun],
     style: &ParagraphStyle,
     width: f32,
-    (lines, ratio): (usize, f32),
+    lines: usize,
+    ratio: f32,
 ) -> bool {
     if style.align != Align::Justify {
         return true;
@@ -109,7 +110,7 @@ pub(super) fn may_take_lines(
     let hyphenation = if style.hyphenate { Hyphenation::All } else { Hyphenation::Off };
     let measured = measure(engine, &styled, style, hyphenation, None, &mut String::new());
     let Some(bounds) = LineBounds::new(&measured.elements, width) else { return true };
-    bounds.fewest(width) <= lines && lines <= bounds.most(width, ratio)
+    bounds.fewest() <= lines && lines <= bounds.most(ratio)
 }
 
 /// The breaking passes, as TeX runs them: without hyphenation under `\pretolerance`; then,

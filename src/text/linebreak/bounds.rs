@@ -15,53 +15,10 @@
 //! Every breakpoint of any pass is one here (the elements are measured with every
 //! hyphenation point), and the limit on consecutive hyphens is left out.
 
-use super::{Element, INFINITE_PENALTY, breakpoints, start_after};
+use super::{Element, INFINITE_PENALTY, Sums, breakpoints, start_after};
 
 /// Slack for the rounding of the sums, points: split boxes sum a hair differently.
 const ROUNDING: f32 = 1.0;
-
-/// Running sums of `elements`: width, word-space stretch, letter stretch and shrink of
-/// `elements[..i]` at `i`.
-struct Sums {
-    width: Vec<f32>,
-    spaces: Vec<f32>,
-    letters: Vec<f32>,
-    shrink: Vec<f32>,
-}
-
-impl Sums {
-    fn new(elements: &[Element]) -> Sums {
-        let n = elements.len() + 1;
-        let mut sums = Sums {
-            width: Vec::with_capacity(n),
-            spaces: Vec::with_capacity(n),
-            letters: Vec::with_capacity(n),
-            shrink: Vec::with_capacity(n),
-        };
-        let (mut w, mut y, mut l, mut z) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
-        for element in elements {
-            sums.push(w, y, l, z);
-            match *element {
-                Element::Box { width, stretch, shrink, .. } => {
-                    (w, l, z) = (w + width, l + stretch, z + shrink)
-                }
-                Element::Glue { width, stretch, shrink, .. } => {
-                    (w, y, z) = (w + width, y + stretch, z + shrink)
-                }
-                Element::Penalty { .. } => {}
-            }
-        }
-        sums.push(w, y, l, z);
-        sums
-    }
-
-    fn push(&mut self, w: f32, y: f32, l: f32, z: f32) {
-        self.width.push(w);
-        self.spaces.push(y);
-        self.letters.push(l);
-        self.shrink.push(z);
-    }
-}
 
 /// The bounds of one paragraph's line count.
 pub(crate) struct LineBounds<'a> {
@@ -69,6 +26,8 @@ pub(crate) struct LineBounds<'a> {
     sums: Sums,
     /// The non-final breakpoints, in order.
     breaks: Vec<usize>,
+    /// The measure, points.
+    width: f32,
     /// What any line's margins (protrusion) and rounding may add to its room, points.
     margins: f32,
     /// The widest hyphen a break may add.
@@ -76,7 +35,7 @@ pub(crate) struct LineBounds<'a> {
 }
 
 impl<'a> LineBounds<'a> {
-    /// The bounds of `elements`; `None` when they cannot be bounded this way: a forced
+    /// The bounds of `elements` set in lines of `width` points; `None` when they cannot be bounded this way: a forced
     /// break inside the paragraph (its lines end short by design), or a piece wider than
     /// `width` (the breaker then cuts it wherever it can).
     pub(crate) fn new(elements: &'a [Element], width: f32) -> Option<LineBounds<'a>> {
@@ -100,15 +59,16 @@ impl<'a> LineBounds<'a> {
             return None;
         }
         let margins = left + right + ROUNDING;
-        Some(LineBounds { elements, sums: Sums::new(elements), breaks, margins, hyphen })
+        let sums = Sums::new(elements);
+        Some(LineBounds { elements, sums, breaks, width, margins, hyphen })
     }
 
-    /// The fewest lines the paragraph could take in `width`, no line shrunk past its limit.
-    pub(crate) fn fewest(&self, width: f32) -> usize {
+    /// The fewest lines the paragraph could take, no line shrunk past its limit.
+    pub(crate) fn fewest(&self) -> usize {
         let content = |s: usize, b: usize| {
             (self.sums.width[b] - self.sums.width[s]) - (self.sums.shrink[b] - self.sums.shrink[s])
         };
-        let room = width + self.margins;
+        let room = self.width + self.margins;
         let (mut start, mut lines) = (0, 1);
         let mut breaks = self.breaks.iter().copied().peekable();
         // Each line ends at the last break it fits up to; the last line holds the rest.
@@ -128,9 +88,9 @@ impl<'a> LineBounds<'a> {
         lines
     }
 
-    /// The most lines the paragraph could take in `width` with no line but its last
-    /// looser than `ratio` (in [`super::adjustment`]'s terms).
-    pub(crate) fn most(&self, width: f32, ratio: f32) -> usize {
+    /// The most lines the paragraph could take with no line but its last looser than
+    /// `ratio` (in [`super::adjustment`]'s terms).
+    pub(crate) fn most(&self, ratio: f32) -> usize {
         // A line that cannot stretch (no space) has an infinite ratio: anything goes.
         if !ratio.is_finite() {
             return usize::MAX;
@@ -140,7 +100,7 @@ impl<'a> LineBounds<'a> {
             let natural = self.sums.width[b] - self.sums.width[s];
             let stretch = spaces * (self.sums.spaces[b] - self.sums.spaces[s])
                 + letters * (self.sums.letters[b] - self.sums.letters[s]);
-            natural + stretch + self.hyphen + ROUNDING >= width
+            natural + stretch + self.hyphen + ROUNDING >= self.width
         };
         let mut lines = 1;
         let mut start = 0;
@@ -163,7 +123,7 @@ mod tests {
     use super::*;
     use crate::model::InlineRun;
     use crate::text::paragraph::tests::{engine, seed_paragraphs, style};
-    use crate::text::{Line, ParagraphStyle};
+    use crate::text::{ParagraphStyle, loosest};
 
     /// Ten 20-pt words, 3-pt spaces stretching by 1.5 pt and shrinking by 1 pt, then the
     /// paragraph's end.
@@ -177,17 +137,18 @@ mod tests {
         let bounds = LineBounds::new(&elements, 60.0).expect("no word is wider than 60 pt");
         // Three words are 66 pt, 64 shrunk: over 61 pt of room (the rounding slack), so two
         // a line at most, five lines at least.
-        assert_eq!(bounds.fewest(60.0), 5);
+        assert_eq!(bounds.fewest(), 5);
         // At ratio 1 two words and a space reach 44.5 pt of 60, three words are the first
         // full enough (the bound does not ask whether they fit): lines of three, and the
         // last of one, four at most. At ratio 12 (a space of 21 pt) two words are full
         // enough: four lines of two, and the last of two.
-        assert_eq!(bounds.most(60.0, 1.0), 4);
-        assert_eq!(bounds.most(60.0, 12.0), 5);
+        assert_eq!(bounds.most(1.0), 4);
+        assert_eq!(bounds.most(12.0), 5);
         // A paragraph with a line that could not stretch at all is not bounded above.
-        assert_eq!(bounds.most(60.0, f32::INFINITY), usize::MAX);
+        assert_eq!(bounds.most(f32::INFINITY), usize::MAX);
         // One line holds them all at 230 pt (221 shrunk).
-        assert_eq!(bounds.fewest(225.0), 1);
+        let wide = LineBounds::new(&elements, 225.0).expect("no word is wider than 225 pt");
+        assert_eq!(wide.fewest(), 1);
     }
 
     #[test]
@@ -198,10 +159,6 @@ mod tests {
         forced
             .insert(5, Element::Penalty { width: 0.0, penalty: -INFINITE_PENALTY, flagged: false });
         assert!(LineBounds::new(&forced, 60.0).is_none());
-    }
-
-    fn loosest(lines: &[Line]) -> f32 {
-        lines.iter().filter(|l| !l.last).map(|l| l.ratio).fold(f32::NEG_INFINITY, f32::max)
     }
 
     #[test]
