@@ -20,6 +20,14 @@ const LISTS: u64 = 100;
 /// last (which takes what is left of the list).
 const MAX_WHITE_PERCENT: f32 = 3.0;
 
+/// The publication's boilerplate and house ad, as a weekly configures them.
+const HOUSE_AD: &str = "website: https://banc-essai.example\nboilerplate:\n\
+    \x20 - title: Abonnez-vous\n\
+    \x20   text: Chaque semaine, le journal chez vous, sur papier et en ligne.\n\
+    \x20 - title: Soutenez-nous\n\
+    \x20   text: Un don finance nos reportages.\n\
+    auto:\n  house_ad: true\n";
+
 /// Words the generated text draws from: French of our own, common words of every length
 /// so lines break and hyphenate as in real copy.
 const WORDS: &[&str] = &[
@@ -209,16 +217,24 @@ fn photo() -> Vec<u8> {
 /// Writes random list `seed` as an issue made up automatically under `dir`; returns the
 /// number of stories.
 fn write_list(dir: &Path, seed: u64, photo: &[u8]) -> usize {
+    write_list_with(dir, seed, photo, false)
+}
+
+/// [`write_list`], with the publication's house ad (`auto.house_ad`) to fill the holes the
+/// stories leave when `house_ad`.
+fn write_list_with(dir: &Path, seed: u64, photo: &[u8], house_ad: bool) -> usize {
     let mut rng = Lcg(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0x5EED);
     std::fs::create_dir_all(dir.join("articles")).unwrap();
     std::fs::create_dir_all(dir.join("photos")).unwrap();
     std::fs::write(dir.join("photos/photo.jpg"), photo).unwrap();
-    std::fs::write(
-        dir.join("issue.yaml"),
+    let mut yaml = String::from(
         "publication: Le Banc d’essai\nnumber: \"1\"\ndate: 2026-01-08\nlang: fr\n\
          page: a4\nmargins: 15\ncolumns: 3\ngutter: 5\nbaseline: 11.5\npages: auto\n",
-    )
-    .unwrap();
+    );
+    if house_ad {
+        yaml.push_str(HOUSE_AD);
+    }
+    std::fs::write(dir.join("issue.yaml"), yaml).unwrap();
     let stories = rng.between(4, 9) as usize;
     for i in 1..=stories {
         // Short stories are as common as long ones: briefs, fillers and page leads.
@@ -303,12 +319,7 @@ fn a_story_longer_than_two_pages_jumps_again_to_its_end() {
         }
         assert_eq!(chain.last().unwrap().1, None, "{chain:?}");
     }
-    let out = dir.join("out");
-    let output =
-        common::rotative(&["build", dir.to_str().unwrap(), "--output", out.to_str().unwrap()]);
-    assert_eq!(output.status.code(), Some(0), "{}", common::stderr(&output));
-    let pdf = common::pdfs_in(&out).pop().expect("a PDF");
-    if let Some(text) = common::pdftotext(&pdf) {
+    if let Some(text) = built_text(&dir) {
         for chain in &long {
             for pair in chain.windows(2) {
                 let (from, to) = (pair[0].0, pair[1].0);
@@ -505,20 +516,34 @@ fn a_story_jumps_only_from_columns_free_from_the_same_line() {
     }
 }
 
+/// The lists are planned with the house ad, as a weekly fills the holes its stories leave,
+/// and again without it: the figure without is printed, the one with is the test's.
 #[test]
-#[ignore = "issue 15: not met yet (38 of 799 pages over 3 %); run with --ignored to measure"]
+#[ignore = "issue 15: not met yet (8 of 798 pages over 3 %); run with --ignored to measure"]
 fn a_hundred_random_story_lists_make_up_with_full_pages() {
     let photo = photo();
     let base = common::temp_dir("auto-stress");
     let mut failures = Vec::new();
-    let (mut pages, mut full, mut unplaced) = (0, 0, 0);
+    let (mut pages, mut full, mut unplaced, mut house_ads) = (0, 0, 0, 0);
+    let (mut white_without, mut full_without) = (0, 0);
     for seed in 0..LISTS {
         let dir = base.join(format!("list-{seed:03}"));
-        let stories = write_list(&dir, seed, &photo);
-        let issue = load_issue(&dir, &LoadOptions::default())
+        let stories = write_list_with(&dir, seed, &photo, true);
+        let mut issue = load_issue(&dir, &LoadOptions::default())
             .unwrap_or_else(|e| panic!("list {seed}: {e:?}"));
         assert!(issue.articles.iter().all(|a| a.article.is_ok()), "list {seed}: an article failed");
         let outcome = plan_only(&issue).expect("an automatic make-up");
+        if let Some(auto) = issue.auto.as_mut() {
+            auto.house_ad = false;
+        }
+        let without = plan_only(&issue).expect("an automatic make-up");
+        let real: Vec<_> = without.pages.iter().filter(|p| !p.padding).collect();
+        let last = real.last().map_or(0, |p| p.number);
+        full_without += real.iter().filter(|p| p.white_lines == 0).count();
+        white_without += real
+            .iter()
+            .filter(|p| p.number != last && p.white_percent() > MAX_WHITE_PERCENT)
+            .count();
         // Every story is on a page or listed: none dropped silently.
         let placed: std::collections::BTreeSet<usize> = outcome
             .plan
@@ -540,9 +565,10 @@ fn a_hundred_random_story_lists_make_up_with_full_pages() {
         unplaced += outcome.unplaced.len();
         let real: Vec<_> = outcome.pages.iter().filter(|p| !p.padding).collect();
         let last = real.last().map_or(0, |p| p.number);
-        for page in &real {
+        for (page, plan) in real.iter().zip(&outcome.plan.pages) {
             pages += 1;
             full += usize::from(page.white_lines == 0);
+            house_ads += usize::from(page.number != last && plan.frames.iter().any(is_house));
             if page.number != last && page.white_percent() > MAX_WHITE_PERCENT {
                 failures.push(format!(
                     "list {seed}, page {}: {:.1} % white",
@@ -552,7 +578,11 @@ fn a_hundred_random_story_lists_make_up_with_full_pages() {
             }
         }
     }
-    eprintln!("{LISTS} lists: {pages} pages, {full} full, {unplaced} stories unplaced");
+    eprintln!(
+        "{LISTS} lists: {pages} pages, {full} full, {unplaced} stories unplaced, \
+         {house_ads} house ads before the last page; without the house ad: \
+         {full_without} full, {white_without} over {MAX_WHITE_PERCENT} %"
+    );
     // The lists stay on disk when a page fails, to build them by hand.
     assert!(
         failures.is_empty(),
@@ -562,4 +592,55 @@ fn a_hundred_random_story_lists_make_up_with_full_pages() {
         failures.join("\n")
     );
     let _ = std::fs::remove_dir_all(&base);
+}
+
+/// List 19 left page 7 nearly a quarter white: the rest of a story 48 lines deep across
+/// the page, and under it 15 lines no story left could take whole or jump from (its head
+/// and deck need more). With the house ad, the hole is filled by it, built up from the
+/// foot, and the pages print it.
+#[test]
+fn a_hole_no_story_fills_before_the_last_page_takes_the_house_ad() {
+    let photo = photo();
+    let dir = common::temp_dir("auto-house-19");
+    write_list_with(&dir, 19, &photo, true);
+    let mut issue = load_issue(&dir, &LoadOptions::default()).expect("the list loads");
+    let with = plan_only(&issue).expect("an automatic make-up");
+    if let Some(auto) = issue.auto.as_mut() {
+        auto.house_ad = false;
+    }
+    let without = plan_only(&issue).expect("an automatic make-up");
+    white_is_uncovered(19, &with);
+    white_is_uncovered(19, &without);
+    let page = |o: &rotative::compose::AutoOutcome| o.pages[6].clone();
+    assert!(page(&without).white_percent() > 20.0, "{:?}", page(&without));
+    assert_eq!(page(&with).white_lines, 0, "{:?}", page(&with));
+    let house: Vec<_> = with.plan.pages[6].frames.iter().filter(|f| is_house(f)).collect();
+    assert_eq!(house.len(), 1, "{:?}", with.plan.pages[6]);
+    let lines = with.pages[6].area_lines / 3;
+    assert_eq!(house[0].top + house[0].depth, lines, "built up from the foot: {:?}", house[0]);
+    let last = with.pages.iter().filter(|p| !p.padding).count() - 1;
+    let mid_issue =
+        with.plan.pages[..last].iter().filter(|p| p.frames.iter().any(is_house)).count();
+    assert_eq!(mid_issue, 1, "a house ad only where a hole is left");
+    if let Some(text) = built_text(&dir) {
+        let page7 = text.split('\u{c}').nth(6).expect("a page 7");
+        assert!(page7.contains("Abonnez-vous") && page7.contains("banc-essai.example"), "{page7}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Whether a planned frame holds the house ad.
+fn is_house(frame: &rotative::model::PlannedFrame) -> bool {
+    matches!(frame.content, rotative::model::FrameContent::House)
+}
+
+/// Builds the issue in `dir` (exit code 0) and returns its PDF's text, or `None` without
+/// pdftotext.
+fn built_text(dir: &Path) -> Option<String> {
+    let out = dir.join("out");
+    let output =
+        common::rotative(&["build", dir.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", common::stderr(&output));
+    let pdf = common::pdfs_in(&out).pop().expect("a PDF");
+    common::pdftotext(&pdf)
 }

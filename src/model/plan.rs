@@ -240,7 +240,8 @@ pub struct AutoMakeup {
     pub hints: Vec<StoryHint>,
     /// The copyfit steps allowed (`copyfit:`), in cascade order.
     pub fit_steps: Vec<FitStepKind>,
-    /// `house_ad: true`: the white the stories leave on the last page is filled with the
+    /// `house_ad: true`: the white the stories leave on a page (the last, where the copy
+    /// runs out, or one no arrangement of its stories fills) is filled with the
     /// publication's house ad ([`FrameContent::House`]), built up from the foot.
     pub house_ad: bool,
 }

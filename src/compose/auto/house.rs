@@ -1,6 +1,7 @@
-//! The hole where the copy runs out: the last page made again with the publication's house
-//! ad built up from its foot (`auto.house_ad`), as newspapers fill it, so that the stories
-//! above fill what is left exactly.
+//! The holes the stories leave: a page made again with the publication's house ad built up
+//! from its foot (`auto.house_ad`), as newspapers fill them, so that the stories above fill
+//! what is left exactly. Where the copy runs out, on the last page, and on any page before
+//! it that no arrangement of its stories fills.
 
 use std::cmp::Reverse;
 
@@ -23,16 +24,18 @@ pub(super) struct HouseSlot {
     pub(super) depth: u32,
 }
 
-/// The last page made again from the same `rest` and `window` over a house ad, when one of
-/// the ad's sizes leaves an area the stories fill exactly, every one of them placed and
-/// none jumping. Sizes are tried across the whole width first (the usual foot band), then
-/// narrower; the smallest that works is kept.
+/// A page made again from the same `rest` and `window` over a house ad, when one of the
+/// ad's sizes leaves an area the stories fill exactly; on the `last` page, where the copy
+/// runs out, every story of the window placed and none jumping. Sizes are tried across
+/// the whole width first (the usual foot band), then narrower; the smallest that works is
+/// kept.
 pub(super) fn over_house_ad(
     shapes: &mut Measured<'_>,
     layout: &Layout<'_>,
     area: &PageArea,
     rest: Option<&Rest>,
     window: &[usize],
+    last: bool,
 ) -> Option<(Made, HouseSlot)> {
     let grid = &layout.grid;
     let columns = grid.columns;
@@ -57,9 +60,9 @@ pub(super) fn over_house_ad(
             *limit = slot.top;
         }
         let made = make_page(shapes, &above, rest, window, columns);
+        let copy_ends = made.jumped.is_none() && left_after(window, &made.fill).is_empty();
         let whole = made.fill.full
-            && made.jumped.is_none()
-            && left_after(window, &made.fill).is_empty()
+            && (copy_ends || !last)
             && white_after_fit(shapes, &made.fill, rest) == 0;
         whole.then_some((made, slot))
     })

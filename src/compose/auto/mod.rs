@@ -25,7 +25,9 @@
 //!
 //! Where the copy runs out, the last page is left short; with `auto.house_ad`, it is made
 //! again over the publication's house ad built up from its foot, sized so that the stories
-//! fill what is left exactly.
+//! fill what is left exactly. With it too, a page before the last that no arrangement of
+//! its stories fills is made again over the house ad the same way, rather than left with a
+//! hole.
 //!
 //! Files: `page.rs` (making one page, and its other ways), `search.rs` (the tiling search),
 //! `measure.rs` (the shapes of a story), `house.rs` (the last page over the house ad).
@@ -180,6 +182,8 @@ pub fn plan_issue(
     let mut last_short: Option<(Option<Rest>, Vec<usize>)> = None;
     // The next page, made while looking ahead from this one.
     let mut ahead: Option<Made> = None;
+    // The pages filled with the house ad, and where it stands on each.
+    let mut house_slots: Vec<(u32, HouseSlot)> = Vec::new();
     loop {
         let number = pages.len() as u32 + 1;
         if auto.pages.is_some_and(|budget| number > budget) || (left.is_empty() && rest.is_none()) {
@@ -209,7 +213,9 @@ pub fn plan_issue(
                 let last = page.jumped.is_none() && left_after(&left, &page.fill).is_empty();
                 if auto.house_ad && last && white > 0 {
                     let rest = made.jumped.as_ref();
-                    if over_house_ad(shapes, &layout, &next_area, rest, &page.window).is_some() {
+                    if over_house_ad(shapes, &layout, &next_area, rest, &page.window, true)
+                        .is_some()
+                    {
                         white = 0;
                     }
                 }
@@ -233,6 +239,19 @@ pub fn plan_issue(
             }
             ahead = Some(next_made);
         }
+        // A hole no arrangement of the stories fills, on a page the copy goes on from:
+        // the house ad fills it, as newspapers do, the page's stories arranged around it.
+        let copy_goes_on = made.jumped.is_some() || !left_after(&left, &made.fill).is_empty();
+        if auto.house_ad
+            && copy_goes_on
+            && white_after_fit(&mut shapes, &made.fill, rest_here.as_ref()) > 0
+            && let Some((filled, slot)) =
+                over_house_ad(&mut shapes, &layout, &area, rest_here.as_ref(), &made.window, false)
+        {
+            made = filled;
+            house_slots.push((number, slot));
+            ahead = None;
+        }
         let short =
             auto.house_ad && white_after_fit(&mut shapes, &made.fill, rest_here.as_ref()) > 0;
         let made_from = short.then(|| (rest_here.clone(), made.window.clone()));
@@ -255,14 +274,13 @@ pub fn plan_issue(
         last_short = made_from;
     }
     // The copy ran out on a short page: the house ad, when asked for, fills its hole.
-    let mut house_ad = None;
     if let (true, true, None, Some((rest_in, window)), Some((placements, area, white))) =
         (auto.house_ad, left.is_empty(), &rest, &last_short, pages.last_mut())
         && let Some((made, slot)) =
-            over_house_ad(&mut shapes, &layout, area, rest_in.as_ref(), window)
+            over_house_ad(&mut shapes, &layout, area, rest_in.as_ref(), window, true)
     {
         (*placements, *white) = (made.fill.placements, 0);
-        house_ad = Some(slot);
+        house_slots.push((pages.len() as u32, slot));
     }
     if let Some(Rest { story, .. }) = rest {
         // A jump past the page budget: its first frame stays, overset, and it is listed.
@@ -284,7 +302,7 @@ pub fn plan_issue(
             .enumerate()
             .map(|(i, (placements, _, _))| {
                 let number = i as u32 + 1;
-                let house_ad = house_ad.filter(|_| number == placed_pages);
+                let house_ad = house_slots.iter().find(|(n, _)| *n == number).map(|(_, s)| *s);
                 page_plan(auto, &shapes, number, placements, house_ad)
             })
             .collect(),

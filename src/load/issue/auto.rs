@@ -197,7 +197,7 @@ impl Resolver<'_> {
             Some(at) if at.value && c.boilerplate.is_empty() => {
                 let d = self.error(
                     "invalid-value",
-                    "`auto.house_ad` fills the last page with the publication's boilerplate, \
+                    "`auto.house_ad` fills the pages' holes with the publication's boilerplate, \
                      and `boilerplate` is empty",
                     "auto.house_ad",
                     at,
