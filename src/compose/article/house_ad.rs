@@ -38,10 +38,12 @@ enum Form {
     Short,
     /// The name and that line side by side on one baseline, when the width holds both.
     Band,
+    /// That line alone: the strip a paper runs in a hole of two or three lines.
+    Strip,
 }
 
 impl Form {
-    const ALL: [Form; 3] = [Form::Full, Form::Short, Form::Band];
+    const ALL: [Form; 4] = [Form::Full, Form::Short, Form::Band, Form::Strip];
 }
 
 /// The house ad as set for one width, ready to be spaced out in a frame of that width.
@@ -115,6 +117,13 @@ impl HouseAd {
         let mut titles: Vec<&str> = config.boilerplate.iter().map(|b| b.title.as_str()).collect();
         titles.extend(website.as_deref());
         let titles = titles.join(" · ");
+        if form == Form::Strip {
+            let parts = vec![centred(&mut setter, &titles, &bold, inner)];
+            return Some(HouseAd {
+                parts,
+                warnings: setter.take_issue_warnings(Some("boilerplate")),
+            });
+        }
         if form == Form::Band {
             let band = band(&mut setter, &config.publication, &titles, (&masthead, &bold), inner)?;
             let warnings = setter.take_issue_warnings(Some("boilerplate"));
