@@ -29,11 +29,14 @@ const MIN_GAP_LINES: f32 = 0.5;
 /// reader's) takes more than about three empty lines for a hole.
 const MAX_GAP_LINES: f32 = 2.5;
 
-/// The forms of the ad, richest (and deepest) first.
+/// The forms of the ad, richest first (and deepest, but for the stacked one).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Form {
     /// The publication's name, its boilerplate blocks and its website.
     Full,
+    /// The same with the blocks one under the other where they would stand side by side:
+    /// for a frame too deep for the full form's air.
+    Stacked,
     /// The name over one line of the blocks' titles and the website.
     Short,
     /// The name and that line side by side on one baseline, when the width holds both.
@@ -43,7 +46,7 @@ enum Form {
 }
 
 impl Form {
-    const ALL: [Form; 4] = [Form::Full, Form::Short, Form::Band, Form::Strip];
+    const ALL: [Form; 5] = [Form::Full, Form::Stacked, Form::Short, Form::Band, Form::Strip];
 }
 
 /// The house ad as set for one width, ready to be spaced out in a frame of that width.
@@ -58,8 +61,8 @@ pub struct HouseAd {
 
 impl HouseAd {
     /// The house ad of `config` for a frame `width` points wide and `depth` points deep:
-    /// the richest form that fits it (the blocks' text, else their titles under the name,
-    /// else beside it).
+    /// the richest form whose depths hold it, else the richest that fits it (the blocks'
+    /// text, else their titles under the name, else beside it, else alone).
     pub fn for_frame(
         engine: &TextEngine,
         config: &IssueConfig,
@@ -67,15 +70,15 @@ impl HouseAd {
         width: f32,
         depth: f32,
     ) -> HouseAd {
-        let forms = Form::ALL.iter().filter_map(|f| HouseAd::set(engine, config, grid, width, *f));
-        let mut shallowest = None;
-        for ad in forms {
-            if (*ad.depths(grid.baseline).start() as f32) * grid.baseline <= depth + 1e-3 {
-                return ad;
-            }
-            shallowest = Some(ad);
-        }
-        shallowest.expect("the full form is always set")
+        let forms: Vec<HouseAd> = Form::ALL
+            .iter()
+            .filter_map(|f| HouseAd::set(engine, config, grid, width, *f))
+            .collect();
+        let lines = (depth / grid.baseline + 1e-3).floor() as u32;
+        let holds = forms.iter().position(|ad| ad.depths(grid.baseline).contains(&lines));
+        let fits = |ad: &HouseAd| *ad.depths(grid.baseline).start() <= lines;
+        let chosen = holds.or_else(|| forms.iter().position(fits)).unwrap_or(forms.len() - 1);
+        forms.into_iter().nth(chosen).expect("the full form is always set")
     }
 
     /// The depths in lines a frame `width` points wide may take for the ad, in any of its
@@ -138,7 +141,7 @@ impl HouseAd {
         // Blocks side by side when each still gets about a column; stacked when narrower.
         let count = config.boilerplate.len().max(1) as f32;
         let beside = (inner - grid.gutter * (count - 1.0)) / count;
-        if count > 1.0 && beside >= 0.9 * grid.column_width {
+        if count > 1.0 && beside >= 0.9 * grid.column_width && form == Form::Full {
             let blocks: Vec<BlockPiece> = config
                 .boilerplate
                 .iter()

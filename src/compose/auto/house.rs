@@ -24,18 +24,28 @@ pub(super) struct HouseSlot {
     pub(super) depth: u32,
 }
 
+/// Which page the house ad is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum HousePage {
+    /// The last, where the copy runs out: every story of the window placed above the ad,
+    /// none jumping, and their frames filled exactly.
+    Last,
+    /// One the copy goes on from, whose frames the copyfit leaves this many lines short in
+    /// all: the ad fills the hole, and the frames are left no shorter.
+    Before { short: u32 },
+}
+
 /// A page made again from the same `rest` and `window` over a house ad, when one of the
-/// ad's sizes leaves an area the stories fill exactly; on the `last` page, where the copy
-/// runs out, every story of the window placed and none jumping. Sizes are tried across
-/// the whole width first (the usual foot band), then narrower; the smallest that works is
-/// kept.
+/// ad's sizes leaves an area the stories cover whole (see [`HousePage`] for how exactly).
+/// Sizes are tried across the whole width first (the usual foot band), then narrower; the
+/// smallest that works is kept.
 pub(super) fn over_house_ad(
     shapes: &mut Measured<'_>,
     layout: &Layout<'_>,
     area: &PageArea,
     rest: Option<&Rest>,
     window: &[usize],
-    last: bool,
+    page: HousePage,
 ) -> Option<(Made, HouseSlot)> {
     let grid = &layout.grid;
     let columns = grid.columns;
@@ -60,10 +70,15 @@ pub(super) fn over_house_ad(
             *limit = slot.top;
         }
         let made = make_page(shapes, &above, rest, window, columns);
-        let copy_ends = made.jumped.is_none() && left_after(window, &made.fill).is_empty();
         let whole = made.fill.full
-            && (copy_ends || !last)
-            && white_after_fit(shapes, &made.fill, rest) == 0;
+            && match page {
+                HousePage::Last => {
+                    made.jumped.is_none()
+                        && left_after(window, &made.fill).is_empty()
+                        && white_after_fit(shapes, &made.fill, rest) == 0
+                }
+                HousePage::Before { short } => white_after_fit(shapes, &made.fill, rest) <= short,
+            };
         whole.then_some((made, slot))
     })
 }

@@ -39,7 +39,7 @@ pub mod search;
 
 use std::time::Instant;
 
-use house::{HouseSlot, over_house_ad};
+use house::{HousePage, HouseSlot, over_house_ad};
 use measure::Measured;
 pub use measure::StoryCandidates;
 use page::{Made, Rest, make_page, other_way, white_after_fit};
@@ -213,8 +213,15 @@ pub fn plan_issue(
                 let last = page.jumped.is_none() && left_after(&left, &page.fill).is_empty();
                 if auto.house_ad && last && white > 0 {
                     let rest = made.jumped.as_ref();
-                    if over_house_ad(shapes, &layout, &next_area, rest, &page.window, true)
-                        .is_some()
+                    if over_house_ad(
+                        shapes,
+                        &layout,
+                        &next_area,
+                        rest,
+                        &page.window,
+                        HousePage::Last,
+                    )
+                    .is_some()
                     {
                         white = 0;
                     }
@@ -240,17 +247,21 @@ pub fn plan_issue(
             ahead = Some(next_made);
         }
         // A hole no arrangement of the stories fills, on a page the copy goes on from:
-        // the house ad fills it, as newspapers do, the page's stories arranged around it.
+        // the house ad fills it, as newspapers do, the page's stories arranged around it
+        // (a frame the copyfit leaves a line short is not a hole).
         let copy_goes_on = made.jumped.is_some() || !left_after(&left, &made.fill).is_empty();
-        if auto.house_ad
-            && copy_goes_on
-            && white_after_fit(&mut shapes, &made.fill, rest_here.as_ref()) > 0
-            && let Some((filled, slot)) =
-                over_house_ad(&mut shapes, &layout, &area, rest_here.as_ref(), &made.window, false)
-        {
-            made = filled;
-            house_slots.push((number, slot));
-            ahead = None;
+        if auto.house_ad && copy_goes_on && made.fill.white > 0 {
+            let after_fit = white_after_fit(&mut shapes, &made.fill, rest_here.as_ref());
+            let page = HousePage::Before { short: after_fit - made.fill.white };
+            let window = made.window.clone();
+            let rest = rest_here.as_ref();
+            if let Some((filled, slot)) =
+                over_house_ad(&mut shapes, &layout, &area, rest, &window, page)
+            {
+                made = filled;
+                house_slots.push((number, slot));
+                ahead = None;
+            }
         }
         let short =
             auto.house_ad && white_after_fit(&mut shapes, &made.fill, rest_here.as_ref()) > 0;
@@ -277,7 +288,7 @@ pub fn plan_issue(
     if let (true, true, None, Some((rest_in, window)), Some((placements, area, white))) =
         (auto.house_ad, left.is_empty(), &rest, &last_short, pages.last_mut())
         && let Some((made, slot)) =
-            over_house_ad(&mut shapes, &layout, area, rest_in.as_ref(), window, true)
+            over_house_ad(&mut shapes, &layout, area, rest_in.as_ref(), window, HousePage::Last)
     {
         (*placements, *white) = (made.fill.placements, 0);
         house_slots.push((pages.len() as u32, slot));
