@@ -120,50 +120,20 @@ impl HouseAd {
         let mut titles: Vec<&str> = config.boilerplate.iter().map(|b| b.title.as_str()).collect();
         titles.extend(website.as_deref());
         let titles = titles.join(" · ");
-        if form == Form::Strip {
-            let parts = vec![centred(&mut setter, &titles, &bold, inner)];
-            return Some(HouseAd {
-                parts,
-                warnings: setter.take_issue_warnings(Some("boilerplate")),
-            });
-        }
-        if form == Form::Band {
-            let band = band(&mut setter, &config.publication, &titles, (&masthead, &bold), inner)?;
-            let warnings = setter.take_issue_warnings(Some("boilerplate"));
-            return Some(HouseAd { parts: vec![band], warnings });
-        }
-        let mut parts = vec![centred(&mut setter, &config.publication, &masthead, inner)];
-        if form == Form::Short {
-            parts.push(centred(&mut setter, &titles, &bold, inner));
-            let warnings = setter.take_issue_warnings(Some("boilerplate"));
-            return Some(HouseAd { parts, warnings });
-        }
-        // Blocks side by side when each still gets about a column; stacked when narrower.
-        let count = config.boilerplate.len().max(1) as f32;
-        let beside = (inner - grid.gutter * (count - 1.0)) / count;
-        if count > 1.0 && beside >= 0.9 * grid.column_width && form == Form::Full {
-            let blocks: Vec<BlockPiece> = config
-                .boilerplate
-                .iter()
-                .map(|item| boilerplate_block(&mut setter, item, beside))
-                .collect();
-            let height = blocks.iter().map(|b| b.height).fold(0.0, f32::max);
-            let mut items = Vec::new();
-            for (i, block) in blocks.iter().enumerate() {
-                // A shorter block is centred on the taller: no hole under it alone.
-                let dx = i as f32 * (beside + grid.gutter);
-                let dy = (height - block.height) / 2.0;
-                items.extend(block.items.iter().map(|item| offset(item, dx, dy)));
+        let parts = match form {
+            Form::Strip => vec![centred(&mut setter, &titles, &bold, inner)],
+            Form::Band => {
+                vec![band(&mut setter, &config.publication, &titles, (&masthead, &bold), inner)?]
             }
-            parts.push(BlockPiece { height, items, space_before: 0.0, floats: false });
-        } else {
-            for item in &config.boilerplate {
-                parts.push(boilerplate_block(&mut setter, item, inner));
+            Form::Short => vec![
+                centred(&mut setter, &config.publication, &masthead, inner),
+                centred(&mut setter, &titles, &bold, inner),
+            ],
+            Form::Full | Form::Stacked => {
+                let styles = (&masthead, &bold);
+                full_parts(&mut setter, config, grid, (inner, styles), form, website.as_deref())
             }
-        }
-        if let Some(website) = &website {
-            parts.push(centred(&mut setter, website, &bold, inner));
-        }
+        };
         Some(HouseAd { parts, warnings: setter.take_issue_warnings(Some("boilerplate")) })
     }
 
@@ -200,6 +170,44 @@ impl HouseAd {
         }
         items
     }
+}
+
+/// The parts of the full ad (`Form::Full`, or `Form::Stacked` with its blocks always one
+/// under the other), `inner` points wide in the name's and titles' styles: the
+/// publication's name, its boilerplate blocks and its `website`.
+fn full_parts(
+    setter: &mut Setter<'_>,
+    config: &IssueConfig,
+    grid: &Grid,
+    (inner, (masthead, bold)): (f32, (&TextStyle, &TextStyle)),
+    form: Form,
+    website: Option<&str>,
+) -> Vec<BlockPiece> {
+    let mut parts = vec![centred(setter, &config.publication, masthead, inner)];
+    // Blocks side by side when each still gets about a column; stacked when narrower.
+    let count = config.boilerplate.len().max(1) as f32;
+    let beside = (inner - grid.gutter * (count - 1.0)) / count;
+    if count > 1.0 && beside >= 0.9 * grid.column_width && form == Form::Full {
+        let blocks: Vec<BlockPiece> =
+            config.boilerplate.iter().map(|item| boilerplate_block(setter, item, beside)).collect();
+        let height = blocks.iter().map(|b| b.height).fold(0.0, f32::max);
+        let mut items = Vec::new();
+        for (i, block) in blocks.iter().enumerate() {
+            // A shorter block is centred on the taller: no hole under it alone.
+            let dx = i as f32 * (beside + grid.gutter);
+            let dy = (height - block.height) / 2.0;
+            items.extend(block.items.iter().map(|item| offset(item, dx, dy)));
+        }
+        parts.push(BlockPiece { height, items, space_before: 0.0, floats: false });
+    } else {
+        for item in &config.boilerplate {
+            parts.push(boilerplate_block(setter, item, inner));
+        }
+    }
+    if let Some(website) = website {
+        parts.push(centred(setter, website, bold, inner));
+    }
+    parts
 }
 
 /// `text` set in `style` (centred) `width` wide, as a part of the ad.

@@ -35,24 +35,33 @@ pub(super) enum HousePage {
     Before { short: u32 },
 }
 
+/// The depths in lines the house ad may take at each width, by columns spanned (index 0
+/// for one column): set once per make-up, as they hang on nothing but the width.
+pub(super) fn house_depths(layout: &Layout<'_>) -> Vec<Vec<u32>> {
+    let grid = &layout.grid;
+    (1..=grid.columns)
+        .map(|width| {
+            let points = width as f32 * grid.column_width + (width - 1) as f32 * grid.gutter;
+            HouseAd::depths_for(layout.engine, layout.config, grid, points)
+        })
+        .collect()
+}
+
 /// A page made again from the same `rest` and `window` over a house ad, when one of the
-/// ad's sizes leaves an area the stories cover whole (see [`HousePage`] for how exactly).
-/// Sizes are tried across the whole width first (the usual foot band), then narrower; the
-/// smallest that works is kept.
+/// ad's sizes (`depths`, from [`house_depths`]) leaves an area the stories cover whole (see
+/// [`HousePage`] for how exactly). Sizes are tried across the whole width first (the usual
+/// foot band), then narrower; the smallest that works is kept.
 pub(super) fn over_house_ad(
     shapes: &mut Measured<'_>,
-    layout: &Layout<'_>,
+    depths: &[Vec<u32>],
     area: &PageArea,
     rest: Option<&Rest>,
     window: &[usize],
     page: HousePage,
 ) -> Option<(Made, HouseSlot)> {
-    let grid = &layout.grid;
-    let columns = grid.columns;
+    let columns = depths.len() as u32;
     let mut slots = Vec::new();
-    for width in 1..=columns {
-        let points = width as f32 * grid.column_width + (width - 1) as f32 * grid.gutter;
-        let depths = HouseAd::depths_for(layout.engine, layout.config, grid, points);
+    for (width, depths) in (1..=columns).zip(depths) {
         for first_column in 0..=columns - width {
             let spanned = &area.limits[first_column as usize..(first_column + width) as usize];
             let floor = spanned.iter().copied().min().unwrap_or(0);

@@ -30,7 +30,7 @@
 //! hole.
 //!
 //! Files: `page.rs` (making one page, and its other ways), `search.rs` (the tiling search),
-//! `measure.rs` (the shapes of a story), `house.rs` (the last page over the house ad).
+//! `measure.rs` (the shapes of a story), `house.rs` (a page over the house ad).
 
 mod house;
 mod measure;
@@ -39,7 +39,7 @@ pub mod search;
 
 use std::time::Instant;
 
-use house::{HousePage, HouseSlot, over_house_ad};
+use house::{HousePage, HouseSlot, house_depths, over_house_ad};
 use measure::Measured;
 pub use measure::StoryCandidates;
 use page::{Made, Rest, make_page, other_way, white_after_fit};
@@ -172,6 +172,7 @@ pub fn plan_issue(
     let layout = Layout::new(engine, config);
     let columns = layout.grid.columns;
     let mut shapes = Measured::new(&layout, stories, &auto.fit_steps, config.text_lines(2));
+    let house = if auto.house_ad { house_depths(&layout) } else { Vec::new() };
     shapes.prefetch();
     let mut left: Vec<usize> = (0..stories.len()).filter(|i| stories[*i].is_some()).collect();
     let mut unplaced = Vec::new();
@@ -215,7 +216,7 @@ pub fn plan_issue(
                     let rest = made.jumped.as_ref();
                     if over_house_ad(
                         shapes,
-                        &layout,
+                        &house,
                         &next_area,
                         rest,
                         &page.window,
@@ -256,7 +257,7 @@ pub fn plan_issue(
             let window = made.window.clone();
             let rest = rest_here.as_ref();
             if let Some((filled, slot)) =
-                over_house_ad(&mut shapes, &layout, &area, rest, &window, page)
+                over_house_ad(&mut shapes, &house, &area, rest, &window, page)
             {
                 made = filled;
                 house_slots.push((number, slot));
@@ -288,7 +289,7 @@ pub fn plan_issue(
     if let (true, true, None, Some((rest_in, window)), Some((placements, area, white))) =
         (auto.house_ad, left.is_empty(), &rest, &last_short, pages.last_mut())
         && let Some((made, slot)) =
-            over_house_ad(&mut shapes, &layout, area, rest_in.as_ref(), window, HousePage::Last)
+            over_house_ad(&mut shapes, &house, area, rest_in.as_ref(), window, HousePage::Last)
     {
         (*placements, *white) = (made.fill.placements, 0);
         house_slots.push((pages.len() as u32, slot));
