@@ -175,6 +175,30 @@ fn amount(parts: &ArticleParts, lines: i32) -> (u32, u32) {
 #[derive(Debug, Default)]
 pub struct Resets(HashMap<(usize, i32, bool), (Arc<ParagraphSource>, Reset)>);
 
+impl Resets {
+    /// Paragraph `index` (`piece`, set from `source`) set again one line shorter
+    /// (`direction` -1) or longer (1), with `tracking` em or none ([`reset_paragraph`]):
+    /// as set before when it was, from the same text.
+    fn reset(
+        &mut self,
+        layout: &Layout<'_>,
+        (index, piece): (usize, &LinesPiece),
+        source: &Arc<ParagraphSource>,
+        direction: i32,
+        tracking: f32,
+    ) -> Reset {
+        let key = (index, direction, tracking != 0.0);
+        let known =
+            self.0.get(&key).filter(|(from, _)| Arc::ptr_eq(from, source) || **from == **source);
+        if let Some((_, reset)) = known {
+            return reset.clone();
+        }
+        let reset = reset_paragraph(layout, piece, source, direction, tracking);
+        self.0.insert(key, (source.clone(), reset.clone()));
+        reset
+    }
+}
+
 /// Places `parts` in `frame` from its head and fits it with the `steps` allowed, in cascade
 /// order. Returns the fitted placement and its record, and keeps in `resets` the
 /// paragraphs it set again.
@@ -420,45 +444,25 @@ impl Trial<'_> {
         if candidates.len() < self.misfit.unsigned_abs() as usize {
             return None;
         }
-        // Shortening: nearly empty last lines first; lengthening: nearly full ones first.
-        candidates.sort_by(|a, b| {
-            let order = a.1.total_cmp(&b.1);
-            if direction < 0 { order } else { order.reverse() }.then(a.0.cmp(&b.0))
-        });
+        order_candidates(&mut candidates, direction);
         let mut changed = 0;
         for (index, _) in candidates {
             if self.misfit == 0 {
                 break;
             }
-            let Flowable::Lines(piece) = &self.parts.body[index] else { continue };
-            let Some(source) = piece.source.clone() else { continue };
-            // Set again by an earlier step already.
-            if source.style.looseness != 0 || source.style.tracking != 0.0 {
-                continue;
-            }
-            // The paragraph is as first set (checked above), so a setting tried by an earlier
-            // round of this step is the same: the cascade comes back to the paragraphs after
-            // the photo and the head, and sets each of them once per way of trying.
-            let key = (index, direction, tracking != 0.0);
-            let known = self
-                .resets
-                .0
-                .get(&key)
-                .filter(|(from, _)| Arc::ptr_eq(from, &source) || **from == *source);
-            let reset = match known {
-                Some((_, reset)) => reset.clone(),
-                None => {
-                    let reset = reset_paragraph(self.layout, piece, &source, direction, tracking);
-                    self.resets.0.insert(key, (source.clone(), reset.clone()));
-                    reset
-                }
-            };
-            let Some((style, set)) = reset else {
+            // The cascade comes back to the paragraphs after the photo and the head, and
+            // sets each of them once per way of trying.
+            let Some(was) = swap_reset(
+                &mut self.parts,
+                &mut self.resets,
+                self.layout,
+                index,
+                direction,
+                tracking,
+            ) else {
                 continue;
             };
             // Tried in place, and put back unless it fits better.
-            let reset = Some(Arc::new(ParagraphSource { style, ..(*source).clone() }));
-            let was = swap_paragraph(self.parts.to_mut(), index, (set.lines.clone(), reset));
             let misfit = self.place(self.headline);
             if self.better(misfit) {
                 self.misfit = misfit;
@@ -580,6 +584,39 @@ fn reset_paragraph(
     })
 }
 
+/// Orders the paragraphs the copyfit may set again, as (index, how full their last line
+/// is): for shortening (`direction` -1) nearly empty last lines first, for lengthening
+/// nearly full ones first.
+fn order_candidates(candidates: &mut [(usize, f32)], direction: i32) {
+    candidates.sort_by(|a, b| {
+        let order = a.1.total_cmp(&b.1);
+        if direction < 0 { order } else { order.reverse() }.then(a.0.cmp(&b.0))
+    });
+}
+
+/// Puts paragraph `index` of `parts`, when it is as first set, set again one line shorter
+/// (`direction` -1) or longer (1) with `tracking` em ([`Resets::reset`]); returns what it
+/// replaced, for [`swap_paragraph`] to put back. `None` when the paragraph was set again
+/// already, or cannot gain or lose the line.
+fn swap_reset(
+    parts: &mut Cow<'_, ArticleParts>,
+    resets: &mut Resets,
+    layout: &Layout<'_>,
+    index: usize,
+    direction: i32,
+    tracking: f32,
+) -> Option<(Vec<Line>, Option<Arc<ParagraphSource>>)> {
+    let Flowable::Lines(piece) = &parts.body[index] else { return None };
+    let source = piece.source.clone()?;
+    // Set again by an earlier step already.
+    if source.style.looseness != 0 || source.style.tracking != 0.0 {
+        return None;
+    }
+    let (style, set) = resets.reset(layout, (index, piece), &source, direction, tracking)?;
+    let reset = Some(Arc::new(ParagraphSource { style, ..(*source).clone() }));
+    Some(swap_paragraph(parts.to_mut(), index, (set.lines.clone(), reset)))
+}
+
 /// Puts `lines` set from `source` as paragraph `index` of `parts` (a paragraph's piece);
 /// returns what was there.
 fn swap_paragraph(
@@ -598,7 +635,7 @@ fn swap_paragraph(
 mod jump;
 mod photo;
 
-pub use jump::fit_jump;
+pub use jump::{JumpFrames, fit_jump};
 
 #[cfg(test)]
 mod tests;

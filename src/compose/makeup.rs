@@ -11,7 +11,8 @@ use std::rc::Rc;
 
 use super::article::{HouseAd, Setter, ascent};
 use super::copyfit::{
-    CUT_SLACK, FrameFit, Resets, fit_continuation, fit_jump, fit_story, misfit, remaining_lines,
+    CUT_SLACK, FrameFit, JumpFrames, Resets, fit_continuation, fit_jump, fit_story, misfit,
+    remaining_lines,
 };
 use super::display::{Item, Page};
 use super::flow::{Cursor, line_items};
@@ -300,14 +301,14 @@ impl MakeUp<'_> {
     ) {
         let Some(base) = self.articles.get(article).copied().flatten() else { return };
         let mut refitted = self.refitted.get(&article).cloned();
-        let mut fitted_for_rest = None;
+        let mut fitted_for_rest = Vec::new();
         let first_frame = refitted.is_none() && !self.jumps.contains_key(&article);
         if let (Some(to), true) = (continues, first_frame)
-            && let Some((parts, step)) = self.fit_for_rest(base, frame, article, to)
+            && let Some((parts, steps)) = self.fit_for_rest(base, frame, article, to)
         {
             let parts = Rc::new(parts);
             self.refitted.insert(article, parts.clone());
-            (refitted, fitted_for_rest) = (Some(parts), Some(step));
+            (refitted, fitted_for_rest) = (Some(parts), steps);
         }
         let parts: &ArticleParts = refitted.as_deref().unwrap_or(base);
         let first = page.items.len();
@@ -401,7 +402,7 @@ impl MakeUp<'_> {
         frame: &Frame,
         article: usize,
         to: u32,
-    ) -> Option<(ArticleParts, super::copyfit::FitStep)> {
+    ) -> Option<(ArticleParts, Vec<super::copyfit::FitStep>)> {
         let rest = self.plan.pages.get(to as usize - 1)?.frames.iter().find(
             |f| matches!(f.content, FrameContent::Story { article: a, .. } if a == article),
         )?;
@@ -411,9 +412,11 @@ impl MakeUp<'_> {
         // Under its jump head, as `story` cuts it.
         let mut rest_frame = self.frame_on_grid(to, rest);
         rest_frame.top += JUMP_HEAD_LINES * self.layout.grid.baseline;
-        let (parts, step, _) =
-            fit_jump(parts, frame, to, &rest_frame, &self.plan.fit_steps, self.layout)?;
-        Some((parts, step))
+        let frames = JumpFrames { first: frame, to, rest: &rest_frame };
+        let mut resets = Resets::default();
+        let (parts, steps, _) =
+            fit_jump(parts, frames, &self.plan.fit_steps, self.layout, &mut resets)?;
+        Some((parts, steps))
     }
 
     /// Draws `part` on `page` cut at the frame's `bottom` (the overset is never printed),

@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 use super::page::JumpFrom;
 use super::search::{Placement, RULE_LINES, Shapes, rank};
-use crate::compose::copyfit::{Resets, fit_jump, fit_lines, misfit, photo_trimmed};
+use crate::compose::copyfit::{JumpFrames, Resets, fit_jump, fit_lines, misfit, photo_trimmed};
 use crate::compose::display::Item;
 use crate::compose::flow::{Cursor, Flowable};
 use crate::compose::{ArticleParts, ArticleStart, Frame, Headline, Layout, measure_article};
@@ -285,6 +285,37 @@ impl<'a> Measured<'a> {
         if under.is_empty() { near } else { under.into_iter().map(|f| f.0).collect() }
     }
 
+    /// The `depths` of a rest from `cursor` that the rest does not fill exactly on its own,
+    /// led by the depths around them that it fills once its first frame `from` is fitted
+    /// for it ([`fit_jump`]: a photo a few lines shallower moves lines a column it spans,
+    /// past what the rest's own paragraphs reach), nearest first.
+    fn fitted_from_jump(
+        &mut self,
+        story: usize,
+        photo: bool,
+        from: JumpFrom,
+        cursor: Cursor,
+        depths: Vec<u32>,
+    ) -> Vec<u32> {
+        let columns = from.columns;
+        let Some(&natural) = depths.first() else { return depths };
+        if natural == self.page_lines || self.rest_fit(story, columns, photo, cursor, natural) == 0
+        {
+            return depths;
+        }
+        let shallowest = natural.saturating_sub(2 * REACH).max(MIN_JUMP_LINES);
+        let deepest = (natural + REACH).min(self.page_lines - 1);
+        let mut around: Vec<u32> = (shallowest..=deepest).collect();
+        around.sort_by_key(|d| (d.abs_diff(natural), *d));
+        let mut fitted: Vec<u32> = around
+            .into_iter()
+            .filter(|d| self.rest_fit_after_jump(story, photo, from, columns, *d) == 0)
+            .collect();
+        let others: Vec<u32> = depths.into_iter().filter(|d| !fitted.contains(d)).collect();
+        fitted.extend(others);
+        fitted
+    }
+
     /// Lines the rest of `story` from `cursor` is over (positive) or under (negative) once
     /// copyfitted in a frame of `columns` and `depth` lines (its jump head included).
     pub(super) fn rest_fit(
@@ -333,7 +364,9 @@ impl<'a> Measured<'a> {
                     (None, Some(parts)) => {
                         let first = self.frame(from.columns, 0, from.depth);
                         let rest = self.rest_frame(columns, depth);
-                        fit_jump(&parts, &first, 2, &rest, self.steps, self.layout)
+                        let frames = JumpFrames { first: &first, to: 2, rest: &rest };
+                        let resets = self.resets.entry(story).or_default();
+                        fit_jump(&parts, frames, self.steps, self.layout, resets)
                             .map_or(plain, |(_, _, after)| after)
                     }
                     _ => plain,
@@ -454,7 +487,11 @@ impl Shapes for Measured<'_> {
             return rest.clone();
         }
         let rest = match self.jump_cursor(story, columns, photo, head, depth) {
-            Some(cursor) => self.rest_depths(story, columns, photo, cursor),
+            Some(cursor) => {
+                let depths = self.rest_depths(story, columns, photo, cursor);
+                let from = JumpFrom { columns, head, depth };
+                self.fitted_from_jump(story, photo, from, cursor, depths)
+            }
             None => Vec::new(),
         };
         self.jumps.insert(key, rest.clone());

@@ -51,17 +51,21 @@ pub fn photo_trimmed(
     max_crop: f32,
 ) -> Option<(ArticleParts, (u32, u32))> {
     let lead = parts.lead.as_ref()?;
-    let height = lead.items.iter().find_map(|item| match item {
-        Item::Image { frame, .. } => Some(frame.height),
-        _ => None,
-    })?;
-    let lines = ((height / baseline).round() as u32).checked_sub(fewer).filter(|l| *l > 0)?;
+    let lines = photo_lines(lead, baseline)?.checked_sub(fewer).filter(|l| *l > 0)?;
     let limits = PhotoLimits { max_crop, house: true, own_shape: parts.own_photo.is_some() };
     let delta = -(fewer as f32) * baseline;
     let lead = resize_photo(lead, delta, parts.lead_focus, limits)?;
     let size = (parts.lead_columns, lines);
     let own_photo = parts.own_photo.map(|_| size);
     Some((ArticleParts { lead: Some(lead), own_photo, ..parts.clone() }, size))
+}
+
+/// The depth of the lead block's photo in grid lines; `None` without a photo.
+pub(super) fn photo_lines(lead: &BlockPiece, baseline: f32) -> Option<u32> {
+    lead.items.iter().find_map(|item| match item {
+        Item::Image { frame, .. } => Some((frame.height / baseline).round() as u32),
+        _ => None,
+    })
 }
 
 /// The lead block with its photo `delta` points deeper (negative: shallower), cover-fitted
