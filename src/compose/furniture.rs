@@ -123,7 +123,7 @@ fn fit_on_one_line(
                     fitted.size, style.size
                 ),
             )
-            .in_file(std::path::Path::new("issue.yaml"))
+            .in_file(crate::load::ISSUE_FILE)
             .field("publication")
             .hint("shorten the name or make the masthead style smaller"),
         );

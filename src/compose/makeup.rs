@@ -369,7 +369,7 @@ impl MakeUp<'_> {
                                     planned.name
                                 ),
                             )
-                            .in_file(std::path::Path::new("issue.yaml"))
+                            .in_file(crate::load::ISSUE_FILE)
                             .at(planned.line, 1)
                             .field("pages.frames.continues")
                             .hint("make the first frame deeper, or its head smaller"),
@@ -574,7 +574,7 @@ impl MakeUp<'_> {
                     planned.name, page.number
                 ),
             )
-            .in_file(std::path::Path::new("issue.yaml"))
+            .in_file(crate::load::ISSUE_FILE)
             .at(planned.line, 1)
             .field("pages.frames.ad"),
         );

@@ -97,8 +97,7 @@ fn is_brief(article: &crate::model::Article) -> bool {
 /// The warnings of an automatic make-up: each story no page took, and each page it left
 /// with white space.
 pub(super) fn findings(issue: &Issue, outcome: &AutoOutcome) -> Vec<Diagnostic> {
-    let file =
-        issue.config_file.clone().unwrap_or_else(|| issue.root.join(crate::load::ISSUE_FILE));
+    let file = super::makeup::issue_file(issue);
     let mut found = Vec::new();
     for story in &outcome.unplaced {
         let Some(entry) = issue.articles.get(*story) else { continue };

@@ -2,12 +2,14 @@
 //! first, then the articles the plan does not place, one after the other on the pages
 //! after them; without a plan, today's sequential make-up of every article.
 
+use std::path::{Path, PathBuf};
+
 use crate::compose::display::Page;
 use crate::compose::{
     self, ArticleParts, ArticlePlacement, BoilerplateBand, ProofFrame, StoryShape,
 };
 use crate::diag::Diagnostic;
-use crate::model::{FrameContent, FramePhoto, HeadClass, IssueConfig, PagePlan};
+use crate::model::{FrameContent, FramePhoto, HeadClass, Issue, IssueConfig, PagePlan};
 use crate::text::TextEngine;
 
 /// The frame shape each article is set for: its first frame in the plan (`None` for an
@@ -115,4 +117,25 @@ pub(super) fn with_proof_marks(
         compose::proof_marks(engine, config, frames, page);
     }
     marked
+}
+
+/// The issue's `issue.yaml`, read or not: what its findings point at.
+pub(super) fn issue_file(issue: &Issue) -> PathBuf {
+    issue.config_file.clone().unwrap_or_else(|| issue.root.join(crate::load::ISSUE_FILE))
+}
+
+/// The compose stage's `found` findings, those it made about `issue.yaml` (which it knows
+/// only by that name) pointed at the issue's own file: the build may run from anywhere.
+pub(super) fn in_issue_file(issue: &Issue, found: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let file = issue_file(issue);
+    let named = Some(Path::new(crate::load::ISSUE_FILE));
+    found
+        .into_iter()
+        .map(|mut d| {
+            if d.file.as_deref() == named {
+                d.file = Some(file.clone());
+            }
+            d
+        })
+        .collect()
 }

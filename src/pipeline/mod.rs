@@ -440,7 +440,7 @@ pub fn typeset_with(
                 outcome.count_underset(frames.iter().map(|f| (f.page, f.misfit)));
                 typeset.issue_findings.extend(auto::findings(issue, outcome));
             }
-            typeset.issue_findings.extend(furniture_warnings);
+            typeset.issue_findings.extend(makeup::in_issue_file(issue, furniture_warnings));
             let placed: Vec<&ArticlePlacement> =
                 outcomes.iter().filter_map(|o| o.placement.as_ref()).collect();
             let furniture: Vec<Diagnostic> =
