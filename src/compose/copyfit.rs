@@ -43,13 +43,10 @@ use super::{
 use crate::model::FitStepKind;
 use crate::text::{Line, ParagraphStyle, SetParagraph, loosest};
 pub use photo::photo_trimmed;
-use photo::{PhotoLimits, effective_ppi, resize_photo};
+use photo::{PhotoLimits, photo_cost, photo_detail, photo_trials};
 
 /// Tracking tried by the second step, em: 1 % either way keeps the colour of the text.
 const TRACKING_STEP: f32 = 0.01;
-
-/// Depths the photo step tries at least, in grid lines.
-const MIN_PHOTO_TRIALS: u32 = 3;
 
 /// Float slack under a frame's bottom, points: a baseline on the bottom line is inside.
 pub(super) const CUT_SLACK: f32 = 0.5;
@@ -490,31 +487,22 @@ impl Trial<'_> {
             return None;
         }
         let lead = self.parts.lead.clone()?;
-        let baseline = self.layout.grid.baseline;
-        let direction = if self.misfit > 0 { -1.0 } else { 1.0 };
+        let (before, focus) = (self.misfit, self.parts.lead_focus);
+        let photo = &self.layout.config.photo;
+        let trials = photo_trials(
+            &lead,
+            (focus, self.photo_limits),
+            before,
+            self.layout.grid.baseline,
+            photo.warn_ppi,
+        );
         let mut best = None;
-        // An overset of a line or two may come from a corner QR block under the photo, which
-        // moves up only with the photo's foot: try a few lines whatever the misfit.
-        for steps in 1..=self.misfit.unsigned_abs().max(MIN_PHOTO_TRIALS) {
-            let delta = direction * steps as f32 * baseline;
-            let Some(resized) =
-                resize_photo(&lead, delta, self.parts.lead_focus, self.photo_limits)
-            else {
-                break;
-            };
-            // A deeper crop enlarges the photo: never past the resolution print wants.
-            if direction > 0.0 && effective_ppi(&resized) < self.layout.config.photo.warn_ppi {
-                break;
-            }
+        for (lines, resized) in trials {
             let kept = self.parts.to_mut().lead.replace(resized);
             let misfit = self.place(self.headline);
-            // Each depth is tried from the photo as set, not from the last one kept. An
-            // overset left counts double: the paragraphs lengthen more easily than they
-            // shorten, so a depth that leaves the story a little short is the better start.
-            let cost = |m: i32| if m > 0 { 2 * m } else { -m };
-            if cost(misfit) < cost(self.misfit) {
+            if photo_cost(misfit) < photo_cost(self.misfit) {
                 self.misfit = misfit;
-                best = Some(steps);
+                best = Some(lines);
             } else {
                 self.parts.to_mut().lead = kept;
             }
@@ -522,11 +510,7 @@ impl Trial<'_> {
                 break;
             }
         }
-        best.map(|steps| {
-            let way = if direction < 0.0 { "shallower" } else { "deeper" };
-            let s = if steps == 1 { "" } else { "s" };
-            format!("photo {steps} line{s} {way}")
-        })
+        best.map(|lines| photo_detail(lines, before))
     }
 
     /// Step (d): the head one size step smaller for an overset story, or one step larger

@@ -4,10 +4,9 @@
 //! photo a line deeper pushes a line a column it spans (or shallower pulls one back).
 
 use super::super::{ArticleParts, ArticleStart, Frame, Headline, Layout, measure_article};
-use super::photo::{PhotoLimits, effective_ppi, photo_lines, resize_photo};
+use super::photo::{PhotoLimits, photo_cost, photo_detail, photo_lines, photo_trials};
 use super::{
-    FitStep, MIN_PHOTO_TRIALS, Resets, TRACKING_STEP, fit_lines, order_candidates, swap_paragraph,
-    swap_reset,
+    FitStep, Resets, TRACKING_STEP, fit_lines, order_candidates, swap_paragraph, swap_reset,
 };
 use crate::compose::flow::{Cursor, Flowable};
 use crate::model::FitStepKind;
@@ -162,35 +161,24 @@ impl JumpFit<'_> {
     }
 
     /// The first frame's photo deeper (an underset rest) or shallower (an overset one) by
-    /// whole lines within the house limits, never past the resolution print wants; keeps
-    /// the depth the rest fits best with, an overset counting double as in the cascade
-    /// (paragraphs lengthen more easily than they shorten).
+    /// whole lines within the house limits, as the cascade's photo step tries them; keeps
+    /// the depth the rest fits best with.
     fn photo(&mut self) {
-        let layout = self.layout;
         let Some(lead) = self.parts.lead.clone() else { return };
+        let (layout, before) = (self.layout, self.misfit);
         let baseline = layout.grid.baseline;
-        let max_crop = layout.config.photo.max_crop;
-        let limits =
-            PhotoLimits { max_crop, house: true, own_shape: self.parts.own_photo.is_some() };
         let (own_photo, focus) = (self.parts.own_photo, self.parts.lead_focus);
-        let direction = if self.misfit < 0 { 1.0 } else { -1.0 };
-        let cost = |m: i32| if m > 0 { 2 * m } else { -m };
+        let max_crop = layout.config.photo.max_crop;
+        let limits = PhotoLimits { max_crop, house: true, own_shape: own_photo.is_some() };
+        let warn_ppi = layout.config.photo.warn_ppi;
         let mut best = None;
-        for lines in 1..=self.misfit.unsigned_abs().max(MIN_PHOTO_TRIALS) {
-            let Some(resized) =
-                resize_photo(&lead, direction * lines as f32 * baseline, focus, limits)
-            else {
-                break;
-            };
-            if direction > 0.0 && effective_ppi(&resized) < layout.config.photo.warn_ppi {
-                break;
-            }
+        for (lines, resized) in photo_trials(&lead, (focus, limits), before, baseline, warn_ppi) {
             let size = own_photo.zip(photo_lines(&resized, baseline)).map(|((c, _), d)| (c, d));
             let parts = self.parts.to_mut();
             let kept = parts.lead.replace(resized);
             let kept_size = std::mem::replace(&mut parts.own_photo, size);
             match self.rest_misfit() {
-                Some((after, cursor)) if cost(after) < cost(self.misfit) => {
+                Some((after, cursor)) if photo_cost(after) < photo_cost(self.misfit) => {
                     (self.misfit, self.cursor) = (after, cursor);
                     best = Some(lines);
                 }
@@ -204,12 +192,11 @@ impl JumpFit<'_> {
             }
         }
         if let Some(lines) = best {
-            let way = if direction < 0.0 { "shallower" } else { "deeper" };
-            let s = if lines == 1 { "" } else { "s" };
+            let sign = if before > 0 { 1 } else { -1 };
             self.used.push(FitStep {
                 kind: FitStepKind::PhotoDepth,
-                detail: format!("photo {lines} line{s} {way}, for the rest"),
-                lines: -(direction as i32) * lines as i32,
+                detail: format!("{}, for the rest", photo_detail(lines, before)),
+                lines: sign * lines as i32,
             });
         }
     }

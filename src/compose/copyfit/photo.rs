@@ -13,6 +13,9 @@ use crate::geom::crop_share;
 /// chose that crop.
 pub(super) const PHOTO_DEPTH_LIMITS: (f32, f32) = (9.0 / 16.0, 1.0);
 
+/// Depths the photo step tries at least, in grid lines.
+const MIN_PHOTO_TRIALS: u32 = 3;
+
 /// The depths the photo step may give a photo.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct PhotoLimits {
@@ -58,6 +61,43 @@ pub fn photo_trimmed(
     let size = (parts.lead_columns, lines);
     let own_photo = parts.own_photo.map(|_| size);
     Some((ArticleParts { lead: Some(lead), own_photo, ..parts.clone() }, size))
+}
+
+/// The depths the photo step tries for a story `misfit` lines over (its photo shallower)
+/// or under (deeper), nearest first, as (lines, the lead block with its photo resized):
+/// within `limits`, never deeper past the resolution print wants (`warn_ppi`), and at
+/// least [`MIN_PHOTO_TRIALS`] lines however small the misfit (an overset of a line or two
+/// may come from a corner QR block under the photo, which moves up only with its foot).
+/// Each is resized from the photo as set, not from the last one tried.
+pub(super) fn photo_trials(
+    lead: &BlockPiece,
+    (focus, limits): ((f32, f32), PhotoLimits),
+    misfit: i32,
+    baseline: f32,
+    warn_ppi: f32,
+) -> impl Iterator<Item = (u32, BlockPiece)> {
+    let direction = if misfit > 0 { -1.0 } else { 1.0 };
+    (1..=misfit.unsigned_abs().max(MIN_PHOTO_TRIALS)).map_while(move |lines| {
+        let resized = resize_photo(lead, direction * lines as f32 * baseline, focus, limits)?;
+        // A deeper crop enlarges the photo.
+        let sharp = direction < 0.0 || effective_ppi(&resized) >= warn_ppi;
+        sharp.then_some((lines, resized))
+    })
+}
+
+/// How far a misfit leaves the photo step from its goal: an overset counts double, as the
+/// paragraphs lengthen more easily than they shorten, so a depth that leaves the story a
+/// little short is the better start.
+pub(super) fn photo_cost(misfit: i32) -> i32 {
+    if misfit > 0 { 2 * misfit } else { -misfit }
+}
+
+/// The photo step's record for a photo `lines` deeper or shallower (for a story that was
+/// `misfit` lines over: shallower).
+pub(super) fn photo_detail(lines: u32, misfit: i32) -> String {
+    let way = if misfit > 0 { "shallower" } else { "deeper" };
+    let s = if lines == 1 { "" } else { "s" };
+    format!("photo {lines} line{s} {way}")
 }
 
 /// The depth of the lead block's photo in grid lines; `None` without a photo.

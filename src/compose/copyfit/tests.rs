@@ -1,5 +1,6 @@
 //! Unit tests of the copyfit's photo step.
 
+use super::photo::resize_photo;
 use super::*;
 use crate::color::Color;
 use crate::compose::display::Item;
