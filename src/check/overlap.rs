@@ -227,7 +227,7 @@ mod tests {
             .collect();
         let run =
             GlyphRun { font: FontId(0), size: 9.0, scale: 1.0, x: 0.0, text: text.into(), glyphs };
-        Item::Text { x, y, run, color: Color::Gray(0.0) }
+        Item::Text { x, y, run: run.into(), color: Color::Gray(0.0) }
     }
 
     fn photo(rect: Rect) -> Item {

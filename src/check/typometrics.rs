@@ -344,7 +344,7 @@ mod tests {
                 items.push(Item::Text {
                     x: 50.0,
                     y: 100.0 + 12.0 * i as f32,
-                    run,
+                    run: run.into(),
                     color: Color::Gray(0.0),
                 });
             }

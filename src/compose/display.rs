@@ -10,7 +10,7 @@ use std::sync::Arc;
 use crate::color::Color;
 use crate::geom::Rect;
 use crate::qr::QrSymbol;
-use crate::text::GlyphRun;
+use crate::text::SharedRun;
 
 /// One finished page.
 #[derive(Debug, Clone)]
@@ -35,7 +35,7 @@ pub enum Item {
         /// Baseline, points from the trim's top edge.
         y: f32,
         /// The glyphs: each lands at `x + run.x + glyph.x`.
-        run: GlyphRun,
+        run: SharedRun,
         /// Fill colour.
         color: Color,
     },

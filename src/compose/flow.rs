@@ -12,7 +12,7 @@ use std::sync::Arc;
 use crate::color::Color;
 use crate::compose::display::Item;
 use crate::model::InlineRun;
-use crate::text::{Line, ParagraphStyle};
+use crate::text::{Line, ParagraphStyle, SharedRun};
 
 /// Lines kept together at the foot of a column (orphans) and at the head of the next
 /// (widows): the newspaper rule is two.
@@ -202,7 +202,7 @@ impl Flowed {
 
 /// Text items for one set line with its left end at `x` and its baseline at `y`.
 pub fn line_items(line: &Line, x: f32, y: f32, color: Color) -> impl Iterator<Item = Item> + '_ {
-    line.runs.iter().map(move |run| Item::Text { x, y, run: run.clone(), color })
+    SharedRun::each(&line.runs).map(move |run| Item::Text { x, y, run, color })
 }
 
 /// Moves an item by (`dx`, `dy`).

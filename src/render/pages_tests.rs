@@ -52,18 +52,23 @@ fn page(book: &FontBook, photo: &Path) -> Page {
     for line in 0..300 {
         let y = 40.0 + line as f32 * 2.5;
         let x = 30.0;
-        items.push(Item::Text { x, y, run: run(book.body.regular, 40, 9.0), color: Color::BLACK });
+        items.push(Item::Text {
+            x,
+            y,
+            run: run(book.body.regular, 40, 9.0).into(),
+            color: Color::BLACK,
+        });
     }
     items.push(Item::Text {
         x: 30.0,
         y: 20.0,
-        run: run(book.kicker.bold, 0, 9.0),
+        run: run(book.kicker.bold, 0, 9.0).into(),
         color: Color::BLACK,
     });
     items.push(Item::Text {
         x: 30.0,
         y: 25.0,
-        run: run(book.body.bold, 3, 0.0),
+        run: run(book.body.bold, 3, 0.0).into(),
         color: Color::BLACK,
     });
     let placement = Rect::new(300.0, 40.0, 200.0, 150.0);
@@ -189,11 +194,13 @@ fn a_kept_page_is_used_and_a_change_draws_it_again() {
     for change in 0..3 {
         let mut changed = pages[0].clone();
         if let Item::Text { run, color, .. } = &mut changed.items[150] {
+            let mut moved = (**run).clone();
             match change {
-                0 => run.glyphs[7].x += 0.001,
-                1 => run.glyphs[7].id += 1,
+                0 => moved.glyphs[7].x += 0.001,
+                1 => moved.glyphs[7].id += 1,
                 _ => *color = Color::Gray(1.0),
             }
+            *run = moved.into();
         }
         changes.push(changed);
     }
@@ -211,7 +218,7 @@ fn a_kept_page_is_used_and_a_change_draws_it_again() {
     more.items.push(Item::Text {
         x: 9.0,
         y: 9.0,
-        run: run(book.body.italic, 5, 9.0),
+        run: run(book.body.italic, 5, 9.0).into(),
         color: Color::BLACK,
     });
     let other_fonts = setup(&[more], &book, &options, &[photo]);

@@ -107,13 +107,13 @@ fn sample_pages(book: &FontBook, rgb: &Path) -> Vec<Page> {
         Item::Text {
             x: mm(20.0),
             y: mm(30.0),
-            run: set(book, body, "Le profil officiel finit ici", 10.0, 1.7),
+            run: set(book, body, "Le profil officiel finit ici", 10.0, 1.7).into(),
             color: Color::BLACK,
         },
         Item::Text {
             x: mm(20.0),
             y: mm(40.0),
-            run: set(book, book.kicker.bold, "Kicker", 12.0, 0.0),
+            run: set(book, book.kicker.bold, "Kicker", 12.0, 0.0).into(),
             color: Color::Cmyk(0.0, 1.0, 1.0, 0.0),
         },
         Item::Rule {
@@ -629,7 +629,7 @@ fn cff_fonts_go_in_as_cid_font_type0c() {
         items: vec![Item::Text {
             x: 20.0,
             y: 40.0,
-            run: set(&book, book.body.regular, "Un fichier officiel", 10.0, 1.0),
+            run: set(&book, book.body.regular, "Un fichier officiel", 10.0, 1.0).into(),
             color: Color::BLACK,
         }],
     }];
@@ -737,7 +737,8 @@ fn each_run_shows_with_its_own_colour_font_and_baseline() {
     for glyph in &mut raised.glyphs[1..] {
         glyph.y_offset = 3.0;
     }
-    let text = |x: f32, run: GlyphRun, color: Color| Item::Text { x, y: mm(30.0), run, color };
+    let text =
+        |x: f32, run: GlyphRun, color: Color| Item::Text { x, y: mm(30.0), run: run.into(), color };
     let items = vec![
         text(mm(20.0), raised, Color::BLACK),
         text(mm(40.0), set(&book, body, "mai", 10.0, 0.0), Color::BLACK),
@@ -803,13 +804,13 @@ fn a_line_of_words_is_one_text_object_with_the_words_where_they_were_set() {
         .map(|&(word, x)| {
             let mut run = set(&book, body, word, 10.0, 0.0);
             run.x = x;
-            Item::Text { x: mm(20.0), y: mm(30.0), run, color: Color::BLACK }
+            Item::Text { x: mm(20.0), y: mm(30.0), run: run.into(), color: Color::BLACK }
         })
         .collect();
     items.push(Item::Text {
         x: mm(20.0),
         y: mm(35.0),
-        run: set(&book, body, "delta", 10.0, 0.0),
+        run: set(&book, body, "delta", 10.0, 0.0).into(),
         color: Color::BLACK,
     });
     let pages = [Page { width: mm(210.0), height: mm(297.0), number: 1, items }];

@@ -94,6 +94,48 @@ pub struct GlyphRun {
     pub glyphs: Vec<Glyph>,
 }
 
+/// One glyph run of a set line, shared with the line rather than copied: the display list
+/// holds every run of every placed line, and make-up places a story's lines once per shape
+/// and copyfit trial, so a copy of the glyphs and text for each would dominate composing.
+#[derive(Clone)]
+pub struct SharedRun {
+    runs: Arc<[GlyphRun]>,
+    index: usize,
+}
+
+impl SharedRun {
+    /// Each of `runs` (a line's), shared.
+    pub fn each(runs: &Arc<[GlyphRun]>) -> impl Iterator<Item = SharedRun> + '_ {
+        (0..runs.len()).map(|index| SharedRun { runs: Arc::clone(runs), index })
+    }
+}
+
+impl std::ops::Deref for SharedRun {
+    type Target = GlyphRun;
+
+    fn deref(&self) -> &GlyphRun {
+        &self.runs[self.index]
+    }
+}
+
+impl From<GlyphRun> for SharedRun {
+    fn from(run: GlyphRun) -> Self {
+        SharedRun { runs: Arc::from([run]), index: 0 }
+    }
+}
+
+impl PartialEq for SharedRun {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl std::fmt::Debug for SharedRun {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        (**self).fmt(f)
+    }
+}
+
 /// One set line.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Line {

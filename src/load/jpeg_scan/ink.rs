@@ -18,7 +18,7 @@
 //! kind has no bound, and load decodes it.
 
 use super::Fault;
-use super::huffman::{Bits, Huffman};
+use super::huffman::{Bits, Huffman, extend};
 
 /// How far the decoder's integer inverse DCT may land from the exact one, in units of one
 /// sample: its rounding is within one (the IEEE 1180 accuracy every decoder meets), and one
@@ -95,13 +95,13 @@ impl InkBound {
             return Err(Fault::BadCode);
         }
         let predictor = &mut self.predictors[component];
-        *predictor = predictor.wrapping_add(extend(bits.take(u32::from(size)), size));
+        *predictor = predictor.wrapping_add(extend(bits.take(u32::from(size)), u32::from(size)));
         block[0] = *predictor as f32 * f32::from(q[0]);
         let ac = ac.ok_or(Fault::BadCode)?;
         let (mut waves, mut last) = (0.0, 0);
         let mut k = 1;
         while k < 64 {
-            let symbol = bits.symbol(ac)?;
+            let (symbol, value) = bits.coefficient(ac)?;
             let (run, size) = (usize::from(symbol >> 4), symbol & 0x0F);
             if size == 0 {
                 if run != 15 {
@@ -113,7 +113,7 @@ impl InkBound {
                 if k > 63 {
                     return Err(Fault::BadCode);
                 }
-                let value = extend(bits.take(u32::from(size)), size) as f32 * f32::from(q[k]);
+                let value = value as f32 * f32::from(q[k]);
                 block[k] = value;
                 waves += value.abs() * WEIGHTS[k];
                 last = k;
@@ -156,18 +156,6 @@ impl InkBound {
             }
         }
         totals.into_iter().fold(0.0, f32::max)
-    }
-}
-
-/// A coefficient's value from its `size` extra bits (JPEG's EXTEND).
-fn extend(bits: u32, size: u8) -> i32 {
-    let bits = bits as i32;
-    if size == 0 {
-        0
-    } else if bits < 1 << (size - 1) {
-        bits - (1 << size) + 1
-    } else {
-        bits
     }
 }
 
