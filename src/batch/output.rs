@@ -310,8 +310,7 @@ fn write_then_rename<C: Contents + ?Sized>(
     let mut write = |part: &[u8]| fault.write(&mut file, part);
     #[cfg(not(feature = "fault-injection"))]
     let mut write = |part: &[u8]| file.write_all(part);
-    let mut write_pass = |hash: Option<&mut Sha256>| {
-        let mut hash = hash;
+    let mut write_pass = |mut hash: Option<&mut Sha256>| {
         contents.parts(&mut |part| {
             if let Some(hash) = hash.as_deref_mut() {
                 hash.update(part);

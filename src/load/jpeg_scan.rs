@@ -515,12 +515,7 @@ impl BlockDecoder<'_, '_> {
     }
 
     fn dc(&mut self, dc: Option<&Huffman>) -> Result<(), Fault> {
-        let size = self.bits.symbol(dc.ok_or(Fault::BadCode)?)?;
-        if size > 16 {
-            return Err(Fault::BadCode);
-        }
-        self.bits.skip(u32::from(size));
-        Ok(())
+        skip_dc(self.bits, dc)
     }
 
     fn ac_first(
@@ -621,11 +616,7 @@ fn sequential_block(
     dc: Option<&Huffman>,
     ac: Option<&Huffman>,
 ) -> Result<(), Fault> {
-    let size = bits.symbol(dc.ok_or(Fault::BadCode)?)?;
-    if size > 16 {
-        return Err(Fault::BadCode);
-    }
-    bits.skip(u32::from(size));
+    skip_dc(bits, dc)?;
     let ac = ac.ok_or(Fault::BadCode)?;
     let mut k = 1;
     while k < 64 {
@@ -641,6 +632,17 @@ fn sequential_block(
         }
     }
     if k > 64 { Err(Fault::BadCode) } else { Ok(()) }
+}
+
+/// A block's DC difference from `bits`: its size's code, then as many bits.
+#[inline(always)]
+fn skip_dc(bits: &mut Bits<'_>, dc: Option<&Huffman>) -> Result<(), Fault> {
+    let size = bits.symbol(dc.ok_or(Fault::BadCode)?)?;
+    if size > 16 {
+        return Err(Fault::BadCode);
+    }
+    bits.skip(u32::from(size));
+    Ok(())
 }
 
 /// Why a JPEG without an end-of-image marker after its scans is refused.

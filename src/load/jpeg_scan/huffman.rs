@@ -31,15 +31,9 @@ impl<'d> Bits<'d> {
     /// Makes sure at least 32 bits are read ahead: one symbol and its extra bits.
     #[inline(always)]
     fn fill(&mut self) {
-        if self.count < 32 {
-            self.refill();
+        if self.count >= 32 {
+            return;
         }
-    }
-
-    /// [`Bits::fill`]'s work, out of line: the decoding loops keep the buffer in registers
-    /// and come here once every few codes.
-    #[inline]
-    fn refill(&mut self) {
         // Most of the time the next eight bytes hold no 0xFF (no stuffing, no marker): as
         // many as fit go in at once.
         let next = self.data.get(self.pos..self.pos + 8).and_then(|c| <[u8; 8]>::try_from(c).ok());
