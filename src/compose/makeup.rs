@@ -17,8 +17,8 @@ use super::copyfit::{
 use super::display::{Item, Page};
 use super::flow::{Cursor, line_items};
 use super::{
-    ArticleParts, ArticlePlacement, ArticleStart, Frame, Headline, Layout, PlacedPart, bleed,
-    furniture, labels, place_article,
+    ArticleParts, ArticlePlacement, ArticleStart, Frame, Headline, Layout, PlacedPart, furniture,
+    labels, place_article,
 };
 use crate::color::Color;
 use crate::diag::Diagnostic;
@@ -156,10 +156,9 @@ pub fn make_up(
         for frame in &planned.frames {
             made.frame(&mut page, frame);
         }
-        super::missing::draw_missing_glyph_boxes(&mut page, layout.engine.fonts());
-        bleed::run_into_bleed(&mut page, config.output.bleed);
         pages.push(page);
     }
+    super::finish_pages(&mut pages, layout.engine.fonts(), config.output.bleed);
     PlannedComposition {
         pages,
         articles: made.placements,

@@ -41,6 +41,8 @@ pub use frame::{
 };
 pub use makeup::{PlannedComposition, ProofFrame, make_up, proof_marks};
 
+use rayon::prelude::*;
+
 use crate::diag::Diagnostic;
 use crate::geom::Rect;
 use crate::model::IssueConfig;
@@ -224,19 +226,26 @@ impl<'a> Pages<'a> {
             &mut found,
         );
         self.warn(found);
-        let mut page = std::mem::replace(&mut self.page, next);
-        missing::draw_missing_glyph_boxes(&mut page, self.layout.engine.fonts());
-        bleed::run_into_bleed(&mut page, self.layout.config.output.bleed);
-        self.done.push(page);
+        self.done.push(std::mem::replace(&mut self.page, next));
     }
 
     /// Finishes the current page and returns all of them with the furniture's findings.
     fn finish(mut self) -> (Vec<Page>, Vec<Diagnostic>) {
-        missing::draw_missing_glyph_boxes(&mut self.page, self.layout.engine.fonts());
-        bleed::run_into_bleed(&mut self.page, self.layout.config.output.bleed);
         self.done.push(self.page);
+        finish_pages(&mut self.done, self.layout.engine.fonts(), self.layout.config.output.bleed);
         (self.done, self.warnings)
     }
+}
+
+/// Finishes made-up pages: a box for each character no font has, and photos and tints at
+/// the trim run into the `bleed`. Each page apart from the others, so in parallel: the boxes
+/// are a pass through every glyph of the issue, which took some 2 ms of the 40-article
+/// benchmark's serial make-up.
+fn finish_pages(pages: &mut [Page], book: &crate::fonts::FontBook, bleed: f32) {
+    pages.par_iter_mut().for_each(|page| {
+        missing::draw_missing_glyph_boxes(page, book);
+        bleed::run_into_bleed(page, bleed);
+    });
 }
 
 /// Places prepared articles on pages numbered from `first_page`, and the publication's

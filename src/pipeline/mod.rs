@@ -217,13 +217,11 @@ pub fn typeset_with(
             return typeset;
         }
     };
-    let gaps = font_coverage::fallback_warnings(
-        &issue.articles,
-        &fonts,
-        &config.styles,
-        issue.config_file.as_deref(),
-    );
-    let mut engine = text_cache::engine(fonts, config, settings.text_cache.as_deref());
+    let file = issue.config_file.as_deref();
+    let (mut engine, gaps) =
+        text_cache::engine_beside(fonts, config, settings.text_cache.as_deref(), |fonts| {
+            font_coverage::fallback_warnings(&issue.articles, fonts, &config.styles, file)
+        });
     if issue.auto.is_some() {
         // The planner sets each story in many shapes and frames, and the make-up again.
         engine = engine.with_paragraph_memo();
@@ -413,26 +411,29 @@ pub fn typeset_with(
         // overlap is never produced silently.
         let overlaps: Vec<check::overlap::Overlap> =
             pages.par_iter().flat_map_iter(check::overlap::page_overlaps).collect();
-        for (entry, outcome) in issue.articles.iter().zip(outcomes.iter_mut()) {
-            let (Ok(article), Some(placement)) = (&entry.article, &outcome.placement) else {
-                continue;
-            };
-            let findings = check::findings(article, placement, &pages, &config.photo);
-            outcome.photos = findings.photos;
-            let mut errors = check::overlap_findings(article, placement, &overlaps);
-            for finding in findings.diagnostics {
-                if finding.is_error() || (settings.strict && finding.kind != "overset") {
-                    errors.push(as_error(finding));
-                } else {
-                    outcome.warnings.push(finding);
+        // Each article apart: a finding re-reads its line from the article file.
+        let checked =
+            issue.articles.par_iter().zip(outcomes.par_iter_mut()).map(|(entry, outcome)| {
+                let (Ok(article), Some(placement)) = (&entry.article, &outcome.placement) else {
+                    return false;
+                };
+                let findings = check::findings(article, placement, &pages, &config.photo);
+                outcome.photos = findings.photos;
+                let mut errors = check::overlap_findings(article, placement, &overlaps);
+                for finding in findings.diagnostics {
+                    if finding.is_error() || (settings.strict && finding.kind != "overset") {
+                        errors.push(as_error(finding));
+                    } else {
+                        outcome.warnings.push(finding);
+                    }
                 }
-            }
-            if !errors.is_empty() {
-                outcome.errors = errors;
-                outcome.placement = None;
-                newly_failed = true;
-            }
-        }
+                if !errors.is_empty() {
+                    outcome.errors = errors;
+                    outcome.placement = None;
+                }
+                outcome.placement.is_none()
+            });
+        newly_failed |= checked.reduce(|| false, |a, b| a || b);
         clock.lap(&mut typeset.stages, "check");
         if !newly_failed {
             if let Some(outcome) = typeset.auto.as_mut() {

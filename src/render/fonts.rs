@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap};
 use pdf_writer::{Filter, Finish, Name, Pdf, Rect, Ref, Str};
+use rayon::prelude::*;
 use read_fonts::tables::os2::SelectionFlags;
 use read_fonts::types::Tag;
 use read_fonts::{FontRef, TableProvider};
@@ -117,7 +118,95 @@ fn subset_tag(font: &Font, glyphs: &[u16]) -> String {
     hash.finalize().iter().take(6).map(|b| char::from(b'A' + b % 26)).collect()
 }
 
-/// Writes every used font, its streams compressed by `deflater`; returns them by id.
+/// A used font made ready to write: subset, compressed and measured, apart from the others
+/// (in parallel: subsetting and compressing were the serial part of a rebuild's render).
+struct Prepared<'a> {
+    font: &'a Font,
+    /// `TAG+PostScriptName`.
+    base_font: String,
+    /// The outlines (the subset, or its CFF table), compressed, with the subset's length
+    /// for a TrueType font's `/Length1`.
+    outlines: Vec<u8>,
+    subset_length: usize,
+    /// The width of glyph 0 (the `/DW`), and the used glyphs' widths in CID order.
+    default_width: f32,
+    widths_by_cid: Vec<(u16, f32)>,
+    /// The ToUnicode CMap, compressed.
+    cmap: Vec<u8>,
+    /// Each original glyph id's CID and width ([`Embedded`]).
+    table: Vec<(u16, f32)>,
+}
+
+/// Subsets and compresses one used font: `glyphs` maps its glyph ids to their text.
+fn prepare<'a>(
+    font: &'a Font,
+    glyphs: &BTreeMap<u16, String>,
+    deflater: &Deflater,
+) -> Result<Prepared<'a>, Diagnostic> {
+    let ids: Vec<u16> = glyphs.keys().copied().collect();
+    // Sorted so that CIDs follow the original glyph order: stable and compact `/W`.
+    let remapper = GlyphRemapper::new_from_glyphs_sorted(&ids);
+    let subset = subsetter::subset(font.data, 0, &remapper).map_err(|e| {
+        Diagnostic::error(
+            "font-subset",
+            format!("cannot subset font {}: {e}", font.postscript_name),
+        )
+    })?;
+    let base_font = format!("{}+{}", subset_tag(font, &ids), font.postscript_name);
+    let upem = font.units_per_em.max(1.0);
+    let width_of = |g: u16| round(f32::from(font.advance_units(g).unwrap_or(0)) * 1000.0 / upem);
+    let widths: BTreeMap<u16, f32> = ids.iter().map(|&g| (g, width_of(g))).collect();
+
+    let outlines = if font.is_cff {
+        let cff = FontRef::new(&subset)
+            .ok()
+            .and_then(|tables| tables.table_data(Tag::new(b"CFF ")))
+            .map(|table| table.as_bytes())
+            .ok_or_else(|| {
+                Diagnostic::error(
+                    "font-subset",
+                    format!("font {} has no CFF table after subsetting", font.postscript_name),
+                )
+            })?;
+        deflater.deflate(cff, 6)
+    } else {
+        deflater.deflate(&subset, 6)
+    };
+
+    // CIDs are 0..n in original glyph order, so one consecutive range covers them.
+    let mut widths_by_cid: Vec<(u16, f32)> =
+        ids.iter().map(|&g| (remapper.get(g).unwrap_or(0), widths[&g])).collect();
+    widths_by_cid.sort_by_key(|(c, _)| *c);
+
+    let mut unicode = UnicodeCmap::new(
+        Name(b"Adobe-Identity-UCS"),
+        SystemInfo { registry: Str(b"Adobe"), ordering: Str(b"UCS"), supplement: 0 },
+    );
+    for (&glyph, text) in glyphs {
+        if !text.is_empty() {
+            unicode.pair_with_multiple(remapper.get(glyph).unwrap_or(0), text.chars());
+        }
+    }
+    let cmap = deflater.deflate(&unicode.finish(), 6);
+
+    let mut table = vec![(0, 0.0); ids.last().map_or(0, |&g| usize::from(g) + 1)];
+    for &g in &ids {
+        table[usize::from(g)] = (remapper.get(g).unwrap_or(0), widths[&g]);
+    }
+    Ok(Prepared {
+        font,
+        base_font,
+        outlines,
+        subset_length: subset.len(),
+        default_width: width_of(0),
+        widths_by_cid,
+        cmap,
+        table,
+    })
+}
+
+/// Writes every used font, its streams compressed by `deflater`; returns them by id. The
+/// fonts are subset and compressed in parallel, then written in the order of their ids.
 pub(crate) fn write_fonts(
     pdf: &mut Pdf,
     refs: &mut Refs,
@@ -125,25 +214,15 @@ pub(crate) fn write_fonts(
     usage: &Usage,
     deflater: &Deflater,
 ) -> Result<BTreeMap<FontId, Embedded>, Diagnostic> {
+    let used: Vec<(FontId, &BTreeMap<u16, String>)> =
+        usage.glyphs.iter().map(|(&id, glyphs)| (id, glyphs)).collect();
+    let prepared: Vec<Prepared> = used
+        .par_iter()
+        .map(|&(id, glyphs)| prepare(book.get(id), glyphs, deflater))
+        .collect::<Result<_, _>>()?;
     let mut out = BTreeMap::new();
-    for (index, (&id, glyphs)) in usage.glyphs.iter().enumerate() {
-        let font = book.get(id);
-        let ids: Vec<u16> = glyphs.keys().copied().collect();
-        // Sorted so that CIDs follow the original glyph order: stable and compact `/W`.
-        let remapper = GlyphRemapper::new_from_glyphs_sorted(&ids);
-        let subset = subsetter::subset(font.data, 0, &remapper).map_err(|e| {
-            Diagnostic::error(
-                "font-subset",
-                format!("cannot subset font {}: {e}", font.postscript_name),
-            )
-        })?;
-        let tag = subset_tag(font, &ids);
-        let base_font = format!("{tag}+{}", font.postscript_name);
-        let upem = font.units_per_em.max(1.0);
-        let width_of =
-            |g: u16| round(f32::from(font.advance_units(g).unwrap_or(0)) * 1000.0 / upem);
-        let widths: BTreeMap<u16, f32> = ids.iter().map(|&g| (g, width_of(g))).collect();
-
+    for (index, (&(id, _), prepared)) in used.iter().zip(prepared).enumerate() {
+        let Prepared { font, base_font, .. } = &prepared;
         let type0 = refs.next();
         let cid_font = refs.next();
         let descriptor = refs.next();
@@ -151,27 +230,14 @@ pub(crate) fn write_fonts(
         let cmap = refs.next();
 
         // Outlines.
+        let mut stream = pdf.stream(file, &prepared.outlines);
+        stream.filter(Filter::FlateDecode);
         if font.is_cff {
-            let cff = FontRef::new(&subset)
-                .ok()
-                .and_then(|tables| tables.table_data(Tag::new(b"CFF ")))
-                .map(|table| table.as_bytes())
-                .ok_or_else(|| {
-                    Diagnostic::error(
-                        "font-subset",
-                        format!("font {} has no CFF table after subsetting", font.postscript_name),
-                    )
-                })?;
-            let data = deflater.deflate(cff, 6);
-            pdf.stream(file, &data)
-                .filter(Filter::FlateDecode)
-                .pair(Name(b"Subtype"), Name(b"CIDFontType0C"));
+            stream.pair(Name(b"Subtype"), Name(b"CIDFontType0C"));
         } else {
-            let data = deflater.deflate(&subset, 6);
-            pdf.stream(file, &data)
-                .filter(Filter::FlateDecode)
-                .pair(Name(b"Length1"), subset.len() as i32);
+            stream.pair(Name(b"Length1"), prepared.subset_length as i32);
         }
+        stream.finish();
 
         // Type0 font: the spec names it after the CIDFont, plus the CMap for CFF CIDFonts.
         let type0_name =
@@ -189,38 +255,23 @@ pub(crate) fn write_fonts(
             .base_font(Name(base_font.as_bytes()))
             .system_info(system_info)
             .font_descriptor(descriptor)
-            .default_width(width_of(0));
+            .default_width(prepared.default_width);
         if !font.is_cff {
             cid.cid_to_gid_map_predefined(Name(b"Identity"));
         }
-        // CIDs are 0..n in original glyph order, so one consecutive range covers them.
-        let mut by_cid: Vec<(u16, f32)> =
-            ids.iter().map(|&g| (remapper.get(g).unwrap_or(0), widths[&g])).collect();
-        by_cid.sort_by_key(|(c, _)| *c);
-        if let Some(&(first, _)) = by_cid.first() {
-            cid.widths().consecutive(first, by_cid.iter().map(|(_, w)| *w));
+        if let Some(&(first, _)) = prepared.widths_by_cid.first() {
+            cid.widths().consecutive(first, prepared.widths_by_cid.iter().map(|(_, w)| *w));
         }
         cid.finish();
 
-        write_descriptor(pdf, descriptor, file, font, &base_font);
+        write_descriptor(pdf, descriptor, file, font, base_font);
 
-        let mut unicode = UnicodeCmap::new(
-            Name(b"Adobe-Identity-UCS"),
-            SystemInfo { registry: Str(b"Adobe"), ordering: Str(b"UCS"), supplement: 0 },
+        pdf.stream(cmap, &prepared.cmap).filter(Filter::FlateDecode);
+
+        out.insert(
+            id,
+            Embedded { resource_name: format!("F{index}"), type0, glyphs: prepared.table },
         );
-        for (&glyph, text) in glyphs {
-            if !text.is_empty() {
-                unicode.pair_with_multiple(remapper.get(glyph).unwrap_or(0), text.chars());
-            }
-        }
-        let data = deflater.deflate(&unicode.finish(), 6);
-        pdf.stream(cmap, &data).filter(Filter::FlateDecode);
-
-        let mut table = vec![(0, 0.0); ids.last().map_or(0, |&g| usize::from(g) + 1)];
-        for &g in &ids {
-            table[usize::from(g)] = (remapper.get(g).unwrap_or(0), widths[&g]);
-        }
-        out.insert(id, Embedded { resource_name: format!("F{index}"), type0, glyphs: table });
     }
     Ok(out)
 }

@@ -177,26 +177,31 @@ pub fn render_pdf(
     // The photos are read, converted where needed and written while the pages are drawn:
     // a page only names its photos.
     let images_start = pdf.as_bytes().len();
-    let (image_objects, drawn) = rayon::join(
+    let (image_objects, (drawn, profile_stream)) = rayon::join(
         || images.write(&mut pdf, &mut splicer, &mut refs, &profile.data, options, &mut warnings),
-        // Drawing and compressing are independent per page; the page objects are written
-        // in page order afterwards.
-        || -> Vec<(pdfx::PageBoxes, content::Drawn, Vec<u8>)> {
-            pages
-                .par_iter()
-                .zip(&page_marks)
-                .map(|(page, page_marks)| {
-                    let boxes = pdfx::PageBoxes::new(
-                        page.width,
-                        page.height,
-                        options.output.bleed,
-                        options.output.marks,
-                    );
-                    let (drawn, compressed) =
-                        page_cache.draw(page, page_marks, &boxes, &embedded, &images);
-                    (boxes, drawn, compressed)
-                })
-                .collect()
+        || {
+            rayon::join(
+                // Drawing and compressing are independent per page; the page objects are
+                // written in page order afterwards.
+                || -> Vec<(pdfx::PageBoxes, content::Drawn, Vec<u8>)> {
+                    pages
+                        .par_iter()
+                        .zip(&page_marks)
+                        .map(|(page, page_marks)| {
+                            let boxes = pdfx::PageBoxes::new(
+                                page.width,
+                                page.height,
+                                options.output.bleed,
+                                options.output.marks,
+                            );
+                            let (drawn, compressed) =
+                                page_cache.draw(page, page_marks, &boxes, &embedded, &images);
+                            (boxes, drawn, compressed)
+                        })
+                        .collect()
+                },
+                || pdfx::profile_stream(&profile, options),
+            )
         },
     );
     let image_objects = image_objects?;
@@ -269,6 +274,7 @@ pub fn render_pdf(
         page_tree_id,
         info_id,
         &profile,
+        profile_stream.as_deref().map(Vec::as_slice),
         options,
         &digest,
     );

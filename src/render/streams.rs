@@ -8,8 +8,8 @@
 //! the program that compressed it (so a rebuilt rotative, whose compressor may differ, never
 //! takes another's bytes): the same bytes in give the same bytes out, with or without the
 //! cache. An entry that is cut short or damaged is compressed again and replaced, never used
-//! ([`crate::cache`]). Streams under [`MIN_BYTES`] compress faster than an entry is read and
-//! are not kept. The folder is held under [`crate::cache::MAX_CACHE_BYTES`], least recently
+//! ([`crate::cache`]). Streams under [`MIN_BYTES`] at level 1 (under [`MIN_BYTES_SLOW`] at
+//! the slower levels) compress faster than an entry is read and are not kept. The folder is held under [`crate::cache::MAX_CACHE_BYTES`], least recently
 //! used entries first.
 
 use std::path::{Path, PathBuf};
@@ -29,6 +29,16 @@ const MAGIC: &[u8; 16] = b"rotative-stream1";
 /// is 73 KB, a ToUnicode CMap a few KB, which level 6 compresses in well under the time of
 /// opening a file.
 pub const MIN_BYTES: usize = 16 << 10;
+
+/// [`MIN_BYTES`] for the levels above 1 (the fonts' and their CMaps' 6), which compress some
+/// ten times slower: the 40-article benchmark's font subsets and ToUnicode CMaps, 5 to
+/// 15 KB each, took about 2 ms of every rebuild to compress again.
+pub const MIN_BYTES_SLOW: usize = 2 << 10;
+
+/// The length from which a stream compressed at `level` is kept.
+fn min_bytes(level: u32) -> usize {
+    if level <= 1 { MIN_BYTES } else { MIN_BYTES_SLOW }
+}
 
 /// The folder of compressed streams beside the converted photos' folder (`photos`): both
 /// are the build cache's, and a build without the one has neither.
@@ -62,7 +72,7 @@ impl Deflater {
     /// `data` zlib-compressed at `level` ([`deflate_at`]), taken from the cache when a
     /// previous build compressed the same bytes, and kept there otherwise.
     pub(crate) fn deflate(&self, data: &[u8], level: u32) -> Vec<u8> {
-        let Some(folder) = self.folder.as_deref().filter(|_| data.len() >= MIN_BYTES) else {
+        let Some(folder) = self.folder.as_deref().filter(|_| data.len() >= min_bytes(level)) else {
             return deflate_at(data, level);
         };
         let key = key(data, level);
@@ -148,10 +158,24 @@ mod tests {
     }
 
     #[test]
+    fn a_font_sized_stream_is_kept_at_level_6_but_not_at_level_1() {
+        let dir = scratch("font-sized");
+        let data = &stream(3)[..MIN_BYTES_SLOW * 2];
+        assert_eq!(deflater(&dir).deflate(data, 1), deflate_at(data, 1));
+        assert!(entries(&dir).is_empty(), "level 1 compresses it faster than a read");
+        assert_eq!(deflater(&dir).deflate(data, 6), deflate_at(data, 6));
+        assert_eq!(entries(&dir).len(), 1);
+        assert_eq!(deflater(&dir).deflate(data, 6), deflate_at(data, 6));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn short_streams_and_builds_without_a_cache_keep_nothing() {
         let dir = scratch("nothing");
         let short = vec![7u8; MIN_BYTES - 1];
         assert_eq!(deflater(&dir).deflate(&short, 1), deflate_at(&short, 1));
+        let short = vec![7u8; MIN_BYTES_SLOW - 1];
+        assert_eq!(deflater(&dir).deflate(&short, 6), deflate_at(&short, 6));
         let data = stream(9);
         assert_eq!(Deflater { folder: None }.deflate(&data, 1), deflate_at(&data, 1));
         assert!(entries(&dir).is_empty());

@@ -48,6 +48,20 @@ impl Timestamp {
         days * 86_400 + i64::from(h) * 3600 + i64::from(mi) * 60 + i64::from(s)
     }
 
+    /// From an XMP date in UTC as rotative writes it, `YYYY-MM-DDTHH:mm:SSZ`.
+    fn parse_xmp(text: &str) -> Option<Self> {
+        let bytes = text.as_bytes();
+        let separators = [(4, b'-'), (7, b'-'), (10, b'T'), (13, b':'), (16, b':'), (19, b'Z')];
+        if bytes.len() != 20 || separators.iter().any(|&(at, c)| bytes[at] != c) {
+            return None;
+        }
+        let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+        if digits.len() != 14 {
+            return None;
+        }
+        Self::parse(&digits)
+    }
+
     /// From `YYYYMMDDHHmmSS` (what follows `D:` in a PDF date).
     fn parse(digits: &str) -> Option<Self> {
         let field = |range: std::ops::Range<usize>| digits.get(range)?.parse::<u32>().ok();
@@ -110,26 +124,34 @@ impl PreviousVersion {
     /// Reads what the PDF at `path` says (its trailer, Info and XMP, found as rotative
     /// writes them); `None` if there is no such file or it is not one of ours.
     ///
-    /// Rotative writes them last, after the pages and photos, so only the file's last 1 MB
-    /// is read, then its last 4 MB (`TAIL_BYTES`) for a larger output profile: reading a
-    /// 40-page issue whole to find them took 37 MB, more than the rest of a rebuild. A file
-    /// whose tail does not have them is read whole.
+    /// Rotative writes them last, after the pages and photos: the XMP, whose dates are the
+    /// Info's, in the file's last few KB, so its last 64 KB (`XMP_TAIL_BYTES`) are read first.
+    /// Without an XMP date there (a PDF/X-1a file has no XMP), the Info dictionary is
+    /// looked for behind the output profile: in the last 1 MB, then the last 4 MB
+    /// (`TAIL_BYTES`) for a larger profile. Reading a 40-page issue whole to find them took
+    /// 37 MB, more than the rest of a rebuild. A file whose tail does not have them is read
+    /// whole.
     pub fn read(path: &Path) -> Option<Self> {
         let mut file = std::fs::File::open(path).ok()?;
         let length = file.metadata().ok()?.len();
+        let xmp_tail = read_from(&mut file, length.saturating_sub(XMP_TAIL_BYTES))?;
+        if let Some(found) = Self::parse(&xmp_tail, DateField::Xmp) {
+            return Some(found);
+        }
         // The shorter tail first: it holds them behind a profile of up to about 1 MB.
         for tail in [TAIL_BYTES / 4, TAIL_BYTES] {
             let start = length.saturating_sub(tail);
-            let parsed = Self::parse(&read_from(&mut file, start)?);
+            let parsed = Self::parse(&read_from(&mut file, start)?, DateField::Info);
             if parsed.is_some() || start == 0 {
                 return parsed;
             }
         }
-        Self::parse(&read_from(&mut file, 0)?)
+        Self::parse(&read_from(&mut file, 0)?, DateField::Info)
     }
 
-    /// What `bytes`, the end of a PDF or all of it, say.
-    fn parse(bytes: &[u8]) -> Option<Self> {
+    /// What `bytes`, the end of a PDF or all of it, say, the modification date taken from
+    /// `date`.
+    fn parse(bytes: &[u8], date: DateField) -> Option<Self> {
         // The text after the last `open`, up to `close`.
         let after = |open: &str, close: u8| -> Option<String> {
             let start = bytes.windows(open.len()).rposition(|w| w == open.as_bytes())? + open.len();
@@ -139,12 +161,29 @@ impl PreviousVersion {
         // `/ID [<first> <second>]`: the second, the content's.
         let id = after("/ID [", b']')?;
         let content_id = id.split('<').nth(2)?.split('>').next()?.to_ascii_lowercase();
-        let modified = Timestamp::parse(&after("/ModDate (D:", b')')?)?;
+        let modified = match date {
+            DateField::Info => Timestamp::parse(&after("/ModDate (D:", b')')?)?,
+            DateField::Xmp => Timestamp::parse_xmp(&after("<xmp:ModifyDate>", b'<')?)?,
+        };
         let version = after("<xmpMM:VersionID>", b'<').and_then(|v| v.parse().ok()).unwrap_or(1);
         let document_id = after("<xmpMM:DocumentID>", b'<');
         Some(Self { content_id, modified, version, document_id })
     }
 }
+
+/// Where a previous file's modification date is read from: both say the same in a file of
+/// ours.
+#[derive(Debug, Clone, Copy)]
+enum DateField {
+    /// The Info dictionary's `/ModDate`.
+    Info,
+    /// The XMP's `xmp:ModifyDate`, in UTC.
+    Xmp,
+}
+
+/// How much of the end of a previous file is read first, for its XMP: the packet (about
+/// 2 KB), the catalogue and a cross-reference table of some 3,000 objects.
+const XMP_TAIL_BYTES: u64 = 64 << 10;
 
 /// How much of the end of a previous file is read for its version: the Info dictionary,
 /// the output profile (200 KB for the bundled ones), the XMP, the catalogue and the
@@ -223,6 +262,9 @@ mod tests {
         let moment = Timestamp::from_unix(1_757_590_245);
         assert_eq!(moment, Timestamp { date: (2025, 9, 11), time: (11, 30, 45) });
         assert_eq!(Timestamp::parse("20250911113045"), Some(moment));
+        assert_eq!(Timestamp::parse_xmp("2025-09-11T11:30:45Z"), Some(moment));
+        assert_eq!(Timestamp::parse_xmp("2025-09-11T11:30:45"), None);
+        assert_eq!(Timestamp::parse_xmp("2025-09-11 11:30:45Z"), None);
         assert_eq!(moment.to_unix(), 1_757_590_245);
     }
 
@@ -275,6 +317,18 @@ mod tests {
         std::fs::write(&whole, [&info[..], &photos, &xmp, &trailer].concat()).unwrap();
         assert_eq!(PreviousVersion::read(&whole).as_ref(), Some(&expected));
         assert_eq!(PreviousVersion::read(&dir.join("none.pdf")), None);
+        // An XMP with its date, as rotative writes one: the Info is not needed, however far
+        // it is, and a date that is not UTC is not taken from there.
+        let dated = b"<xmp:ModifyDate>2025-09-11T11:30:45Z</xmp:ModifyDate>".to_vec();
+        let xmp_only = dir.join("xmp.pdf");
+        let old_info = b"/ModDate (D:20200101000000Z)".to_vec();
+        std::fs::write(&xmp_only, [&old_info[..], &photos, &dated, &xmp, &trailer].concat())
+            .unwrap();
+        assert_eq!(PreviousVersion::read(&xmp_only).as_ref(), Some(&expected));
+        let offset = b"<xmp:ModifyDate>2025-09-11T13:30:45+02:00</xmp:ModifyDate>".to_vec();
+        let zoned = dir.join("zoned.pdf");
+        std::fs::write(&zoned, [&photos[..], &info, &offset, &xmp, &trailer].concat()).unwrap();
+        assert_eq!(PreviousVersion::read(&zoned).as_ref(), Some(&expected));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -21,7 +21,6 @@
 //! but does not decode, or names a font the book does not have, is set again too.
 
 use std::collections::{HashMap, HashSet};
-use std::fmt::Write as _;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -30,8 +29,9 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use sha2::{Digest, Sha256};
 
 use super::{Glyph, GlyphRun, Line, ParagraphStyle, SetParagraph};
+use crate::fonts::FamilyIds;
 use crate::fonts::{FontBook, FontId};
-use crate::model::{FontSource, HyphenationSpec, InlineRun, MicrotypeSpec};
+use crate::model::{Emphasis, FontSource, HyphenationSpec, InlineRun, Microtype, MicrotypeSpec};
 
 /// The folder of the set paragraphs inside the build cache.
 pub const TEXT_FOLDER: &str = "text";
@@ -148,15 +148,16 @@ impl ParagraphCache {
         width: f32,
     ) -> Result<SetParagraph, Key> {
         let mut hash = self.base.clone();
-        // Each span's text goes in as its bytes after its length (formatting it escaped
-        // it character by character), its other fields (named, so that a new one cannot
-        // be left out) and the style as text, straight into the hash.
-        for InlineRun { text, emphasis, verbatim } in spans {
+        // Each span's text goes in as its bytes after its length, and every other value
+        // of the spans and the style at its exact bits (formatting them as text was a
+        // tenth of a rebuild's text stage), each type destructured in full so that a new
+        // field cannot be left out.
+        for InlineRun { text, emphasis: Emphasis { bold, italic }, verbatim } in spans {
             hash.update((text.len() as u64).to_le_bytes());
             hash.update(text.as_bytes());
-            let _ = writeln!(Hashing(&mut hash), "{emphasis:?} {verbatim}");
+            hash.update([u8::from(*bold), u8::from(*italic), u8::from(*verbatim)]);
         }
-        let _ = writeln!(Hashing(&mut hash), "{style:?}");
+        hash.update(style_bytes(style));
         hash.update(width.to_bits().to_le_bytes());
         let key: Key = hash.finalize().into();
         let Some(&i) = self.index.get(&key) else { return Err(key) };
@@ -235,14 +236,34 @@ impl ParagraphCache {
     }
 }
 
-/// Text written into a hash ([`ParagraphCache::get`]'s key).
-struct Hashing<'a>(&'a mut Sha256);
-
-impl std::fmt::Write for Hashing<'_> {
-    fn write_str(&mut self, text: &str) -> std::fmt::Result {
-        self.0.update(text.as_bytes());
-        Ok(())
+/// Every value of `style` at its exact bits, for a paragraph's key.
+fn style_bytes(style: &ParagraphStyle) -> Vec<u8> {
+    let ParagraphStyle {
+        family: FamilyIds { regular, italic, bold, bold_italic },
+        emphasis: Emphasis { bold: emphasis_bold, italic: emphasis_italic },
+        size,
+        align,
+        first_indent,
+        lang,
+        hyphenate,
+        looseness,
+        uppercase,
+        tracking,
+        microtype: Microtype { protrusion, expansion, expansion_step, letter_spacing, rivers },
+    } = style;
+    let mut bytes = Vec::with_capacity(64);
+    for font in [regular, italic, bold, bold_italic] {
+        bytes.extend_from_slice(&font.0.to_le_bytes());
     }
+    let flags = [emphasis_bold, emphasis_italic, hyphenate, uppercase];
+    bytes.extend(flags.map(|&flag| u8::from(flag)));
+    bytes.extend([*align as u8, *lang as u8]);
+    bytes.extend_from_slice(&looseness.to_le_bytes());
+    let values = [size, first_indent, tracking, protrusion, expansion, expansion_step];
+    for value in values.into_iter().chain([letter_spacing, rivers]) {
+        bytes.extend_from_slice(&value.to_bits().to_le_bytes());
+    }
+    bytes
 }
 
 /// The key a segment's file is named after (`<64 hex digits>.entry`).
@@ -445,6 +466,59 @@ mod tests {
         let mut huge = bytes;
         huge[..4].copy_from_slice(&u32::MAX.to_le_bytes());
         assert_eq!(decode(&huge, 3), None, "a count past the bytes");
+    }
+
+    #[test]
+    fn every_value_of_a_style_changes_its_bytes_in_the_key() {
+        let base = ParagraphStyle {
+            family: FamilyIds {
+                regular: FontId(0),
+                italic: FontId(1),
+                bold: FontId(2),
+                bold_italic: FontId(3),
+            },
+            emphasis: Emphasis::default(),
+            size: 9.0,
+            align: crate::model::Align::Justify,
+            first_indent: 0.0,
+            lang: crate::model::Lang::Fr,
+            hyphenate: true,
+            looseness: 0,
+            uppercase: false,
+            tracking: 0.0,
+            microtype: Microtype::NONE,
+        };
+        let microtype = |change: fn(&mut Microtype)| {
+            let mut microtype = Microtype::NONE;
+            change(&mut microtype);
+            ParagraphStyle { microtype, ..base.clone() }
+        };
+        let changed = [
+            ParagraphStyle {
+                family: FamilyIds { bold_italic: FontId(4), ..base.family },
+                ..base.clone()
+            },
+            ParagraphStyle { emphasis: Emphasis { bold: false, italic: true }, ..base.clone() },
+            ParagraphStyle { size: 9.5, ..base.clone() },
+            ParagraphStyle { align: crate::model::Align::Left, ..base.clone() },
+            // A negative zero is another value: the key goes by bits, not by equality.
+            ParagraphStyle { first_indent: -0.0, ..base.clone() },
+            ParagraphStyle { lang: crate::model::Lang::De, ..base.clone() },
+            ParagraphStyle { hyphenate: false, ..base.clone() },
+            ParagraphStyle { looseness: -1, ..base.clone() },
+            ParagraphStyle { uppercase: true, ..base.clone() },
+            ParagraphStyle { tracking: 0.01, ..base.clone() },
+            microtype(|m| m.protrusion = 1.0),
+            microtype(|m| m.expansion = 0.02),
+            microtype(|m| m.expansion_step = 0.005),
+            microtype(|m| m.letter_spacing = 0.01),
+            microtype(|m| m.rivers = 50.0),
+        ];
+        let mut seen = HashSet::from([style_bytes(&base)]);
+        for style in &changed {
+            assert!(seen.insert(style_bytes(style)), "{style:?} has the bytes of another");
+        }
+        assert_eq!(style_bytes(&base.clone()), style_bytes(&base));
     }
 
     #[test]
