@@ -6,8 +6,10 @@
 use std::path::PathBuf;
 
 mod microtype;
+mod photo;
 mod plan;
 pub use microtype::{Microtype, MicrotypeSpec, RIVER_ALIGN_EM};
+pub use photo::{FileStamp, InkMeasure, Photo, PhotoDigest};
 pub use plan::{
     AdFile, AutoMakeup, FitStepKind, FrameContent, FramePhoto, HeadClass, PagePlan, PlannedFrame,
     PlannedPage, StoryHint,
@@ -606,44 +608,6 @@ pub enum Access {
     Subscribers,
     /// Free ("Accès libre").
     Free,
-}
-
-/// A photo reference, checked to exist and be decodable in size.
-#[derive(Debug, Clone)]
-pub struct Photo {
-    /// Absolute path.
-    pub path: PathBuf,
-    /// Pixel width.
-    pub width_px: u32,
-    /// Pixel height.
-    pub height_px: u32,
-    /// Credit, e.g. "artaxerxes_longhand/shutterstock".
-    pub credit: Option<String>,
-    /// Caption.
-    pub caption: Option<String>,
-    /// Focal point as fractions of width and height (0.5, 0.5 = centre).
-    pub focus: (f32, f32),
-    /// Columns the photo spans, overriding `photo.columns` of the issue.
-    pub columns: Option<u32>,
-    /// The editor accepted a low resolution.
-    pub accept_low_resolution: bool,
-    /// Line of the `photo` field, for later messages.
-    pub line: Option<usize>,
-    /// What load measured of the photo's ink while proving it (a CMYK JPEG proven whole,
-    /// with the build cache), so render need not decode it again to judge it.
-    pub ink: Option<InkMeasure>,
-}
-
-/// The ink of a CMYK photo, measured by load while it proved the photo sound.
-#[derive(Debug, Clone, PartialEq)]
-pub struct InkMeasure {
-    /// SHA-256 of the file's bytes that were measured: the measure holds for them only.
-    pub digest: [u8; 32],
-    /// At least the highest total ink of a 2x2 block of the photo as stored (before any
-    /// EXIF turn), in 1/255 of one ink, as [`crate::raster::peak_ink`] measures it: that
-    /// measure, or a bound a few units over the photo's highest pixel
-    /// ([`crate::load::photo::PhotoFacts::peak_ink`]).
-    pub peak: u32,
 }
 
 /// A block of body content, with the Markdown line it starts on.

@@ -14,7 +14,9 @@ use super::source::{self, Source};
 use super::website::{self, FrontMatterRules};
 use super::yaml::{Fragment, Text, parse_date, take_unknown_keys, unknown_key_error};
 use crate::diag::{Diagnostic, closest};
-use crate::model::{Access, Article, BlockKind, InkMeasure, Lang, Photo, PhotoSpec};
+use crate::model::{
+    Access, Article, BlockKind, FileStamp, InkMeasure, Lang, Photo, PhotoDigest, PhotoSpec,
+};
 
 /// Front-matter fields, for suggestions and documentation.
 pub const ARTICLE_FIELDS: &[&str] = &[
@@ -583,8 +585,8 @@ fn resolve_photo(
     // earlier build proved, unchanged since, is not read again.
     let max_pixels = ctx.photo.max_pixels;
     let kept = ctx.proofs.and_then(|folder| super::proofs::kept(&canonical, max_pixels, folder));
-    let (facts, digest) = match kept {
-        Some((facts, digest)) => (facts, Some(digest)),
+    let (facts, digest, stamp) = match kept {
+        Some((facts, digest, metadata)) => (facts, Some(digest), FileStamp::of(&metadata)),
         None => {
             let before = std::fs::metadata(&canonical).ok();
             let bytes = source::read_regular_file(&canonical, super::photo::MAX_PHOTO_FILE_BYTES)
@@ -593,7 +595,7 @@ fn resolve_photo(
                 file_at(Diagnostic::error("io", message)).hint("photos must be JPEG or PNG files")
             })?;
             let file = before.as_ref().map(|before| (canonical.as_path(), before));
-            super::proofs::inspect(&bytes, max_pixels, ctx.ink_limit, ctx.proofs, file).map_err(|fault| {
+            let (facts, digest) = super::proofs::inspect(&bytes, max_pixels, ctx.ink_limit, ctx.proofs, file).map_err(|fault| {
                 let hint = match fault.kind {
                     "photo-too-large" => {
                         "scale it down to about 200 ppi at its printed size (or raise `photo.max_megapixels` in issue.yaml)"
@@ -602,7 +604,9 @@ fn resolve_photo(
                 };
                 let message = format!("photo `{written}` {}", fault.message);
                 file_at(Diagnostic::error(fault.kind, message)).hint(hint)
-            })?
+            })?;
+            let read = |b| FileStamp::kept_through_read(b, &canonical, bytes.len());
+            (facts, digest, before.as_ref().and_then(read))
         }
     };
     if let Some(problem) = &facts.profile_problem {
@@ -689,6 +693,7 @@ fn resolve_photo(
             line: Some(photo_line),
             // Only with the digest of the bytes measured can render know they are its own.
             ink: facts.peak_ink.zip(digest).map(|(peak, digest)| InkMeasure { digest, peak }),
+            digest: digest.zip(stamp).map(|(digest, stamp)| PhotoDigest { digest, stamp }),
         },
         warnings,
     ))

@@ -26,9 +26,13 @@ const MAGIC: &[u8; 16] = b"rotative-proof\x00\x02";
 /// digest, found through the digest an earlier build recorded for the file
 /// ([`cache::digests`]) without reading it; `None` when there is none: the file is then
 /// read and given to [`inspect`].
-pub(super) fn kept(path: &Path, max_pixels: u64, folder: &Path) -> Option<(PhotoFacts, [u8; 32])> {
-    let digest = digests::recorded(path, &digests::folder_beside(folder))?;
-    Some((parse(&cache::read(folder, MAGIC, &key(&digest, max_pixels))?)?, digest))
+pub(super) fn kept(
+    path: &Path,
+    max_pixels: u64,
+    folder: &Path,
+) -> Option<(PhotoFacts, [u8; 32], Metadata)> {
+    let (metadata, digest) = digests::recorded_as(path, &digests::folder_beside(folder))?;
+    Some((parse(&cache::read(folder, MAGIC, &key(&digest, max_pixels))?)?, digest, metadata))
 }
 
 /// [`inspect_photo_within`] (`ink_limit`: a CMYK photo's ink bound holds whatever limit it

@@ -337,6 +337,30 @@ fn photos_outside_the_issue_are_refused_unless_allowed() {
 }
 
 #[test]
+fn a_photo_s_digest_goes_to_render_with_the_file_s_stamp() {
+    use sha2::{Digest, Sha256};
+    let dir = Scratch::new("digest");
+    let photo_path = dir.image("photos/p.png", 40, 30);
+    dir.write("issue.yaml", "publication: P\n");
+    dir.write("articles/a.md", "---\ntitle: T\nphoto: ../photos/p.png\n---\nTexte.\n");
+    let bytes = std::fs::read(&photo_path).unwrap();
+    // Without a build cache nothing is hashed, so there is no digest to hand on.
+    let issue = load_issue(&dir.0, &STRICT).unwrap();
+    assert_eq!(only(&issue).as_ref().unwrap().photo.as_ref().unwrap().digest, None);
+    // With one, the digest of the file's bytes and its stamp: first read and hashed, then
+    // found through its proof.
+    let proofs = dir.0.join("out/.rotative-cache/proofs");
+    let options = LoadOptions { photo_proofs: Some(proofs), ..STRICT };
+    for build in ["first", "second"] {
+        let issue = load_issue(&dir.0, &options).unwrap();
+        let photo = only(&issue).as_ref().unwrap().photo.as_ref().unwrap();
+        let digest = photo.digest.as_ref().expect(build);
+        assert_eq!(digest.digest, <[u8; 32]>::from(Sha256::digest(&bytes)), "{build}");
+        assert_eq!(Some(digest.stamp), model::FileStamp::now(&photo.path), "{build}");
+    }
+}
+
+#[test]
 fn oversized_photos_are_refused_before_decoding() {
     let dir = Scratch::new("bigphoto");
     dir.write("issue.yaml", "photo: { max_megapixels: 1 }\n");

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::version::{PreviousVersion, Timestamp, at_midnight, inputs_modified};
-use crate::model::{Date, InkMeasure, Issue, IssueConfig, OutputSpec, Standard};
+use crate::model::{Date, InkMeasure, Issue, IssueConfig, OutputSpec, PhotoDigest, Standard};
 
 /// How to write the PDF.
 #[derive(Debug, Clone)]
@@ -34,6 +34,9 @@ pub struct RenderOptions {
     /// The ink load measured of each photo file ([`crate::model::Photo::ink`]), by path: render judges a
     /// CMYK photo by it when its bytes are the ones measured, instead of decoding it again.
     pub measured: BTreeMap<PathBuf, InkMeasure>,
+    /// The digest load took of each photo file ([`crate::model::Photo::digest`]), by path:
+    /// render takes it while the file keeps the stamp it had, instead of hashing it again.
+    pub loaded: BTreeMap<PathBuf, PhotoDigest>,
 }
 
 impl Default for RenderOptions {
@@ -51,6 +54,7 @@ impl Default for RenderOptions {
             max_pixels: 200_000_000,
             photo_cache: None,
             measured: BTreeMap::new(),
+            loaded: BTreeMap::new(),
         }
     }
 }
@@ -80,11 +84,12 @@ impl RenderOptions {
             Standard::PdfX1a => "PDF/X-1a:2001",
             Standard::None => "PDF",
         };
-        let measured = issue
-            .articles
-            .iter()
-            .filter_map(|a| a.article.as_ref().ok()?.photo.as_ref())
-            .filter_map(|photo| Some((photo.path.clone(), photo.ink.clone()?)))
+        let photos =
+            || issue.articles.iter().filter_map(|a| a.article.as_ref().ok()?.photo.as_ref());
+        let measured =
+            photos().filter_map(|photo| Some((photo.path.clone(), photo.ink.clone()?))).collect();
+        let loaded = photos()
+            .filter_map(|photo| Some((photo.path.clone(), photo.digest.clone()?)))
             .collect();
         RenderOptions {
             output: config.output.clone(),
@@ -100,6 +105,7 @@ impl RenderOptions {
             max_pixels: config.photo.max_pixels,
             photo_cache: None,
             measured,
+            loaded,
         }
     }
 }

@@ -52,6 +52,7 @@ use crate::cache::digests;
 use crate::color::OutputSpace;
 use crate::diag::Diagnostic;
 use crate::geom::Rect;
+use crate::model::FileStamp;
 use crate::raster;
 use convert::{convert_cmyk, convert_rgb, flatten_gray, prepare_device_jpeg};
 use jpeg::JpegInfo;
@@ -288,19 +289,27 @@ fn encode_file(
         kept.cached = true;
         Some(kept)
     };
-    // A file an earlier build hashed, unchanged since: its converted photo, without
-    // reading it.
+    // The digest load took of the file, while the file keeps the stamp it had then.
+    let loaded = options.loaded.get(path);
+    // A file an earlier build (or load) hashed, unchanged since: its converted photo,
+    // without reading it.
     let digests = digests::folder_beside(folder);
-    let recorded = digests::recorded(path, &digests);
+    let unchanged = loaded.filter(|d| FileStamp::now(path) == Some(d.stamp));
+    let recorded = unchanged.map(|d| d.digest).or_else(|| digests::recorded(path, &digests));
     let mut found = recorded.as_ref().and_then(kept);
     if let Some(converted) = found.take_if(|kept| !kept.passthrough) {
         return Ok((converted, Vec::new()));
     }
     let before = std::fs::metadata(path).ok();
     let bytes = read()?;
-    // Hashed once per build at most: the digest recorded for these very bytes (load
+    // Hashed once per build at most: the digest load took of these very bytes (the file
+    // had its stamp before and after they were read), or the one recorded for them (load
     // records it when it proves the photo), else hashed here and recorded.
-    let known = before.as_ref().and_then(|b| digests::recorded_for(path, b, &bytes, &digests));
+    let stamp = before.as_ref().and_then(|b| FileStamp::kept_through_read(b, path, bytes.len()));
+    let known = loaded
+        .filter(|d| stamp == Some(d.stamp))
+        .map(|d| d.digest)
+        .or_else(|| before.as_ref().and_then(|b| digests::recorded_for(path, b, &bytes, &digests)));
     let digest = match known {
         Some(digest) => digest,
         None => {

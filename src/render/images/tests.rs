@@ -383,3 +383,38 @@ fn loads_ink_measure_is_taken_for_its_own_bytes_only() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn loads_digest_is_taken_while_the_file_keeps_its_stamp() {
+    // Render takes the digest load took of a photo, without hashing the file, while the
+    // file has the stamp load saw. Shown through the ink measure, which holds for the bytes
+    // of its digest only: given a made-up digest as both, the 400 % chart passes as
+    // measured. Once the file has another stamp, render hashes it, the measure is not of
+    // its bytes, and the chart is decoded and limited.
+    let dir = std::env::temp_dir().join(format!("rotative-loaded-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (_, jpeg) = cmyk_ramp(400);
+    let path = dir.join("chart-400.jpg");
+    std::fs::write(&path, &jpeg).unwrap();
+    let space = OutputSpace::new(crate::color::BUNDLED_OUTPUT_PROFILE, Intent::Perceptual);
+    let made_up = [7u8; 32];
+    let stamp = crate::model::FileStamp::now(&path).unwrap();
+    for (case, passed) in [("kept", true), ("touched", false)] {
+        if case == "touched" {
+            let file = std::fs::File::options().write(true).open(&path).unwrap();
+            let earlier =
+                std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1 << 30);
+            file.set_modified(earlier).unwrap();
+        }
+        let mut options = RenderOptions::default();
+        options.output.tac = 240.0;
+        options.photo_cache = Some(dir.join(case));
+        let measure = crate::model::InkMeasure { digest: made_up, peak: 300 };
+        options.measured.insert(path.clone(), measure);
+        let loaded = crate::model::PhotoDigest { digest: made_up, stamp };
+        options.loaded.insert(path.clone(), loaded);
+        let (encoded, warnings) = encode_file(&path, None, &space, &options).unwrap();
+        assert_eq!((encoded.passthrough, warnings.is_empty()), (passed, passed), "{case}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
