@@ -5,9 +5,10 @@
 //! The memo is plain data the caller owns and hands to [`super::typeset_with`]; the
 //! pipeline keeps nothing of its own between runs. An article's entry is keyed by a SHA-256
 //! of everything its setting depends on: the article as loaded from its file (front
-//! matter and body), its photo's bytes, the issue's settings with the command line's
-//! overrides, the frame shape it is set for and `--strict`. Any change to one of them is a
-//! new key, so a kept article is exactly the one a fresh build would set.
+//! matter and body), its photo's bytes (or the digest load took of them), the issue's
+//! settings with the command line's overrides, the frame shape it is set for and
+//! `--strict`. Any change to one of them is a new key, so a kept article is exactly the one
+//! a fresh build would set.
 
 use std::collections::HashMap;
 
@@ -54,8 +55,51 @@ pub(super) fn key(
     // The loaded article stands for its file's bytes: it is made from them alone, with
     // the issue's settings hashed below.
     hash.update(format!("{article:?}\n{config:?}\n{shape:?}\n{strict}\n").as_bytes());
-    if let Some(photo) = &article.photo {
+    // The digest load took of the photo (with the build cache) is in the article above and
+    // stands for its bytes; without one they are read: a watched issue of RGB photos was
+    // tens of megabytes read at every rebuild.
+    if let Some(photo) = article.photo.as_ref().filter(|photo| photo.digest.is_none()) {
         hash.update(std::fs::read(&photo.path).ok()?);
     }
     Some(hash.finalize().into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::{LoadOptions, load_issue};
+
+    #[test]
+    fn an_article_s_key_follows_its_photo_s_digest_or_else_its_bytes() {
+        let dir = std::env::temp_dir().join(format!("rotative-memo-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let issue_dir = dir.join("issue");
+        for folder in ["articles", "photos"] {
+            std::fs::create_dir_all(issue_dir.join(folder)).unwrap();
+        }
+        let example =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("issues/liberte-actus-1719");
+        std::fs::copy(example.join("photos/wood-grey.jpg"), issue_dir.join("photos/p.jpg"))
+            .unwrap();
+        std::fs::write(issue_dir.join("issue.yaml"), "publication: P\n").unwrap();
+        let article = "---\ntitle: T\nphoto: ../photos/p.jpg\n---\nTexte.\n";
+        std::fs::write(issue_dir.join("articles/a.md"), article).unwrap();
+        let proofs = Some(dir.join("proofs"));
+        let cached = LoadOptions { allow_outside: false, photo_proofs: proofs, auto: false };
+        let uncached = LoadOptions { photo_proofs: None, ..cached.clone() };
+        let key_of = |options: &LoadOptions| {
+            let issue = load_issue(&issue_dir, options).unwrap();
+            key(&issue.articles[0], &issue.config, None, false).unwrap()
+        };
+        let (with_digest, without) = (key_of(&cached), key_of(&uncached));
+        assert_eq!(key_of(&cached), with_digest, "the same inputs, the same key");
+        // The photo rewritten with other bytes: a new digest with the cache, other bytes
+        // read without it.
+        let mut bytes = std::fs::read(issue_dir.join("photos/p.jpg")).unwrap();
+        bytes.extend_from_slice(b"\xFF\xFE\x00\x04ok");
+        std::fs::write(issue_dir.join("photos/p.jpg"), &bytes).unwrap();
+        assert_ne!(key_of(&cached), with_digest);
+        assert_ne!(key_of(&uncached), without);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
