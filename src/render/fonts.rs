@@ -216,10 +216,10 @@ pub(crate) fn write_fonts(
 ) -> Result<BTreeMap<FontId, Embedded>, Diagnostic> {
     let used: Vec<(FontId, &BTreeMap<u16, String>)> =
         usage.glyphs.iter().map(|(&id, glyphs)| (id, glyphs)).collect();
-    let prepared: Vec<Prepared> = used
-        .par_iter()
-        .map(|&(id, glyphs)| prepare(book.get(id), glyphs, deflater))
-        .collect::<Result<_, _>>()?;
+    let prepared: Vec<Result<Prepared, Diagnostic>> =
+        used.par_iter().map(|&(id, glyphs)| prepare(book.get(id), glyphs, deflater)).collect();
+    // The first font that cannot be subset in id order, as when they were prepared in turn.
+    let prepared: Vec<Prepared> = prepared.into_iter().collect::<Result<_, _>>()?;
     let mut out = BTreeMap::new();
     for (index, (&(id, _), prepared)) in used.iter().zip(prepared).enumerate() {
         let Prepared { font, base_font, .. } = &prepared;
