@@ -10,6 +10,7 @@ use std::sync::{Mutex, OnceLock};
 use sha2::{Digest, Sha256};
 
 use crate::cache;
+use crate::model::FileStamp;
 use crate::render::PdfFile;
 
 /// What happened to one output file.
@@ -184,18 +185,10 @@ pub fn write_atomic_hashed<C: Contents + ?Sized>(
     Ok((WriteStatus::Written, digest))
 }
 
-/// Whether the file at `path` is still the one `before` describes (same size, time and,
-/// on Unix, inode).
+/// Whether the file at `path` is still the one `before` describes (its [`FileStamp`]:
+/// size, time and, on Unix, inode).
 fn same_file(path: &Path, before: &fs::Metadata) -> bool {
-    let Ok(now) = fs::metadata(path) else { return false };
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        if now.ino() != before.ino() || now.dev() != before.dev() {
-            return false;
-        }
-    }
-    now.len() == before.len() && now.modified().ok() == before.modified().ok()
+    FileStamp::of(before).is_some_and(|stamp| FileStamp::now(path) == Some(stamp))
 }
 
 /// The first and last [`cache::digests::SAMPLE_BYTES`] of bytes passed piece by piece: what

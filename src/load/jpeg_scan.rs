@@ -367,7 +367,7 @@ impl Scanner {
                                 ink.block(block.bits, c.index, table(c.dc), table(c.ac))
                             }
                             (Pass::Sequential, None) => block.sequential(table(c.dc), table(c.ac)),
-                            (Pass::DcFirst, _) => block.dc(table(c.dc)),
+                            (Pass::DcFirst, _) => skip_dc(block.bits, table(c.dc)),
                             (Pass::DcRefine, _) => {
                                 block.bits.skip(1);
                                 Ok(())
@@ -512,10 +512,6 @@ impl BlockDecoder<'_, '_> {
         let decoded = sequential_block(&mut bits, dc, ac);
         *self.bits = bits;
         decoded
-    }
-
-    fn dc(&mut self, dc: Option<&Huffman>) -> Result<(), Fault> {
-        skip_dc(self.bits, dc)
     }
 
     fn ac_first(

@@ -289,18 +289,20 @@ fn encode_file(
         kept.cached = true;
         Some(kept)
     };
+    let before = std::fs::metadata(path).ok();
     // The digest load took of the file, while the file keeps the stamp it had then.
-    let loaded = options.loaded.get(path);
+    let loaded = options
+        .loaded
+        .get(path)
+        .filter(|d| before.as_ref().and_then(FileStamp::of) == Some(d.stamp));
     // A file an earlier build (or load) hashed, unchanged since: its converted photo,
     // without reading it.
     let digests = digests::folder_beside(folder);
-    let unchanged = loaded.filter(|d| FileStamp::now(path) == Some(d.stamp));
-    let recorded = unchanged.map(|d| d.digest).or_else(|| digests::recorded(path, &digests));
+    let recorded = loaded.map(|d| d.digest).or_else(|| digests::recorded(path, &digests));
     let mut found = recorded.as_ref().and_then(kept);
     if let Some(converted) = found.take_if(|kept| !kept.passthrough) {
         return Ok((converted, Vec::new()));
     }
-    let before = std::fs::metadata(path).ok();
     let bytes = read()?;
     // Hashed once per build at most: the digest load took of these very bytes (the file
     // had its stamp before and after they were read), or the one recorded for them (load
