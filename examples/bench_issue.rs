@@ -1,9 +1,11 @@
 //! Benchmark of a whole weekly issue: generates a synthetic issue of 40 articles of about
 //! 700 words with a photo each, builds it in a fresh process as `rotative build` does, and
 //! prints wall time, pages per second, peak memory, CPU time and the median time of each
-//! pipeline stage (from the build's report), for three builds in turn: cold (an empty
+//! pipeline stage (from the build’s report), for four builds in turn: cold (an empty
 //! output folder: no previous PDF, no build cache), a rebuild with nothing changed, and a
-//! rebuild after editing one article (a sentence added), as a newsroom rebuilds a page.
+//! rebuild after editing one article (a sentence added), as a newsroom rebuilds a page, and
+//! a rebuild after an edit that brings a character the issue did not have yet (a letter
+//! with an accent in a name).
 //!
 //! ```text
 //! cargo run --release --example bench_issue -- [ARTICLES] [--photo cmyk|grey|rgb] [--runs N]
@@ -315,14 +317,17 @@ fn main() {
         Mode::new("cold (empty output folder, no cache)"),
         Mode::new("rebuild, nothing changed"),
         Mode::new("rebuild after editing one article"),
+        Mode::new("rebuild after an edit bringing a new character"),
     ];
     let mut pages = 0;
     for run in 0..runs {
         // A cold build starts from an empty output folder: no previous PDF, no cache.
         let _ = std::fs::remove_dir_all(dir.join("out"));
         for (i, mode) in modes.iter_mut().enumerate() {
-            if i == 2 {
-                edit_article(&dir, run).expect("edits an article");
+            match i {
+                2 => edit_article(&dir, run).expect("edits an article"),
+                3 => add_new_character(&dir, run).expect("edits an article"),
+                _ => {}
             }
             pages = mode.build(&exe, &dir, no_cache);
             println!("run {}, {}: {:.3} s", run + 1, mode.label, mode.wall.last().unwrap_or(&0.0));
@@ -366,6 +371,18 @@ fn edit_article(dir: &Path, run: usize) -> std::io::Result<()> {
     let path = dir.join("articles/01.md");
     let mut text = std::fs::read_to_string(&path)?;
     text.push_str(&format!("Correction numéro {} apportée par la rédaction.\n", run + 1));
+    std::fs::write(path, text)
+}
+
+/// Adds a sentence with a letter the issue has not used yet (another in each run: Latin
+/// Extended-A capitals, which the bundled fonts and TeX Gyre have), as a name spelt right
+/// does: the fonts' subsets change, and with them every page's content where the glyphs
+/// are renumbered.
+fn add_new_character(dir: &Path, run: usize) -> std::io::Result<()> {
+    let path = dir.join("articles/01.md");
+    let mut text = std::fs::read_to_string(&path)?;
+    let letter = char::from_u32(0x100 + 2 * run as u32).unwrap_or('Ā');
+    text.push_str(&format!("Le nom du maire s’écrit {letter}lain, avec un accent.\n"));
     std::fs::write(path, text)
 }
 

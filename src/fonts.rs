@@ -18,6 +18,7 @@ use read_fonts::tables::hmtx::Hmtx;
 use read_fonts::tables::os2::{Os2, SelectionFlags};
 use read_fonts::types::GlyphId;
 use read_fonts::{FontRef, TableProvider};
+use sha2::{Digest, Sha256};
 
 use crate::model::{FontFamily, FontRoles, FontSource};
 
@@ -93,6 +94,8 @@ pub struct Font {
     /// Whether the missing-glyph glyph (`.notdef`, glyph 0) has no outline, so that a
     /// character no font has would print as blank space unless a box is drawn for it.
     pub notdef_is_empty: bool,
+    /// [`Font::identity`], computed at its first use.
+    identity: OnceLock<[u8; 32]>,
 }
 
 impl fmt::Debug for Font {
@@ -164,6 +167,7 @@ impl Font {
             space_width: DEFAULT_SPACE_EM,
             is_cff: data.starts_with(b"OTTO"),
             notdef_is_empty: notdef_is_empty(&tables),
+            identity: OnceLock::new(),
             tables,
             source,
         };
@@ -171,6 +175,16 @@ impl Font {
             font.space_width = f32::from(advance) / upem;
         }
         Ok(font)
+    }
+
+    /// What tells this face from any other in the build cache's keys: a bundled font by its
+    /// name (the program's stamp stands for its bytes), a font file by the SHA-256 of its
+    /// bytes, hashed once however many caches ask.
+    pub fn identity(&self) -> [u8; 32] {
+        *self.identity.get_or_init(|| match &self.source {
+            FontSource::Bundled(name) => Sha256::digest(format!("bundled {name}\n")).into(),
+            FontSource::File(_) => Sha256::digest(self.data).into(),
+        })
     }
 
     /// The glyph for `c`, from the first Unicode `cmap` subtable that maps it; `None` when

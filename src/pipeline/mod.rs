@@ -14,8 +14,9 @@
 //! 4. **render**: the pages of each output file become a PDF ([`render::render_pdf`]);
 //! 5. **check**: the findings a print shop would make on what was rendered (photo resolution
 //!    at the printed size, text set past the type area) are attributed to their articles
-//!    ([`check::findings`]). An article that fails there is left out and the pages are made
-//!    again without it, so a bad article never reaches the output and never sinks the others.
+//!    ([`check::findings`]), beside the render stage since they read only the pages. An
+//!    article that fails there is left out and the pages are made again without it, so a bad
+//!    article never reaches the output and never sinks the others.
 //!
 //! Nothing here writes a file: [`crate::batch`] decides where the PDFs go and writes them
 //! atomically. (The render stage reads the photo files the model names.)
@@ -384,57 +385,25 @@ pub fn typeset_with(
             };
             plan_files(&engine, config, &ok, &starts, &boilerplate, printed, settings)
         };
-        let rendered: Vec<RenderedFile> = files
-            .into_par_iter()
-            .map(|(name, file_pages)| {
-                let depends = |m: &&missing::MissingStory| {
-                    // Per article, a file holds only that article's pages: it never
-                    // depends on another one.
-                    settings.split != Split::Articles
-                        && file_pages.iter().any(|p| m.pages.contains(&p.number))
-                };
-                let missing = missing.iter().filter(depends).map(|m| m.file.clone()).collect();
-                let mut options = render_options.clone();
-                options.slug = format!("{} · {}", name, options.slug);
-                options.previous = settings
-                    .previous_output
-                    .as_ref()
-                    .and_then(|dir| render::version::PreviousVersion::read(&dir.join(&name)));
-                let rendered = render::render_pdf(&file_pages, engine.fonts(), &options);
-                RenderedFile { name, pages: file_pages.len(), rendered, missing }
-            })
-            .collect();
+        // The checks read only the pages: they run beside the rendering.
+        let (rendered, mut checks) = rayon::join(
+            || {
+                files
+                    .into_par_iter()
+                    .map(|(name, file_pages)| {
+                        render_file(name, file_pages, &missing, &render_options, &engine, settings)
+                    })
+                    .collect::<Vec<RenderedFile>>()
+            },
+            || checking::check_pages(issue, &outcomes, &pages, &config.photo, settings.strict),
+        );
         clock.lap(&mut typeset.stages, "render");
 
         let mut newly_failed = fail_articles_of_broken_photos(issue, &rendered, &mut outcomes);
-        // Compose should leave nothing overlapping; this is what makes sure a page with an
-        // overlap is never produced silently.
-        let overlaps: Vec<check::overlap::Overlap> =
-            pages.par_iter().flat_map_iter(check::overlap::page_overlaps).collect();
-        // Each article apart: a finding re-reads its line from the article file.
-        let checked =
-            issue.articles.par_iter().zip(outcomes.par_iter_mut()).map(|(entry, outcome)| {
-                let (Ok(article), Some(placement)) = (&entry.article, &outcome.placement) else {
-                    return false;
-                };
-                let findings = check::findings(article, placement, &pages, &config.photo);
-                outcome.photos = findings.photos;
-                let mut errors = check::overlap_findings(article, placement, &overlaps);
-                for finding in findings.diagnostics {
-                    if finding.is_error() || (settings.strict && finding.kind != "overset") {
-                        errors.push(as_error(finding));
-                    } else {
-                        outcome.warnings.push(finding);
-                    }
-                }
-                if !errors.is_empty() {
-                    outcome.errors = errors;
-                    outcome.placement = None;
-                }
-                outcome.placement.is_none()
-            });
-        newly_failed |= checked.reduce(|| false, |a, b| a || b);
-        clock.lap(&mut typeset.stages, "check");
+        newly_failed |= checks.apply(&mut outcomes);
+        let overlaps = checks.overlaps;
+        // Beside render: its own time, not the wait for render to finish.
+        stopwatch::add(&mut typeset.stages, "check", checks.took);
         if !newly_failed {
             if let Some(outcome) = typeset.auto.as_mut() {
                 // What the copyfit left under its frames is white too.
@@ -470,6 +439,31 @@ pub fn typeset_with(
     typeset.articles = outcomes;
     typeset.paragraph_cache = engine.into_paragraph_cache();
     typeset
+}
+
+/// Renders the output file `name` of `file_pages`, knowing which of the `missing` stories
+/// it depends on.
+fn render_file(
+    name: String,
+    file_pages: Cow<'_, [Page]>,
+    missing: &[missing::MissingStory],
+    render_options: &RenderOptions,
+    engine: &TextEngine,
+    settings: &Settings,
+) -> RenderedFile {
+    let depends = |m: &&missing::MissingStory| {
+        // Per article, a file holds only that article's pages: it never depends on another.
+        settings.split != Split::Articles && file_pages.iter().any(|p| m.pages.contains(&p.number))
+    };
+    let missing = missing.iter().filter(depends).map(|m| m.file.clone()).collect();
+    let mut options = render_options.clone();
+    options.slug = format!("{} · {}", name, options.slug);
+    options.previous = settings
+        .previous_output
+        .as_ref()
+        .and_then(|dir| render::version::PreviousVersion::read(&dir.join(&name)));
+    let rendered = render::render_pdf(&file_pages, engine.fonts(), &options);
+    RenderedFile { name, pages: file_pages.len(), rendered, missing }
 }
 
 /// The safety net behind the load stage's photo checks: a photo that still fails while a
@@ -687,6 +681,7 @@ fn article_file_name(file: &Path, proof: bool) -> String {
 }
 
 mod auto;
+mod checking;
 pub mod file_names;
 mod font_coverage;
 mod makeup;

@@ -1,6 +1,6 @@
 //! The wall time of each stage, for the report and `-v`.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Wall time per stage.
 pub(super) struct Stopwatch(Instant);
@@ -13,11 +13,16 @@ impl Stopwatch {
     /// Adds the time since the last lap to `name` (stages that run more than once add up).
     pub(super) fn lap(&mut self, stages: &mut Vec<(&'static str, f64)>, name: &'static str) {
         let now = Instant::now();
-        let seconds = now.duration_since(self.0).as_secs_f64();
-        match stages.iter_mut().find(|(n, _)| *n == name) {
-            Some((_, total)) => *total += seconds,
-            None => stages.push((name, seconds)),
-        }
+        add(stages, name, now.duration_since(self.0));
         self.0 = now;
+    }
+}
+
+/// Adds `took` to `name`: the time of a stage that ran beside another one.
+pub(super) fn add(stages: &mut Vec<(&'static str, f64)>, name: &'static str, took: Duration) {
+    let seconds = took.as_secs_f64();
+    match stages.iter_mut().find(|(n, _)| *n == name) {
+        Some((_, total)) => *total += seconds,
+        None => stages.push((name, seconds)),
     }
 }

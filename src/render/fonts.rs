@@ -2,8 +2,13 @@
 //! (CIDFontType2 + FontFile2 for TrueType outlines, CIDFontType0 + FontFile3/CIDFontType0C
 //! for CFF outlines), Identity-H encoding, a widths array and a ToUnicode CMap.
 //!
-//! `subsetter` renumbers glyphs; the new glyph id is the CID written in content streams
-//! (Identity CIDToGIDMap), so [`Embedded::cid`] is the only way content reaches a glyph.
+//! `subsetter` renumbers glyphs. A TrueType face keeps the original glyph ids as its CIDs,
+//! with a CIDToGIDMap stream to the subset's: a page's content then names its glyphs the
+//! same whatever else the issue uses, so that an edit which brings a new character into the
+//! issue leaves the other pages' drawn streams as they were (the build cache's
+//! [`super::pages`]), where renumbering would change every page. A CFF face (whose CIDs
+//! the subset's charset fixes, identity) names the new glyph ids. [`Embedded::cid`] is the
+//! only way content reaches a glyph.
 
 use std::collections::BTreeMap;
 
@@ -77,10 +82,14 @@ pub(crate) struct Embedded {
     pub resource_name: String,
     /// The Type0 font object.
     pub type0: Ref,
-    /// Each used glyph's CID (new glyph id) and advance width in thousandths of an em (as
-    /// in `/W`), indexed by original glyph id; (0, 0) for the others. A table rather than
-    /// the remapper's hash map: drawing looks both up for every glyph of every page.
+    /// Each used glyph's CID and advance width in thousandths of an em (as in `/W`),
+    /// indexed by original glyph id; (0, 0) for the others. A table rather than the
+    /// remapper's hash map: drawing looks both up for every glyph of every page.
     glyphs: Vec<(u16, f32)>,
+    /// When the CIDs are the original glyph ids (a TrueType face), the face's
+    /// [`crate::fonts::Font::identity`]: what a page's content reads of the font is then
+    /// fixed by the face itself.
+    stable_cids: Option<[u8; 32]>,
 }
 
 impl Embedded {
@@ -94,9 +103,16 @@ impl Embedded {
         self.glyphs.get(usize::from(glyph)).map_or(0.0, |g| g.1)
     }
 
-    /// Feeds the CID and width of every glyph to `hash`: all that drawing reads of the
-    /// font besides its resource name (a drawn page's key, [`super::pages`]).
+    /// Feeds `hash` all that drawing reads of the font besides its resource name (a drawn
+    /// page's key, [`super::pages`]): with stable CIDs, the face (its glyphs' ids and
+    /// widths are its own); otherwise the CID and width of every used glyph, which a glyph
+    /// used anywhere in the issue for the first time changes.
     pub(crate) fn feed_glyphs(&self, hash: &mut Sha256) {
+        if let Some(identity) = self.stable_cids {
+            hash.update(b"stable");
+            hash.update(identity);
+            return;
+        }
         let mut bytes = Vec::with_capacity(self.glyphs.len() * 6 + 4);
         bytes.extend_from_slice(&(self.glyphs.len() as u32).to_le_bytes());
         for (cid, width) in &self.glyphs {
@@ -131,6 +147,9 @@ struct Prepared<'a> {
     /// The width of glyph 0 (the `/DW`), and the used glyphs' widths in CID order.
     default_width: f32,
     widths_by_cid: Vec<(u16, f32)>,
+    /// For a TrueType face, whose CIDs are the original glyph ids: the CIDToGIDMap stream
+    /// (each CID's subset glyph id, two bytes big-endian), compressed.
+    cid_to_gid: Option<Vec<u8>>,
     /// The ToUnicode CMap, compressed.
     cmap: Vec<u8>,
     /// Each original glyph id's CID and width ([`Embedded`]).
@@ -173,10 +192,18 @@ fn prepare<'a>(
         deflater.deflate(&subset, 6)
     };
 
-    // CIDs are 0..n in original glyph order, so one consecutive range covers them.
-    let mut widths_by_cid: Vec<(u16, f32)> =
-        ids.iter().map(|&g| (remapper.get(g).unwrap_or(0), widths[&g])).collect();
+    let stable_cids = !font.is_cff;
+    let cid_of = |g: u16| if stable_cids { g } else { remapper.get(g).unwrap_or(0) };
+    let mut widths_by_cid: Vec<(u16, f32)> = ids.iter().map(|&g| (cid_of(g), widths[&g])).collect();
     widths_by_cid.sort_by_key(|(c, _)| *c);
+    let cid_to_gid = stable_cids.then(|| {
+        let mut map = vec![0u8; ids.last().map_or(2, |&g| 2 * (usize::from(g) + 1))];
+        for &g in &ids {
+            let at = 2 * usize::from(g);
+            map[at..at + 2].copy_from_slice(&remapper.get(g).unwrap_or(0).to_be_bytes());
+        }
+        deflater.deflate(&map, 6)
+    });
 
     let mut unicode = UnicodeCmap::new(
         Name(b"Adobe-Identity-UCS"),
@@ -184,14 +211,14 @@ fn prepare<'a>(
     );
     for (&glyph, text) in glyphs {
         if !text.is_empty() {
-            unicode.pair_with_multiple(remapper.get(glyph).unwrap_or(0), text.chars());
+            unicode.pair_with_multiple(cid_of(glyph), text.chars());
         }
     }
     let cmap = deflater.deflate(&unicode.finish(), 6);
 
     let mut table = vec![(0, 0.0); ids.last().map_or(0, |&g| usize::from(g) + 1)];
     for &g in &ids {
-        table[usize::from(g)] = (remapper.get(g).unwrap_or(0), widths[&g]);
+        table[usize::from(g)] = (cid_of(g), widths[&g]);
     }
     Ok(Prepared {
         font,
@@ -200,6 +227,7 @@ fn prepare<'a>(
         subset_length: subset.len(),
         default_width: width_of(0),
         widths_by_cid,
+        cid_to_gid,
         cmap,
         table,
     })
@@ -221,13 +249,15 @@ pub(crate) fn write_fonts(
     // The first font that cannot be subset in id order, as when they were prepared in turn.
     let prepared: Vec<Prepared> = prepared.into_iter().collect::<Result<_, _>>()?;
     let mut out = BTreeMap::new();
-    for (index, (&(id, _), prepared)) in used.iter().zip(prepared).enumerate() {
+    for (&(id, _), prepared) in used.iter().zip(prepared) {
         let Prepared { font, base_font, .. } = &prepared;
         let type0 = refs.next();
         let cid_font = refs.next();
         let descriptor = refs.next();
         let file = refs.next();
         let cmap = refs.next();
+        let cid_to_gid = prepared.cid_to_gid.as_ref().map(|map| (refs.next(), map));
+        let stable_cids = cid_to_gid.is_some().then(|| font.identity());
 
         // Outlines.
         let mut stream = pdf.stream(file, &prepared.outlines);
@@ -256,24 +286,40 @@ pub(crate) fn write_fonts(
             .system_info(system_info)
             .font_descriptor(descriptor)
             .default_width(prepared.default_width);
-        if !font.is_cff {
-            cid.cid_to_gid_map_predefined(Name(b"Identity"));
+        if let Some((map, _)) = cid_to_gid {
+            cid.cid_to_gid_map_stream(map);
         }
-        if let Some(&(first, _)) = prepared.widths_by_cid.first() {
-            cid.widths().consecutive(first, prepared.widths_by_cid.iter().map(|(_, w)| *w));
-        }
+        write_widths(&mut cid.widths(), &prepared.widths_by_cid);
         cid.finish();
+        if let Some((map, bytes)) = cid_to_gid {
+            pdf.stream(map, bytes).filter(Filter::FlateDecode);
+        }
 
         write_descriptor(pdf, descriptor, file, font, base_font);
 
         pdf.stream(cmap, &prepared.cmap).filter(Filter::FlateDecode);
 
+        // Named by the face's id in the book, not by its rank among the faces used: a face
+        // used for the first time would rename the others on every page.
         out.insert(
             id,
-            Embedded { resource_name: format!("F{index}"), type0, glyphs: prepared.table },
+            Embedded {
+                resource_name: format!("F{}", id.0),
+                type0,
+                glyphs: prepared.table,
+                stable_cids,
+            },
         );
     }
     Ok(out)
+}
+
+/// The `/W` array of `widths` (sorted by CID): one list of widths per run of consecutive
+/// CIDs.
+fn write_widths(array: &mut pdf_writer::writers::Widths, widths: &[(u16, f32)]) {
+    for run in widths.chunk_by(|a, b| b.0 == a.0 + 1) {
+        array.consecutive(run[0].0, run.iter().map(|(_, w)| *w));
+    }
 }
 
 /// The font descriptor: metrics in thousandths of an em, flags from the face.
@@ -335,3 +381,7 @@ mod tests {
         assert_ne!(a, subset_tag(font, &[1, 2, 4]));
     }
 }
+
+#[cfg(test)]
+#[path = "fonts_tests.rs"]
+mod cid_tests;

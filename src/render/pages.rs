@@ -5,9 +5,10 @@
 //! Drawing every page again was the largest part of a one-edit rebuild's render stage.
 //!
 //! The key ([`PageCache::key`]) is the SHA-256 of the program's stamp, the compression
-//! level, every embedded font's resource name and table of CIDs and widths (a subset that
-//! changes anywhere renumbers the glyphs every page names, so every page is drawn again),
-//! and the page itself: its boxes, its marks, and each display item with every value
+//! level, the fonts the page shows, each by its resource name and what drawing reads of it
+//! ([`Embedded::feed_glyphs`]: a TrueType face by its identity, its CIDs being the original
+//! glyph ids; a CFF face by its table of CIDs and widths, which a subset that changes
+//! anywhere renumbers, so that every page showing it is drawn again), and the page itself: its boxes, its marks, and each display item with every value
 //! [`content::draw_page`] reads, at its exact bits, each photo with the resource name it is
 //! drawn under. The resources a page names (fonts, photos, placements) are read from its
 //! display list ([`used`]) rather than kept. An entry cut short, damaged or foreign is
@@ -43,8 +44,10 @@ pub(crate) const LEVEL: u32 = 1;
 /// Draws pages through the build cache, when the build has one.
 pub(crate) struct PageCache<'a> {
     deflater: &'a Deflater,
-    /// What every page's key starts from: the program, the level and the fonts.
+    /// What every page's key starts from: the program and the level.
     base: Sha256,
+    /// Per font id (the book's), what a page that shows it adds to its key.
+    fonts: Vec<Option<[u8; 32]>>,
 }
 
 impl<'a> PageCache<'a> {
@@ -54,13 +57,17 @@ impl<'a> PageCache<'a> {
         base.update(MAGIC);
         base.update(cache::program_stamp());
         base.update(LEVEL.to_le_bytes());
+        let slots = embedded.keys().last().map_or(0, |id| usize::from(id.0) + 1);
+        let mut fonts = vec![None; slots];
         for (id, font) in embedded {
-            base.update(id.0.to_le_bytes());
-            base.update((font.resource_name.len() as u32).to_le_bytes());
-            base.update(font.resource_name.as_bytes());
-            font.feed_glyphs(&mut base);
+            let mut hash = Sha256::new();
+            hash.update(id.0.to_le_bytes());
+            hash.update((font.resource_name.len() as u32).to_le_bytes());
+            hash.update(font.resource_name.as_bytes());
+            font.feed_glyphs(&mut hash);
+            fonts[usize::from(id.0)] = Some(hash.finalize().into());
         }
-        PageCache { deflater, base }
+        PageCache { deflater, base, fonts }
     }
 
     /// `page` drawn and compressed, with the resources it names: from the cache when a
@@ -100,12 +107,21 @@ impl<'a> PageCache<'a> {
     ) -> [u8; 32] {
         // The values go into one buffer, hashed at once: a page is some 50 KB of them.
         let mut out = Vec::with_capacity(64 << 10);
+        // Which fonts the page shows: a face used for the first time elsewhere in the
+        // issue leaves this page's key as it was.
+        let mut shown = vec![false; self.fonts.len()];
+        let mut show = |run: &GlyphRun| {
+            if let Some(slot) = shown.get_mut(usize::from(run.font.0)) {
+                *slot = true;
+            }
+        };
         out.extend_from_slice(
             format!("{boxes:?}\n{:?}\n{:?}\n", marks.lines, marks.targets).as_bytes(),
         );
         if let Some((x, y, run)) = &marks.slug {
             floats(&mut out, &[*x, *y]);
             feed_run(&mut out, run);
+            show(run);
         }
         for item in &page.items {
             match item {
@@ -114,6 +130,7 @@ impl<'a> PageCache<'a> {
                     floats(&mut out, &[*x, *y]);
                     feed_color(&mut out, *color);
                     feed_run(&mut out, run);
+                    show(run);
                 }
                 Item::Image { path, .. } => {
                     // The photo's resource name is drawn into the stream; its path and
@@ -127,6 +144,10 @@ impl<'a> PageCache<'a> {
                     out.extend_from_slice(format!("{item:?}\n").as_bytes());
                 }
             }
+        }
+        for (font, _) in self.fonts.iter().zip(&shown).filter(|(_, shown)| **shown) {
+            // A font the PDF does not embed is not drawn: its place in the key says so.
+            out.extend_from_slice(font.as_ref().map_or(&[0; 32], |digest| digest));
         }
         let mut hash = self.base.clone();
         hash.update(&out);

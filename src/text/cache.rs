@@ -31,7 +31,7 @@ use sha2::{Digest, Sha256};
 use super::{Glyph, GlyphRun, Line, ParagraphStyle, SetParagraph};
 use crate::fonts::FamilyIds;
 use crate::fonts::{FontBook, FontId};
-use crate::model::{Emphasis, FontSource, HyphenationSpec, InlineRun, Microtype, MicrotypeSpec};
+use crate::model::{Emphasis, HyphenationSpec, InlineRun, Microtype, MicrotypeSpec};
 
 /// The folder of the set paragraphs inside the build cache.
 pub const TEXT_FOLDER: &str = "text";
@@ -99,11 +99,7 @@ impl ParagraphCache {
         let mut base = Sha256::new();
         base.update(crate::cache::program_stamp());
         for (_, font) in fonts.iter() {
-            match &font.source {
-                // The bundled fonts are part of the program, which the stamp stands for.
-                FontSource::Bundled(name) => base.update(format!("bundled {name}\n")),
-                FontSource::File(_) => base.update(Sha256::digest(font.data)),
-            }
+            base.update(font.identity());
         }
         base.update(format!("{hyphenation:?}\n{microtype:?}\n"));
         let mut segments: Vec<PathBuf> = std::fs::read_dir(folder)
