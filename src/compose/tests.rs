@@ -198,5 +198,57 @@ fn a_measured_placement_is_the_drawn_one_without_its_items() {
         assert_eq!(measured.next, drawn.next);
         assert_eq!(measured.empty_lines, drawn.empty_lines);
         assert_eq!(measured.column_lines, drawn.column_lines);
+        // The make-up takes a placement's findings from its measure.
+        assert_eq!(measured.warnings, drawn.warnings);
+    }
+}
+
+#[test]
+fn the_made_up_pages_hold_each_placement_where_its_range_says() {
+    // The make-up measures the placements in turn and draws them all at its end: each
+    // one's items must land at its range, on its page, in the order of the page.
+    let config = default_config();
+    let engine = engine(&config);
+    let grid = Grid::new(&config);
+    let titles = ["Le budget voté", "La gare rouvre", "Le pont attendra", "Victoire du club"];
+    let stories: Vec<ArticleParts> = titles
+        .iter()
+        .zip([3, 40, 2, 4])
+        .map(|(title, paragraphs)| {
+            let article = Article { title: title.to_string(), ..article(paragraphs) };
+            set_article(&engine, &config, &grid, &article, None, None).unwrap()
+        })
+        .collect();
+    let refs: Vec<&ArticleParts> = stories.iter().collect();
+    let band = BoilerplateBand { blocks: Vec::new(), warnings: Vec::new() };
+    let made = compose(&engine, &config, &refs, &band, 1);
+    assert!(made.articles[1].pages.len() > 1, "the long story turns a page");
+    let text_in = |page: u32, range: &std::ops::Range<usize>| -> String {
+        let items = &made.pages[page as usize - 1].items[range.clone()];
+        placed_lines(items, &grid).join(" ")
+    };
+    for (placement, title) in made.articles.iter().zip(titles) {
+        let (page, range) = &placement.drawn[0];
+        assert!(text_in(*page, range).contains(title), "{title} heads its first range");
+        for (page, range) in &placement.drawn {
+            let text = text_in(*page, range);
+            assert!(!text.is_empty(), "{title}: page {page} {range:?}");
+            for other in titles.iter().filter(|t| **t != title) {
+                assert!(!text.contains(other), "{other} in the range of {title}");
+            }
+        }
+    }
+    // On each page the ranges follow one another without overlapping.
+    for page in &made.pages {
+        let mut ranges: Vec<&std::ops::Range<usize>> = made
+            .articles
+            .iter()
+            .flat_map(|p| &p.drawn)
+            .filter(|(number, _)| *number == page.number)
+            .map(|(_, range)| range)
+            .collect();
+        ranges.sort_by_key(|r| r.start);
+        assert!(ranges.windows(2).all(|w| w[0].end <= w[1].start), "{ranges:?}");
+        assert!(ranges.iter().all(|r| r.end <= page.items.len()));
     }
 }
