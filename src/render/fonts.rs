@@ -86,10 +86,9 @@ pub(crate) struct Embedded {
     /// indexed by original glyph id; (0, 0) for the others. A table rather than the
     /// remapper's hash map: drawing looks both up for every glyph of every page.
     glyphs: Vec<(u16, f32)>,
-    /// When the CIDs are the original glyph ids (a TrueType face), the face's
-    /// [`crate::fonts::Font::identity`]: what a page's content reads of the font is then
-    /// fixed by the face itself.
-    stable_cids: Option<[u8; 32]>,
+    /// Whether the CIDs are the original glyph ids (a TrueType face): what a page's content
+    /// reads of the font is then fixed by the face itself.
+    stable_cids: bool,
 }
 
 impl Embedded {
@@ -103,14 +102,14 @@ impl Embedded {
         self.glyphs.get(usize::from(glyph)).map_or(0.0, |g| g.1)
     }
 
-    /// Feeds `hash` all that drawing reads of the font besides its resource name (a drawn
-    /// page's key, [`super::pages`]): with stable CIDs, the face (its glyphs' ids and
-    /// widths are its own); otherwise the CID and width of every used glyph, which a glyph
-    /// used anywhere in the issue for the first time changes.
-    pub(crate) fn feed_glyphs(&self, hash: &mut Sha256) {
-        if let Some(identity) = self.stable_cids {
+    /// Feeds `hash` all that drawing reads of the font, `face`, besides its resource name
+    /// (a drawn page's key, [`super::pages`]): with stable CIDs, the face's identity (its
+    /// glyphs' ids and widths are its own); otherwise the CID and width of every used
+    /// glyph, which a glyph used anywhere in the issue for the first time changes.
+    pub(crate) fn feed_glyphs(&self, face: &Font, hash: &mut Sha256) {
+        if self.stable_cids {
             hash.update(b"stable");
-            hash.update(identity);
+            hash.update(face.identity());
             return;
         }
         let mut bytes = Vec::with_capacity(self.glyphs.len() * 6 + 4);
@@ -163,7 +162,8 @@ fn prepare<'a>(
     deflater: &Deflater,
 ) -> Result<Prepared<'a>, Diagnostic> {
     let ids: Vec<u16> = glyphs.keys().copied().collect();
-    // Sorted so that CIDs follow the original glyph order: stable and compact `/W`.
+    // Sorted, so that the subset's glyph ids (a CFF face's CIDs) follow the original order:
+    // stable, and a compact `/W`.
     let remapper = GlyphRemapper::new_from_glyphs_sorted(&ids);
     let subset = subsetter::subset(font.data, 0, &remapper).map_err(|e| {
         Diagnostic::error(
@@ -257,7 +257,7 @@ pub(crate) fn write_fonts(
         let file = refs.next();
         let cmap = refs.next();
         let cid_to_gid = prepared.cid_to_gid.as_ref().map(|map| (refs.next(), map));
-        let stable_cids = cid_to_gid.is_some().then(|| font.identity());
+        let stable_cids = cid_to_gid.is_some();
 
         // Outlines.
         let mut stream = pdf.stream(file, &prepared.outlines);

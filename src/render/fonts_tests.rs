@@ -4,6 +4,8 @@
 
 use lopdf::{Document, Object};
 use pdf_writer::Pdf;
+use read_fonts::types::GlyphId;
+use read_fonts::{FontRef, TableProvider};
 
 use super::*;
 use crate::color::Color;
@@ -23,9 +25,9 @@ fn embed(book: &FontBook, runs: &[GlyphRun]) -> BTreeMap<FontId, Embedded> {
     write_fonts(&mut Pdf::new(), &mut Refs(0), book, &usage, &deflater).expect("fonts")
 }
 
-fn digest(font: &Embedded) -> [u8; 32] {
+fn digest(font: &Embedded, face: &Font) -> [u8; 32] {
     let mut hash = Sha256::new();
-    font.feed_glyphs(&mut hash);
+    font.feed_glyphs(face, &mut hash);
     hash.finalize().into()
 }
 
@@ -49,7 +51,7 @@ fn truetype_cids_are_the_glyph_ids_whatever_else_the_document_uses() {
         assert_eq!(few[&regular].width(glyph), more[&regular].width(glyph), "{c}");
     }
     // What a page's key takes of the face, and its name, stay the same too.
-    assert_eq!(digest(&few[&regular]), digest(&more[&regular]));
+    assert_eq!(digest(&few[&regular], face), digest(&more[&regular], face));
     assert_eq!(few[&regular].resource_name, more[&regular].resource_name);
     assert_eq!(few[&regular].resource_name, format!("F{}", regular.0));
 }
@@ -90,6 +92,24 @@ fn the_cid_to_gid_map_leads_each_cid_to_its_glyph_in_the_subset() {
     }
     let unused = (0..map.len() as u16 / 2).filter(|cid| !used.contains(cid));
     assert!(unused.into_iter().all(|cid| gid(cid) == 0));
+    // Each CID leads to the original glyph's outline in the subset: the same contours and
+    // box (a wrong map would show another letter, which the text extraction would not see).
+    let descriptor = dict_get(&doc, cid_font, b"FontDescriptor").unwrap().as_dict().unwrap();
+    let file = dict_get(&doc, descriptor, b"FontFile2").unwrap().as_stream().unwrap();
+    let subset_bytes = file.decompressed_content().expect("inflates");
+    let subset = FontRef::new(&subset_bytes).expect("the subset is a font");
+    let outline = |font: &FontRef, glyph: u16| {
+        let (loca, glyf) = (font.loca(None).unwrap(), font.glyf().unwrap());
+        let found = loca.get_glyf(GlyphId::new(u32::from(glyph)), &glyf).unwrap();
+        found.map(|g| (g.number_of_contours(), g.x_min(), g.y_min(), g.x_max(), g.y_max()))
+    };
+    let mut outlines = 0;
+    for &glyph in &used {
+        let original = outline(&face.tables, glyph);
+        assert_eq!(outline(&subset, gid(glyph)), original, "glyph {glyph}");
+        outlines += usize::from(original.is_some());
+    }
+    assert!(outlines >= 10, "the letters have outlines: {outlines}");
     // `/W` gives each CID its glyph's advance.
     let widths = dict_get(&doc, cid_font, b"W").unwrap().as_array().unwrap();
     let mut at = 0;

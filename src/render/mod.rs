@@ -173,7 +173,7 @@ pub fn render_pdf(
 
     let deflater = streams::Deflater::new(options);
     let embedded = fonts::write_fonts(&mut pdf, &mut refs, fonts, &usage, &deflater)?;
-    let page_cache = pages::PageCache::new(&deflater, &embedded);
+    let page_cache = pages::PageCache::new(&deflater, &embedded, fonts);
     // The photos are read, converted where needed and written while the pages are drawn:
     // a page only names its photos.
     let images_start = pdf.as_bytes().len();

@@ -5,10 +5,11 @@
 //! Drawing every page again was the largest part of a one-edit rebuild's render stage.
 //!
 //! The key ([`PageCache::key`]) is the SHA-256 of the program's stamp, the compression
-//! level, the fonts the page shows, each by its resource name and what drawing reads of it
-//! ([`Embedded::feed_glyphs`]: a TrueType face by its identity, its CIDs being the original
-//! glyph ids; a CFF face by its table of CIDs and widths, which a subset that changes
-//! anywhere renumbers, so that every page showing it is drawn again), and the page itself: its boxes, its marks, and each display item with every value
+//! level, the fonts the page shows, each by its resource name and what drawing reads of
+//! it ([`Embedded::feed_glyphs`]: a TrueType face by its identity, its CIDs being the
+//! original glyph ids; a CFF face by its table of CIDs and widths, which a subset that
+//! changes anywhere renumbers, so that every page showing it is drawn again), and the page
+//! itself: its boxes, its marks, and each display item with every value
 //! [`content::draw_page`] reads, at its exact bits, each photo with the resource name it is
 //! drawn under. The resources a page names (fonts, photos, placements) are read from its
 //! display list ([`used`]) rather than kept. An entry cut short, damaged or foreign is
@@ -30,7 +31,7 @@ use super::streams::{Deflater, MIN_BYTES};
 use crate::cache;
 use crate::color::Color;
 use crate::compose::display::{Item, Page};
-use crate::fonts::FontId;
+use crate::fonts::{FontBook, FontId};
 use crate::geom::Rect;
 use crate::text::GlyphRun;
 
@@ -51,20 +52,27 @@ pub(crate) struct PageCache<'a> {
 }
 
 impl<'a> PageCache<'a> {
-    /// The page cache of a build whose streams `deflater` keeps, with fonts `embedded`.
-    pub(crate) fn new(deflater: &'a Deflater, embedded: &BTreeMap<FontId, Embedded>) -> Self {
+    /// The page cache of a build whose streams `deflater` keeps, with fonts `embedded`
+    /// (of `book`). Without a cache folder, no key is made.
+    pub(crate) fn new(
+        deflater: &'a Deflater,
+        embedded: &BTreeMap<FontId, Embedded>,
+        book: &FontBook,
+    ) -> Self {
         let mut base = Sha256::new();
         base.update(MAGIC);
         base.update(cache::program_stamp());
         base.update(LEVEL.to_le_bytes());
         let slots = embedded.keys().last().map_or(0, |id| usize::from(id.0) + 1);
         let mut fonts = vec![None; slots];
+        // The faces' digests are for the keys only.
+        let embedded = embedded.iter().filter(|_| deflater.folder().is_some());
         for (id, font) in embedded {
             let mut hash = Sha256::new();
             hash.update(id.0.to_le_bytes());
             hash.update((font.resource_name.len() as u32).to_le_bytes());
             hash.update(font.resource_name.as_bytes());
-            font.feed_glyphs(&mut hash);
+            font.feed_glyphs(book.get(*id), &mut hash);
             fonts[usize::from(id.0)] = Some(hash.finalize().into());
         }
         PageCache { deflater, base, fonts }
@@ -146,7 +154,8 @@ impl<'a> PageCache<'a> {
             }
         }
         for (font, _) in self.fonts.iter().zip(&shown).filter(|(_, shown)| **shown) {
-            // A font the PDF does not embed is not drawn: its place in the key says so.
+            // A font the PDF does not embed is not drawn (nor is one past the table, whose
+            // id `feed_run` has put in the key).
             out.extend_from_slice(font.as_ref().map_or(&[0; 32], |digest| digest));
         }
         let mut hash = self.base.clone();

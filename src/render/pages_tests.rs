@@ -169,7 +169,7 @@ fn a_kept_page_is_used_and_a_change_draws_it_again() {
     let options = options(Some(&dir));
     let s = setup(&pages, &book, &options, &[photo]);
     let deflater = Deflater::new(&options);
-    let cache = PageCache::new(&deflater, &s.embedded);
+    let cache = PageCache::new(&deflater, &s.embedded, &book);
     let draw = |cache: &PageCache, page: &Page, images: &ImageSet| {
         cache.draw(page, &s.marks[0], &s.boxes, &s.embedded, images)
     };
@@ -229,7 +229,7 @@ fn a_kept_page_is_used_and_a_change_draws_it_again() {
         *other = other_glyphs.into();
     }
     let other_fonts = setup(&[more], &book, &options, &[photo]);
-    let cache_of_other_fonts = PageCache::new(&deflater, &other_fonts.embedded);
+    let cache_of_other_fonts = PageCache::new(&deflater, &other_fonts.embedded, &book);
     assert_eq!(draw(&cache_of_other_fonts, &pages[0], &s.images).1, b"kept page");
     // The page as it was is still read from its entry.
     assert_eq!(draw(&cache, &pages[0], &s.images).1, b"kept page");
@@ -245,7 +245,7 @@ fn a_damaged_page_entry_is_drawn_again_and_replaced() {
     let options = options(Some(&dir));
     let s = setup(&pages, &book, &options, &[photo]);
     let deflater = Deflater::new(&options);
-    let cache = PageCache::new(&deflater, &s.embedded);
+    let cache = PageCache::new(&deflater, &s.embedded, &book);
     let (_, first) = cache.draw(&pages[0], &s.marks[0], &s.boxes, &s.embedded, &s.images);
     let path = entries(&dir.join("streams")).remove(0);
     let whole = std::fs::read(&path).unwrap();
@@ -286,14 +286,18 @@ fn a_pdf_is_the_same_bytes_with_and_without_kept_pages() {
 fn a_page_in_a_cff_face_is_drawn_again_when_the_issue_uses_another_glyph() {
     // TeX Gyre Termes (Debian `fonts-texgyre`, which CI installs): a CFF face's CIDs are
     // the subset's glyph ids, which a glyph used for the first time anywhere renumbers.
-    let Some(book) = crate::render::tests::termes_book() else { return };
+    let Some(book) = crate::render::tests::termes_book() else {
+        println!("note: TeX Gyre Termes not installed, check skipped");
+        return;
+    };
+    let dir = scratch("cff");
     let photo = Path::new("/photos/a.jpg");
     let page = page(&book, photo);
-    let options = options(None);
+    let options = options(Some(&dir));
     let deflater = Deflater::new(&options);
     let key_beside = |others: &Page| {
         let s = setup(&[page.clone(), others.clone()], &book, &options, &[photo]);
-        PageCache::new(&deflater, &s.embedded).key(&page, &s.marks[0], &s.boxes, &s.images)
+        PageCache::new(&deflater, &s.embedded, &book).key(&page, &s.marks[0], &s.boxes, &s.images)
     };
     let mut renumbering = page.clone();
     renumbering.items.truncate(1);
@@ -304,4 +308,43 @@ fn a_page_in_a_cff_face_is_drawn_again_when_the_issue_uses_another_glyph() {
         *run = other_glyph.into();
     }
     assert_ne!(key_beside(&renumbering), same);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn another_face_under_the_same_font_id_makes_another_key() {
+    // A TrueType face's glyph ids and widths are its own: the key holds the face itself.
+    let serif = book();
+    let sans = crate::fonts::bundled_family("LiberationSans");
+    let roles = crate::model::FontRoles {
+        body: sans.clone(),
+        heading: crate::fonts::bundled_family("LiberationSerif"),
+        kicker: sans.clone(),
+        caption: sans,
+        fallback: Vec::new(),
+    };
+    let sans_body = FontBook::new(&roles).expect("bundled fonts load");
+    assert_eq!(serif.body.regular, sans_body.body.regular);
+    assert!(!serif.get(serif.body.regular).is_cff);
+    let dir = scratch("face");
+    let photo = Path::new("/photos/a.jpg");
+    let options = options(Some(&dir));
+    let deflater = Deflater::new(&options);
+    // The page's lines alone, in the body face: the same display list in both books.
+    let lines = |book: &FontBook| {
+        let mut lines = page(book, photo);
+        lines
+            .items
+            .retain(|i| matches!(i, Item::Text { run, .. } if run.font == book.body.regular));
+        lines
+    };
+    assert_eq!(format!("{:?}", lines(&serif)), format!("{:?}", lines(&sans_body)));
+    let key = |book: &FontBook| {
+        let page = lines(book);
+        let s = setup(std::slice::from_ref(&page), book, &options, &[photo]);
+        PageCache::new(&deflater, &s.embedded, book).key(&page, &s.marks[0], &s.boxes, &s.images)
+    };
+    assert_eq!(key(&serif), key(&serif));
+    assert_ne!(key(&serif), key(&sans_body));
+    std::fs::remove_dir_all(&dir).unwrap();
 }

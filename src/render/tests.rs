@@ -15,11 +15,11 @@ use crate::model::{EcLevel, FontRoles};
 use crate::qr::QrSymbol;
 use crate::text::{Glyph, GlyphRun};
 
-/// The bundled fonts as a book (serif body and headings, sans kicker and captions).
 /// TeX Gyre Termes, a CFF face (Debian `fonts-texgyre`, which CI installs).
 const TERMES: &str = "/usr/share/texmf/fonts/opentype/public/tex-gyre/texgyretermes-regular.otf";
 
-/// A book of TeX Gyre Termes in every role, if it is installed.
+/// A book of TeX Gyre Termes for the body and headings and the bundled sans (TrueType) for
+/// kickers and captions, if Termes is installed: CFF and TrueType faces in one document.
 pub(crate) fn termes_book() -> Option<FontBook> {
     let path = TERMES;
     if !Path::new(path).exists() {
@@ -32,16 +32,18 @@ pub(crate) fn termes_book() -> Option<FontBook> {
         bold: termes.clone(),
         bold_italic: termes,
     };
+    let sans = bundled_family("LiberationSans");
     let roles = FontRoles {
         body: family.clone(),
-        heading: family.clone(),
-        kicker: family.clone(),
-        caption: family,
+        heading: family,
+        kicker: sans.clone(),
+        caption: sans,
         fallback: Vec::new(),
     };
     Some(FontBook::new(&roles).expect("Termes loads"))
 }
 
+/// The bundled fonts as a book (serif body and headings, sans kicker and captions).
 pub(crate) fn book() -> FontBook {
     let serif = bundled_family("LiberationSerif");
     let sans = bundled_family("LiberationSans");
