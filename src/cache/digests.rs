@@ -19,9 +19,10 @@
 use std::fs::Metadata;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
 
 use sha2::{Digest, Sha256};
+
+use crate::model::FileStamp;
 
 /// The records' folder inside the cache ([`super::CACHE_FOLDER`]), beside the folders of
 /// the entries whose keys they serve.
@@ -135,23 +136,16 @@ pub fn record_pieces(
 /// The key of a file's record: see the module documentation. `None` for anything but a
 /// regular file with a modification time, and for a file too small to have a record.
 fn fingerprint(path: &Path, metadata: &Metadata, head: &[u8], tail: &[u8]) -> Option<[u8; 32]> {
-    if !metadata.is_file() || metadata.len() <= MIN_RECORDED_BYTES {
+    if metadata.len() <= MIN_RECORDED_BYTES {
         return None;
     }
-    let modified = metadata.modified().ok()?.duration_since(SystemTime::UNIX_EPOCH).ok()?;
+    let stamp = FileStamp::of(metadata)?;
     let mut hash = Sha256::new();
     hash.update(MAGIC);
     let path = path.as_os_str().as_encoded_bytes();
     hash.update((path.len() as u64).to_be_bytes());
     hash.update(path);
-    hash.update(metadata.len().to_be_bytes());
-    hash.update(modified.as_nanos().to_be_bytes());
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        hash.update(metadata.ino().to_be_bytes());
-        hash.update(metadata.dev().to_be_bytes());
-    }
+    hash.update(stamp.to_be_bytes());
     hash.update(head);
     hash.update(tail);
     Some(hash.finalize().into())
@@ -159,6 +153,8 @@ fn fingerprint(path: &Path, metadata: &Metadata, head: &[u8], tail: &[u8]) -> Op
 
 #[cfg(test)]
 mod tests {
+    use std::time::SystemTime;
+
     use super::*;
 
     /// A file of `bytes` in a fresh folder, and the folder for the records.

@@ -74,6 +74,16 @@ impl FileStamp {
         })
     }
 
+    /// The stamp as bytes, for a key: size, modification time, inode and device, big-endian.
+    pub fn to_be_bytes(&self) -> [u8; 40] {
+        let mut bytes = [0; 40];
+        bytes[..8].copy_from_slice(&self.len.to_be_bytes());
+        bytes[8..24].copy_from_slice(&self.modified.to_be_bytes());
+        bytes[24..32].copy_from_slice(&self.inode.to_be_bytes());
+        bytes[32..].copy_from_slice(&self.device.to_be_bytes());
+        bytes
+    }
+
     /// The stamp of the file at `path` now.
     pub fn now(path: &std::path::Path) -> Option<Self> {
         Self::of(&std::fs::metadata(path).ok()?)

@@ -65,9 +65,9 @@ impl<'a> PageCache<'a> {
         base.update(LEVEL.to_le_bytes());
         let slots = embedded.keys().last().map_or(0, |id| usize::from(id.0) + 1);
         let mut fonts = vec![None; slots];
-        // The faces' digests are for the keys only.
-        let embedded = embedded.iter().filter(|_| deflater.folder().is_some());
-        for (id, font) in embedded {
+        // The faces' digests are for the keys only, which a build without a cache folder
+        // never makes.
+        for (id, font) in embedded.iter().filter(|_| deflater.folder().is_some()) {
             let mut hash = Sha256::new();
             hash.update(id.0.to_le_bytes());
             hash.update((font.resource_name.len() as u32).to_le_bytes());
